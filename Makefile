@@ -1,0 +1,46 @@
+# Two commands do all set-up on a fresh machine:
+#   make demo   - virtualenv with pinned dependencies, demo archive, served on http://127.0.0.1:8000
+#   make test   - the same set-up, then lint, type checks and the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_DATA ?= ./demo-data
+
+.PHONY: install demo test lint typecheck pytest bench clean lock
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/chancery --data $(DEMO_DATA) demo --host 127.0.0.1 --port 8000
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+bench: install
+	$(BIN)/python benchmarks/import_frus.py
+
+# Re-pin every dependency after changing pyproject.toml (developers only).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e '.[dev]' setuptools
+	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) $(DEMO_DATA) .mypy_cache .pytest_cache .ruff_cache

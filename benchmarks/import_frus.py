@@ -1,0 +1,73 @@
+"""Import all 42 FRUS volumes into a fresh archive; print documents/s and peak memory.
+
+Run: .venv/bin/python benchmarks/import_frus.py [--corpus ../shared/corpus/frus] [--pg URL]
+Each backend runs in a child process so that its peak memory is its own; with --pg (or
+CHANCERY_TEST_PG_URL) SQLite and PostgreSQL run in the same invocation, so their ratio holds
+on this shared, noisy machine. Figures go to docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def run_one(corpus: Path, database_url: str) -> dict[str, object]:
+    """Import every volume under ``corpus`` into a new archive; timing and memory."""
+    from chancery.bootstrap import build_app
+    from chancery.config import load_settings
+    from chancery.services.imports import NoProgress, import_paths
+
+    if database_url:
+        _reset_postgres(database_url)
+    with tempfile.TemporaryDirectory() as data:
+        app = build_app(load_settings(data=data, database_url=database_url))
+        volumes = sorted(corpus.rglob("*.xml"))
+        started = time.perf_counter()
+        summary = import_paths(volumes, app.import_context(), NoProgress())
+        seconds = time.perf_counter() - started
+        app.catalogue.dispose()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"backend": "postgresql" if database_url else "sqlite", "volumes": len(volumes),
+            "documents": summary.documents, "failed": len(summary.failed),
+            "seconds": round(seconds, 2), "docs_per_s": round(summary.documents / seconds),
+            "peak_mb": round(peak_mb)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpus/frus")
+    parser.add_argument("--pg", default=os.environ.get("CHANCERY_TEST_PG_URL", ""))
+    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        print(json.dumps(run_one(args.corpus, args.child)))
+        return
+    for url in ["", args.pg] if args.pg else [""]:
+        out = subprocess.run([sys.executable, __file__, "--corpus", str(args.corpus), "--child", url],
+                             check=True, capture_output=True, text=True).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+        print(f"{r['backend']:<10} {r['volumes']} volumes, {r['documents']:,} documents "
+              f"({r['failed']} failed) in {r['seconds']} s: {r['docs_per_s']:,} documents/s, "
+              f"peak memory {r['peak_mb']} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Blob stores: file content addressed by its SHA-256."""

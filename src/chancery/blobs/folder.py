@@ -1,0 +1,48 @@
+"""A content-addressed blob store in a folder: ``ab/cd/abcd…`` by SHA-256, one copy each."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from chancery.fileutil import sha256_of
+
+
+class FolderBlobStore:
+    """Blobs as files under one folder; writes are atomic (temp file + rename)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a SHA-256 hash: {sha256!r}")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def put(self, path: Path) -> tuple[str, int]:
+        """Store a file; returns (sha256, size). The same content is kept once."""
+        sha = sha256_of(path)
+        target = self._path(sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+            os.close(fd)
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, target)
+        return sha, target.stat().st_size
+
+    def open(self, sha256: str) -> BinaryIO:
+        """Read a stored file."""
+        return self._path(sha256).open("rb")
+
+    def exists(self, sha256: str) -> bool:
+        """Whether content with this hash is stored."""
+        return self._path(sha256).is_file()
+
+    def verify(self, sha256: str) -> bool:
+        """Whether the stored content is present and still has its hash."""
+        path = self._path(sha256)
+        return path.is_file() and sha256_of(path) == sha256

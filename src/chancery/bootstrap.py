@@ -1,0 +1,43 @@
+"""The composition root: the one place adapters are built and wired together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chancery.blobs.folder import FolderBlobStore
+from chancery.config import Settings
+from chancery.enrich.names import phonetic_key, with_generated_variants
+from chancery.ingest.base import Importer, Limits
+from chancery.ingest.bundle import BundleImporter
+from chancery.ingest.csvfiles import CsvImporter
+from chancery.ingest.frus import FrusImporter
+from chancery.services.imports import ImportContext
+from chancery.storage.database import SqlCatalogue
+
+
+@dataclass
+class App:
+    """Everything an entry point needs, built from settings."""
+
+    settings: Settings
+    catalogue: SqlCatalogue
+    blobs: FolderBlobStore
+
+    def import_context(self) -> ImportContext:
+        """The parts an import works with."""
+        return ImportContext(self.catalogue, self.blobs, importers(), with_generated_variants,
+                             phonetic_key, Limits(self.settings.max_file_size))
+
+
+def importers() -> list[Importer]:
+    """Every source format Chancery reads, best match chosen per path."""
+    return [FrusImporter(), BundleImporter(), CsvImporter()]
+
+
+def build_app(settings: Settings, migrate: bool = True) -> App:
+    """Build the app; by default bring the catalogue's schema up to date first."""
+    settings.data.mkdir(parents=True, exist_ok=True)
+    catalogue = SqlCatalogue(settings.catalogue_url)
+    if migrate:
+        catalogue.migrate()
+    return App(settings, catalogue, FolderBlobStore(settings.blob_dir))

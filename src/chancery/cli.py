@@ -1,0 +1,201 @@
+"""The `chancery` command: thin over the services."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+
+from chancery import __version__
+from chancery.bootstrap import App, build_app
+from chancery.config import SETTINGS, load_settings
+from chancery.domain.publication import Actor
+from chancery.progress import ImportProgress, count_bar
+from chancery.render import print_document, print_import_summary, print_stats
+from chancery.services import documents, exports, imports
+from chancery.services.clock import today
+
+app = typer.Typer(help="Chancery: a digital archive for declassified international-history "
+                       "documents.", no_args_is_help=True, rich_markup_mode="rich")
+console = Console()
+err = Console(stderr=True)
+_HELP = {s.name: f"{s.help} [env {s.env}]" for s in SETTINGS}
+
+PublicOpt = Annotated[bool, typer.Option("--public", help="See only what the public may see.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+@app.callback()
+def main(ctx: typer.Context,
+         data: Annotated[Optional[Path], typer.Option("--data", help=_HELP["data"])] = None,
+         db: Annotated[Optional[str], typer.Option("--db", help=_HELP["database_url"])] = None,
+         max_file_size: Annotated[Optional[int], typer.Option(
+             "--max-file-size", help=_HELP["max_file_size"])] = None) -> None:
+    """Global options come before the command: chancery --data DIR import ..."""
+    ctx.obj = load_settings(data=str(data) if data else None, database_url=db,
+                            max_file_size=str(max_file_size) if max_file_size else None)
+
+
+def _app(ctx: typer.Context) -> App:
+    return build_app(ctx.obj)
+
+
+def _actor(public: bool) -> Actor:
+    return Actor.PUBLIC if public else Actor.EDITOR
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
+def version() -> None:
+    """Print Chancery's version."""
+    console.print(__version__)
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create the data folder and an empty catalogue.  Example: chancery --data ./archive init"""
+    a = _app(ctx)
+    console.print(f"Archive ready in [bold]{a.settings.data}[/] ({a.catalogue.dialect}).")
+
+
+@app.command()
+def migrate(ctx: typer.Context) -> None:
+    """Bring the catalogue's schema up to date.
+
+    Example: chancery --db postgresql+psycopg:///archive migrate"""
+    a = build_app(ctx.obj, migrate=False)
+    before, head = a.catalogue.schema_status()
+    a.catalogue.migrate()
+    console.print(f"Schema at {head} (was {before or 'empty'}).")
+
+
+@app.command("import")
+def import_(ctx: typer.Context,
+            paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.")],
+            as_json: JsonOpt = False,
+            no_progress: Annotated[bool, typer.Option("--no-progress")] = False) -> None:
+    """Import FRUS TEI volumes, Chancery bundles or CSV + files; the format is detected.
+
+    Example: chancery import ../shared/corpus/frus/core my-bundle/ box3.csv"""
+    a = _app(ctx)
+    bar = ImportProgress(err, enabled=not (no_progress or as_json))
+    summary = imports.import_paths(paths, a.import_context(), bar)
+    seconds = bar.stop()
+    if as_json:
+        _print_json({**summary.as_dict(), "seconds": round(seconds, 3)})
+    else:
+        print_import_summary(console, summary, seconds)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command()
+def export(ctx: typer.Context,
+           out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write (must be new or empty).")],
+           fmt: Annotated[str, typer.Option("--format", help="Export format.")] = "bundle",
+           public: PublicOpt = False) -> None:
+    """Export the archive; a bundle re-imports to the same archive.
+
+    Example: chancery export --format bundle --out ./dump"""
+    if fmt != "bundle":
+        err.print(f"[red]Unknown format {fmt!r}[/]; this version writes: bundle")
+        raise typer.Exit(2)
+    a = _app(ctx)
+    total = a.catalogue.count_documents(_actor(public), today())
+    with count_bar(err, "Exporting", total) as bar:
+        task = bar.add_task("export", total=total)
+        try:
+            result = exports.export_bundle(a.catalogue, a.blobs, out, _actor(public),
+                                           lambda n: bar.advance(task, n))
+        except FileExistsError as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from None
+    console.print(f"Wrote {result.documents:,} documents, {result.authorities:,} authority "
+                  f"records and {result.files:,} files to {result.path}")
+
+
+@app.command()
+def show(ctx: typer.Context,
+         ident: Annotated[str, typer.Argument(help="Public id or source id (frus1958-60v19/d3).")],
+         as_json: JsonOpt = False, public: PublicOpt = False) -> None:
+    """Print a document's full record and texts.  Example: chancery show frus1958-60v19/d3"""
+    stored = documents.show_document(_app(ctx).catalogue, ident, _actor(public))
+    if stored is None:
+        err.print(f"[red]No document {ident!r}[/] (public id or source id, e.g. frus1958-60v19/d3)")
+        raise typer.Exit(1)
+    if as_json:
+        _print_json(documents.document_view(stored))
+    else:
+        print_document(console, stored)
+
+
+@app.command("list")
+def list_(ctx: typer.Context,
+          collection: Annotated[Optional[str], typer.Option(
+              help="Collection key, e.g. frus/frus1958-60v19.")] = None,
+          limit: int = 50, offset: int = 0, as_json: JsonOpt = False, public: PublicOpt = False) -> None:
+    """List documents in date order.
+
+    Example: chancery list --collection frus/frus1958-60v19 --limit 20"""
+    rows = documents.list_documents(_app(ctx).catalogue, _actor(public), collection, limit, offset)
+    if as_json:
+        _print_json([r.__dict__ for r in rows])
+        return
+    for r in rows:
+        console.print(f"[cyan]{r.public_id}[/]  {r.date_display or 'undated':<24.24} "
+                      f"{r.doc_type:<18.18} {r.title}  [dim]{r.source_id}[/]", highlight=False)
+
+
+@app.command()
+def stats(ctx: typer.Context, as_json: JsonOpt = False, public: PublicOpt = False) -> None:
+    """Counts by collection, type, decade, classification and language.  Example: chancery stats --json"""
+    result = documents.archive_stats(_app(ctx).catalogue, _actor(public))
+    if as_json:
+        _print_json(result.as_dict())
+    else:
+        print_stats(console, result)
+
+
+@app.command()
+def check(ctx: typer.Context,
+          verify_hashes: Annotated[bool, typer.Option(help="Re-hash every stored scan.")] = False) -> None:
+    """Check the archive's integrity; exit status 1 if anything is wrong.  Example: chancery check"""
+    a = _app(ctx)
+    problems = documents.check_archive(a.catalogue, a.blobs, verify_hashes)
+    for p in problems:
+        console.print(f"[red]✗[/] {p}")
+    if not problems:
+        console.print("[green]✓[/] no problems found")
+    raise typer.Exit(1 if problems else 0)
+
+
+@app.command()
+def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the reading room on the web.  Example: chancery serve --port 8000"""
+    from chancery.web.server import run
+    run(_app(ctx), host, port)
+
+
+@app.command()
+def demo(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
+         serve_it: Annotated[bool, typer.Option("--serve/--no-serve")] = True) -> None:
+    """Build the demo archive from the bundled public-domain sample and serve it.
+
+    Example: chancery --data ./demo-data demo"""
+    from chancery.demo import demo_sources
+    a = _app(ctx)
+    bar = ImportProgress(err)
+    summary = imports.import_paths(demo_sources(), a.import_context(), bar)
+    print_import_summary(console, summary, bar.stop())
+    if summary.failed:
+        raise typer.Exit(1)
+    if serve_it:
+        console.print(f"Serving the demo archive on http://{host}:{port}")
+        from chancery.web.server import run
+        run(a, host, port)

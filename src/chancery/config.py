@@ -1,0 +1,63 @@
+"""Settings, read once (defaults < CHANCERY_* environment < command-line flags), then frozen.
+
+One table drives the CLI help, the environment names and docs/operator.md."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, default, and what it does."""
+
+    name: str
+    default: str
+    help: str
+
+    @property
+    def env(self) -> str:
+        """The environment variable that sets it."""
+        return "CHANCERY_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data", "./chancery-data", "Data folder: the SQLite catalogue and the blob store."),
+    Setting("database_url", "", "SQLAlchemy URL of the catalogue; empty means SQLite in the "
+            "data folder. PostgreSQL: postgresql+psycopg://user@host/dbname"),
+    Setting("max_file_size", str(256 * 1024 * 1024),
+            "Largest file an import will read, in bytes; larger files are refused."),
+    Setting("archive_name", "Chancery Digital Archive",
+            "The archive's own name, used in citations and page titles."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in force for one process."""
+
+    data: Path
+    database_url: str
+    max_file_size: int
+    archive_name: str
+
+    @property
+    def catalogue_url(self) -> str:
+        """The database URL, defaulting to SQLite inside the data folder."""
+        return self.database_url or f"sqlite:///{self.data / 'catalogue.sqlite3'}"
+
+    @property
+    def blob_dir(self) -> Path:
+        """Where file content is stored, by hash."""
+        return self.data / "blobs"
+
+
+def load_settings(**overrides: str | None) -> Settings:
+    """Settings from defaults, the environment, then explicit overrides (CLI flags)."""
+    values = {s.name: os.environ.get(s.env, s.default) for s in SETTINGS}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(data=Path(values["data"]), database_url=values["database_url"],
+                    max_file_size=int(values["max_file_size"]),
+                    archive_name=values["archive_name"])

@@ -1,0 +1,1 @@
+"""The archive's record model: pure Python, standard library only."""

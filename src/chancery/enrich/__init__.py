@@ -1,0 +1,1 @@
+"""Enrichment: content in, findings out; no storage code here."""

@@ -1,0 +1,97 @@
+"""Name variants a reader may type, and a phonetic key that finds the ones nobody listed.
+
+Cyrillic names are romanised by the transliteration systems readers meet in print (via the
+`iuliia` library: BGN/PCGN, Library of Congress, scholarly, ICAO passports, Wikipedia, ...),
+plus the German Duden spelling ("Chruschtschow") that East German files use, which iuliia
+lacks. The phonetic key is jellyfish's Match Rating codex of the surname."""
+
+from __future__ import annotations
+
+import re
+
+import iuliia
+import jellyfish
+
+from chancery.domain.authorities import Authority, NameVariant, VariantSource, fold, name_tokens
+
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_SCHEMES = {
+    "bgn-pcgn": iuliia.BGN_PCGN, "ala-lc": iuliia.ALA_LC, "scientific": iuliia.SCIENTIFIC,
+    "iso9": iuliia.ISO_9_1968, "icao": iuliia.ICAO_DOC_9303, "wikipedia": iuliia.WIKIPEDIA,
+    "mosmetro": iuliia.MOSMETRO, "telegram": iuliia.TELEGRAM,
+}
+# Duden transliteration for German texts; longest sequences first.
+_DUDEN = [("щ", "schtsch"), ("ш", "sch"), ("ч", "tsch"), ("ж", "sch"), ("х", "ch"), ("ц", "z"),
+          ("ё", "jo"), ("ю", "ju"), ("я", "ja"), ("й", "i"), ("ы", "y"), ("э", "e"), ("ъ", ""),
+          ("ь", ""), ("в", "w"), ("з", "s"), ("с", "s"), ("е", "e"),
+          ("а", "a"), ("б", "b"), ("г", "g"), ("д", "d"), ("и", "i"), ("к", "k"), ("л", "l"),
+          ("м", "m"), ("н", "n"), ("о", "o"), ("п", "p"), ("р", "r"), ("т", "t"), ("у", "u"),
+          ("ф", "f")]
+# Final "-ёв" is commonly printed "-ow" in German ("Chruschtschow", "Gorbatschow").
+_DUDEN_ENDINGS = [("ёв", "ow"), ("ев", "ew"), ("ов", "ow")]
+
+
+def has_cyrillic(text: str) -> bool:
+    """Whether the text contains Cyrillic letters."""
+    return bool(_CYRILLIC.search(text))
+
+
+def _duden(word: str) -> str:
+    lowered = word.lower()
+    tail = ""
+    for ending, repl in _DUDEN_ENDINGS:
+        if lowered.endswith(ending):
+            lowered, tail = lowered[: -len(ending)], repl
+            break
+    out = lowered
+    for cyr, lat in _DUDEN:
+        out = out.replace(cyr, lat)
+    out += tail
+    return out[:1].upper() + out[1:] if word[:1].isupper() else out
+
+
+def _duden_name(name: str) -> str:
+    return re.sub(r"[\u0400-\u04FF]+", lambda m: _duden(m.group(0)), name)
+
+
+def romanisations(name: str) -> list[NameVariant]:
+    """The romanisations of a Cyrillic name a reader may type (with and without ё)."""
+    if not has_cyrillic(name):
+        return []
+    forms: dict[str, str] = {}
+    sources = [name] + ([name.replace("ё", "е").replace("Ё", "Е")] if "ё" in name.lower() else [])
+    for source in sources:
+        for scheme, schema in _SCHEMES.items():
+            forms.setdefault(schema.translate(source), scheme)
+    forms.setdefault(_duden_name(name), "duden")
+    # "Khrushchёv" (BGN with a bare ё) is not something anyone types: fold those to "o"/"e".
+    cleaned: dict[str, str] = {}
+    for form, scheme in forms.items():
+        for variant in {form.replace("ё", "o").replace("Ё", "O"), form.replace("ё", "e")}:
+            cleaned.setdefault(variant, scheme)
+    return [NameVariant(f, VariantSource.GENERATED, "ru-Latn", s) for f, s in cleaned.items()
+            if f != name]
+
+
+def phonetic_key(name: str) -> str:
+    """A sound-alike key of the surname: Khrushchev, Khruschev and Khrushchov share one."""
+    tokens = name_tokens(name)
+    if not tokens:
+        return ""
+    surname = fold(tokens[-1]) if "," not in name else fold(name.split(",")[0])
+    latin = "".join(ch for ch in surname if "a" <= ch <= "z")
+    return jellyfish.match_rating_codex(latin) if latin else ""
+
+
+def with_generated_variants(authority: Authority) -> Authority:
+    """The authority with romanisations of every Cyrillic name it carries."""
+    extra: list[NameVariant] = []
+    for name in authority.all_names():
+        extra += romanisations(name)
+    have = set(authority.all_names())
+    new = tuple(v for v in extra if v.name not in have)
+    if not new:
+        return authority
+    unique = tuple({v.name: v for v in new}.values())
+    return Authority(authority.kind, authority.name, authority.ref, authority.key,
+                     authority.description, authority.variants + unique, authority.source_ids)

@@ -1,0 +1,160 @@
+"""Chancery bundles: a folder with ``bundle.yaml`` (collections, authorities) and one metadata
+file per document (YAML or JSON), text files per version, optional scans.
+
+The format is documented in docs/bundle-format.md and checked with bundle.schema.json."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from chancery.domain.authorities import Authority, AuthorityKind, Link, Role, fold
+from chancery.domain.collections import Collection
+from chancery.domain.documents import ParsedDocument, public_id_for
+from chancery.domain.records import authority_from_record, document_from_record
+from chancery.ingest.base import Failure, ImportRefused, Limits, SourceBatch, check_size
+from chancery.ingest.media import read_media
+
+MANIFEST_NAMES = ("bundle.yaml", "bundle.yml", "bundle.json")
+_SCHEMA = json.loads(Path(__file__).with_name("bundle.schema.json").read_text())
+# Friendly shorthands in hand-made bundles, and the role each stands for.
+_ROLE_FIELDS = {"authors": Role.AUTHOR, "recipients": Role.RECIPIENT, "signers": Role.SIGNER,
+                "mentioned": Role.MENTIONED, "places": Role.PLACE_MENTIONED,
+                "origin": Role.ORIGIN, "subjects": Role.SUBJECT}
+_DEFAULT_KIND = {Role.ORIGIN: AuthorityKind.PLACE, Role.PLACE_MENTIONED: AuthorityKind.PLACE,
+                 Role.SUBJECT: AuthorityKind.SUBJECT}
+
+
+def load_data(path: Path, limits: Limits) -> Any:
+    """YAML or JSON from a file (safe loader), or ImportRefused with the reason."""
+    check_size(path, limits)
+    try:
+        text = path.read_text(encoding="utf-8")
+        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ImportRefused(f"malformed {path.suffix.lstrip('.').upper()}: {exc}") from None
+
+
+def validate(data: Any, definition: str) -> None:
+    """Check data against a part of the bundle schema; the first error, said plainly."""
+    schema = {"$ref": f"#/$defs/{definition}", "$defs": _SCHEMA["$defs"]}
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "top level"
+        raise ImportRefused(f"invalid metadata at {where}: {error.message}")
+
+
+class BundleImporter:
+    """Reads Chancery bundles."""
+
+    name = "bundle"
+
+    def score(self, path: Path) -> float:
+        """A folder with a bundle manifest matches surely."""
+        return 1.0 if path.is_dir() and any((path / n).is_file() for n in MANIFEST_NAMES) else 0.0
+
+    def read(self, path: Path, limits: Limits) -> Iterator[SourceBatch]:
+        """One batch for the whole bundle; a broken document file fails alone."""
+        manifest_path = next(path / n for n in MANIFEST_NAMES if (path / n).is_file())
+        manifest = load_data(manifest_path, limits) or {}
+        validate(manifest, "manifest")
+        shared = {a.ref: a for a in (authority_from_record(r)
+                                     for r in manifest.get("authorities") or [])}
+        batch = SourceBatch(str(path), self.name, collections=[
+            Collection(c["key"], c["title"], c.get("parent") or "", int(c.get("position") or i),
+                       c.get("description") or "")
+            for i, c in enumerate(manifest.get("collections") or [])])
+        for doc_path in _document_files(path, manifest_path):
+            try:
+                batch.items.append(read_document(doc_path, path, shared, limits))
+            except ImportRefused as exc:
+                batch.items.append(Failure(str(doc_path), str(exc)))
+        yield batch
+
+
+def _document_files(root: Path, manifest: Path) -> list[Path]:
+    found = [p for ext in ("*.yaml", "*.yml", "*.json") for p in root.rglob(ext)]
+    return sorted(p for p in found if p != manifest and not p.name.startswith("."))
+
+
+def _inline_authority(entry: dict[str, Any] | str, role: Role) -> Authority:
+    if isinstance(entry, str):
+        entry = {"name": entry}
+    kind = AuthorityKind(entry.get("kind") or _DEFAULT_KIND.get(role, AuthorityKind.PERSON))
+    rec = {**entry, "kind": kind.value, "ref": entry.get("ref") or f"{kind.value}:{fold(entry['name'])}"}
+    return authority_from_record(rec)
+
+
+def _links(meta: dict[str, Any], shared: dict[str, Authority]) -> tuple[list[Link], list[Authority]]:
+    links = [Link(str(lk["ref"]), Role(lk["role"]), str(lk.get("as_written") or ""))
+             for lk in meta.get("links") or []]
+    inline: list[Authority] = []
+    for field_name, role in _ROLE_FIELDS.items():
+        for entry in meta.get(field_name) or []:
+            if isinstance(entry, str) and entry in shared:
+                links.append(Link(entry, role))
+                continue
+            a = _inline_authority(entry, role)
+            inline.append(a)
+            written = entry.get("as_written", "") if isinstance(entry, dict) else ""
+            links.append(Link(a.ref, role, str(written)))
+    return links, inline
+
+
+def _texts(meta: dict[str, Any], doc_path: Path, root: Path, limits: Limits) -> list[dict[str, Any]]:
+    texts = []
+    for t in meta.get("texts") or []:
+        t = dict(t)
+        if "file" in t:
+            text_path = _inside(doc_path.parent / t.pop("file"), root)
+            check_size(text_path, limits)
+            try:
+                t["body"] = text_path.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ImportRefused(f"cannot read text file {text_path.name}: {exc}") from None
+        texts.append(t)
+    return texts
+
+
+def _inside(path: Path, root: Path) -> Path:
+    """A path named by a bundle, refused if it points outside the bundle folder."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise ImportRefused(f"{path} is outside the bundle folder")
+    if not resolved.is_file():
+        raise ImportRefused(f"file not found: {path}")
+    return resolved
+
+
+def read_document(doc_path: Path, root: Path, shared: dict[str, Authority],
+                  limits: Limits) -> ParsedDocument:
+    """One bundle document: its record, texts, scans, and the authorities it names."""
+    meta = load_data(doc_path, limits)
+    validate(meta, "document")
+    links, inline = _links(meta, shared)
+    media = [read_media(_inside(doc_path.parent / m["file"], root), limits, m.get("label", ""))
+             for m in meta.get("media") or []]
+    source_id = str(meta.get("source_id") or "")
+    collections = [{"key": c} if isinstance(c, str) else c for c in meta.get("collections") or []]
+    record = {**meta, "links": [], "collections": collections,
+              "texts": _texts(meta, doc_path, root, limits), "media": [],
+              "public_id": meta.get("public_id") or public_id_for(
+                  source_id or str(doc_path.relative_to(root)))}
+    try:
+        doc = document_from_record(record)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ImportRefused(f"invalid metadata: {exc}") from None
+    known = {**shared, **{a.ref: a for a in inline}}
+    missing = [lk.ref for lk in links if lk.ref not in known]
+    if missing:
+        raise ImportRefused(f"links to authorities not in bundle.yaml: {', '.join(missing)}")
+    doc = replace(doc, links=tuple(links), media=tuple(media))
+    used = {lk.ref for lk in links}
+    files = tuple(str(_inside(doc_path.parent / m["file"], root)) for m in meta.get("media") or [])
+    return ParsedDocument(doc, tuple(a for r, a in known.items() if r in used), files)

@@ -1,0 +1,151 @@
+"""CSV + files: one metadata row per document beside a folder of scans and text files,
+the way archives that digitise boxes deliver. Columns are listed in docs/bundle-format.md."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from chancery.domain.authorities import Authority, AuthorityKind, Link, Role, fold, slugify
+from chancery.domain.classification import classify_marking
+from chancery.domain.collections import Collection, Membership
+from chancery.domain.dates import FuzzyDate, parse_iso_date
+from chancery.domain.documents import Document, ParsedDocument, parse_document_type, public_id_for
+from chancery.domain.media import MediaFile
+from chancery.domain.provenance import Provenance
+from chancery.domain.publication import Publication, PublicationState
+from chancery.domain.texts import TextKind, TextVersion
+from chancery.ingest.base import Failure, ImportRefused, Limits, SourceBatch, check_size
+from chancery.ingest.media import read_media
+
+REQUIRED = ("title",)
+ONE_OF = ("text_file", "files", "text")
+COLUMNS = (
+    "id", "source_id", "title", "type", "date", "date_display", "date_note", "summary",
+    "classification", "language", "text", "text_file", "text_kind", "translators", "files",
+    "authors", "author_orgs", "recipients", "recipient_orgs", "places", "subjects", "archive",
+    "fonds", "reference", "box", "folder", "rights", "funders", "collection", "state",
+    "embargo_until",
+)
+_AGENT_COLUMNS = {"authors": (AuthorityKind.PERSON, Role.AUTHOR),
+                  "author_orgs": (AuthorityKind.ORGANIZATION, Role.AUTHOR),
+                  "recipients": (AuthorityKind.PERSON, Role.RECIPIENT),
+                  "recipient_orgs": (AuthorityKind.ORGANIZATION, Role.RECIPIENT),
+                  "places": (AuthorityKind.PLACE, Role.PLACE_MENTIONED),
+                  "subjects": (AuthorityKind.SUBJECT, Role.SUBJECT)}
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split(";") if v.strip()]
+
+
+def read_rows(path: Path, limits: Limits) -> list[dict[str, str]]:
+    """The CSV's rows, after checking its size, encoding and header."""
+    check_size(path, limits)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(f"not UTF-8 text: {exc}") from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        rows = [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+    except csv.Error as exc:
+        raise ImportRefused(f"malformed CSV: {exc}") from None
+    missing = [c for c in REQUIRED if c not in header]
+    if missing or not any(c in header for c in ONE_OF):
+        need = missing + ([] if any(c in header for c in ONE_OF) else [" or ".join(ONE_OF)])
+        raise ImportRefused(f"missing required column(s): {', '.join(need)}")
+    return rows
+
+
+class CsvImporter:
+    """Reads a metadata CSV and the files it names (relative to the CSV's folder)."""
+
+    name = "csv"
+
+    def score(self, path: Path) -> float:
+        """A .csv file matches."""
+        return 0.9 if path.is_file() and path.suffix.lower() == ".csv" else 0.0
+
+    def read(self, path: Path, limits: Limits) -> Iterator[SourceBatch]:
+        """One batch for the CSV; a bad row fails alone, named by its line."""
+        batch = SourceBatch(str(path), self.name)
+        collections: dict[str, Collection] = {}
+        for line, row in enumerate(read_rows(path, limits), start=2):
+            try:
+                parsed = _parse_row(row, path, limits)
+            except (ImportRefused, ValueError) as exc:
+                batch.items.append(Failure(str(path), str(exc), f"line {line}"))
+                continue
+            if row.get("collection"):
+                key = slugify(row["collection"])
+                collections.setdefault(key, Collection(key, row["collection"]))
+            batch.items.append(parsed)
+        batch.collections = list(collections.values())
+        yield batch
+
+
+def _agents(row: dict[str, str]) -> tuple[list[Link], list[Authority]]:
+    links, found = [], []
+    for column, (kind, role) in _AGENT_COLUMNS.items():
+        for name in _split(row.get(column, "")):
+            ref = f"{kind.value}:{fold(name)}"
+            found.append(Authority(kind, name, ref))
+            links.append(Link(ref, role, name))
+    return links, found
+
+
+def _text(row: dict[str, str], folder: Path, limits: Limits) -> tuple[TextVersion, ...]:
+    body = row.get("text", "")
+    if row.get("text_file"):
+        text_path = folder / row["text_file"]
+        if not text_path.is_file():
+            raise ImportRefused(f"text file not found: {row['text_file']}")
+        check_size(text_path, limits)
+        body = text_path.read_text(encoding="utf-8").strip()
+    if not body:
+        return ()
+    kind = TextKind(row.get("text_kind") or "original")
+    return (TextVersion(row.get("language") or "und", kind, body,
+                        translators=tuple(_split(row.get("translators", "")))),)
+
+
+def _media(row: dict[str, str], folder: Path, limits: Limits) -> tuple[list[MediaFile], list[str]]:
+    names = _split(row.get("files", ""))
+    return ([read_media(folder / n, limits) for n in names], [str(folder / n) for n in names])
+
+
+def _date(row: dict[str, str]) -> FuzzyDate:
+    if not row.get("date"):
+        return FuzzyDate(row.get("date_display", ""), note=row.get("date_note", ""))
+    return parse_iso_date(row["date"], row.get("date_display", ""), row.get("date_note", ""))
+
+
+def _provenance(row: dict[str, str]) -> Provenance:
+    parts = [row.get("reference", "")] + [f"{k.title()} {row[k]}" for k in ("box", "folder")
+                                          if row.get(k)]
+    return Provenance(holding_archive=row.get("archive", ""), collection=row.get("fonds", ""),
+                      reference_code=", ".join(p for p in parts if p), rights=row.get("rights", ""),
+                      funders=tuple(_split(row.get("funders", ""))))
+
+
+def _parse_row(row: dict[str, str], path: Path, limits: Limits) -> ParsedDocument:
+    if not row.get("title"):
+        raise ImportRefused("empty title")
+    links, authorities = _agents(row)
+    media, files = _media(row, path.parent, limits)
+    source_id = row.get("source_id") or f"{path.stem}/{row.get('id') or slugify(row['title'])}"
+    embargo = row.get("embargo_until")
+    doc = Document(
+        public_id=row.get("id") or public_id_for(source_id), source_id=source_id,
+        title=row["title"], doc_type=parse_document_type(row.get("type") or row["title"]),
+        date=_date(row), summary=row.get("summary", ""),
+        classification=classify_marking(row.get("classification", "")), links=tuple(links),
+        texts=_text(row, path.parent, limits), media=tuple(media), provenance=_provenance(row),
+        collections=(Membership(slugify(row["collection"])),) if row.get("collection") else (),
+        publication=Publication(PublicationState(row.get("state") or "published"),
+                                parse_iso_date(embargo).start if embargo else None))
+    return ParsedDocument(doc, tuple(authorities), tuple(files))

@@ -1,0 +1,56 @@
+"""Rich progress bars for long commands: rate, ETA, and a running document count."""
+
+from __future__ import annotations
+
+import time
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+
+class ImportProgress:
+    """A bar over the bytes of the sources, with documents per second beside it."""
+
+    def __init__(self, console: Console, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.bar = Progress(TextColumn("[bold]Importing"), BarColumn(), DownloadColumn(),
+                            TransferSpeedColumn(), TextColumn("{task.fields[docs]}"),
+                            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                            console=console, disable=not enabled, transient=False)
+        self.task: TaskID | None = None
+        self.docs = 0
+        self.started = time.perf_counter()
+
+    def start(self, total_bytes: int) -> None:
+        """Show the bar."""
+        self.started = time.perf_counter()
+        self.bar.start()
+        self.task = self.bar.add_task("import", total=total_bytes, docs="0 docs")
+
+    def advance(self, nbytes: int, documents: int) -> None:
+        """A source file is done."""
+        self.docs += documents
+        rate = self.docs / max(time.perf_counter() - self.started, 1e-6)
+        if self.task is not None:
+            self.bar.update(self.task, advance=nbytes, docs=f"{self.docs:,} docs ({rate:,.0f}/s)")
+
+    def stop(self) -> float:
+        """Hide the bar; returns the seconds taken."""
+        self.bar.stop()
+        return time.perf_counter() - self.started
+
+
+def count_bar(console: Console, label: str, total: int | None) -> Progress:
+    """A plain counting bar with rate and ETA (exports, reindexing)."""
+    return Progress(TextColumn(f"[bold]{label}"), BarColumn(), TextColumn("{task.completed:,}"),
+                    TextColumn("{task.speed:.0f}/s" if total else ""), TimeElapsedColumn(),
+                    TextColumn("ETA"), TimeRemainingColumn(), console=console)

@@ -1,0 +1,97 @@
+"""Matching the people, organizations, places and subjects an import names to the archive's
+authority records, creating records for new ones."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from chancery.domain.authorities import (
+    Authority,
+    AuthorityKind,
+    NameVariant,
+    VariantSource,
+    fold,
+    is_same_person,
+)
+from chancery.storage.interface import AuthorityRow, CatalogueSession, NameRow
+
+VariantMaker = Callable[[Authority], Authority]
+PhoneticKey = Callable[[str], str]
+
+
+def merge_same_ref(items: Iterable[Authority]) -> dict[str, Authority]:
+    """One Authority per ref, with the variants of every copy of it."""
+    merged: dict[str, Authority] = {}
+    for a in items:
+        have = merged.get(a.ref)
+        if have is None:
+            merged[a.ref] = a
+            continue
+        names = set(have.all_names())
+        extra = tuple(v for v in a.variants if v.name not in names)
+        ids = tuple(dict.fromkeys(have.source_ids + a.source_ids))
+        merged[a.ref] = Authority(have.kind, have.name, have.ref, have.key,
+                                  have.description or a.description, have.variants + extra, ids)
+    return merged
+
+
+def _candidate_matches(a: Authority, candidates: list[AuthorityRow]) -> AuthorityRow | None:
+    if a.kind is AuthorityKind.PERSON and a.source_ids:
+        # A list-of-persons entry: merge only when name and office agree (is_same_person).
+        for c in candidates:
+            if is_same_person(a, Authority(c.kind, c.name, description=c.description)):
+                return c
+        return None
+    return candidates[0] if candidates else None
+
+
+class AuthorityResolver:
+    """Resolves batch refs to stored authority ids inside one catalogue session."""
+
+    def __init__(self, session: CatalogueSession, make_variants: VariantMaker,
+                 phonetic: PhoneticKey) -> None:
+        self.session = session
+        self.make_variants = make_variants
+        self.phonetic = phonetic
+        self.created = 0
+
+    def name_rows(self, a: Authority) -> list[NameRow]:
+        """Every name of an authority with its match keys."""
+        variants = [NameVariant(a.name, VariantSource.SOURCE), *a.variants]
+        return [NameRow(v, fold(v.name), self.phonetic(v.name)) for v in variants]
+
+    def resolve(self, items: Iterable[Authority]) -> dict[str, int]:
+        """Stored ids for every ref: matched by source id, then by name, else created."""
+        merged = merge_same_ref(items)
+        by_source = self.session.authority_ids_for_sources(
+            [s for a in merged.values() for s in a.source_ids])
+        ids: dict[str, int] = {}
+        pending: list[Authority] = []
+        for ref, a in merged.items():
+            known = next((by_source[s] for s in a.source_ids if s in by_source), None)
+            if known is None:
+                pending.append(a)
+            else:
+                ids[ref] = known
+                self.session.add_authority_names(known, self.name_rows(a), a.source_ids)
+        for kind in AuthorityKind:
+            ids.update(self._resolve_by_name([a for a in pending if a.kind is kind], kind))
+        return ids
+
+    def _resolve_by_name(self, items: list[Authority], kind: AuthorityKind) -> dict[str, int]:
+        if not items:
+            return {}
+        found = self.session.authorities_named(kind, sorted({fold(a.name) for a in items}))
+        ids: dict[str, int] = {}
+        for a in items:
+            match = _candidate_matches(a, found.get(fold(a.name), []))
+            if match is not None:
+                ids[a.ref] = match.id
+                self.session.add_authority_names(match.id, self.name_rows(a), a.source_ids)
+                continue
+            full = self.make_variants(a)
+            ids[a.ref] = self.session.create_authority(full, self.name_rows(full))
+            self.created += 1
+            row = AuthorityRow(ids[a.ref], "", a.kind, a.name, a.description)
+            found.setdefault(fold(a.name), []).append(row)  # later items in the batch meet it
+        return ids

@@ -1,0 +1,225 @@
+"""Importing sources: detect the format, parse, match authorities, store each document whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+from chancery.domain.authorities import Authority, Link
+from chancery.domain.documents import Document, ParsedDocument
+from chancery.domain.publication import Actor
+from chancery.domain.records import content_hash, document_record
+from chancery.domain.revisions import Revision
+from chancery.ingest.base import Failure, Importer, ImportRefused, Limits, SourceBatch
+from chancery.services.authorities import AuthorityResolver, PhoneticKey, VariantMaker
+from chancery.services.clock import today, utc_now
+from chancery.storage.interface import (
+    BlobStore,
+    Catalogue,
+    CatalogueSession,
+    DocumentState,
+    DocumentWrite,
+    LinkWrite,
+)
+
+
+@dataclass
+class ImportSummary:
+    """What an import did, for people (the closing table) and machines (``--json``)."""
+
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    files: int = 0
+    authorities_created: int = 0
+
+    @property
+    def documents(self) -> int:
+        """Documents read successfully, whatever happened to them."""
+        return self.imported + self.updated + self.unchanged
+
+    def as_dict(self) -> dict[str, object]:
+        """The summary as JSON-ready data."""
+        return {"imported": self.imported, "updated": self.updated, "unchanged": self.unchanged,
+                "failed": [{"file": f.path, "item": f.item, "reason": f.reason}
+                           for f in self.failed],
+                "files": self.files, "authorities_created": self.authorities_created}
+
+
+class Progress(Protocol):
+    """Where an import reports progress (a Rich bar in the CLI, nothing in tests)."""
+
+    def start(self, total_bytes: int) -> None:
+        """The work ahead, in bytes of source files."""
+
+    def advance(self, nbytes: int, documents: int) -> None:
+        """A file is done."""
+
+
+class NoProgress:
+    """Progress that shows nothing."""
+
+    def start(self, total_bytes: int) -> None:
+        """Nothing to show."""
+
+    def advance(self, nbytes: int, documents: int) -> None:
+        """Nothing to show."""
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """The parts an import works with, wired by the composition root."""
+
+    catalogue: Catalogue
+    blobs: BlobStore
+    importers: Sequence[Importer]
+    make_variants: VariantMaker
+    phonetic: PhoneticKey
+    limits: Limits = field(default_factory=Limits)
+
+
+def choose_importer(path: Path, importers: Sequence[Importer]) -> Importer | None:
+    """The importer that matches a path best, if any matches at all."""
+    scored = [(imp.score(path), i, imp) for i, imp in enumerate(importers)]
+    best = max(scored, default=(0.0, 0, None))
+    return best[2] if best[0] > 0 else None
+
+
+def expand_paths(paths: Sequence[Path], importers: Sequence[Importer]) -> Iterator[Path]:
+    """Files and bundle folders to import: a folder no importer claims is walked."""
+    for path in paths:
+        if path.is_dir() and choose_importer(path, importers) is None:
+            yield from expand_paths(sorted(p for p in path.iterdir()
+                                           if not p.name.startswith(".")), importers)
+        else:
+            yield path
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size if path.exists() else 0
+
+
+def read_source(path: Path, ctx: ImportContext) -> list[SourceBatch]:
+    """Parse one source into batches; a file that cannot be read becomes a failed batch."""
+    name = str(path)
+    if not path.exists():
+        return [SourceBatch(name, "", items=[Failure(name, "no such file or folder")])]
+    importer = choose_importer(path, ctx.importers)
+    if importer is None:
+        return [SourceBatch(name, "", items=[Failure(name, "unrecognised format: not FRUS TEI, "
+                                                           "a Chancery bundle or a CSV")])]
+    try:
+        return list(importer.read(path, ctx.limits))
+    except ImportRefused as exc:
+        return [SourceBatch(name, importer.name, items=[Failure(name, str(exc))])]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [SourceBatch(name, importer.name, items=[Failure(name, f"cannot read: {exc}")])]
+
+
+def import_paths(paths: Sequence[Path], ctx: ImportContext,
+                 progress: Progress | None = None) -> ImportSummary:
+    """Import files and folders; every document lands whole or not at all."""
+    progress = progress or NoProgress()
+    sources = list(expand_paths(paths, ctx.importers))
+    sizes = [_size(p) for p in sources]
+    progress.start(sum(sizes))
+    summary = ImportSummary()
+    for path, nbytes in zip(sources, sizes, strict=True):
+        batches = read_source(path, ctx)
+        for batch in batches:
+            store_batch(batch, ctx, summary)
+        summary.files += 1
+        progress.advance(nbytes, sum(len(b.documents) for b in batches))
+    return summary
+
+
+def _ident(doc: Document) -> str:
+    return doc.source_id or doc.public_id
+
+
+def _with_media(item: ParsedDocument, blobs: BlobStore) -> ParsedDocument:
+    for path in item.files:
+        blobs.put(Path(path))
+    return item
+
+
+def store_batch(batch: SourceBatch, ctx: ImportContext, summary: ImportSummary) -> None:
+    """Store one parsed batch: collections, authorities, then documents, in one transaction."""
+    summary.failed += batch.failures
+    docs = batch.documents
+    if not docs and not batch.collections:
+        return
+    with ctx.catalogue.session() as session:
+        if batch.collections:
+            session.upsert_collections(batch.collections)
+        states = session.document_states([_ident(p.document) for p in docs])
+        todo = [(p, content_hash(p.document, list(p.authorities))) for p in docs]
+        changed = [(p, h) for p, h in todo
+                   if states.get(_ident(p.document)) is None
+                   or states[_ident(p.document)].content_hash != h]
+        summary.unchanged += len(todo) - len(changed)
+        _write_changed(batch, changed, states, session, ctx, summary)
+
+
+def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]],
+                   states: dict[str, DocumentState], session: CatalogueSession,
+                   ctx: ImportContext, summary: ImportSummary) -> None:
+    resolver = AuthorityResolver(session, ctx.make_variants, ctx.phonetic)
+    ids = resolver.resolve(a for p, _ in changed for a in p.authorities)
+    summary.authorities_created += resolver.created
+    writes = []
+    for parsed, digest in changed:
+        state = states.get(_ident(parsed.document))
+        try:
+            _with_media(parsed, ctx.blobs)
+            writes.append(_document_write(parsed, digest, ids, state, batch, ctx))
+        except (KeyError, OSError) as exc:
+            summary.failed.append(Failure(batch.path, f"cannot store: {exc}", _ident(parsed.document)))
+    failures = session.write_documents(writes)
+    for w in writes:
+        if w.document.public_id in failures:
+            summary.failed.append(Failure(batch.path, failures[w.document.public_id],
+                                          _ident(w.document)))
+        elif w.existing_id is None:
+            summary.imported += 1
+        else:
+            summary.updated += 1
+
+
+def _links(links: tuple[Link, ...], ids: dict[str, int]) -> list[LinkWrite]:
+    return [LinkWrite(ids[link.ref], link.role, link.as_written) for link in links]
+
+
+def _document_write(parsed: ParsedDocument, digest: str, ids: dict[str, int],
+                    state: DocumentState | None, batch: SourceBatch,
+                    ctx: ImportContext) -> DocumentWrite:
+    doc = parsed.document
+    if state is None:
+        revision = Revision(utc_now(), f"import:{batch.format}", f"imported from {batch.path}")
+        return DocumentWrite(doc, _links(doc.links, ids), digest, revision)
+    old = ctx.catalogue.get_document(_ident(doc), Actor.EDITOR, today())
+    revision = Revision(utc_now(), f"import:{batch.format}", f"updated from {batch.path}",
+                        diff_records(old.document if old else None, doc, parsed.authorities))
+    # An update keeps the stored public id, so links and URLs stay valid.
+    if old is not None and old.document.public_id != doc.public_id:
+        doc = _with_public_id(doc, old.document.public_id)
+    return DocumentWrite(doc, _links(doc.links, ids), digest, revision, state.id)
+
+
+def _with_public_id(doc: Document, public_id: str) -> Document:
+    return replace(doc, public_id=public_id)
+
+
+def diff_records(old: Document | None, new: Document,
+                 authorities: tuple[Authority, ...]) -> dict[str, list[object]]:
+    """Top-level fields that differ between the stored and the incoming document."""
+    before = document_record(old) if old else {}
+    after = document_record(new)
+    skip = {"links"}  # stored links name authority keys, incoming ones batch refs
+    return {k: [before.get(k), v] for k, v in after.items()
+            if k not in skip and before.get(k) != v}

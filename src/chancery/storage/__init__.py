@@ -1,0 +1,1 @@
+"""Catalogue persistence: the interface services use, and the SQLAlchemy adapter."""

@@ -1,0 +1,135 @@
+"""The SQLAlchemy catalogue: engine set-up for SQLite and PostgreSQL, sessions, migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from chancery.domain.authorities import Authority
+from chancery.domain.collections import Collection
+from chancery.domain.publication import Actor
+from chancery.storage import migrate, reads, stats
+from chancery.storage.interface import (
+    AuthorityRow,
+    DocumentSummary,
+    StoredDocument,
+)
+from chancery.storage.session import SqlSession
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    # WAL lets readers go on while an import writes; NORMAL sync is safe in WAL mode.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a catalogue URL; SQLite files get their folder and pragmas."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own BEGIN handling breaks SAVEPOINTs; let SQLAlchemy emit BEGIN itself.
+        event.listen(engine, "connect", lambda c, _r: setattr(c, "isolation_level", None))
+        event.listen(engine, "begin", lambda c: c.exec_driver_sql("BEGIN"))
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class SqlCatalogue:
+    """The catalogue on SQLite or PostgreSQL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+
+    @property
+    def dialect(self) -> str:
+        """"sqlite" or "postgresql"."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[SqlSession]:
+        """A transaction; committed when the block ends without error."""
+        with self.engine.begin() as conn:
+            yield SqlSession(conn)
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration."""
+        migrate.upgrade(self.engine)
+
+    def schema_status(self) -> tuple[str | None, str]:
+        """(current revision, newest revision)."""
+        return migrate.current_revision(self.engine), migrate.head_revision()
+
+    def get_document(self, ident: str, actor: Actor, today: date) -> StoredDocument | None:
+        """A document by public id or source id, if the actor may see it."""
+        with self.engine.connect() as conn:
+            return reads.get_document(conn, ident, actor, today)
+
+    def iter_documents(self, actor: Actor, today: date) -> Iterator[StoredDocument]:
+        """Every document the actor may see, in catalogue order."""
+        with self.engine.connect() as conn:
+            yield from reads.iter_documents(conn, actor, today)
+
+    def list_documents(self, actor: Actor, today: date, collection: str | None,
+                       limit: int, offset: int) -> list[DocumentSummary]:
+        """A page of documents in date order."""
+        with self.engine.connect() as conn:
+            return reads.list_documents(conn, actor, today, collection, limit, offset)
+
+    def count_documents(self, actor: Actor, today: date) -> int:
+        """How many documents the actor may see."""
+        with self.engine.connect() as conn:
+            return stats.count_documents(conn, actor, today)
+
+    def counts_by(self, facet: str, actor: Actor, today: date) -> list[tuple[str, int]]:
+        """Document counts by collection, type, decade, classification or language."""
+        with self.engine.connect() as conn:
+            return stats.counts_by(conn, facet, actor, today)
+
+    def authority(self, key: str) -> tuple[AuthorityRow, list[str]] | None:
+        """An authority record and its name variants, by key."""
+        with self.engine.connect() as conn:
+            return reads.authority(conn, key)
+
+    def find_authorities(self, folded: str, phonetic: str) -> list[AuthorityRow]:
+        """Authorities with a name whose folded form or phonetic key matches."""
+        with self.engine.connect() as conn:
+            return reads.find_authorities(conn, folded, phonetic)
+
+    def check(self) -> list[str]:
+        """Integrity problems found, in words; empty when all is well."""
+        with self.engine.connect() as conn:
+            return stats.check(conn)
+
+    def collections(self) -> list[Collection]:
+        """Every collection, parents before children."""
+        with self.engine.connect() as conn:
+            return reads.all_collections(conn)
+
+    def authority_records(self, keys: list[str]) -> list[Authority]:
+        """Full authority records by key."""
+        with self.engine.connect() as conn:
+            return reads.authority_records(conn, keys)
+
+    def media_hashes(self) -> list[str]:
+        """Every blob hash the catalogue refers to."""
+        with self.engine.connect() as conn:
+            return stats.media_hashes(conn)
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()

@@ -1,0 +1,221 @@
+"""What services need from storage: the catalogue and the blob store, as small interfaces.
+
+Services import this module, never an adapter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, Role
+from chancery.domain.collections import Collection
+from chancery.domain.documents import Document
+from chancery.domain.publication import Actor
+from chancery.domain.relations import RelatedDocument
+from chancery.domain.revisions import Revision
+
+
+@dataclass(frozen=True)
+class AuthorityRow:
+    """A stored authority record."""
+
+    id: int
+    key: str
+    kind: AuthorityKind
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NameRow:
+    """A stored name variant with its match keys."""
+
+    variant: NameVariant
+    folded: str
+    phonetic: str
+
+
+@dataclass(frozen=True)
+class LinkWrite:
+    """A document's link to a stored authority."""
+
+    authority_id: int
+    role: Role
+    as_written: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentWrite:
+    """Everything needed to store one document in one transaction."""
+
+    document: Document
+    links: list[LinkWrite]
+    content_hash: str
+    revision: Revision
+    existing_id: int | None = None  # set when the document is updated in place
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    """What storage knows of a document already: its id and content hash."""
+
+    id: int
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class LinkedAuthority:
+    """An authority as a document shows it: the record, the role, the form printed."""
+
+    authority: AuthorityRow
+    role: Role
+    as_written: str
+    variants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document as read back, with what only storage knows."""
+
+    id: int
+    document: Document
+    authorities: list[LinkedAuthority] = field(default_factory=list)
+    collections: list[Collection] = field(default_factory=list)
+    related: list[RelatedDocument] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A line in a list of documents."""
+
+    public_id: str
+    source_id: str
+    title: str
+    date_display: str
+    doc_type: str
+    pub_state: str
+
+
+class CatalogueSession(Protocol):
+    """One transaction on the catalogue."""
+
+    def upsert_collections(self, items: list[Collection]) -> None:
+        """Create or update collections by key."""
+        ...
+
+    def authority_ids_for_sources(self, source_ids: list[str]) -> dict[str, int]:
+        """Stored authority ids for source ids such as ``frus1958-60v19#p_HCA1``."""
+        ...
+
+    def authorities_named(self, kind: AuthorityKind, folded: list[str]) -> dict[str, list[AuthorityRow]]:
+        """Stored authorities of a kind with a name variant whose folded form is given."""
+        ...
+
+    def create_authority(self, authority: Authority, names: list[NameRow]) -> int:
+        """Store a new authority record with its names and source ids."""
+        ...
+
+    def add_authority_names(self, authority_id: int, names: list[NameRow],
+                            source_ids: tuple[str, ...]) -> None:
+        """Add names and source ids to a stored authority (duplicates ignored)."""
+        ...
+
+    def document_states(self, idents: list[str]) -> dict[str, DocumentState]:
+        """Stored state of documents by source id (or public id when there is none)."""
+        ...
+
+    def write_documents(self, writes: list[DocumentWrite]) -> dict[str, str]:
+        """Store documents, each all or nothing; returns public id -> error for failures."""
+        ...
+
+    def record_revision(self, document_id: int, revision: Revision) -> None:
+        """Store a revision without other changes."""
+        ...
+
+
+class Catalogue(Protocol):
+    """The system of record for documents, authorities and collections."""
+
+    def session(self) -> AbstractContextManager[CatalogueSession]:
+        """A transaction; committed when the block ends without error."""
+        ...
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration."""
+        ...
+
+    def schema_status(self) -> tuple[str | None, str]:
+        """(current revision, newest revision)."""
+        ...
+
+    def get_document(self, ident: str, actor: Actor, today: date) -> StoredDocument | None:
+        """A document by public id or source id, if the actor may see it."""
+        ...
+
+    def iter_documents(self, actor: Actor, today: date) -> Iterator[StoredDocument]:
+        """Every document the actor may see, in catalogue order."""
+        ...
+
+    def list_documents(self, actor: Actor, today: date, collection: str | None,
+                       limit: int, offset: int) -> list[DocumentSummary]:
+        """A page of documents in date order."""
+        ...
+
+    def count_documents(self, actor: Actor, today: date) -> int:
+        """How many documents the actor may see."""
+        ...
+
+    def counts_by(self, facet: str, actor: Actor, today: date) -> list[tuple[str, int]]:
+        """Document counts by collection, type, decade, classification or language."""
+        ...
+
+    def authority(self, key: str) -> tuple[AuthorityRow, list[str]] | None:
+        """An authority record and its name variants, by key."""
+        ...
+
+    def find_authorities(self, folded: str, phonetic: str) -> list[AuthorityRow]:
+        """Authorities with a name whose folded form or phonetic key matches."""
+        ...
+
+    def check(self) -> list[str]:
+        """Integrity problems found, in words; empty when all is well."""
+        ...
+
+    def media_hashes(self) -> list[str]:
+        """Every blob hash the catalogue refers to."""
+        ...
+
+    def collections(self) -> list[Collection]:
+        """Every collection, parents before children."""
+        ...
+
+    def authority_records(self, keys: list[str]) -> list[Authority]:
+        """Full authority records (names with their sources, source ids) by key."""
+        ...
+
+
+class BlobStore(Protocol):
+    """Content-addressed file storage, deduplicated by SHA-256."""
+
+    def put(self, path: Path) -> tuple[str, int]:
+        """Store a file; returns (sha256, size). Storing the same content twice keeps one copy."""
+        ...
+
+    def open(self, sha256: str) -> BinaryIO:
+        """Read a stored file."""
+        ...
+
+    def exists(self, sha256: str) -> bool:
+        """Whether content with this hash is stored."""
+        ...
+
+    def verify(self, sha256: str) -> bool:
+        """Whether the stored content still has its hash."""
+        ...

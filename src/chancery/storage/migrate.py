@@ -1,0 +1,48 @@
+"""Schema migrations: Alembic, run programmatically on the catalogue's engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+
+_SCRIPTS = str(Path(__file__).with_name("migrations"))
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", _SCRIPTS)
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest migration this version of Chancery knows."""
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None for an empty database)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database to the newest schema."""
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def make_revision(engine: Engine, message: str) -> None:
+    """Write a new migration by comparing the tables with the database (developers only)."""
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.revision(cfg, message=message, autogenerate=True)

@@ -1,0 +1,214 @@
+"""Reading documents and authorities back, always through the access rule."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Row, or_, select
+
+from chancery.domain.authorities import (
+    Authority,
+    AuthorityKind,
+    Link,
+    NameVariant,
+    Role,
+    VariantSource,
+)
+from chancery.domain.collections import Collection, Membership
+from chancery.domain.publication import Actor
+from chancery.domain.relations import RelatedDocument, RelationType
+from chancery.domain.revisions import Revision
+from chancery.storage import rows
+from chancery.storage.access import viewable_by
+from chancery.storage.interface import (
+    AuthorityRow,
+    DocumentSummary,
+    LinkedAuthority,
+    StoredDocument,
+)
+from chancery.storage.tables import (
+    authorities,
+    authority_names,
+    authority_source_ids,
+    collections,
+    document_collections,
+    document_links,
+    documents,
+    media,
+    relations,
+    revisions,
+    text_versions,
+)
+
+_CHUNK = 500
+
+
+def _children(conn: Connection, table: Any, ids: list[int]) -> dict[int, list[Row[Any]]]:
+    by_doc: dict[int, list[Row[Any]]] = defaultdict(list)
+    order = [table.c.document_id, table.c.position] if "position" in table.c else [table.c.id]
+    for row in conn.execute(select(table).where(table.c.document_id.in_(ids)).order_by(*order)):
+        by_doc[row.document_id].append(row)
+    return by_doc
+
+
+def _linked(conn: Connection, ids: list[int]) -> dict[int, list[LinkedAuthority]]:
+    q = (select(document_links.c.document_id, document_links.c.role, document_links.c.as_written,
+                *authorities.c)
+         .join(authorities, authorities.c.id == document_links.c.authority_id)
+         .where(document_links.c.document_id.in_(ids))
+         .order_by(document_links.c.document_id, document_links.c.position))
+    found: dict[int, list[LinkedAuthority]] = defaultdict(list)
+    for row in conn.execute(q):
+        found[row.document_id].append(LinkedAuthority(rows.authority_row(row), Role(row.role),
+                                                      row.as_written))
+    return found
+
+
+def _memberships(conn: Connection, ids: list[int]) -> dict[int, list[tuple[Membership, Any]]]:
+    q = (select(document_collections.c.document_id, document_collections.c.position,
+                *collections.c)
+         .join(collections, collections.c.id == document_collections.c.collection_id)
+         .where(document_collections.c.document_id.in_(ids))
+         .order_by(document_collections.c.document_id, collections.c.key))
+    found: dict[int, list[tuple[Membership, Any]]] = defaultdict(list)
+    for row in conn.execute(q):
+        found[row.document_id].append((Membership(row.key, row.position),
+                                       rows.collection_from_row(row)))
+    return found
+
+
+def _related(conn: Connection, row: Row[Any], rels: list[Row[Any]], actor: Actor,
+             today: date) -> list[RelatedDocument]:
+    """Relations this document states, then those other documents state about it."""
+    out: list[RelatedDocument] = []
+    visible = viewable_by(actor, today)
+    for rel in rels:
+        other = conn.execute(select(documents.c.public_id, documents.c.title).where(
+            or_(documents.c.public_id == rel.target, documents.c.source_id == rel.target),
+            visible)).first()
+        if other:
+            kind = RelationType(rel.type)
+            out.append(RelatedDocument(kind.label, kind, other.public_id, other.title, False))
+    idents = [i for i in (row.public_id, row.source_id) if i]
+    q = (select(relations.c.type, documents.c.public_id, documents.c.title)
+         .join(documents, documents.c.id == relations.c.document_id)
+         .where(relations.c.target.in_(idents), visible).order_by(documents.c.date_start))
+    for back in conn.execute(q):
+        kind = RelationType(back.type)
+        out.append(RelatedDocument(kind.inverse_label, kind, back.public_id, back.title, True))
+    return out
+
+
+def _revisions(conn: Connection, doc_id: int) -> list[Revision]:
+    q = select(revisions).where(revisions.c.document_id == doc_id).order_by(revisions.c.id)
+    return [Revision(r.at, r.actor, r.summary, r.changes) for r in conn.execute(q)]
+
+
+def _load(conn: Connection, doc_rows: list[Row[Any]], actor: Actor, today: date,
+          full: bool) -> list[StoredDocument]:
+    ids = [r.id for r in doc_rows]
+    texts, media_rows = _children(conn, text_versions, ids), _children(conn, media, ids)
+    rels, linked = _children(conn, relations, ids), _linked(conn, ids)
+    members = _memberships(conn, ids)
+    out = []
+    for row in doc_rows:
+        links = [Link(la.authority.key, la.role, la.as_written) for la in linked[row.id]]
+        doc = rows.document_from_rows(row, texts[row.id], media_rows[row.id],
+                                      [m for m, _ in members[row.id]], rels[row.id], links)
+        out.append(StoredDocument(
+            row.id, doc, linked[row.id], [c for _, c in members[row.id]],
+            _related(conn, row, rels[row.id], actor, today) if full else [],
+            _revisions(conn, row.id) if full else [], row.created_at, row.updated_at))
+    return out
+
+
+def get_document(conn: Connection, ident: str, actor: Actor, today: date) -> StoredDocument | None:
+    """A document by public id or source id, if the actor may see it."""
+    q = select(documents).where(
+        or_(documents.c.public_id == ident, documents.c.source_id == ident),
+        viewable_by(actor, today))
+    row = conn.execute(q).first()
+    return _load(conn, [row], actor, today, full=True)[0] if row else None
+
+
+def iter_documents(conn: Connection, actor: Actor, today: date) -> Iterator[StoredDocument]:
+    """Every document the actor may see, in id order, loaded in chunks."""
+    last = 0
+    while True:
+        q = (select(documents).where(documents.c.id > last, viewable_by(actor, today))
+             .order_by(documents.c.id).limit(_CHUNK))
+        chunk = list(conn.execute(q))
+        if not chunk:
+            return
+        yield from _load(conn, chunk, actor, today, full=True)
+        last = chunk[-1].id
+
+
+def list_documents(conn: Connection, actor: Actor, today: date, collection: str | None,
+                   limit: int, offset: int) -> list[DocumentSummary]:
+    """A page of documents in date order, optionally within one collection (and below it)."""
+    q = select(documents).where(viewable_by(actor, today))
+    if collection:
+        inside = (select(document_collections.c.document_id)
+                  .join(collections, collections.c.id == document_collections.c.collection_id)
+                  .where(or_(collections.c.key == collection,
+                             collections.c.key.like(collection + "/%"))))
+        q = q.where(documents.c.id.in_(inside))
+    q = q.order_by(documents.c.date_start.is_(None), documents.c.date_start, documents.c.id)
+    return [DocumentSummary(r.public_id, r.source_id or "", r.title, r.date_display, r.doc_type,
+                            r.pub_state)
+            for r in conn.execute(q.limit(limit).offset(offset))]
+
+
+def authority(conn: Connection, key: str) -> tuple[AuthorityRow, list[str]] | None:
+    """An authority record and its name variants, by key."""
+    row = conn.execute(select(authorities).where(authorities.c.key == key)).first()
+    if not row:
+        return None
+    names = conn.execute(select(authority_names.c.name).where(
+        authority_names.c.authority_id == row.id).order_by(authority_names.c.id)).scalars()
+    return rows.authority_row(row), list(names)
+
+
+def find_authorities(conn: Connection, folded: str, phonetic: str) -> list[AuthorityRow]:
+    """Authorities with a name whose folded form or phonetic key matches."""
+    conds = [authority_names.c.folded == folded]
+    if phonetic:
+        conds.append(authority_names.c.phonetic == phonetic)
+    q = (select(authorities).join(authority_names,
+                                  authority_names.c.authority_id == authorities.c.id)
+         .where(or_(*conds)).distinct().order_by(authorities.c.id))
+    return [rows.authority_row(r) for r in conn.execute(q)]
+
+
+def all_collections(conn: Connection) -> list[Collection]:
+    """Every collection, parents before children."""
+    q = select(collections).order_by(collections.c.key)
+    return [rows.collection_from_row(r) for r in conn.execute(q)]
+
+
+def authority_records(conn: Connection, keys: list[str]) -> list[Authority]:
+    """Full authority records (names with their sources, source ids) by key."""
+    out = []
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start:start + _CHUNK]
+        found = list(conn.execute(select(authorities).where(authorities.c.key.in_(chunk))
+                                  .order_by(authorities.c.key)))
+        ids = [r.id for r in found]
+        names: dict[int, list[NameVariant]] = defaultdict(list)
+        for n in conn.execute(select(authority_names).where(
+                authority_names.c.authority_id.in_(ids)).order_by(authority_names.c.id)):
+            names[n.authority_id].append(NameVariant(n.name, VariantSource(n.source), n.language,
+                                                     n.scheme))
+        sources: dict[int, list[str]] = defaultdict(list)
+        for s in conn.execute(select(authority_source_ids).where(
+                authority_source_ids.c.authority_id.in_(ids))
+                .order_by(authority_source_ids.c.source_id)):
+            sources[s.authority_id].append(s.source_id)
+        out += [Authority(AuthorityKind(r.kind), r.name, r.key, r.key, r.description,
+                          tuple(v for v in names[r.id] if v.name != r.name),
+                          tuple(sources[r.id])) for r in found]
+    return out

@@ -1,0 +1,146 @@
+"""Conversions between domain objects and table rows, both ways."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Row
+
+from chancery.domain.authorities import AuthorityKind, Link
+from chancery.domain.classification import Classification, Level
+from chancery.domain.collections import Collection, Membership
+from chancery.domain.dates import FuzzyDate, Precision
+from chancery.domain.documents import Document, DocumentType
+from chancery.domain.media import MediaFile
+from chancery.domain.provenance import Provenance
+from chancery.domain.publication import Publication, PublicationState
+from chancery.domain.records import text_from_record, text_record
+from chancery.domain.relations import Relation, RelationType
+from chancery.domain.revisions import Revision
+from chancery.storage.interface import AuthorityRow, DocumentWrite, NameRow
+
+RowDict = dict[str, Any]
+
+
+def now() -> datetime:
+    """The current time, timezone-aware (stored as UTC)."""
+    return datetime.now(UTC)
+
+
+def short_error(exc: Exception) -> str:
+    """The first line of a database error, without SQLAlchemy's background links."""
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0][:300]
+
+
+def document_row(w: DocumentWrite, is_new: bool) -> RowDict:
+    """The documents-table row of a write."""
+    d, p = w.document, w.document.provenance
+    row: RowDict = {
+        "public_id": d.public_id, "source_id": d.source_id or None, "number": d.number,
+        "title": d.title, "doc_type": d.doc_type.value, "date_display": d.date.display,
+        "date_start": d.date.start, "date_end": d.date.end,
+        "date_precision": d.date.precision.value, "date_note": d.date.note, "summary": d.summary,
+        "class_marking": d.classification.marking, "class_level": d.classification.level.value,
+        "class_caveats": list(d.classification.caveats), "holding_archive": p.holding_archive,
+        "fonds": p.collection, "reference_code": p.reference_code,
+        "publishing_archive": p.publishing_archive, "source_note": p.source_note,
+        "rights": p.rights, "funders": list(p.funders), "url": p.url,
+        "pub_state": d.publication.state.value, "embargo_until": d.publication.embargo_until,
+        "content_hash": w.content_hash, "updated_at": w.revision.at,
+    }
+    if is_new:
+        row["created_at"] = w.revision.at
+    return row
+
+
+def collection_row(c: Collection) -> RowDict:
+    """The collections-table row of a collection."""
+    return {"key": c.key, "title": c.title, "parent_key": c.parent_key or None,
+            "position": c.position, "description": c.description}
+
+
+def collection_from_row(row: Row[Any]) -> Collection:
+    """A collection from its row."""
+    return Collection(row.key, row.title, row.parent_key or "", row.position, row.description)
+
+
+def authority_row(row: Row[Any]) -> AuthorityRow:
+    """An AuthorityRow from an authorities-table row."""
+    return AuthorityRow(row.id, row.key, AuthorityKind(row.kind), row.name, row.description)
+
+
+def name_row(authority_id: int, n: NameRow) -> RowDict:
+    """The authority_names-table row of a name variant."""
+    return {"authority_id": authority_id, "name": n.variant.name, "folded": n.folded[:300],
+            "phonetic": n.phonetic[:40], "source": n.variant.source.value,
+            "language": n.variant.language, "scheme": n.variant.scheme}
+
+
+def revision_row(document_id: int, r: Revision) -> RowDict:
+    """The revisions-table row of a revision."""
+    return {"document_id": document_id, "at": r.at, "actor": r.actor, "summary": r.summary,
+            "changes": r.changes}
+
+
+@dataclass
+class ChildRows:
+    """Rows of the tables that hang off documents, for one batch."""
+
+    links: list[RowDict] = field(default_factory=list)
+    texts: list[RowDict] = field(default_factory=list)
+    media: list[RowDict] = field(default_factory=list)
+    members: list[RowDict] = field(default_factory=list)
+    relations: list[RowDict] = field(default_factory=list)
+    revisions: list[RowDict] = field(default_factory=list)
+
+
+def child_rows(pairs: list[tuple[int, DocumentWrite]], coll_ids: dict[str, int]) -> ChildRows:
+    """Rows for links, texts, media, memberships, relations and revisions of a batch."""
+    out = ChildRows()
+    for doc_id, w in pairs:
+        d = w.document
+        out.links += [{"document_id": doc_id, "authority_id": lk.authority_id, "role": lk.role.value,
+                       "as_written": lk.as_written, "position": i} for i, lk in enumerate(w.links)]
+        for i, t in enumerate(d.texts):
+            rec = text_record(t)
+            out.texts.append({"document_id": doc_id, "position": i, **rec})
+        out.media += [{"document_id": doc_id, "sha256": m.sha256, "filename": m.filename,
+                       "media_type": m.media_type, "size": m.size, "pages": m.pages,
+                       "label": m.label, "position": i} for i, m in enumerate(d.media)]
+        for m in d.collections:
+            if m.collection_key not in coll_ids:
+                raise ValueError(f"unknown collection {m.collection_key!r}")
+            out.members.append({"document_id": doc_id, "collection_id": coll_ids[m.collection_key],
+                                "position": m.position})
+        out.relations += [{"document_id": doc_id, "type": r.type.value, "target": r.target,
+                           "note": r.note, "position": i} for i, r in enumerate(d.relations)]
+        out.revisions.append(revision_row(doc_id, w.revision))
+    return out
+
+
+def document_from_rows(row: Row[Any], texts: list[Row[Any]], media_rows: list[Row[Any]],
+                       members: list[Membership], rels: list[Row[Any]],
+                       links: list[Link]) -> Document:
+    """A Document from its row and the rows that hang off it."""
+    return Document(
+        public_id=row.public_id, source_id=row.source_id or "", number=row.number,
+        title=row.title, doc_type=DocumentType(row.doc_type),
+        date=FuzzyDate(row.date_display, row.date_start, row.date_end,
+                       Precision(row.date_precision), row.date_note),
+        summary=row.summary,
+        classification=Classification(row.class_marking, Level(row.class_level),
+                                      tuple(row.class_caveats)),
+        links=tuple(links),
+        texts=tuple(text_from_record(t._asdict()) for t in texts),
+        media=tuple(MediaFile(m.sha256, m.filename, m.media_type, m.size, m.pages, m.label)
+                    for m in media_rows),
+        provenance=Provenance(row.holding_archive, row.fonds, row.reference_code,
+                              row.publishing_archive, row.source_note, row.rights,
+                              tuple(row.funders), row.url),
+        collections=tuple(members),
+        relations=tuple(Relation(RelationType(r.type), r.target, r.note) for r in rels),
+        publication=Publication(PublicationState(row.pub_state), row.embargo_until),
+    )

@@ -1,0 +1,171 @@
+"""One catalogue transaction: the writes an import makes."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from chancery.domain.authorities import Authority, AuthorityKind, slugify
+from chancery.domain.collections import Collection
+from chancery.domain.revisions import Revision
+from chancery.storage import rows
+from chancery.storage.interface import AuthorityRow, DocumentState, DocumentWrite, NameRow
+from chancery.storage.tables import (
+    authorities,
+    authority_names,
+    authority_source_ids,
+    collections,
+    document_collections,
+    document_links,
+    documents,
+    media,
+    relations,
+    revisions,
+    text_versions,
+)
+
+_CHILD_TABLES = (document_links, text_versions, media, document_collections, relations)
+
+
+class SqlSession:
+    """Writes inside one transaction on a SQLAlchemy connection."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def upsert_collections(self, items: list[Collection]) -> None:
+        """Create or update collections by key."""
+        keys = [c.key for c in items]
+        existing = dict(self.conn.execute(
+            select(collections.c.key, collections.c.id).where(collections.c.key.in_(keys))).all())
+        new = [rows.collection_row(c) for c in items if c.key not in existing]
+        if new:
+            self.conn.execute(insert(collections), new)
+        for c in items:
+            if c.key in existing:
+                self.conn.execute(update(collections).where(collections.c.id == existing[c.key])
+                                  .values(rows.collection_row(c)))
+
+    def authority_ids_for_sources(self, source_ids: list[str]) -> dict[str, int]:
+        """Stored authority ids for source ids such as ``frus1958-60v19#p_HCA1``."""
+        if not source_ids:
+            return {}
+        q = select(authority_source_ids.c.source_id, authority_source_ids.c.authority_id)
+        return dict(self.conn.execute(
+            q.where(authority_source_ids.c.source_id.in_(source_ids))).all())
+
+    def authorities_named(self, kind: AuthorityKind,
+                          folded: list[str]) -> dict[str, list[AuthorityRow]]:
+        """Stored authorities of a kind with a name variant whose folded form is given."""
+        found: dict[str, list[AuthorityRow]] = {}
+        if not folded:
+            return found
+        q = (select(authority_names.c.folded, *authorities.c)
+             .join(authorities, authorities.c.id == authority_names.c.authority_id)
+             .where(authorities.c.kind == kind.value, authority_names.c.folded.in_(folded))
+             .order_by(authorities.c.id).distinct())
+        for row in self.conn.execute(q):
+            found.setdefault(row.folded, []).append(rows.authority_row(row))
+        return found
+
+    def _unique_key(self, authority: Authority) -> str:
+        base = f"{authority.kind.value}/{slugify(authority.name)}"
+        taken = set(self.conn.execute(select(authorities.c.key).where(
+            authorities.c.key.like(base + "%"))).scalars())
+        key, n = base, 2
+        while key in taken:
+            key, n = f"{base}-{n}", n + 1
+        return key
+
+    def create_authority(self, authority: Authority, names: list[NameRow]) -> int:
+        """Store a new authority record with its names and source ids."""
+        new_id = self.conn.execute(insert(authorities).values(
+            key=authority.key or self._unique_key(authority), kind=authority.kind.value,
+            name=authority.name, description=authority.description)
+        ).inserted_primary_key[0]  # type: ignore[index]
+        self.add_authority_names(new_id, names, authority.source_ids)
+        return int(new_id)
+
+    def add_authority_names(self, authority_id: int, names: list[NameRow],
+                            source_ids: tuple[str, ...]) -> None:
+        """Add names and source ids to a stored authority (duplicates ignored)."""
+        have = set(self.conn.execute(select(authority_names.c.name).where(
+            authority_names.c.authority_id == authority_id)).scalars())
+        new = {n.variant.name: rows.name_row(authority_id, n) for n in names
+               if n.variant.name not in have}
+        if new:
+            self.conn.execute(insert(authority_names), list(new.values()))
+        known = self.authority_ids_for_sources(list(source_ids))
+        fresh = [{"source_id": s, "authority_id": authority_id}
+                 for s in dict.fromkeys(source_ids) if s not in known]
+        if fresh:
+            self.conn.execute(insert(authority_source_ids), fresh)
+
+    def document_states(self, idents: list[str]) -> dict[str, DocumentState]:
+        """Stored state of documents by source id or public id."""
+        states: dict[str, DocumentState] = {}
+        if not idents:
+            return states
+        cols = (documents.c.id, documents.c.source_id, documents.c.public_id,
+                documents.c.content_hash)
+        for column in (documents.c.source_id, documents.c.public_id):
+            for row in self.conn.execute(select(*cols).where(column.in_(idents))):
+                state = DocumentState(row.id, row.content_hash)
+                for ident in (row.source_id, row.public_id):
+                    if ident in idents:
+                        states[ident] = state
+        return states
+
+    def write_documents(self, writes: list[DocumentWrite]) -> dict[str, str]:
+        """Store documents, each all or nothing; returns public id -> error for failures.
+
+        The whole batch is tried at once (fast); if anything in it fails, each document is
+        retried in its own savepoint so one bad document cannot take the others down."""
+        try:
+            with self.conn.begin_nested():
+                self._write(writes)
+            return {}
+        except (SQLAlchemyError, ValueError):
+            pass
+        failures: dict[str, str] = {}
+        for w in writes:
+            try:
+                with self.conn.begin_nested():
+                    self._write([w])
+            except (SQLAlchemyError, ValueError) as exc:
+                failures[w.document.public_id] = rows.short_error(exc)
+        return failures
+
+    def record_revision(self, document_id: int, revision: Revision) -> None:
+        """Store a revision without other changes."""
+        self.conn.execute(insert(revisions), [rows.revision_row(document_id, revision)])
+
+    def _write(self, writes: list[DocumentWrite]) -> None:
+        updates = [w for w in writes if w.existing_id is not None]
+        ids = [w.existing_id for w in updates]
+        for table in _CHILD_TABLES:
+            if ids:
+                self.conn.execute(delete(table).where(table.c.document_id.in_(ids)))
+        for w in updates:
+            self.conn.execute(update(documents).where(documents.c.id == w.existing_id)
+                              .values(rows.document_row(w, is_new=False)))
+        inserts = [w for w in writes if w.existing_id is None]
+        new_ids: list[int] = []
+        if inserts:
+            result = self.conn.execute(
+                insert(documents).returning(documents.c.id, sort_by_parameter_order=True),
+                [rows.document_row(w, is_new=True) for w in inserts])
+            new_ids = list(result.scalars())
+        pairs = [(w.existing_id or 0, w) for w in updates] + list(zip(new_ids, inserts, strict=True))
+        self._write_children(pairs)
+
+    def _write_children(self, pairs: list[tuple[int, DocumentWrite]]) -> None:
+        keys = {m.collection_key for _, w in pairs for m in w.document.collections}
+        coll_ids = dict(self.conn.execute(select(collections.c.key, collections.c.id)
+                                          .where(collections.c.key.in_(keys))).all())
+        batches = rows.child_rows(pairs, coll_ids)
+        for table, table_rows in ((document_links, batches.links), (text_versions, batches.texts),
+                                  (media, batches.media), (document_collections, batches.members),
+                                  (relations, batches.relations), (revisions, batches.revisions)):
+            if table_rows:
+                self.conn.execute(insert(table), table_rows)

@@ -1,0 +1,178 @@
+"""The catalogue's tables (SQLAlchemy Core). Every change here needs an Alembic migration."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s",
+})
+
+
+def _doc_fk() -> Column[int]:
+    return Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"),
+                  nullable=False, index=True)
+
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("public_id", String(40), nullable=False, unique=True),
+    Column("source_id", String(300), unique=True),
+    Column("number", String(40), nullable=False, default=""),
+    Column("title", Text, nullable=False),
+    Column("doc_type", String(40), nullable=False, index=True),
+    Column("date_display", Text, nullable=False, default=""),
+    Column("date_start", Date, index=True),
+    Column("date_end", Date),
+    Column("date_precision", String(12), nullable=False),
+    Column("date_note", Text, nullable=False, default=""),
+    Column("summary", Text, nullable=False, default=""),
+    Column("class_marking", Text, nullable=False, default=""),
+    Column("class_level", String(20), nullable=False, index=True),
+    Column("class_caveats", JSON, nullable=False),
+    Column("holding_archive", Text, nullable=False, default=""),
+    Column("fonds", Text, nullable=False, default=""),
+    Column("reference_code", Text, nullable=False, default=""),
+    Column("publishing_archive", Text, nullable=False, default=""),
+    Column("source_note", Text, nullable=False, default=""),
+    Column("rights", Text, nullable=False, default=""),
+    Column("funders", JSON, nullable=False),
+    Column("url", Text, nullable=False, default=""),
+    Column("pub_state", String(12), nullable=False, index=True),
+    Column("embargo_until", Date),
+    Column("content_hash", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+authorities = Table(
+    "authorities", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(160), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+)
+
+authority_names = Table(
+    "authority_names", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("authority_id", Integer, ForeignKey("authorities.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("folded", String(300), nullable=False, index=True),  # fold(name), for matching
+    Column("phonetic", String(40), nullable=False, index=True),  # finds unlisted spellings
+    Column("source", String(20), nullable=False),
+    Column("language", String(16), nullable=False, default=""),
+    Column("scheme", String(40), nullable=False, default=""),
+    UniqueConstraint("authority_id", "name", name="uq_authority_names_authority_name"),
+)
+
+authority_source_ids = Table(
+    "authority_source_ids", metadata,
+    Column("source_id", String(300), primary_key=True),  # "frus1958-60v19#p_HCA1"
+    Column("authority_id", Integer, ForeignKey("authorities.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+)
+
+document_links = Table(
+    "document_links", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("authority_id", Integer, ForeignKey("authorities.id"), nullable=False, index=True),
+    Column("role", String(20), nullable=False),
+    Column("as_written", Text, nullable=False, default=""),
+    Column("position", Integer, nullable=False),
+)
+
+text_versions = Table(
+    "text_versions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("key", String(80), nullable=False),
+    Column("language", String(20), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("label", Text, nullable=False, default=""),
+    Column("translators", JSON, nullable=False),
+    Column("made_by", Text, nullable=False, default=""),
+    Column("body", Text, nullable=False),
+    Column("notes", JSON, nullable=False),
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("document_id", "key", name="uq_text_versions_document_key"),
+)
+
+media = Table(
+    "media", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("filename", Text, nullable=False),
+    Column("media_type", String(60), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("pages", Integer, nullable=False),
+    Column("label", Text, nullable=False, default=""),
+    Column("position", Integer, nullable=False),
+)
+
+collections = Table(
+    "collections", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(300), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("parent_key", String(300), index=True),
+    Column("position", Integer, nullable=False, default=0),
+    Column("description", Text, nullable=False, default=""),
+)
+
+document_collections = Table(
+    "document_collections", metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("collection_id", Integer, ForeignKey("collections.id", ondelete="CASCADE"),
+           primary_key=True, index=True),
+    Column("position", Integer, nullable=False),
+)
+
+relations = Table(
+    "relations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("type", String(20), nullable=False),
+    Column("target", String(300), nullable=False, index=True),  # a public or source id
+    Column("note", Text, nullable=False, default=""),
+    Column("position", Integer, nullable=False),
+)
+
+revisions = Table(
+    "revisions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("changes", JSON, nullable=False),
+)
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(80), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+Index("ix_documents_pub", documents.c.pub_state, documents.c.embargo_until)

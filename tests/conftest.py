@@ -1,0 +1,96 @@
+"""Shared fixtures: catalogues on SQLite and a real PostgreSQL, the corpus, the reference pair.
+
+In CI (CI=true) nothing may be skipped: a missing service or corpus is a failure."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from chancery.bootstrap import App, build_app
+from chancery.config import load_settings
+
+IN_CI = os.environ.get("CI") == "true"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("CHANCERY_SHARED", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus"
+REFERENCE = SHARED / "reference"
+FIXTURES = Path(__file__).parent / "fixtures"
+PG_URL = os.environ.get("CHANCERY_TEST_PG_URL", "")
+
+
+def need(condition: bool, why: str) -> None:
+    """Skip locally when a service or data set is missing; in CI that is a failure."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{why} (required in CI)")
+    pytest.skip(why)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI a skipped test means a missing service went unnoticed: fail the run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if IN_CI and skipped and exitstatus == 0:
+        session.exitstatus = 1
+        if reporter:
+            reporter.write_line(f"CI: {skipped} test(s) skipped; every service must be present")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:
+    """A fresh, migrated archive on each catalogue backend."""
+    url = ""
+    if request.param == "postgresql":
+        need(bool(PG_URL), "PostgreSQL not configured: set CHANCERY_TEST_PG_URL")
+        _reset_postgres(PG_URL)
+        url = PG_URL
+    built = build_app(load_settings(data=str(tmp_path / "data"), database_url=url))
+    yield built
+    built.catalogue.dispose()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Path) -> Iterator[App]:
+    """A fresh archive on SQLite only (for tests about the CLI or files)."""
+    built = build_app(load_settings(data=str(tmp_path / "data"), database_url=""))
+    yield built
+    built.catalogue.dispose()
+
+
+def _reference_text(name: str, start: str, end: str | None) -> str:
+    raw = next(REFERENCE.glob(f"{name}_*.txt")).read_text(encoding="utf-8")
+    body = raw[raw.index(start):]
+    if end:
+        body = body[:body.index(end) + len(end)]
+    # Paragraphs are separated by blank lines, some holding only a no-break space.
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", body)]
+    return "\n\n".join(p for p in paragraphs if p) + "\n"
+
+
+@pytest.fixture
+def reference_bundle(tmp_path: Path) -> Path:
+    """The two reference records as a bundle, texts copied from ../shared/reference."""
+    need(REFERENCE.is_dir(), f"reference documents not found at {REFERENCE}")
+    dest = tmp_path / "reference-bundle"
+    shutil.copytree(FIXTURES / "reference", dest)
+    (dest / "000.en.txt").write_text(_reference_text(
+        "000", "The Embassy of the Union", None), encoding="utf-8")
+    (dest / "001.en.txt").write_text(_reference_text(
+        "001", "TO THE CENTRAL COMMITTEE", "18 July 1960"), encoding="utf-8")
+    return dest

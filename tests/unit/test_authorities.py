@@ -1,0 +1,45 @@
+"""Authority matching: one person across volumes, doubtful namesakes kept apart."""
+
+from chancery.domain.authorities import (
+    Authority,
+    AuthorityKind,
+    fold,
+    is_same_person,
+    name_tokens,
+    slugify,
+)
+
+P = AuthorityKind.PERSON
+
+
+def test_fold_ignores_case_and_diacritics() -> None:
+    """Folding makes spellings comparable."""
+    assert fold("Hruščëv") == "hruscev"
+    assert fold("Хрущёв") == fold("ХРУЩЕВ")
+
+
+def test_name_order_does_not_matter() -> None:
+    """'Surname, Given' equals 'Given Surname'."""
+    assert name_tokens("Herter, Christian A.") == name_tokens("Christian A. Herter")
+    assert slugify("Herter, Christian A.") == "herter-christian-a"
+
+
+def test_same_person_across_volumes() -> None:
+    """Herter in two volumes with overlapping offices is one person."""
+    a = Authority(P, "Herter, Christian A.", description="Under Secretary of State until April 1959; "
+                  "thereafter Secretary of State")
+    b = Authority(P, "Herter, Christian A.", description="Secretary of State from April 22, 1959")
+    assert is_same_person(a, b)
+
+
+def test_namesakes_with_different_offices_stay_apart() -> None:
+    """Same name, unrelated offices: doubtful, so not merged."""
+    a = Authority(P, "Smith, John", description="Ambassador to Poland")
+    b = Authority(P, "Smith, John", description="Chief of Naval Operations")
+    assert not is_same_person(a, b)
+
+
+def test_surname_alone_is_too_little() -> None:
+    """A bare surname never merges."""
+    assert not is_same_person(Authority(P, "Wang"), Authority(P, "Wang"))
+    assert not is_same_person(Authority(P, "Herter, C."), Authority(AuthorityKind.ORGANIZATION, "Herter, C."))
