@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Protocol
 
@@ -79,6 +82,7 @@ class ImportContext:
     make_variants: VariantMaker
     phonetic: PhoneticKey
     limits: Limits = field(default_factory=Limits)
+    parallel: bool = True  # parse in a second process while storing (large imports only)
 
 
 def choose_importer(path: Path, importers: Sequence[Importer]) -> Importer | None:
@@ -104,17 +108,17 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
-def read_source(path: Path, ctx: ImportContext) -> list[SourceBatch]:
+def read_source(path: Path, importers: Sequence[Importer], limits: Limits) -> list[SourceBatch]:
     """Parse one source into batches; a file that cannot be read becomes a failed batch."""
     name = str(path)
     if not path.exists():
         return [SourceBatch(name, "", items=[Failure(name, "no such file or folder")])]
-    importer = choose_importer(path, ctx.importers)
+    importer = choose_importer(path, importers)
     if importer is None:
         return [SourceBatch(name, "", items=[Failure(name, "unrecognised format: not FRUS TEI, "
                                                            "a Chancery bundle or a CSV")])]
     try:
-        return list(importer.read(path, ctx.limits))
+        return list(importer.read(path, limits))
     except ImportRefused as exc:
         return [SourceBatch(name, importer.name, items=[Failure(name, str(exc))])]
     except (OSError, UnicodeDecodeError) as exc:
@@ -129,13 +133,37 @@ def import_paths(paths: Sequence[Path], ctx: ImportContext,
     sizes = [_size(p) for p in sources]
     progress.start(sum(sizes))
     summary = ImportSummary()
-    for path, nbytes in zip(sources, sizes, strict=True):
-        batches = read_source(path, ctx)
+    parsed = _parsed_sources(sources, ctx, parallel=ctx.parallel and sum(sizes) >= _PARALLEL_BYTES)
+    for nbytes, batches in zip(sizes, parsed, strict=True):
         for batch in batches:
             store_batch(batch, ctx, summary)
         summary.files += 1
         progress.advance(nbytes, sum(len(b.documents) for b in batches))
     return summary
+
+
+# Below this much source, starting a reader process costs more than it saves.
+_PARALLEL_BYTES = 8 * 1024 * 1024
+_READ_AHEAD = 2  # sources parsed ahead of the writer: bounds memory to a few volumes
+
+
+def _parsed_sources(sources: list[Path], ctx: ImportContext,
+                    parallel: bool) -> Iterator[list[SourceBatch]]:
+    """Each source's batches, in order. In parallel mode a reader process parses the next
+    sources while this one writes: parsing and storing each take about half of an import,
+    so on two cores the pipeline nearly halves the time."""
+    if not parallel or len(sources) < 2:
+        yield from (read_source(p, ctx.importers, ctx.limits) for p in sources)
+        return
+    # spawn, not fork: the parent holds database connections and a progress-bar thread.
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        pending: deque[Future[list[SourceBatch]]] = deque()
+        for path in sources:
+            pending.append(pool.submit(read_source, path, list(ctx.importers), ctx.limits))
+            if len(pending) > _READ_AHEAD:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _ident(doc: Document) -> str:

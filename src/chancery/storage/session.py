@@ -83,7 +83,14 @@ class SqlSession:
             key=authority.key or self._unique_key(authority), kind=authority.kind.value,
             name=authority.name, description=authority.description)
         ).inserted_primary_key[0]  # type: ignore[index]
-        self.add_authority_names(new_id, names, authority.source_ids)
+        # A new record has no names yet, and its source ids matched nothing (else it would not
+        # be new): insert without looking first, the hot path of a large first import.
+        by_name = {n.variant.name: rows.name_row(new_id, n) for n in names}
+        self.conn.execute(insert(authority_names), list(by_name.values()))
+        if authority.source_ids:
+            self.conn.execute(insert(authority_source_ids),
+                              [{"source_id": s, "authority_id": new_id}
+                               for s in dict.fromkeys(authority.source_ids)])
         return int(new_id)
 
     def add_authority_names(self, authority_id: int, names: list[NameRow],
