@@ -88,4 +88,4 @@ def check(conn: Connection) -> list[str]:
 
 def media_hashes(conn: Connection) -> list[str]:
     """Every blob hash the catalogue refers to."""
-    return list(conn.execute(select(distinct(media.c.sha256))).scalars())
+    return list(conn.execute(select(media.c.sha256).distinct()).scalars())

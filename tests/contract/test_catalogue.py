@@ -1,0 +1,178 @@
+"""The catalogue contract, run on every backend (SQLite and a real PostgreSQL) through the
+`app` fixture: what the storage interface promises, whatever the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from itertools import product
+
+import pytest
+from sqlalchemy import func, select
+
+from chancery.bootstrap import App
+from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, Role, fold
+from chancery.domain.collections import Collection, Membership
+from chancery.domain.dates import parse_iso_date
+from chancery.domain.documents import Document
+from chancery.domain.publication import Actor, Publication, PublicationState, can_view
+from chancery.domain.relations import Relation, RelationType
+from chancery.domain.revisions import Revision
+from chancery.domain.texts import TextKind, TextVersion
+from chancery.enrich.names import phonetic_key
+from chancery.storage.interface import DocumentWrite, LinkWrite, NameRow
+from chancery.storage.tables import document_links, documents, text_versions
+
+TODAY = date(2026, 11, 25)
+REV = Revision(datetime(2026, 11, 25, tzinfo=UTC), "test", "written by the contract test")
+
+
+def _doc(n: int, **kw: object) -> Document:
+    base: dict[str, object] = {
+        "public_id": f"doc{n:05d}", "source_id": f"test/d{n}", "title": f"Document {n}",
+        "date": parse_iso_date(f"1960-07-{n % 28 + 1:02d}"),
+        "texts": (TextVersion("en", TextKind.TRANSLATION, f"Paragraph one of {n}.\n\nTwo."),)}
+    base.update(kw)
+    return Document(**base)  # type: ignore[arg-type]
+
+
+def _write(app: App, docs: list[Document], links: list[LinkWrite] | None = None) -> dict[str, str]:
+    with app.catalogue.session() as s:
+        return s.write_documents([DocumentWrite(d, links or [], f"hash-{d.public_id}", REV)
+                                  for d in docs])
+
+
+def _names(a: Authority) -> list[NameRow]:
+    return [NameRow(v, fold(v.name), phonetic_key(v.name))
+            for v in [NameVariant(a.name), *a.variants]]
+
+
+def _count(app: App, table: object) -> int:
+    engine = app.catalogue.engine  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_schema_is_at_head_and_migrating_again_changes_nothing(app: App) -> None:
+    """A migrated catalogue reports its revision as the head; a second migrate is harmless."""
+    current, head = app.catalogue.schema_status()
+    assert current == head
+    app.catalogue.migrate()
+    assert app.catalogue.schema_status() == (head, head)
+
+
+def test_document_round_trips_with_texts_relations_and_collections(app: App) -> None:
+    """What is written is read back equal, by public id and by source id."""
+    with app.catalogue.session() as s:
+        s.upsert_collections([Collection("series", "A series"),
+                              Collection("series/vol1", "Volume 1", "series", 1)])
+    doc = _doc(1, collections=(Membership("series/vol1", 3),),
+               relations=(Relation(RelationType.ENCLOSES, "test/d2"),))
+    assert _write(app, [doc, _doc(2)]) == {}
+    for ident in ("doc00001", "test/d1"):
+        stored = app.catalogue.get_document(ident, Actor.EDITOR, TODAY)
+        assert stored is not None and stored.document == doc
+    assert [c.key for c in stored.collections] == ["series/vol1"]
+    other = app.catalogue.get_document("doc00002", Actor.EDITOR, TODAY)
+    assert other is not None
+    assert [(r.label, r.public_id) for r in other.related] == [("Enclosed in", "doc00001")]
+    assert [c.parent_key for c in app.catalogue.collections() if c.key == "series/vol1"] == ["series"]
+
+
+@pytest.mark.parametrize(("state", "embargo_days"), list(product(
+    list(PublicationState), [None, -1, 0, 1])))
+def test_sql_access_rule_agrees_with_the_domain_rule(
+        app: App, state: PublicationState, embargo_days: int | None) -> None:
+    """For every state and embargo, show, list, count and stats give the public exactly what
+    `can_view` allows, and editors everything."""
+    embargo = None if embargo_days is None else TODAY + timedelta(days=embargo_days)
+    pub = Publication(state, embargo)
+    _write(app, [_doc(1, publication=pub)])
+    visible = can_view(Actor.PUBLIC, pub, TODAY)
+    assert (app.catalogue.get_document("doc00001", Actor.PUBLIC, TODAY) is not None) is visible
+    assert len(app.catalogue.list_documents(Actor.PUBLIC, TODAY, None, 10, 0)) == int(visible)
+    assert app.catalogue.count_documents(Actor.PUBLIC, TODAY) == int(visible)
+    assert len(list(app.catalogue.iter_documents(Actor.PUBLIC, TODAY))) == int(visible)
+    assert sum(n for _, n in app.catalogue.counts_by("type", Actor.PUBLIC, TODAY)) == int(visible)
+    assert app.catalogue.count_documents(Actor.EDITOR, TODAY) == 1
+
+
+def test_relation_to_a_hidden_document_is_not_shown_to_the_public(app: App) -> None:
+    """A public document does not reveal the title of a draft it encloses."""
+    _write(app, [_doc(1, relations=(Relation(RelationType.ENCLOSES, "test/d2"),)),
+                 _doc(2, title="Secret draft title", publication=Publication(PublicationState.DRAFT))])
+    public = app.catalogue.get_document("doc00001", Actor.PUBLIC, TODAY)
+    editor = app.catalogue.get_document("doc00001", Actor.EDITOR, TODAY)
+    assert public is not None and editor is not None
+    assert public.related == []
+    assert [r.title for r in editor.related] == ["Secret draft title"]
+
+
+def test_one_bad_document_fails_alone_and_leaves_nothing_behind(app: App) -> None:
+    """A link to an authority that does not exist fails that document whole (no text or link
+    rows left), while the others in the same batch land."""
+    with app.catalogue.session() as s:
+        herter = Authority(AuthorityKind.PERSON, "Herter, Christian A.")
+        hid = s.create_authority(herter, _names(herter))
+        writes = [DocumentWrite(_doc(1), [LinkWrite(hid, Role.AUTHOR)], "h1", REV),
+                  DocumentWrite(_doc(2), [LinkWrite(hid + 999, Role.AUTHOR)], "h2", REV),
+                  DocumentWrite(_doc(3), [], "h3", REV)]
+        failures = s.write_documents(writes)
+    assert list(failures) == ["doc00002"]
+    assert app.catalogue.get_document("doc00002", Actor.EDITOR, TODAY) is None
+    assert _count(app, documents) == 2
+    assert _count(app, text_versions) == 2
+    assert _count(app, document_links) == 1
+    assert app.catalogue.check() == []
+
+
+def test_a_failing_session_stores_nothing(app: App) -> None:
+    """An exception inside a session rolls back everything written in it."""
+    with pytest.raises(RuntimeError), app.catalogue.session() as s:
+        s.write_documents([DocumentWrite(_doc(1), [], "h1", REV)])
+        raise RuntimeError("the importer died")
+    assert app.catalogue.count_documents(Actor.EDITOR, TODAY) == 0
+
+
+def test_authorities_are_found_by_any_variant_and_by_sound(app: App) -> None:
+    """A stored person is found by a folded variant, by a diacritic form, and by a phonetic key
+    when the spelling was never listed."""
+    k = Authority(AuthorityKind.PERSON, "Khrushchev, Nikita Sergeevich",
+                  variants=(NameVariant("Hruščëv, Nikita Sergeevič"), NameVariant("Хрущёв")),
+                  source_ids=("ref#khrushchev",))
+    with app.catalogue.session() as s:
+        kid = s.create_authority(k, _names(k))
+        assert s.authority_ids_for_sources(["ref#khrushchev"]) == {"ref#khrushchev": kid}
+    for typed in ["Хрущев", "Hruscev, Nikita Sergeevic"]:
+        assert kid in {a.id for a in app.catalogue.find_authorities(fold(typed), "")}, typed
+    (row,) = app.catalogue.find_authorities(fold("Khruschev"), phonetic_key("Khruschev"))
+    assert row.id == kid
+    found = app.catalogue.authority(row.key)
+    assert found is not None and "Хрущёв" in found[1]
+
+
+def test_authority_keys_stay_unique_for_namesakes(app: App) -> None:
+    """Two different people of one name get two records and two keys."""
+    with app.catalogue.session() as s:
+        a = Authority(AuthorityKind.PERSON, "Smith, John", description="Ambassador to Poland")
+        b = Authority(AuthorityKind.PERSON, "Smith, John", description="CIA officer in Berlin")
+        ids = [s.create_authority(x, _names(x)) for x in (a, b)]
+    found = app.catalogue.find_authorities(fold("Smith, John"), "")
+    assert sorted(r.id for r in found) == sorted(ids)
+    assert len({r.key for r in found}) == 2
+
+
+def test_update_in_place_replaces_children_and_keeps_history(app: App) -> None:
+    """Rewriting a document with its id replaces its texts, and both revisions are kept."""
+    _write(app, [_doc(1)])
+    stored = app.catalogue.get_document("doc00001", Actor.EDITOR, TODAY)
+    assert stored is not None
+    new = _doc(1, texts=(TextVersion("ru", TextKind.ORIGINAL, "Текст."),))
+    later = Revision(REV.at + timedelta(hours=1), "test", "edited", {"texts": [1, 2]})
+    with app.catalogue.session() as s:
+        assert s.write_documents([DocumentWrite(new, [], "h2", later, stored.id)]) == {}
+    again = app.catalogue.get_document("doc00001", Actor.EDITOR, TODAY)
+    assert again is not None
+    assert [t.language for t in again.document.texts] == ["ru"]
+    assert [r.summary for r in again.revisions] == ["written by the contract test", "edited"]
+    assert again.revisions[-1].changes == {"texts": [1, 2]}
+    assert _count(app, text_versions) == 1

@@ -1,0 +1,111 @@
+"""The `chancery` command as a person uses it: global options, show, list, stats, check, help."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from chancery.cli import app
+from chancery.demo import DEMO_DIR
+
+runner = CliRunner()
+
+
+def _run(data: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["--data", str(data), *args], env={"COLUMNS": "200"})
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def archive(tmp_path: Path, reference_bundle: Path) -> Path:
+    """A SQLite archive holding the two reference records and the demo's scanned cables."""
+    data = tmp_path / "archive"
+    code, out = _run(data, "import", "--no-progress", str(reference_bundle),
+                     str(DEMO_DIR / "scans" / "scans.csv"))
+    assert code == 0, out
+    return data
+
+
+def test_every_command_explains_itself_with_an_example() -> None:
+    """`--help` on each command says what it does and gives an example."""
+    group = get_command(app)
+    names = sorted(group.commands)  # type: ignore[attr-defined]
+    assert {"init", "import", "export", "show", "list", "stats", "check", "serve", "demo"} <= set(names)
+    for name in names:
+        result = runner.invoke(app, [name, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, name
+        if name != "version":
+            assert "Example" in result.output, name
+
+
+def test_init_creates_the_data_folder_named_by_flag_or_environment(tmp_path: Path) -> None:
+    """`--data DIR` and CHANCERY_DATA both choose where the catalogue goes."""
+    code, out = _run(tmp_path / "by-flag", "init")
+    assert code == 0 and (tmp_path / "by-flag" / "catalogue.sqlite3").is_file(), out
+    result = runner.invoke(app, ["init"], env={"CHANCERY_DATA": str(tmp_path / "by-env")})
+    assert result.exit_code == 0 and (tmp_path / "by-env" / "catalogue.sqlite3").is_file()
+
+
+def test_show_prints_every_field_of_the_record_page(archive: Path) -> None:
+    """Title, date and its note, summary, marking, funder, archive and reference, translators,
+    the English text and the enclosure, all in `chancery show`."""
+    code, out = _run(archive, "show", "7da35b31")
+    assert code == 0, out
+    flat = " ".join(out.split())
+    for expected in [
+        "Note, the Soviet Embassy in Beijing to the Ministry of Foreign Affairs",
+        "July 18, 1960", "The copy of the Russian note is not dated but known from other sources.",
+        "The Soviet Embassy reports that in response to Chinese dissatisfaction",
+        "Strictly confidential", "Leon Levy Foundation", "J IV 2/202/280",
+        "im Bundesarchiv", "History and Public Policy Program Digital Archive",
+        "Dieter Heinzig", "Anna Eckner", "Soviet Embassy in Beijing",
+        "Enclosed in", "The Embassy of the Union of the Socialist Soviet Republics",
+        "Yang Zhengwu", "Guangzhou"]:
+        assert expected in flat, expected
+
+
+def test_show_json_carries_the_full_record(archive: Path) -> None:
+    """`show --json` by source id gives the record with links, relations and history."""
+    code, out = _run(archive, "show", "--json", "wilson/001_0874552cb937a2de")
+    assert code == 0, out
+    rec = json.loads(out)
+    assert rec["classification"] == {"marking": "Completely Secret", "level": "top_secret",
+                                     "caveats": []}
+    assert [r["label"] for r in rec["related"]] == ["Encloses"]
+    assert {"Khrushchev, Nikita Sergeevich"} <= {lk["name"] for lk in rec["links"]}
+    assert rec["revisions"][0]["summary"].startswith("imported from")
+
+
+def test_show_of_an_unknown_id_says_so_and_fails(archive: Path) -> None:
+    """A missing document is a clear message and exit status 1, not a traceback."""
+    code, out = _run(archive, "show", "frus1958-60v19/d9999")
+    assert code == 1
+    assert "No document" in out and "Traceback" not in out
+
+
+def test_list_and_stats_count_what_was_imported(archive: Path) -> None:
+    """`list` shows every document; `stats --json` counts them by facet."""
+    code, out = _run(archive, "list", "--json")
+    assert code == 0
+    assert len(json.loads(out)) == 5
+    code, out = _run(archive, "stats", "--json")
+    stats = json.loads(out)
+    assert stats["documents"] == 5
+    assert stats["by"]["decade"] == {"1960s": 5}
+    assert sum(stats["by"]["language"].values()) >= 5
+    assert set(stats["by"]) >= {"collection", "type", "decade", "classification", "language"}
+
+
+def test_check_finds_a_damaged_scan(archive: Path) -> None:
+    """`check` passes on a sound archive and fails, naming the problem, once a scan is damaged."""
+    code, out = _run(archive, "check", "--verify-hashes")
+    assert code == 0, out
+    blob = next(p for p in (archive / "blobs").rglob("*") if p.is_file())
+    blob.write_bytes(b"not the scan any more")
+    code, out = _run(archive, "check", "--verify-hashes")
+    assert code == 1
+    assert "missing or damaged" in out
