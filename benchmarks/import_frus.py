@@ -41,7 +41,7 @@ def run_one(corpus: Path, database_url: str) -> dict[str, object]:
         app = build_app(load_settings(data=data, database_url=database_url))
         volumes = sorted(corpus.rglob("*.xml"))
         started = time.perf_counter()
-        summary = import_paths(volumes, app.import_context(), NoProgress())
+        summary = import_paths(volumes, app.import_context(parallel=True), NoProgress())
         seconds = time.perf_counter() - started
         app.catalogue.dispose()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -23,10 +23,10 @@ class App:
     catalogue: SqlCatalogue
     blobs: FolderBlobStore
 
-    def import_context(self) -> ImportContext:
-        """The parts an import works with."""
+    def import_context(self, parallel: bool = False) -> ImportContext:
+        """The parts an import works with; ``parallel`` parses in a second process."""
         return ImportContext(self.catalogue, self.blobs, importers(), with_generated_variants,
-                             phonetic_key, Limits(self.settings.max_file_size))
+                             phonetic_key, Limits(self.settings.max_file_size), parallel)
 
 
 def importers() -> list[Importer]:

@@ -86,7 +86,7 @@ def import_(ctx: typer.Context,
     Example: chancery import ../shared/corpus/frus/core my-bundle/ box3.csv"""
     a = _app(ctx)
     bar = ImportProgress(err, enabled=not (no_progress or as_json))
-    summary = imports.import_paths(paths, a.import_context(), bar)
+    summary = imports.import_paths(paths, a.import_context(parallel=True), bar)
     seconds = bar.stop()
     if as_json:
         _print_json({**summary.as_dict(), "seconds": round(seconds, 3)})
@@ -191,7 +191,7 @@ def demo(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
     from chancery.demo import demo_sources
     a = _app(ctx)
     bar = ImportProgress(err)
-    summary = imports.import_paths(demo_sources(), a.import_context(), bar)
+    summary = imports.import_paths(demo_sources(), a.import_context(parallel=True), bar)
     print_import_summary(console, summary, bar.stop())
     if summary.failed:
         raise typer.Exit(1)

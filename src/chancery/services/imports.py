@@ -82,7 +82,10 @@ class ImportContext:
     make_variants: VariantMaker
     phonetic: PhoneticKey
     limits: Limits = field(default_factory=Limits)
-    parallel: bool = True  # parse in a second process while storing (large imports only)
+    # Parse in a second process while storing (large imports only). Off by default: a spawned
+    # process re-imports the caller's main module, so only entry points with a main guard
+    # (the CLI, the benchmarks) turn it on.
+    parallel: bool = False
 
 
 def choose_importer(path: Path, importers: Sequence[Importer]) -> Importer | None:
