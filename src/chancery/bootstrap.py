@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from chancery.blobs.folder import FolderBlobStore
@@ -11,6 +12,7 @@ from chancery.ingest.base import Importer, Limits
 from chancery.ingest.bundle import BundleImporter
 from chancery.ingest.csvfiles import CsvImporter
 from chancery.ingest.frus import FrusImporter
+from chancery.search.tantivy_index import TantivyIndex
 from chancery.services.imports import ImportContext
 from chancery.storage.database import SqlCatalogue
 
@@ -22,6 +24,12 @@ class App:
     settings: Settings
     catalogue: SqlCatalogue
     blobs: FolderBlobStore
+    index: TantivyIndex
+
+    @property
+    def phonetic(self) -> Callable[[str], str]:
+        """The phonetic key that finds name spellings nobody listed."""
+        return phonetic_key
 
     def import_context(self, parallel: bool = False) -> ImportContext:
         """The parts an import works with; ``parallel`` parses in a second process."""
@@ -40,4 +48,5 @@ def build_app(settings: Settings, migrate: bool = True) -> App:
     catalogue = SqlCatalogue(settings.catalogue_url)
     if migrate:
         catalogue.migrate()
-    return App(settings, catalogue, FolderBlobStore(settings.blob_dir))
+    return App(settings, catalogue, FolderBlobStore(settings.blob_dir),
+               TantivyIndex(settings.index_dir))

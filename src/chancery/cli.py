@@ -9,14 +9,18 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from chancery import __version__
 from chancery.bootstrap import App, build_app
 from chancery.config import SETTINGS, load_settings
 from chancery.domain.publication import Actor
 from chancery.progress import ImportProgress, count_bar
-from chancery.render import print_document, print_import_summary, print_stats
+from chancery.render import print_document, print_import_summary, print_search, print_stats, search_json
+from chancery.search.grammar import QueryError
+from chancery.search.interface import IndexUnavailable
 from chancery.services import documents, exports, imports
+from chancery.services import search as search_service
 from chancery.services.clock import today
 
 app = typer.Typer(help="Chancery: a digital archive for declassified international-history "
@@ -41,7 +45,9 @@ def main(ctx: typer.Context,
 
 
 def _app(ctx: typer.Context) -> App:
-    return build_app(ctx.obj)
+    built = build_app(ctx.obj)
+    ctx.call_on_close(built.catalogue.dispose)  # no pooled connection outlives the command
+    return built
 
 
 def _actor(public: bool) -> Actor:
@@ -173,6 +179,59 @@ def check(ctx: typer.Context,
     if not problems:
         console.print("[green]✓[/] no problems found")
     raise typer.Exit(1 if problems else 0)
+
+
+@app.command()
+def search(ctx: typer.Context,
+           query: Annotated[str, typer.Argument(help="Query in the search grammar (docs/search.md).")],
+           facet: Annotated[Optional[list[str]], typer.Option(
+               "--facet", "-f", help="Narrow by a facet value, e.g. type=telegram or year=1960; "
+                                     "repeat it; values of one facet combine with OR.")] = None,
+           sort: Annotated[str, typer.Option(help="relevance, date (oldest first) or -date.")] = "relevance",
+           page: int = 1, per_page: Annotated[int, typer.Option("--per-page")] = 10,
+           as_json: JsonOpt = False, public: PublicOpt = False) -> None:
+    """Search the archive, with facet counts and highlighted snippets.
+
+    Example: chancery search '"Soviet experts" date:1960' --facet type=note --sort date"""
+    a = _app(ctx)
+    try:
+        filters = _facet_options(facet or [])
+        result = search_service.search_documents(
+            a.catalogue, a.index, query, filters=filters, sort=sort, page=page,
+            per_page=per_page, actor=_actor(public), phonetic=a.phonetic)
+    except QueryError as exc:
+        err.print(f"[red]Cannot read the query:[/] {escape(exc.message)}")
+        raise typer.Exit(2) from None
+    except IndexUnavailable as exc:
+        err.print(f"[red]{escape(str(exc))}[/]")
+        raise typer.Exit(1) from None
+    if as_json:
+        _print_json(search_json(result))
+    else:
+        print_search(console, result)
+
+
+def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not value:
+            raise QueryError(f"--facet {item!r}: write NAME=VALUE, e.g. --facet type=telegram")
+        out[name.strip()] = (*out.get(name.strip(), ()), value.strip())
+    return out
+
+
+@app.command()
+def reindex(ctx: typer.Context) -> None:
+    """Rebuild the search index from the catalogue.
+
+    Example: chancery --data ./archive reindex"""
+    a = _app(ctx)
+    total = a.catalogue.count_documents(Actor.EDITOR, today())
+    with count_bar(err, "Indexing", total) as bar:
+        task = bar.add_task("index", total=total)
+        n = search_service.rebuild_index(a.catalogue, a.index, lambda k: bar.advance(task, k))
+    console.print(f"Indexed {n:,} documents in {a.settings.index_dir}")
 
 
 @app.command()

@@ -49,6 +49,11 @@ class Settings:
         return self.database_url or f"sqlite:///{self.data / 'catalogue.sqlite3'}"
 
     @property
+    def index_dir(self) -> Path:
+        """Where the search index lives (derived from the catalogue; `reindex` rebuilds it)."""
+        return self.data / "index"
+
+    @property
     def blob_dir(self) -> Path:
         """Where file content is stored, by hash."""
         return self.data / "blobs"

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from chancery.domain.authorities import Role
+from chancery.search.interface import Snippet
 from chancery.services.documents import ArchiveStats
 from chancery.services.imports import ImportSummary
+from chancery.services.search import SearchPage
 from chancery.storage.interface import StoredDocument
 
 _ROLE_TITLES = [(Role.AUTHOR, "From"), (Role.RECIPIENT, "To"), (Role.SIGNER, "Signed"),
@@ -109,3 +115,57 @@ def print_stats(console: Console, stats: ArchiveStats) -> None:
         if len(counts) > 25:
             t.add_row(f"… {len(counts) - 25} more", "")
         console.print(t)
+
+
+def _snippet_text(s: Snippet) -> Text:
+    out = Text()
+    for f in s.fragments:
+        out.append(re.sub(r"\s+", " ", f.text), style="bold yellow" if f.highlighted else "")
+    return out
+
+
+def print_search(console: Console, page: SearchPage) -> None:
+    """A page of search results: hits with snippets, then the facets' leading values."""
+    r = page.results
+    if r.stale_by:
+        console.print(f"[yellow]The search index is {r.stale_by:,} change(s) behind the catalogue;"
+                      " if no import is running, run `chancery reindex`.[/]")
+    console.print(f"[bold]{r.total:,}[/] documents match · page {page.page} of {page.pages}"
+                  f" · sorted by {page.sort}")
+    for n, hit in enumerate(r.hits, start=(page.page - 1) * page.per_page + 1):
+        meta = " · ".join(x for x in (hit.date_display or "undated", hit.doc_type,
+                                      hit.classification) if x)
+        console.print(Text(f"{n}. {hit.title}", style="bold"), Text(f"  [{hit.public_id}]", "cyan"))
+        console.print(Text(f"   {meta}  {hit.source_id}", style="dim"))
+        for s in hit.snippets:
+            console.print(Text("   … ").append_text(_snippet_text(s)).append(" …"))
+    for label, count in page.suggestions:
+        console.print(f"Nothing found. Try: [bold]{escape(label)}[/] ({count:,} documents)")
+    for facet, buckets in r.facets.items():
+        if buckets:
+            shown = ", ".join(f"{'✓ ' if b.selected else ''}{b.label or b.value} ({b.count:,})"
+                              for b in buckets[:6])
+            console.print(Text(f"{facet}: ", style="bold").append(shown), highlight=False)
+
+
+def search_json(page: SearchPage) -> dict[str, object]:
+    """A page of search results as JSON-ready data."""
+    r = page.results
+    return {
+        "query": page.query, "total": r.total, "page": page.page, "per_page": page.per_page,
+        "sort": page.sort, "filters": {k: list(v) for k, v in page.filters.items()},
+        "stale_by": r.stale_by,
+        "hits": [{"id": h.public_id, "source_id": h.source_id, "title": h.title,
+                  "date": h.date_display, "date_start": h.date_start.isoformat() if h.date_start else None,
+                  "type": h.doc_type, "classification": h.classification, "level": h.level,
+                  "score": round(h.score, 4),
+                  "snippet": " … ".join("".join(f"<mark>{html.escape(f.text)}</mark>" if f.highlighted
+                                                 else html.escape(f.text)
+                                                 for f in s.fragments) for s in h.snippets),
+                  "snippets": [{"version": s.version, "language": s.language,
+                                "fragments": [[f.text, f.highlighted] for f in s.fragments]}
+                               for s in h.snippets]} for h in r.hits],
+        "facets": {f: [{"value": b.value, "label": b.label, "count": b.count, "selected": b.selected}
+                       for b in buckets] for f, buckets in r.facets.items()},
+        "suggestions": [{"query": q, "total": n} for q, n in page.suggestions],
+    }

@@ -12,7 +12,8 @@ ALLOWED = {
     "ingest": {"domain", "fileutil"},
     "blobs": {"fileutil"},
     "storage": {"domain"},
-    "services": {"domain", "storage.interface", "ingest.base"},
+    "services": {"domain", "storage.interface", "ingest.base", "search.grammar", "search.interface"},
+    "search": {"domain"},
 }
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from chancery.domain.authorities import Authority
 from chancery.domain.collections import Collection
 from chancery.domain.publication import Actor
-from chancery.storage import migrate, reads, stats
+from chancery.storage import lookups, migrate, reads, stats
 from chancery.storage.interface import (
     AuthorityRow,
     DocumentSummary,
@@ -129,6 +129,39 @@ class SqlCatalogue:
         """Every blob hash the catalogue refers to."""
         with self.engine.connect() as conn:
             return stats.media_hashes(conn)
+
+    def changes(self) -> int:
+        """How many document writes the catalogue has seen (the search index follows it)."""
+        with self.engine.connect() as conn:
+            return lookups.meta_value(conn, "changes")
+
+    def index_generation(self) -> int:
+        """The generation of the search index last rebuilt from this catalogue."""
+        with self.engine.connect() as conn:
+            return lookups.meta_value(conn, "index_generation")
+
+    def set_index_generation(self, generation: int) -> None:
+        """Record a finished rebuild of the search index."""
+        with self.engine.begin() as conn:
+            lookups.set_meta(conn, "index_generation", generation)
+
+    def authorities_for_word(self, folded: str, phonetic: str) -> list[tuple[AuthorityRow, list[str]]]:
+        """Authority records a search word or phrase names, with all their names."""
+        with self.engine.connect() as conn:
+            return lookups.authorities_for_word(conn, folded, phonetic)
+
+    def authority_labels(self, keys: list[str]) -> dict[str, str]:
+        """Preferred names of authority records by key."""
+        with self.engine.connect() as conn:
+            return lookups.authority_labels(conn, keys)
+
+    def documents_for_index(self, public_ids: list[str] | None = None) -> Iterator[list[StoredDocument]]:
+        """Documents as the search index needs them: all (in chunks) or the ones named."""
+        with self.engine.connect() as conn:
+            if public_ids is None:
+                yield from lookups.iter_for_index(conn)
+            else:
+                yield lookups.documents_by_public_id(conn, public_ids, Actor.EDITOR, date.today())
 
     def dispose(self) -> None:
         """Close pooled connections."""

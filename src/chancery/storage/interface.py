@@ -201,6 +201,31 @@ class Catalogue(Protocol):
         ...
 
 
+    def changes(self) -> int:
+        """How many document writes the catalogue has seen (the search index follows it)."""
+        ...
+
+    def index_generation(self) -> int:
+        """The generation of the search index last rebuilt from this catalogue."""
+        ...
+
+    def set_index_generation(self, generation: int) -> None:
+        """Record a finished rebuild of the search index."""
+        ...
+
+    def authorities_for_word(self, folded: str, phonetic: str) -> list[tuple[AuthorityRow, list[str]]]:
+        """Authority records a search word or phrase names, with all their names."""
+        ...
+
+    def authority_labels(self, keys: list[str]) -> dict[str, str]:
+        """Preferred names of authority records by key."""
+        ...
+
+    def documents_for_index(self, public_ids: list[str] | None = None) -> Iterator[list[StoredDocument]]:
+        """Documents as the search index needs them: all (in chunks) or the ones named."""
+        ...
+
+
 class BlobStore(Protocol):
     """Content-addressed file storage, deduplicated by SHA-256."""
 

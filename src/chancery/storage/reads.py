@@ -147,6 +147,13 @@ def iter_documents(conn: Connection, actor: Actor, today: date) -> Iterator[Stor
         last = chunk[-1].id
 
 
+def load_documents(conn: Connection, doc_rows: list[Row[Any]], actor: Actor,
+                   today: date) -> list[StoredDocument]:
+    """Documents for rows of the documents table, without relations and history (what an
+    index needs, in a few queries per chunk)."""
+    return _load(conn, doc_rows, actor, today, full=False)
+
+
 def list_documents(conn: Connection, actor: Actor, today: date, collection: str | None,
                    limit: int, offset: int) -> list[DocumentSummary]:
     """A page of documents in date order, optionally within one collection (and below it)."""

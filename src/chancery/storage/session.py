@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from chancery.domain.authorities import Authority, AuthorityKind, slugify
 from chancery.domain.collections import Collection
 from chancery.domain.revisions import Revision
-from chancery.storage import rows
+from chancery.storage import lookups, rows
 from chancery.storage.interface import AuthorityRow, DocumentState, DocumentWrite, NameRow
 from chancery.storage.tables import (
     authorities,
@@ -148,6 +148,8 @@ class SqlSession:
         self.conn.execute(insert(revisions), [rows.revision_row(document_id, revision)])
 
     def _write(self, writes: list[DocumentWrite]) -> None:
+        if writes:
+            lookups.bump_changes(self.conn, len(writes))
         updates = [w for w in writes if w.existing_id is not None]
         ids = [w.existing_id for w in updates]
         for table in _CHILD_TABLES:

@@ -176,3 +176,12 @@ meta = Table(
 )
 
 Index("ix_documents_pub", documents.c.pub_state, documents.c.embargo_until)
+
+
+# Counters kept with the catalogue: "changes" grows with every document write, deletion or
+# publication change; "index_generation" names the search index built from it.
+catalogue_meta = Table(
+    "catalogue_meta", metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)

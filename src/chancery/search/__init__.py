@@ -1,0 +1,1 @@
+"""Full-text search: the query grammar, the index interface, and the Tantivy adapter."""

@@ -1,0 +1,253 @@
+"""The search grammar readers type, parsed in one place for the CLI, the pages and the API.
+
+    words            all must match            soviet experts
+    "exact phrase"                             "Soviet experts"
+    a OR b           either                    Khrushchev OR Mao
+    -word            exclude (also NOT word)   berlin -wall
+    prefix*          word beginning            diplomat*
+    word~ / word~2   spelling off by 1 (or 2)  Khrushcev~
+    (a OR b) c       grouping
+    field:value      one field                 author:Herter  place:"Taiwan Strait"
+    date:RANGE       1958..1960, 1960-07, 1960-07-18, ..1959, 1961..
+
+User text never reaches the engine's own parser: the engine compiles this tree into query
+objects, so no operator of the engine can be smuggled in and a malformed query gets a
+message here, with the place it went wrong."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from chancery.domain.dates import parse_iso_date
+
+FIELDS = ("title", "author", "recipient", "person", "place", "subject", "classification",
+          "type", "lang", "collection", "date")
+MAX_LENGTH = 1000
+MAX_CLAUSES = 64
+
+
+class QueryError(ValueError):
+    """A query that cannot be read, with a message a reader can act on."""
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word, optionally a prefix (``word*``) or fuzzy (``word~``), in a field or all text."""
+
+    text: str
+    field: str = ""
+    prefix: bool = False
+    fuzzy: int = 0
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words that must stand together, in order."""
+
+    text: str
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Documents whose date span overlaps [start, end]; an open end is None."""
+
+    start: date | None
+    end: date | None
+
+
+@dataclass(frozen=True)
+class Not:
+    """Excludes what its child matches."""
+
+    child: Node
+
+
+@dataclass(frozen=True)
+class And:
+    """All children must match."""
+
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    """Any child may match."""
+
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class MatchAll:
+    """The empty query: every document (narrowed by facets, sorted by date)."""
+
+
+Node = Word | Phrase | DateRange | Not | And | Or | MatchAll
+
+# "phrase" | ( | ) | field: | -  | a word (anything else up to a space, paren or quote)
+_TOKEN = re.compile(r'\s*(?:(?P<quote>"[^"]*"?)|(?P<open>\()|(?P<close>\))|'
+                    r'(?P<field>[A-Za-z]+):(?=\S)|(?P<minus>-)(?=[^\s)])|(?P<word>[^\s()"]+))')
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str
+    text: str
+    pos: int
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out, pos = [], 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            break
+        kind = m.lastgroup or "word"
+        out.append(_Tok(kind, m.group(kind), m.start(kind)))
+        pos = m.end()
+    return out
+
+
+def parse_query(text: str) -> Node:
+    """The tree for a query string; raises QueryError with a helpful message."""
+    if len(text) > MAX_LENGTH:
+        raise QueryError(f"the query is {len(text):,} characters long; the limit is {MAX_LENGTH:,}")
+    parser = _Parser(_tokens(text))
+    if not parser.toks:
+        return MatchAll()
+    node = parser.or_expr("")
+    if parser.i < len(parser.toks):
+        tok = parser.toks[parser.i]
+        raise QueryError(f"unexpected {tok.text!r}: is a '(' missing?", tok.pos)
+    if parser.clauses > MAX_CLAUSES:
+        raise QueryError(f"the query has {parser.clauses} terms; the limit is {MAX_CLAUSES}")
+    return node
+
+
+class _Parser:
+    def __init__(self, toks: list[_Tok]) -> None:
+        self.toks, self.i, self.clauses = toks, 0, 0
+
+    def _peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def or_expr(self, field: str) -> Node:
+        parts = [self.and_expr(field)]
+        while (tok := self._peek()) is not None and tok.kind == "word" and tok.text == "OR":
+            self.i += 1
+            if self._peek() is None or self._peek().kind == "close":  # type: ignore[union-attr]
+                raise QueryError("OR needs something on both sides", tok.pos)
+            parts.append(self.and_expr(field))
+        return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+    def and_expr(self, field: str) -> Node:
+        parts: list[Node] = []
+        while (tok := self._peek()) is not None and tok.kind != "close" and not (
+                tok.kind == "word" and tok.text == "OR"):
+            parts.append(self.unary(field))
+        if not parts:
+            tok = self._peek()
+            raise QueryError("OR needs something on both sides" if tok else
+                             "the query ends too early", tok.pos if tok else None)
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def unary(self, field: str) -> Node:
+        tok = self.toks[self.i]
+        if tok.kind == "minus" or (tok.kind == "word" and tok.text in ("NOT", "AND")):
+            self.i += 1
+            if self._peek() is None:
+                raise QueryError(f"nothing follows {tok.text!r}", tok.pos)
+            child = self.unary(field)
+            return child if tok.text == "AND" else Not(child)
+        return self.atom(field)
+
+    def atom(self, field: str) -> Node:
+        tok = self.toks[self.i]
+        self.i += 1
+        if tok.kind == "open":
+            node = self.or_expr(field)
+            if (close := self._peek()) is None or close.kind != "close":
+                raise QueryError("a '(' is never closed", tok.pos)
+            self.i += 1
+            return node
+        if tok.kind == "close":
+            raise QueryError("a ')' has no '(' before it", tok.pos)
+        if tok.kind == "field":
+            return self.field_value(tok)
+        self.clauses += 1
+        if tok.kind == "quote":
+            return _phrase(tok, field)
+        return _word(tok, field)
+
+    def field_value(self, tok: _Tok) -> Node:
+        name = tok.text.lower()
+        if name not in FIELDS:
+            raise QueryError(f"unknown field {tok.text + ':'!r}; the fields are "
+                             + ", ".join(f + ":" for f in FIELDS), tok.pos)
+        value = self._peek()
+        if value is None or value.kind in ("close", "minus"):
+            raise QueryError(f"{name}: needs a value", tok.pos)
+        if name == "date":
+            self.i += 1
+            self.clauses += 1
+            return parse_date_range(value.text.strip('"'), value.pos)
+        return self.atom(name)
+
+
+def _phrase(tok: _Tok, field: str) -> Node:
+    if len(tok.text) < 2 or not tok.text.endswith('"'):
+        raise QueryError("a quotation mark is never closed", tok.pos)
+    inner = tok.text[1:-1].strip()
+    if not inner:
+        raise QueryError("empty quotation marks", tok.pos)
+    return Phrase(inner, field)
+
+
+_FUZZY = re.compile(r"^(.+?)~([12]?)$")
+
+
+def _word(tok: _Tok, field: str) -> Word:
+    text = tok.text
+    if m := _FUZZY.match(text):
+        return Word(m.group(1), field, fuzzy=int(m.group(2) or 1))
+    if text.endswith("*"):
+        stem = text.rstrip("*")
+        if len(stem) < 2:
+            raise QueryError(f"{text!r}: a prefix needs at least two letters before '*'", tok.pos)
+        return Word(stem, field, prefix=True)
+    if not any(ch.isalnum() for ch in text):
+        raise QueryError(f"{text!r} is not a word", tok.pos)
+    return Word(text, field)
+
+
+def parse_date_range(value: str, pos: int | None = None) -> DateRange:
+    """``1958..1960``, ``1960-07``, ``..1959`` or ``1961..`` as a date range."""
+    first, sep, last = value.partition("..")
+    try:
+        start = parse_iso_date(first).start if first else None
+        end = parse_iso_date(last if sep else first).end if (last or not sep) else None
+    except ValueError:
+        raise QueryError(f"date:{value} is not a date; write date:1960, date:1960-07, "
+                         "date:1960-07-18 or a range such as date:1958..1960", pos) from None
+    if start is None and end is None:
+        raise QueryError("date: needs at least one end, e.g. date:..1960", pos)
+    if start and end and start > end:
+        raise QueryError(f"date:{value} ends before it starts", pos)
+    return DateRange(start, end)
+
+
+def positive_words(node: Node) -> list[Word | Phrase]:
+    """The words and phrases that must or may match (not the excluded ones): for highlighting
+    and for finding the authority records a query names."""
+    if isinstance(node, Word | Phrase):
+        return [node]
+    if isinstance(node, And | Or):
+        return [w for child in node.children for w in positive_words(child)]
+    return []

@@ -1,0 +1,168 @@
+"""What the search side promises, whatever the engine: the documents it indexes, the request
+it answers, the results it returns. Services depend on this, never on the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from chancery.domain.documents import Document
+from chancery.domain.publication import Actor
+from chancery.search.grammar import Node
+
+# Facets a search counts over its whole result set, in the order pages show them.
+FACETS = ("year", "decade", "type", "classification", "language", "collection", "archive",
+          "author", "recipient", "person", "place", "subject")
+SORTS = ("relevance", "date", "-date")
+SCHEMA_VERSION = 1  # bump when the index layout changes: older indexes are then refused
+
+
+class IndexUnavailable(Exception):
+    """The index cannot answer (missing, stale, or from an older schema), with the fix."""
+
+
+@dataclass(frozen=True)
+class IndexedName:
+    """An authority linked to a document, with every name a reader might search it by."""
+
+    key: str
+    kind: str  # person | organization | place | subject
+    role: str  # author | recipient | signer | mentioned | origin | place-mentioned | subject
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """One document as the index sees it: the record, its authorities and collections."""
+
+    document: Document
+    names: tuple[IndexedName, ...] = ()
+    collections: tuple[str, ...] = ()  # keys of its collections and all their ancestors
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """Authority records a query word names: their keys, and other spellings to look for."""
+
+    keys: tuple[str, ...] = ()
+    spellings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A parsed query with its facet selections, sort, page and reader."""
+
+    query: Node
+    actor: Actor
+    today: date
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+    limit: int = 20
+    offset: int = 0
+    expansions: dict[str, Expansion] = field(default_factory=dict)  # by folded word/phrase
+    snippets: bool = True
+    facets: bool = True
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of snippet text, highlighted when it matched the query."""
+
+    text: str
+    highlighted: bool = False
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """Matching text from one text version of a hit."""
+
+    version: str  # the text version's key ("en-original"), or "title" / "summary"
+    language: str
+    fragments: tuple[Fragment, ...]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A matching paragraph inside one document: "<version key>#<n>", highlighted."""
+
+    where: str
+    fragments: tuple[Fragment, ...]
+
+    @property
+    def version(self) -> str:
+        """The text version key ("en-translation"), or "title" / "summary"."""
+        return self.where.split("#")[0]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A matching document as a result list shows it."""
+
+    public_id: str
+    source_id: str
+    title: str
+    date_display: str
+    date_start: date | None
+    doc_type: str
+    classification: str  # the marking as printed
+    level: str
+    score: float
+    snippets: tuple[Snippet, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One facet value with its count; labels are filled in by the service."""
+
+    value: str
+    count: int
+    label: str = ""
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """A page of hits, the total, and the facet counts over the whole result set."""
+
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[Bucket]] = field(default_factory=dict)
+    stale_by: int = 0  # catalogue changes the index has not seen yet
+
+
+class SearchIndex(Protocol):
+    """A full-text index derived from the catalogue: one writer, many readers."""
+
+    def upsert(self, docs: Iterable[IndexDocument]) -> int:
+        """Add or replace documents (by public id); returns how many were written."""
+        ...
+
+    def delete(self, public_ids: Iterable[str]) -> None:
+        """Remove documents by public id."""
+        ...
+
+    def commit(self, seen_changes: int) -> None:
+        """Make writes visible; record the catalogue change count they reflect."""
+        ...
+
+    def clear(self, generation: int) -> None:
+        """Start a new, empty index of the given generation (a rebuild)."""
+        ...
+
+    def state(self) -> tuple[int, int, int] | None:
+        """(schema version, generation, catalogue changes seen), or None when missing."""
+        ...
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        """Answer a search request."""
+        ...
+
+    def search_within(self, item: IndexDocument, request: SearchRequest) -> list[Passage]:
+        """Every matching paragraph of one document, highlighted, in text order."""
+        ...
+
+    def count(self) -> int:
+        """Documents in the index."""
+        ...

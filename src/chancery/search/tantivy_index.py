@@ -1,0 +1,300 @@
+"""The embedded Tantivy index in the data folder: one writer, many readers.
+
+Next to Tantivy's own files lives ``chancery-index.json``: the layout version, the generation
+(which rebuild this index belongs to; the catalogue keeps the same number) and how many
+catalogue changes the index has seen. That is how a missing, stale or outdated index is told
+apart from an empty result."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from tantivy import Order, Query
+
+from chancery.domain.publication import Actor
+from chancery.search.interface import (
+    FACETS,
+    SCHEMA_VERSION,
+    Bucket,
+    Fragment,
+    Hit,
+    IndexDocument,
+    Passage,
+    SearchRequest,
+    SearchResults,
+    Snippet,
+)
+from chancery.search.tantivy_query import QueryCompiler
+from chancery.search.tantivy_schema import (
+    BODY_LANGS,
+    NUMERIC_FACETS,
+    analyzers,
+    body_field,
+    build_schema,
+    to_tantivy,
+)
+
+_META = "chancery-index.json"
+_SNIPPET_CHARS = 240
+_FACET_SIZE = {"year": 300, "decade": 50}
+_SORTS = {"date": ("date_sort", Order.Asc), "-date": ("date_sort_desc", Order.Desc)}
+
+
+class TantivyIndex:
+    """A search index in a folder; the writer is opened only by a process that writes."""
+
+    def __init__(self, path: Path, heap_bytes: int = 256 * 1024 * 1024, threads: int = 0) -> None:
+        self.path = path
+        self.heap_bytes, self.threads = heap_bytes, threads
+        self.schema = build_schema()
+        self.analyzers = analyzers()
+        self.compiler = QueryCompiler(self.schema, self.analyzers)
+        self._index: tantivy.Index | None = None
+        self._writer: Any = None
+        self._lock = threading.Lock()
+
+    # -- state -------------------------------------------------------------------------
+
+    def state(self) -> tuple[int, int, int] | None:
+        """(layout version, generation, catalogue changes seen), or None when missing."""
+        try:
+            meta = json.loads((self.path / _META).read_text())
+            return int(meta["schema"]), int(meta["generation"]), int(meta["changes"])
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def _write_state(self, generation: int, changes: int) -> None:
+        tmp = self.path / (_META + ".tmp")
+        tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "generation": generation,
+                                   "changes": changes}))
+        tmp.replace(self.path / _META)
+
+    def _open(self) -> tantivy.Index:
+        if self._index is None:
+            self.path.mkdir(parents=True, exist_ok=True)
+            index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+            for name, analyzer in self.analyzers.items():
+                index.register_tokenizer(name, analyzer)
+            self._index = index
+        return self._index
+
+    # -- writing -----------------------------------------------------------------------
+
+    def _writer_(self) -> Any:
+        if self._writer is None:
+            self._writer = self._open().writer(heap_size=self.heap_bytes, num_threads=self.threads)
+        return self._writer
+
+    def upsert(self, docs: Iterable[IndexDocument]) -> int:
+        """Add or replace documents by public id."""
+        writer, n = self._writer_(), 0
+        for item in docs:
+            writer.delete_documents_by_term("id", item.document.public_id)
+            writer.add_document(to_tantivy(item))
+            n += 1
+        return n
+
+    def delete(self, public_ids: Iterable[str]) -> None:
+        """Remove documents by public id."""
+        writer = self._writer_()
+        for public_id in public_ids:
+            writer.delete_documents_by_term("id", public_id)
+
+    def commit(self, seen_changes: int) -> None:
+        """Make the writes visible and record the catalogue changes they reflect."""
+        state = self.state()
+        generation = state[1] if state else 0
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer.wait_merging_threads()
+            self._writer = None  # frees the lock for the next process that writes
+        self._write_state(generation, seen_changes)
+        self._open().reload()
+
+    def clear(self, generation: int) -> None:
+        """Empty the index and start a new generation (a rebuild)."""
+        writer = self._writer_()
+        writer.delete_all_documents()
+        writer.commit()
+        self._write_state(generation, 0)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def count(self) -> int:
+        """Documents in the index."""
+        index = self._open()
+        index.reload()
+        return int(index.searcher().num_docs)
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        """A page of hits with snippets, the total, and facet counts."""
+        index = self._open()
+        index.reload()
+        searcher = index.searcher()
+        query = self.compiler.compile(request)
+        limit = max(1, request.limit)  # Tantivy's collector panics on 0
+        if request.sort in _SORTS:
+            field, order = _SORTS[request.sort]
+            found = searcher.search(query, limit, count=True, order_by_field=field,
+                                    offset=request.offset, order=order)
+        else:
+            found = searcher.search(query, limit, count=True, offset=request.offset)
+        snippets = _Snippets(searcher, self.schema, query) if request.snippets else None
+        hits = [_hit(searcher.doc(addr), key, snippets) for key, addr in found.hits[:request.limit]]
+        facets = self._facets(searcher, request) if request.facets else {}
+        total = getattr(found, "count", None) or 0  # the stubs omit it; count=True sets it
+        return SearchResults(int(total), hits, facets)
+
+    def _facets(self, searcher: tantivy.Searcher, request: SearchRequest) -> dict[str, list[Bucket]]:
+        # Counts of a facet ignore that facet's own selection, so a reader sees what
+        # choosing another value would add (values of one facet combine with OR).
+        groups: dict[str, list[str]] = {"": [f for f in FACETS if not request.filters.get(f)]}
+        groups.update({f: [f] for f in FACETS if request.filters.get(f)})
+        out: dict[str, list[Bucket]] = {}
+        for skip, facets in groups.items():
+            if not facets:
+                continue
+            query = self._without(request, skip)
+            spec = {f: {"terms": {"field": _facet_field(f), "size": _FACET_SIZE.get(f, 50)}}
+                    for f in facets}
+            result = searcher.aggregate(query, spec)
+            total = None
+            for f in facets:
+                chosen = set(request.filters.get(f, ()))
+                out[f] = [Bucket(str(b["key"]), int(b["doc_count"]), selected=str(b["key"]) in chosen)
+                          for b in result.get(f, {}).get("buckets", [])]
+                if f in NUMERIC_FACETS:  # a document has one year or none: count the rest
+                    if total is None:
+                        total = int(getattr(searcher.search(query, 1, count=True), "count", 0))
+                    undated = total - sum(b.count for b in out[f])
+                    if undated > 0:
+                        out[f].append(Bucket("undated", undated, selected="undated" in chosen))
+        return out
+
+    def _without(self, request: SearchRequest, facet: str) -> Query:
+        filters = {k: v for k, v in request.filters.items() if k != facet}
+        return self.compiler.compile(SearchRequest(
+            request.query, request.actor, request.today, filters, expansions=request.expansions))
+
+
+    def search_within(self, item: IndexDocument, request: SearchRequest) -> list[Passage]:
+        """Every paragraph of one document's texts that matches, highlighted, in text order.
+
+        The paragraphs go into a small index in memory, analyzed exactly as the main index
+        analyzes them, so a match here is a match there."""
+        index = tantivy.Index(self.schema)
+        for name, analyzer in self.analyzers.items():
+            index.register_tokenizer(name, analyzer)
+        writer = index.writer(heap_size=15_000_000, num_threads=1)
+        for doc in _paragraph_docs(item):
+            writer.add_document(doc)
+        writer.commit()
+        index.reload()
+        searcher = index.searcher()
+        within = SearchRequest(request.query, Actor.EDITOR, request.today,
+                               expansions=request.expansions)
+        query = QueryCompiler(self.schema, self.analyzers).compile(within)
+        found = searcher.search(query, 10_000, order_by_field="date_sort", order=Order.Asc)
+        out = []
+        for _, addr in found.hits:
+            doc = searcher.doc(addr)
+            field = next(f for f in doc.to_dict() if f.startswith("body_") or f in ("title", "summary"))
+            gen = tantivy.SnippetGenerator.create(searcher, query, self.schema, field)
+            gen.set_max_num_chars(100_000)
+            snippet = gen.snippet_from_doc(doc)
+            ranges = [(h.start, h.end) for h in snippet.highlighted()]
+            if ranges:
+                out.append(Passage(str(doc.get_first("id")), _fragments(snippet.fragment(), ranges)))
+        return out
+
+
+def _paragraph_docs(item: IndexDocument) -> list[tantivy.Document]:
+    """One small document per paragraph: id "<version>#<n>", ordered by date_sort = n."""
+    d = item.document
+    parts = [("title", "title", d.title), ("summary", "summary", d.summary)]
+    for t in d.texts:
+        parts += [(body_field(t.language), t.version_key, p)
+                  for p in [*t.paragraphs, *(n.text for n in t.notes)]]
+    out = []
+    for n, (field, version, text) in enumerate(parts):
+        if text.strip():
+            doc = tantivy.Document()
+            doc.add_text("id", f"{version}#{n}")
+            doc.add_text(field, text)
+            doc.add_text("pub_state", "published")
+            doc.add_integer("date_sort", n)
+            out.append(doc)
+    return out
+
+
+def _facet_field(facet: str) -> str:
+    return facet if facet in NUMERIC_FACETS else f"f_{facet}"
+
+
+class _Snippets:
+    """Snippet generators per text field, made once per search."""
+
+    def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema, query: Query) -> None:
+        self.searcher, self.schema, self.query = searcher, schema, query
+        self._made: dict[str, Any] = {}
+
+    def _generator(self, field: str) -> Any:
+        if field not in self._made:
+            gen = tantivy.SnippetGenerator.create(self.searcher, self.query, self.schema, field)
+            gen.set_max_num_chars(_SNIPPET_CHARS)
+            self._made[field] = gen
+        return self._made[field]
+
+    def for_doc(self, doc: tantivy.Document, texts: list[list[str]]) -> tuple[Snippet, ...]:
+        """Up to two snippets from the text versions that matched."""
+        out = []
+        fields = [f"body_{lang}" for lang in BODY_LANGS] + ["summary"]
+        present = set(doc.to_dict())
+        for field in fields:
+            if field not in present:
+                continue
+            snippet = self._generator(field).snippet_from_doc(doc)
+            ranges = [(h.start, h.end) for h in snippet.highlighted()]
+            if ranges:
+                lang = field.removeprefix("body_")
+                key = next((k for k, lg in texts if lg.split("-")[0] == lang), field)
+                out.append(Snippet(key, lang if field != "summary" else "",
+                                   _fragments(snippet.fragment(), ranges)))
+            if len(out) == 2:
+                break
+        return tuple(out)
+
+
+def _fragments(text: str, ranges: list[tuple[int, int]]) -> tuple[Fragment, ...]:
+    # Tantivy's ranges are byte offsets into the UTF-8 fragment
+    raw, out, pos = text.encode(), [], 0
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):  # 外 交 部 highlighted as one word, not three
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    for start, end in merged:
+        if start > pos:
+            out.append(Fragment(raw[pos:start].decode(errors="ignore")))
+        out.append(Fragment(raw[start:end].decode(errors="ignore"), True))
+        pos = end
+    if pos < len(raw):
+        out.append(Fragment(raw[pos:].decode(errors="ignore")))
+    return tuple(out)
+
+
+def _hit(doc: tantivy.Document, key: Any, snippets: _Snippets | None) -> Hit:
+    meta = json.loads(bytes(doc.get_first("hit") or b"{}"))
+    start = date.fromisoformat(meta["start"]) if meta["start"] else None
+    return Hit(public_id=str(doc.get_first("id")), source_id=meta["source_id"],
+               title=meta["title"], date_display=meta["date"], date_start=start,
+               doc_type=meta["type"], classification=meta["marking"], level=meta["level"],
+               score=float(key) if isinstance(key, float) else 0.0,
+               snippets=snippets.for_doc(doc, meta["texts"]) if snippets else ())

@@ -1,0 +1,168 @@
+"""Compiling our query tree into Tantivy query objects, with the access rule and facet filters.
+
+Each word is analyzed with the same analyzer as the field it is looked for in (so a Russian
+word is stemmed as Russian in body_ru and left alone in names), and becomes a term query, or a
+phrase query when the analyzer splits it (Sino-Soviet, a Chinese word)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import tantivy
+from tantivy import FieldType, Occur, Query
+
+from chancery.domain.authorities import fold
+from chancery.domain.classification import classify_marking
+from chancery.domain.documents import parse_document_type
+from chancery.domain.publication import Actor, PublicationState
+from chancery.search.grammar import And, DateRange, MatchAll, Node, Not, Or, Phrase, Word
+from chancery.search.interface import Expansion, SearchRequest
+from chancery.search.tantivy_schema import NAME_ROLES, TEXT_FIELDS, day_number, field_analyzer
+
+_KEYWORD_QUERIES = {"type", "classification", "lang", "collection"}
+
+
+class QueryCompiler:
+    """Turns query trees into Tantivy queries for one index."""
+
+    def __init__(self, schema: tantivy.Schema, analyzers: dict[str, tantivy.TextAnalyzer]) -> None:
+        self.schema = schema
+        self.analyzers = analyzers
+
+    def compile(self, request: SearchRequest) -> Query:
+        """The whole query: the reader's query, narrowed by facets and the access rule."""
+        clauses = [(Occur.Must, self.node(request.query, request.expansions))]
+        clauses += [(Occur.Must, q) for q in self.facet_filters(request.filters)]
+        clauses += viewable_by(self.schema, request.actor, request.today)
+        return Query.boolean_query(clauses)
+
+    def facet_filters(self, filters: dict[str, tuple[str, ...]],
+                      skip: str = "") -> list[Query]:
+        """One clause per facet: its selected values combine with OR."""
+        out = []
+        for facet, values in filters.items():
+            if facet != skip and values:
+                out.append(_any(self._facet_term(facet, v) for v in values))
+        return out
+
+    def _facet_term(self, facet: str, value: str) -> Query:
+        if facet in ("year", "decade"):
+            if value == "undated":
+                return Query.range_query(self.schema, "date_start", FieldType.Integer, 0, 0)
+            try:
+                number = int(value)
+            except ValueError:
+                return Query.empty_query()
+            return Query.term_query(self.schema, facet, number)
+        return Query.term_query(self.schema, f"f_{facet}", value)
+
+    def node(self, node: Node, expansions: dict[str, Expansion]) -> Query:
+        """One node of the query tree."""
+        if isinstance(node, MatchAll):
+            return Query.all_query()
+        if isinstance(node, And):
+            return self._and(node, expansions)
+        if isinstance(node, Or):
+            return _any(self.node(c, expansions) for c in node.children)
+        if isinstance(node, Not):  # alone, it excludes from everything
+            return Query.boolean_query([(Occur.Must, Query.all_query()),
+                                        (Occur.MustNot, self.node(node.child, expansions))])
+        if isinstance(node, DateRange):
+            return self._dates(node)
+        return self._leaf(node, expansions.get(fold(node.text)))
+
+    def _and(self, node: And, expansions: dict[str, Expansion]) -> Query:
+        clauses = [(Occur.MustNot if isinstance(c, Not) else Occur.Must,
+                    self.node(c.child if isinstance(c, Not) else c, expansions))
+                   for c in node.children]
+        if all(o == Occur.MustNot for o, _ in clauses):
+            clauses.append((Occur.Must, Query.all_query()))
+        return Query.boolean_query(clauses)
+
+    def _dates(self, r: DateRange) -> Query:
+        # overlap: the document starts before the range ends and ends after it starts
+        clauses = []
+        if r.end:
+            clauses.append((Occur.Must, Query.range_query(
+                self.schema, "date_start", FieldType.Integer, 1, day_number(r.end))))
+        if r.start:
+            clauses.append((Occur.Must, Query.range_query(
+                self.schema, "date_end", FieldType.Integer, day_number(r.start), 99991231)))
+        return Query.boolean_query(clauses)
+
+    def _leaf(self, leaf: Word | Phrase, expansion: Expansion | None) -> Query:
+        if leaf.field in _KEYWORD_QUERIES:
+            return self._keyword(leaf.field, leaf.text)
+        if leaf.field in NAME_ROLES:
+            fields = {f"n_{leaf.field}": 1.0}
+            key_field = f"f_{leaf.field}"
+        elif leaf.field == "title":
+            fields, key_field = {"title": 1.0}, ""
+        else:
+            fields, key_field = TEXT_FIELDS, "f_person"
+        options = [self._text(leaf, fields)]
+        if expansion and (leaf.field == "" or leaf.field in NAME_ROLES):
+            options += [Query.term_query(self.schema, f, k) for k in expansion.keys
+                        for f in ({key_field, "f_place", "f_subject"} if leaf.field == ""
+                                  else {key_field})]
+            options += [self._text(Phrase(s), fields) for s in expansion.spellings]
+        return _any(options)
+
+    def _text(self, leaf: Word | Phrase, fields: dict[str, float]) -> Query:
+        return _any(self._in_field(leaf, f, boost) for f, boost in fields.items())
+
+    def _in_field(self, leaf: Word | Phrase, field: str, boost: float) -> Query:
+        analyzer = self.analyzers[field_analyzer(field)]
+        if isinstance(leaf, Word) and (leaf.prefix or leaf.fuzzy):
+            # no stemming for a prefix or a misspelling: fold and lowercase only
+            plain: list[str | tuple[int, str]] = list(self.analyzers["plain"].analyze(leaf.text))
+            if len(plain) != 1:
+                return Query.empty_query()
+            if leaf.prefix:
+                query = Query.phrase_prefix_query(self.schema, field, plain)
+            else:
+                query = Query.fuzzy_term_query(self.schema, field, str(plain[0]),
+                                               distance=leaf.fuzzy)
+        else:
+            tokens: list[str | tuple[int, str]] = list(analyzer.analyze(leaf.text))
+            if not tokens:
+                return Query.empty_query()
+            query = (Query.term_query(self.schema, field, tokens[0]) if len(tokens) == 1
+                     else Query.phrase_query(self.schema, field, tokens))
+        return query if boost == 1.0 else Query.boost_query(query, boost)
+
+    def _keyword(self, field: str, text: str) -> Query:
+        name = {"lang": "language"}.get(field, field)
+        value = text.strip().lower()
+        if field == "type":
+            value = parse_document_type(text).value
+        elif field == "classification":
+            value = classify_marking(text).level.value
+        elif field == "collection":
+            return _any([Query.term_query(self.schema, "f_collection", text.strip()),
+                         Query.regex_query(self.schema, "f_collection",
+                                           r"(.*/)?" + _regex_escape(text.strip()))])
+        return Query.term_query(self.schema, f"f_{name}", value)
+
+
+def viewable_by(schema: tantivy.Schema, actor: Actor,
+                today: date) -> list[tuple[Occur, Query]]:
+    """The access rule as index clauses; mirrors ``domain.publication.can_view`` (a test
+    checks they agree): the public sees published documents past any embargo."""
+    if actor is Actor.EDITOR:
+        return []
+    return [(Occur.Must, Query.term_query(schema, "pub_state", PublicationState.PUBLISHED.value)),
+            (Occur.MustNot, Query.range_query(schema, "embargo", FieldType.Integer,
+                                              day_number(today) + 1, 99991231))]
+
+
+def _any(queries: Iterable[Query]) -> Query:
+    items = list(queries)
+    if len(items) == 1:
+        return items[0]
+    return Query.boolean_query([(Occur.Should, q) for q in items]) if items else Query.empty_query()
+
+
+def _regex_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in r".+*?()|[]{}^$\#&~\"<>@" else ch for ch in text)

@@ -1,0 +1,144 @@
+"""The Tantivy index layout: fields, analyzers per language, and how a document fills them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import tantivy
+from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
+
+from chancery.domain.authorities import Role
+from chancery.search.interface import IndexDocument
+
+# Languages with their own stemmed body field; any other language goes to body_xx.
+STEMMED = {"en": "english", "de": "german", "ru": "russian", "fr": "french", "es": "spanish",
+           "it": "italian"}
+BODY_LANGS = ("en", "de", "ru", "fr", "es", "it", "zh", "xx")
+# Text fields a plain word is looked for in, with their relevance boost.
+TEXT_FIELDS = {"title": 3.0, "summary": 2.0, "names": 1.5,
+               **{f"body_{lang}": 1.0 for lang in BODY_LANGS}}
+# name fields a field query (author:Herter) searches, and the roles that fill them
+NAME_ROLES = {"author": {Role.AUTHOR}, "recipient": {Role.RECIPIENT},
+              "person": {Role.AUTHOR, Role.RECIPIENT, Role.SIGNER, Role.MENTIONED,
+                         Role.TRANSLATOR},
+              "place": {Role.ORIGIN, Role.PLACE_MENTIONED}, "subject": {Role.SUBJECT}}
+# raw keyword fields behind facets and exact field queries
+KEYWORD_FACETS = ("type", "classification", "language", "collection", "archive", "author",
+                  "recipient", "person", "place", "subject")
+NUMERIC_FACETS = ("year", "decade")
+
+
+def _analyzer(tokenizer: tantivy.Tokenizer, stemmer: str = "", fold: bool = True) -> TextAnalyzer:
+    b = TextAnalyzerBuilder(tokenizer).filter(Filter.remove_long(60)).filter(Filter.lowercase())
+    if fold:
+        b = b.filter(Filter.ascii_fold())
+    if stemmer:
+        b = b.filter(Filter.stemmer(stemmer))
+    return b.build()
+
+
+def analyzers() -> dict[str, TextAnalyzer]:
+    """Analyzer name -> analyzer; the same objects analyze query words, so both sides agree."""
+    out = {f"lang_{lang}": _analyzer(Tokenizer.simple(), stem) for lang, stem in STEMMED.items()}
+    # Chinese: one token per Han character, words found as phrases of characters, which
+    # needs no dictionary and highlights exactly what matched (measured in docs/search.md).
+    out["lang_zh"] = _analyzer(Tokenizer.regex(r"\p{Han}|[\p{L}\p{N}]+"), fold=True)
+    out["lang_xx"] = _analyzer(Tokenizer.simple())
+    out["plain"] = _analyzer(Tokenizer.simple())
+    return out
+
+
+def field_analyzer(name: str) -> str:
+    """The analyzer a text field is indexed with."""
+    if name.startswith("body_"):
+        return "lang_" + name.removeprefix("body_")
+    return "lang_en" if name in ("title", "summary") else "plain"
+
+
+def build_schema() -> tantivy.Schema:
+    """The index schema."""
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw")
+    sb.add_bytes_field("hit", stored=True)  # JSON: what a result line shows
+    for name in TEXT_FIELDS:
+        sb.add_text_field(name, stored=name != "names", tokenizer_name=field_analyzer(name))
+    for name in NAME_ROLES:
+        sb.add_text_field(f"n_{name}", tokenizer_name="plain")
+    for name in KEYWORD_FACETS:
+        sb.add_text_field(f"f_{name}", tokenizer_name="raw", fast=True, index_option="basic")
+    for name in (*NUMERIC_FACETS, "date_start", "date_end", "date_sort", "date_sort_desc",
+                 "embargo"):
+        sb.add_integer_field(name, indexed=True, fast=True)
+    sb.add_text_field("pub_state", tokenizer_name="raw", index_option="basic")
+    return sb.build()
+
+
+def day_number(d: date | None, missing: int = 0) -> int:
+    """A date as yyyymmdd, sortable and range-searchable."""
+    return d.year * 10000 + d.month * 100 + d.day if d else missing
+
+
+def body_field(language: str) -> str:
+    """The body field a text version in this language is indexed in."""
+    lang = language.split("-")[0].lower()
+    return f"body_{lang}" if lang in BODY_LANGS else "body_xx"
+
+
+def to_tantivy(item: IndexDocument) -> tantivy.Document:
+    """One index document for one archive document."""
+    d = item.document
+    doc = tantivy.Document()
+    doc.add_text("id", d.public_id)
+    doc.add_text("title", d.title)
+    if d.summary:
+        doc.add_text("summary", d.summary)
+    for t in d.texts:
+        body = "\n\n".join([t.body, *(n.text for n in t.notes)])
+        doc.add_text(body_field(t.language), body)
+        doc.add_text("f_language", t.language.split("-")[0].lower())
+    _add_names(doc, item)
+    _add_facets(doc, item)
+    doc.add_bytes("hit", _hit_json(item))
+    return doc
+
+
+def _add_names(doc: tantivy.Document, item: IndexDocument) -> None:
+    for n in item.names:
+        doc.add_text("names", "\n".join(n.names))
+        role = Role(n.role)
+        for field, roles in NAME_ROLES.items():
+            if role in roles:
+                doc.add_text(f"n_{field}", "\n".join(n.names))
+                if field != "person" or n.kind in ("person", "organization"):
+                    doc.add_text(f"f_{field}", n.key)
+
+
+def _add_facets(doc: tantivy.Document, item: IndexDocument) -> None:
+    d = item.document
+    doc.add_text("f_type", d.doc_type.value)
+    doc.add_text("f_classification", d.classification.level.value)
+    for key in item.collections:
+        doc.add_text("f_collection", key)
+    if d.provenance.holding_archive:
+        doc.add_text("f_archive", d.provenance.holding_archive)
+    if d.date.start:
+        doc.add_integer("year", d.date.start.year)
+        doc.add_integer("decade", d.date.start.year // 10 * 10)
+    doc.add_integer("date_start", day_number(d.date.start, 0))
+    doc.add_integer("date_end", day_number(d.date.end or d.date.start, 99991231))
+    # undated documents sort last both ways
+    doc.add_integer("date_sort", day_number(d.date.start, 99991231))
+    doc.add_integer("date_sort_desc", day_number(d.date.start, 0))
+    doc.add_text("pub_state", d.publication.state.value)
+    doc.add_integer("embargo", day_number(d.publication.embargo_until, 0))
+
+
+def _hit_json(item: IndexDocument) -> bytes:
+    d = item.document
+    texts = [[t.version_key, t.language] for t in d.texts]
+    return json.dumps({"source_id": d.source_id, "title": d.title, "date": d.date.display,
+                       "start": d.date.start.isoformat() if d.date.start else None,
+                       "type": d.doc_type.value, "marking": d.classification.marking,
+                       "level": d.classification.level.value, "texts": texts},
+                      ensure_ascii=False).encode()

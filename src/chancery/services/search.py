@@ -1,0 +1,248 @@
+"""Searching the archive, and keeping its index in step with the catalogue.
+
+The catalogue is the system of record; the index is derived from it. Both keep a generation
+number and a change count, so a missing, rebuilt-elsewhere or lagging index is reported with
+its fix instead of serving silently wrong results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from chancery.domain.authorities import fold
+from chancery.domain.publication import Actor
+from chancery.search.grammar import And, Node, Or, Phrase, QueryError, Word, parse_query, positive_words
+from chancery.search.interface import (
+    FACETS,
+    SCHEMA_VERSION,
+    SORTS,
+    Bucket,
+    Expansion,
+    IndexDocument,
+    IndexedName,
+    IndexUnavailable,
+    Passage,
+    SearchIndex,
+    SearchRequest,
+    SearchResults,
+)
+from chancery.services.clock import today
+from chancery.storage.interface import Catalogue, StoredDocument
+
+PhoneticKey = Callable[[str], str]
+MAX_PER_PAGE = 100
+MAX_OFFSET = 10_000
+_NAME_FIELDS = ("", "author", "recipient", "person", "place", "subject")
+LANGUAGES = {"en": "English", "ru": "Russian", "de": "German", "zh": "Chinese", "fr": "French",
+             "es": "Spanish", "it": "Italian", "pl": "Polish", "cs": "Czech", "hu": "Hungarian",
+             "ro": "Romanian", "bg": "Bulgarian", "ja": "Japanese", "ko": "Korean",
+             "vi": "Vietnamese"}
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search as entry points show it."""
+
+    query: str
+    results: SearchResults
+    page: int
+    per_page: int
+    sort: str
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    suggestions: list[tuple[str, int]] = field(default_factory=list)  # (relaxed query, hits)
+
+    @property
+    def pages(self) -> int:
+        """How many pages the results fill (within the paging limit)."""
+        reachable = min(self.results.total, MAX_OFFSET + self.per_page)
+        return max(1, -(-reachable // self.per_page))
+
+
+def search_documents(catalogue: Catalogue, index: SearchIndex, text: str, *,
+                     filters: dict[str, tuple[str, ...]] | None = None, sort: str = "relevance",
+                     page: int = 1, per_page: int = 20, actor: Actor = Actor.PUBLIC,
+                     phonetic: PhoneticKey | None = None) -> SearchPage:
+    """Search as ``actor``; raises QueryError for a malformed query or option, and
+    IndexUnavailable when the index cannot answer truthfully."""
+    tree = parse_query(text)
+    chosen = _check_options(filters or {}, sort, page, per_page)
+    stale_by = check_index(catalogue, index)
+    request = SearchRequest(tree, actor, today(), chosen, sort, per_page, (page - 1) * per_page,
+                            expansions=expand_names(catalogue, tree, phonetic))
+    results = index.search(request)
+    results = SearchResults(results.total, results.hits, _label(catalogue, results.facets), stale_by)
+    suggestions = _suggest(index, request, text) if results.total == 0 else []
+    return SearchPage(text, results, page, per_page, sort, chosen, suggestions)
+
+
+def _check_options(filters: dict[str, tuple[str, ...]], sort: str, page: int,
+                   per_page: int) -> dict[str, tuple[str, ...]]:
+    unknown = sorted(set(filters) - set(FACETS))
+    if unknown:
+        raise QueryError(f"unknown facet {unknown[0]!r}; the facets are {', '.join(FACETS)}")
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}; use relevance, date (oldest first) or -date")
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryError(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}")
+    if (page - 1) * per_page > MAX_OFFSET:
+        raise QueryError(f"results beyond the first {MAX_OFFSET:,} are not paged; narrow the search")
+    return {k: tuple(v) for k, v in filters.items() if v}
+
+
+def check_index(catalogue: Catalogue, index: SearchIndex) -> int:
+    """How many catalogue changes the index lags behind; raises when it cannot be used."""
+    state = index.state()
+    if state is None:
+        raise IndexUnavailable("there is no search index yet: run `chancery reindex`")
+    version, generation, seen = state
+    if version != SCHEMA_VERSION:
+        raise IndexUnavailable(f"the search index has layout {version}, this version of "
+                               f"Chancery needs {SCHEMA_VERSION}: run `chancery reindex`")
+    if generation != catalogue.index_generation():
+        raise IndexUnavailable("the search index was not built from this catalogue "
+                               "(or a rebuild did not finish): run `chancery reindex`")
+    return max(0, catalogue.changes() - seen)
+
+
+def expand_names(catalogue: Catalogue, tree: Node,
+                 phonetic: PhoneticKey | None) -> dict[str, Expansion]:
+    """For each word or phrase that names an authority record, the record's keys and the
+    other spellings of its name, so that Khrushchev also finds Khruschev and Хрущёв."""
+    out: dict[str, Expansion] = {}
+    for leaf in positive_words(tree):
+        if leaf.field not in _NAME_FIELDS or (isinstance(leaf, Word) and (leaf.prefix or leaf.fuzzy)):
+            continue
+        folded = fold(leaf.text)
+        if len(folded) < 3 or folded in out:
+            continue
+        key = phonetic(leaf.text) if phonetic and len(folded) >= 5 else ""
+        found = catalogue.authorities_for_word(folded, key)[:10]
+        if found:
+            spellings = {s for _, names in found for n in names for s in _spellings(n)}
+            spellings.discard(folded)
+            out[folded] = Expansion(tuple(a.key for a, _ in found), tuple(sorted(spellings))[:24])
+    return out
+
+
+def _spellings(name: str) -> list[str]:
+    # the part of a name a text is likely to print: "Khrushchev, Nikita S." -> "Khrushchev"
+    head = name.split(",")[0].split("(")[0].strip()
+    return [head] if len(fold(head)) >= 3 else []
+
+
+def _label(catalogue: Catalogue, facets: dict[str, list[Bucket]]) -> dict[str, list[Bucket]]:
+    keys = [b.value for f in ("author", "recipient", "person", "place", "subject")
+            for b in facets.get(f, [])]
+    names = catalogue.authority_labels(keys) if keys else {}
+    titles = {c.key: c.title for c in catalogue.collections()} if facets.get("collection") else {}
+    out = {}
+    for facet, buckets in facets.items():
+        if facet in ("year", "decade"):  # a histogram reads in time order
+            buckets = sorted(buckets, key=lambda b: b.value)
+        out[facet] = [Bucket(b.value, b.count, _bucket_label(facet, b.value, names, titles),
+                             b.selected) for b in buckets]
+    return out
+
+
+def _bucket_label(facet: str, value: str, names: dict[str, str], titles: dict[str, str]) -> str:
+    if value == "undated":
+        return "Undated"
+    if facet == "decade":
+        return f"{value}s"
+    if facet == "language":
+        return LANGUAGES.get(value, value)
+    if facet == "collection":
+        return titles.get(value, value)
+    if facet in ("type", "classification"):
+        return value.replace("-", " ").replace("_", " ").capitalize()
+    return names.get(value, value)
+
+
+def _suggest(index: SearchIndex, request: SearchRequest, text: str) -> list[tuple[str, int]]:
+    """Relaxed versions of a search that found nothing, with how many each would find."""
+    # Each step relaxes the one before: first the filters, then all words, then spelling.
+    base = _variant(request, limit=1, snippets=False, facets=False, filters={})
+    unfiltered = " (without the filters)" if request.filters else ""
+    tries: list[tuple[str, SearchRequest]] = []
+    if request.filters:
+        tries.append((text + unfiltered, base))
+    words = positive_words(request.query)
+    if isinstance(request.query, And) and len(words) > 1:
+        tries.append((" OR ".join(_shown(w) for w in words) + unfiltered,
+                      _variant(base, query=Or(tuple(words)))))
+    plain = [w for w in words if isinstance(w, Word) and not (w.prefix or w.fuzzy)]
+    if plain:
+        fuzzy = [Word(w.text, w.field, fuzzy=1) for w in plain]
+        tries.append((" ".join(f"{w.text}~" for w in plain) + unfiltered,
+                      _variant(base, query=And(tuple(fuzzy)) if len(fuzzy) > 1 else fuzzy[0])))
+    found = [(label, index.search(r).total) for label, r in tries]
+    return [(label, n) for label, n in found if n > 0]
+
+
+def _shown(w: Word | Phrase) -> str:
+    text = f'"{w.text}"' if isinstance(w, Phrase) else w.text
+    return f"{w.field}:{text}" if w.field else text
+
+
+def _variant(request: SearchRequest, **changes: object) -> SearchRequest:
+    from dataclasses import replace
+    return replace(request, **changes)  # type: ignore[arg-type]
+
+
+# -- keeping the index in step ---------------------------------------------------------
+
+
+def index_document(stored: StoredDocument) -> IndexDocument:
+    """What the index needs of a stored document."""
+    names = tuple(IndexedName(la.authority.key, la.authority.kind.value, la.role.value,
+                              tuple(dict.fromkeys((la.authority.name, *la.variants))))
+                  for la in stored.authorities)
+    keys: dict[str, None] = {}
+    for c in stored.collections:
+        parts = c.key.split("/")
+        for i in range(1, len(parts) + 1):
+            keys["/".join(parts[:i])] = None
+        if c.parent_key:
+            keys[c.parent_key] = None
+    return IndexDocument(stored.document, names, tuple(keys))
+
+
+def update_index(catalogue: Catalogue, index: SearchIndex, public_ids: Iterable[str]) -> int:
+    """Re-index the named documents (after an import or an edit); returns how many."""
+    ids = list(dict.fromkeys(public_ids))
+    if not ids or index.state() is None:
+        return 0  # no index yet: `chancery reindex` builds it whole
+    seen = catalogue.changes()
+    n = sum(index.upsert(index_document(s) for s in chunk)
+            for chunk in catalogue.documents_for_index(ids))
+    index.commit(seen)
+    return n
+
+
+def rebuild_index(catalogue: Catalogue, index: SearchIndex,
+                  advance: Callable[[int], None] = lambda n: None) -> int:
+    """Build the index anew from the catalogue; returns the documents indexed."""
+    generation = catalogue.index_generation() + 1
+    seen = catalogue.changes()
+    index.clear(generation)
+    n = 0
+    for chunk in catalogue.documents_for_index():
+        n += index.upsert(index_document(s) for s in chunk)
+        advance(len(chunk))
+    index.commit(seen)
+    catalogue.set_index_generation(generation)
+    return n
+
+
+def search_in_document(catalogue: Catalogue, index: SearchIndex, ident: str, text: str, *,
+                       actor: Actor = Actor.PUBLIC,
+                       phonetic: PhoneticKey | None = None) -> list[Passage] | None:
+    """Every passage of one document that matches the query, highlighted; None when the
+    document does not exist for this reader."""
+    tree = parse_query(text)
+    stored = catalogue.get_document(ident, actor, today())
+    if stored is None:
+        return None
+    (full,) = next(iter(catalogue.documents_for_index([stored.document.public_id])))
+    request = SearchRequest(tree, actor, today(), expansions=expand_names(catalogue, tree, phonetic))
+    return index.search_within(index_document(full), request)

@@ -1,0 +1,108 @@
+"""Catalogue reads and counters the search side needs: the change counter and index
+generation, authority records a query word names, labels for facet values, documents by id."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import Connection, or_, select, update
+
+from chancery.domain.publication import Actor
+from chancery.storage import reads, rows
+from chancery.storage.access import viewable_by
+from chancery.storage.interface import AuthorityRow, StoredDocument
+from chancery.storage.tables import authorities, authority_names, catalogue_meta, documents
+
+_CHUNK = 500
+
+
+def meta_value(conn: Connection, key: str) -> int:
+    """A counter's value (0 when the row is missing)."""
+    value = conn.execute(select(catalogue_meta.c.value).where(catalogue_meta.c.key == key)).scalar()
+    return int(value or 0)
+
+
+def bump_changes(conn: Connection, n: int = 1) -> None:
+    """Count catalogue changes the search index must follow."""
+    conn.execute(update(catalogue_meta).where(catalogue_meta.c.key == "changes")
+                 .values(value=catalogue_meta.c.value + n))
+
+
+def set_meta(conn: Connection, key: str, value: int) -> None:
+    """Set a counter."""
+    conn.execute(update(catalogue_meta).where(catalogue_meta.c.key == key).values(value=value))
+
+
+def authorities_for_word(conn: Connection, folded: str,
+                         phonetic: str) -> list[tuple[AuthorityRow, list[str]]]:
+    """Authorities with a name that is the folded word or phrase, or begins or ends with it
+    as a whole word ("khrushchev" finds "khrushchev nikita sergeevich" and "n s khrushchev"),
+    or whose phonetic key matches; each with all its names."""
+    conds = [authority_names.c.folded == folded,
+             authority_names.c.folded.like(_like(folded) + " %", escape="\\"),
+             authority_names.c.folded.like("% " + _like(folded), escape="\\")]
+    if phonetic:
+        conds.append(authority_names.c.phonetic == phonetic)
+    q = (select(authorities).join(authority_names, authority_names.c.authority_id == authorities.c.id)
+         .where(or_(*conds)).distinct().order_by(authorities.c.id).limit(50))
+    found = [rows.authority_row(r) for r in conn.execute(q)]
+    names: dict[int, list[str]] = defaultdict(list)
+    if found:
+        q2 = select(authority_names.c.authority_id, authority_names.c.name).where(
+            authority_names.c.authority_id.in_([a.id for a in found]))
+        for aid, name in conn.execute(q2):
+            names[aid].append(name)
+    return [(a, names[a.id]) for a in found]
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def authority_labels(conn: Connection, keys: list[str]) -> dict[str, str]:
+    """Preferred names by key, for facet values."""
+    out: dict[str, str] = {}
+    for start in range(0, len(keys), _CHUNK):
+        q = select(authorities.c.key, authorities.c.name).where(
+            authorities.c.key.in_(keys[start:start + _CHUNK]))
+        out.update({k: n for k, n in conn.execute(q)})
+    return out
+
+
+def iter_for_index(conn: Connection) -> Iterator[list[StoredDocument]]:
+    """Every document, in chunks, as the search index needs them."""
+    last = 0
+    while True:
+        chunk = list(conn.execute(select(documents).where(documents.c.id > last)
+                                  .order_by(documents.c.id).limit(_CHUNK)))
+        if not chunk:
+            return
+        yield with_variants(conn, reads.load_documents(conn, chunk, Actor.EDITOR, date.today()))
+        last = chunk[-1].id
+
+
+def with_variants(conn: Connection, docs: list[StoredDocument]) -> list[StoredDocument]:
+    """The documents with every name of each linked authority filled in (for the index)."""
+    ids = list({la.authority.id for s in docs for la in s.authorities})
+    names: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(ids), _CHUNK):
+        q = select(authority_names.c.authority_id, authority_names.c.name).where(
+            authority_names.c.authority_id.in_(ids[start:start + _CHUNK]))
+        for aid, name in conn.execute(q):
+            names[aid].append(name)
+    return [replace(s, authorities=[replace(la, variants=tuple(names[la.authority.id]))
+                                    for la in s.authorities]) for s in docs]
+
+
+def documents_by_public_id(conn: Connection, public_ids: list[str], actor: Actor,
+                           today: date) -> list[StoredDocument]:
+    """Documents by public id (those the actor may see), loaded in full."""
+    out: list[StoredDocument] = []
+    for start in range(0, len(public_ids), _CHUNK):
+        q = select(documents).where(documents.c.public_id.in_(public_ids[start:start + _CHUNK]),
+                                    viewable_by(actor, today))
+        out += reads.load_documents(conn, list(conn.execute(q)), actor, today)
+    return with_variants(conn, out)
