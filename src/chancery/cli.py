@@ -16,7 +16,14 @@ from chancery.bootstrap import App, build_app
 from chancery.config import SETTINGS, load_settings
 from chancery.domain.publication import Actor
 from chancery.progress import ImportProgress, count_bar
-from chancery.render import print_document, print_import_summary, print_search, print_stats, search_json
+from chancery.render import (
+    print_document,
+    print_import_summary,
+    print_passages,
+    print_search,
+    print_stats,
+    search_json,
+)
 from chancery.search.grammar import QueryError
 from chancery.search.interface import IndexUnavailable
 from chancery.services import documents, exports, imports
@@ -189,11 +196,17 @@ def search(ctx: typer.Context,
                                      "repeat it; values of one facet combine with OR.")] = None,
            sort: Annotated[str, typer.Option(help="relevance, date (oldest first) or -date.")] = "relevance",
            page: int = 1, per_page: Annotated[int, typer.Option("--per-page")] = 10,
+           within: Annotated[Optional[str], typer.Option(
+               "--in", help="Search inside one document (public id or source id): every "
+                            "matching passage.")] = None,
            as_json: JsonOpt = False, public: PublicOpt = False) -> None:
     """Search the archive, with facet counts and highlighted snippets.
 
     Example: chancery search '"Soviet experts" date:1960' --facet type=note --sort date"""
     a = _app(ctx)
+    if within:
+        _search_within(a, within, query, _actor(public), as_json)
+        return
     try:
         filters = _facet_options(facet or [])
         result = search_service.search_documents(
@@ -209,6 +222,23 @@ def search(ctx: typer.Context,
         _print_json(search_json(result))
     else:
         print_search(console, result)
+
+
+def _search_within(a: App, ident: str, query: str, actor: Actor, as_json: bool) -> None:
+    try:
+        passages = search_service.search_in_document(a.catalogue, a.index, ident, query,
+                                                     actor=actor, phonetic=a.phonetic)
+    except QueryError as exc:
+        err.print(f"[red]Cannot read the query:[/] {escape(exc.message)}")
+        raise typer.Exit(2) from None
+    if passages is None:
+        err.print(f"[red]No document {ident!r}[/]")
+        raise typer.Exit(1)
+    if as_json:
+        _print_json([{"where": p.where, "version": p.version,
+                      "fragments": [[f.text, f.highlighted] for f in p.fragments]} for p in passages])
+    else:
+        print_passages(console, passages)
 
 
 def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chancery.domain.authorities import Role
-from chancery.search.interface import Snippet
+from chancery.search.interface import Passage, Snippet
 from chancery.services.documents import ArchiveStats
 from chancery.services.imports import ImportSummary
 from chancery.services.search import SearchPage
@@ -122,6 +122,16 @@ def _snippet_text(s: Snippet) -> Text:
     for f in s.fragments:
         out.append(re.sub(r"\s+", " ", f.text), style="bold yellow" if f.highlighted else "")
     return out
+
+
+def print_passages(console: Console, passages: list[Passage]) -> None:
+    """Every matching passage of one document, by text version."""
+    console.print(f"[bold]{len(passages)}[/] matching passage(s)")
+    for p in passages:
+        text = Text(f"[{p.version}] ", style="cyan")
+        for f in p.fragments:
+            text.append(f.text, style="bold yellow" if f.highlighted else "")
+        console.print(text)
 
 
 def print_search(console: Console, page: SearchPage) -> None:
