@@ -18,6 +18,8 @@ import tantivy
 from tantivy import Order, Query
 
 from chancery.domain.publication import Actor
+from chancery.search.grammar import Node
+from chancery.search.highlight import fragments, han_snippet, han_words, min_han_run
 from chancery.search.interface import (
     FACETS,
     SCHEMA_VERSION,
@@ -145,7 +147,8 @@ class TantivyIndex:
                                     offset=request.offset, order=order)
         else:
             found = searcher.search(query, limit, count=True, offset=request.offset)
-        snippets = _Snippets(searcher, self.schema, query) if request.snippets else None
+        snippets = (_Snippets(searcher, self.schema, query, request.query)
+                    if request.snippets else None)
         hits = [_hit(searcher.doc(addr), key, snippets) for key, addr in found.hits[:request.limit]]
         facets = self._facets(searcher, request) if request.facets else {}
         total = getattr(found, "count", None) or 0  # the stubs omit it; count=True sets it
@@ -210,7 +213,8 @@ class TantivyIndex:
             snippet = gen.snippet_from_doc(doc)
             ranges = [(h.start, h.end) for h in snippet.highlighted()]
             if ranges:
-                out.append(Passage(str(doc.get_first("id")), _fragments(snippet.fragment(), ranges)))
+                out.append(Passage(str(doc.get_first("id")),
+                                   fragments(snippet.fragment(), ranges, min_han_run(request.query))))
         return out
 
 
@@ -240,8 +244,10 @@ def _facet_field(facet: str) -> str:
 class _Snippets:
     """Snippet generators per text field, made once per search."""
 
-    def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema, query: Query) -> None:
+    def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema, query: Query,
+                 tree: Node) -> None:
         self.searcher, self.schema, self.query = searcher, schema, query
+        self.min_han, self.han_words = min_han_run(tree), han_words(tree)
         self._made: dict[str, Any] = {}
 
     def _generator(self, field: str) -> Any:
@@ -251,6 +257,13 @@ class _Snippets:
             self._made[field] = gen
         return self._made[field]
 
+    def _fragments(self, doc: tantivy.Document, field: str) -> tuple[Fragment, ...]:
+        if field == "body_zh" and self.han_words:
+            return han_snippet(str(doc.get_first(field) or ""), self.han_words, _SNIPPET_CHARS // 2)
+        snippet = self._generator(field).snippet_from_doc(doc)
+        ranges = [(h.start, h.end) for h in snippet.highlighted()]
+        return fragments(snippet.fragment(), ranges, self.min_han) if ranges else ()
+
     def for_doc(self, doc: tantivy.Document, texts: list[list[str]]) -> tuple[Snippet, ...]:
         """Up to two snippets from the text versions that matched."""
         out = []
@@ -259,35 +272,14 @@ class _Snippets:
         for field in fields:
             if field not in present:
                 continue
-            snippet = self._generator(field).snippet_from_doc(doc)
-            ranges = [(h.start, h.end) for h in snippet.highlighted()]
-            if ranges:
+            shown = self._fragments(doc, field)
+            if any(f.highlighted for f in shown):
                 lang = field.removeprefix("body_")
                 key = next((k for k, lg in texts if lg.split("-")[0] == lang), field)
-                out.append(Snippet(key, lang if field != "summary" else "",
-                                   _fragments(snippet.fragment(), ranges)))
+                out.append(Snippet(key, lang if field != "summary" else "", shown))
             if len(out) == 2:
                 break
         return tuple(out)
-
-
-def _fragments(text: str, ranges: list[tuple[int, int]]) -> tuple[Fragment, ...]:
-    # Tantivy's ranges are byte offsets into the UTF-8 fragment
-    raw, out, pos = text.encode(), [], 0
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):  # 外 交 部 highlighted as one word, not three
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    for start, end in merged:
-        if start > pos:
-            out.append(Fragment(raw[pos:start].decode(errors="ignore")))
-        out.append(Fragment(raw[start:end].decode(errors="ignore"), True))
-        pos = end
-    if pos < len(raw):
-        out.append(Fragment(raw[pos:].decode(errors="ignore")))
-    return tuple(out)
 
 
 def _hit(doc: tantivy.Document, key: Any, snippets: _Snippets | None) -> Hit:
