@@ -4,6 +4,7 @@ publication rule, sorting, paging, malformed queries and a stale index."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import shutil
 from collections.abc import Iterator
@@ -194,10 +195,8 @@ def test_malformed_queries_and_options_raise_query_error(archive: App) -> None:
     pieces = ['"', "(", ")", "-", "*", "~", "title:", "date:19", "OR", "Taiwan", "外", " "]
     for _ in range(300):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
-        try:
+        with contextlib.suppress(QueryError):
             _find(archive, text, per_page=3)
-        except QueryError:
-            pass
 
 
 def _set_publication(bundle: Path, name: str, publication: dict[str, str]) -> None:
