@@ -101,6 +101,7 @@ def import_(ctx: typer.Context,
     bar = ImportProgress(err, enabled=not (no_progress or as_json))
     summary = imports.import_paths(paths, a.import_context(parallel=True), bar)
     seconds = bar.stop()
+    _refresh_index(a, quiet=as_json or no_progress)
     if as_json:
         _print_json({**summary.as_dict(), "seconds": round(seconds, 3)})
     else:
@@ -241,6 +242,19 @@ def _search_within(a: App, ident: str, query: str, actor: Actor, as_json: bool) 
         print_passages(console, passages)
 
 
+def _refresh_index(a: App, quiet: bool = False) -> None:
+    """Keep search in step after an import: catch up, or build the index if there is none."""
+    total = a.catalogue.count_documents(Actor.EDITOR, today())
+    with count_bar(err, "Indexing", total) as bar:
+        if quiet:
+            bar.stop()
+        task = bar.add_task("index", total=total)
+        mode, n = search_service.refresh_index(a.catalogue, a.index, lambda k: bar.advance(task, k))
+        bar.update(task, completed=total)
+    if not quiet:
+        err.print(f"Search index {mode}: {n:,} document(s) indexed.")
+
+
 def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for item in values:
@@ -282,6 +296,7 @@ def demo(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
     bar = ImportProgress(err)
     summary = imports.import_paths(demo_sources(), a.import_context(parallel=True), bar)
     print_import_summary(console, summary, bar.stop())
+    _refresh_index(a)
     if summary.failed:
         raise typer.Exit(1)
     if serve_it:

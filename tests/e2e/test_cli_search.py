@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -21,10 +22,12 @@ def _run(data: Path, *args: str) -> tuple[int, str]:
 
 
 def test_search_needs_an_index_then_answers_in_json(tmp_path: Path, reference_bundle: Path) -> None:
-    """Before `reindex` the search says what to do; after it, --json gives total, hits with
-    snippets and facets, and a facet option narrows."""
+    """An import leaves the archive searchable; without its index the search says what to do;
+    after `reindex`, --json gives total, hits with snippets and facets, and a facet narrows."""
     data = tmp_path / "archive"
     assert _run(data, "import", "--no-progress", str(reference_bundle))[0] == 0
+    assert json.loads(_run(data, "search", "Khrushchev", "--json")[1])["total"] == 1
+    shutil.rmtree(data / "index")
     code, out = _run(data, "search", "Khrushchev")
     assert code == 1 and "chancery reindex" in out
     code, out = _run(data, "reindex")

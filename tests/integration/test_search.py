@@ -230,7 +230,7 @@ def test_hidden_documents_are_absent_from_hits_counts_facets_and_snippets(
 
 def test_missing_foreign_and_lagging_indexes_are_reported(sqlite_app: App, tmp_path: Path) -> None:
     """No index, an index from another rebuild, and an index behind the catalogue each say how
-    to fix it instead of answering wrongly."""
+    to fix it instead of answering wrongly; a sync catches a lagging index up."""
     bundle = _reference(tmp_path / "reference")
     import_paths([bundle], sqlite_app.import_context())
     with pytest.raises(IndexUnavailable, match="reindex"):
@@ -243,6 +243,11 @@ def test_missing_foreign_and_lagging_indexes_are_reported(sqlite_app: App, tmp_p
     (bundle / "001.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True))
     import_paths([bundle], sqlite_app.import_context())
     assert _find(sqlite_app, "Khrushchev").results.stale_by >= 1
+    assert _find(sqlite_app, "Changed after indexing").results.total == 0
+    assert search.sync_index(sqlite_app.catalogue, sqlite_app.index) == 1
+    assert _find(sqlite_app, "Khrushchev").results.stale_by == 0
+    assert _ids(_find(sqlite_app, '"Changed after indexing"')) == {"0874552c"}
+    assert _find(sqlite_app, "propagandized").results.total == 0  # the old summary is gone
     sqlite_app.catalogue.set_index_generation(99)
     with pytest.raises(IndexUnavailable, match="not built from this catalogue"):
         _find(sqlite_app, "Khrushchev")

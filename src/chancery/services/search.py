@@ -6,7 +6,7 @@ its fix instead of serving silently wrong results."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chancery.domain.authorities import fold
@@ -207,15 +207,20 @@ def index_document(stored: StoredDocument) -> IndexDocument:
     return IndexDocument(stored.document, names, tuple(keys))
 
 
-def update_index(catalogue: Catalogue, index: SearchIndex, public_ids: Iterable[str]) -> int:
-    """Re-index the named documents (after an import or an edit); returns how many."""
-    ids = list(dict.fromkeys(public_ids))
-    if not ids or index.state() is None:
-        return 0  # no index yet: `chancery reindex` builds it whole
-    seen = catalogue.changes()
-    n = sum(index.upsert(index_document(s) for s in chunk)
-            for chunk in catalogue.documents_for_index(ids))
-    index.commit(seen)
+def sync_index(catalogue: Catalogue, index: SearchIndex) -> int:
+    """Bring the index up to the catalogue: re-index every document written since the index
+    last caught up (after an import, an edit, or an interrupted run); returns how many.
+    Without an index, or with one from another rebuild, only `rebuild_index` will do."""
+    state = index.state()
+    if state is None or state[0] != SCHEMA_VERSION or state[1] != catalogue.index_generation():
+        return 0
+    now = catalogue.changes()
+    ids = catalogue.changed_since(state[2])
+    n = 0
+    for start in range(0, len(ids), 500):
+        for chunk in catalogue.documents_for_index(ids[start:start + 500]):
+            n += index.upsert(index_document(s) for s in chunk)
+    index.commit(now)
     return n
 
 
@@ -246,3 +251,14 @@ def search_in_document(catalogue: Catalogue, index: SearchIndex, ident: str, tex
     (full,) = next(iter(catalogue.documents_for_index([stored.document.public_id])))
     request = SearchRequest(tree, actor, today(), expansions=expand_names(catalogue, tree, phonetic))
     return index.search_within(index_document(full), request)
+
+
+def refresh_index(catalogue: Catalogue, index: SearchIndex,
+                  advance: Callable[[int], None] = lambda n: None) -> tuple[str, int]:
+    """After a write: catch the index up, or build it when there is none usable yet.
+    Returns ("synced" | "rebuilt", documents indexed)."""
+    try:
+        check_index(catalogue, index)
+    except IndexUnavailable:
+        return "rebuilt", rebuild_index(catalogue, index, advance)
+    return "synced", sync_index(catalogue, index)

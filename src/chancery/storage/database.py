@@ -135,6 +135,11 @@ class SqlCatalogue:
         with self.engine.connect() as conn:
             return lookups.meta_value(conn, "changes")
 
+    def changed_since(self, seen: int) -> list[str]:
+        """Public ids of documents written after the change count ``seen``."""
+        with self.engine.connect() as conn:
+            return lookups.changed_since(conn, seen)
+
     def index_generation(self) -> int:
         """The generation of the search index last rebuilt from this catalogue."""
         with self.engine.connect() as conn:

@@ -205,6 +205,10 @@ class Catalogue(Protocol):
         """How many document writes the catalogue has seen (the search index follows it)."""
         ...
 
+    def changed_since(self, seen: int) -> list[str]:
+        """Public ids of documents written after the change count ``seen``."""
+        ...
+
     def index_generation(self) -> int:
         """The generation of the search index last rebuilt from this catalogue."""
         ...

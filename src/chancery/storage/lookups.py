@@ -25,10 +25,17 @@ def meta_value(conn: Connection, key: str) -> int:
     return int(value or 0)
 
 
-def bump_changes(conn: Connection, n: int = 1) -> None:
-    """Count catalogue changes the search index must follow."""
+def bump_changes(conn: Connection, n: int = 1) -> int:
+    """Count catalogue changes the search index must follow; returns the new count."""
     conn.execute(update(catalogue_meta).where(catalogue_meta.c.key == "changes")
                  .values(value=catalogue_meta.c.value + n))
+    return meta_value(conn, "changes")
+
+
+def changed_since(conn: Connection, seen: int) -> list[str]:
+    """Public ids of documents written after the change count ``seen``."""
+    q = select(documents.c.public_id).where(documents.c.change_no > seen).order_by(documents.c.id)
+    return list(conn.execute(q).scalars())
 
 
 def set_meta(conn: Connection, key: str, value: int) -> None:

@@ -148,8 +148,8 @@ class SqlSession:
         self.conn.execute(insert(revisions), [rows.revision_row(document_id, revision)])
 
     def _write(self, writes: list[DocumentWrite]) -> None:
-        if writes:
-            lookups.bump_changes(self.conn, len(writes))
+        # every written document carries the change number, so the index can catch up
+        change_no = lookups.bump_changes(self.conn, len(writes)) if writes else 0
         updates = [w for w in writes if w.existing_id is not None]
         ids = [w.existing_id for w in updates]
         for table in _CHILD_TABLES:
@@ -157,13 +157,13 @@ class SqlSession:
                 self.conn.execute(delete(table).where(table.c.document_id.in_(ids)))
         for w in updates:
             self.conn.execute(update(documents).where(documents.c.id == w.existing_id)
-                              .values(rows.document_row(w, is_new=False)))
+                              .values({**rows.document_row(w, is_new=False), "change_no": change_no}))
         inserts = [w for w in writes if w.existing_id is None]
         new_ids: list[int] = []
         if inserts:
             result = self.conn.execute(
                 insert(documents).returning(documents.c.id, sort_by_parameter_order=True),
-                [rows.document_row(w, is_new=True) for w in inserts])
+                [{**rows.document_row(w, is_new=True), "change_no": change_no} for w in inserts])
             new_ids = list(result.scalars())
         pairs = [(w.existing_id or 0, w) for w in updates] + list(zip(new_ids, inserts, strict=True))
         self._write_children(pairs)

@@ -59,6 +59,8 @@ documents = Table(
     Column("content_hash", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # the catalogue's change count when the row was last written: the index catches up by it
+    Column("change_no", BigInteger, nullable=False, default=0, index=True),
 )
 
 authorities = Table(

@@ -1,4 +1,4 @@
-"""catalogue meta: change counter and search-index generation
+"""catalogue meta: change counter, search-index generation, documents.change_no
 
 Revision ID: 0002
 Revises: 0001
@@ -23,7 +23,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('key', name=op.f('pk_catalogue_meta')),
     )
     op.bulk_insert(table, [{'key': 'changes', 'value': 0}, {'key': 'index_generation', 'value': 0}])
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('change_no', sa.BigInteger(), nullable=False,
+                                      server_default='0'))
+        batch_op.create_index(batch_op.f('ix_documents_change_no'), ['change_no'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_documents_change_no'))
+        batch_op.drop_column('change_no')
     op.drop_table('catalogue_meta')
