@@ -9,12 +9,15 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
     TransferSpeedColumn,
 )
+from rich.text import Text
 
 
 class ImportProgress:
@@ -49,8 +52,16 @@ class ImportProgress:
         return time.perf_counter() - self.started
 
 
+class _RateColumn(ProgressColumn):
+    """Items per second, once there is a rate to show (a format string fails on None)."""
+
+    def render(self, task: Task) -> Text:
+        """The rate, or nothing yet."""
+        return Text(f"{task.speed:,.0f}/s" if task.speed else "")
+
+
 def count_bar(console: Console, label: str, total: int | None) -> Progress:
     """A plain counting bar with rate and ETA (exports, reindexing)."""
     return Progress(TextColumn(f"[bold]{label}"), BarColumn(), TextColumn("{task.completed:,}"),
-                    TextColumn("{task.speed:.0f}/s" if total else ""), TimeElapsedColumn(),
+                    _RateColumn() if total else TextColumn(""), TimeElapsedColumn(),
                     TextColumn("ETA"), TimeRemainingColumn(), console=console)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-import shutil
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
@@ -23,15 +23,23 @@ class FolderBlobStore:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def put(self, path: Path) -> tuple[str, int]:
-        """Store a file; returns (sha256, size). The same content is kept once."""
+        """Store a file; returns (sha256, size). The same content is kept once.
+
+        The copy is hashed as it is written, so a file that changes while it is stored is
+        refused (OSError) rather than kept under a hash that is not its content's."""
         sha = sha256_of(path)
         target = self._path(sha)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-            os.close(fd)
-            shutil.copyfile(path, tmp)
-            os.replace(tmp, target)
+            try:
+                with os.fdopen(fd, "wb") as out, path.open("rb") as src:
+                    copied = _copy_hashing(src, out)
+                if copied != sha:
+                    raise OSError(f"{path.name} changed while it was being stored")
+                os.replace(tmp, target)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
         return sha, target.stat().st_size
 
     def open(self, sha256: str) -> BinaryIO:
@@ -46,3 +54,12 @@ class FolderBlobStore:
         """Whether the stored content is present and still has its hash."""
         path = self._path(sha256)
         return path.is_file() and sha256_of(path) == sha256
+
+
+def _copy_hashing(src: BinaryIO, out: BinaryIO) -> str:
+    """Copy a stream and return the SHA-256 of what was copied."""
+    digest = hashlib.sha256()
+    while chunk := src.read(1024 * 1024):
+        digest.update(chunk)
+        out.write(chunk)
+    return digest.hexdigest()

@@ -22,6 +22,8 @@ from chancery.ingest.base import Failure, ImportRefused, Limits, SourceBatch, ch
 from chancery.ingest.media import read_media
 
 MANIFEST_NAMES = ("bundle.yaml", "bundle.yml", "bundle.json")
+# libyaml's parser when present: the pure-Python one takes most of the time of a large bundle.
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCHEMA = json.loads(Path(__file__).with_name("bundle.schema.json").read_text())
 # Friendly shorthands in hand-made bundles, and the role each stands for.
 _ROLE_FIELDS = {"authors": Role.AUTHOR, "recipients": Role.RECIPIENT, "signers": Role.SIGNER,
@@ -34,11 +36,32 @@ _DEFAULT_KIND = {Role.ORIGIN: AuthorityKind.PLACE, Role.PLACE_MENTIONED: Authori
 def load_data(path: Path, limits: Limits) -> Any:
     """YAML or JSON from a file (safe loader), or ImportRefused with the reason."""
     check_size(path, limits)
+    kind = path.suffix.lstrip(".").upper()
     try:
         text = path.read_text(encoding="utf-8")
-        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_YamlLoader)
     except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ImportRefused(f"malformed {path.suffix.lstrip('.').upper()}: {exc}") from None
+        raise ImportRefused(f"malformed {kind}: {exc}") from None
+    except RecursionError:
+        raise ImportRefused(f"malformed {kind}: nested too deeply") from None
+    _refuse_shared_nodes(data)
+    return data
+
+
+def _refuse_shared_nodes(data: Any) -> None:
+    """Refuse YAML whose aliases (``*name``) repeat a list or mapping: nested, a few lines of
+    them expand to billions of items (a "billion laughs" bomb), so none are accepted."""
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, dict | list):
+            continue
+        if id(item) in seen:
+            raise ImportRefused("YAML anchors and aliases (&name, *name) that repeat a list or "
+                                "mapping are not allowed (possible expansion bomb)")
+        seen.add(id(item))
+        stack.extend(item.values() if isinstance(item, dict) else item)
 
 
 def validate(data: Any, definition: str) -> None:
@@ -67,15 +90,35 @@ class BundleImporter:
         shared = {a.ref: a for a in (authority_from_record(r)
                                      for r in manifest.get("authorities") or [])}
         batch = SourceBatch(str(path), self.name, collections=[
-            Collection(c["key"], c["title"], c.get("parent") or "", int(c.get("position") or i),
+            Collection(c["key"], c["title"], c.get("parent") or "", _position(c, i),
                        c.get("description") or "")
             for i, c in enumerate(manifest.get("collections") or [])])
+        seen: dict[str, Path] = {}
         for doc_path in _document_files(path, manifest_path):
             try:
-                batch.items.append(read_document(doc_path, path, shared, limits))
+                parsed = read_document(doc_path, path, shared, limits)
+                _refuse_duplicate(parsed, doc_path, seen)
             except ImportRefused as exc:
                 batch.items.append(Failure(str(doc_path), str(exc)))
+                continue
+            batch.items.append(parsed)
         yield batch
+
+
+def _position(collection: dict[str, Any], index: int) -> int:
+    position = collection.get("position")
+    return index if position is None else int(position)
+
+
+def _refuse_duplicate(parsed: ParsedDocument, doc_path: Path, seen: dict[str, Path]) -> None:
+    """Two files of one bundle must not describe the same document (same id)."""
+    doc = parsed.document
+    idents = [f"{label} {value!r}" for label, value in (("source_id", doc.source_id),
+                                                        ("public_id", doc.public_id)) if value]
+    for ident in idents:
+        if ident in seen:
+            raise ImportRefused(f"{ident} is already used by {seen[ident].name} in this bundle")
+    seen.update(dict.fromkeys(idents, doc_path))
 
 
 def _document_files(root: Path, manifest: Path) -> list[Path]:
@@ -118,6 +161,8 @@ def _texts(meta: dict[str, Any], doc_path: Path, root: Path, limits: Limits) -> 
                 t["body"] = text_path.read_text(encoding="utf-8").strip()
             except (OSError, UnicodeDecodeError) as exc:
                 raise ImportRefused(f"cannot read text file {text_path.name}: {exc}") from None
+        else:  # inline, stripped like a file's text, so an export and re-import keep it equal
+            t["body"] = str(t.get("body") or "").strip()
         texts.append(t)
     return texts
 
@@ -150,6 +195,10 @@ def read_document(doc_path: Path, root: Path, shared: dict[str, Authority],
         doc = document_from_record(record)
     except (KeyError, ValueError, TypeError) as exc:
         raise ImportRefused(f"invalid metadata: {exc}") from None
+    keys = [t.version_key for t in doc.texts]
+    if len(set(keys)) < len(keys):
+        raise ImportRefused(f"text versions share a key ({', '.join(keys)}): give each its own "
+                            "`key`, or a different language or kind")
     known = {**shared, **{a.ref: a for a in inline}}
     missing = [lk.ref for lk in links if lk.ref not in known]
     if missing:

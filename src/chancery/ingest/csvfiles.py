@@ -1,10 +1,11 @@
 """CSV + files: one metadata row per document beside a folder of scans and text files,
-the way archives that digitise boxes deliver. Columns are listed in docs/bundle-format.md."""
+the way archives that digitise boxes deliver. Columns are listed in docs/csv-format.md."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from chancery.ingest.base import Failure, ImportRefused, Limits, SourceBatch, ch
 from chancery.ingest.media import read_media
 
 REQUIRED = ("title",)
+# The same rule as a bundle's public_id: the id appears in URLs and in file names of exports.
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 ONE_OF = ("text_file", "files", "text")
 COLUMNS = (
     "id", "source_id", "title", "type", "date", "date_display", "date_note", "summary",
@@ -74,9 +77,11 @@ class CsvImporter:
         """One batch for the CSV; a bad row fails alone, named by its line."""
         batch = SourceBatch(str(path), self.name)
         collections: dict[str, Collection] = {}
+        seen: dict[str, int] = {}  # source id -> line
         for line, row in enumerate(read_rows(path, limits), start=2):
             try:
                 parsed = _parse_row(row, path, limits)
+                _refuse_repeat(parsed.document.source_id, line, seen)
             except (ImportRefused, ValueError) as exc:
                 batch.items.append(Failure(str(path), str(exc), f"line {line}"))
                 continue
@@ -86,6 +91,21 @@ class CsvImporter:
             batch.items.append(parsed)
         batch.collections = list(collections.values())
         yield batch
+
+
+def _refuse_repeat(source_id: str, line: int, seen: dict[str, int]) -> None:
+    if source_id in seen:
+        raise ImportRefused(f"same document as line {seen[source_id]} (source id {source_id!r}); "
+                            "give each row its own id")
+    seen[source_id] = line
+
+
+def _inside(folder: Path, name: str) -> Path:
+    """A file named by a row, refused unless it lies in (or below) the CSV's folder."""
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        raise ImportRefused(f"{name} is outside the CSV's folder")
+    return path
 
 
 def _agents(row: dict[str, str]) -> tuple[list[Link], list[Authority]]:
@@ -101,7 +121,7 @@ def _agents(row: dict[str, str]) -> tuple[list[Link], list[Authority]]:
 def _text(row: dict[str, str], folder: Path, limits: Limits) -> tuple[TextVersion, ...]:
     body = row.get("text", "")
     if row.get("text_file"):
-        text_path = folder / row["text_file"]
+        text_path = _inside(folder, row["text_file"])
         if not text_path.is_file():
             raise ImportRefused(f"text file not found: {row['text_file']}")
         check_size(text_path, limits)
@@ -114,8 +134,8 @@ def _text(row: dict[str, str], folder: Path, limits: Limits) -> tuple[TextVersio
 
 
 def _media(row: dict[str, str], folder: Path, limits: Limits) -> tuple[list[MediaFile], list[str]]:
-    names = _split(row.get("files", ""))
-    return ([read_media(folder / n, limits) for n in names], [str(folder / n) for n in names])
+    paths = [_inside(folder, n) for n in _split(row.get("files", ""))]
+    return [read_media(p, limits) for p in paths], [str(p) for p in paths]
 
 
 def _date(row: dict[str, str]) -> FuzzyDate:
@@ -135,6 +155,9 @@ def _provenance(row: dict[str, str]) -> Provenance:
 def _parse_row(row: dict[str, str], path: Path, limits: Limits) -> ParsedDocument:
     if not row.get("title"):
         raise ImportRefused("empty title")
+    if row.get("id") and not _PUBLIC_ID.fullmatch(row["id"]):
+        raise ImportRefused(f"id {row['id']!r} is not usable as a public id (letters, digits, "
+                            "'.', '_' and '-', at most 40 characters)")
     links, authorities = _agents(row)
     media, files = _media(row, path.parent, limits)
     source_id = row.get("source_id") or f"{path.stem}/{row.get('id') or slugify(row['title'])}"

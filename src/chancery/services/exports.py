@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,10 @@ from chancery.services.clock import today
 from chancery.storage.interface import BlobStore, Catalogue, StoredDocument
 
 Tick = Callable[[int], None]
+# libyaml's emitter when present: several times faster than the pure-Python one.
+_YamlDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+# A name part that is safe in a path: no separators, no "..", nothing hidden.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 
 
 @dataclass(frozen=True)
@@ -30,24 +35,41 @@ class ExportSummary:
 
 def _dump(data: Any, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
-                    encoding="utf-8")
+    path.write_text(yaml.dump(data, Dumper=_YamlDumper, allow_unicode=True, sort_keys=False,
+                              width=100), encoding="utf-8")
+
+
+def _is_safe(name: str) -> bool:
+    return bool(_SAFE_NAME.fullmatch(name)) and ".." not in name
+
+
+def _text_keys(keys: list[str]) -> list[str]:
+    """Text version keys as file-name parts, or numbered names if any of them is not safe."""
+    return keys if all(_is_safe(k) for k in keys) else [f"text{i}" for i in range(len(keys))]
+
+
+def _media_name(filename: str, position: int) -> str:
+    """A scan's file name (always a plain name when an importer stored it), else a numbered one."""
+    plain = Path(filename).name == filename and filename not in ("", ".", "..")
+    return filename if plain else f"file{position}{Path(filename).suffix}"
 
 
 def _write_document(stored: StoredDocument, dest: Path, blobs: BlobStore) -> int:
     doc = stored.document
     rec = document_record(doc, with_bodies=False)
-    name = doc.public_id
-    for text_rec, text in zip(rec["texts"], doc.texts, strict=True):
-        text_rec["file"] = f"{name}.{text.version_key}.txt"
+    name = doc.public_id if _is_safe(doc.public_id) else f"document-{stored.id}"
+    keys = _text_keys([t.version_key for t in doc.texts])
+    for text_rec, text, key in zip(rec["texts"], doc.texts, keys, strict=True):
+        text_rec["file"] = f"{name}.{key}.txt"
         (dest / "documents" / text_rec["file"]).write_text(text.body + "\n", encoding="utf-8")
     rec["media"] = []
-    for m in doc.media:
-        target = dest / "files" / m.sha256 / m.filename
+    for i, m in enumerate(doc.media):
+        filename = _media_name(m.filename, i)
+        target = dest / "files" / m.sha256 / filename
         target.parent.mkdir(parents=True, exist_ok=True)
         with blobs.open(m.sha256) as src, target.open("wb") as out:
             shutil.copyfileobj(src, out)
-        rec["media"].append({"file": f"../files/{m.sha256}/{m.filename}", "label": m.label})
+        rec["media"].append({"file": f"../files/{m.sha256}/{filename}", "label": m.label})
     _dump(rec, dest / "documents" / f"{name}.yaml")
     return len(doc.media)
 

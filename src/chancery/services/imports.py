@@ -18,6 +18,7 @@ from chancery.domain.revisions import Revision
 from chancery.ingest.base import Failure, Importer, ImportRefused, Limits, SourceBatch
 from chancery.services.authorities import AuthorityResolver, PhoneticKey, VariantMaker
 from chancery.services.clock import today, utc_now
+from chancery.services.matching import resolve_keeping_keys, same_as_stored
 from chancery.storage.interface import (
     BlobStore,
     Catalogue,
@@ -174,17 +175,43 @@ def _ident(doc: Document) -> str:
 
 
 def _with_media(item: ParsedDocument, blobs: BlobStore) -> ParsedDocument:
-    for path in item.files:
-        blobs.put(Path(path))
+    for path, scan in zip(item.files, item.document.media, strict=False):
+        sha256, _ = blobs.put(Path(path))
+        if sha256 != scan.sha256:  # the file changed between reading and storing
+            raise OSError(f"{Path(path).name} changed while it was being imported")
     return item
 
 
+class _Undone(Exception):
+    """Documents of a batch failed to store: the batch's transaction is undone."""
+
+    def __init__(self, failed: list[Failure]) -> None:
+        super().__init__(f"{len(failed)} document(s) failed")
+        self.failed = failed
+
+
 def store_batch(batch: SourceBatch, ctx: ImportContext, summary: ImportSummary) -> None:
-    """Store one parsed batch: collections, authorities, then documents, in one transaction."""
+    """Store one parsed batch: collections, authorities, then documents, in one transaction.
+
+    When a document fails to store, the transaction is undone and the batch stored again
+    without it, so that no authority record made only for that document remains."""
     summary.failed += batch.failures
     docs = batch.documents
     if not docs and not batch.collections:
         return
+    attempt = ImportSummary()
+    try:
+        _store(batch, docs, ctx, attempt, undo_on_failure=True)
+    except _Undone as undone:
+        failed = {f.item for f in undone.failed}
+        attempt = ImportSummary(failed=undone.failed)
+        _store(batch, [p for p in docs if _ident(p.document) not in failed], ctx, attempt)
+    for name in ("imported", "updated", "unchanged", "failed", "authorities_created"):
+        setattr(summary, name, getattr(summary, name) + getattr(attempt, name))
+
+
+def _store(batch: SourceBatch, docs: list[ParsedDocument], ctx: ImportContext,
+           summary: ImportSummary, undo_on_failure: bool = False) -> None:
     with ctx.catalogue.session() as session:
         if batch.collections:
             session.upsert_collections(batch.collections)
@@ -195,22 +222,29 @@ def store_batch(batch: SourceBatch, ctx: ImportContext, summary: ImportSummary) 
                    or states[_ident(p.document)].content_hash != h]
         summary.unchanged += len(todo) - len(changed)
         _write_changed(batch, changed, states, session, ctx, summary)
+        if undo_on_failure and summary.failed:
+            raise _Undone(summary.failed)
 
 
 def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]],
                    states: dict[str, DocumentState], session: CatalogueSession,
                    ctx: ImportContext, summary: ImportSummary) -> None:
     resolver = AuthorityResolver(session, ctx.make_variants, ctx.phonetic)
-    ids = resolver.resolve(a for p, _ in changed for a in p.authorities)
+    ids = resolve_keeping_keys(resolver, ctx.catalogue, [a for p, _ in changed for a in p.authorities])
     summary.authorities_created += resolver.created
     writes = []
     for parsed, digest in changed:
         state = states.get(_ident(parsed.document))
         try:
             _with_media(parsed, ctx.blobs)
-            writes.append(_document_write(parsed, digest, ids, state, batch, ctx))
+            write = _document_write(parsed, digest, ids, state, batch, ctx)
         except (KeyError, OSError) as exc:
             summary.failed.append(Failure(batch.path, f"cannot store: {exc}", _ident(parsed.document)))
+            continue
+        if write is None:  # same as stored, though from another source (an exported bundle)
+            summary.unchanged += 1
+        else:
+            writes.append(write)
     failures = session.write_documents(writes)
     for w in writes:
         if w.document.public_id in failures:
@@ -228,12 +262,14 @@ def _links(links: tuple[Link, ...], ids: dict[str, int]) -> list[LinkWrite]:
 
 def _document_write(parsed: ParsedDocument, digest: str, ids: dict[str, int],
                     state: DocumentState | None, batch: SourceBatch,
-                    ctx: ImportContext) -> DocumentWrite:
+                    ctx: ImportContext) -> DocumentWrite | None:
     doc = parsed.document
     if state is None:
         revision = Revision(utc_now(), f"import:{batch.format}", f"imported from {batch.path}")
         return DocumentWrite(doc, _links(doc.links, ids), digest, revision)
     old = ctx.catalogue.get_document(_ident(doc), Actor.EDITOR, today())
+    if same_as_stored(old, doc, ids):
+        return None
     revision = Revision(utc_now(), f"import:{batch.format}", f"updated from {batch.path}",
                         diff_records(old.document if old else None, doc, parsed.authorities))
     # An update keeps the stored public id, so links and URLs stay valid.
