@@ -2,12 +2,11 @@
 
 One TEI file is one printed volume; every ``div[@type="document"]`` in it becomes one
 item of the batch: a ParsedDocument, or a Failure naming the document when only that one
-cannot be read. The volume and its chapters become nested collections under "frus".
+cannot be read. The volume and its chapters become nested collections under "frus", each
+key extending its parent's ("frus/frus1958-60v19/comp1/ch1"), so that a collection's
+documents include those of the chapters below it.
 
-People come from the volume's List of Persons (``persName/@corresp="#p_HCA1"``), so an
-authority's ref is ``<volume-id>#<person id>``; names without a list entry, institutions
-and places get refs from their folded text ("name:rankin", "org:department of state",
-"place:washington"). Authorities are built once per volume, after every document has been
+Authorities (``frus_persons``) are built once per volume, after every document has been
 read, so that the records a batch carries agree with each other and list every form of a
 name the volume prints.
 
@@ -18,11 +17,11 @@ own subtree; nothing searches the whole tree per document. Field rules live in
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from chancery.domain.authorities import Authority, AuthorityKind, Link, NameVariant, Role, fold
-from chancery.domain.classification import Classification, classify_marking
+from chancery.domain.authorities import Authority, Link, Role
+from chancery.domain.classification import Classification
 from chancery.domain.collections import Collection, Membership
 from chancery.domain.dates import FuzzyDate
 from chancery.domain.documents import (
@@ -51,6 +50,7 @@ from chancery.ingest.frus_fields import (
     block_texts,
     catalogue_citation,
     catalogue_date,
+    classification_of,
     date_of,
     datetime_range,
     first_sentence,
@@ -62,13 +62,14 @@ from chancery.ingest.frus_fields import (
     strip_number,
     tei,
 )
+from chancery.ingest.frus_persons import AuthorityRegistry, read_list
 from chancery.ingest.xml import parse_xml_file
 
 FORMAT = "frus-tei"
 SERIES_KEY = "frus"
 SERIES_TITLE = "Foreign Relations of the United States"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
-DIV, ITEM, SIGNED, DATELINE = tei("div"), tei("item"), tei("signed"), tei("dateline")
+DIV, SIGNED, DATELINE = tei("div"), tei("signed"), tei("dateline")
 _CHAPTER_TYPES = frozenset({"chapter", "compilation", "subchapter"})
 _ROLES = {"from": Role.AUTHOR, "to": Role.RECIPIENT}
 _SNIFF_BYTES = 4096
@@ -169,7 +170,7 @@ class _Structure:
 
     def _chapter(self, div: Element, parent: str) -> str:
         local = div.get(XML_ID) or f"div-line{div.sourceline}"
-        key = f"{self.volume_key}/{local}"
+        key = f"{parent}/{local}"
         if key not in self._titles:
             head = div.find(HEAD)
             title = (inline_text(head, None) if head is not None else "") or "Untitled section"
@@ -177,118 +178,6 @@ class _Structure:
             self.collections.append(Collection(key, title, parent, self._children[parent]))
             self._titles[key] = title
         return key
-
-
-# --- authorities -------------------------------------------------------------------------
-
-@dataclass
-class _Entry:
-    kind: AuthorityKind
-    name: str
-    description: str = ""
-    source_ids: tuple[str, ...] = ()
-    forms: dict[str, str] = field(default_factory=dict)  # folded form -> form as printed
-
-
-@dataclass
-class _Listed:
-    """An entry of the List of Persons or the List of Abbreviations."""
-
-    id: str
-    name: str
-    description: str  # the office held, or the expansion of an abbreviation
-    aliases: list[str] = field(default_factory=list)  # names listed as "X, see <this>"
-
-
-def _read_list(root: Element, div_id: str, tag: str) -> dict[str, _Listed]:
-    """Entries of the volume's List of Persons ("persons") or of Abbreviations ("terms"):
-    the name as listed and the rest of its item (office held, expansion)."""
-    lists = [d for d in root.iter(DIV) if d.get(XML_ID) == div_id]
-    entries: dict[str, _Listed] = {}
-    for el in (e for d in lists for e in d.iter(tei(tag)) if e.get(XML_ID)):
-        item = next(el.iterancestors(ITEM), None)
-        name = inline_text(el, None)
-        full = inline_text(item, None) if item is not None else name
-        rest = full[full.find(name) + len(name):] if name in full else ""
-        entries[el.get(XML_ID, "")] = _Listed(el.get(XML_ID, ""), name, rest.lstrip(" ,;:"))
-    for alt in (e for d in lists for e in d.iter(PERSNAME) if e.get("type") == "alt"):
-        _link_alias(alt, entries)
-    return entries
-
-
-def _link_alias(alt: Element, entries: dict[str, _Listed]) -> None:
-    # "Zhou Enlai, see Chou En-lai": documents citing the first id mean the person listed
-    # under the second, and the first name becomes one of that person's variants.
-    item = next(alt.iterancestors(ITEM), None)
-    own = next((e for e in item.iter(PERSNAME) if e.get(XML_ID)), None) \
-        if item is not None else None
-    target = entries.get((alt.get("corresp") or "").lstrip("#"))
-    alias = entries.get(own.get(XML_ID, "")) if own is not None else None
-    if alias is not None and target is not None and alias is not target:
-        target.aliases.append(alias.name)
-        entries[alias.id] = target
-
-
-class AuthorityRegistry:
-    """Every person, organization and place the documents of one volume link to."""
-
-    def __init__(self, volume_id: str, persons: dict[str, _Listed],
-                 terms: dict[str, _Listed]) -> None:
-        self.volume_id = volume_id
-        self._persons, self._terms = persons, terms
-        self._entries: dict[str, _Entry] = {}
-
-    def person(self, el: Element) -> tuple[str, str] | None:
-        """Ref and printed form of a persName; the List of Persons entry when it has one."""
-        written = inline_text(el, None)
-        pid = (el.get("corresp") or "").split(" ")[0].lstrip("#")
-        listed = self._persons.get(pid)
-        if listed is None:
-            return self._named(AuthorityKind.PERSON, "name", written.strip("[] "), written)
-        ref = f"{self.volume_id}#{listed.id}"
-        entry = self._entries.get(ref)
-        if entry is None:
-            entry = self._entries[ref] = _Entry(AuthorityKind.PERSON, listed.name,
-                                                listed.description, (ref,))
-            for alias in listed.aliases:
-                entry.forms.setdefault(fold(alias), alias)
-        entry.forms.setdefault(fold(written), written)
-        return ref, written
-
-    def organization(self, el: Element) -> tuple[str, str] | None:
-        """An institution named by a gloss ("Department of State"); an abbreviation
-        pointing to the List of Abbreviations is named by its expansion."""
-        written = inline_text(el, None)
-        tid = (el.get("target") or "").lstrip("#")
-        term = self._terms.get(tid)
-        if term is None or not term.description:
-            return self._named(AuthorityKind.ORGANIZATION, "org", written, written)
-        found = self._named(AuthorityKind.ORGANIZATION, "org", term.description, written)
-        if found:
-            self._entries[found[0]].source_ids = (f"{self.volume_id}#{tid}",)
-        return found
-
-    def place(self, el: Element) -> tuple[str, str] | None:
-        """A place named in a dateline."""
-        written = inline_text(el, None)
-        return self._named(AuthorityKind.PLACE, "place", written, written)
-
-    def _named(self, kind: AuthorityKind, prefix: str, name: str,
-               written: str) -> tuple[str, str] | None:
-        key = fold(name)
-        if not key:
-            return None
-        ref = f"{prefix}:{key}"
-        entry = self._entries.setdefault(ref, _Entry(kind, name))
-        entry.forms.setdefault(fold(written), written)
-        return ref, written
-
-    def authorities(self) -> dict[str, Authority]:
-        """The finished records by ref, each with every other form the volume prints."""
-        return {ref: Authority(
-            kind=e.kind, name=e.name, ref=ref, description=e.description,
-            variants=tuple(NameVariant(f) for k, f in e.forms.items() if k != fold(e.name)),
-            source_ids=e.source_ids) for ref, e in self._entries.items()}
 
 
 # --- documents ---------------------------------------------------------------------------
@@ -304,8 +193,8 @@ class _Volume:
     @classmethod
     def of(cls, root: Element, path: Path) -> _Volume:
         volume_id = _volume_id(root, path)
-        registry = AuthorityRegistry(volume_id, _read_list(root, "persons", "persName"),
-                                     _read_list(root, "terms", "term"))
+        registry = AuthorityRegistry(volume_id, read_list(root, "persons", "persName"),
+                                     read_list(root, "terms", "term"))
         structure = _Structure(_volume_collection(root, volume_id))
         return cls(volume_id, str(path), registry, structure, "msupp" in volume_id.casefold())
 
@@ -375,7 +264,7 @@ class _DocumentReader:
         text = self.heading if self.catalogue else (
             inline_text(self.source, None) if self.source is not None else "")
         marking = marking_in(text)
-        return classify_marking(marking) if marking else Classification()
+        return classification_of(marking) if marking else Classification()
 
     def _provenance(self) -> Provenance:
         if self.catalogue:

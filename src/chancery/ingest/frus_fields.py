@@ -9,11 +9,13 @@ cannot tell leaves the field empty rather than guessing."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import TypeAlias
 
 from lxml import etree
 
+from chancery.domain.classification import Classification, classify_marking, level_of
 from chancery.domain.dates import FuzzyDate, date_range, parse_iso_date
 from chancery.domain.provenance import Provenance
 from chancery.domain.texts import Note, NoteKind
@@ -249,14 +251,25 @@ _TOKEN = rf"(?:{_LEVEL}|{_CAVEAT})"
 _SEP = r"(?:\s*[;,:/—–-]\s*|\s+and\s+|\s+)"
 _MARKING = re.compile(rf"\[?(?P<m>{_TOKEN}(?:{_SEP}{_TOKEN})*)(?![\w-])(?P<rest>.*)", re.I | re.S)
 _HAS_LEVEL = re.compile(rf"\b(?:{_LEVEL}|eyes\s+only)\b", re.I)
-# What may follow a marking when the editors left out the full stop: a page count
-# ("Secret 3 pp.") or the next sentence ("Confidential Drafted by ...").
-_REST_OK = re.compile(r"^(?:$|\d|\(.*\)$|(?:Drafted|Repeated|Sent|Also|Transmitted|Received|"
-                      r"Approved|Cleared|Initialed|Printed|Pouched|The|This|A|An|Attached)\b)")
+# Words that start the next sentence when the editors left out the full stop after a
+# marking ("Secret 3 pp.", "Confidential Drafted by ...", "Top Secret; Immediate Prepared by").
+_STARTERS = (r"Drafted|Repeated|Sent|Also|Transmitted|Received|Approved|Cleared|Initialed|"
+             r"Printed|Pouched|Prepared|Passed|Relayed|Forwarded|According|Another|The|This|"
+             r"A|An|Attached")
+_REST_OK = re.compile(rf"^(?:$|\d|(?:{_STARTERS})\b)")
+_STARTER = re.compile(rf"^(?:{_STARTERS})\b")
 # A marking run into the end of the citation: "..., 762.0221/11-1558, Confidential."
 _TAIL = re.compile(rf"(?:[,;]\s*|(?<=[A-Z0-9\])])\s+)(?P<m>(?:{_LEVEL})(?:{_SEP}{_TOKEN})*)$", re.I)
-_FRAGMENTS = re.compile(r"(?<=[.\]])\s+")
+# Sentences end at ". " or "] ", and at a full stop run into the next word ("Secret.According").
+_FRAGMENTS = re.compile(r"(?<=[.\]])(?:\s+|(?=[A-Z](?:[a-z]|\s)))")
 _MARKING_STOP = re.compile(rf"\.\s+(?=(?:{_LEVEL})\b)", re.I)
+# Between the parts of a marking: "; ", ", ", ": ", "/", a dash, " and "; or a space alone.
+# ... except inside brackets: "[classification markings and dissemination indicators ...]".
+_PART_SEP = re.compile(r"(\s*[;,:/—–]\s*|\s+and\s+|^\s+)(?![^\[\]]*\])")
+_MAX_PART_WORDS = 8
+_LEADING_LEVEL = re.compile(rf"^\[?(?:{_LEVEL})(?![\w-])", re.I)
+_SMALL_WORDS = frozenset({"as", "by", "except", "for", "of", "only", "the", "to"})
+_SEP_IN = re.compile(r"[;,:/—–]|\sand\s")
 
 
 def marking_in(text: str) -> str:
@@ -267,22 +280,72 @@ def marking_in(text: str) -> str:
     by ..."); prose that merely mentions a level ("classified top secret") is not one."""
     found: list[str] = []
     for fragment in _FRAGMENTS.split(text):
-        marking = _fragment_marking(fragment.strip().rstrip(".]"), first=not found)
+        marking = _fragment_marking(_trim(fragment), first=not found)
         if marking:
             found.append(marking)
     return "; ".join(found)
 
 
+def _trim(fragment: str) -> str:
+    # "Secret.]" ends a bracketed source note; "[codeword not declassified]" keeps its "]".
+    fragment = fragment.strip().rstrip(".")
+    if fragment.endswith("]") and fragment.count("]") > fragment.count("["):
+        fragment = fragment[:-1].rstrip(".")
+    return fragment
+
+
+def classification_of(marking: str) -> Classification:
+    """A marking's classification; the level is the one it starts with, so that "Secret
+    (With Top Secret Attachment)" is Secret."""
+    found = classify_marking(marking)
+    lead = _LEADING_LEVEL.match(marking)
+    return replace(found, level=level_of(lead.group(0))) if lead else found
+
+
 def _fragment_marking(fragment: str, first: bool) -> str:
     m = _MARKING.fullmatch(fragment)
-    if m and _REST_OK.match(m.group("rest").strip()):
-        marking = m.group("m").strip()
-        if m.group("rest").strip().startswith("("):
-            marking = f"{marking} {m.group('rest').strip()}"
+    marking = _with_rest(m.group("m").strip(), m.group("rest")) if m else ""
+    if marking:
         # A caveat alone ("Priority.") counts only after a level: "Top Secret. Priority."
         return marking if not first or _HAS_LEVEL.search(marking) else ""
     tail = _TAIL.search(fragment) if first and _SOURCE_PREFIX.match(fragment) else None
     return tail.group("m").strip() if tail else ""
+
+
+def _with_rest(marking: str, rest: str) -> str:
+    """The marking with the rest of its sentence when that continues it ("Secret; Literally
+    Eyes Only", "Official Use Only (With Confidential Section)", "Secret Enclosure"); the
+    marking alone when the next sentence follows ("Secret, Also sent to ..."); "" when the
+    sentence is prose that merely starts with a level word."""
+    stripped = rest.strip()
+    if stripped.startswith("(") and stripped.endswith(")"):
+        return f"{marking} {stripped}"
+    if _REST_OK.match(stripped):
+        return marking
+    parts = _PART_SEP.split(rest)  # "", separator, part, separator, part, ...
+    if parts[0].strip():
+        return ""
+    kept, last = "", len(parts) - 1
+    for i in range(1, last, 2):
+        sep, part = parts[i], parts[i + 1]
+        # After a bare space only a last, capitalised part: "Secret Enclosure".
+        if not _is_marking_part(part, spaced=not sep.strip(), last=i + 1 == last):
+            break
+        kept += sep + part
+    if not kept and not parts[1].strip() and not _SEP_IN.search(marking):
+        return ""  # a level word starting prose: "Secret talks were held ..."
+    return marking + kept
+
+
+def _is_marking_part(part: str, spaced: bool, last: bool) -> bool:
+    """A caveat as printed ("Literally Eyes Only", "[distribution indicator not
+    declassified]"): short, capitalised, no new sentence."""
+    words = part.split()
+    if not words or len(words) > _MAX_PART_WORDS or _STARTER.match(part):
+        return False
+    if spaced:
+        return last and all(w[0].isupper() or w in _SMALL_WORDS for w in words)
+    return part[0].isupper() or part.startswith("[")
 
 
 # --- headings and catalogue entries ------------------------------------------------------

@@ -12,6 +12,7 @@ from chancery.domain.authorities import (
     VariantSource,
     fold,
     is_same_person,
+    name_tokens,
 )
 from chancery.storage.interface import AuthorityRow, CatalogueSession, NameRow
 
@@ -35,11 +36,29 @@ def merge_same_ref(items: Iterable[Authority]) -> dict[str, Authority]:
     return merged
 
 
+def is_distinctive_name(name: str) -> bool:
+    """A full name with a given name and a middle name or initial ("Herter, Christian A.",
+    "Johnson, U. Alexis"): within one national series, such a name is one person."""
+    tokens = name_tokens(name)
+    return len(tokens) >= 3 and any(len(t) > 1 for t in tokens[:-1])
+
+
+def same_listed_person(entry: Authority, stored: Authority) -> bool:
+    """Whether a list-of-persons entry names a stored person. Offices change from volume to
+    volume (Herter: Under Secretary, Secretary of State, then Special Representative for
+    Trade Negotiations), so a distinctive full name suffices; a short one ("Klein, David")
+    also needs a description that agrees, and anything doubtful stays apart."""
+    if is_same_person(entry, stored):
+        return True
+    return (entry.kind is stored.kind is AuthorityKind.PERSON
+            and name_tokens(entry.name) == name_tokens(stored.name)
+            and is_distinctive_name(entry.name))
+
+
 def _candidate_matches(a: Authority, candidates: list[AuthorityRow]) -> AuthorityRow | None:
     if a.kind is AuthorityKind.PERSON and a.source_ids:
-        # A list-of-persons entry: merge only when name and office agree (is_same_person).
         for c in candidates:
-            if is_same_person(a, Authority(c.kind, c.name, description=c.description)):
+            if same_listed_person(a, Authority(c.kind, c.name, description=c.description)):
                 return c
         return None
     return candidates[0] if candidates else None
