@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Collection:
-    """A collection, addressed by a path-like key that extends its parent's ("frus/frus1958-60v19/comp1/ch3")."""
+    """A collection, addressed by a path-like key that extends its parent's
+    ("frus/frus1958-60v19/comp1/ch3")."""
 
     key: str
     title: str
