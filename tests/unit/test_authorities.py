@@ -43,3 +43,24 @@ def test_surname_alone_is_too_little() -> None:
     """A bare surname never merges."""
     assert not is_same_person(Authority(P, "Wang"), Authority(P, "Wang"))
     assert not is_same_person(Authority(P, "Herter, C."), Authority(AuthorityKind.ORGANIZATION, "Herter, C."))
+
+
+def test_fuller_or_other_romanised_forms_of_one_name_meet() -> None:
+    """"Nikita S." and "Nikita Sergeyevich" (or "Sergeevich") with agreeing offices are one
+    person; other given names, or no offices to compare, stay apart."""
+    from chancery.domain.authorities import Authority, AuthorityKind, is_fuller_form
+
+    def person(name: str, description: str = "") -> Authority:
+        return Authority(AuthorityKind.PERSON, name, description=description)
+
+    short = person("Khrushchev, Nikita S.", "Chairman of the Council of Ministers of the Soviet Union")
+    full = person("Khrushchev, Nikita Sergeyevich", "Vice Chairman of the Soviet Council of Ministers")
+    other = person("Khrushchev, Nikita Sergeevich", "First Secretary of the Communist Party, Soviet Union")
+    assert is_fuller_form(short, full) and is_fuller_form(full, other)
+    assert not is_fuller_form(person("Khrushchev, Nikita S."), person("Khrushchev, Nikita Sergeyevich"))
+    assert not is_fuller_form(person("Dulles, John Foster", "Secretary of State"),
+                              person("Dulles, Allen W.", "Director of Central Intelligence; State"))
+    assert not is_fuller_form(person("Johnson, U. Alexis", "Ambassador to Thailand"),
+                              person("Johnson, Lyndon B.", "Vice President; Ambassador"))
+    assert not is_fuller_form(person("Khrushchev, N. S.", "Soviet Premier"),
+                              person("Khrushchev, Nikita Sergeyevich", "Soviet Premier"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from enum import StrEnum
 
 
@@ -142,3 +143,35 @@ def is_same_person(a: Authority, b: Authority) -> bool:
     if a.description and b.description:
         return bool(distinctive_words(a.description) & distinctive_words(b.description))
     return True
+
+
+def _inverted(name: str) -> tuple[str, list[str]] | None:
+    if "," not in name:
+        return None
+    surname, _, given = name.partition(",")
+    return fold(surname), fold(given).split()
+
+
+def _given_agree(x: str, y: str) -> bool:
+    if len(x) == 1 or len(y) == 1:  # an initial stands for a name
+        return x[0] == y[0]
+    # one transliteration of a patronymic or another: Sergeyevich / Sergeevich
+    return x == y or SequenceMatcher(None, x, y).ratio() >= 0.85
+
+
+def is_fuller_form(a: Authority, b: Authority) -> bool:
+    """Whether two people listed under names that differ only in how fully or how they are
+    romanised ("Khrushchev, Nikita S." and "Khrushchev, Nikita Sergeyevich") are one person:
+    the same surname, given names that agree one by one with at least one written out in both,
+    and descriptions that share a distinctive word. Without descriptions it stays doubtful."""
+    if a.kind is not b.kind or a.kind is not AuthorityKind.PERSON:
+        return False
+    na, nb = _inverted(a.name), _inverted(b.name)
+    if na is None or nb is None or na[0] != nb[0] or len(na[1]) != len(nb[1]) or not na[1]:
+        return False
+    pairs = list(zip(na[1], nb[1], strict=True))
+    if not all(_given_agree(x, y) for x, y in pairs) or not any(
+            len(x) > 1 and len(y) > 1 for x, y in pairs):
+        return False
+    return bool(a.description and b.description
+                and distinctive_words(a.description) & distinctive_words(b.description))

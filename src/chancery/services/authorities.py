@@ -11,6 +11,7 @@ from chancery.domain.authorities import (
     NameVariant,
     VariantSource,
     fold,
+    is_fuller_form,
     is_same_person,
     name_tokens,
 )
@@ -64,6 +65,14 @@ def _candidate_matches(a: Authority, candidates: list[AuthorityRow]) -> Authorit
     return candidates[0] if candidates else None
 
 
+def _fuller_form(a: Authority, candidates: list[AuthorityRow]) -> AuthorityRow | None:
+    """A stored person whose name is a fuller or other romanised form of this entry's."""
+    if not a.source_ids:  # only list-of-persons entries carry the descriptions to tell
+        return None
+    return next((c for c in candidates if is_fuller_form(
+        a, Authority(c.kind, c.name, description=c.description))), None)
+
+
 class AuthorityResolver:
     """Resolves batch refs to stored authority ids inside one catalogue session."""
 
@@ -101,9 +110,12 @@ class AuthorityResolver:
         if not items:
             return {}
         found = self.session.authorities_named(kind, sorted({fold(a.name) for a in items}))
+        sounding = (self.session.authorities_sounding(kind, sorted({self.phonetic(a.name) for a in items}))
+                    if kind is AuthorityKind.PERSON else {})
         ids: dict[str, int] = {}
         for a in items:
-            match = _candidate_matches(a, found.get(fold(a.name), []))
+            match = (_candidate_matches(a, found.get(fold(a.name), []))
+                     or _fuller_form(a, sounding.get(self.phonetic(a.name), [])))
             if match is not None:
                 ids[a.ref] = match.id
                 self.session.add_authority_names(match.id, self.name_rows(a), a.source_ids)
@@ -113,4 +125,6 @@ class AuthorityResolver:
             self.created += 1
             row = AuthorityRow(ids[a.ref], "", a.kind, a.name, a.description)
             found.setdefault(fold(a.name), []).append(row)  # later items in the batch meet it
+            if kind is AuthorityKind.PERSON:
+                sounding.setdefault(self.phonetic(a.name), []).append(row)
         return ids

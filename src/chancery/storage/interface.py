@@ -118,6 +118,11 @@ class CatalogueSession(Protocol):
         """Stored authorities of a kind with a name variant whose folded form is given."""
         ...
 
+    def authorities_sounding(self, kind: AuthorityKind,
+                             keys: list[str]) -> dict[str, list[AuthorityRow]]:
+        """Stored authorities of a kind with a name whose phonetic key is given."""
+        ...
+
     def create_authority(self, authority: Authority, names: list[NameRow]) -> int:
         """Store a new authority record with its names and source ids."""
         ...

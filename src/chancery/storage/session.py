@@ -68,6 +68,20 @@ class SqlSession:
             found.setdefault(row.folded, []).append(rows.authority_row(row))
         return found
 
+    def authorities_sounding(self, kind: AuthorityKind,
+                             keys: list[str]) -> dict[str, list[AuthorityRow]]:
+        """Stored authorities of a kind with a name whose phonetic key is given."""
+        found: dict[str, list[AuthorityRow]] = {}
+        if not keys:
+            return found
+        q = (select(authority_names.c.phonetic, *authorities.c)
+             .join(authorities, authorities.c.id == authority_names.c.authority_id)
+             .where(authorities.c.kind == kind.value, authority_names.c.phonetic.in_(keys))
+             .order_by(authorities.c.id).distinct())
+        for row in self.conn.execute(q):
+            found.setdefault(row.phonetic, []).append(rows.authority_row(row))
+        return found
+
     def _unique_key(self, authority: Authority) -> str:
         base = f"{authority.kind.value}/{slugify(authority.name)}"
         taken = set(self.conn.execute(select(authorities.c.key).where(
