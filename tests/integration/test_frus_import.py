@@ -405,6 +405,19 @@ def test_herter_is_one_person_across_volumes(sqlite_archive: Archive,
     assert {f"{v}#{listing[v]}" for v in citing} <= set(record.source_ids)
 
 
+def test_khrushchev_is_one_person_under_every_listed_form(sqlite_archive: Archive) -> None:
+    """Volumes list him as "Khrushchev, Nikita S.", "... Sergeyevich" and "... Sergeevich";
+    with offices that agree, all are one record holding every form."""
+    catalogue = sqlite_archive.app.catalogue
+    found = {a.key for form in ("Khrushchev, Nikita S.", "Khrushchev, Nikita Sergeyevich",
+                                "Khrushchev, Nikita Sergeevich")
+             for a in catalogue.find_authorities(fold(form), "")}
+    assert len(found) == 1, found
+    record = catalogue.authority(found.pop())
+    assert record is not None
+    assert {"Khrushchev, Nikita S.", "Khrushchev, Nikita Sergeyevich"} <= set(record[1])
+
+
 @pytest.mark.parametrize(("one", "other"), [
     ("Dulles, John Foster", "Dulles, Allen W."),
     ("Kennedy, John F.", "Kennedy, Robert F."),
