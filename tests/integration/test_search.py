@@ -251,3 +251,18 @@ def test_missing_foreign_and_lagging_indexes_are_reported(sqlite_app: App, tmp_p
     sqlite_app.catalogue.set_index_generation(99)
     with pytest.raises(IndexUnavailable, match="not built from this catalogue"):
         _find(sqlite_app, "Khrushchev")
+
+
+def test_month_and_day_counts_for_browsing_by_date(archive: App) -> None:
+    """Month and day histograms count only dates that precise, and agree with date: searches."""
+    page = _find(archive, "date:1958", per_page=1, histograms=("month", "day"))
+    months = {b.value: b.count for b in page.results.facets["month"]}
+    assert set(months) <= {f"1958{m:02d}" for m in range(1, 13)} and months
+    september = _find(archive, "date:1958-09", per_page=1).results.total
+    assert months["195809"] <= september  # documents dated only "1958" are in neither
+    days = {b.value: b.count for b in page.results.facets["day"]}
+    assert sum(v for k, v in days.items() if k.startswith("195809")) <= months["195809"]
+    one_day = max(days, key=lambda k: days[k])
+    assert _find(archive, f"date:{one_day[:4]}-{one_day[4:6]}-{one_day[6:]}").results.total >= days[one_day]
+    recent = _find(archive, "", sort="recent", per_page=3).results.hits
+    assert len(recent) == 3

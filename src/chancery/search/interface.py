@@ -15,8 +15,11 @@ from chancery.search.grammar import Node
 # Facets a search counts over its whole result set, in the order pages show them.
 FACETS = ("year", "decade", "type", "classification", "language", "collection", "archive",
           "author", "recipient", "person", "place", "subject")
-SORTS = ("relevance", "date", "-date")
-SCHEMA_VERSION = 1  # bump when the index layout changes: older indexes are then refused
+# Counts a caller may ask for besides the facets: documents by month (yyyymm) and by day
+# (yyyymmdd), for browsing by date; only dates precise to the month or day are counted.
+HISTOGRAMS = ("month", "day")
+SORTS = ("relevance", "date", "-date", "recent")  # recent: newest in the archive first
+SCHEMA_VERSION = 2  # bump when the index layout changes: older indexes are then refused
 
 
 class IndexUnavailable(Exception):
@@ -40,6 +43,7 @@ class IndexDocument:
     document: Document
     names: tuple[IndexedName, ...] = ()
     collections: tuple[str, ...] = ()  # keys of its collections and all their ancestors
+    added: date | None = None  # when the document entered the archive
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class SearchRequest:
     expansions: dict[str, Expansion] = field(default_factory=dict)  # by folded word/phrase
     snippets: bool = True
     facets: bool = True
+    histograms: tuple[str, ...] = ()  # any of HISTOGRAMS, counted like facets
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,9 @@ from chancery.search.tantivy_schema import (
 
 _META = "chancery-index.json"
 _SNIPPET_CHARS = 240
-_FACET_SIZE = {"year": 300, "decade": 50}
-_SORTS = {"date": ("date_sort", Order.Asc), "-date": ("date_sort_desc", Order.Desc)}
+_FACET_SIZE = {"year": 300, "decade": 50, "month": 1200, "day": 4000}
+_SORTS = {"date": ("date_sort", Order.Asc), "-date": ("date_sort_desc", Order.Desc),
+          "recent": ("added", Order.Desc)}
 
 
 class TantivyIndex:
@@ -157,7 +158,8 @@ class TantivyIndex:
     def _facets(self, searcher: tantivy.Searcher, request: SearchRequest) -> dict[str, list[Bucket]]:
         # Counts of a facet ignore that facet's own selection, so a reader sees what
         # choosing another value would add (values of one facet combine with OR).
-        groups: dict[str, list[str]] = {"": [f for f in FACETS if not request.filters.get(f)]}
+        wanted = [*FACETS, *request.histograms]
+        groups: dict[str, list[str]] = {"": [f for f in wanted if not request.filters.get(f)]}
         groups.update({f: [f] for f in FACETS if request.filters.get(f)})
         out: dict[str, list[Bucket]] = {}
         for skip, facets in groups.items():
@@ -172,7 +174,7 @@ class TantivyIndex:
                 chosen = set(request.filters.get(f, ()))
                 out[f] = [Bucket(str(b["key"]), int(b["doc_count"]), selected=str(b["key"]) in chosen)
                           for b in result.get(f, {}).get("buckets", [])]
-                if f in NUMERIC_FACETS:  # a document has one year or none: count the rest
+                if f in ("year", "decade"):  # a document has one year or none: count the rest
                     if total is None:
                         total = int(getattr(searcher.search(query, 1, count=True), "count", 0))
                     undated = total - sum(b.count for b in out[f])

@@ -9,6 +9,7 @@ import tantivy
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
 from chancery.domain.authorities import Role
+from chancery.domain.dates import Precision
 from chancery.search.interface import IndexDocument
 
 # Languages with their own stemmed body field; any other language goes to body_xx.
@@ -26,7 +27,7 @@ NAME_ROLES = {"author": {Role.AUTHOR}, "recipient": {Role.RECIPIENT},
 # raw keyword fields behind facets and exact field queries
 KEYWORD_FACETS = ("type", "classification", "language", "collection", "archive", "author",
                   "recipient", "person", "place", "subject")
-NUMERIC_FACETS = ("year", "decade")
+NUMERIC_FACETS = ("year", "decade", "month", "day")
 
 
 def _analyzer(tokenizer: tantivy.Tokenizer, stemmer: str = "", fold: bool = True) -> TextAnalyzer:
@@ -68,7 +69,7 @@ def build_schema() -> tantivy.Schema:
     for name in KEYWORD_FACETS:
         sb.add_text_field(f"f_{name}", tokenizer_name="raw", fast=True, index_option="basic")
     for name in (*NUMERIC_FACETS, "date_start", "date_end", "date_sort", "date_sort_desc",
-                 "embargo"):
+                 "embargo", "added"):
         sb.add_integer_field(name, indexed=True, fast=True)
     sb.add_text_field("pub_state", tokenizer_name="raw", index_option="basic")
     return sb.build()
@@ -125,6 +126,11 @@ def _add_facets(doc: tantivy.Document, item: IndexDocument) -> None:
     if d.date.start:
         doc.add_integer("year", d.date.start.year)
         doc.add_integer("decade", d.date.start.year // 10 * 10)
+        if d.date.precision in (Precision.DAY, Precision.MONTH):
+            doc.add_integer("month", d.date.start.year * 100 + d.date.start.month)
+        if d.date.precision is Precision.DAY:
+            doc.add_integer("day", day_number(d.date.start))
+    doc.add_integer("added", day_number(item.added, 0))
     doc.add_integer("date_start", day_number(d.date.start, 0))
     doc.add_integer("date_end", day_number(d.date.end or d.date.start, 99991231))
     # undated documents sort last both ways

@@ -14,6 +14,7 @@ from chancery.domain.publication import Actor
 from chancery.search.grammar import And, Node, Or, Phrase, QueryError, Word, parse_query, positive_words
 from chancery.search.interface import (
     FACETS,
+    HISTOGRAMS,
     SCHEMA_VERSION,
     SORTS,
     Bucket,
@@ -61,14 +62,16 @@ class SearchPage:
 def search_documents(catalogue: Catalogue, index: SearchIndex, text: str, *,
                      filters: dict[str, tuple[str, ...]] | None = None, sort: str = "relevance",
                      page: int = 1, per_page: int = 20, actor: Actor = Actor.PUBLIC,
-                     phonetic: PhoneticKey | None = None) -> SearchPage:
+                     phonetic: PhoneticKey | None = None,
+                     histograms: tuple[str, ...] = ()) -> SearchPage:
     """Search as ``actor``; raises QueryError for a malformed query or option, and
     IndexUnavailable when the index cannot answer truthfully."""
     tree = parse_query(text)
     chosen = _check_options(filters or {}, sort, page, per_page)
     stale_by = check_index(catalogue, index)
     request = SearchRequest(tree, actor, today(), chosen, sort, per_page, (page - 1) * per_page,
-                            expansions=expand_names(catalogue, tree, phonetic))
+                            expansions=expand_names(catalogue, tree, phonetic),
+                            histograms=tuple(h for h in histograms if h in HISTOGRAMS))
     results = index.search(request)
     results = SearchResults(results.total, results.hits, _label(catalogue, results.facets), stale_by)
     suggestions = _suggest(index, request, text) if results.total == 0 else []
@@ -81,7 +84,8 @@ def _check_options(filters: dict[str, tuple[str, ...]], sort: str, page: int,
     if unknown:
         raise QueryError(f"unknown facet {unknown[0]!r}; the facets are {', '.join(FACETS)}")
     if sort not in SORTS:
-        raise QueryError(f"unknown sort {sort!r}; use relevance, date (oldest first) or -date")
+        raise QueryError(f"unknown sort {sort!r}; use relevance, date (oldest first), -date "
+                         "(newest first) or recent (latest added)")
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise QueryError(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}")
     if (page - 1) * per_page > MAX_OFFSET:
@@ -137,7 +141,7 @@ def _label(catalogue: Catalogue, facets: dict[str, list[Bucket]]) -> dict[str, l
     titles = {c.key: c.title for c in catalogue.collections()} if facets.get("collection") else {}
     out = {}
     for facet, buckets in facets.items():
-        if facet in ("year", "decade"):  # a histogram reads in time order
+        if facet in ("year", "decade", "month", "day"):  # a histogram reads in time order
             buckets = sorted(buckets, key=lambda b: b.value)
         out[facet] = [Bucket(b.value, b.count, _bucket_label(facet, b.value, names, titles),
                              b.selected) for b in buckets]
@@ -204,7 +208,8 @@ def index_document(stored: StoredDocument) -> IndexDocument:
             keys["/".join(parts[:i])] = None
         if c.parent_key:
             keys[c.parent_key] = None
-    return IndexDocument(stored.document, names, tuple(keys))
+    added = stored.created_at.date() if stored.created_at else None
+    return IndexDocument(stored.document, names, tuple(keys), added)
 
 
 def sync_index(catalogue: Catalogue, index: SearchIndex) -> int:
