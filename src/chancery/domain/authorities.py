@@ -91,11 +91,16 @@ class Link:
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
+# Letters that carry their mark in the letter itself, so NFKD leaves them alone (Gomułka).
+_UNDECOMPOSED = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i",
+                               "þ": "th", "ð": "d", "ħ": "h"})
+
+
 def fold(text: str) -> str:
     """Case- and diacritic-insensitive form used to compare names ("Hruščëv" -> "hruscev")."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.replace("ё", "е").replace("й", "и")
+    stripped = stripped.replace("ё", "е").replace("й", "и").translate(_UNDECOMPOSED)
     return " ".join(_NON_WORD.sub(" ", stripped).split())
 
 

@@ -107,6 +107,8 @@ class QueryCompiler:
                         for f in ({key_field, "f_place", "f_subject"} if leaf.field == ""
                                   else {key_field})]
             options += [self._text(Phrase(s), fields) for s in expansion.spellings]
+            # one name, however many spellings: the best match counts, not their sum
+            return Query.disjunction_max_query(options, tie_breaker=0.1)
         return _any(options)
 
     def _text(self, leaf: Word | Phrase, fields: dict[str, float]) -> Query:

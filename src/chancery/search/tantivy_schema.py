@@ -17,7 +17,7 @@ STEMMED = {"en": "english", "de": "german", "ru": "russian", "fr": "french", "es
            "it": "italian"}
 BODY_LANGS = ("en", "de", "ru", "fr", "es", "it", "zh", "xx")
 # Text fields a plain word is looked for in, with their relevance boost.
-TEXT_FIELDS = {"title": 3.0, "summary": 2.0, "names": 1.5,
+TEXT_FIELDS = {"title": 2.0, "summary": 1.5, "names": 1.5,
                **{f"body_{lang}": 1.0 for lang in BODY_LANGS}}
 # name fields a field query (author:Herter) searches, and the roles that fill them
 NAME_ROLES = {"author": {Role.AUTHOR}, "recipient": {Role.RECIPIENT},
