@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chancery.blobs.folder import FolderBlobStore
+from chancery.blobs.pages import PageImages
 from chancery.config import Settings
 from chancery.enrich.names import phonetic_key, with_generated_variants
 from chancery.ingest.base import Importer, Limits
@@ -25,6 +26,7 @@ class App:
     catalogue: SqlCatalogue
     blobs: FolderBlobStore
     index: TantivyIndex
+    pages: PageImages
 
     @property
     def phonetic(self) -> Callable[[str], str]:
@@ -48,5 +50,6 @@ def build_app(settings: Settings, migrate: bool = True) -> App:
     catalogue = SqlCatalogue(settings.catalogue_url)
     if migrate:
         catalogue.migrate()
-    return App(settings, catalogue, FolderBlobStore(settings.blob_dir),
-               TantivyIndex(settings.index_dir))
+    blobs = FolderBlobStore(settings.blob_dir)
+    return App(settings, catalogue, blobs, TantivyIndex(settings.index_dir),
+               PageImages(blobs, settings.data / "derived"))

@@ -1,47 +1,192 @@
-"""The first reading room served by `chancery serve`: pages render, hidden documents stay hidden."""
+"""The reading room over HTTP: every page family, the reference pair's record page, stable
+addresses, metadata for Zotero and the web, the access rule, and no 500s on odd input."""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from chancery.bootstrap import App
+from chancery.bootstrap import App, build_app
+from chancery.config import load_settings
+from chancery.demo import DEMO_DIR
+from chancery.services import search
 from chancery.services.imports import import_paths
 from chancery.web.server import create_app
+from tests.conftest import FIXTURES, REFERENCE, _reference_text, need
 
 
-def _client(app: App, bundle: Path, draft: str = "") -> TestClient:
-    if draft:
-        path = bundle / draft
-        meta = yaml.safe_load(path.read_text())
-        meta["publication"] = {"state": "draft"}
-        path.write_text(yaml.safe_dump(meta, allow_unicode=True))
-    assert not import_paths([bundle], app.import_context()).failed
-    return TestClient(create_app(app))
+def _bundle(dest: Path, publication: dict[str, dict[str, str]] | None = None) -> Path:
+    import shutil
+
+    shutil.copytree(FIXTURES / "reference", dest)
+    (dest / "000.en.txt").write_text(_reference_text("000", "The Embassy of the Union", None))
+    (dest / "001.en.txt").write_text(_reference_text("001", "TO THE CENTRAL COMMITTEE", "18 July 1960"))
+    for name, pub in (publication or {}).items():
+        meta = yaml.safe_load((dest / name).read_text())
+        meta["publication"] = pub
+        (dest / name).write_text(yaml.safe_dump(meta, allow_unicode=True))
+    return dest
 
 
-def test_home_and_document_pages_show_the_record(sqlite_app: App, reference_bundle: Path) -> None:
-    """The home page lists the documents; a document page shows its record, text and relation."""
-    web = _client(sqlite_app, reference_bundle)
-    home = web.get("/")
-    assert home.status_code == 200 and "2 documents" in home.text
-    page = web.get("/documents/7da35b31")
+def _site(root: Path, publication: dict[str, dict[str, str]] | None = None) -> tuple[App, TestClient]:
+    need(REFERENCE.is_dir(), f"reference documents not found at {REFERENCE}")
+    app = build_app(load_settings(data=str(root / "data"), database_url=""))
+    sources = [_bundle(root / "bundle", publication), DEMO_DIR / "frus1958-60v19.xml",
+               DEMO_DIR / "scans" / "scans.csv"]
+    assert not import_paths(sources, app.import_context()).failed
+    search.rebuild_index(app.catalogue, app.index)
+    return app, TestClient(create_app(app), follow_redirects=False)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The demo archive plus the reference pair, served."""
+    app, client = _site(tmp_path_factory.mktemp("web"))
+    yield client
+    app.catalogue.dispose()
+
+
+def _meta(html: str, name: str) -> list[str]:
+    return re.findall(rf'<meta (?:name|property)="{re.escape(name)}" content="([^"]*)"', html)
+
+
+def test_reference_note_page_shows_every_field_of_the_record_page(site: TestClient) -> None:
+    """Title, date and its note, summary, funder, house citation, share link, formats,
+    classification, text and the enclosure, all on the document page."""
+    page = site.get("/documents/7da35b31", follow_redirects=True)
     assert page.status_code == 200
-    for expected in ["Strictly confidential", "July 18, 1960", "Leon Levy Foundation",
-                     "J IV 2/202/280", "Dieter Heinzig", "Enclosed in", "/documents/0874552c"]:
-        assert expected in page.text, expected
-    assert web.get("/documents/wilson/001_0874552cb937a2de").status_code == 200
+    html = page.text.replace("&#39;", "'").replace("&#34;", '"')
+    for expected in [
+        "Note, the Soviet Embassy in Beijing to the Ministry of Foreign Affairs",
+        "July 18, 1960", "The copy of the Russian note is not dated but known from other sources.",
+        "The Soviet Embassy reports that in response to Chinese dissatisfaction",
+        "made possible with support from Leon Levy Foundation", "Strictly confidential",
+        "History and Public Policy Program Digital Archive", "J IV 2/202/280",
+        "Translated by Dieter Heinzig and Anna Eckner", "Permanent link", "English translation",
+        "The Embassy of the Union of the Socialist Soviet Republics", "Enclosed in",
+        "Yang Zhengwu", "Guangzhou", "Copy citation"]:
+        assert expected in html, expected
+    citation = re.search(r'id="citation-house">([^<]*)<', page.text)
+    assert citation and citation.group(1).startswith("“Note, the Soviet Embassy in Beijing")
+    assert "Translated by Dieter Heinzig and Anna Eckner. The copy of the Russian note" in citation.group(1)
 
 
-def test_unknown_and_unpublished_documents_are_404(sqlite_app: App, reference_bundle: Path) -> None:
-    """A draft is as absent to the public as a document that does not exist; no 500s on odd input."""
-    web = _client(sqlite_app, reference_bundle, draft="000.yaml")
-    assert web.get("/documents/7da35b31").status_code == 404
-    assert web.get("/documents/does-not-exist").status_code == 404
-    assert "1 documents" in web.get("/").text or "1 document" in web.get("/").text
-    letter = web.get("/documents/0874552c")
-    assert letter.status_code == 200 and "Encloses" not in letter.text
-    assert web.get("/?page=-5").status_code == 200
-    assert web.get("/?page=abc").status_code == 422
+def test_enclosure_links_both_ways(site: TestClient) -> None:
+    """The letter says it encloses the note; the note links back to the letter."""
+    letter = site.get("/documents/0874552c", follow_redirects=True).text
+    assert re.search(r'Encloses:</span> <a href="/documents/7da35b31/[^"]+">Note, the Soviet', letter)
+    note = site.get("/documents/7da35b31", follow_redirects=True).text
+    assert re.search(r'Enclosed in:</span> <a href="/documents/0874552c/', note)
+
+
+def test_addresses_are_stable_and_old_ones_redirect(site: TestClient) -> None:
+    """A FRUS source id, a bare public id and an old slug all lead, permanently, to one URL."""
+    first = site.get("/documents/frus1958-60v19/d3")
+    assert first.status_code == 301
+    canonical = first.headers["location"]
+    assert re.fullmatch(r"/documents/[0-9a-z]{8}/letter-from-the-under-secretary[a-z-]+", canonical)
+    public_id = canonical.split("/")[2]
+    assert site.get(f"/documents/{public_id}").headers["location"] == canonical
+    assert site.get(f"/documents/{public_id}/an-old-title").headers["location"] == canonical
+    assert site.get(canonical).status_code == 200
+
+
+def test_metadata_for_zotero_scholar_and_link_previews(site: TestClient) -> None:
+    """Highwire tags carry title, author, date with its real precision, archive and location;
+    Dublin Core, JSON-LD ArchiveComponent and Open Graph are there too."""
+    html = site.get("/documents/frus1958-60v19/d3", follow_redirects=True).text
+    assert _meta(html, "citation_title") == [
+        "Letter From the Under Secretary of State (Herter) to President Chiang"]
+    assert _meta(html, "citation_author") == ["Herter, Christian A."]
+    assert _meta(html, "citation_date") == ["1958/02/11"]
+    assert _meta(html, "citation_archive_location") == ["793.5-MSP/2-1158"]
+    assert _meta(html, "DC.date") == ["1958-02-11"] and _meta(html, "og:type") == ["article"]
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert block is not None
+    data = json.loads(block.group(1))
+    assert data["@type"] == "ArchiveComponent" and data["creator"][0]["name"] == "Herter, Christian A."
+    month = site.get("/documents/7da35b31", follow_redirects=True).text
+    assert _meta(month, "citation_date") == ["1960/07/18"]
+
+
+def test_unchanged_pages_answer_304(site: TestClient) -> None:
+    """A page fetched again with its ETag is not sent again."""
+    first = site.get("/documents/0874552c", follow_redirects=True)
+    etag = first.headers["etag"]
+    assert first.headers["last-modified"]
+    again = site.get(str(first.url.path), headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert site.get("/search?q=Taiwan", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_every_page_family_renders(site: TestClient) -> None:
+    """Home, search with facets, collections, people, places, subjects, dates, sitemap, robots."""
+    home = site.get("/").text
+    assert "Documents" in home and "Recently added" in home and "Foreign Relations" in home
+    results = site.get("/search?q=Quemoy&f=type:telegram").text
+    assert "Document type" in results and "Remove filter" in results and "<mark>" in results
+    assert 'class="histogram"' in site.get("/search?q=Taiwan").text
+    for url in ["/collections", "/collections/frus/frus1958-60v19", "/people/herter-christian-a",
+                "/places/beijing", "/subjects/soviet-experts-in-china",
+                "/organizations/soviet-embassy-in-beijing",
+                "/browse", "/browse/1958", "/browse/1958/09", "/search-help", "/opensearch.xml"]:
+        assert site.get(url).status_code == 200, url
+    letter = site.get("/documents/0874552c", follow_redirects=True).text
+    link = re.search(r'href="(/people/khrushchev[^"]*)"', letter)
+    assert link is not None
+    person = site.get(link.group(1)).text
+    assert "Хрущёв" in person and "All documents naming them" in person
+    key = "person/" + link.group(1).split("/")[-1]
+    assert "/documents/0874552c/" in site.get(f"/search?f=person:{key}&q=experts").text
+    assert "Disallow: /search" in site.get("/robots.txt").text
+
+
+def test_malformed_input_gets_a_page_never_a_500(site: TestClient) -> None:
+    """Broken queries, unknown facets, bad numbers and unknown addresses answer 4xx pages."""
+    cases = {"/search?q=%22open": 400, "/search?q=x&f=colour:red": 400, "/search?page=abc": 400,
+             "/search?q=x&page=99999": 400, "/browse/1958/13": 404, "/nowhere/at-all": 404,
+             "/documents/frus1958-60v19/d99999": 404, "/collections/no/such": 404,
+             "/people/nobody-at-all": 404, "/files/abc/x.pdf": 404, "/scans/abc/1-1000.png": 404}
+    for url, status in cases.items():
+        answer = site.get(url)
+        assert answer.status_code == status, url
+        assert "Traceback" not in answer.text
+
+
+def test_scans_are_shown_as_page_images_and_downloadable(site: TestClient) -> None:
+    """A scanned cable's page renders as PNG; its PDF downloads; plain text and JSON too."""
+    page = site.get("/search?q=type:cable", follow_redirects=True)
+    link = re.search(r'href="(/documents/[^"]+)"', page.text.split('class="hits"')[1])
+    assert link is not None
+    html = site.get(link.group(1)).text
+    image = re.search(r'src="(/scans/[0-9a-f]{64}/1-1000\.png)"', html)
+    assert image is not None and 'loading="lazy"' in html
+    png = site.get(image.group(1))
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    pdf = re.search(r'href="(/files/[0-9a-f]{64}/[^"]+\.pdf)"', html)
+    assert pdf is not None and site.get(pdf.group(1)).content.startswith(b"%PDF")
+    public_id = link.group(1).split("/")[2]
+    assert site.get(f"/documents/{public_id}.json").json()["public_id"] == public_id
+
+
+def test_hidden_documents_are_404_and_withdrawn_410(tmp_path: Path) -> None:
+    """A draft is absent from pages, search, sitemap and relations; a withdrawn document answers
+    410 with a clear page."""
+    app, site = _site(tmp_path, {"000.yaml": {"state": "draft"}, "001.yaml": {"state": "withdrawn"}})
+    try:
+        assert site.get("/documents/7da35b31").status_code == 404
+        gone = site.get("/documents/0874552c")
+        assert gone.status_code == 410 and "withdrawn" in gone.text
+        assert "7da35b31" not in site.get("/search?q=Beijing").text
+        assert "7da35b31" not in site.get("/sitemaps/1.xml").text
+        for key in ("khrushchev-nikita-sergeevich", "soviet-embassy-in-beijing"):
+            assert site.get(f"/people/{key}").status_code in (200, 404)
+        assert "/documents/0874552c/" not in site.get("/search?q=Khrushchev").text
+    finally:
+        app.catalogue.dispose()

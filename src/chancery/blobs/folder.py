@@ -22,6 +22,10 @@ class FolderBlobStore:
             raise ValueError(f"not a SHA-256 hash: {sha256!r}")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
+    def path_of(self, sha256: str) -> Path:
+        """Where stored content lives on disk (for serving it as a file)."""
+        return self._path(sha256)
+
     def put(self, path: Path) -> tuple[str, int]:
         """Store a file; returns (sha256, size). The same content is kept once.
 

@@ -168,6 +168,17 @@ class SqlCatalogue:
             else:
                 yield lookups.documents_by_public_id(conn, public_ids, Actor.EDITOR, date.today())
 
+    def neighbours(self, document_id: int, collection_key: str, actor: Actor,
+                   today: date) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+        """(public id, title) of the documents before and after one in a collection."""
+        with self.engine.connect() as conn:
+            return lookups.neighbours(conn, document_id, collection_key, actor, today)
+
+    def media_visible(self, sha256: str, actor: Actor, today: date) -> str | None:
+        """The media type of a stored file, when a document the actor may see carries it."""
+        with self.engine.connect() as conn:
+            return lookups.media_visible(conn, sha256, actor, today)
+
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()

@@ -234,6 +234,15 @@ class Catalogue(Protocol):
         """Documents as the search index needs them: all (in chunks) or the ones named."""
         ...
 
+    def neighbours(self, document_id: int, collection_key: str, actor: Actor,
+                   today: date) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+        """(public id, title) of the documents before and after one in a collection."""
+        ...
+
+    def media_visible(self, sha256: str, actor: Actor, today: date) -> str | None:
+        """The media type of a stored file, when a document the actor may see carries it."""
+        ...
+
 
 class BlobStore(Protocol):
     """Content-addressed file storage, deduplicated by SHA-256."""

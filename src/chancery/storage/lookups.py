@@ -7,14 +7,23 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, and_, or_, select, update
 
 from chancery.domain.publication import Actor
 from chancery.storage import reads, rows
 from chancery.storage.access import viewable_by
 from chancery.storage.interface import AuthorityRow, StoredDocument
-from chancery.storage.tables import authorities, authority_names, catalogue_meta, documents
+from chancery.storage.tables import (
+    authorities,
+    authority_names,
+    catalogue_meta,
+    collections,
+    document_collections,
+    documents,
+    media,
+)
 
 _CHUNK = 500
 
@@ -113,3 +122,49 @@ def documents_by_public_id(conn: Connection, public_ids: list[str], actor: Actor
                                     viewable_by(actor, today))
         out += reads.load_documents(conn, list(conn.execute(q)), actor, today)
     return with_variants(conn, out)
+
+
+def neighbours(conn: Connection, document_id: int, collection_key: str, actor: Actor,
+               today: date) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+    """The (public id, title) before and after a document within one collection, in date order
+    (undated last), among the documents the actor may see."""
+    members = (select(document_collections.c.document_id)
+               .join(collections, collections.c.id == document_collections.c.collection_id)
+               .where(collections.c.key == collection_key))
+    me = conn.execute(select(documents.c.date_start).where(documents.c.id == document_id)).first()
+    if me is None:
+        return None, None
+    undated = documents.c.date_start.is_(None)
+    # sort key: (undated?, date_start, id); compare lexicographically in SQL
+    key_me = (me.date_start is None, me.date_start, document_id)
+    base = select(documents.c.public_id, documents.c.title).where(
+        documents.c.id.in_(members), viewable_by(actor, today), documents.c.id != document_id)
+    before = _ordered(base, key_me, undated, after=False)
+    after = _ordered(base, key_me, undated, after=True)
+    prev_row, next_row = conn.execute(before).first(), conn.execute(after).first()
+    return ((prev_row.public_id, prev_row.title) if prev_row else None,
+            (next_row.public_id, next_row.title) if next_row else None)
+
+
+def _ordered(base: Any, me: tuple[bool, Any, int], undated: Any, after: bool) -> Any:
+    is_undated, start, doc_id = me
+    d, i = documents.c.date_start, documents.c.id
+    if after:
+        if is_undated:
+            cond = and_(undated, i > doc_id)
+        else:
+            cond = or_(undated, d > start, and_(d == start, i > doc_id))
+        return base.where(cond).order_by(undated, d, i).limit(1)
+    if is_undated:
+        cond = or_(~undated, i < doc_id)
+    else:
+        cond = and_(~undated, or_(d < start, and_(d == start, i < doc_id)))
+    return base.where(cond).order_by(undated.desc(), d.desc(), i.desc()).limit(1)
+
+
+def media_visible(conn: Connection, sha256: str, actor: Actor, today: date) -> str | None:
+    """The media type of a stored file, when a document the actor may see carries it."""
+    q = (select(media.c.media_type).join(documents, documents.c.id == media.c.document_id)
+         .where(media.c.sha256 == sha256, viewable_by(actor, today)).limit(1))
+    found = conn.execute(q).scalar()
+    return str(found) if found else None

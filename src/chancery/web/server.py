@@ -1,42 +1,54 @@
-"""A first reading room: home, document lists and full document pages, public view only."""
+"""The reading room: a FastAPI application of server-rendered pages that work without
+JavaScript. Every page reads as the public, through the one access rule."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from chancery.bootstrap import App
-from chancery.domain.publication import Actor
-from chancery.services import documents
+from chancery.web.pages import STATIC, render
+from chancery.web.views import documents, finding, records, site
 
-_TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+log = logging.getLogger("chancery.web")
 
 
 def create_app(app: App) -> FastAPI:
-    """The web application for an archive; every page reads as the public."""
-    web = FastAPI(title=app.settings.archive_name, docs_url=None, redoc_url=None)
-    name = app.settings.archive_name
+    """The web application for an archive."""
+    web = FastAPI(title=app.settings.archive_name, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    web.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # order matters: /{folder}/{slug} (authority pages) comes last
+    for module in (finding, documents, site, records):
+        web.include_router(module.routes(app))
 
-    @web.get("/", response_class=HTMLResponse)
-    def home(request: Request, collection: str | None = None, page: int = 1) -> HTMLResponse:
-        page = max(page, 1)
-        stats = documents.archive_stats(app.catalogue, Actor.PUBLIC)
-        rows = documents.list_documents(app.catalogue, Actor.PUBLIC, collection, 50, (page - 1) * 50)
-        return _TEMPLATES.TemplateResponse(request, "home.html", {
-            "archive": name, "stats": stats, "rows": rows, "collection": collection,
-            "page": page})
+    @web.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 404:
+            return render(app, request, "404.html", {}, status=404, cache=False)
+        return render(app, request, "error.html", {"heading": "Cannot show this page",
+                                                   "message": str(exc.detail)},
+                      status=exc.status_code, cache=False)
 
-    @web.get("/documents/{ident:path}", response_class=HTMLResponse)
-    def document(request: Request, ident: str) -> HTMLResponse:
-        stored = documents.show_document(app.catalogue, ident, Actor.PUBLIC)
-        if stored is None:
-            return _TEMPLATES.TemplateResponse(request, "404.html", {"archive": name},
-                                               status_code=404)
-        return _TEMPLATES.TemplateResponse(request, "document.html", {
-            "archive": name, "s": stored, "d": stored.document})
+    @web.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        fields = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
+        return render(app, request, "error.html", {
+            "heading": "This address has a value that cannot be read",
+            "message": f"Check these parts of the address: {fields}."}, status=400, cache=False)
+
+    @web.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("error serving %s", request.url.path)  # the operator sees the cause
+        return render(app, request, "error.html", {
+            "heading": "Something went wrong",
+            "message": "The archive could not show this page. The error has been logged."},
+            status=500, cache=False)
 
     return web
 

@@ -1,0 +1,67 @@
+"""Page images derived from stored scans (PDF through PDFium, TIFF/JPEG/PNG through Pillow),
+rendered once per size and kept beside the blob store. The originals are never changed."""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image
+
+from chancery.blobs.folder import FolderBlobStore
+
+WIDTHS = (400, 1000, 2000)  # thumbnails and reading size, and a large size for zooming
+_LOCK = threading.Lock()  # PDFium is not thread-safe
+
+
+class PageImages:
+    """Renders and caches page images of stored files."""
+
+    def __init__(self, blobs: FolderBlobStore, cache_dir: Path) -> None:
+        self.blobs = blobs
+        self.cache_dir = cache_dir
+
+    def image(self, sha256: str, media_type: str, page: int, width: int) -> Path | None:
+        """A PNG of one page (1-based) at one of WIDTHS, or None when there is no such page."""
+        if width not in WIDTHS or page < 1 or not self.blobs.exists(sha256):
+            return None
+        target = self.cache_dir / sha256[:2] / f"{sha256}-{page}-{width}.png"
+        if target.exists():
+            return target
+        with self.blobs.open(sha256) as f:
+            data = f.read()
+        picture = _render_pdf(data, page, width) if media_type == "application/pdf" \
+            else _render_image(data, page, width)
+        if picture is None:
+            return None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        picture.save(tmp, "PNG", optimize=True)
+        tmp.replace(target)
+        return target
+
+
+def _render_pdf(data: bytes, page: int, width: int) -> Image.Image | None:
+    with _LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            if page > len(pdf):
+                return None
+            p = pdf[page - 1]
+            image: Image.Image = p.render(scale=width / p.get_width()).to_pil()
+            return image.convert("L") if image.mode not in ("L", "RGB") else image
+        finally:
+            pdf.close()
+
+
+def _render_image(data: bytes, page: int, width: int) -> Image.Image | None:
+    with Image.open(io.BytesIO(data)) as img:
+        try:
+            img.seek(page - 1)  # TIFF pages
+        except EOFError:
+            return None
+        frame = img.convert("RGB")
+    frame.thumbnail((width, width * 4))
+    return frame

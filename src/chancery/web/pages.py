@@ -1,0 +1,117 @@
+"""What every page shares: templates, URLs, conditional responses and small formatting helpers."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from chancery.bootstrap import App
+from chancery.domain.authorities import slugify
+from chancery.search.interface import Fragment
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+STATIC = Path(__file__).with_name("static")
+
+# authority kinds and the URL folder of their pages
+KIND_PATHS = {"person": "people", "organization": "organizations", "place": "places",
+              "subject": "subjects"}
+PATH_KINDS = {v: k for k, v in KIND_PATHS.items()}
+
+
+def doc_url(public_id: str, title: str = "") -> str:
+    """The canonical address of a document page: /documents/{public id}/{slug}."""
+    slug = slugify(title, 80) if title else ""
+    return f"/documents/{public_id}/{slug}" if slug and slug != "x" else f"/documents/{public_id}"
+
+
+def authority_url(key: str) -> str:
+    """The page of an authority record ("person/herter-christian-a" -> /people/herter-christian-a)."""
+    kind, _, slug = key.partition("/")
+    return f"/{KIND_PATHS.get(kind, 'subjects')}/{slug}"
+
+
+def collection_url(key: str) -> str:
+    """The page of a collection."""
+    return f"/collections/{key}"
+
+
+def search_url(q: str = "", filters: dict[str, tuple[str, ...]] | None = None,
+               path: str = "/search", **extra: Any) -> str:
+    """A search address; facet selections travel as repeated f=name:value. ``path`` serves
+    pages that list within something (a collection's page drops its own filter)."""
+    params: list[tuple[str, str]] = [("q", q)] if q else []
+    for name, values in (filters or {}).items():
+        if path != "/search" and name == "collection":
+            continue
+        params += [("f", f"{name}:{v}") for v in values]
+    params += [(k, str(v)) for k, v in extra.items() if v not in (None, "", 1, "relevance")]
+    return path + ("?" + urlencode(params) if params else "")
+
+
+def toggled(filters: dict[str, tuple[str, ...]], name: str, value: str) -> dict[str, tuple[str, ...]]:
+    """The filters with one facet value switched on or off."""
+    out = {k: v for k, v in filters.items() if k != name}
+    have = filters.get(name, ())
+    chosen = tuple(v for v in have if v != value) if value in have else (*have, value)
+    if chosen:
+        out[name] = chosen
+    return out
+
+
+def highlight(fragments: Iterable[Fragment]) -> Markup:
+    """Snippet fragments as HTML, matches in <mark>, everything else escaped."""
+    return Markup("").join(Markup("<mark>{}</mark>").format(f.text) if f.highlighted
+                           else escape(f.text) for f in fragments)
+
+
+def month_name(month: int) -> str:
+    """"July" for 7."""
+    return calendar.month_name[month]
+
+
+TEMPLATES.env.globals.update(doc_url=doc_url, authority_url=authority_url,
+                             collection_url=collection_url, search_url=search_url,
+                             toggled=toggled, month_name=month_name)
+TEMPLATES.env.filters["highlight"] = highlight
+TEMPLATES.env.filters["thousands"] = lambda n: f"{n:,}"
+
+
+def etag_for(app: App, request: Request, extra: str = "") -> str:
+    """A validator that changes whenever the catalogue or the index changes."""
+    state = app.index.state()
+    basis = f"{app.catalogue.changes()}:{state}:{request.url.path}?{request.url.query}:{extra}"
+    return '"' + hashlib.sha1(basis.encode()).hexdigest()[:20] + '"'
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    """Whether the client's copy (If-None-Match) is current."""
+    sent = request.headers.get("if-none-match", "")
+    return etag in [t.strip() for t in sent.split(",")] or sent.strip() == "*"
+
+
+def render(app: App, request: Request, template: str, context: dict[str, Any],
+           status: int = 200, modified: datetime | None = None, cache: bool = True) -> Response:
+    """A page, or 304 when the client has it already."""
+    etag = etag_for(app, request) if cache and status == 200 else ""
+    if etag and not_modified(request, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    context = {"archive": app.settings.archive_name, "request": request, **context}
+    response: HTMLResponse = TEMPLATES.TemplateResponse(request, template, context,
+                                                        status_code=status)
+    if etag:
+        response.headers["ETag"] = etag
+        response.headers["Cache-Control"] = "no-cache"  # revalidate: cheap with the ETag
+    if modified:
+        response.headers["Last-Modified"] = format_datetime(modified, usegmt=True)
+    return response

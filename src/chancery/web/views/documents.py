@@ -1,0 +1,98 @@
+"""Document pages, their downloads and scan page images."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+
+from chancery.blobs.pages import WIDTHS
+from chancery.bootstrap import App
+from chancery.domain.publication import Actor
+from chancery.services import documents, reading
+from chancery.services.clock import today
+from chancery.web import metadata
+from chancery.web.pages import doc_url, render
+
+
+def routes(app: App) -> APIRouter:
+    """The document routes of the reading room."""
+    router = APIRouter()
+
+    @router.get("/documents/{public_id}.json", include_in_schema=False)
+    def record_json(public_id: str) -> Response:
+        stored = documents.show_document(app.catalogue, public_id, Actor.PUBLIC)
+        if stored is None:
+            return JSONResponse({"error": "not found"}, status_code=404)
+        body = documents.document_view(stored)
+        body.pop("revisions", None)  # the edit history is for editors
+        return JSONResponse(json.loads(json.dumps(body, default=str)))
+
+    @router.get("/documents/{public_id}/text/{version}.txt", include_in_schema=False)
+    def text_file(public_id: str, version: str) -> Response:
+        stored = documents.show_document(app.catalogue, public_id, Actor.PUBLIC)
+        text = next((t for t in stored.document.texts if t.version_key == version), None) \
+            if stored else None
+        if stored is None or text is None:
+            return PlainTextResponse("Not found", status_code=404)
+        notes = "".join(f"\n[{n.mark}] {n.text}" for n in text.notes)
+        name = f"{stored.document.public_id}-{version}.txt"
+        return PlainTextResponse(f"{stored.document.title}\n\n{text.body}\n{notes}",
+                                 headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+    @router.get("/files/{sha256}/{filename}", include_in_schema=False)
+    def scan_file(sha256: str, filename: str) -> Response:
+        media_type = app.catalogue.media_visible(sha256, Actor.PUBLIC, today())
+        if media_type is None or not app.blobs.exists(sha256):
+            return PlainTextResponse("Not found", status_code=404)
+        return FileResponse(app.blobs.path_of(sha256), media_type=media_type, filename=filename,
+                            content_disposition_type="inline")
+
+    @router.get("/scans/{sha256}/{page}-{width}.png", include_in_schema=False)
+    def scan_page(sha256: str, page: int, width: int) -> Response:
+        media_type = app.catalogue.media_visible(sha256, Actor.PUBLIC, today())
+        path = app.pages.image(sha256, media_type, page, width) if media_type else None
+        if path is None:
+            return PlainTextResponse(f"Not found (widths: {', '.join(map(str, WIDTHS))})",
+                                     status_code=404)
+        return FileResponse(path, media_type="image/png",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+    @router.get("/documents/{ident:path}", include_in_schema=False)
+    def document(request: Request, ident: str) -> Response:
+        return _document(app, request, ident)
+
+    return router
+
+
+def _resolve(app: App, ident: str) -> str:
+    """The id to look up: "{public id}/{any slug}" gives the public id; anything else is a
+    public id alone or a source id such as frus1958-60v19/d3."""
+    first, _, rest = ident.partition("/")
+    if rest and app.catalogue.get_document(first, Actor.EDITOR, today()) is not None:
+        return first
+    return ident
+
+
+def _document(app: App, request: Request, ident: str) -> Response:
+    lookup = _resolve(app, ident.strip("/"))
+    page = reading.document_page(app.catalogue, lookup, app.settings.archive_name)
+    if page is None:
+        return render(app, request, "404.html", {"what": "document"}, status=404, cache=False)
+    if isinstance(page, reading.Withdrawn):
+        return render(app, request, "410.html", {"withdrawn": page}, status=410, cache=False)
+    doc = page.stored.document
+    canonical = doc_url(doc.public_id, doc.title)
+    if request.url.path != canonical:  # old slugs and source ids lead to the one address
+        return RedirectResponse(canonical, status_code=301)
+    modified = page.stored.updated_at
+    if modified and modified.tzinfo is None:
+        modified = modified.replace(tzinfo=UTC)
+    view = request.query_params.get("view", "")
+    return render(app, request, "document.html", {
+        "p": page, "d": doc, "s": page.stored, "view": view,
+        "meta": metadata.document_meta(page, str(request.base_url).rstrip("/"),
+                                       app.settings.archive_name),
+        "widths": WIDTHS, "now": datetime.now(UTC)}, modified=modified)

@@ -1,0 +1,101 @@
+"""Finding documents: the home page, search results, and browsing by date."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from chancery.bootstrap import App
+from chancery.search.grammar import QueryError
+from chancery.search.interface import FACETS, Bucket, IndexUnavailable
+from chancery.services import reading
+from chancery.services import search as searching
+from chancery.web.pages import render
+
+FACET_TITLES = {"year": "Year", "decade": "Decade", "type": "Document type",
+                "classification": "Classification", "language": "Language",
+                "collection": "Collection", "archive": "Source archive", "author": "From",
+                "recipient": "To", "person": "People and organizations", "place": "Places",
+                "subject": "Subjects"}
+SIDEBAR = [f for f in FACETS if f not in ("year", "decade")]  # years are the histogram
+
+
+def parse_filters(values: list[str]) -> dict[str, tuple[str, ...]]:
+    """f=name:value pairs from the address; unknown names are left for the service to refuse."""
+    out: dict[str, tuple[str, ...]] = {}
+    for item in values:
+        name, sep, value = item.partition(":")
+        if sep and value:
+            out[name] = (*out.get(name, ()), value)
+    return out
+
+
+def routes(app: App) -> APIRouter:
+    """Home, search and date browsing."""
+    router = APIRouter()
+
+    @router.get("/", include_in_schema=False)
+    def home(request: Request) -> Response:
+        try:
+            figures = reading.archive_figures(app.catalogue, app.index)
+        except IndexUnavailable as exc:
+            return _unavailable(app, request, exc)
+        return render(app, request, "home.html", {"f": figures})
+
+    @router.get("/search", include_in_schema=False)
+    def search(request: Request, q: str = "", sort: str = "relevance", page: int = 1) -> Response:
+        filters = parse_filters(request.query_params.getlist("f"))
+        try:
+            found = searching.search_documents(
+                app.catalogue, app.index, q, filters=filters, sort=sort, page=page, per_page=20,
+                phonetic=app.phonetic)
+        except QueryError as exc:
+            return render(app, request, "search.html", {"q": q, "error": exc.message,
+                                                        "filters": filters}, status=400)
+        except IndexUnavailable as exc:
+            return _unavailable(app, request, exc)
+        return render(app, request, "search.html", {
+            "q": q, "r": found, "filters": filters, "titles": FACET_TITLES, "sidebar": SIDEBAR,
+            "years": _histogram(found.results.facets.get("year", []))})
+
+    @router.get("/browse", include_in_schema=False)
+    @router.get("/browse/{year}", include_in_schema=False)
+    @router.get("/browse/{year}/{month}", include_in_schema=False)
+    def browse(request: Request, year: int | None = None, month: int | None = None) -> Response:
+        return _browse(app, request, year, month)
+
+    return router
+
+
+def _histogram(buckets: list[Bucket]) -> list[tuple[Bucket, int]]:
+    """Year buckets with their bar height in percent of the busiest year."""
+    dated = [b for b in buckets if b.value.isdigit()]
+    top = max((b.count for b in dated), default=1)
+    return [(b, max(2, round(100 * b.count / top))) for b in dated]
+
+
+def _unavailable(app: App, request: Request, exc: Exception) -> Response:
+    return render(app, request, "error.html", {
+        "heading": "Search is being prepared",
+        "message": f"The archive's search index is not ready ({exc}). Please try again shortly."},
+        status=503, cache=False)
+
+
+def _browse(app: App, request: Request, year: int | None, month: int | None) -> Response:
+    if year is None:
+        text, histogram = "", "year"
+    elif month is None:
+        text, histogram = f"date:{year:04d}", "month"
+    elif 1 <= month <= 12:
+        text, histogram = f"date:{year:04d}-{month:02d}", "day"
+    else:
+        return render(app, request, "404.html", {"what": "month"}, status=404, cache=False)
+    try:
+        found = searching.search_documents(
+            app.catalogue, app.index, text, sort="date", per_page=100 if month else 20,
+            histograms=(histogram,) if histogram != "year" else ())
+    except (QueryError, IndexUnavailable) as exc:
+        return render(app, request, "404.html", {"what": f"date ({exc})"}, status=404, cache=False)
+    buckets = [b for b in found.results.facets.get(histogram, []) if b.value.isdigit()]
+    return render(app, request, "browse.html", {"year": year, "month": month, "r": found,
+                                                "buckets": buckets, "level": histogram})

@@ -1,0 +1,77 @@
+"""Pages of collections and of authority records (people, organizations, places, subjects)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from chancery.bootstrap import App
+from chancery.search.grammar import QueryError
+from chancery.search.interface import IndexUnavailable
+from chancery.services import reading
+from chancery.services import search as searching
+from chancery.web.pages import PATH_KINDS, render
+from chancery.web.views.finding import FACET_TITLES, SIDEBAR, parse_filters
+
+# For each kind of record: the documents lists its page shows, as (heading, facet).
+SECTIONS = {
+    "person": [("Written by", "author"), ("Addressed to", "recipient"),
+               ("All documents naming them", "person")],
+    "organization": [("Issued by", "author"), ("Addressed to", "recipient"),
+                     ("All documents naming it", "person")],
+    "place": [("Written at or mentioning", "place")],
+    "subject": [("Documents on this subject", "subject")],
+}
+
+
+def routes(app: App) -> APIRouter:
+    """Collection and authority pages."""
+    router = APIRouter()
+
+    @router.get("/collections", include_in_schema=False)
+    def collections(request: Request) -> Response:
+        every = app.catalogue.collections()
+        tops = sorted((c for c in every if not c.parent_key), key=lambda c: (c.position, c.title))
+        children = {c.key: [k for k in every if k.parent_key == c.key] for c in tops}
+        return render(app, request, "collections.html", {"tops": tops, "children": children})
+
+    @router.get("/collections/{key:path}", include_in_schema=False)
+    def collection(request: Request, key: str, page: int = 1, sort: str = "date") -> Response:
+        found = reading.collection_record(app.catalogue, key)
+        if found is None:
+            return render(app, request, "404.html", {"what": "collection"}, status=404,
+                          cache=False)
+        record, trail, children = found
+        filters = {**parse_filters(request.query_params.getlist("f")), "collection": (key,)}
+        try:
+            docs = searching.search_documents(app.catalogue, app.index, "", filters=filters,
+                                              sort=sort, page=page, per_page=50)
+        except (QueryError, IndexUnavailable) as exc:
+            return render(app, request, "error.html", {"heading": "Cannot list this collection",
+                                                       "message": str(exc)}, status=400)
+        return render(app, request, "collection.html", {
+            "c": record, "trail": trail, "children": children, "r": docs, "filters": filters,
+            "titles": FACET_TITLES, "sidebar": [f for f in SIDEBAR if f != "collection"]})
+
+    @router.get("/{folder}/{slug}", include_in_schema=False)
+    def authority(request: Request, folder: str, slug: str) -> Response:
+        kind = PATH_KINDS.get(folder)
+        found = reading.authority_record(app.catalogue, f"{kind}/{slug}") if kind else None
+        if kind is None or found is None:
+            return render(app, request, "404.html", {"what": "record"}, status=404, cache=False)
+        row, names = found
+        lists = []
+        for heading, facet in SECTIONS[kind]:
+            try:
+                docs = searching.search_documents(app.catalogue, app.index, "",
+                                                  filters={facet: (row.key,)}, sort="date",
+                                                  per_page=25)
+            except IndexUnavailable:
+                continue
+            if docs.results.total:
+                lists.append((heading, facet, docs))
+        variants = [n for n in names if n != row.name]
+        return render(app, request, "authority.html", {"a": row, "variants": variants,
+                                                       "lists": lists})
+
+    return router
