@@ -18,6 +18,12 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# Test-only JavaScript (axe-core for the accessibility checks), from the npm registry.
+BROWSER_STAMP := tests/browser/node_modules/.installed-stamp
+$(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $(BROWSER_STAMP)
+
 demo: install
 	$(BIN)/chancery --data $(DEMO_DATA) demo --host 127.0.0.1 --port 8000
 
@@ -27,7 +33,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+pytest: install $(BROWSER_STAMP)
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest

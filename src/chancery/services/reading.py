@@ -10,9 +10,9 @@ from chancery.domain.citations import house_citation
 from chancery.domain.collections import Collection
 from chancery.domain.publication import Actor, PublicationState
 from chancery.domain.texts import TextKind, TextVersion
-from chancery.search.grammar import MatchAll
-from chancery.search.interface import Bucket, SearchIndex, SearchRequest
+from chancery.search.interface import Bucket, SearchIndex
 from chancery.services.clock import today
+from chancery.services.search import search_documents
 from chancery.storage.interface import AuthorityRow, Catalogue, LinkedAuthority, StoredDocument
 
 # The order the record lists a document's authorities in, with the heading of each role.
@@ -101,9 +101,7 @@ class ArchiveFigures:
 def archive_figures(catalogue: Catalogue, index: SearchIndex) -> ArchiveFigures:
     """Counts, date span, languages, archives and top collections of what the public sees,
     from the search index (fast at a million documents), and the latest additions."""
-    request = SearchRequest(MatchAll(), Actor.PUBLIC, today(), sort="recent", limit=8,
-                            snippets=False)
-    results = index.search(request)
+    results = search_documents(catalogue, index, "", sort="recent", per_page=8).results
     years = sorted(int(b.value) for b in results.facets.get("year", []) if b.value.isdigit())
     counts = {b.value: b.count for b in results.facets.get("collection", [])}
     tops = [(c, counts[c.key]) for c in catalogue.collections()

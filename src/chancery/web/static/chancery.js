@@ -40,6 +40,7 @@
     };
     var list = tabs[0].closest("ul");
     list.setAttribute("role", "tablist");
+    Array.prototype.forEach.call(list.children, function (li) { li.setAttribute("role", "presentation"); });
     tabs.forEach(function (t, i) {
       t.setAttribute("role", "tab");
       t.setAttribute("aria-controls", t.getAttribute("data-tab"));

@@ -1,0 +1,178 @@
+"""The reading room in a real browser (Debian's Chromium driven by Playwright): a reader's
+journey, accessibility checked by axe-core, keyboard use, a phone-width screen, screenshots."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from chancery.bootstrap import App, build_app
+from chancery.config import load_settings
+from chancery.demo import DEMO_DIR
+from chancery.services import search
+from chancery.services.imports import import_paths
+from chancery.web.server import create_app
+from tests.conftest import FIXTURES, REFERENCE, ROOT, _reference_text, need
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _archive(root: Path) -> App:
+    app = build_app(load_settings(data=str(root / "data"), database_url=""))
+    reference = root / "reference"
+    shutil.copytree(FIXTURES / "reference", reference)
+    (reference / "000.en.txt").write_text(_reference_text("000", "The Embassy of the Union", None))
+    (reference / "001.en.txt").write_text(
+        _reference_text("001", "TO THE CENTRAL COMMITTEE", "18 July 1960"))
+    sources = [reference, FIXTURES / "bilingual", DEMO_DIR / "frus1958-60v19.xml",
+               DEMO_DIR / "scans" / "scans.csv"]
+    assert not import_paths(sources, app.import_context()).failed
+    search.rebuild_index(app.catalogue, app.index)
+    return app
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo archive with the reference pair, served over HTTP on loopback."""
+    need(REFERENCE.is_dir(), f"reference documents not found at {REFERENCE}")
+    app = _archive(tmp_path_factory.mktemp("browser"))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(app), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    app.catalogue.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium from Debian's package (no browser download)."""
+    need(CHROMIUM.exists(), "Chromium not installed: apt-get install chromium")
+    need(AXE.exists(), "axe-core not installed: npm ci --prefix tests/browser")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    """A fresh tab that may use the clipboard, on a desktop-sized screen."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=base_url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def test_a_readers_journey(page: Any) -> None:
+    """Search, narrow by a facet, open the note, copy its citation, follow "Enclosed in" to the
+    letter, go back; then open a bilingual record and switch to the original-language tab."""
+    page.goto("/")
+    page.screenshot(path=str(_shot("home.png")), full_page=True)
+    page.fill("#home-q", "experts Beijing")
+    page.press("#home-q", "Enter")
+    page.wait_for_selector("ol.hits")
+    page.screenshot(path=str(_shot("search.png")), full_page=False)
+    page.click("details.facet a[href*='type%3Anote']")
+    page.wait_for_selector("ul.chips")
+    assert page.locator("ol.hits > li").count() == 1
+    page.click("ol.hits >> text=Note, the Soviet Embassy in Beijing")
+    page.wait_for_selector("#doc-title")
+    page.screenshot(path=str(_shot("document.png")), full_page=False)
+    page.click("button[data-copy='#citation-house']")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("“Note, the Soviet Embassy in Beijing")
+    assert "J IV 2/202/280. Translated by Dieter Heinzig and Anna Eckner." in copied
+    note_url = page.url
+    page.click(".related >> text=Letter from the CC CPSU")
+    page.wait_for_selector("#doc-title")
+    assert "Letter from the CC CPSU" in page.inner_text("#doc-title")
+    page.go_back()
+    page.wait_for_selector("#doc-title")
+    assert page.url == note_url
+    page.goto("/documents/hukou058")
+    english, chinese = "#text-en-translation", "#text-zh-original"
+    assert page.is_visible(chinese) and not page.is_visible(english)  # the first version shows
+    page.click(".tabs >> text=English translation")
+    assert page.is_visible(english) and not page.is_visible(chinese)
+    page.click(".tabs >> text=Chinese original")
+    assert "户口登记" in page.inner_text(chinese)
+
+
+def test_keyboard_reaches_the_content_and_the_tabs(page: Any) -> None:
+    """The first Tab lands on the skip link, which moves focus to the content; arrow keys move
+    between text versions."""
+    page.goto("/documents/hukou058")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.focus(".tabs a[data-tab='text-zh-original']")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.dataset.tab") == "text-en-translation"
+    assert page.is_visible("#text-en-translation")
+
+
+PAGES = ["/", "/search?q=Taiwan&f=type:telegram", "/documents/7da35b31", "/documents/hukou058",
+         "/collections/frus/frus1958-60v19", "/people/herter-christian-a", "/browse/1958",
+         "/search?q=%22unclosed", "/documents/nowhere"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violations(page: Any, path: str) -> None:
+    """axe-core finds no serious or critical violation on each page type."""
+    page.goto(path)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == []
+    assert page.locator("main").count() == 1 and page.locator("header[role=banner]").count() == 1
+
+
+@pytest.mark.parametrize("path", PAGES[:7])
+def test_phone_width_needs_no_sideways_scrolling(browser: Any, base_url: str, path: str) -> None:
+    """At 375 px wide nothing sticks out sideways."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=base_url)
+    try:
+        tab = context.new_page()
+        tab.goto(path)
+        width = tab.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} is {width}px wide"
+        if path == "/documents/7da35b31":
+            tab.screenshot(path=str(_shot("document-phone.png")), full_page=False)
+    finally:
+        context.close()
+
+
+def _shot(name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / name
