@@ -124,6 +124,10 @@ def test_facets_count_the_whole_result_set_and_narrow_with_or_within_a_facet(arc
     types = {b.value: b.count for b in page.results.facets["type"]}
     assert sum(types.values()) == total
     assert sum(b.count for b in page.results.facets["year"]) == total
+    decades = {b.value: b.count for b in page.results.facets["decade"]}
+    assert sum(decades.values()) == total
+    by_year = _find(archive, "Taiwan", filters={"decade": ("1950",)}).results.total
+    assert decades["1950"] == by_year  # summed from the years, counted again by the filter
     telegram = _find(archive, "Taiwan", filters={"type": ("telegram",)}).results
     both = _find(archive, "Taiwan", filters={"type": ("telegram", "memorandum")}).results
     assert telegram.total == types["telegram"]
