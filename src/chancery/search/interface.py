@@ -19,7 +19,7 @@ FACETS = ("year", "decade", "type", "classification", "language", "collection", 
 # (yyyymmdd), for browsing by date; only dates precise to the month or day are counted.
 HISTOGRAMS = ("month", "day")
 SORTS = ("relevance", "date", "-date", "recent")  # recent: newest in the archive first
-SCHEMA_VERSION = 2  # bump when the index layout changes: older indexes are then refused
+SCHEMA_VERSION = 3  # bump when the index layout changes: older indexes are then refused
 
 
 class IndexUnavailable(Exception):
@@ -140,8 +140,9 @@ class SearchResults:
 class SearchIndex(Protocol):
     """A full-text index derived from the catalogue: one writer, many readers."""
 
-    def upsert(self, docs: Iterable[IndexDocument]) -> int:
-        """Add or replace documents (by public id); returns how many were written."""
+    def upsert(self, docs: Iterable[IndexDocument], fresh: bool = False) -> int:
+        """Add or replace documents (by public id); returns how many were written. ``fresh``:
+        the index was just cleared, so there is nothing to replace."""
         ...
 
     def delete(self, public_ids: Iterable[str]) -> None:

@@ -94,11 +94,13 @@ class TantivyIndex:
             self._writer = self._open().writer(heap_size=self.heap_bytes, num_threads=self.threads)
         return self._writer
 
-    def upsert(self, docs: Iterable[IndexDocument]) -> int:
-        """Add or replace documents by public id."""
+    def upsert(self, docs: Iterable[IndexDocument], fresh: bool = False) -> int:
+        """Add or replace documents by public id; ``fresh`` (an index just cleared) skips the
+        deletes, which a rebuild would otherwise queue by the million until it commits."""
         writer, n = self._writer_(), 0
         for item in docs:
-            writer.delete_documents_by_term("id", item.document.public_id)
+            if not fresh:
+                writer.delete_documents_by_term("id", item.document.public_id)
             writer.add_document(to_tantivy(item))
             n += 1
         return n

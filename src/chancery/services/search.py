@@ -281,7 +281,7 @@ def rebuild_index(catalogue: Catalogue, index: SearchIndex,
     index.clear(generation)
     n = 0
     for chunk in catalogue.documents_for_index():
-        n += index.upsert(index_document(s) for s in chunk)
+        n += index.upsert((index_document(s) for s in chunk), fresh=True)
         advance(len(chunk))
     index.commit(seen)
     catalogue.set_index_generation(generation)
