@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from chancery.bootstrap import App
 from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, Role, fold
 from chancery.domain.collections import Collection, Membership
-from chancery.domain.dates import parse_iso_date
+from chancery.domain.dates import FuzzyDate, parse_iso_date
 from chancery.domain.documents import Document
 from chancery.domain.publication import Actor, Publication, PublicationState, can_view
 from chancery.domain.relations import Relation, RelationType
@@ -176,3 +176,32 @@ def test_update_in_place_replaces_children_and_keeps_history(app: App) -> None:
     assert [r.summary for r in again.revisions] == ["written by the contract test", "edited"]
     assert again.revisions[-1].changes == {"texts": [1, 2]}
     assert _count(app, text_versions) == 1
+
+
+def test_neighbours_follow_date_order_and_skip_what_the_public_cannot_see(app: App) -> None:
+    """Previous and next within a collection go by date, then by id for the same day, undated
+    last, and step over a draft for the public."""
+    with app.catalogue.session() as s:
+        s.upsert_collections([Collection("vol", "A volume")])
+    member = (Membership("vol"),)
+    docs = [_doc(1, date=parse_iso_date("1960-07-18"), collections=member),
+            _doc(2, date=parse_iso_date("1960-07-18"), collections=member),
+            _doc(3, date=parse_iso_date("1960-07-20"), collections=member,
+                 publication=Publication(PublicationState.DRAFT)),
+            _doc(4, date=parse_iso_date("1960-08-01"), collections=member),
+            _doc(5, date=parse_iso_date("1950"), collections=()),
+            _doc(6, date=FuzzyDate(), collections=member)]
+    assert _write(app, docs) == {}
+    ids = {d.public_id: app.catalogue.get_document(d.public_id, Actor.EDITOR, TODAY) for d in docs}
+
+    def around(public_id: str, actor: Actor) -> tuple[str | None, str | None]:
+        stored = ids[public_id]
+        assert stored is not None
+        before, after = app.catalogue.neighbours(stored.id, "vol", actor, TODAY)
+        return (before[0] if before else None, after[0] if after else None)
+
+    assert around("doc00001", Actor.PUBLIC) == (None, "doc00002")
+    assert around("doc00002", Actor.PUBLIC) == ("doc00001", "doc00004")
+    assert around("doc00002", Actor.EDITOR) == ("doc00001", "doc00003")
+    assert around("doc00004", Actor.PUBLIC) == ("doc00002", "doc00006")
+    assert around("doc00006", Actor.PUBLIC) == ("doc00004", None)

@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select, update
 
@@ -127,39 +126,26 @@ def documents_by_public_id(conn: Connection, public_ids: list[str], actor: Actor
 def neighbours(conn: Connection, document_id: int, collection_key: str, actor: Actor,
                today: date) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
     """The (public id, title) before and after a document within one collection, in date order
-    (undated last), among the documents the actor may see."""
-    members = (select(document_collections.c.document_id)
-               .join(collections, collections.c.id == document_collections.c.collection_id)
-               .where(collections.c.key == collection_key))
-    me = conn.execute(select(documents.c.date_start).where(documents.c.id == document_id)).first()
+    (undated last, then by id), among the documents the actor may see. Walks the index on
+    (collection, date key, document), so the cost does not grow with the collection."""
+    dc = document_collections
+    me = conn.execute(select(dc.c.collection_id, dc.c.date_key)
+                      .join(collections, collections.c.id == dc.c.collection_id)
+                      .where(collections.c.key == collection_key, dc.c.document_id == document_id)
+                      ).first()
     if me is None:
         return None, None
-    undated = documents.c.date_start.is_(None)
-    # sort key: (undated?, date_start, id); compare lexicographically in SQL
-    key_me = (me.date_start is None, me.date_start, document_id)
-    base = select(documents.c.public_id, documents.c.title).where(
-        documents.c.id.in_(members), viewable_by(actor, today), documents.c.id != document_id)
-    before = _ordered(base, key_me, undated, after=False)
-    after = _ordered(base, key_me, undated, after=True)
+    cid, key = me
+    base = (select(documents.c.public_id, documents.c.title)
+            .select_from(dc.join(documents, documents.c.id == dc.c.document_id))
+            .where(dc.c.collection_id == cid, viewable_by(actor, today)))
+    before = (base.where(or_(dc.c.date_key < key, and_(dc.c.date_key == key, dc.c.document_id < document_id)))
+              .order_by(dc.c.date_key.desc(), dc.c.document_id.desc()).limit(1))
+    after = (base.where(or_(dc.c.date_key > key, and_(dc.c.date_key == key, dc.c.document_id > document_id)))
+             .order_by(dc.c.date_key, dc.c.document_id).limit(1))
     prev_row, next_row = conn.execute(before).first(), conn.execute(after).first()
     return ((prev_row.public_id, prev_row.title) if prev_row else None,
             (next_row.public_id, next_row.title) if next_row else None)
-
-
-def _ordered(base: Any, me: tuple[bool, Any, int], undated: Any, after: bool) -> Any:
-    is_undated, start, doc_id = me
-    d, i = documents.c.date_start, documents.c.id
-    if after:
-        if is_undated:
-            cond = and_(undated, i > doc_id)
-        else:
-            cond = or_(undated, d > start, and_(d == start, i > doc_id))
-        return base.where(cond).order_by(undated, d, i).limit(1)
-    if is_undated:
-        cond = or_(~undated, i < doc_id)
-    else:
-        cond = and_(~undated, or_(d < start, and_(d == start, i < doc_id)))
-    return base.where(cond).order_by(undated.desc(), d.desc(), i.desc()).limit(1)
 
 
 def media_visible(conn: Connection, sha256: str, actor: Actor, today: date) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -114,11 +114,16 @@ def child_rows(pairs: list[tuple[int, DocumentWrite]], coll_ids: dict[str, int])
             if m.collection_key not in coll_ids:
                 raise ValueError(f"unknown collection {m.collection_key!r}")
             out.members.append({"document_id": doc_id, "collection_id": coll_ids[m.collection_key],
-                                "position": m.position})
+                                "position": m.position, "date_key": date_key(d.date.start)})
         out.relations += [{"document_id": doc_id, "type": r.type.value, "target": r.target,
                            "note": r.note, "position": i} for i, r in enumerate(d.relations)]
         out.revisions.append(revision_row(doc_id, w.revision))
     return out
+
+
+def date_key(start: date | None) -> int:
+    """A membership's place in its collection's date order: yyyymmdd, undated last."""
+    return start.year * 10000 + start.month * 100 + start.day if start else 99999999
 
 
 def document_from_rows(row: Row[Any], texts: list[Row[Any]], media_rows: list[Row[Any]],

@@ -149,6 +149,9 @@ document_collections = Table(
     Column("collection_id", Integer, ForeignKey("collections.id", ondelete="CASCADE"),
            primary_key=True, index=True),
     Column("position", Integer, nullable=False),
+    # the document's date as yyyymmdd (undated 99999999): reading order within a collection
+    Column("date_key", Integer, nullable=False, default=0),
+    Index("ix_document_collections_order", "collection_id", "date_key", "document_id"),
 )
 
 relations = Table(
