@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -57,29 +59,24 @@ class SqlSession:
     def authorities_named(self, kind: AuthorityKind,
                           folded: list[str]) -> dict[str, list[AuthorityRow]]:
         """Stored authorities of a kind with a name variant whose folded form is given."""
-        found: dict[str, list[AuthorityRow]] = {}
-        if not folded:
-            return found
-        q = (select(authority_names.c.folded, *authorities.c)
-             .join(authorities, authorities.c.id == authority_names.c.authority_id)
-             .where(authorities.c.kind == kind.value, authority_names.c.folded.in_(folded))
-             .order_by(authorities.c.id).distinct())
-        for row in self.conn.execute(q):
-            found.setdefault(row.folded, []).append(rows.authority_row(row))
-        return found
+        return self._authorities_by(authority_names.c.folded, kind, folded)
 
     def authorities_sounding(self, kind: AuthorityKind,
                              keys: list[str]) -> dict[str, list[AuthorityRow]]:
         """Stored authorities of a kind with a name whose phonetic key is given."""
+        return self._authorities_by(authority_names.c.phonetic, kind, keys)
+
+    def _authorities_by(self, column: Any, kind: AuthorityKind,
+                        values: list[str]) -> dict[str, list[AuthorityRow]]:
         found: dict[str, list[AuthorityRow]] = {}
-        if not keys:
+        if not values:
             return found
-        q = (select(authority_names.c.phonetic, *authorities.c)
+        q = (select(column.label("matched"), *authorities.c)
              .join(authorities, authorities.c.id == authority_names.c.authority_id)
-             .where(authorities.c.kind == kind.value, authority_names.c.phonetic.in_(keys))
+             .where(authorities.c.kind == kind.value, column.in_(values))
              .order_by(authorities.c.id).distinct())
         for row in self.conn.execute(q):
-            found.setdefault(row.phonetic, []).append(rows.authority_row(row))
+            found.setdefault(row.matched, []).append(rows.authority_row(row))
         return found
 
     def _unique_key(self, authority: Authority) -> str:
