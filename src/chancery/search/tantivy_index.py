@@ -18,12 +18,11 @@ import tantivy
 from tantivy import Order, Query
 
 from chancery.domain.publication import Actor
+from chancery.search.facet_counts import FacetCounter, Invert, Snapshot
 from chancery.search.grammar import Node
 from chancery.search.highlight import fragments, han_snippet, han_words, min_han_run
 from chancery.search.interface import (
-    FACETS,
     SCHEMA_VERSION,
-    Bucket,
     Fragment,
     Hit,
     IndexDocument,
@@ -35,7 +34,6 @@ from chancery.search.interface import (
 from chancery.search.tantivy_query import QueryCompiler
 from chancery.search.tantivy_schema import (
     BODY_LANGS,
-    NUMERIC_FACETS,
     analyzers,
     body_field,
     build_schema,
@@ -44,7 +42,6 @@ from chancery.search.tantivy_schema import (
 
 _META = "chancery-index.json"
 _SNIPPET_CHARS = 240
-_FACET_SIZE = {"year": 300, "decade": 50, "month": 1200, "day": 4000}
 _SORTS = {"date": ("date_sort", Order.Asc), "-date": ("date_sort_desc", Order.Desc),
           "recent": ("added", Order.Desc)}
 
@@ -61,6 +58,9 @@ class TantivyIndex:
         self._index: tantivy.Index | None = None
         self._writer: Any = None
         self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        # count a broad query's complement once the counts over everything are ready
+        self.invert_broad: Invert = "when-ready"
 
     # -- state -------------------------------------------------------------------------
 
@@ -137,11 +137,26 @@ class TantivyIndex:
         index.reload()
         return int(index.searcher().num_docs)
 
+    def snapshot(self) -> Snapshot:
+        """The searcher for the index as last committed, with the counts kept for it. A
+        new one is taken only when a commit has replaced Tantivy's meta.json."""
+        try:
+            st = (self.path / "meta.json").stat()
+            key: Any = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            key = None
+        with self._lock:
+            snap = self._snapshot
+            if snap is None or snap.key != key or key is None:
+                index = self._open()
+                index.reload()
+                snap = self._snapshot = Snapshot(index.searcher(), key)
+            return snap
+
     def search(self, request: SearchRequest) -> SearchResults:
         """A page of hits with snippets, the total, and facet counts."""
-        index = self._open()
-        index.reload()
-        searcher = index.searcher()
+        snap = self.snapshot()
+        searcher = snap.searcher
         query = self.compiler.compile(request)
         limit = max(1, request.limit)  # Tantivy's collector panics on 0
         if request.sort in _SORTS:
@@ -150,33 +165,14 @@ class TantivyIndex:
                                     offset=request.offset, order=order)
         else:
             found = searcher.search(query, limit, count=True, offset=request.offset)
+        total = int(getattr(found, "count", None) or 0)  # the stubs omit it; count=True sets it
+        # the facets are counted in other threads while this one makes the snippets
+        counter = (FacetCounter(self.compiler, snap, request, query, total, self.invert_broad)
+                   if request.facets else None)
         snippets = (_Snippets(searcher, self.schema, query, request.query)
                     if request.snippets else None)
         hits = [_hit(searcher.doc(addr), key, snippets) for key, addr in found.hits[:request.limit]]
-        total = int(getattr(found, "count", None) or 0)  # the stubs omit it; count=True sets it
-        facets = self._facets(searcher, request, query, total) if request.facets else {}
-        return SearchResults(total, hits, facets)
-
-    def _facets(self, searcher: tantivy.Searcher, request: SearchRequest, query: Query,
-                total: int) -> dict[str, list[Bucket]]:
-        # Counts of a facet ignore that facet's own selection, so a reader sees what
-        # choosing another value would add (values of one facet combine with OR).
-        wanted = [*FACETS, *request.histograms]
-        groups: dict[str, list[str]] = {"": [f for f in wanted if not request.filters.get(f)]}
-        groups.update({f: [f] for f in FACETS if request.filters.get(f)})
-        out: dict[str, list[Bucket]] = {}
-        for skip, facets in groups.items():
-            if facets:
-                group_query = self._without(request, skip) if skip else query
-                out.update(_count(searcher, group_query, facets, request.filters,
-                                  None if skip else total))
-        return out
-
-    def _without(self, request: SearchRequest, facet: str) -> Query:
-        filters = {k: v for k, v in request.filters.items() if k != facet}
-        return self.compiler.compile(SearchRequest(
-            request.query, request.actor, request.today, filters, expansions=request.expansions))
-
+        return SearchResults(total, hits, counter.result() if counter else {})
 
     def search_within(self, item: IndexDocument, request: SearchRequest) -> list[Passage]:
         """Every paragraph of one document's texts that matches, highlighted, in text order.
@@ -227,37 +223,6 @@ def _paragraph_docs(item: IndexDocument) -> list[tantivy.Document]:
             doc.add_integer("date_sort", n)
             out.append(doc)
     return out
-
-
-def _count(searcher: tantivy.Searcher, query: Query, facets: list[str],
-           filters: dict[str, tuple[str, ...]], total: int | None) -> dict[str, list[Bucket]]:
-    """One aggregation for a group of facets. Decades are summed from the years when both are
-    asked for (a document has one year or none), which saves a pass over the hits."""
-    derive = "decade" in facets and "year" in facets
-    asked = [f for f in facets if not (derive and f == "decade")]
-    spec = {f: {"terms": {"field": _facet_field(f), "size": _FACET_SIZE.get(f, 50)}} for f in asked}
-    result = searcher.aggregate(query, spec)
-    counts = {f: [(str(b["key"]), int(b["doc_count"])) for b in result.get(f, {}).get("buckets", [])]
-              for f in asked}
-    if derive:
-        decades: dict[str, int] = {}
-        for year, n in counts["year"]:
-            key = str(int(year) // 10 * 10)
-            decades[key] = decades.get(key, 0) + n
-        counts["decade"] = sorted(decades.items(), key=lambda kv: -kv[1])
-    for f in ("year", "decade"):
-        if f in counts:  # a document has one year or none: the rest are undated
-            if total is None:
-                total = int(getattr(searcher.search(query, 1, count=True), "count", 0))
-            undated = total - sum(n for _, n in counts[f])
-            if undated > 0:
-                counts[f].append(("undated", undated))
-    return {f: [Bucket(v, n, selected=v in set(filters.get(f, ()))) for v, n in pairs]
-            for f, pairs in counts.items()}
-
-
-def _facet_field(facet: str) -> str:
-    return facet if facet in NUMERIC_FACETS else f"f_{facet}"
 
 
 class _Snippets:

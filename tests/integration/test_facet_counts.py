@@ -1,0 +1,128 @@
+"""Facet counts of broad queries, counted the fast way (what the query leaves out, subtracted
+from the counts over everything a reader may see), equal the counts made directly; and the
+counts kept for an index snapshot follow the index when it changes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chancery.bootstrap import App, build_app
+from chancery.config import load_settings
+from chancery.demo import DEMO_DIR
+from chancery.domain.publication import Actor
+from chancery.search.facet_counts import Invert
+from chancery.search.interface import Bucket
+from chancery.search.tantivy_index import TantivyIndex
+from chancery.services import search
+from chancery.services.imports import import_paths
+from tests.conftest import FIXTURES, _reference_text
+
+
+def _bundle(dest: Path, drafts: dict[str, dict[str, str]]) -> Path:
+    """The reference pair with some documents' publication changed."""
+    shutil.copytree(FIXTURES / "reference", dest)
+    (dest / "000.en.txt").write_text(_reference_text("000", "The Embassy of the Union", None))
+    (dest / "001.en.txt").write_text(_reference_text("001", "TO THE CENTRAL COMMITTEE", "18 July 1960"))
+    for name, publication in drafts.items():
+        meta = yaml.safe_load((dest / name).read_text())
+        meta["publication"] = publication
+        (dest / name).write_text(yaml.safe_dump(meta, allow_unicode=True))
+    return dest
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """FRUS vol. XIX and the reference pair, one of them embargoed."""
+    root = tmp_path_factory.mktemp("facets")
+    app = build_app(load_settings(data=str(root / "data"), database_url=""))
+    reference = _bundle(root / "reference",
+                        {"000.yaml": {"state": "published", "embargo_until": "2999-01-01"}})
+    assert not import_paths([DEMO_DIR / "frus1958-60v19.xml", reference],
+                            app.import_context()).failed
+    search.rebuild_index(app.catalogue, app.index)
+    yield app
+    app.catalogue.dispose()
+
+
+def _facets(app: App, text: str, invert: Invert, actor: Actor = Actor.PUBLIC,
+            **kw: object) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+    index = app.index
+    assert isinstance(index, TantivyIndex)
+    index.invert_broad = invert
+    try:
+        page = search.search_documents(app.catalogue, index, text, actor=actor,
+                                       phonetic=app.phonetic, **kw)  # type: ignore[arg-type]
+    finally:
+        index.invert_broad = "when-ready"
+    return page.results.total, {f: _pairs(b) for f, b in page.results.facets.items()}
+
+
+def _pairs(buckets: list[Bucket]) -> list[tuple[str, int]]:
+    return sorted((b.value, b.count) for b in buckets)
+
+
+@pytest.mark.parametrize(("text", "filters"), [
+    ("", {}),                                     # everything: the kept counts themselves
+    ("-Quemoy", {}),                              # almost everything
+    ("the", {}),                                  # a word in every document
+    ("Taiwan OR China OR Chiang OR Dulles", {}),  # several words, most documents
+    ("-Quemoy", {"type": ("telegram",)}),         # the selected facet's own counts are broad
+    ("-Quemoy", {"type": ("telegram",), "year": ("1958",)}),  # narrowed twice: counted directly
+    ("Khrushchev", {}),                           # a name with its variants, fewer documents
+])
+def test_broad_queries_count_the_same_both_ways(archive: App, text: str,
+                                                filters: dict[str, tuple[str, ...]]) -> None:
+    months = ("month", "day")
+    direct = _facets(archive, text, invert="never", filters=filters, histograms=months)
+    fast = _facets(archive, text, invert="always", filters=filters, histograms=months)
+    assert direct[0] == fast[0]
+    assert direct[1].keys() == fast[1].keys() and len(direct[1]) >= 12
+    for facet, pairs in direct[1].items():
+        assert fast[1][facet] == pairs, facet
+
+
+def test_the_broad_path_keeps_the_publication_rule(archive: App) -> None:
+    """The embargoed note is in neither the public's counts nor its total; editors see it."""
+    total, facets = _facets(archive, "", invert="always")
+    e_total, e_facets = _facets(archive, "", invert="always", actor=Actor.EDITOR)
+    assert e_total == total + 1
+    values = {v for pairs in facets.values() for v, _ in pairs}
+    e_values = {v for pairs in e_facets.values() for v, _ in pairs}
+    assert "place/guangzhou" in e_values - values
+    assert dict(facets["type"]).get("note", 0) + 1 == dict(e_facets["type"])["note"]
+
+
+def test_kept_counts_follow_the_index_when_it_changes(tmp_path: Path) -> None:
+    app = build_app(load_settings(data=str(tmp_path / "data"), database_url=""))
+    reference = _bundle(tmp_path / "reference", {"000.yaml": {"state": "draft"}})
+    assert not import_paths([reference], app.import_context()).failed
+    search.rebuild_index(app.catalogue, app.index)
+    before = _facets(app, "", invert="always")
+    assert before[0] == 1 and "note" not in dict(before[1]["type"])
+    meta = yaml.safe_load((reference / "000.yaml").read_text())
+    meta["publication"] = {"state": "published"}
+    (reference / "000.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True))
+    assert not import_paths([reference], app.import_context()).failed
+    search.sync_index(app.catalogue, app.index)
+    after = _facets(app, "", invert="always")
+    assert after[0] == 2 and dict(after[1]["type"])["note"] == 1
+    app.catalogue.dispose()
+
+
+def test_counts_over_everything_are_made_in_the_background(archive: App) -> None:
+    """A search never waits for them: it counts directly until they are ready, then uses them."""
+    index = archive.index
+    assert isinstance(index, TantivyIndex)
+    snap = index.snapshot()
+    today = date(2031, 1, 1)  # a day no other test asked for: nothing is kept for it yet
+    assert snap.universe(Actor.PUBLIC, today, index.compiler, wait=False) is None
+    made = snap.universe(Actor.PUBLIC, today, index.compiler, wait=True)
+    assert made is not None and made.total > 400
+    assert snap.universe(Actor.PUBLIC, today, index.compiler, wait=False) is made
+    assert sum(made.counts["type"].values()) == made.total
