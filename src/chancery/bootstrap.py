@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from chancery.blobs.folder import FolderBlobStore
 from chancery.blobs.pages import PageImages
+from chancery.citing.cache import CitationCache
+from chancery.citing.pandoc import PandocEngine
 from chancery.config import Settings
 from chancery.enrich.names import phonetic_key, with_generated_variants
 from chancery.ingest.base import Importer, Limits
@@ -14,6 +16,7 @@ from chancery.ingest.bundle import BundleImporter
 from chancery.ingest.csvfiles import CsvImporter
 from chancery.ingest.frus import FrusImporter
 from chancery.search.tantivy_index import TantivyIndex
+from chancery.services.citing import Citer
 from chancery.services.imports import ImportContext
 from chancery.storage.database import SqlCatalogue
 
@@ -27,6 +30,13 @@ class App:
     blobs: FolderBlobStore
     index: TantivyIndex
     pages: PageImages
+    engine: PandocEngine
+
+    @property
+    def citer(self) -> Citer:
+        """Citations as this archive makes them: its name, its address, the kept renderings."""
+        return Citer(self.engine, CitationCache(self.settings.data / "derived" / "citations"),
+                     self.settings.archive_name, self.settings.public_url)
 
     @property
     def phonetic(self) -> Callable[[str], str]:
@@ -52,4 +62,4 @@ def build_app(settings: Settings, migrate: bool = True) -> App:
         catalogue.migrate()
     blobs = FolderBlobStore(settings.blob_dir)
     return App(settings, catalogue, blobs, TantivyIndex(settings.index_dir),
-               PageImages(blobs, settings.data / "derived"))
+               PageImages(blobs, settings.data / "derived"), PandocEngine())

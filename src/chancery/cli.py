@@ -13,6 +13,8 @@ from rich.markup import escape
 
 from chancery import __version__
 from chancery.bootstrap import App, build_app
+from chancery.citing.interface import CitationError, StyleNotFound
+from chancery.citing.styles import PAGE_STYLES, style_names
 from chancery.config import SETTINGS, load_settings
 from chancery.domain.publication import Actor
 from chancery.progress import ImportProgress, count_bar
@@ -26,7 +28,7 @@ from chancery.render import (
 )
 from chancery.search.grammar import QueryError
 from chancery.search.interface import IndexUnavailable
-from chancery.services import documents, exports, imports
+from chancery.services import citing, documents, exports, imports
 from chancery.services import search as search_service
 from chancery.services.clock import today
 
@@ -99,9 +101,11 @@ def import_(ctx: typer.Context,
     Example: chancery import ../shared/corpus/frus/core my-bundle/ box3.csv"""
     a = _app(ctx)
     bar = ImportProgress(err, enabled=not (no_progress or as_json))
+    before = a.catalogue.changes()
     summary = imports.import_paths(paths, a.import_context(parallel=True), bar)
     seconds = bar.stop()
     _refresh_index(a, quiet=as_json or no_progress)
+    _prepare_citations(a, a.catalogue.changed_since(before), quiet=as_json or no_progress)
     if as_json:
         _print_json({**summary.as_dict(), "seconds": round(seconds, 3)})
     else:
@@ -255,6 +259,61 @@ def _refresh_index(a: App, quiet: bool = False) -> None:
         err.print(f"Search index {mode}: {n:,} document(s) indexed.")
 
 
+def _prepare_citations(a: App, public_ids: list[str] | None, quiet: bool = False) -> None:
+    """Render the document page's citation styles for these documents (all when None), so
+    no page waits for the citation engine."""
+    total = len(public_ids) if public_ids is not None else a.catalogue.count_documents(
+        Actor.EDITOR, today())
+    if not total:
+        return
+    try:
+        with count_bar(err, "Citations", total) as bar:
+            if quiet:
+                bar.stop()
+            task = bar.add_task("cite", total=total)
+            n = citing.prerender(a.catalogue, a.citer, PAGE_STYLES, public_ids,
+                                 lambda k: bar.advance(task, k))
+    except CitationError as exc:  # the archive works without them: pages show the house style
+        err.print(f"[yellow]Citation styles not prepared:[/] {escape(str(exc))}")
+        return
+    if not quiet:
+        err.print(f"Citations: {n:,} rendering(s) made in {len(PAGE_STYLES)} styles.")
+
+
+@app.command()
+def cite(ctx: typer.Context,
+         ident: Annotated[Optional[str], typer.Argument(help="Public or source id.")] = None,
+         style: Annotated[str, typer.Option(
+             "--style", help="house, chicago-note, chicago-bibliography, chicago-author-date, "
+                             "mla, apa, turabian, bibtex, ris, csl-json, or any CSL style name")
+         ] = "house",
+         list_styles: Annotated[bool, typer.Option("--list-styles")] = False,
+         prepare: Annotated[bool, typer.Option(
+             "--prepare", help="Render the page styles for every document now.")] = False,
+         public: PublicOpt = False) -> None:
+    """Cite a document in the house style, a CSL style, or as BibTeX / RIS / CSL-JSON.
+
+    Example: chancery cite frus1958-60v19/d3 --style chicago-note"""
+    a = _app(ctx)
+    if list_styles:
+        console.print("\n".join(style_names()), markup=False, highlight=False)
+        return
+    if prepare:
+        _prepare_citations(a, None)
+        return
+    if not ident:
+        raise typer.BadParameter("give a document id, --list-styles or --prepare")
+    try:
+        out = citing.cite_document(a.catalogue, a.citer, ident, style, _actor(public))
+    except (StyleNotFound, CitationError) as exc:
+        err.print(f"[red]{escape(str(exc))}[/]")
+        raise typer.Exit(2) from None
+    if out is None:
+        err.print(f"[red]No document {escape(ident)!r}.[/]")
+        raise typer.Exit(1)
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+
+
 def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for item in values:
@@ -294,9 +353,11 @@ def demo(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
     from chancery.demo import demo_sources
     a = _app(ctx)
     bar = ImportProgress(err)
+    before = a.catalogue.changes()
     summary = imports.import_paths(demo_sources(), a.import_context(parallel=True), bar)
     print_import_summary(console, summary, bar.stop())
     _refresh_index(a)
+    _prepare_citations(a, a.catalogue.changed_since(before))
     if summary.failed:
         raise typer.Exit(1)
     if serve_it:

@@ -31,6 +31,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest file an import will read, in bytes; larger files are refused."),
     Setting("archive_name", "Chancery Digital Archive",
             "The archive's own name, used in citations and page titles."),
+    Setting("public_url", "http://127.0.0.1:8000",
+            "The address readers reach the archive at; permanent links in citations use it."),
 )
 
 
@@ -42,6 +44,7 @@ class Settings:
     database_url: str
     max_file_size: int
     archive_name: str
+    public_url: str = "http://127.0.0.1:8000"
 
     @property
     def catalogue_url(self) -> str:
@@ -65,4 +68,4 @@ def load_settings(**overrides: str | None) -> Settings:
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(data=Path(values["data"]), database_url=values["database_url"],
                     max_file_size=int(values["max_file_size"]),
-                    archive_name=values["archive_name"])
+                    archive_name=values["archive_name"], public_url=values["public_url"])

@@ -15,9 +15,10 @@ import pytest
 import uvicorn
 
 from chancery.bootstrap import App, build_app
+from chancery.citing.styles import PAGE_STYLES
 from chancery.config import load_settings
 from chancery.demo import DEMO_DIR
-from chancery.services import search
+from chancery.services import citing, search
 from chancery.services.imports import import_paths
 from chancery.web.server import create_app
 from tests.conftest import FIXTURES, REFERENCE, ROOT, _reference_text, need
@@ -46,6 +47,7 @@ def _archive(root: Path) -> App:
                DEMO_DIR / "scans" / "scans.csv"]
     assert not import_paths(sources, app.import_context()).failed
     search.rebuild_index(app.catalogue, app.index)
+    citing.prerender(app.catalogue, app.citer, PAGE_STYLES, ["7da35b31", "0874552c"])
     return app
 
 
@@ -111,6 +113,11 @@ def test_a_readers_journey(page: Any) -> None:
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("“Note, the Soviet Embassy in Beijing")
     assert "J IV 2/202/280. Translated by Dieter Heinzig and Anna Eckner." in copied
+    page.click("details.style >> text=Chicago (note)")
+    page.click("button[data-copy='#citation-chicago-note']")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Soviet Embassy in Beijing, “Note, the Soviet Embassy")
+    assert "trans. Dieter Heinzig and Anna Eckner, July 18, 1960" in copied
     note_url = page.url
     page.click(".related >> text=Letter from the CC CPSU")
     page.wait_for_selector("#doc-title")

@@ -109,3 +109,25 @@ def test_check_finds_a_damaged_scan(archive: Path) -> None:
     code, out = _run(archive, "check", "--verify-hashes")
     assert code == 1
     assert "missing or damaged" in out
+
+
+def test_cite_in_the_house_style_any_csl_style_and_as_exports(archive: Path) -> None:
+    """`chancery cite`: the house citation letter for letter, CSL styles by our short names and
+    by file name, BibTeX / RIS / CSL-JSON, and clear errors for an unknown style or id."""
+    code, out = _run(archive, "cite", "7da35b31")
+    assert code == 0 and out.startswith("“Note, the Soviet Embassy in Beijing")
+    assert "Translated by Dieter Heinzig and Anna Eckner." in out
+    code, out = _run(archive, "cite", "7da35b31", "--style", "chicago-note")
+    assert code == 0 and "trans. Dieter Heinzig and Anna Eckner, July 18, 1960" in out
+    code, out = _run(archive, "cite", "7da35b31", "--style", "apa-6th-edition")
+    assert code == 0 and out.startswith("Soviet Embassy in Beijing. (1960).")
+    code, out = _run(archive, "cite", "7da35b31", "--style", "csl-json")
+    assert json.loads(out)[0]["archive_location"] == "J IV 2/202/280"
+    code, out = _run(archive, "cite", "7da35b31", "--style", "ris")
+    assert out.startswith("TY  - MANSCPT")
+    code, out = _run(archive, "cite", "7da35b31", "--style", "no-such-style")
+    assert code == 2 and "no CSL style named 'no-such-style'" in out
+    code, out = _run(archive, "cite", "nothing-here")
+    assert code == 1 and "No document" in out
+    code, out = _run(archive, "cite", "--list-styles")
+    assert code == 0 and {"chicago-note", "mla", "apa", "turabian", "ieee"} <= set(out.split())

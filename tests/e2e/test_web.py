@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,11 @@ import yaml
 from fastapi.testclient import TestClient
 
 from chancery.bootstrap import App, build_app
+from chancery.citing.styles import PAGE_STYLES
 from chancery.config import load_settings
 from chancery.demo import DEMO_DIR
-from chancery.services import search
+from chancery.domain.publication import Actor
+from chancery.services import citing, search
 from chancery.services.imports import import_paths
 from chancery.web.server import create_app
 from tests.conftest import FIXTURES, REFERENCE, _reference_text, need
@@ -41,6 +44,9 @@ def _site(root: Path, publication: dict[str, dict[str, str]] | None = None) -> t
                DEMO_DIR / "scans" / "scans.csv"]
     assert not import_paths(sources, app.import_context()).failed
     search.rebuild_index(app.catalogue, app.index)
+    d3 = app.catalogue.get_document("frus1958-60v19/d3", Actor.EDITOR, date.today())
+    ids = ["7da35b31", "0874552c", *([d3.document.public_id] if d3 else [])]
+    citing.prerender(app.catalogue, app.citer, PAGE_STYLES, ids)
     return app, TestClient(create_app(app), follow_redirects=False)
 
 
@@ -105,7 +111,7 @@ def test_metadata_for_zotero_scholar_and_link_previews(site: TestClient) -> None
         "Letter From the Under Secretary of State (Herter) to President Chiang"]
     assert _meta(html, "citation_author") == ["Herter, Christian A."]
     assert _meta(html, "citation_date") == ["1958/02/11"]
-    assert _meta(html, "citation_archive_location") == ["793.5-MSP/2-1158"]
+    assert _meta(html, "citation_archive_location") == ["Central Files, 793.5-MSP/2-1158"]
     assert _meta(html, "DC.date") == ["1958-02-11"] and _meta(html, "og:type") == ["article"]
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert block is not None
@@ -190,3 +196,68 @@ def test_hidden_documents_are_404_and_withdrawn_410(tmp_path: Path) -> None:
         assert "/documents/0874552c/" not in site.get("/search?q=Khrushchev").text
     finally:
         app.catalogue.dispose()
+
+
+def test_the_cite_box_offers_every_page_style_and_the_exports(site: TestClient) -> None:
+    """Chicago (note and bibliography), Chicago author-date, MLA, APA and Turabian, each with a
+    copy button; BibTeX, RIS and CSL-JSON downloads; any installed style by name."""
+    html = site.get("/documents/7da35b31", follow_redirects=True).text
+    for name in PAGE_STYLES:
+        assert f'id="citation-{name}"' in html and f'data-copy="#citation-{name}"' in html
+    assert "trans. Dieter Heinzig and Anna Eckner, July 18, 1960" in html  # the Chicago note
+    assert "(D. Heinzig &amp; A. Eckner, Trans.)" in html  # APA
+    bib = site.get("/documents/7da35b31/cite.bib")
+    assert bib.status_code == 200 and bib.headers["content-type"].startswith("application/x-bibtex")
+    assert bib.text.startswith("@unpublished{7da35b31,") and "J IV 2/202/280" in bib.text
+    ris = site.get("/documents/7da35b31/cite.ris")
+    assert ris.text.startswith("TY  - MANSCPT\r\n") and "AN  - J IV 2/202/280\r\n" in ris.text
+    item = site.get("/documents/7da35b31/cite.json").json()[0]
+    assert item["type"] == "manuscript" and item["issued"] == {"date-parts": [[1960, 7, 18]]}
+    apa = site.get("/documents/7da35b31/cite", params={"style": "apa"})
+    assert apa.status_code == 200 and apa.text.startswith("Soviet Embassy in Beijing. (1960).")
+    assert site.get("/documents/7da35b31/cite", params={"style": "no-such"}).status_code == 404
+    assert site.get("/documents/7da35b31/cite.doc").status_code == 404
+    assert site.get("/documents/nope/cite.bib").status_code == 404
+
+
+def test_zotero_tags_carry_what_the_csl_json_carries(site: TestClient) -> None:
+    for ident in ("7da35b31", "frus1958-60v19/d3"):
+        page = site.get(f"/documents/{ident}", follow_redirects=True)
+        html = page.text.replace("&#39;", "\'").replace("&#34;", '"').replace("&amp;", "&")
+        public_id = page.url.path.split("/")[2]
+        item = site.get(f"/documents/{public_id}/cite.json").json()[0]
+        assert _meta(html, "citation_title") == [item["title"]]
+        names = [a.get("literal") or f"{a['family']}, {a['given']}" for a in item["author"]]
+        assert _meta(html, "citation_author") == names
+        assert _meta(html, "citation_date")[0].split("/") == [
+            f"{p:02d}" if i else str(p) for i, p in enumerate(item["issued"]["date-parts"][0])]
+        assert _meta(html, "citation_archive") == [item["archive"]]
+        assert _meta(html, "citation_archive_location") == [item["archive_location"]]
+        assert _meta(html, "citation_public_url") == [item["URL"]]
+        assert _meta(html, "citation_publisher") == [item.get("publisher") or item["source"]]
+
+
+def test_search_results_carry_coins_for_saving_several_at_once(site: TestClient) -> None:
+    html = site.get("/search", params={"q": "Taiwan"}).text
+    spans = re.findall(r'<span class="Z3988" title="([^"]+)"></span>', html)
+    assert len(spans) == 20
+    first = spans[0].replace("&amp;", "&")
+    assert "ctx_ver=Z39.88-2004" in first and "rft.title=" in first and "rft.creator=" in first
+
+
+def test_missing_styles_are_made_in_the_background_not_on_the_request(site: TestClient) -> None:
+    """A page whose styles were never rendered answers at once with the house style, says the
+    others are coming, and sends no ETag; a moment later the page has them."""
+    import time
+
+    first = site.get("/documents/frus1958-60v19/d10", follow_redirects=True)
+    assert first.status_code == 200 and "etag" not in first.headers
+    assert "More citation styles are being prepared" in first.text
+    assert 'id="citation-house"' in first.text
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        later = site.get(first.url.path)
+        if 'id="citation-apa"' in later.text:
+            break
+        time.sleep(0.2)
+    assert 'id="citation-apa"' in later.text and "etag" in later.headers

@@ -12,7 +12,9 @@ ALLOWED = {
     "ingest": {"domain", "fileutil"},
     "blobs": {"fileutil"},
     "storage": {"domain"},
-    "services": {"domain", "storage.interface", "ingest.base", "search.grammar", "search.interface"},
+    "services": {"domain", "storage.interface", "ingest.base", "search.grammar", "search.interface",
+                 "citing.interface"},
+    "citing": {"domain"},
     "search": {"domain"},
 }
 

@@ -10,22 +10,14 @@ Parts a record lacks are left out without leaving stray punctuation."""
 
 from __future__ import annotations
 
+from chancery.domain.csl import translators as credited_translators
 from chancery.domain.documents import Document
-from chancery.domain.texts import TextKind
 
 
 def _names(names: list[str]) -> str:
     if len(names) <= 2:
         return " and ".join(names)
     return ", ".join(names[:-1]) + ", and " + names[-1]
-
-
-def _translators(doc: Document) -> list[str]:
-    seen: dict[str, None] = {}
-    for t in doc.texts:
-        if t.kind is TextKind.TRANSLATION:
-            seen.update(dict.fromkeys(t.translators))
-    return list(seen)
 
 
 def _sentence(text: str) -> str:
@@ -49,7 +41,7 @@ def house_citation(doc: Document, archive_name: str) -> str:
     parts = [" ".join(head), publisher + ("," if where else ".")]
     if where:
         parts.append(_sentence(where))
-    translators = _translators(doc)
+    translators = credited_translators(doc)
     if translators:
         parts.append(f"Translated by {_names(translators)}.")
     if doc.date.note:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from chancery.domain.authorities import Role
+from chancery.domain.csl import CslItem
 from chancery.services.reading import DocumentPage
 from chancery.web.pages import authority_url, doc_url
 
@@ -37,8 +38,13 @@ def _date(page: DocumentPage) -> tuple[str, str]:
     return str(d.start.year), str(d.start.year)
 
 
-def document_meta(page: DocumentPage, base: str, archive: str) -> DocumentMeta:
-    """Every metadata tag of a document page."""
+def _csl_author(name: dict[str, str]) -> str:
+    return name.get("literal") or f"{name['family']}, {name['given']}"
+
+
+def document_meta(page: DocumentPage, base: str, archive: str, item: CslItem) -> DocumentMeta:
+    """Every metadata tag of a document page. The ``citation_*`` tags Zotero reads carry
+    what the CSL-JSON item carries (a test compares them)."""
     s, doc = page.stored, page.stored.document
     url = base + doc_url(doc.public_id, doc.title)
     authors = [la.authority.name for la in s.authorities if la.role is Role.AUTHOR]
@@ -46,13 +52,16 @@ def document_meta(page: DocumentPage, base: str, archive: str) -> DocumentMeta:
     languages = doc.languages
     cdate, iso = _date(page)
     publisher = doc.provenance.publishing_archive or archive
-    highwire = [("citation_title", doc.title), *[("citation_author", a) for a in authors],
+    highwire = [("citation_title", item["title"]),
+                *[("citation_author", _csl_author(a)) for a in item.get("author", [])],
                 ("citation_date", cdate), ("citation_publication_date", cdate),
-                ("citation_publisher", publisher), ("citation_public_url", url),
-                ("citation_archive", doc.provenance.holding_archive),
-                ("citation_archive_location", doc.provenance.reference_code),
+                ("citation_publisher", item.get("publisher") or item.get("source", "")),
+                ("citation_public_url", item.get("URL", "")),
+                ("citation_archive", item.get("archive", "")),
+                ("citation_archive_location", item.get("archive_location", "")),
+                ("citation_inbook_title", item.get("container-title", "")),
                 *[("citation_language", lang) for lang in languages],
-                ("citation_abstract", doc.summary),
+                ("citation_abstract", item.get("abstract", "")),
                 *[("citation_pdf_url", f"{base}/files/{m.sha256}/{m.filename}")
                   for m in doc.media if m.media_type == "application/pdf"][:1]]
     dublin = [("DC.title", doc.title), *[("DC.creator", a) for a in authors],

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 
 from chancery.bootstrap import App
 from chancery.web.pages import STATIC, render
-from chancery.web.views import documents, finding, records, site
+from chancery.web.views import citations, documents, finding, records, site
 
 log = logging.getLogger("chancery.web")
 
@@ -24,7 +24,7 @@ def create_app(app: App) -> FastAPI:
                   openapi_url=None)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     # order matters: /{folder}/{slug} (authority pages) comes last
-    for module in (finding, documents, site, records):
+    for module in (finding, citations, documents, site, records):
         web.include_router(module.routes(app))
 
     @web.exception_handler(HTTPException)

@@ -10,11 +10,13 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Red
 
 from chancery.blobs.pages import WIDTHS
 from chancery.bootstrap import App
+from chancery.citing.styles import PAGE_STYLES
 from chancery.domain.publication import Actor
-from chancery.services import documents, reading
+from chancery.services import citing, documents, reading
 from chancery.services.clock import today
 from chancery.web import metadata
 from chancery.web.pages import doc_url, render
+from chancery.web.views.citations import STYLE_LABELS, page_citations
 
 
 def routes(app: App) -> APIRouter:
@@ -91,8 +93,13 @@ def _document(app: App, request: Request, ident: str) -> Response:
     if modified and modified.tzinfo is None:
         modified = modified.replace(tzinfo=UTC)
     view = request.query_params.get("view", "")
+    item = citing.csl_for(page.stored, app.citer)
+    cites = page_citations(app, item, doc.public_id)
     return render(app, request, "document.html", {
-        "p": page, "d": doc, "s": page.stored, "view": view,
+        "p": page, "d": doc, "s": page.stored, "view": view, "cites": cites,
+        "style_labels": STYLE_LABELS, "cites_pending": len(cites) < len(PAGE_STYLES),
         "meta": metadata.document_meta(page, str(request.base_url).rstrip("/"),
-                                       app.settings.archive_name),
-        "widths": WIDTHS, "now": datetime.now(UTC)}, modified=modified)
+                                       app.settings.archive_name, item),
+        "widths": WIDTHS, "now": datetime.now(UTC)}, modified=modified,
+        cache=len(cites) == len(PAGE_STYLES))  # the missing styles arrive soon: no ETag yet
+

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from chancery.bootstrap import App
 from chancery.search.grammar import QueryError
 from chancery.search.interface import FACETS, Bucket, IndexUnavailable
-from chancery.services import reading
+from chancery.services import citing, reading
 from chancery.services import search as searching
 from chancery.web.pages import render
 
@@ -54,8 +54,11 @@ def routes(app: App) -> APIRouter:
                                                         "filters": filters}, status=400)
         except IndexUnavailable as exc:
             return _unavailable(app, request, exc)
+        # COinS: Zotero saves several results at once from them
+        coins = citing.coins_for(app.catalogue, app.citer, [h.public_id for h in found.results.hits])
         return render(app, request, "search.html", {
             "q": q, "r": found, "filters": filters, "titles": FACET_TITLES, "sidebar": SIDEBAR,
+            "coins": coins,
             "years": _histogram(found.results.facets.get("year", []))})
 
     @router.get("/browse", include_in_schema=False)
