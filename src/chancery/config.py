@@ -33,6 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
             "The archive's own name, used in citations and page titles."),
     Setting("public_url", "http://127.0.0.1:8000",
             "The address readers reach the archive at; permanent links in citations use it."),
+    Setting("api_rate_limit", "600",
+            "Requests a minute one client may make to /api/v1 (0: no limit)."),
 )
 
 
@@ -45,6 +47,7 @@ class Settings:
     max_file_size: int
     archive_name: str
     public_url: str = "http://127.0.0.1:8000"
+    api_rate_limit: int = 600
 
     @property
     def catalogue_url(self) -> str:
@@ -68,4 +71,5 @@ def load_settings(**overrides: str | None) -> Settings:
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(data=Path(values["data"]), database_url=values["database_url"],
                     max_file_size=int(values["max_file_size"]),
-                    archive_name=values["archive_name"], public_url=values["public_url"])
+                    archive_name=values["archive_name"], public_url=values["public_url"],
+                    api_rate_limit=int(values["api_rate_limit"]))

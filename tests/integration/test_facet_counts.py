@@ -16,6 +16,7 @@ from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
 from chancery.demo import DEMO_DIR
 from chancery.domain.publication import Actor
+from chancery.search import facet_counts
 from chancery.search.facet_counts import Invert
 from chancery.search.interface import Bucket
 from chancery.search.tantivy_index import TantivyIndex
@@ -122,6 +123,8 @@ def test_counts_over_everything_are_made_in_the_background(archive: App) -> None
     snap = index.snapshot()
     today = date(2031, 1, 1)  # a day no other test asked for: nothing is kept for it yet
     assert snap.universe(Actor.PUBLIC, today, index.compiler, wait=False) is None
+    snap.taken -= facet_counts.SETTLE_S  # a snapshot that has lived a while
+    assert snap.universe(Actor.PUBLIC, today, index.compiler, wait=False) is None  # started
     made = snap.universe(Actor.PUBLIC, today, index.compiler, wait=True)
     assert made is not None and made.total > 400
     assert snap.universe(Actor.PUBLIC, today, index.compiler, wait=False) is made

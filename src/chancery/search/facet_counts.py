@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ _POOL = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1),
 # the counts over everything are made outside the pool above, which they use
 _BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chancery-universe")
 _ONE_AT_A_TIME = threading.Semaphore(1)
+# a snapshot younger than this is not given counts over everything: under an import a new
+# one comes with every commit, and making them for each would take the cores from searches
+SETTLE_S = 2.0
 Counts = dict[str, dict[str, int]]
 Invert = Literal["never", "when-ready", "always"]
 
@@ -70,6 +74,7 @@ class Snapshot:
 
     searcher: tantivy.Searcher
     key: Any = None
+    taken: float = field(default_factory=time.monotonic)
     _universes: dict[tuple[Actor, date], Universe] = field(default_factory=dict)
     _pending: dict[tuple[Actor, date], Future[Universe]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -87,6 +92,8 @@ class Snapshot:
                 return found
             job = self._pending.get(key)
             if job is None:
+                if not wait and time.monotonic() - self.taken < SETTLE_S:
+                    return None  # commits are coming fast (an import): not worth making yet
                 if not _ONE_AT_A_TIME.acquire(blocking=wait):
                     return None  # another snapshot's counts are being made
                 job = self._pending[key] = _BACKGROUND.submit(self._fill, key, actor, today,

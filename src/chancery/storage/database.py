@@ -105,6 +105,12 @@ class SqlCatalogue:
         with self.engine.connect() as conn:
             return reads.authority(conn, key)
 
+    def list_authorities(self, kind: str, actor: Actor, today: date, after: str,
+                         limit: int) -> list[AuthorityRow]:
+        """Authority records of a kind in key order, named by a document the actor may see."""
+        with self.engine.connect() as conn:
+            return lookups.list_authorities(conn, kind, actor, today, after, limit)
+
     def find_authorities(self, folded: str, phonetic: str) -> list[AuthorityRow]:
         """Authorities with a name whose folded form or phonetic key matches."""
         with self.engine.connect() as conn:

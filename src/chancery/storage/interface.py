@@ -201,6 +201,12 @@ class Catalogue(Protocol):
         """Every collection, parents before children."""
         ...
 
+    def list_authorities(self, kind: str, actor: Actor, today: date, after: str,
+                         limit: int) -> list[AuthorityRow]:
+        """Authority records of a kind in key order after ``after``, named by a document the
+        actor may see."""
+        ...
+
     def authority_records(self, keys: list[str]) -> list[Authority]:
         """Full authority records (names with their sources, source ids) by key."""
         ...

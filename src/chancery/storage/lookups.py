@@ -20,6 +20,7 @@ from chancery.storage.tables import (
     catalogue_meta,
     collections,
     document_collections,
+    document_links,
     documents,
     media,
 )
@@ -154,3 +155,16 @@ def media_visible(conn: Connection, sha256: str, actor: Actor, today: date) -> s
          .where(media.c.sha256 == sha256, viewable_by(actor, today)).limit(1))
     found = conn.execute(q).scalar()
     return str(found) if found else None
+
+
+def list_authorities(conn: Connection, kind: str, actor: Actor, today: date, after: str,
+                     limit: int) -> list[AuthorityRow]:
+    """Authority records of one kind, in key order after ``after``, that at least one
+    document the actor may see names (a name found only in a draft stays unpublished)."""
+    named = select(document_links.c.id).join(
+        documents, documents.c.id == document_links.c.document_id).where(
+        document_links.c.authority_id == authorities.c.id, viewable_by(actor, today))
+    q = (select(authorities).where(authorities.c.kind == kind, authorities.c.key > after,
+                                   named.exists())
+         .order_by(authorities.c.key).limit(limit))
+    return [rows.authority_row(r) for r in conn.execute(q)]

@@ -7,10 +7,11 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from chancery.api.app import create_api
 from chancery.bootstrap import App
 from chancery.web.pages import STATIC, render
 from chancery.web.views import citations, documents, finding, records, site
@@ -23,12 +24,15 @@ def create_app(app: App) -> FastAPI:
     web = FastAPI(title=app.settings.archive_name, docs_url=None, redoc_url=None,
                   openapi_url=None)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
+    web.mount("/api/v1", create_api(app))
     # order matters: /{folder}/{slug} (authority pages) comes last
     for module in (finding, citations, documents, site, records):
         web.include_router(module.routes(app))
 
     @web.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):  # an address the API's mount cannot take
+            return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
         if exc.status_code == 404:
             return render(app, request, "404.html", {}, status=404, cache=False)
         return render(app, request, "error.html", {"heading": "Cannot show this page",

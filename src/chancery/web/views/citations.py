@@ -3,6 +3,7 @@ any installed CSL style by name, and BibTeX / RIS / CSL-JSON downloads."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -51,11 +52,49 @@ _EXPORTS = {"bib": ("bibtex", "application/x-bibtex; charset=utf-8"),
 STYLE_LABELS = {"chicago-note": "Chicago (note)", "chicago-bibliography": "Chicago (bibliography)",
                 "chicago-author-date": "Chicago (author-date)", "mla": "MLA", "apa": "APA",
                 "turabian": "Turabian (note)"}
-# Styles a page found missing are rendered here, one document at a time, never on the
-# request path (a render costs ~0.2 s).
+# Styles a page found missing are rendered by one background thread, in batches (a pandoc
+# call costs ~0.2 s however many documents it renders), never on the request path.
 _RENDERER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chancery-cite")
-_QUEUED: set[str] = set()
-_QUEUED_LOCK = threading.Lock()
+_BACKLOG_MAX = 5_000  # beyond this (a crawler) pages wait for `chancery cite --prepare`
+_BATCH = 200
+log = logging.getLogger("chancery.web")
+
+
+class _Backlog:
+    """Documents of one archive whose page styles are waiting to be rendered."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.ids: dict[str, None] = {}
+        self.running = False
+        self.lock = threading.Lock()
+
+    def add(self, public_id: str) -> None:
+        with self.lock:
+            if public_id in self.ids or len(self.ids) >= _BACKLOG_MAX:
+                return
+            self.ids[public_id] = None
+            if not self.running:
+                self.running = True
+                _RENDERER.submit(self._drain)
+
+    def _drain(self) -> None:
+        while True:
+            with self.lock:
+                batch = list(self.ids)[:_BATCH]
+                if not batch:
+                    self.running = False
+                    return
+            try:
+                citing.prerender(self.app.catalogue, self.app.citer, PAGE_STYLES, batch)
+            except Exception:  # pages keep the house style; the operator sees why
+                log.exception("citation styles could not be rendered")
+            with self.lock:
+                for public_id in batch:
+                    self.ids.pop(public_id, None)
+
+
+_BACKLOGS: dict[int, _Backlog] = {}
 
 
 def page_citations(app: App, item: CslItem, public_id: str) -> dict[str, citing.Citation]:
@@ -65,18 +104,8 @@ def page_citations(app: App, item: CslItem, public_id: str) -> dict[str, citing.
     except (CitationError, StyleNotFound):
         return {}
     if len(kept) < len(PAGE_STYLES):
-        with _QUEUED_LOCK:
-            if public_id not in _QUEUED:
-                _QUEUED.add(public_id)
-                _RENDERER.submit(_render_later, app, public_id)
+        backlog = _BACKLOGS.get(id(app))
+        if backlog is None or backlog.app is not app:
+            backlog = _BACKLOGS[id(app)] = _Backlog(app)
+        backlog.add(public_id)
     return kept
-
-
-def _render_later(app: App, public_id: str) -> None:
-    try:
-        citing.prerender(app.catalogue, app.citer, PAGE_STYLES, [public_id])
-    except CitationError:
-        pass  # pages keep showing the house style
-    finally:
-        with _QUEUED_LOCK:
-            _QUEUED.discard(public_id)

@@ -1,0 +1,64 @@
+"""The API application, mounted at /api/v1: JSON only, CORS for GET, ETags, a rate limit."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from chancery.api.limits import RateLimiter
+from chancery.api.paging import BadCursor
+from chancery.api.routes import routes
+from chancery.bootstrap import App
+
+DESCRIPTION = """The public records of the archive as JSON. Only what the public may see is
+returned, as on the reading room's pages. Lists are paged with opaque cursors: pass a page's
+`next_cursor` as `cursor`. Responses carry an ETag; send it back as If-None-Match to get 304
+when nothing changed. See docs/api.md."""
+
+
+def create_api(app: App) -> FastAPI:
+    """The /api/v1 application for an archive."""
+    api = FastAPI(title=f"{app.settings.archive_name} API", version="1", description=DESCRIPTION,
+                  openapi_url="/openapi.json", docs_url=None, redoc_url=None)
+    api.include_router(routes(app))
+    limiter = RateLimiter(app.settings.api_rate_limit)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code,
+                            headers=exc.headers)
+
+    @api.exception_handler(BadCursor)
+    async def bad_cursor(request: Request, exc: BadCursor) -> Response:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+
+    @api.middleware("http")
+    async def cached(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        etag = ""
+        if request.method == "GET":
+            basis = f"{app.catalogue.changes()}:{app.index.state()}:{request.url}"
+            etag = 'W/"' + hashlib.sha1(basis.encode()).hexdigest()[:20] + '"'
+            if etag in request.headers.get("if-none-match", ""):
+                return Response(status_code=304, headers={"ETag": etag})
+        response = await call_next(request)
+        if etag and response.status_code == 200:
+            response.headers["ETag"] = etag
+            response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    @api.middleware("http")
+    async def limited(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        wait = limiter.wait_for(request.client.host if request.client else "")
+        if wait:
+            return JSONResponse({"error": f"too many requests: try again in {wait} s"},
+                                status_code=429, headers={"Retry-After": str(wait)})
+        return await call_next(request)
+
+    api.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"],
+                       allow_headers=["*"], expose_headers=["ETag", "Retry-After"])
+    return api

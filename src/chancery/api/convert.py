@@ -1,0 +1,106 @@
+"""Records of the archive as the API's response models."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from chancery.api import models as m
+from chancery.domain.citations import house_citation
+from chancery.domain.collections import Collection
+from chancery.domain.texts import TextVersion
+from chancery.storage.interface import AuthorityRow, StoredDocument
+from chancery.web.pages import KIND_PATHS, doc_url
+
+
+class Urls:
+    """Absolute addresses under the archive's public URL."""
+
+    def __init__(self, public_url: str) -> None:
+        self.base = public_url.rstrip("/")
+
+    def api(self, path: str) -> str:
+        """An API address."""
+        return f"{self.base}/api/v1{path}"
+
+    def site(self, path: str) -> str:
+        """A reading-room address."""
+        return self.base + path
+
+    def authority(self, key: str) -> str:
+        """The API address of an authority record."""
+        kind, _, slug = key.partition("/")
+        return self.api(f"/{KIND_PATHS.get(kind, 'subjects')}/{slug}")
+
+
+def text_summary(public_id: str, t: TextVersion, urls: Urls) -> m.TextSummaryOut:
+    return m.TextSummaryOut(key=t.version_key, language=t.language, kind=t.kind.value,
+                            label=t.label, translators=list(t.translators),
+                            url=urls.api(f"/documents/{public_id}/texts/{t.version_key}"))
+
+
+def text(public_id: str, t: TextVersion, urls: Urls) -> m.TextOut:
+    summary = text_summary(public_id, t, urls)
+    return m.TextOut(**summary.model_dump(), made_by=t.made_by, body=t.body,
+                     notes=[m.NoteOut(mark=n.mark, text=n.text) for n in t.notes])
+
+
+def document(stored: StoredDocument, urls: Urls, archive_name: str) -> m.DocumentOut:
+    """The full public record of a document."""
+    d, p = stored.document, stored.document.provenance
+    return m.DocumentOut(
+        public_id=d.public_id, source_id=d.source_id, number=d.number, title=d.title,
+        type=d.doc_type.value,
+        date=m.DateOut(display=d.date.display, start=d.date.start, end=d.date.end,
+                       precision=d.date.precision.value, note=d.date.note),
+        summary=d.summary,
+        classification=m.ClassificationOut(marking=d.classification.marking,
+                                           level=d.classification.level.value,
+                                           caveats=list(d.classification.caveats)),
+        languages=d.languages,
+        agents=[m.AgentOut(key=la.authority.key, name=la.authority.name,
+                           kind=la.authority.kind.value, role=la.role.value,
+                           as_written=la.as_written, url=urls.authority(la.authority.key))
+                for la in stored.authorities],
+        texts=[text_summary(d.public_id, t, urls) for t in d.texts],
+        media=[m.MediaOut(filename=f.filename, media_type=f.media_type, sha256=f.sha256,
+                          url=urls.site(f"/files/{f.sha256}/{f.filename}")) for f in d.media],
+        provenance=m.ProvenanceOut(holding_archive=p.holding_archive, collection=p.collection,
+                                   reference_code=p.reference_code,
+                                   publishing_archive=p.publishing_archive,
+                                   source_note=p.source_note, rights=p.rights,
+                                   funders=list(p.funders), url=p.url),
+        collections=[collection_ref(c, urls) for c in stored.collections],
+        relations=[m.RelationOut(label=r.label, type=r.type.value, public_id=r.public_id,
+                                 title=r.title, url=urls.api(f"/documents/{r.public_id}"))
+                   for r in stored.related],
+        citation=house_citation(d, archive_name),
+        html_url=urls.site(doc_url(d.public_id, d.title)),
+        updated_at=stored.updated_at.isoformat() if stored.updated_at else None)
+
+
+def collection_ref(c: Collection, urls: Urls) -> m.CollectionRef:
+    return m.CollectionRef(key=c.key, title=c.title, url=urls.api(f"/collections/{c.key}"))
+
+
+def collection(c: Collection, children: list[Collection], urls: Urls) -> m.CollectionOut:
+    return m.CollectionOut(key=c.key, title=c.title, description=c.description,
+                           parent=c.parent_key or None,
+                           children=[collection_ref(x, urls) for x in children],
+                           documents_url=urls.api(_search(f"collection:{c.key}")),
+                           url=urls.api(f"/collections/{c.key}"))
+
+
+_FACET_OF_KIND = {"person": "person", "organization": "person", "place": "place",
+                  "subject": "subject"}
+
+
+def authority(row: AuthorityRow, names: list[str], urls: Urls) -> m.AuthorityOut:
+    facet = _FACET_OF_KIND.get(row.kind.value, "person")
+    return m.AuthorityOut(key=row.key, kind=row.kind.value, name=row.name,
+                          description=row.description, names=names or [row.name],
+                          documents_url=urls.api(_search(f"{facet}:{row.key}")),
+                          url=urls.authority(row.key))
+
+
+def _search(facet_value: str) -> str:
+    return "/search?" + urlencode({"f": facet_value, "sort": "date"})

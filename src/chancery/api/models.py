@@ -1,0 +1,240 @@
+"""The API's response schema (published as /api/v1/openapi.json). Field names are part of
+the contract: add fields freely, never rename or remove one within v1."""
+
+from __future__ import annotations
+
+from datetime import date as Date
+
+from pydantic import BaseModel, Field
+
+
+class Error(BaseModel):
+    """Every error answer: what went wrong, in words."""
+
+    error: str = Field(examples=["no document 'x1'"])
+
+
+class DateOut(BaseModel):
+    """A date as printed, with the span it stands for and how precise it is."""
+
+    display: str
+    start: Date | None
+    end: Date | None
+    precision: str = Field(description="day, month, year, decade, circa, range or unknown")
+    note: str = Field(description="where the date comes from, when the source says")
+
+
+class ClassificationOut(BaseModel):
+    """The security marking as printed, and its normalized level."""
+
+    marking: str
+    level: str
+    caveats: list[str]
+
+
+class AgentOut(BaseModel):
+    """A person, organization, place or subject a document names, in one role."""
+
+    key: str
+    name: str
+    kind: str
+    role: str
+    as_written: str
+    url: str
+
+
+class TextSummaryOut(BaseModel):
+    """A text version: an original, a translation, an OCR text."""
+
+    key: str
+    language: str
+    kind: str
+    label: str
+    translators: list[str]
+    url: str
+
+
+class NoteOut(BaseModel):
+    """A footnote of a text."""
+
+    mark: str
+    text: str
+
+
+class TextOut(TextSummaryOut):
+    """A text version with its body and footnotes."""
+
+    made_by: str
+    body: str
+    notes: list[NoteOut]
+
+
+class MediaOut(BaseModel):
+    """A file of the document (a scan)."""
+
+    filename: str
+    media_type: str
+    sha256: str
+    url: str
+
+
+class ProvenanceOut(BaseModel):
+    """Where the document is held and who publishes it."""
+
+    holding_archive: str
+    collection: str
+    reference_code: str
+    publishing_archive: str
+    source_note: str
+    rights: str
+    funders: list[str]
+    url: str
+
+
+class CollectionRef(BaseModel):
+    """A collection a document belongs to."""
+
+    key: str
+    title: str
+    url: str
+
+
+class RelationOut(BaseModel):
+    """Another document this one relates to ("Encloses", "Enclosed in")."""
+
+    label: str
+    type: str
+    public_id: str
+    title: str
+    url: str
+
+
+class DocumentSummaryOut(BaseModel):
+    """A document as a list shows it."""
+
+    public_id: str
+    source_id: str
+    title: str
+    date: str
+    type: str
+    url: str
+
+
+class DocumentOut(BaseModel):
+    """A document's full public record."""
+
+    public_id: str
+    source_id: str
+    number: str
+    title: str
+    type: str
+    date: DateOut
+    summary: str
+    classification: ClassificationOut
+    languages: list[str]
+    agents: list[AgentOut]
+    texts: list[TextSummaryOut]
+    media: list[MediaOut]
+    provenance: ProvenanceOut
+    collections: list[CollectionRef]
+    relations: list[RelationOut]
+    citation: str = Field(description="the house citation")
+    html_url: str
+    updated_at: str | None
+
+
+class DocumentPageOut(BaseModel):
+    """A page of documents; pass ``next_cursor`` as ``cursor`` for the next one."""
+
+    total: int
+    items: list[DocumentSummaryOut]
+    next_cursor: str | None
+
+
+class FragmentOut(BaseModel):
+    """A piece of snippet text; ``highlighted`` when it matched the query."""
+
+    text: str
+    highlighted: bool
+
+
+class SnippetOut(BaseModel):
+    """Matching text from one text version."""
+
+    version: str
+    language: str
+    fragments: list[FragmentOut]
+
+
+class HitOut(DocumentSummaryOut):
+    """A search hit."""
+
+    classification: str
+    score: float
+    snippets: list[SnippetOut]
+
+
+class BucketOut(BaseModel):
+    """A facet value with its count over the whole result set."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class SearchOut(BaseModel):
+    """A page of search results with facet counts."""
+
+    query: str
+    total: int
+    hits: list[HitOut]
+    facets: dict[str, list[BucketOut]]
+    suggestions: list[str]
+    next_cursor: str | None
+
+
+class CollectionOut(BaseModel):
+    """A collection with its place in the tree."""
+
+    key: str
+    title: str
+    description: str
+    parent: str | None
+    children: list[CollectionRef]
+    documents_url: str
+    url: str
+
+
+class CollectionListOut(BaseModel):
+    """Every collection, parents before children."""
+
+    items: list[CollectionOut]
+
+
+class AuthorityOut(BaseModel):
+    """A person, organization, place or subject with every name it is known by."""
+
+    key: str
+    kind: str
+    name: str
+    description: str
+    names: list[str]
+    documents_url: str
+    url: str
+
+
+class AuthorityPageOut(BaseModel):
+    """A page of authority records in key order."""
+
+    items: list[AuthorityOut]
+    next_cursor: str | None
+
+
+class CitationOut(BaseModel):
+    """A document cited in one style."""
+
+    style: str
+    title: str
+    text: str
+    html: str

@@ -1,0 +1,178 @@
+"""The API's endpoints: thin over the services, public records only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+
+from chancery.api import convert
+from chancery.api import models as m
+from chancery.api.paging import make_cursor, read_cursor
+from chancery.bootstrap import App
+from chancery.citing.interface import CitationError, StyleNotFound
+from chancery.domain.publication import Actor
+from chancery.search.grammar import QueryError
+from chancery.services import citing, documents, reading
+from chancery.services import search as searching
+from chancery.services.clock import today
+from chancery.web.pages import PATH_KINDS
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": m.Error, "description": "A malformed query, option or cursor"},
+    404: {"model": m.Error, "description": "Nothing the public may see here"},
+    429: {"model": m.Error, "description": "Too many requests; see Retry-After"},
+}
+Limit = Annotated[int, Query(ge=1, le=100, description="items per page")]
+Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
+
+
+def routes(app: App) -> APIRouter:
+    """Every endpoint of /api/v1."""
+    router = APIRouter(responses=ERRORS)
+    urls = convert.Urls(app.settings.public_url)
+    _documents(router, app, urls)
+    _finding(router, app, urls)
+    return router
+
+
+def _stored(app: App, public_id: str) -> Any:
+    stored = documents.show_document(app.catalogue, public_id, Actor.PUBLIC)
+    if stored is None:
+        raise HTTPException(404, f"no document {public_id!r}")
+    return stored
+
+
+def _documents(router: APIRouter, app: App, urls: convert.Urls) -> None:
+    @router.get("/documents", response_model=m.DocumentPageOut, summary="List documents by date")
+    def list_documents(cursor: Cursor = None, limit: Limit = 20,
+                       collection: str | None = None) -> m.DocumentPageOut:
+        offset = read_cursor(cursor, offset=0)["offset"]
+        rows = app.catalogue.list_documents(Actor.PUBLIC, today(), collection, limit + 1, offset)
+        more = len(rows) > limit
+        return m.DocumentPageOut(
+            total=app.catalogue.count_documents(Actor.PUBLIC, today()) if collection is None
+            else -1,
+            items=[m.DocumentSummaryOut(public_id=r.public_id, source_id=r.source_id,
+                                        title=r.title, date=r.date_display, type=r.doc_type,
+                                        url=urls.api(f"/documents/{r.public_id}"))
+                   for r in rows[:limit]],
+            next_cursor=make_cursor(offset=offset + limit) if more else None)
+
+    @router.get("/documents/{public_id}", response_model=m.DocumentOut, summary="A document")
+    def get_document(public_id: str) -> m.DocumentOut:
+        return convert.document(_stored(app, public_id), urls, app.settings.archive_name)
+
+    @router.get("/documents/{public_id}/texts", response_model=list[m.TextSummaryOut],
+                summary="A document's text versions")
+    def list_texts(public_id: str) -> list[m.TextSummaryOut]:
+        doc = _stored(app, public_id).document
+        return [convert.text_summary(doc.public_id, t, urls) for t in doc.texts]
+
+    @router.get("/documents/{public_id}/texts/{version}", response_model=m.TextOut,
+                summary="One text version, with its footnotes")
+    def get_text(public_id: str, version: str) -> m.TextOut:
+        doc = _stored(app, public_id).document
+        found = next((t for t in doc.texts if t.version_key == version), None)
+        if found is None:
+            raise HTTPException(404, f"document {public_id!r} has no text {version!r}")
+        return convert.text(doc.public_id, found, urls)
+
+    @router.get("/documents/{public_id}/relations", response_model=list[m.RelationOut],
+                summary="Documents this one relates to")
+    def list_relations(public_id: str) -> list[m.RelationOut]:
+        return convert.document(_stored(app, public_id), urls, "").relations
+
+    @router.get("/documents/{public_id}/citation", response_model=m.CitationOut,
+                summary="A document cited in any installed CSL style")
+    def get_citation(public_id: str, style: str = "chicago-note") -> m.CitationOut:
+        stored = _stored(app, public_id)
+        try:
+            found = citing.cite_item(app.citer, citing.csl_for(stored, app.citer), style)
+        except StyleNotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+        except CitationError as exc:
+            raise HTTPException(404, f"citation styles are not available here: {exc}") from None
+        return m.CitationOut(style=style, title=found.style.title, text=found.text, html=found.html)
+
+
+def _finding(router: APIRouter, app: App, urls: convert.Urls) -> None:
+    @router.get("/search", response_model=m.SearchOut, summary="Search (the query grammar of "
+                "docs/search.md), with facet counts over the whole result set")
+    def search(q: str = "", f: Annotated[list[str] | None, Query(
+                   description="facet:value, repeatable")] = None,
+               sort: str = "relevance", cursor: Cursor = None, limit: Limit = 20) -> m.SearchOut:
+        page = read_cursor(cursor, page=1)["page"]
+        filters: dict[str, tuple[str, ...]] = {}
+        for item in f or []:
+            name, sep, value = item.partition(":")
+            if not (sep and value):
+                raise HTTPException(400, f"f={item!r}: write facet:value, e.g. type:telegram")
+            filters[name] = (*filters.get(name, ()), value)
+        try:
+            found = searching.search_documents(app.catalogue, app.index, q, filters=filters,
+                                               sort=sort, page=page, per_page=limit,
+                                               phonetic=app.phonetic)
+        except QueryError as exc:
+            raise HTTPException(400, exc.message) from None
+        hits = [m.HitOut(public_id=h.public_id, source_id=h.source_id, title=h.title,
+                         date=h.date_display, type=h.doc_type, classification=h.classification,
+                         url=urls.api(f"/documents/{h.public_id}"), score=h.score,
+                         snippets=[m.SnippetOut(version=s.version, language=s.language,
+                                                fragments=[m.FragmentOut(text=x.text,
+                                                                         highlighted=x.highlighted)
+                                                           for x in s.fragments])
+                                   for s in h.snippets]) for h in found.results.hits]
+        more = page < found.pages
+        return m.SearchOut(
+            query=q, total=found.results.total, hits=hits,
+            facets={k: [m.BucketOut(value=b.value, label=b.label or b.value, count=b.count,
+                                    selected=b.selected) for b in v]
+                    for k, v in found.results.facets.items()},
+            suggestions=[label for label, _ in found.suggestions],
+            next_cursor=make_cursor(page=page + 1) if more else None)
+
+    @router.get("/collections", response_model=m.CollectionListOut, summary="Every collection")
+    def list_collections() -> m.CollectionListOut:
+        every = app.catalogue.collections()
+        return m.CollectionListOut(items=[
+            convert.collection(c, [x for x in every if x.parent_key == c.key], urls) for c in every])
+
+    @router.get("/collections/{key:path}", response_model=m.CollectionOut, summary="A collection")
+    def get_collection(key: str) -> m.CollectionOut:
+        found = reading.collection_record(app.catalogue, key)
+        if found is None:
+            raise HTTPException(404, f"no collection {key!r}")
+        return convert.collection(found[0], found[2], urls)
+
+    for folder in PATH_KINDS:
+        _authorities(router, app, urls, folder)
+
+
+def _authorities(router: APIRouter, app: App, urls: convert.Urls, folder: str) -> None:
+    kind = PATH_KINDS[folder]
+
+    @router.get(f"/{folder}", response_model=m.AuthorityPageOut, summary=f"List {folder}",
+                operation_id=f"list_{folder}")
+    def list_records(cursor: Cursor = None, limit: Limit = 50) -> m.AuthorityPageOut:
+        after = read_cursor(cursor, after="")["after"]
+        rows = app.catalogue.list_authorities(kind, Actor.PUBLIC, today(), after, limit + 1)
+        items = [convert.authority(r, [], urls) for r in rows[:limit]]
+        return m.AuthorityPageOut(items=items, next_cursor=make_cursor(after=rows[limit - 1].key)
+                                  if len(rows) > limit else None)
+
+    @router.get(f"/{folder}/{{slug}}", response_model=m.AuthorityOut, summary=f"One of the {folder}",
+                operation_id=f"get_{folder}")
+    def get_record(slug: str) -> m.AuthorityOut:
+        key = f"{kind}/{slug}"
+        found = reading.authority_record(app.catalogue, key)
+        # listed only when a document the public may see names it
+        listed = app.catalogue.list_authorities(kind, Actor.PUBLIC, today(), _before(key), 1)
+        if found is None or not listed or listed[0].key != key:
+            raise HTTPException(404, f"no {kind} {slug!r}")
+        return convert.authority(found[0], found[1], urls)
+
+
+def _before(key: str) -> str:
+    """A key just before ``key`` in sort order (to ask whether ``key`` itself is listed)."""
+    return key[:-1] + chr(ord(key[-1]) - 1) + "\U0010ffff" if key else ""
