@@ -33,6 +33,11 @@ SETTINGS: tuple[Setting, ...] = (
             "The archive's own name, used in citations and page titles."),
     Setting("public_url", "http://127.0.0.1:8000",
             "The address readers reach the archive at; permanent links in citations use it."),
+    Setting("admin_email", "archivist@example.org",
+            "The archive's contact address (OAI-PMH Identify)."),
+    Setting("oai_namespace", "",
+            "OAI-PMH identifiers are oai:NAMESPACE:ID; empty: the host of public_url when it is "
+            "a domain name, else chancery.archive."),
     Setting("api_rate_limit", "600",
             "Requests a minute one client may make to /api/v1 (0: no limit)."),
 )
@@ -48,6 +53,8 @@ class Settings:
     archive_name: str
     public_url: str = "http://127.0.0.1:8000"
     api_rate_limit: int = 600
+    admin_email: str = "archivist@example.org"
+    oai_namespace: str = ""
 
     @property
     def catalogue_url(self) -> str:
@@ -72,4 +79,5 @@ def load_settings(**overrides: str | None) -> Settings:
     return Settings(data=Path(values["data"]), database_url=values["database_url"],
                     max_file_size=int(values["max_file_size"]),
                     archive_name=values["archive_name"], public_url=values["public_url"],
-                    api_rate_limit=int(values["api_rate_limit"]))
+                    api_rate_limit=int(values["api_rate_limit"]),
+                    admin_email=values["admin_email"], oai_namespace=values["oai_namespace"])

@@ -205,3 +205,32 @@ def test_neighbours_follow_date_order_and_skip_what_the_public_cannot_see(app: A
     assert around("doc00002", Actor.EDITOR) == ("doc00001", "doc00003")
     assert around("doc00004", Actor.PUBLIC) == ("doc00002", "doc00006")
     assert around("doc00006", Actor.PUBLIC) == ("doc00004", None)
+
+
+def test_harvest_pages_by_last_change_with_deleted_records_and_sets(app: App) -> None:
+    """OAI-PMH's view: published and withdrawn documents (not drafts or embargoed ones) in
+    (datestamp, id) order, a page at a time after a position, within a collection subtree,
+    between two datestamps."""
+    with app.catalogue.session() as s:
+        s.upsert_collections([Collection("series", "A series"),
+                              Collection("series/vol", "A volume", "series")])
+    in_vol = (Membership("series/vol"),)
+    docs = [_doc(1, collections=in_vol), _doc(2), _doc(3, collections=in_vol),
+            _doc(4, publication=Publication(PublicationState.WITHDRAWN), collections=in_vol),
+            _doc(5, publication=Publication(PublicationState.DRAFT)),
+            _doc(6, publication=Publication(PublicationState.PUBLISHED, date(2999, 1, 1)))]
+    assert _write(app, docs) == {}
+    every = app.catalogue.harvest_headers(TODAY, None, None, None, None, 100)
+    assert [h.public_id for h in every] == ["doc00001", "doc00002", "doc00003", "doc00004"]
+    assert [h.deleted for h in every] == [False, False, False, True]
+    assert every[0].collections == ("series/vol",) and every[0].datestamp.tzinfo is not None
+    first = app.catalogue.harvest_headers(TODAY, None, None, None, None, 2)
+    rest = app.catalogue.harvest_headers(TODAY, None, None, None,
+                                         (first[-1].datestamp, first[-1].id), 10)
+    assert [h.public_id for h in first + rest] == [h.public_id for h in every]
+    in_series = app.catalogue.harvest_headers(TODAY, None, None, "series", None, 10)
+    assert [h.public_id for h in in_series] == ["doc00001", "doc00003", "doc00004"]
+    at = every[0].datestamp
+    assert app.catalogue.harvest_headers(TODAY, at + timedelta(seconds=1), None, None, None, 10) == []
+    assert len(app.catalogue.harvest_headers(TODAY, at, at + timedelta(seconds=1), None, None, 10)) == 4
+    assert app.catalogue.earliest_datestamp(TODAY) == at

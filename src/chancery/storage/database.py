@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +14,11 @@ from sqlalchemy.engine import make_url
 from chancery.domain.authorities import Authority
 from chancery.domain.collections import Collection
 from chancery.domain.publication import Actor
-from chancery.storage import lookups, migrate, reads, stats
+from chancery.storage import harvest, lookups, migrate, reads, stats
 from chancery.storage.interface import (
     AuthorityRow,
     DocumentSummary,
+    HarvestHeader,
     StoredDocument,
 )
 from chancery.storage.session import SqlSession
@@ -110,6 +111,18 @@ class SqlCatalogue:
         """Authority records of a kind in key order, named by a document the actor may see."""
         with self.engine.connect() as conn:
             return lookups.list_authorities(conn, kind, actor, today, after, limit)
+
+    def harvest_headers(self, today: date, since: datetime | None, until: datetime | None,
+                        collection: str | None, after: tuple[datetime, int] | None,
+                        limit: int) -> list[HarvestHeader]:
+        """OAI-PMH headers in (datestamp, id) order, after a position."""
+        with self.engine.connect() as conn:
+            return harvest.harvest_headers(conn, today, since, until, collection, after, limit)
+
+    def earliest_datestamp(self, today: date) -> datetime | None:
+        """The oldest datestamp a harvest can return."""
+        with self.engine.connect() as conn:
+            return harvest.earliest_datestamp(conn, today)
 
     def find_authorities(self, folded: str, phonetic: str) -> list[AuthorityRow]:
         """Authorities with a name whose folded form or phonetic key matches."""

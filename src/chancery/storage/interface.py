@@ -103,6 +103,18 @@ class DocumentSummary:
     pub_state: str
 
 
+@dataclass(frozen=True)
+class HarvestHeader:
+    """A document as an OAI-PMH header: its last change, whether it was withdrawn (a deleted
+    record), and the keys of its collections."""
+
+    public_id: str
+    id: int
+    datestamp: datetime
+    deleted: bool
+    collections: tuple[str, ...]
+
+
 class CatalogueSession(Protocol):
     """One transaction on the catalogue."""
 
@@ -205,6 +217,16 @@ class Catalogue(Protocol):
                          limit: int) -> list[AuthorityRow]:
         """Authority records of a kind in key order after ``after``, named by a document the
         actor may see."""
+        ...
+
+    def harvest_headers(self, today: date, since: datetime | None, until: datetime | None,
+                        collection: str | None, after: tuple[datetime, int] | None,
+                        limit: int) -> list[HarvestHeader]:
+        """OAI-PMH headers in (datestamp, id) order, after a position."""
+        ...
+
+    def earliest_datestamp(self, today: date) -> datetime | None:
+        """The oldest datestamp a harvest can return."""
         ...
 
     def authority_records(self, keys: list[str]) -> list[Authority]:

@@ -61,6 +61,7 @@ documents = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     # the catalogue's change count when the row was last written: the index catches up by it
     Column("change_no", BigInteger, nullable=False, default=0, index=True),
+    Index("ix_documents_updated", "updated_at", "id"),  # OAI-PMH pages by last change
 )
 
 authorities = Table(

@@ -1,0 +1,1 @@
+"""OAI-PMH 2.0 at /oai: the archive's records for harvesters (libraries, aggregators)."""

@@ -1,0 +1,72 @@
+"""What OAI-PMH harvests: documents by last change, published ones as records and withdrawn
+ones as deleted records, a page at a time (keyset on updated_at and id, so a page costs the
+same at the end of a million records as at the start)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Connection, and_, or_, select, tuple_
+
+from chancery.domain.publication import PublicationState
+from chancery.storage.interface import HarvestHeader
+from chancery.storage.tables import collections, document_collections, documents
+
+
+def _utc(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _harvestable(today: date):  # type: ignore[no-untyped-def]
+    published = and_(documents.c.pub_state == PublicationState.PUBLISHED.value,
+                     or_(documents.c.embargo_until.is_(None), documents.c.embargo_until <= today))
+    return or_(published, documents.c.pub_state == PublicationState.WITHDRAWN.value)
+
+
+def harvest_headers(conn: Connection, today: date, since: datetime | None,
+                    until: datetime | None, collection: str | None,
+                    after: tuple[datetime, int] | None, limit: int) -> list[HarvestHeader]:
+    """Headers in (datestamp, id) order: changed at or after ``since``, before ``until``
+    (exclusive), in ``collection`` or a collection below it, after the ``after`` position."""
+    q = select(documents.c.id, documents.c.public_id, documents.c.updated_at,
+               documents.c.pub_state).where(_harvestable(today))
+    if since is not None:
+        q = q.where(documents.c.updated_at >= since)
+    if until is not None:
+        q = q.where(documents.c.updated_at < until)
+    if after is not None:
+        q = q.where(tuple_(documents.c.updated_at, documents.c.id) > tuple_(*after))
+    if collection is not None:
+        inside = select(document_collections.c.document_id).join(
+            collections, collections.c.id == document_collections.c.collection_id).where(
+            or_(collections.c.key == collection, collections.c.key.like(_prefix(collection))))
+        q = q.where(documents.c.id.in_(inside))
+    rows = list(conn.execute(q.order_by(documents.c.updated_at, documents.c.id).limit(limit)))
+    sets = _collections_of(conn, [r.id for r in rows])
+    return [HarvestHeader(r.public_id, r.id, _utc(r.updated_at),
+                          r.pub_state == PublicationState.WITHDRAWN.value, tuple(sets[r.id]))
+            for r in rows]
+
+
+def _prefix(key: str) -> str:
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "/%"
+
+
+def _collections_of(conn: Connection, ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        q = (select(document_collections.c.document_id, collections.c.key)
+             .join(collections, collections.c.id == document_collections.c.collection_id)
+             .where(document_collections.c.document_id.in_(ids)).order_by(collections.c.key))
+        for doc_id, key in conn.execute(q):
+            out[doc_id].append(key)
+    return out
+
+
+def earliest_datestamp(conn: Connection, today: date) -> datetime | None:
+    """The oldest datestamp a harvest can return."""
+    first = conn.execute(select(documents.c.updated_at).where(_harvestable(today))
+                         .order_by(documents.c.updated_at).limit(1)).scalar()
+    return _utc(first) if first else None
