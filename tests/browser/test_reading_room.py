@@ -4,15 +4,11 @@ journey, accessibility checked by axe-core, keyboard use, a phone-width screen, 
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from chancery.bootstrap import App, build_app
 from chancery.citing.styles import PAGE_STYLES
@@ -20,20 +16,14 @@ from chancery.config import load_settings
 from chancery.demo import DEMO_DIR
 from chancery.services import citing, search
 from chancery.services.imports import import_paths
-from chancery.web.server import create_app
 from tests.conftest import FIXTURES, REFERENCE, ROOT, _reference_text, need
+from tests.serving import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _archive(root: Path) -> App:
@@ -56,18 +46,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo archive with the reference pair, served over HTTP on loopback."""
     need(REFERENCE.is_dir(), f"reference documents not found at {REFERENCE}")
     app = _archive(tmp_path_factory.mktemp("browser"))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(app), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield url
     app.catalogue.dispose()
 
 

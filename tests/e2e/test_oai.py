@@ -5,14 +5,11 @@ resumption tokens, every response valid against the official OAI-PMH and oai_dc 
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 import yaml
 from fastapi.testclient import TestClient
 from lxml import etree
@@ -25,6 +22,7 @@ from chancery.oai.records import SCHEMA_FILE
 from chancery.services.imports import import_paths
 from chancery.web.server import create_app
 from tests.conftest import FIXTURES, REFERENCE, _reference_text, need
+from tests.serving import served
 
 XSD = FIXTURES / "xsd"
 NS = {"o": "http://www.openarchives.org/OAI/2.0/", "dc": "http://purl.org/dc/elements/1.1/",
@@ -93,20 +91,8 @@ def _error(oai: TestClient, **params: str) -> str:
 
 @pytest.fixture(scope="module")
 def base_url(archive: App) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(archive), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/oai"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(archive) as url:
+        yield url + "/oai"
 
 
 @pytest.mark.parametrize("prefix", ["oai_dc", "chancery"])
