@@ -35,7 +35,8 @@ def _build(root: Path, drafts: tuple[str, ...] = (), rate: str = "0",
         (bundle / name).write_text(yaml.safe_dump(meta, allow_unicode=True))
     app = build_app(load_settings(data=str(root / "data"), database_url="", public_url=URL,
                                   api_rate_limit=rate))
-    sources = [bundle, *([DEMO_DIR / "frus1958-60v19.xml"] if frus else [])]
+    sources = [bundle, *([DEMO_DIR / "frus1958-60v19.xml", DEMO_DIR / "scans" / "scans.csv"]
+                         if frus else [])]
     assert not import_paths(sources, app.import_context()).failed
     search.rebuild_index(app.catalogue, app.index)
     return app, TestClient(create_app(app))

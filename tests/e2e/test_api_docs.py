@@ -34,5 +34,7 @@ def test_each_example_answers(site: TestClient, path: str) -> None:
     if path.startswith("/api/v1/"):
         assert got.headers["content-type"] == "application/json" and got.headers["etag"]
         assert got.json()
+    if path.startswith("/iiif/3/") and not path.endswith(("jpg", "png", "webp")):
+        assert got.json()["id"]
     if path.startswith("/oai?"):  # OAI-PMH errors come with 200: look inside
         assert "<error" not in got.text, got.text[:300]

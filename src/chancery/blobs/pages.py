@@ -62,6 +62,32 @@ def _render_image(data: bytes, page: int, width: int) -> Image.Image | None:
             img.seek(page - 1)  # TIFF pages
         except EOFError:
             return None
-        frame = img.convert("RGB")
+        frame: Image.Image = img.convert("RGB")
     frame.thumbnail((width, width * 4))
     return frame
+
+
+def page_sizes(blobs: FolderBlobStore, sha256: str, media_type: str,
+               width: int = WIDTHS[-1]) -> list[tuple[int, int]]:
+    """The size of every page as ``image`` renders it at ``width`` (for IIIF canvases),
+    read from the file without rendering a page."""
+    if not blobs.exists(sha256):
+        return []
+    with blobs.open(sha256) as f:
+        data = f.read()
+    if media_type == "application/pdf":
+        with _LOCK:
+            pdf = pdfium.PdfDocument(data)
+            try:
+                sizes = [pdf[i].get_size() for i in range(len(pdf))]
+            finally:
+                pdf.close()
+        return [(width, round(h * width / w)) for w, h in sizes]
+    out = []
+    with Image.open(io.BytesIO(data)) as img:
+        for n in range(getattr(img, "n_frames", 1)):
+            img.seek(n)
+            w, h = img.size
+            scale = min(1.0, width / w, width * 4 / h)  # as thumbnail() in _render_image
+            out.append((max(1, round(w * scale)), max(1, round(h * scale))))
+    return out

@@ -124,6 +124,12 @@ class SqlCatalogue:
         with self.engine.connect() as conn:
             return harvest.earliest_datestamp(conn, today)
 
+    def scanned_documents(self, collection: str, actor: Actor, today: date,
+                          limit: int) -> list[tuple[str, str]]:
+        """(public id, title) of documents with scans in a collection or below it."""
+        with self.engine.connect() as conn:
+            return lookups.scanned_documents(conn, collection, actor, today, limit)
+
     def find_authorities(self, folded: str, phonetic: str) -> list[AuthorityRow]:
         """Authorities with a name whose folded form or phonetic key matches."""
         with self.engine.connect() as conn:

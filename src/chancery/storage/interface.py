@@ -229,6 +229,11 @@ class Catalogue(Protocol):
         """The oldest datestamp a harvest can return."""
         ...
 
+    def scanned_documents(self, collection: str, actor: Actor, today: date,
+                          limit: int) -> list[tuple[str, str]]:
+        """(public id, title) of documents with scans in a collection or below it."""
+        ...
+
     def authority_records(self, keys: list[str]) -> list[Authority]:
         """Full authority records (names with their sources, source ids) by key."""
         ...

@@ -168,3 +168,17 @@ def list_authorities(conn: Connection, kind: str, actor: Actor, today: date, aft
                                    named.exists())
          .order_by(authorities.c.key).limit(limit))
     return [rows.authority_row(r) for r in conn.execute(q)]
+
+
+def scanned_documents(conn: Connection, collection: str, actor: Actor, today: date,
+                      limit: int) -> list[tuple[str, str]]:
+    """(public id, title) of documents with scans in a collection or below it, by date."""
+    inside = (select(document_collections.c.document_id)
+              .join(collections, collections.c.id == document_collections.c.collection_id)
+              .where(or_(collections.c.key == collection,
+                         collections.c.key.like(collection + "/%"))))
+    q = (select(documents.c.public_id, documents.c.title)
+         .where(viewable_by(actor, today), documents.c.id.in_(inside),
+                documents.c.id.in_(select(media.c.document_id)))
+         .order_by(documents.c.date_start, documents.c.id).limit(limit))
+    return [(r.public_id, r.title) for r in conn.execute(q)]

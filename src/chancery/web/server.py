@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 
 from chancery.api.app import create_api
 from chancery.bootstrap import App
+from chancery.iiif import routes as iiif
 from chancery.oai import routes as oai
 from chancery.web.pages import STATIC, render
 from chancery.web.views import citations, documents, finding, records, site
@@ -27,7 +28,7 @@ def create_app(app: App) -> FastAPI:
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.mount("/api/v1", create_api(app))
     # order matters: /{folder}/{slug} (authority pages) comes last
-    for module in (finding, citations, documents, site, oai, records):
+    for module in (finding, citations, documents, site, oai, iiif, records):
         web.include_router(module.routes(app))
 
     @web.exception_handler(HTTPException)

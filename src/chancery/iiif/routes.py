@@ -1,0 +1,142 @@
+"""/iiif/3: the Image API for every scan page the public may see, manifests for documents
+with scans, and a collection per Chancery collection. Every answer allows any origin."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from PIL import Image
+
+from chancery.blobs.pages import WIDTHS
+from chancery.bootstrap import App
+from chancery.domain.publication import Actor
+from chancery.iiif import image as iiif_image
+from chancery.iiif import presentation
+from chancery.services.clock import today
+
+CORS = {"Access-Control-Allow-Origin": "*"}
+IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
+_SIZES: dict[str, tuple[int, int]] = {}
+_SIZES_LOCK = threading.Lock()
+
+
+def _error(status: int, message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=status, headers=CORS)
+
+
+class Images:
+    """Scan pages as IIIF images: identifier "{sha256}-{page}"."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.cache = app.settings.data / "derived" / "iiif"
+
+    def base(self, identifier: str) -> Path | None:
+        """The page image every request for this identifier is cut from (the largest
+        rendering), or None when the public may not see it or it does not exist."""
+        sha256, _, page = identifier.rpartition("-")
+        if len(sha256) != 64 or not page.isdigit():
+            return None
+        media_type = self.app.catalogue.media_visible(sha256, Actor.PUBLIC, today())
+        if media_type is None:
+            return None
+        return self.app.pages.image(sha256, media_type, int(page), WIDTHS[-1])
+
+    def size(self, identifier: str, base: Path) -> tuple[int, int]:
+        with _SIZES_LOCK:
+            found = _SIZES.get(identifier)
+        if found is None:
+            with Image.open(base) as img:
+                found = img.size
+            with _SIZES_LOCK:
+                _SIZES[identifier] = found
+        return found
+
+    def info(self, identifier: str, service_id: str, base: Path) -> dict[str, object]:
+        width, height = self.size(identifier, base)
+        sizes = sorted({(w, round(height * w / width)) for w in (*WIDTHS, width) if w <= width})
+        return {
+            "@context": IMAGE_CONTEXT, "id": service_id, "type": "ImageService3",
+            "protocol": "http://iiif.io/api/image", "profile": "level1",
+            "width": width, "height": height, "maxArea": iiif_image.MAX_AREA,
+            "sizes": [{"width": w, "height": h} for w, h in sizes],
+            "tiles": [{"width": 512, "scaleFactors": [1, 2, 4, 8]}],
+            "extraFormats": ["png", "webp"], "extraQualities": ["color", "gray", "bitonal"],
+            "extraFeatures": ["cors", "jsonldMediaType", "baseUriRedirect", "mirroring",
+                              "regionByPct", "regionByPx", "regionSquare", "rotationBy90s",
+                              "sizeByConfinedWh", "sizeByH", "sizeByPct", "sizeByW", "sizeByWh",
+                              "sizeUpscaling"],
+        }
+
+    def render(self, identifier: str, params: tuple[str, str, str, str]) -> Response:
+        base = self.base(identifier)
+        if base is None:
+            return _error(404, f"no image {identifier!r}")
+        width, height = self.size(identifier, base)
+        try:
+            req = iiif_image.parse(*params, width, height)
+        except iiif_image.BadRequest as exc:
+            return _error(400, str(exc))
+        key = hashlib.sha1("/".join(params).encode()).hexdigest()
+        target = self.cache / identifier[:2] / identifier / f"{key}.{req.fmt}"
+        if not target.exists():  # made once, then served from the cache
+            with Image.open(base) as img:
+                data = iiif_image.render(img, req)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(target)
+        return FileResponse(target, media_type=iiif_image.FORMATS[req.fmt][1],
+                            headers={**CORS, "Cache-Control": "public, max-age=86400",
+                                     "Link": '<http://iiif.io/api/image/3/level1.json>;rel="profile"'})
+
+
+def routes(app: App) -> APIRouter:
+    """The IIIF routes."""
+    router = APIRouter()
+    images = Images(app)
+
+    def root(request: Request) -> str:
+        return str(request.base_url).rstrip("/") + "/iiif/3"
+
+    @router.get("/iiif/3/manifests/{public_id}", include_in_schema=False)
+    def manifest(request: Request, public_id: str) -> Response:
+        found = presentation.manifest(app, public_id, root(request))
+        if found is None:
+            return _error(404, f"no document with scans {public_id!r}")
+        return JSONResponse(found, headers=CORS, media_type=presentation.MEDIA_TYPE)
+
+    @router.get("/iiif/3/collections/{key:path}", include_in_schema=False)
+    def collection(request: Request, key: str) -> Response:
+        found = presentation.collection(app, key, root(request))
+        if found is None:
+            return _error(404, f"no collection {key!r}")
+        return JSONResponse(found, headers=CORS, media_type=presentation.MEDIA_TYPE)
+
+    @router.get("/iiif/3/{identifier}", include_in_schema=False)
+    def image_base(request: Request, identifier: str) -> Response:
+        return RedirectResponse(f"{root(request)}/{identifier}/info.json", status_code=303,
+                                headers=CORS)
+
+    @router.get("/iiif/3/{identifier}/info.json", include_in_schema=False)
+    def info(request: Request, identifier: str) -> Response:
+        base = images.base(identifier)
+        if base is None:
+            return _error(404, f"no image {identifier!r}")
+        body = images.info(identifier, f"{root(request)}/{identifier}", base)
+        ld = "application/ld+json" in request.headers.get("accept", "")
+        media = f'application/ld+json;profile="{IMAGE_CONTEXT}"' if ld else "application/json"
+        return JSONResponse(body, headers=CORS, media_type=media)
+
+    @router.get("/iiif/3/{identifier}/{region}/{size}/{rotation}/{quality_format}",
+                include_in_schema=False)
+    def image_request(identifier: str, region: str, size: str, rotation: str,
+                      quality_format: str) -> Response:
+        return images.render(identifier, (region, size, rotation, quality_format))
+
+    return router
