@@ -25,6 +25,12 @@ _SIZES: dict[str, tuple[int, int]] = {}
 _SIZES_LOCK = threading.Lock()
 
 
+def _presentation(found: dict[str, object] | None, missing: str) -> Response:
+    if found is None:
+        return _error(404, missing)
+    return JSONResponse(found, headers=CORS, media_type=presentation.MEDIA_TYPE)
+
+
 def _error(status: int, message: str) -> Response:
     return JSONResponse({"error": message}, status_code=status, headers=CORS)
 
@@ -106,17 +112,13 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/iiif/3/manifests/{public_id}", include_in_schema=False)
     def manifest(request: Request, public_id: str) -> Response:
-        found = presentation.manifest(app, public_id, root(request))
-        if found is None:
-            return _error(404, f"no document with scans {public_id!r}")
-        return JSONResponse(found, headers=CORS, media_type=presentation.MEDIA_TYPE)
+        return _presentation(presentation.manifest(app, public_id, root(request)),
+                             f"no document with scans {public_id!r}")
 
     @router.get("/iiif/3/collections/{key:path}", include_in_schema=False)
     def collection(request: Request, key: str) -> Response:
-        found = presentation.collection(app, key, root(request))
-        if found is None:
-            return _error(404, f"no collection {key!r}")
-        return JSONResponse(found, headers=CORS, media_type=presentation.MEDIA_TYPE)
+        return _presentation(presentation.collection(app, key, root(request)),
+                             f"no collection {key!r}")
 
     @router.get("/iiif/3/{identifier}", include_in_schema=False)
     def image_base(request: Request, identifier: str) -> Response:
