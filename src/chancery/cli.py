@@ -28,7 +28,7 @@ from chancery.render import (
 )
 from chancery.search.grammar import QueryError
 from chancery.search.interface import IndexUnavailable
-from chancery.services import citing, documents, exports, imports
+from chancery.services import citing, datasets, documents, exports, imports
 from chancery.services import search as search_service
 from chancery.services.clock import today
 
@@ -115,27 +115,38 @@ def import_(ctx: typer.Context,
 
 @app.command()
 def export(ctx: typer.Context,
-           out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write (must be new or empty).")],
-           fmt: Annotated[str, typer.Option("--format", help="Export format.")] = "bundle",
+           out: Annotated[Path, typer.Option("--out", "-o", help=(
+               "Folder to write a bundle to (new or empty), or the file for jsonl, csv, parquet."))],
+           fmt: Annotated[str, typer.Option("--format", help="bundle, jsonl, csv or parquet.")] = "bundle",
            public: PublicOpt = False) -> None:
-    """Export the archive; a bundle re-imports to the same archive.
+    """Export the archive: a bundle that re-imports, or the records as JSON lines, CSV or Parquet.
 
-    Example: chancery export --format bundle --out ./dump"""
-    if fmt != "bundle":
-        err.print(f"[red]Unknown format {fmt!r}[/]; this version writes: bundle")
+    Example: chancery export --format jsonl --out documents.jsonl --public"""
+    if fmt not in ("bundle", *datasets.FORMATS):
+        err.print(f"[red]Unknown format {fmt!r}[/]; use bundle, jsonl, csv or parquet")
         raise typer.Exit(2)
     a = _app(ctx)
-    total = a.catalogue.count_documents(_actor(public), today())
+    actor = _actor(public)
+    total = a.catalogue.count_documents(actor, today())
     with count_bar(err, "Exporting", total) as bar:
         task = bar.add_task("export", total=total)
+        tick = lambda n: bar.advance(task, n)  # noqa: E731
         try:
-            result = exports.export_bundle(a.catalogue, a.blobs, out, _actor(public),
-                                           lambda n: bar.advance(task, n))
-        except FileExistsError as exc:
-            err.print(f"[red]{exc}[/]")
+            if fmt == "bundle":
+                result = exports.export_bundle(a.catalogue, a.blobs, out, actor, tick)
+            elif fmt == "parquet":
+                datasets.write_parquet(a.catalogue, actor, out, tick)
+            else:
+                lines = datasets.jsonl_lines if fmt == "jsonl" else datasets.csv_lines
+                datasets.write_lines(lines(a.catalogue, actor, tick), out)
+        except (FileExistsError, OSError) as exc:
+            err.print(f"[red]{escape(str(exc))}[/]")
             raise typer.Exit(2) from None
-    console.print(f"Wrote {result.documents:,} documents, {result.authorities:,} authority "
-                  f"records and {result.files:,} files to {result.path}")
+    if fmt == "bundle":
+        console.print(f"Wrote {result.documents:,} documents, {result.authorities:,} authority "
+                      f"records and {result.files:,} files to {result.path}")
+    else:
+        console.print(f"Wrote {total:,} documents to {out} ({fmt})")
 
 
 @app.command()

@@ -1,0 +1,123 @@
+"""The archive as data: every document as a JSON line, a CSV row or a Parquet row, written to
+a file with progress or streamed to a download a line at a time (never held whole)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from chancery.domain.authorities import Role
+from chancery.domain.publication import Actor
+from chancery.services.clock import today
+from chancery.services.documents import document_view
+from chancery.storage.interface import Catalogue, StoredDocument
+
+Tick = Callable[[int], None]
+FORMATS = ("jsonl", "csv", "parquet")
+# one row per document; lists are joined with " | " in CSV and kept as lists in Parquet
+COLUMNS = ("public_id", "source_id", "number", "title", "type", "date", "date_start", "date_end",
+           "date_precision", "date_note", "summary", "classification", "classification_level",
+           "languages", "authors", "recipients", "people", "organizations", "places", "subjects",
+           "collections", "holding_archive", "fonds", "reference_code", "publishing_archive",
+           "source_note", "rights", "funders", "scans", "text")
+LISTS = {"languages", "authors", "recipients", "people", "organizations", "places", "subjects",
+         "collections", "funders", "scans"}
+
+
+def record(stored: StoredDocument, actor: Actor) -> dict[str, Any]:
+    """The full record of a document as JSON-ready data (the edit history for editors only)."""
+    rec = document_view(stored)
+    rec.pop("id", None)  # storage's own number
+    if actor is not Actor.EDITOR:
+        rec.pop("revisions", None)
+        rec.pop("publication", None)
+    return json.loads(json.dumps(rec, default=str))  # type: ignore[no-any-return]
+
+
+def row(stored: StoredDocument) -> dict[str, Any]:
+    """A document as one flat row of COLUMNS."""
+    d, p = stored.document, stored.document.provenance
+    by_role = {r: [la.authority.name for la in stored.authorities if la.role is r] for r in Role}
+    people = [la.authority.name for la in stored.authorities
+              if la.authority.kind.value == "person" and la.role is not Role.SUBJECT]
+    orgs = [la.authority.name for la in stored.authorities
+            if la.authority.kind.value == "organization" and la.role is not Role.SUBJECT]
+    main = next(iter(d.texts), None)
+    return {
+        "public_id": d.public_id, "source_id": d.source_id, "number": d.number, "title": d.title,
+        "type": d.doc_type.value, "date": d.date.display,
+        "date_start": d.date.start.isoformat() if d.date.start else "",
+        "date_end": d.date.end.isoformat() if d.date.end else "",
+        "date_precision": d.date.precision.value, "date_note": d.date.note, "summary": d.summary,
+        "classification": d.classification.marking,
+        "classification_level": d.classification.level.value, "languages": d.languages,
+        "authors": by_role[Role.AUTHOR], "recipients": by_role[Role.RECIPIENT],
+        "people": list(dict.fromkeys(people)), "organizations": list(dict.fromkeys(orgs)),
+        "places": list(dict.fromkeys(by_role[Role.ORIGIN] + by_role[Role.PLACE_MENTIONED])),
+        "subjects": by_role[Role.SUBJECT], "collections": [c.key for c in stored.collections],
+        "holding_archive": p.holding_archive, "fonds": p.collection,
+        "reference_code": p.reference_code, "publishing_archive": p.publishing_archive,
+        "source_note": p.source_note, "rights": p.rights, "funders": list(p.funders),
+        "scans": [m.filename for m in d.media], "text": main.body if main else "",
+    }
+
+
+def _documents(catalogue: Catalogue, actor: Actor, tick: Tick | None) -> Iterator[StoredDocument]:
+    for stored in catalogue.iter_documents(actor, today()):
+        yield stored
+        if tick:
+            tick(1)
+
+
+def jsonl_lines(catalogue: Catalogue, actor: Actor, tick: Tick | None = None) -> Iterator[bytes]:
+    """One JSON record per line."""
+    for stored in _documents(catalogue, actor, tick):
+        yield json.dumps(record(stored, actor), ensure_ascii=False).encode() + b"\n"
+
+
+def csv_lines(catalogue: Catalogue, actor: Actor, tick: Tick | None = None) -> Iterator[bytes]:
+    """A header line, then one CSV row per document (UTF-8, RFC 4180 quoting)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for stored in _documents(catalogue, actor, tick):
+        flat = row(stored)
+        writer.writerow({k: " | ".join(v) if k in LISTS else v for k, v in flat.items()})
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def write_parquet(catalogue: Catalogue, actor: Actor, path: Path, tick: Tick | None = None,
+                  batch: int = 2_000) -> int:
+    """The rows as a Parquet file, written a row group at a time; returns the rows."""
+    import pyarrow as pa  # imported here: only this export needs it
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([(c, pa.list_(pa.string()) if c in LISTS else pa.string()) for c in COLUMNS])
+    count = 0
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        rows: list[dict[str, Any]] = []
+        for stored in _documents(catalogue, actor, tick):
+            rows.append(row(stored))
+            if len(rows) >= batch:
+                writer.write_table(pa.Table.from_pylist(rows, schema))
+                count, rows = count + len(rows), []
+        if rows:
+            writer.write_table(pa.Table.from_pylist(rows, schema))
+            count += len(rows)
+    return count
+
+
+def write_lines(lines: Iterator[bytes], path: Path) -> None:
+    """Stream lines to a file, written whole or not at all."""
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("wb") as f:
+        for line in lines:
+            f.write(line)
+    tmp.replace(path)

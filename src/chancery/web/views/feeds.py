@@ -1,0 +1,201 @@
+"""Following and reusing the archive: Atom feeds of newly published documents (overall, per
+collection, per search), the dataset downloads, oEmbed cards, and citation exports of a whole
+search result. Downloads and exports are streamed: nothing is held whole in memory."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from urllib.parse import quote, urlencode, urlparse
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from lxml import etree
+
+from chancery.bootstrap import App
+from chancery.domain.authorities import Role
+from chancery.domain.publication import Actor
+from chancery.search.grammar import QueryError
+from chancery.search.interface import IndexUnavailable
+from chancery.services import citing, datasets, reading
+from chancery.services import search as searching
+from chancery.services.search import MAX_OFFSET
+from chancery.storage.interface import StoredDocument
+from chancery.web.pages import doc_url, render
+from chancery.web.views.finding import parse_filters
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_SIZE = 50
+_DOC_PATH = re.compile(r"^/documents/([A-Za-z0-9_-]+)(?:/[^/]*)?/?$")
+_CITE = {"bib": ("bibtex", "application/x-bibtex; charset=utf-8"),
+         "ris": ("ris", "application/x-research-info-systems; charset=utf-8")}
+
+
+def _stored(app: App, public_ids: list[str]) -> dict[str, StoredDocument]:
+    out: dict[str, StoredDocument] = {}
+    if public_ids:
+        for chunk in app.catalogue.documents_for_index(public_ids):
+            out.update({s.document.public_id: s for s in chunk})
+    return out
+
+
+def _atom(app: App, request: Request, title: str, q: str, filters: dict[str, tuple[str, ...]],
+          html_url: str) -> Response:
+    try:
+        found = searching.search_documents(app.catalogue, app.index, q, filters=filters,
+                                           sort="recent", per_page=FEED_SIZE)
+    except (QueryError, IndexUnavailable) as exc:
+        return Response(str(exc), status_code=400, media_type="text/plain")
+    base = str(request.base_url).rstrip("/")
+    docs = _stored(app, [h.public_id for h in found.results.hits])
+    feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
+    self_url = str(request.url)
+    etree.SubElement(feed, f"{{{ATOM}}}id").text = self_url
+    etree.SubElement(feed, f"{{{ATOM}}}title").text = f"{app.settings.archive_name}: {title}"
+    times = [s.created_at for s in docs.values() if s.created_at] or [datetime.now(UTC)]
+    etree.SubElement(feed, f"{{{ATOM}}}updated").text = _iso(max(times))
+    etree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=self_url,
+                     type="application/atom+xml")
+    etree.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=base + html_url,
+                     type="text/html")
+    author = etree.SubElement(feed, f"{{{ATOM}}}author")
+    etree.SubElement(author, f"{{{ATOM}}}name").text = app.settings.archive_name
+    for hit in found.results.hits:
+        stored = docs.get(hit.public_id)
+        if stored is not None:
+            _entry(feed, stored, base, app.settings.archive_name)
+    body = etree.tostring(feed, xml_declaration=True, encoding="UTF-8")
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+def _iso(at: datetime) -> str:
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _entry(feed: etree._Element, stored: StoredDocument, base: str, archive: str) -> None:
+    d = stored.document
+    url = base + doc_url(d.public_id, d.title)
+    entry = etree.SubElement(feed, f"{{{ATOM}}}entry")
+    etree.SubElement(entry, f"{{{ATOM}}}id").text = f"{base}/documents/{d.public_id}"
+    etree.SubElement(entry, f"{{{ATOM}}}title").text = d.title
+    now = datetime.now(UTC)
+    etree.SubElement(entry, f"{{{ATOM}}}updated").text = _iso(stored.updated_at or now)
+    etree.SubElement(entry, f"{{{ATOM}}}published").text = _iso(stored.created_at or now)
+    etree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=url, type="text/html")
+    authors = [la.authority.name for la in stored.authorities if la.role is Role.AUTHOR]
+    for name in authors or [d.provenance.publishing_archive or archive]:
+        etree.SubElement(etree.SubElement(entry, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = name
+    etree.SubElement(entry, f"{{{ATOM}}}category", term=d.doc_type.value)
+    summary = " · ".join(x for x in (d.date.display, d.classification.marking, d.summary) if x)
+    etree.SubElement(entry, f"{{{ATOM}}}summary").text = summary or d.title
+
+
+def routes(app: App) -> APIRouter:
+    """Feeds, downloads, oEmbed and search exports."""
+    router = APIRouter()
+
+    @router.get("/feeds/recent.atom", include_in_schema=False)
+    def recent(request: Request) -> Response:
+        return _atom(app, request, "newly published", "", {}, "/search?sort=recent")
+
+    @router.get("/feeds/collections/{key:path}.atom", include_in_schema=False)
+    def collection_feed(request: Request, key: str) -> Response:
+        found = reading.collection_record(app.catalogue, key)
+        if found is None:
+            return Response("No such collection", status_code=404, media_type="text/plain")
+        return _atom(app, request, found[0].title, "", {"collection": (key,)},
+                     f"/collections/{key}")
+
+    @router.get("/feeds/search.atom", include_in_schema=False)
+    def search_feed(request: Request, q: str = "") -> Response:
+        filters = parse_filters(request.query_params.getlist("f"))
+        html = "/search?" + urlencode([("q", q), *[("f", f"{k}:{v}") for k, vs in filters.items()
+                                                  for v in vs], ("sort", "recent")])
+        return _atom(app, request, f"search “{q}”", q, filters, html)
+
+    @router.get("/downloads/documents.{ext}", include_in_schema=False)
+    def download(ext: str) -> Response:
+        return _download(app, ext)
+
+    @router.get("/search/cite.{ext}", include_in_schema=False)
+    def search_citations(request: Request, ext: str, q: str = "") -> Response:
+        return _search_citations(app, ext, q, parse_filters(request.query_params.getlist("f")))
+
+    @router.get("/oembed", include_in_schema=False)
+    def oembed(request: Request, url: str = "", format: str = "json", maxwidth: int = 0,
+               maxheight: int = 0) -> Response:
+        return _oembed(app, request, url, format, maxwidth, maxheight)
+
+    @router.get("/embed/documents/{public_id}", include_in_schema=False)
+    def embed(request: Request, public_id: str) -> Response:
+        page = reading.document_page(app.catalogue, public_id, app.settings.archive_name)
+        if page is None or isinstance(page, reading.Withdrawn):
+            return render(app, request, "404.html", {"what": "document"}, status=404, cache=False)
+        return render(app, request, "embed.html", {"p": page, "d": page.stored.document})
+
+    return router
+
+
+def _download(app: App, ext: str) -> Response:
+    makers = {"jsonl": (datasets.jsonl_lines, "application/jsonl; charset=utf-8"),
+              "csv": (datasets.csv_lines, "text/csv; charset=utf-8")}
+    if ext not in makers:
+        return Response("Not found (documents.jsonl or documents.csv)", status_code=404)
+    lines, media = makers[ext]
+    return StreamingResponse(lines(app.catalogue, Actor.PUBLIC), media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="documents.{ext}"'})
+
+
+def _search_citations(app: App, ext: str, q: str, filters: dict[str, tuple[str, ...]]) -> Response:
+    if ext not in _CITE:
+        return Response("Not found (cite.bib or cite.ris)", status_code=404)
+    try:  # a malformed query is answered now, not halfway through a download
+        searching.search_documents(app.catalogue, app.index, q, filters=filters, per_page=1)
+    except (QueryError, IndexUnavailable) as exc:
+        return Response(str(exc), status_code=400, media_type="text/plain")
+    fmt, media = _CITE[ext]
+    return StreamingResponse(_cite_all(app, q, filters, fmt), media_type=media,
+                             headers={"Content-Disposition": f'attachment; filename="search.{ext}"'})
+
+
+def _cite_all(app: App, q: str, filters: dict[str, tuple[str, ...]], fmt: str) -> Iterator[str]:
+    """Every hit of a search (up to the paging limit), a page of 100 at a time."""
+    per_page = 100
+    for page in range(1, MAX_OFFSET // per_page + 2):
+        found = searching.search_documents(app.catalogue, app.index, q, filters=filters,
+                                           sort="date", page=page, per_page=per_page)
+        ids = [h.public_id for h in found.results.hits]
+        docs = _stored(app, ids)
+        items = [citing.csl_for(docs[i], app.citer) for i in ids if i in docs]
+        if items:
+            yield citing.export(items, fmt)
+        if page >= found.pages:
+            break
+
+
+def _oembed(app: App, request: Request, url: str, fmt: str, maxwidth: int,
+            maxheight: int) -> Response:
+    if fmt != "json":
+        return Response("Only format=json is offered", status_code=501, media_type="text/plain")
+    m = _DOC_PATH.match(urlparse(url).path)
+    page = reading.document_page(app.catalogue, m.group(1), app.settings.archive_name) if m else None
+    if page is None or isinstance(page, reading.Withdrawn):
+        return JSONResponse({"error": "no document at that address"}, status_code=404)
+    d = page.stored.document
+    base = str(request.base_url).rstrip("/")
+    width = min(maxwidth or 560, 560)
+    height = min(maxheight or 220, 220)
+    src = f"{base}/embed/documents/{quote(d.public_id)}"
+    html = (f'<iframe src="{src}" width="{width}" height="{height}" loading="lazy" '
+            f'style="border:1px solid #ccc" title="{_attr(d.title)}"></iframe>')
+    return JSONResponse({"version": "1.0", "type": "rich", "title": d.title, "html": html,
+                         "width": width, "height": height,
+                         "provider_name": app.settings.archive_name, "provider_url": base + "/",
+                         "author_name": d.provenance.publishing_archive or app.settings.archive_name})
+
+
+def _attr(text: str) -> str:
+    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+            .replace(">", "&gt;"))

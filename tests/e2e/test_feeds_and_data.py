@@ -1,0 +1,120 @@
+"""Atom feeds (read by feedparser), dataset downloads and exports (JSON lines, CSV, Parquet
+read back with pyarrow), citation exports of a whole search, and oEmbed; published documents
+only, everywhere."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import feedparser
+import pyarrow.parquet as pq
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from chancery.bootstrap import App
+from chancery.cli import app as cli
+from chancery.domain.publication import Actor
+from chancery.services import datasets
+from chancery.services.clock import today
+from tests.e2e.test_api import _build
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, TestClient]]:
+    """FRUS vol. XIX, the scans and the reference pair with the note as a draft."""
+    app, client = _build(tmp_path_factory.mktemp("feeds"), drafts=("000.yaml",))
+    yield app, client
+    app.catalogue.dispose()
+
+
+def _public_ids(app: App) -> set[str]:
+    return {s.document.public_id for s in app.catalogue.iter_documents(Actor.PUBLIC, today())}
+
+
+def test_feeds_of_newly_published_documents(archive: tuple[App, TestClient]) -> None:
+    app, site = archive
+    recent = feedparser.parse(site.get("/feeds/recent.atom").content)
+    assert not recent.bozo and recent.feed.title.endswith("newly published")
+    assert len(recent.entries) == 50
+    assert all(e.id and e.title and e.updated and e.link for e in recent.entries)
+    assert "7da35b31" not in " ".join(e.id for e in recent.entries)
+    volume = feedparser.parse(site.get("/feeds/collections/frus/frus1958-60v19.atom").content)
+    frus = {s.document.public_id for s in app.catalogue.iter_documents(Actor.PUBLIC, today())
+            if s.document.source_id.startswith("frus")}
+    assert volume.entries and {e.id.rsplit("/", 1)[-1] for e in volume.entries} <= frus
+    letters = feedparser.parse(site.get("/feeds/search.atom", params={"q": "Taiwan",
+                                                                      "f": "type:letter"}).content)
+    assert letters.entries and all(t.term == "letter" for e in letters.entries for t in e.tags)
+    assert site.get("/feeds/collections/nope.atom").status_code == 404
+    assert site.get("/feeds/search.atom", params={"q": '"unclosed'}).status_code == 400
+    page = site.get("/search", params={"q": "Taiwan"}).text
+    assert 'type="application/atom+xml" href="/feeds/search.atom?q=Taiwan"' in page
+
+
+def test_downloads_stream_every_public_record(archive: tuple[App, TestClient]) -> None:
+    app, site = archive
+    public = _public_ids(app)
+    lines = site.get("/downloads/documents.jsonl").text.splitlines()
+    records = [json.loads(line) for line in lines]
+    assert {r["public_id"] for r in records} == public and len(records) == len(public)
+    assert "draft001" not in public and all("revisions" not in r for r in records)
+    rows = list(csv.DictReader(io.StringIO(site.get("/downloads/documents.csv").text)))
+    assert {r["public_id"] for r in rows} == public
+    assert list(rows[0]) == list(datasets.COLUMNS)
+    assert site.get("/downloads/documents.xml").status_code == 404
+
+
+def test_cli_exports_jsonl_csv_and_parquet(archive: tuple[App, TestClient], tmp_path: Path) -> None:
+    """The dump reads back to exactly what the catalogue holds."""
+    app, _ = archive
+    runner = CliRunner()
+    data = str(app.settings.data)
+    for fmt in datasets.FORMATS:
+        out = tmp_path / f"documents.{fmt}"
+        result = runner.invoke(cli, ["--data", data, "export", "--format", fmt, "--out", str(out),
+                                     "--public"])
+        assert result.exit_code == 0, result.output
+    expected = {s.document.public_id: datasets.record(s, Actor.PUBLIC)
+                for s in app.catalogue.iter_documents(Actor.PUBLIC, today())}
+    dumped = [json.loads(line) for line in (tmp_path / "documents.jsonl").read_text().splitlines()]
+    assert {r["public_id"]: r for r in dumped} == expected
+    table = pq.read_table(tmp_path / "documents.parquet")
+    assert table.num_rows == len(expected) and table.column_names == list(datasets.COLUMNS)
+    note = next(r for r in table.to_pylist() if r["public_id"] == "0874552c")
+    assert note["authors"] == ["Central Committee of the Communist Party of the Soviet Union"]
+    assert note["text"].startswith("TO THE CENTRAL COMMITTEE")
+    with (tmp_path / "documents.csv").open(newline="") as f:
+        assert len(list(csv.DictReader(f))) == len(expected)
+    bad = runner.invoke(cli, ["--data", data, "export", "--format", "xml", "--out", str(tmp_path / "x")])
+    assert bad.exit_code == 2
+
+
+def test_a_whole_search_as_bibtex_and_ris(archive: tuple[App, TestClient]) -> None:
+    _, site = archive
+    total = site.get("/api/v1/search", params={"q": "Taiwan", "limit": 1}).json()["total"]
+    bib = site.get("/search/cite.bib", params={"q": "Taiwan"})
+    assert bib.status_code == 200 and bib.text.count("\n@") + bib.text.startswith("@") == total > 100
+    ris = site.get("/search/cite.ris", params={"q": "Taiwan", "f": "type:letter"}).text
+    letters = site.get("/api/v1/search", params={"q": "Taiwan", "f": "type:letter", "limit": 1}).json()
+    assert ris.count("TY  - ") == letters["total"] > 0
+    assert site.get("/search/cite.bib", params={"q": "(unclosed"}).status_code == 400
+
+
+def test_oembed_cards(archive: tuple[App, TestClient]) -> None:
+    _, site = archive
+    page = site.get("/documents/0874552c", follow_redirects=True)
+    assert 'type="application/json+oembed"' in page.text
+    card = site.get("/oembed", params={"url": str(page.url)}).json()
+    assert card["version"] == "1.0" and card["type"] == "rich" and card["width"] <= 560
+    assert 'src="http://testserver/embed/documents/0874552c"' in card["html"]
+    assert site.get("/embed/documents/0874552c").status_code == 200
+    small = site.get("/oembed", params={"url": str(page.url), "maxwidth": 300}).json()
+    assert small["width"] == 300
+    assert site.get("/oembed", params={"url": "http://x/documents/7da35b31"}).status_code == 404
+    assert site.get("/embed/documents/7da35b31").status_code == 404  # the draft
+    assert site.get("/oembed", params={"url": str(page.url), "format": "xml"}).status_code == 501
