@@ -293,7 +293,8 @@ def _prepare_citations(a: App, public_ids: list[str] | None, quiet: bool = False
 
 @app.command()
 def cite(ctx: typer.Context,
-         ident: Annotated[Optional[str], typer.Argument(help="Public or source id.")] = None,
+         idents: Annotated[Optional[list[str]], typer.Argument(
+             help="Public or source ids (several: a selection, one after another).")] = None,
          style: Annotated[str, typer.Option(
              "--style", help="house, chicago-note, chicago-bibliography, chicago-author-date, "
                              "mla, apa, turabian, bibtex, ris, csl-json, or any CSL style name")
@@ -304,7 +305,8 @@ def cite(ctx: typer.Context,
          public: PublicOpt = False) -> None:
     """Cite a document in the house style, a CSL style, or as BibTeX / RIS / CSL-JSON.
 
-    Example: chancery cite frus1958-60v19/d3 --style chicago-note"""
+    Example: chancery cite frus1958-60v19/d3 --style chicago-note
+             chancery cite 7da35b31 0874552c --style bibtex > selection.bib"""
     a = _app(ctx)
     if list_styles:
         console.print("\n".join(style_names()), markup=False, highlight=False)
@@ -312,16 +314,16 @@ def cite(ctx: typer.Context,
     if prepare:
         _prepare_citations(a, None)
         return
-    if not ident:
-        raise typer.BadParameter("give a document id, --list-styles or --prepare")
+    if not idents:
+        raise typer.BadParameter("give document ids, --list-styles or --prepare")
     try:
-        out = citing.cite_document(a.catalogue, a.citer, ident, style, _actor(public))
+        out = citing.cite_selection(a.catalogue, a.citer, idents, style, _actor(public))
     except (StyleNotFound, CitationError) as exc:
         err.print(f"[red]{escape(str(exc))}[/]")
         raise typer.Exit(2) from None
-    if out is None:
-        err.print(f"[red]No document {escape(ident)!r}.[/]")
-        raise typer.Exit(1)
+    except LookupError as exc:
+        err.print(f"[red]No document {escape(str(exc.args[0]))!r}.[/]")
+        raise typer.Exit(1) from None
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
 
 

@@ -118,3 +118,25 @@ def test_oembed_cards(archive: tuple[App, TestClient]) -> None:
     assert site.get("/oembed", params={"url": "http://x/documents/7da35b31"}).status_code == 404
     assert site.get("/embed/documents/7da35b31").status_code == 404  # the draft
     assert site.get("/oembed", params={"url": str(page.url), "format": "xml"}).status_code == 501
+
+
+def test_a_selection_of_results_in_one_file(archive: tuple[App, TestClient]) -> None:
+    """The search page's checkboxes send the chosen ids; hidden documents are left out."""
+    app, site = archive
+    page = site.get("/search", params={"q": "Taiwan"}).text
+    assert 'form="selection"' in page and 'action="/documents/cite.bib"' in page
+    found = site.get("/api/v1/search", params={"q": "Taiwan", "limit": 3}).json()
+    ids = [h["public_id"] for h in found["hits"]]
+    bib = site.get("/documents/cite.bib", params={"id": [*ids, "7da35b31"]})
+    assert bib.status_code == 200 and bib.text.count("\n@") + 1 == 3
+    assert all(f"{{{i}," in bib.text for i in ids) and "7da35b31" not in bib.text
+    items = site.get("/documents/cite.json", params={"id": ids[:2]}).json()
+    assert [i["id"] for i in items] == ids[:2]
+    assert site.get("/documents/cite.bib").status_code == 404
+    runner = CliRunner()
+    out = runner.invoke(cli, ["--data", str(app.settings.data), "cite", *ids[:2], "--style", "ris",
+                              "--public"])
+    assert out.exit_code == 0 and out.output.count("TY  - ") == 2
+    missing = runner.invoke(cli, ["--data", str(app.settings.data), "cite", ids[0], "7da35b31",
+                                  "--public"])
+    assert missing.exit_code == 1 and "7da35b31" in missing.output

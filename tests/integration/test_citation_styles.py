@@ -25,31 +25,32 @@ FRUS_VOLUME = "Foreign Relations of the United States, 1958–1960, China, Volum
 OH = "Office of the Historian, U.S. Department of State"
 
 EXPECTED = {
-    # Chicago 18th, notes: Author, “Title,” trans. Names, Date, Location, Archive, URL.
+    # Chicago 18th, notes: Author, “Title,” trans. Names, Date, Location, Archive, Place, URL.
     ("7da35b31", "chicago-note"):
         f"Soviet Embassy in Beijing, “{NOTE_TITLE},” trans. Dieter Heinzig and Anna Eckner, "
-        f"July 18, 1960, J IV 2/202/280, Stiftung {ARCHIVE}, {URL}/documents/7da35b31.",
+        f"July 18, 1960, J IV 2/202/280, Stiftung {ARCHIVE}, Berlin, {URL}/documents/7da35b31.",
     # bibliography: the same parts as sentences, "Translated by" spelled out
     ("7da35b31", "chicago-bibliography"):
         f"Soviet Embassy in Beijing. “{NOTE_TITLE}.” Translated by Dieter Heinzig and Anna "
-        f"Eckner. July 18, 1960. J IV 2/202/280. Stiftung {ARCHIVE}. {URL}/documents/7da35b31.",
+        f"Eckner. July 18, 1960. J IV 2/202/280. Stiftung {ARCHIVE}, Berlin. "
+        f"{URL}/documents/7da35b31.",
     # author-date: the year after the author, the rest of the date later
     ("7da35b31", "chicago-author-date"):
         f"Soviet Embassy in Beijing. 1960. “{NOTE_TITLE}.” Translated by Dieter Heinzig and Anna "
-        f"Eckner. July 18. J IV 2/202/280. Stiftung {ARCHIVE}. {URL}/documents/7da35b31.",
+        f"Eckner. July 18. J IV 2/202/280. Stiftung {ARCHIVE}, Berlin. {URL}/documents/7da35b31.",
     # MLA 9: day month year, the archive as a container, the website as a second container
     ("7da35b31", "mla"):
         f"Soviet Embassy in Beijing. “{NOTE_TITLE}.” Translated by Dieter Heinzig and Anna "
-        f"Eckner, 18 July 1960, Stiftung {ARCHIVE}, J IV 2/202/280. History and Public Policy "
+        f"Eckner, 18 July 1960, Stiftung {ARCHIVE}, Berlin, J IV 2/202/280. History and Public Policy "
         f"Program Digital Archive, {URL}/documents/7da35b31.",
-    # APA 7: initials for translators, (Year), no full stop after a URL
+    # APA 7: initials for translators, (Year), Archive (Location), Place, no full stop after a URL
     ("7da35b31", "apa"):
         f"Soviet Embassy in Beijing. (1960). {NOTE_TITLE} (D. Heinzig & A. Eckner, Trans.). "
-        f"Stiftung {ARCHIVE} (J IV 2/202/280). {URL}/documents/7da35b31",
+        f"Stiftung {ARCHIVE} (J IV 2/202/280), Berlin. {URL}/documents/7da35b31",
     # Turabian 9 notes follow Chicago's notes
     ("7da35b31", "turabian"):
         f"Soviet Embassy in Beijing, “{NOTE_TITLE},” trans. Dieter Heinzig and Anna Eckner, "
-        f"July 18, 1960, J IV 2/202/280, Stiftung {ARCHIVE}, {URL}/documents/7da35b31.",
+        f"July 18, 1960, J IV 2/202/280, Stiftung {ARCHIVE}, Berlin, {URL}/documents/7da35b31.",
     # a FRUS document: a document in its printed volume, with the volume's number for it
     ("frus1958-60v19/d3", "chicago-note"):
         f"Christian A. Herter, “{FRUS_TITLE},” in {FRUS_VOLUME}, no. 3, {OH}, February 11, 1958, "
@@ -60,6 +61,20 @@ EXPECTED = {
     ("frus1958-60v19/d3", "apa"):
         f"Herter, C. A. (1958, February 11). {FRUS_TITLE}. In {FRUS_VOLUME} (No. 3). {OH}. "
         f"Department of State (Central Files, 793.5-MSP/2-1158). {URL}/documents/hjejkwxz",
+    # no author: the title comes first (Chicago, APA), the date stays a day
+    ("frus1958-60v19/d6", "chicago-note"):
+        f"“Memorandum of Conversation,” in {FRUS_VOLUME}, no. 6, {OH}, March 14, 1958, "
+        f"Secretary’s Memoranda of Conversation, Lot 64 D 199, Department of State, "
+        f"{URL}/documents/p33tgvft.",
+    ("frus1958-60v19/d6", "apa"):
+        f"Memorandum of Conversation. (1958, March 14). In {FRUS_VOLUME} (No. 6). {OH}. "
+        f"Department of State (Secretary’s Memoranda of Conversation, Lot 64 D 199). "
+        f"{URL}/documents/p33tgvft",
+    ("frus1958-60v19/d4", "chicago-bibliography"):
+        f"Robertson, Walter S. “Memorandum From the Assistant Secretary of State for Far Eastern "
+        f"Affairs (Robertson) to Secretary of State Dulles.” In {FRUS_VOLUME}, No. 4. {OH}, "
+        f"February 24, 1958. Central Files, 611.93/2-2458. Department of State. "
+        f"{URL}/documents/a6nvr467.",
     ("frus1958-60v19/d3", "mla"):
         f"Herter, Christian A. “{FRUS_TITLE}.” {FRUS_VOLUME}, no. 3, {OH}, 11 Feb. 1958, "
         f"Department of State, Central Files, 793.5-MSP/2-1158, {URL}/documents/hjejkwxz.",

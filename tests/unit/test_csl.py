@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import parse_qs
 
 from chancery.domain.citation_formats import bibtex, coins, edtf_date, ris
@@ -61,6 +62,9 @@ def test_an_archival_document_is_a_manuscript_with_archive_fields() -> None:
                                   {"family": "Eckner", "given": "Anna"}]
     assert (item["archive"], item["archive_location"]) == ("Bundesarchiv", "J IV 2/202/280")
     assert item["source"] == "Chancery" and "container-title" not in item
+    assert "archive-place" not in item  # not given: left out, never guessed
+    placed = _item(replace(doc := _note(), provenance=replace(doc.provenance, archive_place="Berlin")))
+    assert placed["archive-place"] == "Berlin"
 
 
 def test_a_numbered_document_in_a_volume_is_a_document_in_it() -> None:

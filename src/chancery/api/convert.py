@@ -65,7 +65,7 @@ def document(stored: StoredDocument, urls: Urls, archive_name: str) -> m.Documen
         media=[m.MediaOut(filename=f.filename, media_type=f.media_type, sha256=f.sha256,
                           url=urls.site(f"/files/{f.sha256}/{f.filename}")) for f in d.media],
         provenance=m.ProvenanceOut(holding_archive=p.holding_archive, collection=p.collection,
-                                   reference_code=p.reference_code,
+                                   reference_code=p.reference_code, archive_place=p.archive_place,
                                    publishing_archive=p.publishing_archive,
                                    source_note=p.source_note, rights=p.rights,
                                    funders=list(p.funders), url=p.url),

@@ -84,6 +84,7 @@ class ProvenanceOut(BaseModel):
     holding_archive: str
     collection: str
     reference_code: str
+    archive_place: str
     publishing_archive: str
     source_note: str
     rights: str

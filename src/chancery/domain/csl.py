@@ -100,6 +100,7 @@ def csl_item(doc: Document, *, authors: list[Agent], recipients: list[Agent], pu
         "issued": csl_date(doc.date),
         "archive": p.holding_archive,
         "archive_location": location,
+        "archive-place": p.archive_place,
         "source": publisher,
         "URL": url,
         "language": (doc.languages or [""])[0],

@@ -17,3 +17,4 @@ class Provenance:
     rights: str = ""
     funders: tuple[str, ...] = field(default_factory=tuple)
     url: str = ""  # the source's own page for the document
+    archive_place: str = ""  # where the holding archive is: "Berlin" (citations name it)

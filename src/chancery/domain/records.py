@@ -124,7 +124,9 @@ def document_record(doc: Document, with_bodies: bool = True) -> Record:
         "provenance": {"holding_archive": p.holding_archive, "collection": p.collection,
                        "reference_code": p.reference_code,
                        "publishing_archive": p.publishing_archive, "source_note": p.source_note,
-                       "rights": p.rights, "funders": list(p.funders), "url": p.url},
+                       "rights": p.rights, "funders": list(p.funders), "url": p.url,
+                       # only when given: records (and their hashes) without it stay as they were
+                       **({"archive_place": p.archive_place} if p.archive_place else {})},
         "collections": [{"key": m.collection_key, "position": m.position}
                         for m in doc.collections],
         "relations": [{"type": r.type.value, "target": r.target, "note": r.note}

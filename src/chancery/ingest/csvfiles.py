@@ -147,7 +147,8 @@ def _date(row: dict[str, str]) -> FuzzyDate:
 def _provenance(row: dict[str, str]) -> Provenance:
     parts = [row.get("reference", "")] + [f"{k.title()} {row[k]}" for k in ("box", "folder")
                                           if row.get(k)]
-    return Provenance(holding_archive=row.get("archive", ""), collection=row.get("fonds", ""),
+    return Provenance(holding_archive=row.get("archive", ""), archive_place=row.get("archive_place", ""),
+                      collection=row.get("fonds", ""),
                       reference_code=", ".join(p for p in parts if p), rights=row.get("rights", ""),
                       funders=tuple(_split(row.get("funders", ""))))
 

@@ -133,7 +133,8 @@ def chancery_record(parent: etree._Element, s: StoredDocument, url: str, archive
 
 def _provenance(prov: etree._Element, s: StoredDocument, archive: str) -> None:
     p = s.document.provenance
-    for tag, value in (("holdingArchive", p.holding_archive), ("fonds", p.collection),
+    for tag, value in (("holdingArchive", p.holding_archive), ("archivePlace", p.archive_place),
+                       ("fonds", p.collection),
                        ("referenceCode", p.reference_code),
                        ("publishingArchive", p.publishing_archive or archive),
                        ("sourceNote", p.source_note), ("rights", p.rights),

@@ -157,3 +157,21 @@ def coins_for(catalogue: Catalogue, citer: Citer, public_ids: list[str]) -> dict
     for chunk in catalogue.documents_for_index(public_ids):
         out.update({s.document.public_id: coins(csl_for(s, citer)) for s in chunk})
     return out
+
+
+def cite_selection(catalogue: Catalogue, citer: Citer, idents: list[str], style: str,
+                   actor: Actor = Actor.PUBLIC) -> str:
+    """Several documents in one style: an export format holds them all (one BibTeX file, one
+    CSL-JSON array); a style gives one citation per line. Raises LookupError(ident) for a
+    document the actor may not see."""
+    stored = []
+    for ident in idents:
+        found = catalogue.get_document(ident, actor, today())
+        if found is None:
+            raise LookupError(ident)
+        stored.append(found)
+    if style in EXPORTS:
+        return export([csl_for(s, citer) for s in stored], style)
+    if style == "house":
+        return "\n".join(house_citation(s.document, citer.archive_name) for s in stored)
+    return "\n".join(cite_item(citer, csl_for(s, citer), style).text for s in stored)

@@ -22,7 +22,7 @@ FORMATS = ("jsonl", "csv", "parquet")
 COLUMNS = ("public_id", "source_id", "number", "title", "type", "date", "date_start", "date_end",
            "date_precision", "date_note", "summary", "classification", "classification_level",
            "languages", "authors", "recipients", "people", "organizations", "places", "subjects",
-           "collections", "holding_archive", "fonds", "reference_code", "publishing_archive",
+           "collections", "holding_archive", "archive_place", "fonds", "reference_code", "publishing_archive",
            "source_note", "rights", "funders", "scans", "text")
 LISTS = {"languages", "authors", "recipients", "people", "organizations", "places", "subjects",
          "collections", "funders", "scans"}
@@ -59,7 +59,8 @@ def row(stored: StoredDocument) -> dict[str, Any]:
         "people": list(dict.fromkeys(people)), "organizations": list(dict.fromkeys(orgs)),
         "places": list(dict.fromkeys(by_role[Role.ORIGIN] + by_role[Role.PLACE_MENTIONED])),
         "subjects": by_role[Role.SUBJECT], "collections": [c.key for c in stored.collections],
-        "holding_archive": p.holding_archive, "fonds": p.collection,
+        "holding_archive": p.holding_archive, "archive_place": p.archive_place,
+        "fonds": p.collection,
         "reference_code": p.reference_code, "publishing_archive": p.publishing_archive,
         "source_note": p.source_note, "rights": p.rights, "funders": list(p.funders),
         "scans": [m.filename for m in d.media], "text": main.body if main else "",

@@ -48,6 +48,7 @@ def document_row(w: DocumentWrite, is_new: bool) -> RowDict:
         "fonds": p.collection, "reference_code": p.reference_code,
         "publishing_archive": p.publishing_archive, "source_note": p.source_note,
         "rights": p.rights, "funders": list(p.funders), "url": p.url,
+        "archive_place": p.archive_place,
         "pub_state": d.publication.state.value, "embargo_until": d.publication.embargo_until,
         "content_hash": w.content_hash, "updated_at": w.revision.at,
     }
@@ -144,7 +145,7 @@ def document_from_rows(row: Row[Any], texts: list[Row[Any]], media_rows: list[Ro
                     for m in media_rows),
         provenance=Provenance(row.holding_archive, row.fonds, row.reference_code,
                               row.publishing_archive, row.source_note, row.rights,
-                              tuple(row.funders), row.url),
+                              tuple(row.funders), row.url, row.archive_place),
         collections=tuple(members),
         relations=tuple(Relation(RelationType(r.type), r.target, r.note) for r in rels),
         publication=Publication(PublicationState(row.pub_state), row.embargo_until),

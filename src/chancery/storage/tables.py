@@ -54,6 +54,7 @@ documents = Table(
     Column("rights", Text, nullable=False, default=""),
     Column("funders", JSON, nullable=False),
     Column("url", Text, nullable=False, default=""),
+    Column("archive_place", Text, nullable=False, default=""),
     Column("pub_state", String(12), nullable=False, index=True),
     Column("embargo_until", Date),
     Column("content_hash", String(64), nullable=False),

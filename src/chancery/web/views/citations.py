@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse, Response
 
 from chancery.bootstrap import App
@@ -20,6 +21,17 @@ from chancery.services import citing
 def routes(app: App) -> APIRouter:
     """Citation downloads and any style by name (registered before the document pages)."""
     router = APIRouter()
+
+    @router.get("/documents/cite.{ext}", include_in_schema=False)
+    def cite_selection(ext: str, id: Annotated[list[str] | None, Query()] = None) -> Response:
+        """A selection (?id=...&id=..., up to 500) in one file; hidden documents are left out."""
+        fmt, media = _EXPORTS.get(ext, ("", ""))
+        items = [i for i in (citing.document_item(app.catalogue, app.citer, x)
+                             for x in dict.fromkeys((id or [])[:_SELECTION_MAX])) if i]
+        if not fmt or not items:
+            return PlainTextResponse("Nothing to export: choose documents (?id=...)", status_code=404)
+        return Response(citing.export(items, fmt), media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="selection.{ext}"'})
 
     @router.get("/documents/{public_id}/cite.{ext}", include_in_schema=False)
     def cite_export(public_id: str, ext: str) -> Response:
@@ -46,6 +58,7 @@ def routes(app: App) -> APIRouter:
     return router
 
 
+_SELECTION_MAX = 500
 _EXPORTS = {"bib": ("bibtex", "application/x-bibtex; charset=utf-8"),
             "ris": ("ris", "application/x-research-info-systems; charset=utf-8"),
             "json": ("csl-json", "application/vnd.citationstyles.csl+json; charset=utf-8")}
