@@ -31,12 +31,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 import search as corpus
 
 from chancery.bootstrap import App, build_app
+from chancery.citing.styles import PAGE_STYLES
 from chancery.config import load_settings
 from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, Role, fold
 from chancery.domain.collections import Collection, Membership
 from chancery.domain.publication import Actor
 from chancery.domain.revisions import Revision
 from chancery.search.interface import IndexDocument
+from chancery.services import citing
 from chancery.services import search as searching
 from chancery.storage.interface import DocumentWrite, LinkWrite, NameRow
 
@@ -179,6 +181,14 @@ def main() -> None:
     if app.catalogue.count_documents(Actor.EDITOR, date.today()) < args.docs:
         pool, _, _ = corpus.load_pool(args.corpus, args.out)
         build(app, args.docs, pool)
+    # as `chancery import` does for what it writes: the page styles of the documents the run
+    # will ask for are rendered before (a page never renders them on its request)
+    wanted = sorted({url.split("/")[-1] for seed, n in ((1, 40), (2, args.requests))
+                     for kind, url in _urls(args.docs, n, seed) if kind == "document"})
+    started = time.perf_counter()
+    made = citing.prerender(app.catalogue, app.citer, PAGE_STYLES, wanted)
+    print(f"citations: {made:,} renderings for {len(wanted)} documents in "
+          f"{time.perf_counter() - started:.1f} s", flush=True)
     app.catalogue.dispose()
     port = _free_port()
     server = _serve(data, port)

@@ -23,6 +23,8 @@ from chancery.citing.styles import find_style
 from chancery.domain.csl import CslItem
 
 _TIMEOUT_S = 120
+# renderings are batch work: below the web server's threads in the scheduler's eyes
+_NICE = [shutil.which("nice") or "", "-n", "10"] if shutil.which("nice") else []
 
 
 def pandoc_binary() -> str:
@@ -71,7 +73,7 @@ class PandocEngine:
         if not self.binary:
             raise CitationError("pandoc is not installed (pip install pypandoc_binary)")
         try:
-            done = subprocess.run([self.binary, *args], input=stdin, capture_output=True,
+            done = subprocess.run([*_NICE, self.binary, *args], input=stdin, capture_output=True,
                                   text=True, timeout=_TIMEOUT_S, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise CitationError(f"pandoc could not run: {exc}") from exc
