@@ -106,10 +106,25 @@ class QueryCompiler:
             options += [Query.term_query(self.schema, f, k) for k in expansion.keys
                         for f in ({key_field, "f_place", "f_subject"} if leaf.field == ""
                                   else {key_field})]
-            options += [self._text(Phrase(s), fields) for s in expansion.spellings]
+            options += [self._text(Phrase(s), fields)
+                        for s in self._needed(leaf.text, expansion.spellings)]
             # one name, however many spellings: the best match counts, not their sum
             return Query.disjunction_max_query(options, tie_breaker=0.1)
         return _any(options)
+
+    def _needed(self, text: str, spellings: tuple[str, ...]) -> list[str]:
+        """The spellings that can match a document nothing shorter matches: "Nikita S.
+        Khrushchev" holds "Khrushchev", so every document it finds, "Khrushchev" finds too,
+        and its phrase (with a word as common as "s") only costs time."""
+        plain = self.analyzers["plain"]
+        shorter = [tuple(plain.analyze(text))]
+        out = []
+        for spelling in sorted(spellings, key=lambda x: len(list(plain.analyze(x)))):
+            tokens = tuple(plain.analyze(spelling))
+            if tokens and not any(_contains(tokens, part) for part in shorter if part):
+                out.append(spelling)
+                shorter.append(tokens)
+        return out
 
     def _text(self, leaf: Word | Phrase, fields: dict[str, float]) -> Query:
         return _any(self._in_field(leaf, f, boost) for f, boost in fields.items())
@@ -174,3 +189,8 @@ def _any(queries: Iterable[Query]) -> Query:
 
 def _regex_escape(text: str) -> str:
     return "".join("\\" + ch if ch in r".+*?()|[]{}^$\#&~\"<>@" else ch for ch in text)
+
+
+def _contains(tokens: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(tokens[i:i + n] == part for i in range(len(tokens) - n + 1))
