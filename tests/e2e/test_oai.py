@@ -17,7 +17,7 @@ from sickle import Sickle
 
 from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
-from chancery.demo import DEMO_DIR
+from chancery.demo import demo_sources
 from chancery.oai.records import SCHEMA_FILE
 from chancery.services.imports import import_paths
 from chancery.web.server import create_app
@@ -64,8 +64,8 @@ def _bundle(root: Path) -> Path:
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     root = tmp_path_factory.mktemp("oai")
     app = build_app(load_settings(data=str(root / "data"), database_url=""))
-    assert not import_paths([DEMO_DIR / "frus1958-60v19.xml", _bundle(root)],
-                            app.import_context()).failed
+    # the whole demo archive (FRUS vol. XIX and the scans) and the reference pair
+    assert not import_paths([*demo_sources(), _bundle(root)], app.import_context()).failed
     yield app
     app.catalogue.dispose()
 
