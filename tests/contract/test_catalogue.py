@@ -14,6 +14,7 @@ from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, R
 from chancery.domain.collections import Collection, Membership
 from chancery.domain.dates import FuzzyDate, parse_iso_date
 from chancery.domain.documents import Document
+from chancery.domain.media import MediaFile
 from chancery.domain.publication import Actor, Publication, PublicationState, can_view
 from chancery.domain.relations import Relation, RelationType
 from chancery.domain.revisions import Revision
@@ -234,3 +235,31 @@ def test_harvest_pages_by_last_change_with_deleted_records_and_sets(app: App) ->
     assert app.catalogue.harvest_headers(TODAY, at + timedelta(seconds=1), None, None, None, 10) == []
     assert len(app.catalogue.harvest_headers(TODAY, at, at + timedelta(seconds=1), None, None, 10)) == 4
     assert app.catalogue.earliest_datestamp(TODAY) == at
+
+
+def test_public_listings_leave_out_what_only_hidden_documents_carry(app: App) -> None:
+    """Authority records and scanned documents as the API and IIIF list them: a name or a
+    scan that only a draft carries is not listed for the public."""
+    people = [Authority(AuthorityKind.PERSON, f"Person {n}, A.") for n in range(3)]
+    with app.catalogue.session() as s:
+        s.upsert_collections([Collection("box", "A box"), Collection("box/f1", "Folder", "box")])
+        ids = [s.create_authority(a, _names(a)) for a in people]
+    scan = (MediaFile("a" * 64, "scan.pdf", "application/pdf", 10, 2),)
+    in_folder = (Membership("box/f1"),)
+    with app.catalogue.session() as s:
+        assert s.write_documents([
+            DocumentWrite(_doc(1, media=scan, collections=in_folder), [LinkWrite(ids[0], Role.AUTHOR)],
+                          "h1", REV),
+            DocumentWrite(_doc(2, media=scan, collections=in_folder,
+                               publication=Publication(PublicationState.DRAFT)),
+                          [LinkWrite(ids[1], Role.MENTIONED), LinkWrite(ids[0], Role.MENTIONED)],
+                          "h2", REV)]) == {}
+    public = app.catalogue.list_authorities("person", Actor.PUBLIC, TODAY, "", 10)
+    editor = app.catalogue.list_authorities("person", Actor.EDITOR, TODAY, "", 10)
+    assert [r.id for r in public] == [ids[0]]
+    assert sorted(r.id for r in editor) == sorted(ids[:2])
+    after = app.catalogue.list_authorities("person", Actor.EDITOR, TODAY, editor[0].key, 10)
+    assert [r.id for r in after] == [r.id for r in editor[1:]]
+    assert app.catalogue.scanned_documents("box", Actor.PUBLIC, TODAY, 10) == [("doc00001", "Document 1")]
+    assert len(app.catalogue.scanned_documents("box", Actor.EDITOR, TODAY, 10)) == 2
+    assert app.catalogue.scanned_documents("elsewhere", Actor.EDITOR, TODAY, 10) == []
