@@ -28,7 +28,7 @@ from urllib.parse import quote
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-import search as corpus
+import frus_corpus as corpus
 
 from chancery.bootstrap import App, build_app
 from chancery.citing.styles import PAGE_STYLES
