@@ -129,3 +129,24 @@ def test_counts_over_everything_are_made_in_the_background(archive: App) -> None
     assert made is not None and made.total > 400
     assert snap.universe(Actor.PUBLIC, today, index.compiler, wait=False) is made
     assert sum(made.counts["type"].values()) == made.total
+
+
+def test_a_facet_with_too_many_values_is_counted_directly(archive: App,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """When Tantivy refuses a group (too many buckets), each facet is tried alone, and one it
+    still refuses is left to direct counting: the counts stay exact."""
+    real = facet_counts._aggregate
+
+    def refusing(searcher: object, query: object, facets: list[str], size: int) -> object:
+        if size and (len(facets) > 1 or facets == ["person"]):
+            raise ValueError("Aborting aggregation because too many buckets were created")
+        return real(searcher, query, facets, size)  # type: ignore[arg-type]
+
+    index = archive.index
+    assert isinstance(index, TantivyIndex)
+    direct = _facets(archive, "-Quemoy", invert="never")
+    monkeypatch.setattr(facet_counts, "_aggregate", refusing)
+    monkeypatch.setattr(index, "_snapshot", None)  # a fresh snapshot: nothing kept yet
+    made = index.snapshot().universe(Actor.PUBLIC, date(2032, 2, 2), index.compiler, wait=True)
+    assert made is not None and "person" not in made.counts and "type" in made.counts
+    assert _facets(archive, "-Quemoy", invert="always") == direct

@@ -115,16 +115,29 @@ class Snapshot:
     def _count_universe(self, actor: Actor, today: date, compiler: QueryCompiler) -> Universe:
         query = compiler.compile(SearchRequest(MatchAll(), actor, today))
         facets = [f for f in (*FACETS, "month", "day") if f != "decade"]
-        jobs = [_POOL.submit(_aggregate, self.searcher, query, [f], _ALL) for f in facets]
+        groups = _balanced(facets)
+        jobs = [_POOL.submit(_aggregate, self.searcher, query, group, _ALL) for group in groups]
         counts: Counts = {}
-        for job in jobs:
+        for group, job in zip(groups, jobs, strict=True):
             try:
                 got, complete = job.result()
-            except ValueError:  # Tantivy refused (too many buckets): count that one directly
-                continue
+            except ValueError:  # Tantivy refused (too many buckets): each facet on its own
+                got, complete = self._one_by_one(query, group)
             counts.update({f: c for f, c in got.items() if f in complete})
         total = _total(self.searcher, query)
         return Universe(total, counts)
+
+    def _one_by_one(self, query: Query, facets: list[str]) -> tuple[Counts, set[str]]:
+        counts: Counts = {}
+        complete: set[str] = set()
+        for f in facets:
+            try:
+                got, done = _aggregate(self.searcher, query, [f], _ALL)
+            except ValueError:  # too many values to keep: this facet is counted directly
+                continue
+            counts.update(got)
+            complete |= done
+        return counts, complete
 
 
 class FacetCounter:
