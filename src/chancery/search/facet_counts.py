@@ -216,7 +216,7 @@ class FacetCounter:
                 (Occur.Must, everything),
                 (Occur.MustNot, self.compiler.node(request.query, request.expansions))])
             for part in _balanced(kept):
-                job = _POOL.submit(_aggregate, self.snap.searcher, rest, part, _ALL)
+                job = _POOL.submit(_left_out, self.snap.searcher, rest, part)
                 self._parts.append(partial(_subtract, universe, job, part))
         return [f for f in facets if f not in kept]
 
@@ -263,6 +263,19 @@ def _aggregate(searcher: tantivy.Searcher, query: Query, facets: list[str],
 
 def _copy(universe: Universe, facets: list[str]) -> Counts:
     return {f: dict(universe.counts[f]) for f in facets}
+
+
+def _left_out(searcher: tantivy.Searcher, rest: Query,
+              facets: list[str]) -> tuple[Counts, set[str]]:
+    """Every value's count among the documents a query leaves out. Each facet was counted
+    whole over everything, so alone it fits; together they may pass Tantivy's bucket limit."""
+    try:
+        return _aggregate(searcher, rest, facets, _ALL)
+    except ValueError:
+        counts: Counts = {}
+        for f in facets:
+            counts.update(_aggregate(searcher, rest, [f], _ALL)[0])
+        return counts, set(facets)
 
 
 def _counts_of(job: Future[tuple[Counts, set[str]]]) -> Counts:
