@@ -140,3 +140,38 @@ def test_a_selection_of_results_in_one_file(archive: tuple[App, TestClient]) -> 
     missing = runner.invoke(cli, ["--data", str(app.settings.data), "cite", ids[0], "7da35b31",
                                   "--public"])
     assert missing.exit_code == 1 and "7da35b31" in missing.output
+
+
+def test_control_characters_in_a_record_do_not_break_xml(tmp_path: Path) -> None:
+    """A title with a form feed (OCR, spreadsheets) still gives well-formed OAI-PMH and Atom."""
+    from datetime import UTC, datetime
+
+    from lxml import etree
+
+    from chancery.bootstrap import build_app
+    from chancery.config import load_settings
+    from chancery.domain.dates import parse_iso_date
+    from chancery.domain.documents import Document
+    from chancery.domain.revisions import Revision
+    from chancery.services import search
+    from chancery.storage.interface import DocumentWrite
+    from chancery.web.server import create_app
+
+    app = build_app(load_settings(data=str(tmp_path / "data"), database_url=""))
+    try:
+        doc = Document("ctl00001", "Cable\x0cfrom Saigon\x1b", summary="Page\x0ctwo",
+                       date=parse_iso_date("1963-11-01"))
+        with app.catalogue.session() as s:
+            assert s.write_documents([DocumentWrite(doc, [], "h", Revision(
+                datetime.now(UTC), "test", "control characters"))]) == {}
+        search.rebuild_index(app.catalogue, app.index)
+        site = TestClient(create_app(app))
+        record = site.get("/oai", params={"verb": "GetRecord", "metadataPrefix": "chancery",
+                                          "identifier": "oai:chancery.archive:ctl00001"})
+        assert record.status_code == 200
+        assert etree.fromstring(record.content).findtext(".//{urn:chancery:record:1}title") \
+            == "Cablefrom Saigon"
+        feed = feedparser.parse(site.get("/feeds/recent.atom").content)
+        assert not feed.bozo and feed.entries[0].title == "Cablefrom Saigon"
+    finally:
+        app.catalogue.dispose()

@@ -62,3 +62,9 @@ class TextVersion:
 def join_paragraphs(paragraphs: list[str]) -> str:
     """Body text from paragraphs, whitespace inside each folded."""
     return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
+
+
+def xml_safe(text: str) -> str:
+    """The text without the control characters XML 1.0 cannot carry (OCR output and
+    spreadsheets have them: form feeds, stray escapes)."""
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)

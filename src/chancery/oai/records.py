@@ -10,6 +10,7 @@ from lxml import etree
 
 from chancery.domain.authorities import Role
 from chancery.domain.citations import house_citation
+from chancery.domain.texts import xml_safe
 from chancery.oai.protocol import datestamp, set_spec
 from chancery.storage.interface import HarvestHeader, StoredDocument
 
@@ -40,15 +41,10 @@ def envelope(base_url: str, args: dict[str, str] | None) -> tuple[etree._Element
 def sub(parent: etree._Element, tag: str, text: str | None = None, ns: str = OAI,
         **attrs: str) -> etree._Element:
     """A child element (text and attributes optional)."""
-    el = etree.SubElement(parent, f"{{{ns}}}{tag}", {k: v for k, v in attrs.items() if v})
+    el = etree.SubElement(parent, f"{{{ns}}}{tag}", {k: xml_safe(v) for k, v in attrs.items() if v})
     if text is not None:
-        el.text = _clean(text)
+        el.text = xml_safe(text)
     return el
-
-
-def _clean(text: str) -> str:
-    # XML 1.0 cannot carry most control characters; OCR text sometimes has them
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
 
 
 def header(parent: etree._Element, h: HarvestHeader, identifier: str) -> None:

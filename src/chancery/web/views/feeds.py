@@ -16,6 +16,7 @@ from lxml import etree
 from chancery.bootstrap import App
 from chancery.domain.authorities import Role
 from chancery.domain.publication import Actor
+from chancery.domain.texts import xml_safe
 from chancery.search.grammar import QueryError
 from chancery.search.interface import IndexUnavailable
 from chancery.services import citing, datasets, reading
@@ -52,7 +53,7 @@ def _atom(app: App, request: Request, title: str, q: str, filters: dict[str, tup
     feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
     self_url = str(request.url)
     etree.SubElement(feed, f"{{{ATOM}}}id").text = self_url
-    etree.SubElement(feed, f"{{{ATOM}}}title").text = f"{app.settings.archive_name}: {title}"
+    etree.SubElement(feed, f"{{{ATOM}}}title").text = xml_safe(f"{app.settings.archive_name}: {title}")
     times = [s.created_at for s in docs.values() if s.created_at] or [datetime.now(UTC)]
     etree.SubElement(feed, f"{{{ATOM}}}updated").text = _iso(max(times))
     etree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=self_url,
@@ -79,17 +80,18 @@ def _entry(feed: etree._Element, stored: StoredDocument, base: str, archive: str
     url = base + doc_url(d.public_id, d.title)
     entry = etree.SubElement(feed, f"{{{ATOM}}}entry")
     etree.SubElement(entry, f"{{{ATOM}}}id").text = f"{base}/documents/{d.public_id}"
-    etree.SubElement(entry, f"{{{ATOM}}}title").text = d.title
+    etree.SubElement(entry, f"{{{ATOM}}}title").text = xml_safe(d.title)
     now = datetime.now(UTC)
     etree.SubElement(entry, f"{{{ATOM}}}updated").text = _iso(stored.updated_at or now)
     etree.SubElement(entry, f"{{{ATOM}}}published").text = _iso(stored.created_at or now)
     etree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=url, type="text/html")
     authors = [la.authority.name for la in stored.authorities if la.role is Role.AUTHOR]
     for name in authors or [d.provenance.publishing_archive or archive]:
-        etree.SubElement(etree.SubElement(entry, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = name
+        author = etree.SubElement(entry, f"{{{ATOM}}}author")
+        etree.SubElement(author, f"{{{ATOM}}}name").text = xml_safe(name)
     etree.SubElement(entry, f"{{{ATOM}}}category", term=d.doc_type.value)
     summary = " · ".join(x for x in (d.date.display, d.classification.marking, d.summary) if x)
-    etree.SubElement(entry, f"{{{ATOM}}}summary").text = summary or d.title
+    etree.SubElement(entry, f"{{{ATOM}}}summary").text = xml_safe(summary or d.title)
 
 
 def routes(app: App) -> APIRouter:
