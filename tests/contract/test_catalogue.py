@@ -263,3 +263,15 @@ def test_public_listings_leave_out_what_only_hidden_documents_carry(app: App) ->
     assert app.catalogue.scanned_documents("box", Actor.PUBLIC, TODAY, 10) == [("doc00001", "Document 1")]
     assert len(app.catalogue.scanned_documents("box", Actor.EDITOR, TODAY, 10)) == 2
     assert app.catalogue.scanned_documents("elsewhere", Actor.EDITOR, TODAY, 10) == []
+
+
+def test_a_collection_key_with_an_underscore_is_not_a_pattern(app: App) -> None:
+    """Found by review: "a_b" must not take in "axb/f" (LIKE reads _ as any character)."""
+    with app.catalogue.session() as s:
+        s.upsert_collections([Collection("a_b", "A"), Collection("axb", "B"),
+                              Collection("axb/f", "F", "axb")])
+    assert _write(app, [_doc(1, collections=(Membership("axb/f"),))]) == {}
+    assert app.catalogue.harvest_headers(TODAY, None, None, "a_b", None, 10) == []
+    assert [h.public_id for h in app.catalogue.harvest_headers(TODAY, None, None, "axb", None, 10)] \
+        == ["doc00001"]
+    assert app.catalogue.list_documents(Actor.PUBLIC, TODAY, "a_b", 10, 0) == []

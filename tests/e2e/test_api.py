@@ -169,3 +169,21 @@ def test_a_client_over_the_rate_limit_is_told_when_to_come_back(tmp_path: Path) 
         assert api.get("/").status_code == 200  # the reading room is not limited
     finally:
         app.catalogue.dispose()
+
+
+def test_odd_inputs_get_answers_not_errors(api: TestClient, tmp_path: Path) -> None:
+    """Found by review: a NUL in a slug, a cursor with an absurd offset, a search before any
+    index exists."""
+    assert api.get("/api/v1/people/%00").status_code == 404
+    from chancery.api.paging import make_cursor
+
+    for cursor in (make_cursor(offset=10**30), make_cursor(offset=-5)):
+        assert api.get("/api/v1/documents", params={"cursor": cursor}).status_code == 400
+    assert api.get("/api/v1/search", params={"cursor": make_cursor(page=0)}).status_code == 400
+    app = build_app(load_settings(data=str(tmp_path / "empty"), database_url="", api_rate_limit="0"))
+    try:
+        empty = TestClient(create_app(app))
+        answer = empty.get("/api/v1/search", params={"q": "Taiwan"})
+        assert answer.status_code == 503 and "reindex" in answer.json()["error"]
+    finally:
+        app.catalogue.dispose()

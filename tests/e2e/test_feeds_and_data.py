@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -173,5 +174,31 @@ def test_control_characters_in_a_record_do_not_break_xml(tmp_path: Path) -> None
             == "Cablefrom Saigon"
         feed = feedparser.parse(site.get("/feeds/recent.atom").content)
         assert not feed.bozo and feed.entries[0].title == "Cablefrom Saigon"
+    finally:
+        app.catalogue.dispose()
+
+
+def test_a_document_hidden_after_indexing_stays_out_of_feeds_and_exports(tmp_path: Path) -> None:
+    """Found by review: while the index lags behind a write that hides a document, feeds,
+    COinS and search exports re-read each hit with the access rule."""
+    import yaml
+
+    from chancery.services.imports import import_paths
+
+    app, site = _build(tmp_path, frus=False)
+    try:
+        bundle = tmp_path / "reference"
+        meta = yaml.safe_load((bundle / "001.yaml").read_text())
+        meta["publication"] = {"state": "draft"}
+        (bundle / "001.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True))
+        assert not import_paths([bundle], app.import_context()).failed  # no index sync
+        hits = site.get("/api/v1/search", params={"q": "Khrushchev"}).json()["hits"]
+        assert "0874552c" in {h["public_id"] for h in hits}  # the index still has it
+        feed = site.get("/feeds/recent.atom").text
+        assert "0874552c" not in feed and "7da35b31" in feed
+        assert "0874552c" not in site.get("/search/cite.ris", params={"q": "Khrushchev"}).text
+        page = site.get("/search", params={"q": "Khrushchev OR Beijing"}).text
+        coins = re.findall(r'<span class="Z3988" title="([^"]+)"', page)
+        assert coins and not any("0874552c" in c for c in coins)
     finally:
         app.catalogue.dispose()

@@ -137,3 +137,15 @@ def _editor() -> tuple[Any, Any]:
     from chancery.services.clock import today
 
     return Actor.EDITOR, today()
+
+
+def test_one_name_per_image_and_bounded_numbers(site: TestClient) -> None:
+    """Found by review: "²" as a page, "-01" beside "-1", numbers of hundreds of digits."""
+    identifier = _pattern_id(site)
+    sha = identifier.rsplit("-", 1)[0]
+    for other in (f"{sha}-\u00b2", f"{sha}-01", f"{sha.upper()}-1"):
+        assert site.get(f"/iiif/3/{other}/info.json").status_code == 404
+    huge = "9" * 400
+    for path in (f"pct:{huge},0,10,10/max/0/default.jpg", f"full/!{huge},{huge}/0/default.jpg",
+                 f"full/pct:{huge}/0/default.jpg", f"full/max/{huge}/default.jpg"):
+        assert site.get(f"/iiif/3/{identifier}/{path}").status_code == 400, path

@@ -212,3 +212,19 @@ def test_a_repeated_argument_is_bad_and_no_sets_means_no_set_hierarchy(tmp_path:
         assert _error(client, verb="ListIdentifiers", metadataPrefix="oai_dc") == "noRecordsMatch"
     finally:
         app.catalogue.dispose()
+
+
+def test_odd_arguments_get_protocol_errors_not_server_errors(oai: TestClient) -> None:
+    """Found by review: a control character in an argument, the last day there is, a token
+    whose fields have the wrong types."""
+    import base64
+    import json
+
+    assert _error(oai, verb="GetRecord", metadataPrefix="oai_dc", identifier="\x01") == "idDoesNotExist"
+    assert _get(oai, verb="ListIdentifiers", metadataPrefix="oai_dc", until="9999-12-31") is not None
+    for state in ({"m": ["oai_dc"], "a": ["2026-01-01T00:00:00+00:00", 1], "c": 0, "f": None,
+                   "u": None, "s": None},
+                  {"m": "oai_dc", "a": ["2026-01-01T00:00:00+00:00", 1], "c": 0, "f": None,
+                   "u": None, "s": 5}):
+        token = base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+        assert _error(oai, verb="ListRecords", resumptionToken=token) == "badResumptionToken"

@@ -14,6 +14,7 @@ from chancery.api.limits import RateLimiter
 from chancery.api.paging import BadCursor
 from chancery.api.routes import routes
 from chancery.bootstrap import App
+from chancery.services.clock import today
 
 DESCRIPTION = """The public records of the archive as JSON. Only what the public may see is
 returned, as on the reading room's pages. Lists are paged with opaque cursors: pass a page's
@@ -41,7 +42,8 @@ def create_api(app: App) -> FastAPI:
     async def cached(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         etag = ""
         if request.method == "GET":
-            basis = f"{app.catalogue.changes()}:{app.index.state()}:{request.url}"
+            # the date too: an embargo that ends changes what the public may see
+            basis = f"{app.catalogue.changes()}:{app.index.state()}:{today()}:{request.url}"
             etag = 'W/"' + hashlib.sha1(basis.encode()).hexdigest()[:20] + '"'
             if etag in request.headers.get("if-none-match", ""):
                 return Response(status_code=304, headers={"ETag": etag})

@@ -13,6 +13,7 @@ from chancery.bootstrap import App
 from chancery.citing.interface import CitationError, StyleNotFound
 from chancery.domain.publication import Actor
 from chancery.search.grammar import QueryError
+from chancery.search.interface import IndexUnavailable
 from chancery.services import citing, documents, reading
 from chancery.services import search as searching
 from chancery.services.clock import today
@@ -22,7 +23,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": m.Error, "description": "A malformed query, option or cursor"},
     404: {"model": m.Error, "description": "Nothing the public may see here"},
     429: {"model": m.Error, "description": "Too many requests; see Retry-After"},
+    503: {"model": m.Error, "description": "The search index cannot answer yet"},
 }
+_MAX_OFFSET = 100_000_000
 Limit = Annotated[int, Query(ge=1, le=100, description="items per page")]
 Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
 
@@ -36,6 +39,14 @@ def routes(app: App) -> APIRouter:
     return router
 
 
+def _position(cursor: str | None, name: str, first: int) -> int:
+    """The offset or page a cursor holds, within bounds a cursor of ours never leaves."""
+    value = int(read_cursor(cursor, **{name: first})[name])
+    if not first <= value <= _MAX_OFFSET:
+        raise HTTPException(400, "this cursor was not made by this API; start again without one")
+    return value
+
+
 def _stored(app: App, public_id: str) -> Any:
     stored = documents.show_document(app.catalogue, public_id, Actor.PUBLIC)
     if stored is None:
@@ -47,7 +58,7 @@ def _documents(router: APIRouter, app: App, urls: convert.Urls) -> None:
     @router.get("/documents", response_model=m.DocumentPageOut, summary="List documents by date")
     def list_documents(cursor: Cursor = None, limit: Limit = 20,
                        collection: str | None = None) -> m.DocumentPageOut:
-        offset = read_cursor(cursor, offset=0)["offset"]
+        offset = _position(cursor, "offset", 0)
         rows = app.catalogue.list_documents(Actor.PUBLIC, today(), collection, limit + 1, offset)
         more = len(rows) > limit
         return m.DocumentPageOut(
@@ -102,7 +113,7 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls) -> None:
     def search(q: str = "", f: Annotated[list[str] | None, Query(
                    description="facet:value, repeatable")] = None,
                sort: str = "relevance", cursor: Cursor = None, limit: Limit = 20) -> m.SearchOut:
-        page = read_cursor(cursor, page=1)["page"]
+        page = _position(cursor, "page", 1)
         filters: dict[str, tuple[str, ...]] = {}
         for item in f or []:
             name, sep, value = item.partition(":")
@@ -115,6 +126,8 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls) -> None:
                                                phonetic=app.phonetic)
         except QueryError as exc:
             raise HTTPException(400, exc.message) from None
+        except IndexUnavailable as exc:
+            raise HTTPException(503, str(exc)) from None
         hits = [m.HitOut(public_id=h.public_id, source_id=h.source_id, title=h.title,
                          date=h.date_display, type=h.doc_type, classification=h.classification,
                          url=urls.api(f"/documents/{h.public_id}"), score=h.score,
@@ -175,4 +188,6 @@ def _authorities(router: APIRouter, app: App, urls: convert.Urls, folder: str) -
 
 def _before(key: str) -> str:
     """A key just before ``key`` in sort order (to ask whether ``key`` itself is listed)."""
-    return key[:-1] + chr(ord(key[-1]) - 1) + "\U0010ffff" if key else ""
+    if not key or key[-1] == "\x00":
+        return key[:-1]
+    return key[:-1] + chr(ord(key[-1]) - 1) + "\U0010ffff"

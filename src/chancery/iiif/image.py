@@ -14,7 +14,7 @@ from PIL import Image, ImageOps
 FORMATS = {"jpg": ("JPEG", "image/jpeg"), "png": ("PNG", "image/png"), "webp": ("WEBP", "image/webp")}
 QUALITIES = ("default", "color", "gray", "bitonal")
 MAX_AREA = 25_000_000  # pixels: a request for more is refused, not attempted
-_NUM = r"\d+(?:\.\d+)?"
+_NUM = r"\d{1,9}(?:\.\d{1,6})?"  # bounded: no number this long means anything here
 
 
 class BadRequest(ValueError):
@@ -41,7 +41,7 @@ def _region(text: str, width: int, height: int) -> tuple[int, int, int, int]:
         return (width - side) // 2, (height - side) // 2, side, side
     pct = text.startswith("pct:")
     parts = text[4:].split(",") if pct else text.split(",")
-    if len(parts) != 4 or not all(re.fullmatch(_NUM if pct else r"\d+", p) for p in parts):
+    if len(parts) != 4 or not all(re.fullmatch(_NUM if pct else r"\d{1,9}", p) for p in parts):
         raise BadRequest(f"region {text!r}: use full, square, x,y,w,h or pct:x,y,w,h")
     values = [float(p) for p in parts]
     if pct:
@@ -77,7 +77,7 @@ def _percent(spec: str, w: int, h: int) -> tuple[int, int]:
 
 
 def _by_pixels(text: str, spec: str, w: int, h: int) -> tuple[int, int]:
-    m = re.fullmatch(r"(!?)(\d*),(\d*)", spec)
+    m = re.fullmatch(r"(!?)(\d{0,9}),(\d{0,9})", spec)
     if not m or not (m.group(2) or m.group(3)) or (m.group(1) and not (m.group(2) and m.group(3))):
         raise BadRequest(f"size {text!r}: use max, w,, ,h, w,h, !w,h or pct:n (^ to upscale)")
     bw, bh = (int(m.group(2)) if m.group(2) else 0), (int(m.group(3)) if m.group(3) else 0)
@@ -99,7 +99,7 @@ def parse(region: str, size: str, rotation: str, quality_format: str, width: int
         raise BadRequest(f"format {fmt!r}: use jpg, png or webp")
     if quality not in QUALITIES:
         raise BadRequest(f"quality {quality!r}: use default, color, gray or bitonal")
-    m = re.fullmatch(r"(!?)(\d+(?:\.\d+)?)", rotation)
+    m = re.fullmatch(r"(!?)(\d{1,3}(?:\.\d{1,6})?)", rotation)
     if not m or float(m.group(2)) % 90 or float(m.group(2)) >= 360:
         raise BadRequest(f"rotation {rotation!r}: use 0, 90, 180 or 270, with ! to mirror")
     box = _region(region, width, height)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from chancery.iiif import presentation
 from chancery.services.clock import today
 
 CORS = {"Access-Control-Allow-Origin": "*"}
+_HASH = re.compile(r"[0-9a-f]{64}")
+_PAGE = re.compile(r"[1-9][0-9]{0,5}")
 IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
 _SIZES: dict[str, tuple[int, int]] = {}
 _SIZES_LOCK = threading.Lock()
@@ -46,8 +49,8 @@ class Images:
         """The page image every request for this identifier is cut from (the largest
         rendering), or None when the public may not see it or it does not exist."""
         sha256, _, page = identifier.rpartition("-")
-        if len(sha256) != 64 or not page.isdigit():
-            return None
+        if not _HASH.fullmatch(sha256) or not _PAGE.fullmatch(page):
+            return None  # one name per image: no "-01" beside "-1"
         media_type = self.app.catalogue.media_visible(sha256, Actor.PUBLIC, today())
         if media_type is None:
             return None

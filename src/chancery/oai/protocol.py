@@ -94,8 +94,11 @@ def list_request(args: dict[str, str], prefixes: set[str]) -> ListRequest:
         granularity.add(day)
     if "until" in args:
         moment, day = _moment(args["until"], "until")
-        # until is inclusive: the whole day, or the whole second
-        until = moment + (timedelta(days=1) if day else timedelta(seconds=1))
+        # until is inclusive: the whole day, or the whole second (to the end of time at most)
+        try:
+            until = moment + (timedelta(days=1) if day else timedelta(seconds=1))
+        except OverflowError:
+            until = None
         granularity.add(day)
     if len(granularity) > 1:
         raise OaiError("badArgument", "from and until must have the same granularity")
@@ -123,10 +126,11 @@ def read_token(token: str, prefixes: set[str]) -> ListRequest:
         at, last_id = state["a"]
         req = ListRequest(state["m"], _iso(state["f"]), _iso(state["u"]), state["s"],
                           (datetime.fromisoformat(at), int(last_id)), int(state["c"]))
-    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+        if not isinstance(req.prefix, str) or req.prefix not in prefixes or (
+                req.set_spec is not None and not SET_SPEC.match(req.set_spec)):
+            raise ValueError("not a token of ours")
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
         raise OaiError("badResumptionToken", "this resumptionToken was not made here") from exc
-    if req.prefix not in prefixes or (req.set_spec is not None and not SET_SPEC.match(req.set_spec)):
-        raise OaiError("badResumptionToken", "this resumptionToken was not made here")
     return req
 
 

@@ -34,7 +34,7 @@ def envelope(base_url: str, args: dict[str, str] | None) -> tuple[etree._Element
     request = etree.SubElement(root, f"{{{OAI}}}request")
     request.text = base_url
     for name, value in sorted((args or {}).items()):
-        request.set(name, value)
+        request.set(name, xml_safe(value))
     return root, request
 
 

@@ -135,7 +135,8 @@ class Repository:
         public_id = self.public_id(identifier)
         stored = self.app.catalogue.get_document(public_id, Actor.EDITOR, today())
         visible = self.app.catalogue.get_document(public_id, Actor.PUBLIC, today())
-        if stored is None or stored.document.public_id != public_id or (
+        if stored is None or stored.document.public_id != public_id or (visible is not None and (
+                visible.id != stored.id)) or (
                 visible is None and stored.document.publication.state is not PublicationState.WITHDRAWN):
             raise OaiError("idDoesNotExist", f"no record {identifier!r}")
         return stored
@@ -169,11 +170,10 @@ class Repository:
             x.sub(el, "resumptionToken", "", cursor=str(req.cursor))
 
     def _documents(self, headers: list[HarvestHeader]) -> dict[str, StoredDocument]:
-        out: dict[str, StoredDocument] = {}
-        if headers:
-            for chunk in self.app.catalogue.documents_for_index([h.public_id for h in headers]):
-                out.update({s.document.public_id: s for s in chunk})
-        return out
+        # read with the access rule: a document hidden since its header was read is left out
+        found = self.app.catalogue.documents_seen_by([h.public_id for h in headers], Actor.PUBLIC,
+                                                     today()) if headers else []
+        return {s.document.public_id: s for s in found}
 
     def _record(self, el: etree._Element, h: HarvestHeader, prefix: str,
                 stored: StoredDocument | None) -> None:
@@ -212,7 +212,13 @@ def routes(app: App) -> APIRouter:
     @router.post("/oai", include_in_schema=False)
     async def oai_post(request: Request) -> Response:
         # the protocol's POST is application/x-www-form-urlencoded, nothing else
-        body = (await request.body())[:_MAX_BODY].decode("utf-8", "replace")
+        chunks, size = [], 0
+        async for chunk in request.stream():  # never more than the cap in memory
+            chunks.append(chunk[:_MAX_BODY - size])
+            size += len(chunks[-1])
+            if size >= _MAX_BODY:
+                break
+        body = b"".join(chunks).decode("utf-8", "replace")
         params = parse_qsl(body, keep_blank_values=True)
         return Response(await run_in_threadpool(repo.answer, params), media_type=XML)
 

@@ -91,13 +91,19 @@ class Snapshot:
             if found is not None:
                 return found
             job = self._pending.get(key)
-            if job is None:
-                if not wait and time.monotonic() - self.taken < SETTLE_S:
-                    return None  # commits are coming fast (an import): not worth making yet
-                if not _ONE_AT_A_TIME.acquire(blocking=wait):
-                    return None  # another snapshot's counts are being made
-                job = self._pending[key] = _BACKGROUND.submit(self._fill, key, actor, today,
-                                                              compiler)
+        if job is None:
+            if not wait and time.monotonic() - self.taken < SETTLE_S:
+                return None  # commits are coming fast (an import): not worth making yet
+            # taken outside the lock: the thread that holds it needs the lock to finish
+            if not _ONE_AT_A_TIME.acquire(blocking=wait):
+                return None  # another snapshot's counts are being made
+            with self._lock:
+                job = self._pending.get(key)
+                if job is None:
+                    job = self._pending[key] = _BACKGROUND.submit(self._fill, key, actor, today,
+                                                                  compiler)
+                else:  # another thread started them meanwhile
+                    _ONE_AT_A_TIME.release()
         if not wait and (not job.done() or job.exception() is not None):
             return None
         return job.result()

@@ -63,7 +63,7 @@ def search_documents(catalogue: Catalogue, index: SearchIndex, text: str, *,
                      filters: dict[str, tuple[str, ...]] | None = None, sort: str = "relevance",
                      page: int = 1, per_page: int = 20, actor: Actor = Actor.PUBLIC,
                      phonetic: PhoneticKey | None = None,
-                     histograms: tuple[str, ...] = ()) -> SearchPage:
+                     histograms: tuple[str, ...] = (), facets: bool = True) -> SearchPage:
     """Search as ``actor``; raises QueryError for a malformed query or option, and
     IndexUnavailable when the index cannot answer truthfully."""
     tree = parse_query(text)
@@ -71,7 +71,8 @@ def search_documents(catalogue: Catalogue, index: SearchIndex, text: str, *,
     stale_by = check_index(catalogue, index)
     request = SearchRequest(tree, actor, today(), chosen, sort, per_page, (page - 1) * per_page,
                             expansions=expand_names(catalogue, tree, phonetic),
-                            histograms=tuple(h for h in histograms if h in HISTOGRAMS))
+                            histograms=tuple(h for h in histograms if h in HISTOGRAMS),
+                            facets=facets)
     results = index.search(request)
     results = SearchResults(results.total, results.hits, _label(catalogue, results.facets), stale_by)
     suggestions = _suggest(index, request, text) if results.total == 0 else []

@@ -185,6 +185,12 @@ class SqlCatalogue:
         with self.engine.connect() as conn:
             return lookups.authority_labels(conn, keys)
 
+    def documents_seen_by(self, public_ids: list[str], actor: Actor,
+                          today: date) -> list[StoredDocument]:
+        """The named documents the actor may see now (the others are left out), in full."""
+        with self.engine.connect() as conn:
+            return lookups.documents_by_public_id(conn, public_ids, actor, today)
+
     def documents_for_index(self, public_ids: list[str] | None = None) -> Iterator[list[StoredDocument]]:
         """Documents as the search index needs them: all (in chunks) or the ones named."""
         with self.engine.connect() as conn:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Connection, and_, or_, select, tuple_
 
 from chancery.domain.publication import PublicationState
+from chancery.storage import rows
 from chancery.storage.interface import HarvestHeader
 from chancery.storage.tables import collections, document_collections, documents
 
@@ -40,18 +41,14 @@ def harvest_headers(conn: Connection, today: date, since: datetime | None,
     if collection is not None:
         inside = select(document_collections.c.document_id).join(
             collections, collections.c.id == document_collections.c.collection_id).where(
-            or_(collections.c.key == collection, collections.c.key.like(_prefix(collection))))
+            or_(collections.c.key == collection,
+                collections.c.key.like(rows.like_prefix(collection), escape="\\")))
         q = q.where(documents.c.id.in_(inside))
-    rows = list(conn.execute(q.order_by(documents.c.updated_at, documents.c.id).limit(limit)))
-    sets = _collections_of(conn, [r.id for r in rows])
+    found = list(conn.execute(q.order_by(documents.c.updated_at, documents.c.id).limit(limit)))
+    sets = _collections_of(conn, [r.id for r in found])
     return [HarvestHeader(r.public_id, r.id, _utc(r.updated_at),
                           r.pub_state == PublicationState.WITHDRAWN.value, tuple(sets[r.id]))
-            for r in rows]
-
-
-def _prefix(key: str) -> str:
-    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "/%"
+            for r in found]
 
 
 def _collections_of(conn: Connection, ids: list[int]) -> dict[int, list[str]]:

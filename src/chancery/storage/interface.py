@@ -267,6 +267,11 @@ class Catalogue(Protocol):
         """Documents as the search index needs them: all (in chunks) or the ones named."""
         ...
 
+    def documents_seen_by(self, public_ids: list[str], actor: Actor,
+                          today: date) -> list[StoredDocument]:
+        """The named documents the actor may see now (the others are left out), in full."""
+        ...
+
     def neighbours(self, document_id: int, collection_key: str, actor: Actor,
                    today: date) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
         """(public id, title) of the documents before and after one in a collection."""

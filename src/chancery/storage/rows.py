@@ -150,3 +150,10 @@ def document_from_rows(row: Row[Any], texts: list[Row[Any]], media_rows: list[Ro
         relations=tuple(Relation(RelationType(r.type), r.target, r.note) for r in rels),
         publication=Publication(PublicationState(row.pub_state), row.embargo_until),
     )
+
+
+def like_prefix(key: str) -> str:
+    """A LIKE pattern (escape "\\") for every key below ``key``: its own % and _ match only
+    themselves."""
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "/%"

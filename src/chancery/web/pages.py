@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from chancery.bootstrap import App
 from chancery.domain.authorities import slugify
 from chancery.search.interface import Fragment
+from chancery.services.clock import today
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 STATIC = Path(__file__).with_name("static")
@@ -90,7 +91,9 @@ TEMPLATES.env.filters["thousands"] = lambda n: f"{n:,}"
 def etag_for(app: App, request: Request, extra: str = "") -> str:
     """A validator that changes whenever the catalogue or the index changes."""
     state = app.index.state()
-    basis = f"{app.catalogue.changes()}:{state}:{request.url.path}?{request.url.query}:{extra}"
+    # the date too: an embargo that ends changes what the public may see
+    basis = (f"{app.catalogue.changes()}:{state}:{today()}:"
+             f"{request.url.path}?{request.url.query}:{extra}")
     return '"' + hashlib.sha1(basis.encode()).hexdigest()[:20] + '"'
 
 

@@ -45,6 +45,10 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/documents/{public_id}/cite", include_in_schema=False)
     def cite_style(public_id: str, style: str = "house") -> Response:
+        if style not in ("house", *PAGE_STYLES, *citing.EXPORTS):
+            return PlainTextResponse(f"Style {style!r} is not offered here; any installed style: "
+                                     f"/api/v1/documents/{public_id}/citation?style=NAME",
+                                     status_code=404)
         try:
             text = citing.cite_document(app.catalogue, app.citer, public_id, style)
         except StyleNotFound as exc:

@@ -21,6 +21,7 @@ from chancery.search.grammar import QueryError
 from chancery.search.interface import IndexUnavailable
 from chancery.services import citing, datasets, reading
 from chancery.services import search as searching
+from chancery.services.clock import today
 from chancery.services.search import MAX_OFFSET
 from chancery.storage.interface import StoredDocument
 from chancery.web.pages import doc_url, render
@@ -34,18 +35,16 @@ _CITE = {"bib": ("bibtex", "application/x-bibtex; charset=utf-8"),
 
 
 def _stored(app: App, public_ids: list[str]) -> dict[str, StoredDocument]:
-    out: dict[str, StoredDocument] = {}
-    if public_ids:
-        for chunk in app.catalogue.documents_for_index(public_ids):
-            out.update({s.document.public_id: s for s in chunk})
-    return out
+    # read again with the access rule: the index may lag behind a document just hidden
+    found = app.catalogue.documents_seen_by(public_ids, Actor.PUBLIC, today()) if public_ids else []
+    return {s.document.public_id: s for s in found}
 
 
 def _atom(app: App, request: Request, title: str, q: str, filters: dict[str, tuple[str, ...]],
           html_url: str) -> Response:
     try:
         found = searching.search_documents(app.catalogue, app.index, q, filters=filters,
-                                           sort="recent", per_page=FEED_SIZE)
+                                           sort="recent", per_page=FEED_SIZE, facets=False)
     except (QueryError, IndexUnavailable) as exc:
         return Response(str(exc), status_code=400, media_type="text/plain")
     base = str(request.base_url).rstrip("/")
@@ -154,7 +153,8 @@ def _search_citations(app: App, ext: str, q: str, filters: dict[str, tuple[str, 
     if ext not in _CITE:
         return Response("Not found (cite.bib or cite.ris)", status_code=404)
     try:  # a malformed query is answered now, not halfway through a download
-        searching.search_documents(app.catalogue, app.index, q, filters=filters, per_page=1)
+        searching.search_documents(app.catalogue, app.index, q, filters=filters, per_page=1,
+                                   facets=False)
     except (QueryError, IndexUnavailable) as exc:
         return Response(str(exc), status_code=400, media_type="text/plain")
     fmt, media = _CITE[ext]
@@ -167,7 +167,7 @@ def _cite_all(app: App, q: str, filters: dict[str, tuple[str, ...]], fmt: str) -
     per_page = 100
     for page in range(1, MAX_OFFSET // per_page + 2):
         found = searching.search_documents(app.catalogue, app.index, q, filters=filters,
-                                           sort="date", page=page, per_page=per_page)
+                                           sort="date", page=page, per_page=per_page, facets=False)
         ids = [h.public_id for h in found.results.hits]
         docs = _stored(app, ids)
         items = [citing.csl_for(docs[i], app.citer) for i in ids if i in docs]
