@@ -149,3 +149,31 @@ def test_one_name_per_image_and_bounded_numbers(site: TestClient) -> None:
     for path in (f"pct:{huge},0,10,10/max/0/default.jpg", f"full/!{huge},{huge}/0/default.jpg",
                  f"full/pct:{huge}/0/default.jpg", f"full/max/{huge}/default.jpg"):
         assert site.get(f"/iiif/3/{identifier}/{path}").status_code == 400, path
+
+
+def test_the_image_cache_keeps_what_viewers_ask_for_once(archive: App, site: TestClient) -> None:
+    """Found by review: every spelling of every request was kept forever. Now one file per
+    image however it is spelled, and only the sizes and tiles info.json offers."""
+    identifier = _pattern_id(site)
+    folder = archive.settings.data / "derived" / "iiif" / identifier[:2] / identifier
+    before = set(folder.glob("*")) if folder.exists() else set()
+    for path in ("full/max/0/default.jpg", "full/1000,/0/default.jpg", "full/1000,1000/0/default.jpg",
+                 "0,0,512,512/512,/0/default.jpg"):
+        assert site.get(f"/iiif/3/{identifier}/{path}").status_code == 200
+    kept = set(folder.glob("*")) - before
+    assert len(kept) <= 2  # the whole page once, one tile
+    assert site.get(f"/iiif/3/{identifier}/13,17,101,99/50,/0/default.jpg").status_code == 200
+    assert set(folder.glob("*")) - before == kept  # an odd region is made, not kept
+
+
+def test_making_images_is_rate_limited(tmp_path: Path) -> None:
+    app = build_app(load_settings(data=str(tmp_path / "data"), database_url="", api_rate_limit="2"))
+    try:
+        assert not import_paths([_bundle(tmp_path)], app.import_context()).failed
+        client = TestClient(create_app(app))
+        identifier = _pattern_id(client)
+        codes = [client.get(f"/iiif/3/{identifier}/{x},0,100,100/max/0/default.jpg").status_code
+                 for x in (0, 100, 200)]
+        assert codes == [200, 200, 429]
+    finally:
+        app.catalogue.dispose()

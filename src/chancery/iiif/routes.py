@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from PIL import Image
 
+from chancery.api.limits import RateLimiter
 from chancery.blobs.pages import WIDTHS
 from chancery.bootstrap import App
 from chancery.domain.publication import Actor
@@ -26,6 +27,25 @@ _PAGE = re.compile(r"[1-9][0-9]{0,5}")
 IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
 _SIZES: dict[str, tuple[int, int]] = {}
 _SIZES_LOCK = threading.Lock()
+
+
+TILE = 512
+SCALE_FACTORS = (1, 2, 4, 8)
+
+
+def _viewer_request(req: iiif_image.ImageRequest, width: int, height: int) -> bool:
+    """Whether a request is one info.json offers (a listed size of the whole page, or a tile
+    at a listed scale): those are kept, so the cache holds a bounded set per page."""
+    if req.rotation or req.mirror:
+        return False
+    x, y, w, h = req.region
+    if (x, y, w, h) == (0, 0, width, height):
+        return req.size[0] in (*WIDTHS, width)
+    for s in SCALE_FACTORS:
+        edge = TILE * s
+        if x % edge == 0 and y % edge == 0 and w == min(edge, width - x) and h == min(edge, height - y):
+            return abs(req.size[0] - -(-w // s)) <= 1
+    return False
 
 
 def _presentation(found: dict[str, object] | None, missing: str) -> Response:
@@ -44,6 +64,7 @@ class Images:
     def __init__(self, app: App) -> None:
         self.app = app
         self.cache = app.settings.data / "derived" / "iiif"
+        self.limiter = RateLimiter(app.settings.api_rate_limit)
 
     def base(self, identifier: str) -> Path | None:
         """The page image every request for this identifier is cut from (the largest
@@ -74,7 +95,7 @@ class Images:
             "protocol": "http://iiif.io/api/image", "profile": "level1",
             "width": width, "height": height, "maxArea": iiif_image.MAX_AREA,
             "sizes": [{"width": w, "height": h} for w, h in sizes],
-            "tiles": [{"width": 512, "scaleFactors": [1, 2, 4, 8]}],
+            "tiles": [{"width": TILE, "scaleFactors": list(SCALE_FACTORS)}],
             "extraFormats": ["png", "webp"], "extraQualities": ["color", "gray", "bitonal"],
             "extraFeatures": ["cors", "jsonldMediaType", "baseUriRedirect", "mirroring",
                               "regionByPct", "regionByPx", "regionSquare", "rotationBy90s",
@@ -82,7 +103,7 @@ class Images:
                               "sizeUpscaling"],
         }
 
-    def render(self, identifier: str, params: tuple[str, str, str, str]) -> Response:
+    def render(self, identifier: str, params: tuple[str, str, str, str], client: str) -> Response:
         base = self.base(identifier)
         if base is None:
             return _error(404, f"no image {identifier!r}")
@@ -91,18 +112,27 @@ class Images:
             req = iiif_image.parse(*params, width, height)
         except iiif_image.BadRequest as exc:
             return _error(400, str(exc))
-        key = hashlib.sha1("/".join(params).encode()).hexdigest()
+        headers = {**CORS, "Cache-Control": "public, max-age=86400",
+                   "Link": '<http://iiif.io/api/image/3/level1.json>;rel="profile"'}
+        media = iiif_image.FORMATS[req.fmt][1]
+        # the same image however the request spells it
+        key = hashlib.sha1(repr(req).encode()).hexdigest()
         target = self.cache / identifier[:2] / identifier / f"{key}.{req.fmt}"
-        if not target.exists():  # made once, then served from the cache
-            with Image.open(base) as img:
-                data = iiif_image.render(img, req)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(target)
-        return FileResponse(target, media_type=iiif_image.FORMATS[req.fmt][1],
-                            headers={**CORS, "Cache-Control": "public, max-age=86400",
-                                     "Link": '<http://iiif.io/api/image/3/level1.json>;rel="profile"'})
+        if target.exists():
+            return FileResponse(target, media_type=media, headers=headers)
+        wait = self.limiter.wait_for(client)  # making an image costs up to a second
+        if wait:
+            return JSONResponse({"error": f"too many requests: try again in {wait} s"},
+                                status_code=429, headers={**CORS, "Retry-After": str(wait)})
+        with Image.open(base) as img:
+            data = iiif_image.render(img, req)
+        if not _viewer_request(req, width, height):  # kept: only what viewers ask for again
+            return Response(data, media_type=media, headers=headers)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        return FileResponse(target, media_type=media, headers=headers)
 
 
 def routes(app: App) -> APIRouter:
@@ -140,8 +170,9 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/iiif/3/{identifier}/{region}/{size}/{rotation}/{quality_format}",
                 include_in_schema=False)
-    def image_request(identifier: str, region: str, size: str, rotation: str,
+    def image_request(request: Request, identifier: str, region: str, size: str, rotation: str,
                       quality_format: str) -> Response:
-        return images.render(identifier, (region, size, rotation, quality_format))
+        client = request.client.host if request.client else ""
+        return images.render(identifier, (region, size, rotation, quality_format), client)
 
     return router
