@@ -38,6 +38,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("oai_namespace", "",
             "OAI-PMH identifiers are oai:NAMESPACE:ID; empty: the host of public_url when it is "
             "a domain name, else chancery.archive."),
+    Setting("trusted_proxies", "",
+            "Addresses of reverse proxies (comma-separated) whose X-Forwarded-For names the "
+            "client; rate limits then count per reader, not per proxy."),
     Setting("api_rate_limit", "600",
             "Requests a minute one client may make to /api/v1 (0: no limit)."),
 )
@@ -55,6 +58,7 @@ class Settings:
     api_rate_limit: int = 600
     admin_email: str = "archivist@example.org"
     oai_namespace: str = ""
+    trusted_proxies: frozenset[str] = frozenset()
 
     @property
     def catalogue_url(self) -> str:
@@ -80,4 +84,6 @@ def load_settings(**overrides: str | None) -> Settings:
                     max_file_size=int(values["max_file_size"]),
                     archive_name=values["archive_name"], public_url=values["public_url"],
                     api_rate_limit=int(values["api_rate_limit"]),
-                    admin_email=values["admin_email"], oai_namespace=values["oai_namespace"])
+                    admin_email=values["admin_email"], oai_namespace=values["oai_namespace"],
+                    trusted_proxies=frozenset(a.strip() for a in values["trusted_proxies"].split(",")
+                                              if a.strip()))

@@ -187,3 +187,18 @@ def test_odd_inputs_get_answers_not_errors(api: TestClient, tmp_path: Path) -> N
         assert answer.status_code == 503 and "reindex" in answer.json()["error"]
     finally:
         app.catalogue.dispose()
+
+
+def test_behind_a_trusted_proxy_each_reader_has_a_bucket(tmp_path: Path) -> None:
+    app = build_app(load_settings(data=str(tmp_path / "data"), database_url="", api_rate_limit="2",
+                                  trusted_proxies="testclient"))
+    try:
+        api = TestClient(create_app(app))  # its requests come from "testclient"
+
+        def get(reader: str) -> int:
+            return api.get("/api/v1/collections", headers={"X-Forwarded-For": reader}).status_code
+
+        assert [get("198.51.100.1") for _ in range(3)] == [200, 200, 429]
+        assert get("198.51.100.2") == 200  # another reader, another bucket
+    finally:
+        app.catalogue.dispose()

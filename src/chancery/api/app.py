@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from chancery.api.limits import RateLimiter
+from chancery.api.limits import RateLimiter, client_address
 from chancery.api.paging import BadCursor
 from chancery.api.routes import routes
 from chancery.bootstrap import App
@@ -55,7 +55,9 @@ def create_api(app: App) -> FastAPI:
 
     @api.middleware("http")
     async def limited(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        wait = limiter.wait_for(request.client.host if request.client else "")
+        peer = request.client.host if request.client else ""
+        wait = limiter.wait_for(client_address(peer, request.headers.get("x-forwarded-for", ""),
+                                               app.settings.trusted_proxies))
         if wait:
             return JSONResponse({"error": f"too many requests: try again in {wait} s"},
                                 status_code=429, headers={"Retry-After": str(wait)})

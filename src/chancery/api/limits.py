@@ -38,3 +38,15 @@ class RateLimiter:
         if len(self._buckets) > 10_000:
             full = self.capacity / self.rate if self.rate else 0
             self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full}
+
+
+def client_address(peer: str, forwarded_for: str, trusted: frozenset[str]) -> str:
+    """Who is asking: the connecting address, or, when that is a trusted reverse proxy, the
+    nearest address in X-Forwarded-For that is not one of ours (a client can write anything
+    at the far end of that header, so it is read from the proxy's end)."""
+    if peer not in trusted:
+        return peer
+    for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
+        if hop not in trusted:
+            return hop
+    return peer

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from PIL import Image
 
-from chancery.api.limits import RateLimiter
+from chancery.api.limits import RateLimiter, client_address
 from chancery.blobs.pages import WIDTHS
 from chancery.bootstrap import App
 from chancery.domain.publication import Actor
@@ -172,7 +172,9 @@ def routes(app: App) -> APIRouter:
                 include_in_schema=False)
     def image_request(request: Request, identifier: str, region: str, size: str, rotation: str,
                       quality_format: str) -> Response:
-        client = request.client.host if request.client else ""
+        peer = request.client.host if request.client else ""
+        client = client_address(peer, request.headers.get("x-forwarded-for", ""),
+                                app.settings.trusted_proxies)
         return images.render(identifier, (region, size, rotation, quality_format), client)
 
     return router
