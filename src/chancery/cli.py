@@ -321,7 +321,7 @@ def cite(ctx: typer.Context,
     except (StyleNotFound, CitationError) as exc:
         err.print(f"[red]{escape(str(exc))}[/]")
         raise typer.Exit(2) from None
-    except LookupError as exc:
+    except citing.NoDocument as exc:
         err.print(f"[red]No document {escape(str(exc.args[0]))!r}.[/]")
         raise typer.Exit(1) from None
     sys.stdout.write(out if out.endswith("\n") else out + "\n")

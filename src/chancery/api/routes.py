@@ -180,14 +180,6 @@ def _authorities(router: APIRouter, app: App, urls: convert.Urls, folder: str) -
         key = f"{kind}/{slug}"
         found = reading.authority_record(app.catalogue, key)
         # listed only when a document the public may see names it
-        listed = app.catalogue.list_authorities(kind, Actor.PUBLIC, today(), _before(key), 1)
-        if found is None or not listed or listed[0].key != key:
+        if found is None or not app.catalogue.authority_listed(key, Actor.PUBLIC, today()):
             raise HTTPException(404, f"no {kind} {slug!r}")
         return convert.authority(found[0], found[1], urls)
-
-
-def _before(key: str) -> str:
-    """A key just before ``key`` in sort order (to ask whether ``key`` itself is listed)."""
-    if not key or key[-1] == "\x00":
-        return key[:-1]
-    return key[:-1] + chr(ord(key[-1]) - 1) + "\U0010ffff"

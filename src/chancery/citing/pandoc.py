@@ -24,7 +24,7 @@ from chancery.domain.csl import CslItem
 
 _TIMEOUT_S = 120
 # renderings are batch work: below the web server's threads in the scheduler's eyes
-_NICE = [shutil.which("nice") or "", "-n", "10"] if shutil.which("nice") else []
+_NICE = [nice, "-n", "10"] if (nice := shutil.which("nice")) else []
 
 
 def pandoc_binary() -> str:

@@ -31,10 +31,10 @@ def _pair(label: str, value: str) -> Json:
 
 def _metadata(s: StoredDocument) -> list[Json]:
     d, p = s.document, s.document.provenance
-    names = {r: [la.authority.name for la in s.authorities if la.role is r] for r in Role}
     rows = [("Date", d.date.display), ("Type", d.doc_type.value.replace("-", " ")),
-            ("Classification", d.classification.marking), ("Author", "; ".join(names[Role.AUTHOR])),
-            ("Recipient", "; ".join(names[Role.RECIPIENT])), ("Archive", p.holding_archive),
+            ("Classification", d.classification.marking),
+            ("Author", "; ".join(s.names(Role.AUTHOR))),
+            ("Recipient", "; ".join(s.names(Role.RECIPIENT))), ("Archive", p.holding_archive),
             ("Reference", " ".join(x for x in (p.collection, p.reference_code) if x)),
             ("Language", ", ".join(d.languages)), ("Identifier", d.source_id)]
     return [_pair(k, v) for k, v in rows if v]

@@ -138,11 +138,6 @@ def _iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def datestamp(at: datetime) -> str:
-    """A datestamp at the repository's granularity (seconds, UTC)."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def set_spec(collection_key: str) -> str:
     """A collection key as a setSpec: "frus/frus1958-60v19" -> "frus:frus1958-60v19"."""
     return collection_key.replace("/", ":")

@@ -11,7 +11,8 @@ from lxml import etree
 from chancery.domain.authorities import Role
 from chancery.domain.citations import house_citation
 from chancery.domain.texts import xml_safe
-from chancery.oai.protocol import datestamp, set_spec
+from chancery.oai.protocol import set_spec
+from chancery.services.clock import utc_stamp
 from chancery.storage.interface import HarvestHeader, StoredDocument
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -30,7 +31,7 @@ def envelope(base_url: str, args: dict[str, str] | None) -> tuple[etree._Element
     """The OAI-PMH root and its request element (with the arguments unless they were bad)."""
     root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd")
-    etree.SubElement(root, f"{{{OAI}}}responseDate").text = datestamp(datetime.now(UTC))
+    etree.SubElement(root, f"{{{OAI}}}responseDate").text = utc_stamp(datetime.now(UTC))
     request = etree.SubElement(root, f"{{{OAI}}}request")
     request.text = base_url
     for name, value in sorted((args or {}).items()):
@@ -51,7 +52,7 @@ def header(parent: etree._Element, h: HarvestHeader, identifier: str) -> None:
     """An OAI-PMH header; a withdrawn document is a deleted record."""
     el = sub(parent, "header", status="deleted" if h.deleted else "")
     sub(el, "identifier", identifier)
-    sub(el, "datestamp", datestamp(h.datestamp))
+    sub(el, "datestamp", utc_stamp(h.datestamp))
     for spec in _set_specs(h.collections):
         sub(el, "setSpec", spec)
 
@@ -78,16 +79,15 @@ def oai_dc(parent: etree._Element, s: StoredDocument, url: str, archive: str) ->
     d, p = s.document, s.document.provenance
     dc = etree.SubElement(parent, f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI})
     dc.set(f"{{{XSI}}}schemaLocation", f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
-    names = {r: [la.authority.name for la in s.authorities if la.role is r] for r in Role}
-    parts = [("title", [d.title]), ("creator", names[Role.AUTHOR]),
-             ("contributor", names[Role.RECIPIENT]), ("subject", names[Role.SUBJECT]),
+    parts = [("title", [d.title]), ("creator", s.names(Role.AUTHOR)),
+             ("contributor", s.names(Role.RECIPIENT)), ("subject", s.names(Role.SUBJECT)),
              ("description", [d.summary]), ("publisher", [p.publishing_archive or archive]),
              ("date", [_iso_date(s)]), ("type", ["Text", d.doc_type.value.replace("-", " ")]),
              ("identifier", [url, d.source_id]),
              ("source", [" ".join(x for x in (p.holding_archive, p.reference_code) if x)]),
              ("language", d.languages),
              ("relation", [f"{r.label}: {r.title}" for r in s.related]),
-             ("coverage", names[Role.ORIGIN] + names[Role.PLACE_MENTIONED]),
+             ("coverage", s.names(Role.ORIGIN, Role.PLACE_MENTIONED)),
              ("rights", [p.rights])]
     for tag, values in parts:
         for value in dict.fromkeys(v for v in values if v):

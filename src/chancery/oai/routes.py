@@ -20,13 +20,12 @@ from chancery.oai.protocol import (
     OaiError,
     check_arguments,
     collection_key,
-    datestamp,
     list_request,
     make_token,
     read_token,
     set_spec,
 )
-from chancery.services.clock import today
+from chancery.services.clock import today, utc_stamp
 from chancery.storage.interface import HarvestHeader, StoredDocument
 
 PAGE = 100
@@ -85,7 +84,7 @@ class Repository:
         for tag, value in (("repositoryName", self.app.settings.archive_name),
                            ("baseURL", self.base_url), ("protocolVersion", "2.0"),
                            ("adminEmail", self.app.settings.admin_email),
-                           ("earliestDatestamp", datestamp(earliest)),
+                           ("earliestDatestamp", utc_stamp(earliest)),
                            ("deletedRecord", "transient"),
                            ("granularity", "YYYY-MM-DDThh:mm:ssZ")):
             x.sub(el, tag, value)

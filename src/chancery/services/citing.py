@@ -19,6 +19,10 @@ from chancery.storage.interface import Catalogue, StoredDocument
 BATCH = 400  # items per engine call: one call costs ~0.15 s however many it renders
 
 
+class NoDocument(LookupError):
+    """No document by that id that the reader may see."""
+
+
 @dataclass(frozen=True)
 class Citer:
     """The engine, its cache and what every citation names: the archive and its address."""
@@ -139,15 +143,10 @@ def document_item(catalogue: Catalogue, citer: Citer, ident: str,
 def cite_document(catalogue: Catalogue, citer: Citer, ident: str, style: str,
                   actor: Actor = Actor.PUBLIC) -> str | None:
     """A document cited as text in ``style``: house, an export format, or a CSL style."""
-    stored = catalogue.get_document(ident, actor, today())
-    if stored is None:
+    try:
+        return cite_selection(catalogue, citer, [ident], style, actor)
+    except NoDocument:
         return None
-    if style == "house":
-        return house_citation(stored.document, citer.archive_name)
-    item = csl_for(stored, citer)
-    if style in EXPORTS:
-        return export([item], style)
-    return cite_item(citer, item, style).text
 
 
 def coins_for(catalogue: Catalogue, citer: Citer, public_ids: list[str]) -> dict[str, str]:
@@ -160,13 +159,13 @@ def coins_for(catalogue: Catalogue, citer: Citer, public_ids: list[str]) -> dict
 def cite_selection(catalogue: Catalogue, citer: Citer, idents: list[str], style: str,
                    actor: Actor = Actor.PUBLIC) -> str:
     """Several documents in one style: an export format holds them all (one BibTeX file, one
-    CSL-JSON array); a style gives one citation per line. Raises LookupError(ident) for a
+    CSL-JSON array); a style gives one citation per line. Raises NoDocument(ident) for a
     document the actor may not see."""
     stored = []
     for ident in idents:
         found = catalogue.get_document(ident, actor, today())
         if found is None:
-            raise LookupError(ident)
+            raise NoDocument(ident)
         stored.append(found)
     if style in EXPORTS:
         return export([csl_for(s, citer) for s in stored], style)

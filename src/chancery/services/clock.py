@@ -13,3 +13,10 @@ def utc_now() -> datetime:
 def today() -> date:
     """Today's date, for embargo checks."""
     return utc_now().date()
+
+
+def utc_stamp(at: datetime) -> str:
+    """A time to the second in UTC, ``2026-11-25T15:08:45Z`` (Atom, OAI-PMH). A time without
+    a zone is UTC: SQLite gives back the UTC times it was given without their zone."""
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")

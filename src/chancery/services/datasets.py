@@ -41,7 +41,6 @@ def record(stored: StoredDocument, actor: Actor) -> dict[str, Any]:
 def row(stored: StoredDocument) -> dict[str, Any]:
     """A document as one flat row of COLUMNS."""
     d, p = stored.document, stored.document.provenance
-    by_role = {r: [la.authority.name for la in stored.authorities if la.role is r] for r in Role}
     people = [la.authority.name for la in stored.authorities
               if la.authority.kind.value == "person" and la.role is not Role.SUBJECT]
     orgs = [la.authority.name for la in stored.authorities
@@ -55,10 +54,10 @@ def row(stored: StoredDocument) -> dict[str, Any]:
         "date_precision": d.date.precision.value, "date_note": d.date.note, "summary": d.summary,
         "classification": d.classification.marking,
         "classification_level": d.classification.level.value, "languages": d.languages,
-        "authors": by_role[Role.AUTHOR], "recipients": by_role[Role.RECIPIENT],
+        "authors": stored.names(Role.AUTHOR), "recipients": stored.names(Role.RECIPIENT),
         "people": list(dict.fromkeys(people)), "organizations": list(dict.fromkeys(orgs)),
-        "places": list(dict.fromkeys(by_role[Role.ORIGIN] + by_role[Role.PLACE_MENTIONED])),
-        "subjects": by_role[Role.SUBJECT], "collections": [c.key for c in stored.collections],
+        "places": list(dict.fromkeys(stored.names(Role.ORIGIN, Role.PLACE_MENTIONED))),
+        "subjects": stored.names(Role.SUBJECT), "collections": [c.key for c in stored.collections],
         "holding_archive": p.holding_archive, "archive_place": p.archive_place,
         "fonds": p.collection,
         "reference_code": p.reference_code, "publishing_archive": p.publishing_archive,

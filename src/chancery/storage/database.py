@@ -112,6 +112,11 @@ class SqlCatalogue:
         with self.engine.connect() as conn:
             return lookups.list_authorities(conn, kind, actor, today, after, limit)
 
+    def authority_listed(self, key: str, actor: Actor, today: date) -> bool:
+        """Whether a document the actor may see names this authority record."""
+        with self.engine.connect() as conn:
+            return lookups.authority_listed(conn, key, actor, today)
+
     def harvest_headers(self, today: date, since: datetime | None, until: datetime | None,
                         collection: str | None, after: tuple[datetime, int] | None,
                         limit: int) -> list[HarvestHeader]:

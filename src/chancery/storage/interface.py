@@ -90,6 +90,10 @@ class StoredDocument:
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
+    def names(self, *roles: Role) -> list[str]:
+        """The preferred names of the records linked in any of these roles, in document order."""
+        return [la.authority.name for la in self.authorities if la.role in roles]
+
 
 @dataclass(frozen=True)
 class DocumentSummary:
@@ -232,6 +236,10 @@ class Catalogue(Protocol):
     def scanned_documents(self, collection: str, actor: Actor, today: date,
                           limit: int) -> list[tuple[str, str]]:
         """(public id, title) of documents with scans in a collection or below it."""
+        ...
+
+    def authority_listed(self, key: str, actor: Actor, today: date) -> bool:
+        """Whether a document the actor may see names this authority record."""
         ...
 
     def authority_records(self, keys: list[str]) -> list[Authority]:

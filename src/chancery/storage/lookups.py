@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, or_, select, update
 
 from chancery.domain.publication import Actor
 from chancery.storage import reads, rows
@@ -161,13 +161,23 @@ def list_authorities(conn: Connection, kind: str, actor: Actor, today: date, aft
                      limit: int) -> list[AuthorityRow]:
     """Authority records of one kind, in key order after ``after``, that at least one
     document the actor may see names (a name found only in a draft stays unpublished)."""
-    named = select(document_links.c.id).join(
-        documents, documents.c.id == document_links.c.document_id).where(
-        document_links.c.authority_id == authorities.c.id, viewable_by(actor, today))
     q = (select(authorities).where(authorities.c.kind == kind, authorities.c.key > after,
-                                   named.exists())
+                                   _named(actor, today))
          .order_by(authorities.c.key).limit(limit))
     return [rows.authority_row(r) for r in conn.execute(q)]
+
+
+def authority_listed(conn: Connection, key: str, actor: Actor, today: date) -> bool:
+    """Whether a document the actor may see names the authority record with this key."""
+    q = select(authorities.c.id).where(authorities.c.key == key, _named(actor, today))
+    return conn.execute(q).first() is not None
+
+
+def _named(actor: Actor, today: date) -> ColumnElement[bool]:
+    """The authority row is linked to a document the actor may see."""
+    return select(document_links.c.id).join(
+        documents, documents.c.id == document_links.c.document_id).where(
+        document_links.c.authority_id == authorities.c.id, viewable_by(actor, today)).exists()
 
 
 def scanned_documents(conn: Connection, collection: str, actor: Actor, today: date,

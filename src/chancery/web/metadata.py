@@ -47,8 +47,7 @@ def document_meta(page: DocumentPage, base: str, archive: str, item: CslItem) ->
     what the CSL-JSON item carries (a test compares them)."""
     s, doc = page.stored, page.stored.document
     url = base + doc_url(doc.public_id, doc.title)
-    authors = [la.authority.name for la in s.authorities if la.role is Role.AUTHOR]
-    recipients = [la.authority.name for la in s.authorities if la.role is Role.RECIPIENT]
+    authors, recipients = s.names(Role.AUTHOR), s.names(Role.RECIPIENT)
     languages = doc.languages
     cdate, iso = _date(page)
     publisher = doc.provenance.publishing_archive or archive

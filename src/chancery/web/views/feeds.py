@@ -21,7 +21,7 @@ from chancery.search.grammar import QueryError
 from chancery.search.interface import IndexUnavailable
 from chancery.services import citing, datasets, reading
 from chancery.services import search as searching
-from chancery.services.clock import today
+from chancery.services.clock import today, utc_stamp
 from chancery.services.search import MAX_OFFSET
 from chancery.storage.interface import StoredDocument
 from chancery.web.pages import doc_url, render
@@ -54,7 +54,7 @@ def _atom(app: App, request: Request, title: str, q: str, filters: dict[str, tup
     etree.SubElement(feed, f"{{{ATOM}}}id").text = self_url
     etree.SubElement(feed, f"{{{ATOM}}}title").text = xml_safe(f"{app.settings.archive_name}: {title}")
     times = [s.created_at for s in docs.values() if s.created_at] or [datetime.now(UTC)]
-    etree.SubElement(feed, f"{{{ATOM}}}updated").text = _iso(max(times))
+    etree.SubElement(feed, f"{{{ATOM}}}updated").text = utc_stamp(max(times))
     etree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=self_url,
                      type="application/atom+xml")
     etree.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=base + html_url,
@@ -69,11 +69,6 @@ def _atom(app: App, request: Request, title: str, q: str, filters: dict[str, tup
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
-def _iso(at: datetime) -> str:
-    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _entry(feed: etree._Element, stored: StoredDocument, base: str, archive: str) -> None:
     d = stored.document
     url = base + doc_url(d.public_id, d.title)
@@ -81,10 +76,10 @@ def _entry(feed: etree._Element, stored: StoredDocument, base: str, archive: str
     etree.SubElement(entry, f"{{{ATOM}}}id").text = f"{base}/documents/{d.public_id}"
     etree.SubElement(entry, f"{{{ATOM}}}title").text = xml_safe(d.title)
     now = datetime.now(UTC)
-    etree.SubElement(entry, f"{{{ATOM}}}updated").text = _iso(stored.updated_at or now)
-    etree.SubElement(entry, f"{{{ATOM}}}published").text = _iso(stored.created_at or now)
+    etree.SubElement(entry, f"{{{ATOM}}}updated").text = utc_stamp(stored.updated_at or now)
+    etree.SubElement(entry, f"{{{ATOM}}}published").text = utc_stamp(stored.created_at or now)
     etree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=url, type="text/html")
-    authors = [la.authority.name for la in stored.authorities if la.role is Role.AUTHOR]
+    authors = stored.names(Role.AUTHOR)
     for name in authors or [d.provenance.publishing_archive or archive]:
         author = etree.SubElement(entry, f"{{{ATOM}}}author")
         etree.SubElement(author, f"{{{ATOM}}}name").text = xml_safe(name)
