@@ -5,12 +5,14 @@ counts kept for an index snapshot follow the index when it changes."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from tantivy import Query
 
 from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
@@ -18,8 +20,10 @@ from chancery.demo import DEMO_DIR
 from chancery.domain.publication import Actor
 from chancery.search import facet_counts
 from chancery.search.facet_counts import Invert
-from chancery.search.interface import Bucket
+from chancery.search.grammar import MatchAll, parse_query
+from chancery.search.interface import Bucket, IndexedName, SearchRequest
 from chancery.search.tantivy_index import TantivyIndex
+from chancery.search.tantivy_schema import PARTS, SLOTS
 from chancery.services import search
 from chancery.services.imports import import_paths
 from tests.conftest import FIXTURES, _reference_text
@@ -137,10 +141,11 @@ def test_a_facet_with_too_many_values_is_counted_directly(archive: App,
     still refuses is left to direct counting: the counts stay exact."""
     real = facet_counts._aggregate
 
-    def refusing(searcher: object, query: object, facets: list[str], size: int) -> object:
+    def refusing(searcher: object, query: object, facets: list[str], size: int,
+                 slotted: frozenset[str] = frozenset()) -> object:
         if size and (len(facets) > 1 or facets == ["person"]):
             raise ValueError("Aborting aggregation because too many buckets were created")
-        return real(searcher, query, facets, size)  # type: ignore[arg-type]
+        return real(searcher, query, facets, size, slotted)  # type: ignore[arg-type]
 
     index = archive.index
     assert isinstance(index, TantivyIndex)
@@ -150,3 +155,99 @@ def test_a_facet_with_too_many_values_is_counted_directly(archive: App,
     made = index.snapshot().universe(Actor.PUBLIC, date(2032, 2, 2), index.compiler, wait=True)
     assert made is not None and "person" not in made.counts and "type" in made.counts
     assert _facets(archive, "-Quemoy", invert="always") == direct
+
+
+@pytest.mark.parametrize("text", ["", "Khrushchev", "Quemoy", "-Quemoy"])
+def test_slotted_counts_equal_the_multi_valued_columns(archive: App, text: str) -> None:
+    """Counting a facet over its single-valued slots gives what its one multi-valued column
+    gives, value for value, including documents with more values than slots."""
+    index = archive.index
+    assert isinstance(index, TantivyIndex)
+    searcher = index.snapshot().searcher
+    query = _compiled(index, text)
+    facets = list(SLOTS)
+    slotted = facet_counts._collect(searcher, query, facets, 0, frozenset(SLOTS))
+    whole = facet_counts._collect(searcher, query, facets, facet_counts._ALL, frozenset())
+    assert slotted[1] == whole[1] == set(facets)
+    assert slotted[0] == whole[0]
+    assert sum(slotted[0]["place"].values()) > 0
+
+
+def test_values_beyond_the_slots_are_counted(archive: App, tmp_path: Path) -> None:
+    """Documents naming more places than there are slots: the rest are counted too."""
+    stored = archive.catalogue.get_document("frus1958-60v19/d3", Actor.EDITOR, date.today())
+    assert stored is not None
+    item = search.index_document(stored)
+    index = TantivyIndex(tmp_path / "index")
+    places = [IndexedName(f"place/p{i}", "place", "place-mentioned", (f"P{i}",))
+              for i in range(SLOTS["place"] * 2)]
+    docs = [replace(item, document=replace(item.document, public_id=f"x{n}"),
+                    names=tuple(places[n:n + SLOTS["place"] + 2])) for n in range(4)]
+    index.upsert(docs)
+    index.commit(0)
+    searcher = index.snapshot().searcher
+    query = _compiled(index, "")
+    assert searcher.aggregate(query, {"o": {"terms": {"field": "o_place"}}})["o"]["buckets"]
+    slotted = facet_counts._collect(searcher, query, ["place"], 0, frozenset(["place"]))
+    assert slotted[0]["place"] == {f"place/p{i}": min(i + 1, 4, 9 - i) for i in range(8)}
+    assert slotted == facet_counts._collect(searcher, query, ["place"], facet_counts._ALL, frozenset())
+
+
+def test_a_slot_with_more_values_than_asked_is_recounted(archive: App,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    index = archive.index
+    assert isinstance(index, TantivyIndex)
+    searcher = index.snapshot().searcher
+    query = _compiled(index, "")
+    exact = facet_counts._collect(searcher, query, ["place"], facet_counts._ALL, frozenset())
+    monkeypatch.setattr(facet_counts, "_SLOT_SIZE", 3)  # every slot has more than 3 places
+    got = facet_counts._aggregate(searcher, query, ["place"], 0, frozenset(["place"]))[0]["place"]
+    spec = {f"place/{c}": {"terms": {"field": c, "size": 3}}
+            for c in facet_counts._slot_columns("place")}
+    assert facet_counts._summed(searcher.aggregate(query, spec), "place") is None  # short
+    assert got == exact[0]["place"]  # fewer than the reported number of values: all of them
+
+
+def _compiled(index: TantivyIndex, text: str) -> Query:
+    """What the index runs for a public reader's query (no name expansion)."""
+    tree = parse_query(text) if text else MatchAll()
+    return index.compiler.compile(SearchRequest(tree, Actor.PUBLIC, date.today()))
+
+
+def test_only_facets_with_few_values_are_counted_over_slots(archive: App,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    index = archive.index
+    assert isinstance(index, TantivyIndex)
+    monkeypatch.setattr(index, "_snapshot", None)
+    snap = index.snapshot()
+    assert snap.slotted() == frozenset()  # nothing known yet: every facet by its column
+    made = snap.universe(Actor.PUBLIC, date.today(), index.compiler, wait=True)
+    assert made is not None
+    few = {f for f in SLOTS if len(made.counts[f]) <= facet_counts.SLOT_VALUES}
+    assert "collection" in few and snap.slotted() == few
+    monkeypatch.setattr(facet_counts, "SLOT_VALUES", len(made.counts["collection"]) - 1)
+    assert "collection" not in snap.slotted()
+
+
+def test_a_facet_counted_in_parts_gives_the_whole(archive: App) -> None:
+    """Each person is in exactly one part, so the parts' counts together are the column's."""
+    index = archive.index
+    assert isinstance(index, TantivyIndex)
+    searcher = index.snapshot().searcher
+    query = _compiled(index, "")
+    parts = facet_counts._split("person", frozenset())
+    assert len(parts) == PARTS["person"]
+    got = facet_counts._collect(searcher, query, parts, facet_counts._ALL, frozenset())[0]
+    whole = facet_counts._collect(searcher, query, ["person"], facet_counts._ALL, frozenset())[0]
+    assert all(got[p] for p in parts)
+    assert not set(got[parts[0]]) & set(got[parts[1]])
+    assert {**got[parts[0]], **got[parts[1]]} == whole["person"]
+
+
+@pytest.mark.parametrize("text", ["the", "Taiwan OR China OR Chiang OR Dulles"])
+def test_counting_in_parts_reports_the_same_values(archive: App, text: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no facet counted over slots, people are counted in two parts; the reported values
+    are those the kept counts over everything give."""
+    monkeypatch.setattr(facet_counts, "SLOT_VALUES", 0)
+    assert _facets(archive, text, invert="never") == _facets(archive, text, invert="always")

@@ -19,7 +19,7 @@ FACETS = ("year", "decade", "type", "classification", "language", "collection", 
 # (yyyymmdd), for browsing by date; only dates precise to the month or day are counted.
 HISTOGRAMS = ("month", "day")
 SORTS = ("relevance", "date", "-date", "recent")  # recent: newest in the archive first
-SCHEMA_VERSION = 3  # bump when the index layout changes: older indexes are then refused
+SCHEMA_VERSION = 4  # bump when the index layout changes: older indexes are then refused
 
 
 class IndexUnavailable(Exception):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import zlib
+from collections.abc import Iterable
 from datetime import date
 
 import tantivy
@@ -28,6 +30,22 @@ NAME_ROLES = {"author": {Role.AUTHOR}, "recipient": {Role.RECIPIENT},
 KEYWORD_FACETS = ("type", "classification", "language", "collection", "archive", "author",
                   "recipient", "person", "place", "subject")
 NUMERIC_FACETS = ("year", "decade", "month", "day")
+# Facets a document may have several values of are also kept in "slots": single-valued
+# columns s_<facet>_<k>, every document filling each ("" when it has nothing to put there),
+# plus o_<facet> for what does not fit. Tantivy counts a column every document has exactly
+# one value in about five times faster per value than a multi-valued one (measured: 3 vs
+# 16 ns), and a value's documents are the sum over the slots, since a document puts each
+# value in one slot only. Each value has a home slot (a hash of it), so a slot holds few
+# distinct values and counting them all stays cheap. Only facets with few values gain
+# (measured at 1M documents: 195 places 2.3x faster; 2,966 people slower than their one
+# column), so people, authors and recipients have none. Slots per facet: about the values a
+# document has.
+SLOTS = {"place": 4, "collection": 3}
+EMPTY_SLOT = ""
+# Facets with many values per document are also split by value (a stable hash) into
+# multi-valued columns p_<facet>_<k>: two threads count the parts at once, and since a value
+# lives in one part only, the largest counts overall are among each part's largest.
+PARTS = {"person": 2}
 
 
 def _analyzer(tokenizer: tantivy.Tokenizer, stemmer: str = "", fold: bool = True) -> TextAnalyzer:
@@ -68,11 +86,44 @@ def build_schema() -> tantivy.Schema:
         sb.add_text_field(f"n_{name}", tokenizer_name="plain")
     for name in KEYWORD_FACETS:
         sb.add_text_field(f"f_{name}", tokenizer_name="raw", fast=True, index_option="basic")
+    for name, slots in SLOTS.items():
+        for field in (*slot_fields(name, slots), f"o_{name}"):
+            sb.add_text_field(field, tokenizer_name="raw", fast=True, index_option="basic")
+    for name, parts in PARTS.items():
+        for k in range(parts):
+            sb.add_text_field(f"p_{name}_{k}", tokenizer_name="raw", fast=True,
+                              index_option="basic")
     for name in (*NUMERIC_FACETS, "date_start", "date_end", "date_sort", "date_sort_desc",
                  "embargo", "added"):
         sb.add_integer_field(name, indexed=True, fast=True)
     sb.add_text_field("pub_state", tokenizer_name="raw", index_option="basic")
     return sb.build()
+
+
+def slot_fields(facet: str, slots: int | None = None) -> list[str]:
+    """The single-valued columns a facet's values are spread over."""
+    return [f"s_{facet}_{k}" for k in range(SLOTS[facet] if slots is None else slots)]
+
+
+def spread(values: Iterable[str], slots: int) -> tuple[list[str], list[str]]:
+    """Each distinct value in its home slot, or the next free one; (slots, what did not fit).
+    The home is a stable hash (not Python's, which changes between runs)."""
+    filled = [EMPTY_SLOT] * slots
+    rest: list[str] = []
+    for value in dict.fromkeys(v for v in values if v != EMPTY_SLOT):
+        home = _home(value, slots)
+        for step in range(slots):
+            k = (home + step) % slots
+            if filled[k] == EMPTY_SLOT:
+                filled[k] = value
+                break
+        else:
+            rest.append(value)
+    return filled, rest
+
+
+def _home(value: str, among: int) -> int:
+    return zlib.crc32(value.encode()) % among
 
 
 def day_number(d: date | None, missing: int = 0) -> int:
@@ -98,13 +149,25 @@ def to_tantivy(item: IndexDocument) -> tantivy.Document:
         body = "\n\n".join([t.body, *(n.text for n in t.notes)])
         doc.add_text(body_field(t.language), body)
         doc.add_text("f_language", t.language.split("-")[0].lower())
-    _add_names(doc, item)
+    keys = _add_names(doc, item)
     _add_facets(doc, item)
+    keys["collection"] = list(item.collections)
+    for facet, slots in SLOTS.items():
+        filled, rest = spread(keys.get(facet, ()), slots)
+        for field, value in zip(slot_fields(facet, slots), filled, strict=True):
+            doc.add_text(field, value)
+        for value in rest:
+            doc.add_text(f"o_{facet}", value)
+    for facet, parts in PARTS.items():
+        for value in dict.fromkeys(keys.get(facet, ())):
+            doc.add_text(f"p_{facet}_{_home(value, parts)}", value)
     doc.add_bytes("hit", _hit_json(item))
     return doc
 
 
-def _add_names(doc: tantivy.Document, item: IndexDocument) -> None:
+def _add_names(doc: tantivy.Document, item: IndexDocument) -> dict[str, list[str]]:
+    """Adds the names; returns the authority keys per facet."""
+    keys: dict[str, list[str]] = {}
     for n in item.names:
         doc.add_text("names", "\n".join(n.names))
         role = Role(n.role)
@@ -113,6 +176,8 @@ def _add_names(doc: tantivy.Document, item: IndexDocument) -> None:
                 doc.add_text(f"n_{field}", "\n".join(n.names))
                 if field != "person" or n.kind in ("person", "organization"):
                     doc.add_text(f"f_{field}", n.key)
+                    keys.setdefault(field, []).append(n.key)
+    return keys
 
 
 def _add_facets(doc: tantivy.Document, item: IndexDocument) -> None:
