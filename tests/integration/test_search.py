@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import tantivy
 import yaml
 
 from chancery.bootstrap import App, build_app
@@ -19,6 +20,7 @@ from chancery.demo import DEMO_DIR
 from chancery.domain.publication import Actor
 from chancery.search.grammar import QueryError
 from chancery.search.interface import IndexUnavailable
+from chancery.search.tantivy_index import TantivyIndex
 from chancery.services import search
 from chancery.services.imports import import_paths
 from tests.conftest import CORPUS, FIXTURES, _reference_text, need
@@ -270,3 +272,26 @@ def test_month_and_day_counts_for_browsing_by_date(archive: App) -> None:
     assert _find(archive, f"date:{one_day[:4]}-{one_day[4:6]}-{one_day[6:]}").results.total >= days[one_day]
     recent = _find(archive, "", sort="recent", per_page=3).results.hits
     assert len(recent) == 3
+
+
+def test_reindex_replaces_an_index_of_an_older_layout(sqlite_app: App, tmp_path: Path) -> None:
+    """After an upgrade changes the index layout, searching says to reindex, and reindexing
+    works: the old index is removed (and nothing else in its folder)."""
+    import_paths([_reference(tmp_path / "reference")], sqlite_app.import_context())
+    folder = sqlite_app.settings.index_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    old = tantivy.SchemaBuilder()
+    old.add_text_field("id", stored=True, tokenizer_name="raw")
+    writer = tantivy.Index(old.build(), path=str(folder)).writer(15_000_000, 1)
+    writer.add_document(tantivy.Document(id="old"))
+    writer.commit()
+    writer.wait_merging_threads()
+    (folder / "chancery-index.json").write_text('{"schema": 1, "generation": 1, "changes": 0}')
+    (folder / "notes.txt").write_text("kept")
+    with pytest.raises(IndexUnavailable, match="reindex"):
+        _find(sqlite_app, "Khrushchev")
+    fresh = TantivyIndex(folder)  # as `chancery reindex` opens it, in a new process
+    assert search.rebuild_index(sqlite_app.catalogue, fresh) >= 1
+    assert (folder / "notes.txt").read_text() == "kept"
+    assert _ids(search.search_documents(sqlite_app.catalogue, fresh, "Khrushchev",
+                                        actor=Actor.EDITOR)) >= {"0874552c"}

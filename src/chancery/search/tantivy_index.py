@@ -8,6 +8,7 @@ apart from an empty result."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterable
 from datetime import date
@@ -41,6 +42,10 @@ from chancery.search.tantivy_schema import (
 )
 
 _META = "chancery-index.json"
+# what Tantivy writes in an index folder: segment files (<uuid>.<part>, deletes as
+# <uuid>.<opstamp>.del), its metadata and locks; and our own state file
+_TANTIVY_FILE = re.compile(r"[0-9a-f]{32}\.[a-z0-9.]+|meta\.json|\.managed\.json|"
+                           r"\.tantivy-[a-z-]+\.lock|chancery-index\.json(\.tmp)?")
 _SNIPPET_CHARS = 240
 _SORTS = {"date": ("date_sort", Order.Asc), "-date": ("date_sort_desc", Order.Desc),
           "recent": ("added", Order.Desc)}
@@ -87,6 +92,23 @@ class TantivyIndex:
             self._index = index
         return self._index
 
+    def _foreign(self) -> bool:
+        """Whether the folder holds an index whose schema is not this one."""
+        try:
+            self._open()
+        except ValueError as e:
+            if "schema does not match" not in str(e):
+                raise
+            return True
+        return False
+
+    def _discard(self) -> None:
+        """Remove the index's own files (nothing else that may share the folder)."""
+        self._index, self._writer, self._snapshot = None, None, None
+        for entry in self.path.iterdir():
+            if entry.is_file() and _TANTIVY_FILE.fullmatch(entry.name):
+                entry.unlink()
+
     # -- writing -----------------------------------------------------------------------
 
     def _writer_(self) -> Any:
@@ -123,7 +145,11 @@ class TantivyIndex:
         self._open().reload()
 
     def clear(self, generation: int) -> None:
-        """Empty the index and start a new generation (a rebuild)."""
+        """Empty the index and start a new generation (a rebuild). An index of an older
+        layout is removed first: Tantivy will not open it with this schema."""
+        state = self.state()
+        if (state is not None and state[0] != SCHEMA_VERSION) or self._foreign():
+            self._discard()
         writer = self._writer_()
         writer.delete_all_documents()
         writer.commit()
