@@ -78,6 +78,7 @@ def build(app: App, docs: int, pool: Any) -> None:
     if batch:
         written += _write(app, batch, ids, seen_collections, revision)
     print(f"catalogue: {written:,} documents in {time.perf_counter() - started:.0f} s")
+    app.catalogue.refresh_statistics()  # as `chancery import` does after writing
     started = time.perf_counter()
     n = searching.rebuild_index(app.catalogue, app.index,
                                 lambda k: _progress("index", k, docs, started, add=True))

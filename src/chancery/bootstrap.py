@@ -60,6 +60,7 @@ def build_app(settings: Settings, migrate: bool = True) -> App:
     catalogue = SqlCatalogue(settings.catalogue_url)
     if migrate:
         catalogue.migrate()
+        catalogue.refresh_statistics(only_if_missing=True)  # an archive from before they were kept
     blobs = FolderBlobStore(settings.blob_dir)
     return App(settings, catalogue, blobs, TantivyIndex(settings.index_dir),
                PageImages(blobs, settings.data / "derived"), PandocEngine())

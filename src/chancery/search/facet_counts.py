@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +29,14 @@ from chancery.domain.publication import Actor
 from chancery.search.grammar import MatchAll
 from chancery.search.interface import FACETS, Bucket, SearchRequest
 from chancery.search.tantivy_query import QueryCompiler
-from chancery.search.tantivy_schema import EMPTY_SLOT, NUMERIC_FACETS, PARTS, SLOTS, slot_fields
+from chancery.search.tantivy_schema import (
+    EMPTY_SLOT,
+    NUMERIC_FACETS,
+    PARTS,
+    SLOTS,
+    home,
+    slot_fields,
+)
 
 FACET_SIZE = {"year": 300, "decade": 50, "month": 1200, "day": 4000}  # default 50
 _ALL = 20_000  # a facet with more values than this is always counted directly
@@ -115,14 +122,15 @@ class Snapshot:
             return None
         return job.result()
 
-    def slotted(self) -> frozenset[str]:
+    def slotted(self, actor: Actor, today: date, compiler: QueryCompiler) -> frozenset[str]:
         """The facets worth counting over their slots: those with few values (known from the
-        counts over everything, once made). Summing the slots means fetching every value of
-        each, which costs more than it saves above ~1,000 values (measured at 1M documents:
-        195 places 2.3x faster, ~2,500 authors no faster)."""
+        counts over everything, once made; asking starts them). Summing the slots means
+        fetching every value of each, which costs more than it saves above ~1,000 values
+        (measured at 1M documents: 195 places 2.3x faster, ~2,500 authors no faster)."""
         with self._lock:
             made = next(iter(self._universes.values()), None)
         if made is None:
+            self.universe(actor, today, compiler, wait=False)
             return frozenset()
         return frozenset(f for f in SLOTS
                          if f in made.counts and len(made.counts[f]) <= SLOT_VALUES)
@@ -172,7 +180,7 @@ class FacetCounter:
                  query: Query, total: int, invert: Invert = "when-ready") -> None:
         self.compiler, self.snap, self.request = compiler, snapshot, request
         self.invert = invert
-        self.slotted = snapshot.slotted()
+        self.slotted = snapshot.slotted(request.actor, request.today, compiler)
         self._parts: list[Callable[[], Counts]] = []
         self._totals: dict[str, int] = {}
         # Counts of a facet ignore that facet's own selection, so a reader sees what
@@ -242,7 +250,8 @@ class FacetCounter:
             rest = Query.boolean_query([
                 (Occur.Must, everything),
                 (Occur.MustNot, self.compiler.node(request.query, request.expansions))])
-            for part in _balanced(kept, self.slotted):
+            tasks = [t for f in kept for t in _split(f, self.slotted)]
+            for part in _balanced(tasks, self.slotted):
                 job = _POOL.submit(_left_out, self.snap.searcher, rest, part, self.slotted)
                 self._parts.append(partial(_subtract, universe, job, part))
         return [f for f in facets if f not in kept]
@@ -377,10 +386,13 @@ def _subtract(universe: Universe, job: Future[tuple[Counts, set[str]]],
               facets: list[str]) -> Counts:
     left_out = _counts_of(job)
     out: Counts = {}
-    for f in facets:
-        minus = left_out.get(f, {})
-        out[f] = {v: n - minus.get(v, 0) for v, n in universe.counts[f].items()
-                  if n > minus.get(v, 0)}
+    for task in facets:
+        minus = left_out.get(task, {})
+        facet, _, part = task.partition(_PART)
+        values: Iterable[tuple[str, int]] = universe.counts[facet].items()
+        if part:  # only the values that live in this part
+            values = [(v, n) for v, n in values if home(v, PARTS[facet]) == int(part)]
+        out[task] = {v: n - minus.get(v, 0) for v, n in values if n > minus.get(v, 0)}
     return out
 
 

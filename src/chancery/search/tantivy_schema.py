@@ -111,9 +111,9 @@ def spread(values: Iterable[str], slots: int) -> tuple[list[str], list[str]]:
     filled = [EMPTY_SLOT] * slots
     rest: list[str] = []
     for value in dict.fromkeys(v for v in values if v != EMPTY_SLOT):
-        home = _home(value, slots)
+        first = home(value, slots)
         for step in range(slots):
-            k = (home + step) % slots
+            k = (first + step) % slots
             if filled[k] == EMPTY_SLOT:
                 filled[k] = value
                 break
@@ -122,7 +122,8 @@ def spread(values: Iterable[str], slots: int) -> tuple[list[str], list[str]]:
     return filled, rest
 
 
-def _home(value: str, among: int) -> int:
+def home(value: str, among: int) -> int:
+    """Which of ``among`` slots or parts a value belongs in: a stable hash of it."""
     return zlib.crc32(value.encode()) % among
 
 
@@ -160,7 +161,7 @@ def to_tantivy(item: IndexDocument) -> tantivy.Document:
             doc.add_text(f"o_{facet}", value)
     for facet, parts in PARTS.items():
         for value in dict.fromkeys(keys.get(facet, ())):
-            doc.add_text(f"p_{facet}_{_home(value, parts)}", value)
+            doc.add_text(f"p_{facet}_{home(value, parts)}", value)
     doc.add_bytes("hit", _hit_json(item))
     return doc
 

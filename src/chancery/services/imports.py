@@ -143,6 +143,8 @@ def import_paths(paths: Sequence[Path], ctx: ImportContext,
             store_batch(batch, ctx, summary)
         summary.files += 1
         progress.advance(nbytes, sum(len(b.documents) for b in batches))
+    if summary.imported or summary.updated:
+        ctx.catalogue.refresh_statistics()
     return summary
 
 

@@ -71,6 +71,23 @@ class SqlCatalogue:
         """Bring the schema to the newest migration."""
         migrate.upgrade(self.engine)
 
+    def refresh_statistics(self, only_if_missing: bool = False) -> None:
+        """Let the database plan its queries by what it now holds (after bulk writes).
+        Without statistics SQLite guesses that `pub_state = ?` picks a few rows, and reads a
+        million published documents to find the 20 ids of a search page (measured: 250 ms
+        instead of 6). Sampled (`analysis_limit`): 5 ms at 1M documents. PostgreSQL keeps
+        its own statistics (autovacuum), but is told too after an import."""
+        with self.engine.begin() as conn:
+            if self.dialect != "sqlite":
+                if not only_if_missing:
+                    conn.exec_driver_sql("ANALYZE")
+                return
+            if only_if_missing and conn.exec_driver_sql(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+                return
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            conn.exec_driver_sql("ANALYZE")
+
     def schema_status(self) -> tuple[str | None, str]:
         """(current revision, newest revision)."""
         return migrate.current_revision(self.engine), migrate.head_revision()

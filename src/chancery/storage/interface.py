@@ -176,6 +176,10 @@ class Catalogue(Protocol):
         """(current revision, newest revision)."""
         ...
 
+    def refresh_statistics(self, only_if_missing: bool = False) -> None:
+        """Let the database plan its queries by what it now holds (after bulk writes)."""
+        ...
+
     def get_document(self, ident: str, actor: Actor, today: date) -> StoredDocument | None:
         """A document by public id or source id, if the actor may see it."""
         ...
