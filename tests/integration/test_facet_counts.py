@@ -4,7 +4,9 @@ counts kept for an index snapshot follow the index when it changes."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -255,3 +257,25 @@ def test_counting_in_parts_reports_the_same_values(archive: App, text: str,
     are those the kept counts over everything give."""
     monkeypatch.setattr(facet_counts, "SLOT_VALUES", 0)
     assert _facets(archive, text, invert="never") == _facets(archive, text, invert="always")
+
+
+def test_counts_over_everything_leave_the_searches_pool_and_cores_alone(
+        archive: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """They are made in their own thread at a lower priority, so a search arriving meanwhile
+    neither queues behind them in the facet pool nor loses the cores to them."""
+    index = archive.index
+    assert isinstance(index, TantivyIndex)
+    threads: set[str] = set()
+    real = facet_counts._aggregate
+
+    def recording(*args: object, **kw: object) -> object:
+        threads.add(threading.current_thread().name)
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(facet_counts, "_aggregate", recording)
+    monkeypatch.setattr(index, "_snapshot", None)
+    assert index.snapshot().universe(Actor.PUBLIC, date(2033, 3, 3), index.compiler, wait=True)
+    assert threads and all(t.startswith("chancery-universe") for t in threads), threads
+    nice = facet_counts._BACKGROUND.submit(
+        lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())).result()
+    assert nice >= min(19, os.getpriority(os.PRIO_PROCESS, 0) + 1)
