@@ -221,6 +221,7 @@ def test_only_facets_with_few_values_are_counted_over_slots(archive: App,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     index = archive.index
     assert isinstance(index, TantivyIndex)
+    facet_counts._BACKGROUND.submit(lambda: None).result()  # no other test's counts running
     monkeypatch.setattr(index, "_snapshot", None)
     snap = index.snapshot()
     slotted = partial(snap.slotted, Actor.PUBLIC, date.today(), index.compiler)
@@ -250,7 +251,7 @@ def test_a_facet_counted_in_parts_gives_the_whole(archive: App) -> None:
     assert {**got[parts[0]], **got[parts[1]]} == whole["person"]
 
 
-@pytest.mark.parametrize("text", ["the", "Taiwan OR China OR Chiang OR Dulles"])
+@pytest.mark.parametrize("text", ["-Quemoy", "Taiwan OR China OR Chiang OR Dulles"])
 def test_counting_in_parts_reports_the_same_values(archive: App, text: str,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """With no facet counted over slots, people are counted in two parts; the reported values

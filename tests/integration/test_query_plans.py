@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from chancery.bootstrap import App
@@ -41,3 +43,36 @@ def test_documents_of_a_result_page_are_read_by_public_id(sqlite_app: App) -> No
 def _stored(app: App, idents: list[str]) -> list[Any]:
     out = [app.catalogue.get_document(i, Actor.PUBLIC, date.today()) for i in idents]
     return [s.document for s in out if s is not None]
+
+
+def test_connections_already_open_plan_with_the_new_statistics(sqlite_app: App) -> None:
+    """A running server's pooled connection, which loaded statistics of an empty archive,
+    plans with the ones an import leaves (the table of statistics is made anew)."""
+    engine = sqlite_app.catalogue.engine  # type: ignore[attr-defined]
+    query = ("EXPLAIN QUERY PLAN SELECT id FROM documents WHERE public_id IN ('a', 'b', 'c') "
+             "AND pub_state = ?")
+    with engine.connect() as held:
+        held.exec_driver_sql("ANALYZE")  # statistics of empty tables, loaded by this connection
+        held.commit()
+        assert not import_paths([DEMO_DIR / "frus1958-60v19.xml"],
+                                sqlite_app.import_context()).failed  # on another connection
+        held.exec_driver_sql("SELECT count(*) FROM documents").all()
+        plan = " ".join(str(r) for r in held.exec_driver_sql(query, ("published",)))
+    assert "public_id" in plan and "pub_state" not in plan, plan
+
+
+def test_statistics_are_best_effort(sqlite_app: App, caplog: pytest.LogCaptureFixture) -> None:
+    """A database another process is writing to keeps its statistics; nothing fails."""
+    engine = sqlite_app.catalogue.engine  # type: ignore[attr-defined]
+    path = engine.url.database
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA busy_timeout=0")
+    other.execute("BEGIN IMMEDIATE")  # holds the write lock
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA busy_timeout=50")
+    try:
+        sqlite_app.catalogue.refresh_statistics()  # waits for the lock, then gives up
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "statistics not refreshed" in caplog.text and "locked" in caplog.text

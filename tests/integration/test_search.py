@@ -19,7 +19,7 @@ from chancery.config import load_settings
 from chancery.demo import DEMO_DIR
 from chancery.domain.publication import Actor
 from chancery.search.grammar import QueryError
-from chancery.search.interface import IndexUnavailable
+from chancery.search.interface import SCHEMA_VERSION, IndexUnavailable
 from chancery.search.tantivy_index import TantivyIndex
 from chancery.services import search
 from chancery.services.imports import import_paths
@@ -274,9 +274,11 @@ def test_month_and_day_counts_for_browsing_by_date(archive: App) -> None:
     assert len(recent) == 3
 
 
-def test_reindex_replaces_an_index_of_an_older_layout(sqlite_app: App, tmp_path: Path) -> None:
+@pytest.mark.parametrize("recorded", [1, SCHEMA_VERSION])  # an older layout; or a foreign one
+def test_reindex_replaces_an_index_of_an_older_layout(sqlite_app: App, tmp_path: Path,
+                                                      recorded: int) -> None:
     """After an upgrade changes the index layout, searching says to reindex, and reindexing
-    works: the old index is removed (and nothing else in its folder)."""
+    works: the old index is removed (and nothing else in its folder, nor Tantivy's locks)."""
     import_paths([_reference(tmp_path / "reference")], sqlite_app.import_context())
     folder = sqlite_app.settings.index_dir
     folder.mkdir(parents=True, exist_ok=True)
@@ -286,12 +288,16 @@ def test_reindex_replaces_an_index_of_an_older_layout(sqlite_app: App, tmp_path:
     writer.add_document(tantivy.Document(id="old"))
     writer.commit()
     writer.wait_merging_threads()
-    (folder / "chancery-index.json").write_text('{"schema": 1, "generation": 1, "changes": 0}')
+    (folder / "chancery-index.json").write_text(
+        f'{{"schema": {recorded}, "generation": 1, "changes": 0}}')
     (folder / "notes.txt").write_text("kept")
-    with pytest.raises(IndexUnavailable, match="reindex"):
-        _find(sqlite_app, "Khrushchev")
+    (folder / ".tantivy-meta.lock").write_text("the same file")  # Tantivy's are empty
+    if recorded != SCHEMA_VERSION:
+        with pytest.raises(IndexUnavailable, match="reindex"):
+            _find(sqlite_app, "Khrushchev")
     fresh = TantivyIndex(folder)  # as `chancery reindex` opens it, in a new process
     assert search.rebuild_index(sqlite_app.catalogue, fresh) >= 1
     assert (folder / "notes.txt").read_text() == "kept"
+    assert (folder / ".tantivy-meta.lock").read_text() == "the same file"
     assert _ids(search.search_documents(sqlite_app.catalogue, fresh, "Khrushchev",
                                         actor=Actor.EDITOR)) >= {"0874552c"}

@@ -341,6 +341,8 @@ def _collect(searcher: tantivy.Searcher, query: Query, facets: list[str], size: 
         if f in spec:
             got = result.get(f, {})
             counts[f] = {str(b["key"]): int(b["doc_count"]) for b in got.get("buckets", [])}
+            if f in SLOTS:  # as over the slots, where "" means "nothing here"
+                counts[f].pop(EMPTY_SLOT, None)
             if not got.get("sum_other_doc_count"):
                 complete.add(f)
             continue

@@ -43,9 +43,10 @@ from chancery.search.tantivy_schema import (
 
 _META = "chancery-index.json"
 # what Tantivy writes in an index folder: segment files (<uuid>.<part>, deletes as
-# <uuid>.<opstamp>.del), its metadata and locks; and our own state file
+# <uuid>.<opstamp>.del) and its metadata; and our own state file. Its lock files are kept:
+# a writer of the old version still running would otherwise lose its lock.
 _TANTIVY_FILE = re.compile(r"[0-9a-f]{32}\.[a-z0-9.]+|meta\.json|\.managed\.json|"
-                           r"\.tantivy-[a-z-]+\.lock|chancery-index\.json(\.tmp)?")
+                           r"chancery-index\.json(\.tmp)?")
 _SNIPPET_CHARS = 240
 _SORTS = {"date": ("date_sort", Order.Asc), "-date": ("date_sort_desc", Order.Desc),
           "recent": ("added", Order.Desc)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -10,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from chancery.domain.authorities import Authority
 from chancery.domain.collections import Collection
@@ -22,6 +24,8 @@ from chancery.storage.interface import (
     StoredDocument,
 )
 from chancery.storage.session import SqlSession
+
+log = logging.getLogger(__name__)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -75,18 +79,35 @@ class SqlCatalogue:
         """Let the database plan its queries by what it now holds (after bulk writes).
         Without statistics SQLite guesses that `pub_state = ?` picks a few rows, and reads a
         million published documents to find the 20 ids of a search page (measured: 250 ms
-        instead of 6). Sampled (`analysis_limit`): 5 ms at 1M documents. PostgreSQL keeps
-        its own statistics (autovacuum), but is told too after an import."""
-        with self.engine.begin() as conn:
+        instead of 6). Sampled (`analysis_limit`): 5 ms at 1M documents. Best effort: a
+        read-only or busy database keeps the statistics it has. PostgreSQL keeps its own
+        (autovacuum), but is told too after an import."""
+        try:
             if self.dialect != "sqlite":
                 if not only_if_missing:
-                    conn.exec_driver_sql("ANALYZE")
+                    with self.engine.begin() as conn:
+                        conn.exec_driver_sql("ANALYZE")
                 return
-            if only_if_missing and conn.exec_driver_sql(
+            if only_if_missing and not self._unanalyzed():
+                return
+            # a fresh transaction whose first statement writes, so it waits for the lock.
+            # Connections already open (a running server) keep the statistics they loaded
+            # until the schema changes: the table of statistics is made anew so that it does.
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql("DROP TABLE IF EXISTS sqlite_stat1")
+                conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+                conn.exec_driver_sql("ANALYZE")
+        except DBAPIError as exc:
+            log.warning("database statistics not refreshed: %s", exc.orig)
+
+    def _unanalyzed(self) -> bool:
+        """Documents but no statistics yet (an empty archive gets them from its first
+        import)."""
+        with self.engine.connect() as conn:
+            if conn.exec_driver_sql(
                     "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
-                return
-            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-            conn.exec_driver_sql("ANALYZE")
+                return False
+            return conn.exec_driver_sql("SELECT 1 FROM documents LIMIT 1").first() is not None
 
     def schema_status(self) -> tuple[str | None, str]:
         """(current revision, newest revision)."""
