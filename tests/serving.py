@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 import uvicorn
 
@@ -21,7 +22,8 @@ def served(app: App) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(create_app(app), host="127.0.0.1", port=port,
+    here = replace(app, settings=app.settings.served_at("127.0.0.1", port))
+    server = uvicorn.Server(uvicorn.Config(create_app(here), host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -36,7 +36,7 @@ class App:
     def citer(self) -> Citer:
         """Citations as this archive makes them: its name, its address, the kept renderings."""
         return Citer(self.engine, CitationCache(self.settings.data / "derived" / "citations"),
-                     self.settings.archive_name, self.settings.public_url)
+                     self.settings.archive_name, self.settings.base_url)
 
     @property
     def phonetic(self) -> Callable[[str], str]:

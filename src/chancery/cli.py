@@ -193,10 +193,14 @@ def stats(ctx: typer.Context, as_json: JsonOpt = False, public: PublicOpt = Fals
 
 @app.command()
 def check(ctx: typer.Context,
-          verify_hashes: Annotated[bool, typer.Option(help="Re-hash every stored scan.")] = False) -> None:
+          verify_hashes: Annotated[bool, typer.Option(help="Re-hash every stored scan.")] = False,
+          repair: Annotated[bool, typer.Option(help="Catch the search index up first.")] = False) -> None:
     """Check the archive's integrity; exit status 1 if anything is wrong.  Example: chancery check"""
     a = _app(ctx)
+    if repair and search_service.index_problems(a.catalogue, a.index):
+        _refresh_index(a)
     problems = documents.check_archive(a.catalogue, a.blobs, verify_hashes)
+    problems += search_service.index_problems(a.catalogue, a.index)
     for p in problems:
         console.print(f"[red]✗[/] {p}")
     if not problems:
@@ -354,7 +358,13 @@ def reindex(ctx: typer.Context) -> None:
 def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the reading room on the web.  Example: chancery serve --port 8000"""
     from chancery.web.server import run
-    run(_app(ctx), host, port)
+    ctx.obj = ctx.obj.served_at(host, port)  # one public address, everywhere
+    a = _app(ctx)
+    for problem in search_service.index_problems(a.catalogue, a.index):
+        err.print(f"[yellow]![/] {problem}; catching up before serving")
+        _refresh_index(a)
+        break
+    run(a, host, port)
 
 
 @app.command()
@@ -364,6 +374,7 @@ def demo(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
 
     Example: chancery --data ./demo-data demo"""
     from chancery.demo import demo_sources
+    ctx.obj = ctx.obj.served_at(host, port)
     a = _app(ctx)
     bar = ImportProgress(err)
     before = a.catalogue.changes()

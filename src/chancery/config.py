@@ -5,8 +5,10 @@ One table drives the CLI help, the environment names and docs/operator.md."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+DEFAULT_ADDRESS = "http://127.0.0.1:8000"  # what `serve` listens on by default
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest file an import will read, in bytes; larger files are refused."),
     Setting("archive_name", "Chancery Digital Archive",
             "The archive's own name, used in citations and page titles."),
-    Setting("public_url", "http://127.0.0.1:8000",
-            "The address readers reach the archive at; permanent links in citations use it."),
+    Setting("public_url", "",
+            "The address readers reach the archive at (https://archive.example.org): every "
+            "permanent link, citation, API url, feed, sitemap and the OAI-PMH baseURL use it. "
+            "Empty: the address `serve` listens on (http://127.0.0.1:8000 by default)."),
     Setting("admin_email", "archivist@example.org",
             "The archive's contact address (OAI-PMH Identify)."),
     Setting("oai_namespace", "",
@@ -54,11 +58,25 @@ class Settings:
     database_url: str
     max_file_size: int
     archive_name: str
-    public_url: str = "http://127.0.0.1:8000"
+    public_url: str = ""  # empty: the address serve listens on
     api_rate_limit: int = 600
     admin_email: str = "archivist@example.org"
     oai_namespace: str = ""
     trusted_proxies: frozenset[str] = frozenset()
+
+    @property
+    def base_url(self) -> str:
+        """The one public address of the archive, without a trailing slash."""
+        return (self.public_url or DEFAULT_ADDRESS).rstrip("/")
+
+    def served_at(self, host: str, port: int) -> Settings:
+        """These settings for a server listening on host:port: without a public address of
+        its own, the archive is where it listens (a wildcard address reads as localhost)."""
+        if self.public_url:
+            return self
+        shown = "localhost" if host in ("0.0.0.0", "::", "") else host
+        shown = f"[{shown}]" if ":" in shown else shown
+        return replace(self, public_url=f"http://{shown}:{port}")
 
     @property
     def catalogue_url(self) -> str:

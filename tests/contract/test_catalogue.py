@@ -76,7 +76,8 @@ def test_document_round_trips_with_texts_relations_and_collections(app: App) -> 
     other = app.catalogue.get_document("doc00002", Actor.EDITOR, TODAY)
     assert other is not None
     assert [(r.label, r.public_id) for r in other.related] == [("Enclosed in", "doc00001")]
-    assert [c.parent_key for c in app.catalogue.collections() if c.key == "series/vol1"] == ["series"]
+    assert [c.parent_key for c in app.catalogue.collections(Actor.EDITOR, TODAY)
+            if c.key == "series/vol1"] == ["series"]
 
 
 @pytest.mark.parametrize(("state", "embargo_days"), list(product(
@@ -147,7 +148,7 @@ def test_authorities_are_found_by_any_variant_and_by_sound(app: App) -> None:
         assert kid in {a.id for a in app.catalogue.find_authorities(fold(typed), "")}, typed
     (row,) = app.catalogue.find_authorities(fold("Khruschev"), phonetic_key("Khruschev"))
     assert row.id == kid
-    found = app.catalogue.authority(row.key)
+    found = app.catalogue.authority(row.key, Actor.EDITOR, TODAY)
     assert found is not None and "Хрущёв" in found[1]
 
 
@@ -208,19 +209,84 @@ def test_neighbours_follow_date_order_and_skip_what_the_public_cannot_see(app: A
     assert around("doc00006", Actor.PUBLIC) == ("doc00004", None)
 
 
+def _withdraw(app: App, n: int, **kw: object) -> None:
+    withdrawn = _doc(n, publication=Publication(PublicationState.WITHDRAWN), **kw)
+    with app.catalogue.session() as s:
+        existing = s.document_states([f"test/d{n}"])[f"test/d{n}"].id
+        assert s.write_documents([DocumentWrite(withdrawn, [], f"gone-{n}", REV, existing)]) == {}
+
+
+def test_only_what_was_public_leaves_a_tombstone(app: App) -> None:
+    """A withdrawn document that was public is known as withdrawn (its 410 page, its deletion
+    record); one withdrawn before publication, or while under embargo, is not known at all."""
+    docs = [_doc(1), _doc(2, publication=Publication(PublicationState.WITHDRAWN)),
+            _doc(3, publication=Publication(PublicationState.PUBLISHED, date(2999, 1, 1))),
+            _doc(4, publication=Publication(PublicationState.DRAFT))]
+    assert _write(app, docs) == {}
+    for n in (1, 3, 4):
+        _withdraw(app, n)
+    gone = app.catalogue.withdrawn("test/d1")
+    assert gone is not None and (gone.public_id, gone.title) == ("doc00001", "Document 1")
+    assert [app.catalogue.withdrawn(f"doc0000{n}") for n in (2, 3, 4)] == [None, None, None]
+    assert app.catalogue.withdrawn("doc00001") == gone
+    with app.catalogue.session() as s:  # published again and withdrawn again: still public once
+        s.write_documents([DocumentWrite(_doc(1), [], "again", REV,
+                                         s.document_states(["test/d1"])["test/d1"].id)])
+    _withdraw(app, 1)
+    assert app.catalogue.withdrawn("doc00001") is not None
+
+
+def test_collections_and_records_show_only_with_something_public(app: App) -> None:
+    """A collection is listed when a document the reader may see is in it or below it; an
+    authority record when such a document names it. Editors see everything."""
+    with app.catalogue.session() as s:
+        s.upsert_collections([Collection("open", "Open"), Collection("open/box", "Box", "open"),
+                              Collection("closed", "Closed"), Collection("empty", "Empty")])
+        hidden = Authority(AuthorityKind.PERSON, "Canary, Hidden")
+        shown = Authority(AuthorityKind.PERSON, "Herter, Christian")
+        hid, sid = s.create_authority(hidden, _names(hidden)), s.create_authority(shown, _names(shown))
+    draft = Publication(PublicationState.DRAFT)
+    assert _write(app, [_doc(1, collections=(Membership("open/box"),))],
+                  [LinkWrite(sid, Role.AUTHOR)]) == {}
+    assert _write(app, [_doc(2, collections=(Membership("closed"), Membership("open")),
+                             publication=draft)], [LinkWrite(hid, Role.AUTHOR)]) == {}
+    assert [c.key for c in app.catalogue.collections(Actor.PUBLIC, TODAY)] == ["open", "open/box"]
+    assert len(app.catalogue.collections(Actor.EDITOR, TODAY)) == 4
+    keys = {a: app.catalogue.authority(a, Actor.PUBLIC, TODAY) is not None
+            for a in ("person/canary-hidden", "person/herter-christian")}
+    assert keys == {"person/canary-hidden": False, "person/herter-christian": True}
+    assert app.catalogue.authority("person/canary-hidden", Actor.EDITOR, TODAY) is not None
+
+
+def test_public_reads_leave_out_relations_to_hidden_documents(app: App) -> None:
+    """A public document's relations to a draft are not in its record as the public reads
+    it (nor its target's public id); a target the archive does not hold is kept."""
+    rels = (Relation(RelationType.ENCLOSES, "doc00002"), Relation(RelationType.RELATED, "elsewhere/x"))
+    assert _write(app, [_doc(1, relations=rels),
+                        _doc(2, publication=Publication(PublicationState.DRAFT))]) == {}
+    public = app.catalogue.get_document("doc00001", Actor.PUBLIC, TODAY)
+    editor = app.catalogue.get_document("doc00001", Actor.EDITOR, TODAY)
+    assert public is not None and editor is not None
+    assert [r.target for r in public.document.relations] == ["elsewhere/x"]
+    assert [r.target for r in editor.document.relations] == ["doc00002", "elsewhere/x"]
+    assert public.related == [] and [r.public_id for r in editor.related] == ["doc00002"]
+
+
 def test_harvest_pages_by_last_change_with_deleted_records_and_sets(app: App) -> None:
-    """OAI-PMH's view: published and withdrawn documents (not drafts or embargoed ones) in
-    (datestamp, id) order, a page at a time after a position, within a collection subtree,
-    between two datestamps."""
+    """OAI-PMH's view: published documents and withdrawn ones that were public (not drafts,
+    embargoed ones or one withdrawn before it was ever public) in (datestamp, id) order, a page
+    at a time after a position, within a collection subtree, between two datestamps."""
     with app.catalogue.session() as s:
         s.upsert_collections([Collection("series", "A series"),
                               Collection("series/vol", "A volume", "series")])
     in_vol = (Membership("series/vol"),)
     docs = [_doc(1, collections=in_vol), _doc(2), _doc(3, collections=in_vol),
-            _doc(4, publication=Publication(PublicationState.WITHDRAWN), collections=in_vol),
+            _doc(4, collections=in_vol),
             _doc(5, publication=Publication(PublicationState.DRAFT)),
-            _doc(6, publication=Publication(PublicationState.PUBLISHED, date(2999, 1, 1)))]
+            _doc(6, publication=Publication(PublicationState.PUBLISHED, date(2999, 1, 1))),
+            _doc(7, publication=Publication(PublicationState.WITHDRAWN))]
     assert _write(app, docs) == {}
+    _withdraw(app, 4, collections=in_vol)
     every = app.catalogue.harvest_headers(TODAY, None, None, None, None, 100)
     assert [h.public_id for h in every] == ["doc00001", "doc00002", "doc00003", "doc00004"]
     assert [h.deleted for h in every] == [False, False, False, True]

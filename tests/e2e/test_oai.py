@@ -64,8 +64,14 @@ def _bundle(root: Path) -> Path:
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     root = tmp_path_factory.mktemp("oai")
     app = build_app(load_settings(data=str(root / "data"), database_url=""))
-    # the whole demo archive (FRUS vol. XIX and the scans) and the reference pair
-    assert not import_paths([*demo_sources(), _bundle(root)], app.import_context()).failed
+    # the whole demo archive (FRUS vol. XIX and the scans) and the reference pair; the
+    # withdrawn one was public first (one never public is never harvested, not even deleted)
+    bundle = _bundle(root)
+    withdrawn = (bundle / "001.yaml").read_text()
+    (bundle / "001.yaml").write_text(withdrawn.replace("state: withdrawn", "state: published"))
+    assert not import_paths([*demo_sources(), bundle], app.import_context()).failed
+    (bundle / "001.yaml").write_text(withdrawn)
+    assert not import_paths([bundle], app.import_context()).failed
     yield app
     app.catalogue.dispose()
 

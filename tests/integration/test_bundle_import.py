@@ -74,7 +74,7 @@ def test_khrushchev_is_one_person_under_every_spelling(app: App, reference_bundl
     people = {la.authority.key for la in letter.authorities if la.authority.name.startswith("Khrushchev")}
     assert len(people) == 1
     (key,) = people
-    found = app.catalogue.authority(key)
+    found = app.catalogue.authority(key, Actor.EDITOR, date.today())
     assert found is not None
     names = set(found[1])
     assert {"Хрущёв, Никита Сергеевич", "赫鲁晓夫", "Chruschtschow, Nikita Sergeewitsch",

@@ -413,7 +413,7 @@ def test_khrushchev_is_one_person_under_every_listed_form(sqlite_archive: Archiv
                                 "Khrushchev, Nikita Sergeevich")
              for a in catalogue.find_authorities(fold(form), "")}
     assert len(found) == 1, found
-    record = catalogue.authority(found.pop())
+    record = catalogue.authority(found.pop(), Actor.EDITOR, date.today())
     assert record is not None
     assert {"Khrushchev, Nikita S.", "Khrushchev, Nikita Sergeyevich"} <= set(record[1])
 
@@ -456,7 +456,7 @@ def test_volumes_are_collections_with_nested_chapters(archive: Archive,
                                                       tei: dict[str, Volume]) -> None:
     """Series > volume > compilation > chapter > subchapter, as printed; listing a
     collection gives exactly the documents inside it in the TEI."""
-    collections = {c.key: c for c in archive.app.catalogue.collections()}
+    collections = {c.key: c for c in archive.app.catalogue.collections(Actor.EDITOR, date.today())}
     assert collections["frus"].parent_key in ("", None)
     wrong = {}
     for v in sorted(archive.volumes):

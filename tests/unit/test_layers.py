@@ -13,8 +13,8 @@ ALLOWED = {
     "blobs": {"fileutil"},
     "storage": {"domain"},
     "services": {"domain", "storage.interface", "ingest.base", "search.grammar", "search.interface",
-                 "citing.interface"},
-    "citing": {"domain"},
+                 "citing.interface", "lifetime"},
+    "citing": {"domain", "lifetime"},
     "search": {"domain"},
 }
 

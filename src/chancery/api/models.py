@@ -171,7 +171,8 @@ class HitOut(DocumentSummaryOut):
     """A search hit."""
 
     classification: str
-    score: float
+    rank: int = Field(description="Place in the whole result list, from 1. Raw relevance scores "
+                                  "are not given: they depend on the whole index (docs/security.md).")
     snippets: list[SnippetOut]
 
 

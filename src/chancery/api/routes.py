@@ -33,7 +33,7 @@ Cursor = Annotated[str | None, Query(description="next_cursor of the previous pa
 def routes(app: App) -> APIRouter:
     """Every endpoint of /api/v1."""
     router = APIRouter(responses=ERRORS)
-    urls = convert.Urls(app.settings.public_url)
+    urls = convert.Urls(app.settings.base_url)
     _documents(router, app, urls)
     _finding(router, app, urls)
     return router
@@ -130,12 +130,14 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls) -> None:
             raise HTTPException(503, str(exc)) from None
         hits = [m.HitOut(public_id=h.public_id, source_id=h.source_id, title=h.title,
                          date=h.date_display, type=h.doc_type, classification=h.classification,
-                         url=urls.api(f"/documents/{h.public_id}"), score=h.score,
+                         url=urls.api(f"/documents/{h.public_id}"),
+                         rank=(page - 1) * limit + i,
                          snippets=[m.SnippetOut(version=s.version, language=s.language,
                                                 fragments=[m.FragmentOut(text=x.text,
                                                                          highlighted=x.highlighted)
                                                            for x in s.fragments])
-                                   for s in h.snippets]) for h in found.results.hits]
+                                   for s in h.snippets])
+                for i, h in enumerate(found.results.hits, start=1)]
         more = page < found.pages
         return m.SearchOut(
             query=q, total=found.results.total, hits=hits,
@@ -147,7 +149,7 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls) -> None:
 
     @router.get("/collections", response_model=m.CollectionListOut, summary="Every collection")
     def list_collections() -> m.CollectionListOut:
-        every = app.catalogue.collections()
+        every = reading.collections(app.catalogue)
         return m.CollectionListOut(items=[
             convert.collection(c, [x for x in every if x.parent_key == c.key], urls) for c in every])
 
@@ -179,7 +181,6 @@ def _authorities(router: APIRouter, app: App, urls: convert.Urls, folder: str) -
     def get_record(slug: str) -> m.AuthorityOut:
         key = f"{kind}/{slug}"
         found = reading.authority_record(app.catalogue, key)
-        # listed only when a document the public may see names it
-        if found is None or not app.catalogue.authority_listed(key, Actor.PUBLIC, today()):
+        if found is None:
             raise HTTPException(404, f"no {kind} {slug!r}")
         return convert.authority(found[0], found[1], urls)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import tempfile
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import lxml.html
@@ -21,6 +22,7 @@ import lxml.html
 from chancery.citing.interface import CitationError, Rendered, Style
 from chancery.citing.styles import find_style
 from chancery.domain.csl import CslItem
+from chancery.lifetime import die_with_parent
 
 _TIMEOUT_S = 120
 # renderings are batch work: below the web server's threads in the scheduler's eyes
@@ -74,7 +76,8 @@ class PandocEngine:
             raise CitationError("pandoc is not installed (pip install pypandoc_binary)")
         try:
             done = subprocess.run([*_NICE, self.binary, *args], input=stdin, capture_output=True,
-                                  text=True, timeout=_TIMEOUT_S, check=False)
+                                  text=True, timeout=_TIMEOUT_S, check=False,
+                                  preexec_fn=partial(die_with_parent, os.getpid()))
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise CitationError(f"pandoc could not run: {exc}") from exc
         if done.returncode != 0:

@@ -141,7 +141,7 @@ def routes(app: App) -> APIRouter:
     images = Images(app)
 
     def root(request: Request) -> str:
-        return str(request.base_url).rstrip("/") + "/iiif/3"
+        return app.settings.base_url + "/iiif/3"
 
     @router.get("/iiif/3/manifests/{public_id}", include_in_schema=False)
     def manifest(request: Request, public_id: str) -> Response:

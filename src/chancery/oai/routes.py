@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
@@ -13,7 +14,7 @@ from fastapi.responses import FileResponse, Response
 from lxml import etree
 
 from chancery.bootstrap import App
-from chancery.domain.publication import Actor, PublicationState
+from chancery.domain.publication import Actor
 from chancery.oai import records as x
 from chancery.oai.protocol import (
     ListRequest,
@@ -25,8 +26,9 @@ from chancery.oai.protocol import (
     read_token,
     set_spec,
 )
+from chancery.services import reading
 from chancery.services.clock import today, utc_stamp
-from chancery.storage.interface import HarvestHeader, StoredDocument
+from chancery.storage.interface import HarvestHeader, StoredDocument, WithdrawnDocument
 
 PAGE = 100
 _MAX_BODY = 64 * 1024
@@ -40,7 +42,7 @@ class Repository:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        base = app.settings.public_url.rstrip("/")
+        base = app.settings.base_url
         self.base_url = base + "/oai"
         host = base.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
         self.namespace = app.settings.oai_namespace or (host if _DOMAIN.match(host) else "chancery.archive")
@@ -91,7 +93,7 @@ class Repository:
 
     def list_metadata_formats(self, root: etree._Element, args: dict[str, str]) -> None:
         if "identifier" in args:
-            self._stored(args["identifier"])  # idDoesNotExist when it is not here
+            self._find(args["identifier"])  # idDoesNotExist when it is not here
         el = x.sub(root, "ListMetadataFormats")
         for prefix, (schema, namespace) in x.FORMATS.items():
             fmt = x.sub(el, "metadataFormat")
@@ -102,7 +104,7 @@ class Repository:
     def list_sets(self, root: etree._Element, args: dict[str, str]) -> None:
         if "resumptionToken" in args:
             raise OaiError("badResumptionToken", "the list of sets comes whole; it has no tokens")
-        every = self.app.catalogue.collections()
+        every = reading.collections(self.app.catalogue)
         if not every:
             raise OaiError("noSetHierarchy", "this archive has no collections yet")
         el = x.sub(root, "ListSets")
@@ -114,13 +116,17 @@ class Repository:
     def get_record(self, root: etree._Element, args: dict[str, str]) -> None:
         if args["metadataPrefix"] not in x.FORMATS:
             raise OaiError("cannotDisseminateFormat", f"no metadata format {args['metadataPrefix']!r}")
-        stored = self._stored(args["identifier"])
-        doc = stored.document
-        deleted = doc.publication.state is PublicationState.WITHDRAWN
-        h = HarvestHeader(doc.public_id, stored.id, stored.updated_at or datetime.now(UTC), deleted,
-                          tuple(c.key for c in stored.collections))
-        self._record(x.sub(x.sub(root, "GetRecord"), "record"), h, args["metadataPrefix"],
-                     None if deleted else stored)
+        found = self._find(args["identifier"])
+        el = x.sub(x.sub(root, "GetRecord"), "record")
+        if isinstance(found, StoredDocument):
+            h = HarvestHeader(found.document.public_id, found.id,
+                              found.updated_at or datetime.now(UTC), False,
+                              tuple(c.key for c in found.collections))
+            self._record(el, h, args["metadataPrefix"], found)
+        else:
+            self._record(el, HarvestHeader(found.public_id, found.id, found.updated_at, True,
+                                           self._shown(found.collections)),
+                         args["metadataPrefix"], None)
 
     def list_identifiers(self, root: etree._Element, args: dict[str, str]) -> None:
         self._list(root, args, "ListIdentifiers", records=False)
@@ -130,15 +136,22 @@ class Repository:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _stored(self, identifier: str) -> StoredDocument:
+    def _find(self, identifier: str) -> StoredDocument | WithdrawnDocument:
+        """A record as the public may see it (read as the public, so it names only what the
+        public may see, relations included), or the tombstone of one the public once saw."""
         public_id = self.public_id(identifier)
-        stored = self.app.catalogue.get_document(public_id, Actor.EDITOR, today())
-        visible = self.app.catalogue.get_document(public_id, Actor.PUBLIC, today())
-        if stored is None or stored.document.public_id != public_id or (visible is not None and (
-                visible.id != stored.id)) or (
-                visible is None and stored.document.publication.state is not PublicationState.WITHDRAWN):
+        stored = self.app.catalogue.get_document(public_id, Actor.PUBLIC, today())
+        if stored is not None and stored.document.public_id == public_id:
+            return stored
+        gone = reading.withdrawn_document(self.app.catalogue, public_id)
+        if gone is None or gone.public_id != public_id:
             raise OaiError("idDoesNotExist", f"no record {identifier!r}")
-        return stored
+        return gone
+
+    def _shown(self, keys: tuple[str, ...]) -> tuple[str, ...]:
+        """The sets of a deleted record that the public may still see."""
+        shown = {c.key for c in reading.collections(self.app.catalogue)} if keys else set()
+        return tuple(k for k in keys if k in shown)
 
     def _list(self, root: etree._Element, args: dict[str, str], tag: str, records: bool) -> None:
         prefixes = set(x.FORMATS)
@@ -150,6 +163,9 @@ class Repository:
         if not headers:
             raise OaiError("noRecordsMatch", "no records match these arguments")
         page, more = headers[:PAGE], len(headers) > PAGE
+        if any(h.deleted for h in page):  # a deleted record names only sets still shown
+            page = [replace(h, collections=self._shown(h.collections)) if h.deleted else h
+                    for h in page]
         el = x.sub(root, tag)
         docs = self._documents([h for h in page if not h.deleted]) if records else {}
         for h in page:
@@ -180,7 +196,7 @@ class Repository:
         if stored is None or h.deleted:
             return
         metadata = x.sub(el, "metadata")
-        url = f"{self.app.settings.public_url.rstrip('/')}/documents/{h.public_id}"
+        url = f"{self.app.settings.base_url}/documents/{h.public_id}"
         archive = self.app.settings.archive_name
         if prefix == "oai_dc":
             x.oai_dc(metadata, stored, url, archive)

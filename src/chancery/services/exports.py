@@ -92,7 +92,7 @@ def export_bundle(catalogue: Catalogue, blobs: BlobStore, dest: Path, actor: Act
     manifest = {"format": "chancery-bundle", "version": 1,
                 "collections": [{"key": c.key, "title": c.title, "parent": c.parent_key or None,
                                  "position": c.position, "description": c.description}
-                                for c in catalogue.collections()],
+                                for c in catalogue.collections(actor, today())],
                 "authorities": authorities}
     _dump(manifest, dest / "bundle.yaml")
     return ExportSummary(count, len(authorities), files, str(dest))

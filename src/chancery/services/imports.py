@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -16,6 +17,7 @@ from chancery.domain.publication import Actor
 from chancery.domain.records import content_hash, document_record
 from chancery.domain.revisions import Revision
 from chancery.ingest.base import Failure, Importer, ImportRefused, Limits, SourceBatch
+from chancery.lifetime import die_with_parent
 from chancery.services.authorities import AuthorityResolver, PhoneticKey, VariantMaker
 from chancery.services.clock import today, utc_now
 from chancery.services.matching import resolve_keeping_keys, same_as_stored
@@ -162,7 +164,8 @@ def _parsed_sources(sources: list[Path], ctx: ImportContext,
         yield from (read_source(p, ctx.importers, ctx.limits) for p in sources)
         return
     # spawn, not fork: the parent holds database connections and a progress-bar thread.
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         pending: deque[Future[list[SourceBatch]]] = deque()
         for path in sources:
             pending.append(pool.submit(read_source, path, list(ctx.importers), ctx.limits))

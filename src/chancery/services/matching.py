@@ -11,8 +11,10 @@ from dataclasses import replace
 
 from chancery.domain.authorities import Authority, fold
 from chancery.domain.documents import Document
+from chancery.domain.publication import Actor
 from chancery.domain.records import document_record
 from chancery.services.authorities import AuthorityResolver
+from chancery.services.clock import today
 from chancery.storage.interface import AuthorityRow, Catalogue, StoredDocument
 
 
@@ -28,7 +30,7 @@ def resolve_keeping_keys(resolver: AuthorityResolver, catalogue: Catalogue,
         if a.ref in keyed:
             continue
         if a.key and a.key not in stored:
-            found = catalogue.authority(a.key)
+            found = catalogue.authority(a.key, Actor.EDITOR, today())
             stored[a.key] = found[0] if found else None
         row = stored.get(a.key) if a.key else None
         if row is not None and row.kind is a.kind and fold(row.name) == fold(a.name):

@@ -8,12 +8,18 @@ from dataclasses import dataclass, field
 from chancery.domain.authorities import Role
 from chancery.domain.citations import house_citation
 from chancery.domain.collections import Collection
-from chancery.domain.publication import Actor, PublicationState
+from chancery.domain.publication import Actor
 from chancery.domain.texts import TextKind, TextVersion
 from chancery.search.interface import Bucket, SearchIndex
 from chancery.services.clock import today
 from chancery.services.search import search_documents
-from chancery.storage.interface import AuthorityRow, Catalogue, LinkedAuthority, StoredDocument
+from chancery.storage.interface import (
+    AuthorityRow,
+    Catalogue,
+    LinkedAuthority,
+    StoredDocument,
+    WithdrawnDocument,
+)
 
 # The order the record lists a document's authorities in, with the heading of each role.
 ROLE_HEADINGS = [(Role.AUTHOR, "From"), (Role.RECIPIENT, "To"), (Role.SIGNER, "Signed by"),
@@ -50,14 +56,13 @@ def document_page(catalogue: Catalogue, ident: str, archive_name: str,
     now = today()
     stored = catalogue.get_document(ident, actor, now)
     if stored is None:
-        hidden = catalogue.get_document(ident, Actor.EDITOR, now)
-        if hidden and hidden.document.publication.state is PublicationState.WITHDRAWN:
-            return Withdrawn(hidden.document.public_id, hidden.document.title)
-        return None
+        # only what the public once saw has a tombstone; anything else stays unknown
+        gone = catalogue.withdrawn(ident)
+        return Withdrawn(gone.public_id, gone.title) if gone else None
     doc = stored.document
     roles = [(heading, [la for la in stored.authorities if la.role is role])
              for role, heading in ROLE_HEADINGS]
-    trail = _trail(stored.collections, catalogue.collections())
+    trail = _trail(stored.collections, catalogue.collections(actor, now))
     previous = following = None
     if trail:
         previous, following = catalogue.neighbours(stored.id, trail[-1].key, actor, now)
@@ -104,7 +109,7 @@ def archive_figures(catalogue: Catalogue, index: SearchIndex) -> ArchiveFigures:
     results = search_documents(catalogue, index, "", sort="recent", per_page=8).results
     years = sorted(int(b.value) for b in results.facets.get("year", []) if b.value.isdigit())
     counts = {b.value: b.count for b in results.facets.get("collection", [])}
-    tops = [(c, counts[c.key]) for c in catalogue.collections()
+    tops = [(c, counts[c.key]) for c in catalogue.collections(Actor.PUBLIC, today())
             if not c.parent_key and c.key in counts]
     return ArchiveFigures(results.total, years[0] if years else None,
                           years[-1] if years else None, results.facets.get("language", []),
@@ -112,15 +117,28 @@ def archive_figures(catalogue: Catalogue, index: SearchIndex) -> ArchiveFigures:
                           [(h.public_id, h.title, h.date_display) for h in results.hits])
 
 
-def authority_record(catalogue: Catalogue, key: str) -> tuple[AuthorityRow, list[str]] | None:
-    """An authority record with all its names."""
-    return catalogue.authority(key)
+def withdrawn_document(catalogue: Catalogue, ident: str) -> WithdrawnDocument | None:
+    """The tombstone of a document the public once saw and that has been taken down."""
+    return catalogue.withdrawn(ident)
 
 
-def collection_record(catalogue: Catalogue, key: str) -> tuple[Collection, list[Collection],
-                                                               list[Collection]] | None:
-    """A collection, its ancestors (outermost first) and its children in order."""
-    every = catalogue.collections()
+def authority_record(catalogue: Catalogue, key: str,
+                     actor: Actor = Actor.PUBLIC) -> tuple[AuthorityRow, list[str]] | None:
+    """An authority record with all its names, when a document the actor may see names it
+    (the slugs follow from names, so a record of drafts alone must answer as unknown)."""
+    return catalogue.authority(key, actor, today())
+
+
+def collections(catalogue: Catalogue, actor: Actor = Actor.PUBLIC) -> list[Collection]:
+    """The collections holding something the actor may see, parents before children."""
+    return catalogue.collections(actor, today())
+
+
+def collection_record(catalogue: Catalogue, key: str,
+                      actor: Actor = Actor.PUBLIC) -> tuple[Collection, list[Collection],
+                                                            list[Collection]] | None:
+    """A collection the actor may see, its ancestors (outermost first) and its children."""
+    every = catalogue.collections(actor, today())
     found = next((c for c in every if c.key == key), None)
     if found is None:
         return None

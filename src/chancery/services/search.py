@@ -74,7 +74,7 @@ def search_documents(catalogue: Catalogue, index: SearchIndex, text: str, *,
                             histograms=tuple(h for h in histograms if h in HISTOGRAMS),
                             facets=facets)
     results = index.search(request)
-    results = SearchResults(results.total, results.hits, _label(catalogue, results.facets), stale_by)
+    results = SearchResults(results.total, results.hits, _label(catalogue, results.facets, actor), stale_by)
     suggestions = _suggest(index, request, text) if results.total == 0 else []
     return SearchPage(text, results, page, per_page, sort, chosen, suggestions)
 
@@ -179,11 +179,13 @@ def _spellings(names: list[str], kind: str) -> list[str]:
     return [s for s in shown if len(fold(s)) >= 3]
 
 
-def _label(catalogue: Catalogue, facets: dict[str, list[Bucket]]) -> dict[str, list[Bucket]]:
+def _label(catalogue: Catalogue, facets: dict[str, list[Bucket]],
+           actor: Actor) -> dict[str, list[Bucket]]:
     keys = [b.value for f in ("author", "recipient", "person", "place", "subject")
             for b in facets.get(f, [])]
     names = catalogue.authority_labels(keys) if keys else {}
-    titles = {c.key: c.title for c in catalogue.collections()} if facets.get("collection") else {}
+    titles = ({c.key: c.title for c in catalogue.collections(actor, today())}
+              if facets.get("collection") else {})
     out = {}
     for facet, buckets in facets.items():
         if facet in ("year", "decade", "month", "day"):  # a histogram reads in time order
@@ -301,6 +303,18 @@ def search_in_document(catalogue: Catalogue, index: SearchIndex, ident: str, tex
     (full,) = next(iter(catalogue.documents_for_index([stored.document.public_id])))
     request = SearchRequest(tree, actor, today(), expansions=expand_names(catalogue, tree, phonetic))
     return index.search_within(index_document(full), request)
+
+
+def index_problems(catalogue: Catalogue, index: SearchIndex) -> list[str]:
+    """What keeps search from finding everything the catalogue holds, in words."""
+    try:
+        behind = check_index(catalogue, index)
+    except IndexUnavailable as exc:
+        return [str(exc)]
+    if behind:
+        return [f"the search index is {behind:,} change(s) behind the catalogue (an import was "
+                "interrupted?): search misses them; run `chancery check --repair`"]
+    return []
 
 
 def refresh_index(catalogue: Catalogue, index: SearchIndex,

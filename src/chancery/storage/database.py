@@ -16,12 +16,13 @@ from sqlalchemy.exc import DBAPIError
 from chancery.domain.authorities import Authority
 from chancery.domain.collections import Collection
 from chancery.domain.publication import Actor
-from chancery.storage import harvest, lookups, migrate, reads, stats
+from chancery.storage import harvest, lookups, migrate, reads, stats, visible
 from chancery.storage.interface import (
     AuthorityRow,
     DocumentSummary,
     HarvestHeader,
     StoredDocument,
+    WithdrawnDocument,
 )
 from chancery.storage.session import SqlSession
 
@@ -139,10 +140,15 @@ class SqlCatalogue:
         with self.engine.connect() as conn:
             return stats.counts_by(conn, facet, actor, today)
 
-    def authority(self, key: str) -> tuple[AuthorityRow, list[str]] | None:
-        """An authority record and its name variants, by key."""
+    def authority(self, key: str, actor: Actor, today: date) -> tuple[AuthorityRow, list[str]] | None:
+        """An authority record and its names, when a document the actor may see names it."""
         with self.engine.connect() as conn:
-            return reads.authority(conn, key)
+            return visible.authority_seen_by(conn, key, actor, today)
+
+    def withdrawn(self, ident: str) -> WithdrawnDocument | None:
+        """A withdrawn document, by public or source id, that the public could once see."""
+        with self.engine.connect() as conn:
+            return visible.withdrawn(conn, ident)
 
     def list_authorities(self, kind: str, actor: Actor, today: date, after: str,
                          limit: int) -> list[AuthorityRow]:
@@ -183,10 +189,10 @@ class SqlCatalogue:
         with self.engine.connect() as conn:
             return stats.check(conn)
 
-    def collections(self) -> list[Collection]:
-        """Every collection, parents before children."""
+    def collections(self, actor: Actor, today: date) -> list[Collection]:
+        """The collections holding a document the actor may see, parents before children."""
         with self.engine.connect() as conn:
-            return reads.all_collections(conn)
+            return visible.collections_seen_by(conn, actor, today)
 
     def authority_records(self, keys: list[str]) -> list[Authority]:
         """Full authority records by key."""

@@ -22,7 +22,9 @@ def _utc(at: datetime) -> datetime:
 def _harvestable(today: date):  # type: ignore[no-untyped-def]
     published = and_(documents.c.pub_state == PublicationState.PUBLISHED.value,
                      or_(documents.c.embargo_until.is_(None), documents.c.embargo_until <= today))
-    return or_(published, documents.c.pub_state == PublicationState.WITHDRAWN.value)
+    # a withdrawn document is a deletion record only when harvesters could have seen it
+    return or_(published, and_(documents.c.pub_state == PublicationState.WITHDRAWN.value,
+                               documents.c.was_public.is_(True)))
 
 
 def harvest_headers(conn: Connection, today: date, since: datetime | None,

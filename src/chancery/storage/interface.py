@@ -108,6 +108,18 @@ class DocumentSummary:
 
 
 @dataclass(frozen=True)
+class WithdrawnDocument:
+    """A document the public could once see and that has been taken down: what its 410 page
+    and its OAI-PMH deletion record may say."""
+
+    public_id: str
+    id: int
+    title: str
+    updated_at: datetime
+    collections: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class HarvestHeader:
     """A document as an OAI-PMH header: its last change, whether it was withdrawn (a deleted
     record), and the keys of its collections."""
@@ -201,8 +213,13 @@ class Catalogue(Protocol):
         """Document counts by collection, type, decade, classification or language."""
         ...
 
-    def authority(self, key: str) -> tuple[AuthorityRow, list[str]] | None:
-        """An authority record and its name variants, by key."""
+    def authority(self, key: str, actor: Actor, today: date) -> tuple[AuthorityRow, list[str]] | None:
+        """An authority record and its name variants, by key, when a document the actor may
+        see names it."""
+        ...
+
+    def withdrawn(self, ident: str) -> WithdrawnDocument | None:
+        """A withdrawn document, by public or source id, that the public could once see."""
         ...
 
     def find_authorities(self, folded: str, phonetic: str) -> list[AuthorityRow]:
@@ -217,8 +234,9 @@ class Catalogue(Protocol):
         """Every blob hash the catalogue refers to."""
         ...
 
-    def collections(self) -> list[Collection]:
-        """Every collection, parents before children."""
+    def collections(self, actor: Actor, today: date) -> list[Collection]:
+        """The collections holding a document the actor may see (in them or below them),
+        parents before children."""
         ...
 
     def list_authorities(self, kind: str, actor: Actor, today: date, after: str,

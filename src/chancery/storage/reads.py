@@ -22,7 +22,7 @@ from chancery.domain.publication import Actor
 from chancery.domain.relations import RelatedDocument, RelationType
 from chancery.domain.revisions import Revision
 from chancery.storage import rows
-from chancery.storage.access import viewable_by
+from chancery.storage.access import hidden_targets, viewable_by
 from chancery.storage.interface import (
     AuthorityRow,
     DocumentSummary,
@@ -113,11 +113,15 @@ def _load(conn: Connection, doc_rows: list[Row[Any]], actor: Actor, today: date,
     texts, media_rows = _children(conn, text_versions, ids), _children(conn, media, ids)
     rels, linked = _children(conn, relations, ids), _linked(conn, ids)
     members = _memberships(conn, ids)
+    # a relation to a document the actor may not see is left out, as that document is
+    hidden = hidden_targets(conn, {r.target for rs in rels.values() for r in rs}, actor,
+                                    today)
     out = []
     for row in doc_rows:
         links = [Link(la.authority.key, la.role, la.as_written) for la in linked[row.id]]
         doc = rows.document_from_rows(row, texts[row.id], media_rows[row.id],
-                                      [m for m, _ in members[row.id]], rels[row.id], links)
+                                      [m for m, _ in members[row.id]],
+                                      [r for r in rels[row.id] if r.target not in hidden], links)
         out.append(StoredDocument(
             row.id, doc, linked[row.id], [c for _, c in members[row.id]],
             _related(conn, row, rels[row.id], actor, today) if full else [],

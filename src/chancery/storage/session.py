@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import ColumnElement, Connection, delete, insert, literal, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from chancery.domain.authorities import Authority, AuthorityKind, slugify
 from chancery.domain.collections import Collection
+from chancery.domain.publication import Actor, is_public
 from chancery.domain.revisions import Revision
 from chancery.storage import lookups, rows
+from chancery.storage.access import viewable_by
 from chancery.storage.interface import AuthorityRow, DocumentState, DocumentWrite, NameRow
 from chancery.storage.tables import (
     authorities,
@@ -168,13 +170,15 @@ class SqlSession:
                 self.conn.execute(delete(table).where(table.c.document_id.in_(ids)))
         for w in updates:
             self.conn.execute(update(documents).where(documents.c.id == w.existing_id)
-                              .values({**rows.document_row(w, is_new=False), "change_no": change_no}))
+                              .values({**rows.document_row(w, is_new=False), "change_no": change_no,
+                                       "was_public": _was_public(w)}))
         inserts = [w for w in writes if w.existing_id is None]
         new_ids: list[int] = []
         if inserts:
             result = self.conn.execute(
                 insert(documents).returning(documents.c.id, sort_by_parameter_order=True),
-                [{**rows.document_row(w, is_new=True), "change_no": change_no} for w in inserts])
+                [{**rows.document_row(w, is_new=True), "change_no": change_no,
+                  "was_public": _public_now(w)} for w in inserts])
             new_ids = list(result.scalars())
         pairs = [(w.existing_id or 0, w) for w in updates] + list(zip(new_ids, inserts, strict=True))
         self._write_children(pairs)
@@ -189,3 +193,14 @@ class SqlSession:
                                   (relations, batches.relations), (revisions, batches.revisions)):
             if table_rows:
                 self.conn.execute(insert(table), table_rows)
+
+
+def _public_now(w: DocumentWrite) -> bool:
+    return is_public(w.document.publication, w.revision.at.date())
+
+
+def _was_public(w: DocumentWrite) -> ColumnElement[bool]:
+    """Public once stays public once: before this write (the row as it was, which an UPDATE's
+    SET reads, seen on the day of the write) or from it on."""
+    return or_(documents.c.was_public, viewable_by(Actor.PUBLIC, w.revision.at.date()),
+               literal(_public_now(w)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -57,6 +58,9 @@ documents = Table(
     Column("archive_place", Text, nullable=False, default=""),
     Column("pub_state", String(12), nullable=False, index=True),
     Column("embargo_until", Date),
+    # whether the public has ever been able to see it: only such a document, once withdrawn,
+    # answers 410 and is harvested as deleted; one withdrawn before publication stays unknown
+    Column("was_public", Boolean, nullable=False, default=False),
     Column("content_hash", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),

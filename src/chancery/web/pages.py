@@ -109,7 +109,8 @@ def render(app: App, request: Request, template: str, context: dict[str, Any],
     etag = etag_for(app, request) if cache and status == 200 else ""
     if etag and not_modified(request, etag):
         return Response(status_code=304, headers={"ETag": etag})
-    context = {"archive": app.settings.archive_name, "request": request, **context}
+    context = {"archive": app.settings.archive_name, "base_url": app.settings.base_url,
+               "request": request, **context}
     response: HTMLResponse = TEMPLATES.TemplateResponse(request, template, context,
                                                         status_code=status)
     if etag:

@@ -73,7 +73,8 @@ def _resolve(app: App, ident: str) -> str:
     """The id to look up: "{public id}/{any slug}" gives the public id; anything else is a
     public id alone or a source id such as frus1958-60v19/d3."""
     first, _, rest = ident.partition("/")
-    if rest and app.catalogue.get_document(first, Actor.EDITOR, today()) is not None:
+    if rest and (app.catalogue.get_document(first, Actor.PUBLIC, today()) is not None
+                 or reading.withdrawn_document(app.catalogue, first) is not None):
         return first
     return ident
 
@@ -98,7 +99,7 @@ def _document(app: App, request: Request, ident: str) -> Response:
     return render(app, request, "document.html", {
         "p": page, "d": doc, "s": page.stored, "view": view, "cites": cites,
         "style_labels": STYLE_LABELS, "cites_pending": len(cites) < len(PAGE_STYLES),
-        "meta": metadata.document_meta(page, str(request.base_url).rstrip("/"),
+        "meta": metadata.document_meta(page, app.settings.base_url,
                                        app.settings.archive_name, item),
         "widths": WIDTHS, "now": datetime.now(UTC)}, modified=modified,
         cache=len(cites) == len(PAGE_STYLES))  # the missing styles arrive soon: no ETag yet

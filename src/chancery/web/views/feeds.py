@@ -47,10 +47,11 @@ def _atom(app: App, request: Request, title: str, q: str, filters: dict[str, tup
                                            sort="recent", per_page=FEED_SIZE, facets=False)
     except (QueryError, IndexUnavailable) as exc:
         return Response(str(exc), status_code=400, media_type="text/plain")
-    base = str(request.base_url).rstrip("/")
+    base = app.settings.base_url
     docs = _stored(app, [h.public_id for h in found.results.hits])
     feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
-    self_url = str(request.url)
+    # the feed's own address is the public one too (its id must not move with the host asked)
+    self_url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
     etree.SubElement(feed, f"{{{ATOM}}}id").text = self_url
     etree.SubElement(feed, f"{{{ATOM}}}title").text = xml_safe(f"{app.settings.archive_name}: {title}")
     times = [s.created_at for s in docs.values() if s.created_at] or [datetime.now(UTC)]
@@ -181,7 +182,7 @@ def _oembed(app: App, request: Request, url: str, fmt: str, maxwidth: int,
     if page is None or isinstance(page, reading.Withdrawn):
         return JSONResponse({"error": "no document at that address"}, status_code=404)
     d = page.stored.document
-    base = str(request.base_url).rstrip("/")
+    base = app.settings.base_url
     width = min(maxwidth or 560, 560)
     height = min(maxheight or 220, 220)
     src = f"{base}/embed/documents/{quote(d.public_id)}"

@@ -30,7 +30,7 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/collections", include_in_schema=False)
     def collections(request: Request) -> Response:
-        every = app.catalogue.collections()
+        every = reading.collections(app.catalogue)
         tops = sorted((c for c in every if not c.parent_key), key=lambda c: (c.position, c.title))
         children = {c.key: [k for k in every if k.parent_key == c.key] for c in tops}
         return render(app, request, "collections.html", {"tops": tops, "children": children})

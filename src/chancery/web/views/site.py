@@ -23,13 +23,13 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/robots.txt", include_in_schema=False)
     def robots(request: Request) -> Response:
-        base = str(request.base_url).rstrip("/")
+        base = app.settings.base_url
         return PlainTextResponse(f"User-agent: *\nDisallow: /search\nDisallow: /scans/\n"
                                  f"Allow: /\nSitemap: {base}/sitemap.xml\n")
 
     @router.get("/sitemap.xml", include_in_schema=False)
     def sitemap_index(request: Request) -> Response:
-        base = str(request.base_url).rstrip("/")
+        base = app.settings.base_url
         total = app.catalogue.count_documents(Actor.PUBLIC, today())
         parts = "".join(f"<sitemap><loc>{base}/sitemaps/{n}.xml</loc></sitemap>"
                         for n in range(1, max(1, -(-total // PER_SITEMAP)) + 1))
@@ -39,7 +39,7 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/sitemaps/{n}.xml", include_in_schema=False)
     def sitemap(request: Request, n: int) -> Response:
-        base = str(request.base_url).rstrip("/")
+        base = app.settings.base_url
         if n < 1:
             return PlainTextResponse("Not found", status_code=404)
         rows = documents.list_documents(app.catalogue, Actor.PUBLIC, None, PER_SITEMAP,
@@ -52,7 +52,7 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/opensearch.xml", include_in_schema=False)
     def opensearch(request: Request) -> Response:
-        base = str(request.base_url).rstrip("/")
+        base = app.settings.base_url
         name = escape(app.settings.archive_name)
         return Response(
             '<?xml version="1.0" encoding="UTF-8"?>'

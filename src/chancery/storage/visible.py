@@ -1,0 +1,60 @@
+"""What an actor may see around documents: collections, authority records, relation targets
+and the tombstones of withdrawn documents. Each is a named query over ``viewable_by``, so a
+record that only hidden documents name stays as unknown as those documents."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Connection, or_, select
+
+from chancery.domain.collections import Collection
+from chancery.domain.publication import Actor, PublicationState
+from chancery.storage import lookups, reads
+from chancery.storage.access import viewable_by
+from chancery.storage.interface import AuthorityRow, WithdrawnDocument
+from chancery.storage.tables import collections, document_collections, documents
+
+
+def collections_seen_by(conn: Connection, actor: Actor, today: date) -> list[Collection]:
+    """Collections holding a document the actor may see, in them or below them (an empty
+    collection or one of drafts alone is not shown), parents before children."""
+    every = reads.all_collections(conn)
+    if actor is Actor.EDITOR:
+        return every
+    holding = select(document_collections.c.document_id).join(
+        documents, documents.c.id == document_collections.c.document_id).where(
+        document_collections.c.collection_id == collections.c.id, viewable_by(actor, today))
+    keys = set(conn.execute(select(collections.c.key).where(holding.exists())).scalars())
+    by_key = {c.key: c for c in every}
+    shown: set[str] = set()
+    for key in keys:  # a collection shows when anything below it does
+        current = by_key.get(key)
+        while current is not None and current.key not in shown:
+            shown.add(current.key)
+            current = by_key.get(current.parent_key) if current.parent_key else None
+    return [c for c in every if c.key in shown]
+
+
+def authority_seen_by(conn: Connection, key: str, actor: Actor,
+                      today: date) -> tuple[AuthorityRow, list[str]] | None:
+    """An authority record with its names, when a document the actor may see names it."""
+    found = reads.authority(conn, key)
+    if found is None or actor is Actor.EDITOR:
+        return found
+    return found if lookups.authority_listed(conn, key, actor, today) else None
+
+
+def withdrawn(conn: Connection, ident: str) -> WithdrawnDocument | None:
+    """A withdrawn document that the public could once see, by public or source id."""
+    row = conn.execute(select(documents.c.id, documents.c.public_id, documents.c.title,
+                              documents.c.updated_at).where(
+        or_(documents.c.public_id == ident, documents.c.source_id == ident),
+        documents.c.pub_state == PublicationState.WITHDRAWN.value,
+        documents.c.was_public.is_(True))).first()
+    if row is None:
+        return None
+    keys = conn.execute(select(collections.c.key).join(
+        document_collections, document_collections.c.collection_id == collections.c.id).where(
+        document_collections.c.document_id == row.id).order_by(collections.c.key)).scalars()
+    return WithdrawnDocument(row.public_id, row.id, row.title, row.updated_at, tuple(keys))

@@ -1,0 +1,127 @@
+"""The leak suite's archive: two public documents, and beside them a canary document in each
+state the public may not see, with records and collections that only those documents name.
+
+Everything hidden carries the word ``quokka`` (in its id, title, text, names, collection key
+and title), so a channel leaks when ``quokka`` appears in what it answers. The public
+documents relate to every hidden one, mention the same city, and share a collection with them,
+so that counts, facets, relations and collection pages all have something to leak."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import yaml
+from PIL import Image
+
+from chancery.bootstrap import App, build_app
+from chancery.config import load_settings
+from chancery.services import search
+from chancery.services.imports import import_paths
+
+CANARY = "quokka"
+# the one word of the hidden texts a reader might search for (it never names anything)
+HIDDEN_WORD = "zanzibarite"
+HIDDEN = {  # public id -> publication
+    "quokkadraft": {"state": "draft"},
+    "quokkareview": {"state": "in-review"},
+    "quokkawithdrawn": {"state": "withdrawn"},  # withdrawn before it was ever public
+    "quokkaembargo": {"state": "published", "embargo_until": "2999-01-01"},
+}
+PUBLIC = ["open0001", "open0002"]
+# public once, then withdrawn: its 410 page and deletion record may name it, nothing else
+FORMER = "former01"
+
+MANIFEST = {
+    "format": "chancery-bundle", "version": 1,
+    "collections": [
+        {"key": "open-papers", "title": "Open papers", "description": "Public documents."},
+        {"key": "open-papers/quokka-box", "parent": "open-papers", "title": "Quokka box",
+         "description": "A quokka box of drafts."},
+        {"key": "quokka-papers", "title": "Quokka papers", "description": "Quokka canary."},
+    ],
+    "authorities": [
+        {"ref": "herter", "kind": "person", "name": "Herter, Christian A."},
+        {"ref": "berlin", "kind": "place", "name": "Berlin"},
+        {"ref": "quokka-person", "kind": "person", "name": "Quokka, Canary",
+         "description": "A quokka only drafts name", "variants": ["C. Quokka"]},
+        {"ref": "quokka-org", "kind": "organization", "name": "Quokka Bureau"},
+        {"ref": "quokka-place", "kind": "place", "name": "Quokkaville"},
+        {"ref": "quokka-subject", "kind": "subject", "name": "Quokkagate"},
+    ],
+}
+# the slugs a reader could guess from the names
+HIDDEN_RECORDS = {"people": "quokka-canary", "organizations": "quokka-bureau",
+                  "places": "quokkaville", "subjects": "quokkagate"}
+
+
+def _public(public_id: str, n: int) -> dict[str, Any]:
+    return {"public_id": public_id, "title": f"Memorandum {n} on Berlin", "type": "memorandum",
+            "date": f"1960-07-2{n}", "summary": "A public memorandum on Berlin.",
+            "authors": ["herter"], "places": ["berlin"], "collections": ["open-papers"],
+            "texts": [{"language": "en", "file": f"{public_id}.en.txt"}],
+            "media": [{"file": f"{public_id}.png", "label": "Scan"}],
+            "relations": [{"type": "related", "target": h} for h in HIDDEN] +
+                         [{"type": "related", "target": FORMER}]}
+
+
+def _hidden(public_id: str, publication: dict[str, str]) -> dict[str, Any]:
+    return {"public_id": public_id, "title": f"Quokka telegram ({publication['state']})",
+            "type": "telegram", "date": "1960-07-20", "summary": "The quokka affair in Berlin.",
+            "authors": ["quokka-person"], "recipients": ["quokka-org"], "mentioned": ["herter"],
+            "places": ["quokka-place", "berlin"], "subjects": ["quokka-subject"],
+            "collections": ["quokka-papers", "open-papers/quokka-box"],
+            "texts": [{"language": "en", "file": f"{public_id}.en.txt"}],
+            "media": [{"file": f"{public_id}.png", "label": "Quokka scan"}],
+            "relations": [{"type": "related", "target": PUBLIC[0]}],
+            "publication": publication}
+
+
+def _former(state: str) -> dict[str, Any]:
+    # its title was public once; only its text carries the canary
+    return {"public_id": FORMER, "title": "Formerly public letter", "type": "letter",
+            "date": "1960-07-19", "places": ["berlin"], "collections": ["open-papers"],
+            "texts": [{"language": "en", "file": f"{FORMER}.en.txt"}],
+            "publication": {"state": state}}
+
+
+def _write(folder: Path, name: str, data: dict[str, Any], text: str) -> None:
+    (folder / f"{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    (folder / f"{name}.en.txt").write_text(text, encoding="utf-8")
+
+
+def scan_png(public_id: str) -> bytes:
+    """A small scan of its own for each document (so each has its own hash)."""
+    out = io.BytesIO()
+    Image.new("RGB", (120 + len(public_id), 160), (200, 190, 170)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def write_bundle(folder: Path, former_state: str) -> Path:
+    """The canary bundle; the formerly public document in the given state."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bundle.yaml").write_text(yaml.safe_dump(MANIFEST, allow_unicode=True))
+    for n, public_id in enumerate(PUBLIC, start=1):
+        _write(folder, public_id, _public(public_id, n),
+               "The situation in Berlin was discussed at length." + " Berlin." * (3 - n) + "\n")
+        (folder / f"{public_id}.png").write_bytes(scan_png(public_id))
+    for public_id, publication in HIDDEN.items():
+        _write(folder, public_id, _hidden(public_id, publication),
+               f"The quokka {HIDDEN_WORD} report on Berlin, Quokkaville and Quokkagate.\n")
+        (folder / f"{public_id}.png").write_bytes(scan_png(public_id))
+    _write(folder, FORMER, _former(former_state),
+           f"Berlin: the quokka {HIDDEN_WORD} letter, later withdrawn.\n")
+    return folder
+
+
+def build_archive(root: Path) -> App:
+    """The canary archive, indexed: the formerly public document imported published, then
+    withdrawn."""
+    app = build_app(load_settings(data=str(root / "data"), database_url=""))
+    for state in ("published", "withdrawn"):
+        bundle = write_bundle(root / f"bundle-{state}", state)
+        result = import_paths([bundle], app.import_context())
+        assert not result.failed, result.failed
+    search.rebuild_index(app.catalogue, app.index)
+    return app

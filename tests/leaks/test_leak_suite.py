@@ -1,0 +1,286 @@
+"""The leak suite: nothing the public may not see reaches it through any channel.
+
+The canary archive (``canary.py``) holds a document in each non-public state, and records and
+collections that only those documents name; everything hidden carries the word ``quokka``.
+Every route of the application is listed below with the addresses that exercise it, and
+``test_every_route_is_in_the_leak_suite`` fails when a route is added without joining this
+list, so a new channel cannot ship unchecked."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from starlette.routing import BaseRoute, Mount
+from typer.testing import CliRunner
+
+from chancery.bootstrap import App
+from chancery.cli import app as cli
+from chancery.services import search
+from chancery.services.imports import import_paths
+from chancery.web.server import create_app
+from tests.leaks.canary import CANARY, FORMER, HIDDEN, HIDDEN_RECORDS, HIDDEN_WORD, build_archive, scan_png
+
+P = "open0001"  # a public document that relates to every hidden one
+TEXT = "en-original"
+OAI = "/oai?verb="
+DC, OURS = "&metadataPrefix=oai_dc", "&metadataPrefix=chancery"
+IDENT = "&identifier=oai:chancery.archive:"
+# the formerly public document's title may be on its 410 page and nowhere else
+FORMER_TITLE = "formerly public letter"
+
+
+def _sha(public_id: str) -> str:
+    return hashlib.sha256(scan_png(public_id)).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """The canary archive, built once for the module."""
+    app = build_archive(tmp_path_factory.mktemp("leaks"))
+    yield app
+    app.catalogue.dispose()
+
+
+@pytest.fixture(scope="module")
+def site(archive: App) -> TestClient:
+    return TestClient(create_app(archive), follow_redirects=True)
+
+
+def clean_channels() -> dict[str, list[str]]:
+    """Route -> public addresses whose whole answer must carry nothing hidden."""
+    return {
+        "/": ["/"],
+        "/search": ["/search", "/search?q=Berlin", f"/search?q={HIDDEN_WORD}",
+                    "/search?q=Berlin&sort=date", "/search?q=Berlin&f=place:place/berlin"],
+        "/browse": ["/browse"], "/browse/{year}": ["/browse/1960"],
+        "/browse/{year}/{month}": ["/browse/1960/07"],
+        "/collections": ["/collections"],
+        "/collections/{key:path}": ["/collections/open-papers"],
+        "/{folder}/{slug}": ["/people/herter-christian-a", "/places/berlin"],
+        "/documents/{ident:path}": [f"/documents/{P}"],
+        "/documents/{public_id}.json": [f"/documents/{P}.json"],
+        "/documents/{public_id}/text/{version}.txt": [f"/documents/{P}/text/{TEXT}.txt"],
+        "/documents/{public_id}/cite.{ext}": [f"/documents/{P}/cite.{x}" for x in ("bib", "ris", "json")],
+        "/documents/{public_id}/cite": [f"/documents/{P}/cite?style=apa"],
+        "/documents/cite.{ext}": [f"/documents/cite.bib?id={P}&id=open0002"],
+        "/feeds/recent.atom": ["/feeds/recent.atom"],
+        "/feeds/collections/{key:path}.atom": ["/feeds/collections/open-papers.atom"],
+        "/feeds/search.atom": ["/feeds/search.atom?q=Berlin", f"/feeds/search.atom?q={HIDDEN_WORD}"],
+        "/downloads/documents.{ext}": [f"/downloads/documents.{x}" for x in ("jsonl", "csv")],
+        "/search/cite.{ext}": ["/search/cite.bib?q=Berlin", "/search/cite.ris?q=Berlin"],
+        "/oembed": [f"/oembed?url=http://testserver/documents/{P}"],
+        "/embed/documents/{public_id}": [f"/embed/documents/{P}"],
+        "/robots.txt": ["/robots.txt"], "/sitemap.xml": ["/sitemap.xml"],
+        "/sitemaps/{n}.xml": ["/sitemaps/1.xml"], "/opensearch.xml": ["/opensearch.xml"],
+        "/search-help": ["/search-help"], "/oai/chancery.xsd": ["/oai/chancery.xsd"],
+        "/oai": [OAI + "Identify", OAI + "ListSets", OAI + "ListIdentifiers" + DC,
+                 OAI + "ListRecords" + DC, OAI + "ListRecords" + OURS,
+                 OAI + "ListRecords" + DC + "&set=open-papers",
+                 OAI + "GetRecord" + DC + IDENT + P, OAI + "GetRecord" + OURS + IDENT + P,
+                 OAI + "GetRecord" + OURS + IDENT + FORMER,
+                 OAI + "ListMetadataFormats" + IDENT + P],
+        "/iiif/3/manifests/{public_id}": [f"/iiif/3/manifests/{P}"],
+        "/iiif/3/collections/{key:path}": ["/iiif/3/collections/open-papers"],
+        "/api/v1/openapi.json": ["/api/v1/openapi.json"],
+        "/api/v1/documents": ["/api/v1/documents", "/api/v1/documents?collection=open-papers"],
+        "/api/v1/documents/{public_id}": [f"/api/v1/documents/{P}"],
+        "/api/v1/documents/{public_id}/texts": [f"/api/v1/documents/{P}/texts"],
+        "/api/v1/documents/{public_id}/texts/{version}": [f"/api/v1/documents/{P}/texts/{TEXT}"],
+        "/api/v1/documents/{public_id}/relations": [f"/api/v1/documents/{P}/relations"],
+        "/api/v1/documents/{public_id}/citation": [f"/api/v1/documents/{P}/citation?style=apa"],
+        "/api/v1/search": ["/api/v1/search?q=Berlin", f"/api/v1/search?q={HIDDEN_WORD}",
+                           "/api/v1/search?q=date:1960"],
+        "/api/v1/collections": ["/api/v1/collections"],
+        "/api/v1/collections/{key:path}": ["/api/v1/collections/open-papers"],
+        **{f"/api/v1/{folder}": [f"/api/v1/{folder}"]
+           for folder in ("people", "organizations", "places", "subjects")},
+        "/api/v1/people/{slug}": ["/api/v1/people/herter-christian-a"],
+        "/api/v1/places/{slug}": ["/api/v1/places/berlin"],
+    }
+
+
+def absent_channels() -> dict[str, list[str]]:
+    """Route -> addresses naming something hidden: each must answer as if it did not exist."""
+    docs = list(HIDDEN)
+    shas = [_sha(h) for h in docs]
+    return {
+        "/documents/{ident:path}": [f"/documents/{h}" for h in docs] + [f"/documents/{h}/slug" for h in docs],
+        "/documents/{public_id}.json": [f"/documents/{h}.json" for h in [*docs, FORMER]],
+        "/documents/{public_id}/text/{version}.txt": [f"/documents/{h}/text/{TEXT}.txt" for h in docs],
+        "/documents/{public_id}/cite.{ext}": [f"/documents/{h}/cite.bib" for h in docs],
+        "/documents/{public_id}/cite": [f"/documents/{h}/cite?style=apa" for h in docs],
+        "/documents/cite.{ext}": [f"/documents/cite.ris?id={h}" for h in docs],
+        "/embed/documents/{public_id}": [f"/embed/documents/{h}" for h in [*docs, FORMER]],
+        "/oembed": [f"/oembed?url=http://testserver/documents/{h}" for h in docs],
+        "/collections/{key:path}": ["/collections/quokka-papers", "/collections/open-papers/quokka-box"],
+        "/feeds/collections/{key:path}.atom": ["/feeds/collections/quokka-papers.atom"],
+        "/iiif/3/collections/{key:path}": ["/iiif/3/collections/quokka-papers",
+                                           "/iiif/3/collections/open-papers/quokka-box"],
+        "/iiif/3/manifests/{public_id}": [f"/iiif/3/manifests/{h}" for h in docs],
+        "/iiif/3/{identifier}": [f"/iiif/3/{s}-1" for s in shas],
+        "/iiif/3/{identifier}/info.json": [f"/iiif/3/{s}-1/info.json" for s in shas],
+        "/iiif/3/{identifier}/{region}/{size}/{rotation}/{quality_format}":
+            [f"/iiif/3/{s}-1/full/max/0/default.jpg" for s in shas],
+        "/files/{sha256}/{filename}": [f"/files/{s}/scan.png" for s in shas],
+        "/scans/{sha256}/{page}-{width}.png": [f"/scans/{s}/1-500.png" for s in shas],
+        "/{folder}/{slug}": [f"/{folder}/{slug}" for folder, slug in HIDDEN_RECORDS.items()],
+        "/api/v1/documents/{public_id}": [f"/api/v1/documents/{h}" for h in [*docs, FORMER]],
+        "/api/v1/documents/{public_id}/texts": [f"/api/v1/documents/{h}/texts" for h in docs],
+        "/api/v1/documents/{public_id}/texts/{version}":
+            [f"/api/v1/documents/{h}/texts/{TEXT}" for h in docs],
+        "/api/v1/documents/{public_id}/relations": [f"/api/v1/documents/{h}/relations" for h in docs],
+        "/api/v1/documents/{public_id}/citation": [f"/api/v1/documents/{h}/citation" for h in docs],
+        "/api/v1/collections/{key:path}": ["/api/v1/collections/quokka-papers"],
+        **{f"/api/v1/{folder}/{{slug}}": [f"/api/v1/{folder}/{slug}"]
+           for folder, slug in HIDDEN_RECORDS.items()},
+    }
+
+
+# Routes reached only through other means, with the reason.
+ELSEWHERE = {
+    "/static": "package assets, the same for every archive",
+    "/oai": "POST: the same answers as GET, checked in test_oai_post_answers_like_get",
+}
+
+
+def _routes(routes: list[BaseRoute], prefix: str = "") -> Iterator[str]:
+    for r in routes:
+        if isinstance(r, Mount):
+            inner = getattr(r.app, "routes", None) or getattr(getattr(r.app, "router", None),
+                                                               "routes", None)
+            yield from _routes(inner, prefix + r.path) if inner else iter([prefix + r.path])
+        elif hasattr(r, "original_router"):  # FastAPI's included routers
+            yield from _routes(r.original_router.routes, prefix)
+        else:
+            yield prefix + getattr(r, "path", "")
+
+
+def _scrub(body: str, url: str) -> str:
+    """The answer without the parts of the address it may echo."""
+    for part in sorted(re.split(r"[/?=&:.]", url), key=len, reverse=True):
+        if CANARY in part.lower():
+            body = body.replace(part, "")
+    return body
+
+
+def test_every_route_is_in_the_leak_suite(archive: App) -> None:
+    """A route that is neither checked here nor listed with a reason fails the suite."""
+    covered = set(clean_channels()) | set(absent_channels()) | set(ELSEWHERE)
+    missing = sorted(set(_routes(create_app(archive).router.routes)) - covered)
+    assert not missing, f"add these routes to the leak suite: {missing}"
+
+
+@pytest.mark.parametrize("route", sorted(clean_channels()))
+def test_public_channels_carry_nothing_hidden(site: TestClient, route: str) -> None:
+    """Pages, search, snippets, counts, facets, feeds, downloads, citations, API, OAI-PMH and
+    IIIF answer for the public without a word of what the public may not see."""
+    for url in clean_channels()[route]:
+        answer = site.get(url)
+        assert answer.status_code == 200, (url, answer.status_code, answer.text[:300])
+        body = answer.content.decode("utf-8", "replace").lower()
+        assert CANARY not in body, f"{url} leaks: ...{body[max(0, body.find(CANARY) - 120):][:240]}"
+        assert FORMER_TITLE not in body, f"{url} names the withdrawn document"
+
+
+@pytest.mark.parametrize("route", sorted(absent_channels()))
+def test_hidden_things_answer_as_unknown(site: TestClient, route: str) -> None:
+    """Every address naming a hidden document, scan, record or collection answers 404 (400
+    for a cut of an image that is not there), saying nothing of it."""
+    for url in absent_channels()[route]:
+        answer = site.get(url)
+        assert answer.status_code in (400, 404), (url, answer.status_code)
+        body = _scrub(answer.text, url).lower()
+        assert CANARY not in body and "telegram" not in body, (url, body[:300])
+
+
+def test_hidden_documents_are_not_harvested(site: TestClient) -> None:
+    """OAI-PMH: a hidden document is idDoesNotExist, a set of hidden documents has no records;
+    the formerly public one is a deleted record that names no title."""
+    for h in HIDDEN:
+        for verb in ("GetRecord" + DC, "ListMetadataFormats"):
+            answer = site.get(OAI + verb + IDENT + h).text
+            assert 'code="idDoesNotExist"' in answer and "<title" not in _scrub(answer, h)
+    sets = site.get(OAI + "ListRecords" + DC + "&set=quokka-papers").text
+    assert 'code="noRecordsMatch"' in sets
+    former = site.get(OAI + "GetRecord" + DC + IDENT + FORMER).text
+    assert 'status="deleted"' in former and "<metadata" not in former
+
+
+def test_formerly_public_document_answers_410_with_its_title(site: TestClient) -> None:
+    """Public once, withdrawn since: its address says so (citations to it stay explained)."""
+    gone = site.get(f"/documents/{FORMER}")
+    assert gone.status_code == 410 and "Formerly public letter" in gone.text
+    assert CANARY not in gone.text.lower()
+
+
+def test_counts_and_facets_count_only_public_documents(site: TestClient) -> None:
+    """Totals, facet counts and collection counts are those of the two public documents."""
+    found = site.get("/api/v1/search?q=Berlin").json()
+    assert found["total"] == 2
+    places = {b["value"]: b["count"] for b in found["facets"]["place"]}
+    assert places == {"place/berlin": 2}
+    assert site.get(f"/api/v1/search?q={HIDDEN_WORD}").json()["total"] == 0
+    assert [d["public_id"] for d in site.get("/api/v1/documents").json()["items"]] == \
+        ["open0001", "open0002"]
+    assert [c["key"] for c in site.get("/api/v1/collections").json()["items"]] == ["open-papers"]
+
+
+def test_spelling_suggestions_do_not_offer_hidden_words(site: TestClient) -> None:
+    """A misspelt word only hidden documents hold is not suggested back."""
+    for url in ("/search?q=quokkavill", "/api/v1/search?q=quokkavill", "/search?q=zanzibarit"):
+        body = site.get(url).text.lower()
+        assert "quokkaville" not in body and HIDDEN_WORD not in body, url
+
+
+def test_oai_post_answers_like_get(site: TestClient) -> None:
+    """POST is the same repository: a hidden identifier is unknown there too."""
+    answer = site.post("/oai", data={"verb": "GetRecord", "metadataPrefix": "oai_dc",
+                                     "identifier": f"oai:chancery.archive:{next(iter(HIDDEN))}"})
+    assert 'code="idDoesNotExist"' in answer.text
+    listed = site.post("/oai", data={"verb": "ListRecords", "metadataPrefix": "oai_dc"}).text
+    assert CANARY not in listed.lower()
+
+
+def test_public_exports_carry_nothing_hidden(archive: App, tmp_path: Path) -> None:
+    """`chancery export --public` in every format: no hidden document, record, collection or
+    relation target."""
+    data = str(archive.settings.data)
+    for fmt, out in (("bundle", tmp_path / "bundle"), ("jsonl", tmp_path / "d.jsonl"),
+                     ("csv", tmp_path / "d.csv"), ("parquet", tmp_path / "d.parquet")):
+        result = CliRunner().invoke(cli, ["--data", data, "export", "--public", "--format", fmt,
+                                          "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        files = [p for p in out.rglob("*") if p.is_file()] if out.is_dir() else [out]
+        for f in files:
+            assert CANARY.encode() not in f.read_bytes().lower(), f
+    # and the operator's own export keeps everything
+    full = tmp_path / "full.jsonl"
+    CliRunner().invoke(cli, ["--data", data, "export", "--format", "jsonl", "--out", str(full)])
+    ids = [json.loads(line)["public_id"] for line in full.read_text().splitlines()]
+    assert sum(i.startswith(CANARY) for i in ids) == len(HIDDEN)
+
+
+def test_api_answers_do_not_move_when_a_draft_is_added(tmp_path: Path) -> None:
+    """Public answers give ranks, never raw scores (which count hidden documents): adding a
+    draft that matches the query leaves the public answer as it was."""
+    app = build_archive(tmp_path)
+    try:
+        site = TestClient(create_app(app))
+        before = site.get("/api/v1/search?q=Berlin").json()
+        assert [h["rank"] for h in before["hits"]] == [1, 2] and "score" not in before["hits"][0]
+        extra = tmp_path / "bundle-withdrawn"  # the archive as it stands, and one more draft
+        draft = yaml.safe_load((extra / "quokkadraft.yaml").read_text())
+        draft["public_id"] = "quokkadraft2"  # a second draft, on Berlin like the rest
+        (extra / "quokkadraft2.yaml").write_text(yaml.safe_dump(draft))
+        assert not import_paths([extra], app.import_context()).failed
+        search.rebuild_index(app.catalogue, app.index)
+        assert site.get("/api/v1/search?q=Berlin").json() == before
+    finally:
+        app.catalogue.dispose()
