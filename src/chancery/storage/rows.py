@@ -110,7 +110,8 @@ def child_rows(pairs: list[tuple[int, DocumentWrite]], coll_ids: dict[str, int])
             out.texts.append({"document_id": doc_id, "position": i, **rec})
         out.media += [{"document_id": doc_id, "sha256": m.sha256, "filename": m.filename,
                        "media_type": m.media_type, "size": m.size, "pages": m.pages,
-                       "label": m.label, "position": i} for i, m in enumerate(d.media)]
+                       "label": m.label, "position": i, "language": m.language}
+                      for i, m in enumerate(d.media)]
         for m in d.collections:
             if m.collection_key not in coll_ids:
                 raise ValueError(f"unknown collection {m.collection_key!r}")
@@ -141,7 +142,8 @@ def document_from_rows(row: Row[Any], texts: list[Row[Any]], media_rows: list[Ro
                                       tuple(row.class_caveats)),
         links=tuple(links),
         texts=tuple(text_from_record(t._asdict()) for t in texts),
-        media=tuple(MediaFile(m.sha256, m.filename, m.media_type, m.size, m.pages, m.label)
+        media=tuple(MediaFile(m.sha256, m.filename, m.media_type, m.size, m.pages, m.label,
+                                    m.language)
                     for m in media_rows),
         provenance=Provenance(row.holding_archive, row.fonds, row.reference_code,
                               row.publishing_archive, row.source_note, row.rights,
