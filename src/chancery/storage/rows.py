@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import ColumnElement, Row
 
-from chancery.domain.authorities import AuthorityKind, Link
+from chancery.domain.authorities import AuthorityKind, Link, VariantSource
 from chancery.domain.classification import Classification, Level
 from chancery.domain.collections import Collection, Membership
 from chancery.domain.dates import FuzzyDate, Precision
@@ -20,6 +20,7 @@ from chancery.domain.records import text_from_record, text_record
 from chancery.domain.relations import Relation, RelationType
 from chancery.domain.revisions import Revision
 from chancery.storage.interface import AuthorityRow, DocumentWrite, NameRow
+from chancery.storage.tables import authority_names
 
 RowDict = dict[str, Any]
 
@@ -71,6 +72,12 @@ def collection_from_row(row: Row[Any]) -> Collection:
 def authority_row(row: Row[Any]) -> AuthorityRow:
     """An AuthorityRow from an authorities-table row."""
     return AuthorityRow(row.id, row.key, AuthorityKind(row.kind), row.name, row.description)
+
+
+def is_a_name() -> ColumnElement[bool]:
+    """Names that name their record: not the spellings held back as evidence only, which
+    neither the index, nor name expansion, nor the record's page show."""
+    return authority_names.c.source != VariantSource.HELD_BACK.value
 
 
 def name_row(authority_id: int, n: NameRow) -> RowDict:
