@@ -98,6 +98,11 @@ def print_import_summary(console: Console, summary: ImportSummary, seconds: floa
                   f"{summary.unchanged} unchanged, "
                   f"[{'red' if summary.failed else 'green'}]{len(summary.failed)} failed[/]; "
                   f"{summary.authorities_created} new authority records")
+    if summary.held_back:
+        console.print(f"{summary.held_back:,} spelling(s) tagged as a person but not plausibly "
+                      "their name kept as evidence, not used in search: "
+                      + escape("; ".join(summary.held_back_examples))
+                      + ("; …" if summary.held_back > len(summary.held_back_examples) else ""))
     if summary.failed:
         t = Table("File", "Item", "Reason", title="Failed", title_style="bold red")
         for f in summary.failed:

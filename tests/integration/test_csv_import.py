@@ -13,7 +13,8 @@ from pathlib import Path
 from chancery.bootstrap import App
 from chancery.domain.publication import Actor
 from chancery.fileutil import sha256_of
-from chancery.services import documents
+from chancery.services import documents, search
+from chancery.services.imports import ImportSummary
 from tests.integration.sources import (
     OTHER_PDF,
     PDF,
@@ -21,6 +22,7 @@ from tests.integration.sources import (
     archive_records,
     row_counts,
     run_import,
+    stored_idents,
     write_csv,
 )
 
@@ -162,3 +164,96 @@ def test_a_box_csv_reimported_after_one_edit_updates_that_row_only(app: App, tmp
     assert [r.summary.split()[0] for r in stored.revisions] == ["imported", "updated"]
     assert "title" in stored.revisions[-1].changes
     assert _blob_files(app) == blobs and row_counts(app)["documents"] == 4
+
+
+def _box_without_ids(tmp_path: Path) -> Path:
+    """A box whose CSV has no id column: two scanned rows, one transcribed into a text file."""
+    box = tmp_path / "box-4"
+    (box / "scans").mkdir(parents=True)
+    shutil.copy(PDF, box / "scans" / "a.pdf")
+    shutil.copy(OTHER_PDF, box / "scans" / "b.pdf")
+    (box / "b.txt").write_text("Transcribed.", encoding="utf-8")
+    return write_csv(box / "box-4.csv", [
+        {"title": "Letter to the Ambassdor", "files": "scans/a.pdf"},
+        {"title": "Report on the border", "files": "scans/b.pdf", "text_file": "b.txt"},
+    ])
+
+
+def test_a_csv_without_ids_keeps_each_document_when_a_title_is_corrected(
+        app: App, tmp_path: Path) -> None:
+    """A row's identity comes from the files it names, not its title: correcting a typo in a
+    title updates that document in place (same public id) instead of adding a second one."""
+    sheet = _box_without_ids(tmp_path)
+    run_import(app, sheet)
+    before = archive_records(app)
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("Ambassdor", "Ambassador"),
+                     encoding="utf-8")
+    again = run_import(app, sheet)
+    assert (again.imported, again.updated, again.unchanged, again.failed) == (0, 1, 1, [])
+    after = archive_records(app)
+    assert sorted(after) == sorted(before) and row_counts(app)["documents"] == 2
+    (letter,) = [r for r in after.values() if r["title"] == "Letter to the Ambassador"]
+    assert letter["public_id"] == before[letter["source_id"]]["public_id"]
+
+
+def _failed(summary: ImportSummary) -> dict[str, str]:
+    return {f.item: f.reason for f in summary.failed}
+
+
+def test_a_row_without_text_keeps_its_language_on_its_scans(app: App, tmp_path: Path) -> None:
+    """A scanned Russian letter with no transcription is still Russian: the language lands on
+    the scan, in the record, and in the language facet."""
+    box = tmp_path / "box"
+    box.mkdir()
+    shutil.copy(PDF, box / "letter.pdf")
+    sheet = write_csv(box / "box.csv", [{"id": "ru-1", "title": "Letter", "language": "ru",
+                                         "files": "letter.pdf", "text": ""}])
+    assert run_import(app, sheet).imported == 1
+    record = archive_records(app)["box/ru-1"]
+    assert [m.get("language") for m in record["media"]] == ["ru"]
+    stored = documents.show_document(app.catalogue, "ru-1", Actor.PUBLIC)
+    assert stored is not None and stored.document.languages == ["ru"]
+    search.rebuild_index(app.catalogue, app.index)
+    found = search.search_documents(app.catalogue, app.index, "letter", filters={"language": ("ru",)})
+    assert [h.public_id for h in found.results.hits] == ["ru-1"]
+
+
+def test_one_row_that_is_not_utf8_fails_alone_with_its_line(app: App, tmp_path: Path) -> None:
+    """A Latin-1 byte in one row (a quoted value over two lines before it) fails that row,
+    named by the line it starts on; the rows before and after it land."""
+    sheet = tmp_path / "rows.csv"
+    sheet.write_bytes(b"id,title,text\r\n"
+                      b'a,First,"Two\r\nlines."\r\n'
+                      b"b,Caf\xe9 in Berlin,Text.\r\n"
+                      b"c,Third,Text.\r\n")
+    summary = run_import(app, sheet)
+    assert summary.imported == 2 and stored_idents(app) == {"rows/a", "rows/c"}
+    assert _failed(summary) == {
+        "line 4": "not UTF-8 text: byte 0xe9 in column 'title' (save the CSV as UTF-8)"}
+
+
+def test_a_linked_scans_folder_inside_the_box_is_followed(app: App, tmp_path: Path) -> None:
+    """A scans folder that is a link to another folder of the box is read; a link that leads
+    out of the box is refused as going outside; a missing file, directly or behind a link,
+    says it is not found."""
+    box, elsewhere = tmp_path / "box", tmp_path / "elsewhere"
+    (box / "2024-scans").mkdir(parents=True)
+    elsewhere.mkdir()
+    shutil.copy(PDF, box / "2024-scans" / "a.pdf")
+    shutil.copy(OTHER_PDF, elsewhere / "b.pdf")
+    (box / "scans").symlink_to("2024-scans", target_is_directory=True)
+    (box / "outside").symlink_to(elsewhere, target_is_directory=True)
+    (box / "dangling.pdf").symlink_to(tmp_path / "gone.pdf")
+    sheet = write_csv(box / "box.csv", [
+        {"id": "in", "title": "Linked in", "files": "scans/a.pdf"},
+        {"id": "out", "title": "Linked out", "files": "outside/b.pdf"},
+        {"id": "missing", "title": "Missing", "files": "scans/missing.pdf"},
+        {"id": "dangling", "title": "Dangling", "files": "dangling.pdf"}])
+    summary = run_import(app, sheet)
+    assert summary.imported == 1 and stored_idents(app) == {"box/in"}
+    assert _failed(summary) == {
+        "line 3": "outside/b.pdf is outside the CSV's folder through a link "
+                  "(links are followed only within it)",
+        "line 4": "scan file not found: scans/missing.pdf",
+        "line 5": "scan file not found: dangling.pdf"}
+    assert app.catalogue.media_hashes() == [sha256_of(PDF)]

@@ -30,6 +30,9 @@ class VariantSource(StrEnum):
     EDITOR = "editor"  # entered by an archivist
     ORIGINAL_SCRIPT = "original-script"  # the name in its own script (Хрущёв, 赫鲁晓夫)
     GENERATED = "generated"  # a romanisation a reader may type, made by a transliteration system
+    # printed where a source tags this person, but not plausibly their name ("Stalin" tagged
+    # as Khrushchev): kept as evidence of the tagging, never searched, matched or shown
+    HELD_BACK = "held-back"
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,12 @@ class Authority:
     source_ids: tuple[str, ...] = field(default_factory=tuple)
 
     def all_names(self) -> list[str]:
-        """The preferred name followed by every distinct variant."""
+        """The preferred name followed by every distinct variant that names the record
+        (held-back spellings are evidence, not names)."""
         seen: dict[str, None] = {self.name: None}
         for v in self.variants:
-            seen.setdefault(v.name, None)
+            if v.source is not VariantSource.HELD_BACK:
+                seen.setdefault(v.name, None)
         return list(seen)
 
 

@@ -132,8 +132,9 @@ class Document:
 
     @property
     def languages(self) -> list[str]:
-        """Languages of the text versions, in order, without repeats."""
-        return list(dict.fromkeys(t.language for t in self.texts if t.language))
+        """Languages of the text versions, then of scans without a text, without repeats."""
+        found = [t.language for t in self.texts] + [m.language for m in self.media]
+        return list(dict.fromkeys(lang for lang in found if lang))
 
 
 @dataclass(frozen=True)

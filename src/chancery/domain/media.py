@@ -25,3 +25,5 @@ class MediaFile:
     size: int
     pages: int = 1
     label: str = ""  # "Original, Russian", "Carbon copy"
+    # BCP 47 tag of what the scan shows, given when there is no text to carry it ("ru")
+    language: str = ""

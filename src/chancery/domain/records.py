@@ -119,8 +119,7 @@ def document_record(doc: Document, with_bodies: bool = True) -> Record:
         "links": [{"ref": lk.ref, "role": lk.role.value, "as_written": lk.as_written}
                   for lk in doc.links],
         "texts": texts,
-        "media": [{"sha256": m.sha256, "filename": m.filename, "media_type": m.media_type,
-                   "size": m.size, "pages": m.pages, "label": m.label} for m in doc.media],
+        "media": [_media_record(m) for m in doc.media],
         "provenance": {"holding_archive": p.holding_archive, "collection": p.collection,
                        "reference_code": p.reference_code,
                        "publishing_archive": p.publishing_archive, "source_note": p.source_note,
@@ -134,6 +133,13 @@ def document_record(doc: Document, with_bodies: bool = True) -> Record:
         "publication": {"state": doc.publication.state.value,
                         "embargo_until": _iso(doc.publication.embargo_until)},
     }
+
+
+def _media_record(m: MediaFile) -> Record:
+    # the language only when given: records (and their hashes) without it stay as they were
+    return {"sha256": m.sha256, "filename": m.filename, "media_type": m.media_type,
+            "size": m.size, "pages": m.pages, "label": m.label,
+            **({"language": m.language} if m.language else {})}
 
 
 def _str(rec: Record, name: str) -> str:
@@ -163,7 +169,8 @@ def document_from_record(rec: Record) -> Document:
                     for lk in rec.get("links") or []),
         texts=tuple(text_from_record(t) for t in rec.get("texts") or []),
         media=tuple(MediaFile(str(m["sha256"]), str(m["filename"]), str(m["media_type"]),
-                              int(m["size"]), int(m.get("pages") or 1), str(m.get("label") or ""))
+                              int(m["size"]), int(m.get("pages") or 1), str(m.get("label") or ""),
+                              str(m.get("language") or ""))
                     for m in rec.get("media") or []),
         provenance=_provenance_from(prov),
         collections=tuple(Membership(str(m["key"]), int(m.get("position") or 0))

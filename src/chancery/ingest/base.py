@@ -39,6 +39,8 @@ class SourceBatch:
     format: str
     collections: list[Collection] = field(default_factory=list)
     items: list[ParsedDocument | Failure] = field(default_factory=list)
+    # spellings a source tags as a person that are not plausibly their name, kept as evidence
+    held_back: list[str] = field(default_factory=list)
 
     @property
     def documents(self) -> list[ParsedDocument]:

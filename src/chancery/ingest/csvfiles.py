@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import replace
+from hashlib import sha256
+from pathlib import Path, PurePosixPath
 
 from chancery.domain.authorities import Authority, AuthorityKind, Link, Role, fold, slugify
 from chancery.domain.classification import classify_marking
@@ -44,17 +47,20 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(";") if v.strip()]
 
 
-def read_rows(path: Path, limits: Limits) -> list[dict[str, str]]:
-    """The CSV's rows, after checking its size, encoding and header."""
+def read_rows(path: Path, limits: Limits) -> list[tuple[int, dict[str, str]]]:
+    """The CSV's rows with the line each starts on, after checking its size and header.
+    Bytes that are not UTF-8 are kept as escapes, so that only their row fails."""
     check_size(path, limits)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRefused(f"not UTF-8 text: {exc}") from None
+    text = path.read_bytes().decode("utf-8-sig", errors="surrogateescape")
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = [h.strip().lower() for h in reader.fieldnames or []]
-        rows = [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+        header = [_column(h) for h in reader.fieldnames or []]
+        if any(_undecoded(h) for h in header):
+            raise ImportRefused("the header row is not UTF-8 text: save the CSV as UTF-8")
+        rows, line = [], reader.line_num + 1
+        for row in reader:
+            rows.append((line, {_column(k): (v or "").strip() for k, v in row.items() if k}))
+            line = reader.line_num + 1
     except csv.Error as exc:
         raise ImportRefused(f"malformed CSV: {exc}") from None
     missing = [c for c in REQUIRED if c not in header]
@@ -62,6 +68,25 @@ def read_rows(path: Path, limits: Limits) -> list[dict[str, str]]:
         need = missing + ([] if any(c in header for c in ONE_OF) else [" or ".join(ONE_OF)])
         raise ImportRefused(f"missing required column(s): {', '.join(need)}")
     return rows
+
+
+def _column(name: str) -> str:
+    # an exported documents.csv calls the id public_id: read back, it keeps its documents
+    folded = name.strip().lower()
+    return "id" if folded == "public_id" else folded
+
+
+def _undecoded(text: str) -> str:
+    """The first byte that was not UTF-8 (kept as a surrogate escape), as hex; else ""."""
+    bad = next((ch for ch in text if "\udc80" <= ch <= "\udcff"), "")
+    return f"0x{ord(bad) - 0xDC00:02x}" if bad else ""
+
+
+def _check_encoding(row: dict[str, str]) -> None:
+    for column, value in row.items():
+        if byte := _undecoded(value):
+            raise ImportRefused(f"not UTF-8 text: byte {byte} in column {column!r} "
+                                "(save the CSV as UTF-8)")
 
 
 class CsvImporter:
@@ -78,8 +103,9 @@ class CsvImporter:
         batch = SourceBatch(str(path), self.name)
         collections: dict[str, Collection] = {}
         seen: dict[str, int] = {}  # source id -> line
-        for line, row in enumerate(read_rows(path, limits), start=2):
+        for line, row in read_rows(path, limits):
             try:
+                _check_encoding(row)
                 parsed = _parse_row(row, path, limits)
                 _refuse_repeat(parsed.document.source_id, line, seen)
             except (ImportRefused, ValueError) as exc:
@@ -100,11 +126,18 @@ def _refuse_repeat(source_id: str, line: int, seen: dict[str, int]) -> None:
     seen[source_id] = line
 
 
-def _inside(folder: Path, name: str) -> Path:
-    """A file named by a row, refused unless it lies in (or below) the CSV's folder."""
-    path = (folder / name).resolve()
+def _inside(folder: Path, name: str, what: str) -> Path:
+    """A file named by a row, refused unless it lies in (or below) the CSV's folder. Links
+    are followed while they stay inside it (a scans folder linked in from beside the texts);
+    one leading out is refused like ``..``: a CSV must not read what its folder does not hold."""
+    written = folder / name
+    if not written.exists():  # also a link to nothing
+        raise ImportRefused(f"{what} not found: {name}")
+    path = written.resolve()
     if not path.is_relative_to(folder.resolve()):
-        raise ImportRefused(f"{name} is outside the CSV's folder")
+        linked = Path(os.path.abspath(written)).is_relative_to(os.path.abspath(folder))
+        via = " through a link (links are followed only within it)" if linked else ""
+        raise ImportRefused(f"{name} is outside the CSV's folder{via}")
     return path
 
 
@@ -121,7 +154,7 @@ def _agents(row: dict[str, str]) -> tuple[list[Link], list[Authority]]:
 def _text(row: dict[str, str], folder: Path, limits: Limits) -> tuple[TextVersion, ...]:
     body = row.get("text", "")
     if row.get("text_file"):
-        text_path = _inside(folder, row["text_file"])
+        text_path = _inside(folder, row["text_file"], "text file")
         if not text_path.is_file():
             raise ImportRefused(f"text file not found: {row['text_file']}")
         check_size(text_path, limits)
@@ -133,9 +166,11 @@ def _text(row: dict[str, str], folder: Path, limits: Limits) -> tuple[TextVersio
                         translators=tuple(_split(row.get("translators", "")))),)
 
 
-def _media(row: dict[str, str], folder: Path, limits: Limits) -> tuple[list[MediaFile], list[str]]:
-    paths = [_inside(folder, n) for n in _split(row.get("files", ""))]
-    return [read_media(p, limits) for p in paths], [str(p) for p in paths]
+def _media(row: dict[str, str], folder: Path, limits: Limits,
+           language: str) -> tuple[list[MediaFile], list[str]]:
+    paths = [_inside(folder, n, "scan file") for n in _split(row.get("files", ""))]
+    media = [replace(read_media(p, limits), language=language) for p in paths]
+    return media, [str(p) for p in paths]
 
 
 def _date(row: dict[str, str]) -> FuzzyDate:
@@ -153,6 +188,21 @@ def _provenance(row: dict[str, str]) -> Provenance:
                       funders=tuple(_split(row.get("funders", ""))))
 
 
+def _row_key(row: dict[str, str]) -> str:
+    """What names a row without a source id, stable when its metadata is corrected: its id,
+    else the first file it names (the document's scan or transcription: two documents do not
+    share a first page), else, for a row with inline text only, its title."""
+    if row.get("id"):
+        return row["id"]
+    named = _split(row.get("files", "")) or _split(row.get("text_file", ""))
+    if not named:
+        return slugify(row["title"])
+    name = PurePosixPath(named[0].replace("\\", "/")).as_posix()
+    slug = slugify(name, limit=1000)
+    # a long path keeps a readable start and a hash of the whole, so two stay apart
+    return slug if len(slug) <= 60 else f"{slug[:51]}-{sha256(name.encode()).hexdigest()[:8]}"
+
+
 def _parse_row(row: dict[str, str], path: Path, limits: Limits) -> ParsedDocument:
     if not row.get("title"):
         raise ImportRefused("empty title")
@@ -160,15 +210,17 @@ def _parse_row(row: dict[str, str], path: Path, limits: Limits) -> ParsedDocumen
         raise ImportRefused(f"id {row['id']!r} is not usable as a public id (letters, digits, "
                             "'.', '_' and '-', at most 40 characters)")
     links, authorities = _agents(row)
-    media, files = _media(row, path.parent, limits)
-    source_id = row.get("source_id") or f"{path.stem}/{row.get('id') or slugify(row['title'])}"
+    texts = _text(row, path.parent, limits)
+    # without a text, `language` says what the scans show
+    media, files = _media(row, path.parent, limits, "" if texts else row.get("language", ""))
+    source_id = row.get("source_id") or f"{path.stem}/{_row_key(row)}"
     embargo = row.get("embargo_until")
     doc = Document(
         public_id=row.get("id") or public_id_for(source_id), source_id=source_id,
         title=row["title"], doc_type=parse_document_type(row.get("type") or row["title"]),
         date=_date(row), summary=row.get("summary", ""),
         classification=classify_marking(row.get("classification", "")), links=tuple(links),
-        texts=_text(row, path.parent, limits), media=tuple(media), provenance=_provenance(row),
+        texts=texts, media=tuple(media), provenance=_provenance(row),
         collections=(Membership(slugify(row["collection"])),) if row.get("collection") else (),
         publication=Publication(PublicationState(row.get("state") or "published"),
                                 parse_iso_date(embargo).start if embargo else None))

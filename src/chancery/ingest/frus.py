@@ -113,7 +113,8 @@ def read_volume(root: Element, path: Path) -> SourceBatch:
     items: list[ParsedDocument | Failure] = [
         d if isinstance(d, Failure) else ParsedDocument(d, _authorities_for(d, authorities))
         for d in drafts]
-    return SourceBatch(str(path), FORMAT, volume.structure.collections, items)
+    return SourceBatch(str(path), FORMAT, volume.structure.collections, items,
+                       volume.registry.held_back())
 
 
 def _authorities_for(doc: Document, authorities: dict[str, Authority]) -> tuple[Authority, ...]:

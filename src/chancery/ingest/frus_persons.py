@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, fold
+from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, VariantSource, fold
+from chancery.domain.spellings import is_plausible_spelling
 from chancery.ingest.frus_fields import PERSNAME, Element, inline_text, tei
 
 DIV, ITEM = tei("div"), tei("item")
@@ -26,6 +27,8 @@ class _Entry:
     description: str = ""
     source_ids: tuple[str, ...] = ()
     forms: dict[str, str] = field(default_factory=dict)  # folded form -> form as printed
+    held: dict[str, str] = field(default_factory=dict)  # tagged forms that are not the name
+    listed: tuple[str, ...] = ()  # the listed name and its aliases, which forms must fit
 
 
 @dataclass
@@ -99,11 +102,28 @@ class AuthorityRegistry:
         entry = self._entries.get(ref)
         if entry is None:
             entry = self._entries[ref] = _Entry(AuthorityKind.PERSON, listed.name,
-                                                listed.description, (ref,))
+                                                listed.description, (ref,),
+                                                listed=(listed.name, *listed.aliases))
             for alias in listed.aliases:
                 entry.forms.setdefault(fold(alias), alias)
-        entry.forms.setdefault(fold(written), written)
+        self._add_tagged(entry, written)
         return ref, written
+
+    @staticmethod
+    def _add_tagged(entry: _Entry, written: str) -> None:
+        # The link stays as the source tags it; only a plausible spelling becomes a name.
+        key = fold(written)
+        if key in entry.forms or key in entry.held:
+            return
+        if is_plausible_spelling(written, entry.listed):
+            entry.forms[key] = written
+        else:
+            entry.held[key] = written
+
+    def held_back(self) -> list[str]:
+        """Tagged spellings kept as evidence only, as the import reports them."""
+        return [f'"{form}" tagged as {e.name} ({self.volume_id})'
+                for e in self._entries.values() for form in e.held.values()]
 
     def organization(self, el: Element) -> tuple[str, str] | None:
         """An institution named by a gloss ("Department of State"); an abbreviation
@@ -137,5 +157,6 @@ class AuthorityRegistry:
         """The finished records by ref, each with every other form the volume prints."""
         return {ref: Authority(
             kind=e.kind, name=e.name, ref=ref, description=e.description,
-            variants=tuple(NameVariant(f) for k, f in e.forms.items() if k != fold(e.name)),
+            variants=tuple(NameVariant(f) for k, f in e.forms.items() if k != fold(e.name))
+            + tuple(NameVariant(f, VariantSource.HELD_BACK) for f in e.held.values()),
             source_ids=e.source_ids) for ref, e in self._entries.items()}

@@ -149,7 +149,8 @@ def to_tantivy(item: IndexDocument) -> tantivy.Document:
     for t in d.texts:
         body = "\n\n".join([t.body, *(n.text for n in t.notes)])
         doc.add_text(body_field(t.language), body)
-        doc.add_text("f_language", t.language.split("-")[0].lower())
+    for language in dict.fromkeys(lang.split("-")[0].lower() for lang in d.languages):
+        doc.add_text("f_language", language)
     keys = _add_names(doc, item)
     _add_facets(doc, item)
     keys["collection"] = list(item.collections)

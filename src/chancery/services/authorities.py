@@ -29,7 +29,7 @@ def merge_same_ref(items: Iterable[Authority]) -> dict[str, Authority]:
         if have is None:
             merged[a.ref] = a
             continue
-        names = set(have.all_names())
+        names = {have.name} | {v.name for v in have.variants}
         extra = tuple(v for v in a.variants if v.name not in names)
         ids = tuple(dict.fromkeys(have.source_ids + a.source_ids))
         merged[a.ref] = Authority(have.kind, have.name, have.ref, have.key,
@@ -86,7 +86,8 @@ class AuthorityResolver:
     def name_rows(self, a: Authority) -> list[NameRow]:
         """Every name of an authority with its match keys."""
         variants = [NameVariant(a.name, VariantSource.SOURCE), *a.variants]
-        return [NameRow(v, fold(v.name), self.phonetic(v.name)) for v in variants]
+        return [NameRow(v, "", "") if v.source is VariantSource.HELD_BACK  # never matched
+                else NameRow(v, fold(v.name), self.phonetic(v.name)) for v in variants]
 
     def resolve(self, items: Iterable[Authority]) -> dict[str, int]:
         """Stored ids for every ref: matched by source id, then by name, else created."""

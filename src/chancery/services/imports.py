@@ -41,6 +41,15 @@ class ImportSummary:
     failed: list[Failure] = field(default_factory=list)
     files: int = 0
     authorities_created: int = 0
+    # spellings a source tags as a person but that are not plausibly their name ("Stalin"
+    # tagged as Khrushchev): stored as evidence, not searched; counted, a few shown
+    held_back: int = 0
+    held_back_examples: list[str] = field(default_factory=list)
+
+    def hold_back(self, spellings: list[str]) -> None:
+        """Count spellings kept as evidence only, keeping the first few as examples."""
+        self.held_back += len(spellings)
+        self.held_back_examples += spellings[:_EXAMPLES - len(self.held_back_examples)]
 
     @property
     def documents(self) -> int:
@@ -52,7 +61,11 @@ class ImportSummary:
         return {"imported": self.imported, "updated": self.updated, "unchanged": self.unchanged,
                 "failed": [{"file": f.path, "item": f.item, "reason": f.reason}
                            for f in self.failed],
-                "files": self.files, "authorities_created": self.authorities_created}
+                "files": self.files, "authorities_created": self.authorities_created,
+                "held_back": {"count": self.held_back, "examples": self.held_back_examples}}
+
+
+_EXAMPLES = 5
 
 
 class Progress(Protocol):
@@ -201,6 +214,7 @@ def store_batch(batch: SourceBatch, ctx: ImportContext, summary: ImportSummary) 
     When a document fails to store, the transaction is undone and the batch stored again
     without it, so that no authority record made only for that document remains."""
     summary.failed += batch.failures
+    summary.hold_back(batch.held_back)
     docs = batch.documents
     if not docs and not batch.collections:
         return

@@ -68,7 +68,7 @@ def authorities_for_word(conn: Connection, folded: str,
     names: dict[int, list[str]] = defaultdict(list)
     if found:
         q2 = select(authority_names.c.authority_id, authority_names.c.name).where(
-            authority_names.c.authority_id.in_([a.id for a in found]))
+            authority_names.c.authority_id.in_([a.id for a in found]), rows.is_a_name())
         for aid, name in conn.execute(q2):
             names[aid].append(name)
     return [(a, names[a.id]) for a in found]
@@ -106,7 +106,7 @@ def with_variants(conn: Connection, docs: list[StoredDocument]) -> list[StoredDo
     names: dict[int, list[str]] = defaultdict(list)
     for start in range(0, len(ids), _CHUNK):
         q = select(authority_names.c.authority_id, authority_names.c.name).where(
-            authority_names.c.authority_id.in_(ids[start:start + _CHUNK]))
+            authority_names.c.authority_id.in_(ids[start:start + _CHUNK]), rows.is_a_name())
         for aid, name in conn.execute(q):
             names[aid].append(name)
     return [replace(s, authorities=[replace(la, variants=tuple(names[la.authority.id]))

@@ -180,7 +180,8 @@ def authority(conn: Connection, key: str) -> tuple[AuthorityRow, list[str]] | No
     if not row:
         return None
     names = conn.execute(select(authority_names.c.name).where(
-        authority_names.c.authority_id == row.id).order_by(authority_names.c.id)).scalars()
+        authority_names.c.authority_id == row.id, rows.is_a_name())
+        .order_by(authority_names.c.id)).scalars()
     return rows.authority_row(row), list(names)
 
 

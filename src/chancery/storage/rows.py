@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import ColumnElement, Row
 
-from chancery.domain.authorities import AuthorityKind, Link
+from chancery.domain.authorities import AuthorityKind, Link, VariantSource
 from chancery.domain.classification import Classification, Level
 from chancery.domain.collections import Collection, Membership
 from chancery.domain.dates import FuzzyDate, Precision
@@ -20,6 +20,7 @@ from chancery.domain.records import text_from_record, text_record
 from chancery.domain.relations import Relation, RelationType
 from chancery.domain.revisions import Revision
 from chancery.storage.interface import AuthorityRow, DocumentWrite, NameRow
+from chancery.storage.tables import authority_names
 
 RowDict = dict[str, Any]
 
@@ -73,6 +74,12 @@ def authority_row(row: Row[Any]) -> AuthorityRow:
     return AuthorityRow(row.id, row.key, AuthorityKind(row.kind), row.name, row.description)
 
 
+def is_a_name() -> ColumnElement[bool]:
+    """Names that name their record: not the spellings held back as evidence only, which
+    neither the index, nor name expansion, nor the record's page show."""
+    return authority_names.c.source != VariantSource.HELD_BACK.value
+
+
 def name_row(authority_id: int, n: NameRow) -> RowDict:
     """The authority_names-table row of a name variant."""
     return {"authority_id": authority_id, "name": n.variant.name, "folded": n.folded[:300],
@@ -110,7 +117,8 @@ def child_rows(pairs: list[tuple[int, DocumentWrite]], coll_ids: dict[str, int])
             out.texts.append({"document_id": doc_id, "position": i, **rec})
         out.media += [{"document_id": doc_id, "sha256": m.sha256, "filename": m.filename,
                        "media_type": m.media_type, "size": m.size, "pages": m.pages,
-                       "label": m.label, "position": i} for i, m in enumerate(d.media)]
+                       "label": m.label, "position": i, "language": m.language}
+                      for i, m in enumerate(d.media)]
         for m in d.collections:
             if m.collection_key not in coll_ids:
                 raise ValueError(f"unknown collection {m.collection_key!r}")
@@ -141,7 +149,8 @@ def document_from_rows(row: Row[Any], texts: list[Row[Any]], media_rows: list[Ro
                                       tuple(row.class_caveats)),
         links=tuple(links),
         texts=tuple(text_from_record(t._asdict()) for t in texts),
-        media=tuple(MediaFile(m.sha256, m.filename, m.media_type, m.size, m.pages, m.label)
+        media=tuple(MediaFile(m.sha256, m.filename, m.media_type, m.size, m.pages, m.label,
+                                    m.language)
                     for m in media_rows),
         provenance=Provenance(row.holding_archive, row.fonds, row.reference_code,
                               row.publishing_archive, row.source_note, row.rights,

@@ -136,6 +136,7 @@ media = Table(
     Column("pages", Integer, nullable=False),
     Column("label", Text, nullable=False, default=""),
     Column("position", Integer, nullable=False),
+    Column("language", String(16), nullable=False, default=""),
 )
 
 collections = Table(
