@@ -163,3 +163,21 @@ def test_phone_width_needs_no_sideways_scrolling(browser: Any, base_url: str, pa
 def _shot(name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / name
+
+
+def test_phone_shows_results_before_facets_and_a_jump_bar(browser: Any, base_url: str) -> None:
+    """At 375 px the first result is above the facet list, and a document page offers a bar
+    that jumps to Cite, Share and Related (issue #10.20)."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=base_url)
+    try:
+        tab = context.new_page()
+        tab.goto("/search?q=Taiwan")
+        hit = tab.locator(".hit").first.bounding_box()
+        facets = tab.locator("#facets").bounding_box()
+        assert hit and facets and hit["y"] < facets["y"]
+        tab.goto("/documents/7da35b31")
+        assert tab.locator(".jump").is_visible()
+        tab.click(".jump >> text=Cite")
+        assert tab.evaluate("location.hash") == "#cite"
+    finally:
+        context.close()

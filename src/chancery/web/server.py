@@ -16,7 +16,7 @@ from chancery.bootstrap import App
 from chancery.iiif import routes as iiif
 from chancery.oai import routes as oai
 from chancery.web.pages import STATIC, render
-from chancery.web.views import citations, documents, feeds, finding, records, site
+from chancery.web.views import citations, documents, feeds, finding, records, registers, site
 
 log = logging.getLogger("chancery.web")
 
@@ -28,7 +28,7 @@ def create_app(app: App) -> FastAPI:
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.mount("/api/v1", create_api(app))
     # order matters: /{folder}/{slug} (authority pages) comes last
-    for module in (finding, citations, feeds, documents, site, oai, iiif, records):
+    for module in (finding, citations, feeds, documents, site, registers, oai, iiif, records):
         web.include_router(module.routes(app))
 
     @web.exception_handler(HTTPException)
