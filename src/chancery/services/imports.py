@@ -8,6 +8,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
+from time import perf_counter
 from typing import Protocol
 
 from chancery.domain.authorities import Authority, Link
@@ -39,6 +40,9 @@ class ImportSummary:
     failed: list[Failure] = field(default_factory=list)
     files: int = 0
     authorities_created: int = 0
+    # seconds spent per step: "parse" (waiting for the reader), "store"; the CLI adds
+    # "index" and "citations"
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def documents(self) -> int:
@@ -50,7 +54,12 @@ class ImportSummary:
         return {"imported": self.imported, "updated": self.updated, "unchanged": self.unchanged,
                 "failed": [{"file": f.path, "item": f.item, "reason": f.reason}
                            for f in self.failed],
-                "files": self.files, "authorities_created": self.authorities_created}
+                "files": self.files, "authorities_created": self.authorities_created,
+                "timings": {k: round(v, 3) for k, v in self.timings.items()}}
+
+    def add_time(self, step: str, seconds: float) -> None:
+        """Count time spent on a step of the import."""
+        self.timings[step] = self.timings.get(step, 0.0) + seconds
 
 
 class Progress(Protocol):
@@ -138,14 +147,31 @@ def import_paths(paths: Sequence[Path], ctx: ImportContext,
     progress.start(sum(sizes))
     summary = ImportSummary()
     parsed = _parsed_sources(sources, ctx, parallel=ctx.parallel and sum(sizes) >= _PARALLEL_BYTES)
-    for nbytes, batches in zip(sizes, parsed, strict=True):
+    for nbytes, batches in zip(sizes, _timed(parsed, summary), strict=True):
+        started = perf_counter()
         for batch in batches:
             store_batch(batch, ctx, summary)
         summary.files += 1
+        summary.add_time("store", perf_counter() - started)
         progress.advance(nbytes, sum(len(b.documents) for b in batches))
     if summary.imported or summary.updated:
+        started = perf_counter()
         ctx.catalogue.refresh_statistics()
+        summary.add_time("store", perf_counter() - started)
     return summary
+
+
+def _timed(parsed: Iterator[list[SourceBatch]],
+           summary: ImportSummary) -> Iterator[list[SourceBatch]]:
+    """The parsed sources, counting the time spent waiting for each as "parse" (in parallel
+    mode, only what the reader process did not hide behind storing)."""
+    while True:
+        started = perf_counter()
+        batches = next(parsed, None)
+        summary.add_time("parse", perf_counter() - started)
+        if batches is None:
+            return
+        yield batches
 
 
 # Below this much source, starting a reader process costs more than it saves.
