@@ -103,7 +103,8 @@ def import_(ctx: typer.Context,
     a = _app(ctx)
     summary = _import(a, paths, clock, quiet=as_json or no_progress)
     if as_json:
-        _print_json({**summary.as_dict(), "seconds": round(clock.total, 3)})
+        _print_json({**summary.as_dict(), "seconds": round(clock.total, 3),
+                     "timings": {k: round(v, 3) for k, v in summary.timings.items()}})
     else:
         print_import_summary(console, summary, clock.total)
     raise typer.Exit(1 if summary.failed else 0)

@@ -36,7 +36,7 @@ def test_import_reports_the_whole_time_and_each_step(tmp_path: Path) -> None:
     report = json.loads(out)
     steps = report["timings"]
     assert set(steps) == {"parse", "store", "index", "citations"}
-    assert report["seconds"] >= sum(steps.values()) > 0
+    assert report["seconds"] >= sum(steps.values()) - 0.005 > 0  # each rounded to 1 ms
 
 
 def test_the_import_summary_says_what_the_time_went_on(tmp_path: Path) -> None:

@@ -54,8 +54,7 @@ class ImportSummary:
         return {"imported": self.imported, "updated": self.updated, "unchanged": self.unchanged,
                 "failed": [{"file": f.path, "item": f.item, "reason": f.reason}
                            for f in self.failed],
-                "files": self.files, "authorities_created": self.authorities_created,
-                "timings": {k: round(v, 3) for k, v in self.timings.items()}}
+                "files": self.files, "authorities_created": self.authorities_created}
 
     def add_time(self, step: str, seconds: float) -> None:
         """Count time spent on a step of the import."""
