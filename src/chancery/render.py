@@ -157,7 +157,8 @@ def print_search(console: Console, page: SearchPage) -> None:
         for s in hit.snippets:
             console.print(Text("   … ").append_text(_snippet_text(s)).append(" …"))
     for label, count in page.suggestions:
-        console.print(f"Nothing found. Try: [bold]{escape(label)}[/] ({count:,} documents)")
+        plural = "" if count == 1 else "s"
+        console.print(f"Nothing found. Try: [bold]{escape(label)}[/] ({count:,} document{plural})")
     for facet, buckets in r.facets.items():
         if buckets:
             shown = ", ".join(f"{'✓ ' if b.selected else ''}{b.label or b.value} ({b.count:,})"
