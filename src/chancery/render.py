@@ -78,7 +78,7 @@ def print_document(console: Console, s: StoredDocument) -> None:
     for text in s.document.texts:
         credit = f" — translated by {', '.join(text.translators)}" if text.translators else ""
         made = f" — {text.made_by}" if text.made_by else ""
-        console.rule(f"{text.label or text.version_key} [{text.language}, {text.kind.value}]"
+        console.rule(f"{text.shown_label} [{text.language}, {text.kind.value}]"
                      f"{credit}{made}", style="dim")
         console.print(text.body, markup=False, highlight=False)
         for note in text.notes:

@@ -67,6 +67,12 @@ def test_a_version_without_a_label_is_named_by_language_and_kind(site: TestClien
     assert '<h3 id="h-ru-original">Russian (original)</h3>' in html
 
 
+def test_the_iiif_manifest_names_the_ocr_text_for_people(site: TestClient) -> None:
+    manifest = site.get("/iiif/3/manifests/jfk-104-10216-10046").json()
+    labels = [r["label"]["en"][0] for r in manifest["rendering"]]
+    assert "Text: English (OCR)" in labels
+
+
 def test_machine_read_text_says_it_is_unchecked(site: TestClient) -> None:
     assert "not checked by a person" in _page(site, "/documents/jfk-104-10236-10054")
 
