@@ -130,7 +130,8 @@ def test_keyboard_reaches_the_content_and_the_tabs(page: Any) -> None:
 
 PAGES = ["/", "/search?q=Taiwan&f=type:telegram", "/documents/7da35b31", "/documents/hukou058",
          "/collections/frus/frus1958-60v19", "/people/herter-christian-a", "/browse/1958",
-         "/search?q=%22unclosed", "/documents/nowhere"]
+         "/search?q=%22unclosed", "/documents/nowhere", "/documents/jfk-104-10216-10046",
+         "/people", "/browse/1958/08/23", "/api/v1/docs"]
 
 
 @pytest.mark.parametrize("path", PAGES)
