@@ -4,6 +4,7 @@ page, a collection's page, the archive's figures. Every read goes through the ac
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from chancery.domain.authorities import Role
 from chancery.domain.citations import house_citation
@@ -66,7 +67,7 @@ def document_page(catalogue: Catalogue, ident: str, archive_name: str,
         previous, following = catalogue.neighbours(stored.id, trail[-1].key, actor, now)
     return DocumentPage(stored, house_citation(doc, archive_name), [r for r in roles if r[1]],
                         trail, previous, following, _parallel(doc.texts),
-                        _cited(catalogue, doc, actor))
+                        _cited(catalogue, doc, actor, now))
 
 
 def _trail(mine: list[Collection], every: list[Collection]) -> list[Collection]:
@@ -86,7 +87,8 @@ def _trail(mine: list[Collection], every: list[Collection]) -> list[Collection]:
 _MAX_CITED = 20  # a note rarely cites more; each costs a lookup
 
 
-def _cited(catalogue: Catalogue, doc: Document, actor: Actor) -> dict[str, tuple[str, str]]:
+def _cited(catalogue: Catalogue, doc: Document, actor: Actor,
+           now: date) -> dict[str, tuple[str, str]]:
     """The documents of the same series that the notes cite by number, those the reader may
     see (a link to a hidden one would lead to a 404)."""
     notes = [n.text for t in doc.texts for n in t.notes] + [doc.provenance.source_note]
@@ -94,7 +96,7 @@ def _cited(catalogue: Catalogue, doc: Document, actor: Actor) -> dict[str, tuple
     out: dict[str, tuple[str, str]] = {}
     for number in sorted(numbers, key=int)[:_MAX_CITED]:
         ident = sibling_source_id(doc.source_id, number)
-        found = catalogue.get_document(ident, actor, today()) if ident else None
+        found = catalogue.get_document(ident, actor, now) if ident else None
         if found is not None:
             out[number] = (found.document.public_id, found.document.title)
     return out
