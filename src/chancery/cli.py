@@ -17,7 +17,7 @@ from chancery.citing.interface import CitationError, StyleNotFound
 from chancery.citing.styles import PAGE_STYLES, style_names
 from chancery.config import SETTINGS, load_settings
 from chancery.domain.publication import Actor
-from chancery.progress import ImportProgress, count_bar
+from chancery.progress import ImportProgress, Stopwatch, count_bar
 from chancery.render import (
     print_document,
     print_import_summary,
@@ -99,18 +99,29 @@ def import_(ctx: typer.Context,
     """Import FRUS TEI volumes, Chancery bundles or CSV + files; the format is detected.
 
     Example: chancery import ../shared/corpus/frus/core my-bundle/ box3.csv"""
+    clock = Stopwatch()
     a = _app(ctx)
-    bar = ImportProgress(err, enabled=not (no_progress or as_json))
+    summary = _import(a, paths, clock, quiet=as_json or no_progress)
+    if as_json:
+        _print_json({**summary.as_dict(), "seconds": round(clock.total, 3),
+                     "timings": {k: round(v, 3) for k, v in summary.timings.items()}})
+    else:
+        print_import_summary(console, summary, clock.total)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+def _import(a: App, paths: list[Path], clock: Stopwatch, quiet: bool) -> imports.ImportSummary:
+    """Import, then bring the index and the page citations up to date, timing each step."""
+    bar = ImportProgress(err, enabled=not quiet)
     before = a.catalogue.changes()
     summary = imports.import_paths(paths, a.import_context(parallel=True), bar)
-    seconds = bar.stop()
-    _refresh_index(a, quiet=as_json or no_progress)
-    _prepare_citations(a, a.catalogue.changed_since(before), quiet=as_json or no_progress)
-    if as_json:
-        _print_json({**summary.as_dict(), "seconds": round(seconds, 3)})
-    else:
-        print_import_summary(console, summary, seconds)
-    raise typer.Exit(1 if summary.failed else 0)
+    bar.stop()
+    with clock.step("index"):
+        _refresh_index(a, quiet=quiet)
+    with clock.step("citations"):
+        _prepare_citations(a, a.catalogue.changed_since(before), quiet=quiet)
+    summary.timings.update(clock.steps)
+    return summary
 
 
 @app.command()
@@ -118,7 +129,8 @@ def export(ctx: typer.Context,
            out: Annotated[Path, typer.Option("--out", "-o", help=(
                "Folder to write a bundle to (new or empty), or the file for jsonl, csv, parquet."))],
            fmt: Annotated[str, typer.Option("--format", help="bundle, jsonl, csv or parquet.")] = "bundle",
-           public: PublicOpt = False) -> None:
+           public: PublicOpt = False,
+           no_progress: Annotated[bool, typer.Option("--no-progress")] = False) -> None:
     """Export the archive: a bundle that re-imports, or the records as JSON lines, CSV or Parquet.
 
     Example: chancery export --format jsonl --out documents.jsonl --public"""
@@ -129,6 +141,8 @@ def export(ctx: typer.Context,
     actor = _actor(public)
     total = a.catalogue.count_documents(actor, today())
     with count_bar(err, "Exporting", total) as bar:
+        if no_progress:
+            bar.stop()
         task = bar.add_task("export", total=total)
         tick = lambda n: bar.advance(task, n)  # noqa: E731
         try:
@@ -159,7 +173,9 @@ def show(ctx: typer.Context,
         err.print(f"[red]No document {ident!r}[/] (public id or source id, e.g. frus1958-60v19/d3)")
         raise typer.Exit(1)
     if as_json:
-        _print_json(documents.document_view(stored))
+        view = documents.document_view(stored)
+        view.pop("id", None)  # the catalogue's row number: public_id is the document's id
+        _print_json(view)
     else:
         print_document(console, stored)
 
@@ -375,13 +391,10 @@ def demo(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
     Example: chancery --data ./demo-data demo"""
     from chancery.demo import demo_sources
     ctx.obj = ctx.obj.served_at(host, port)
+    clock = Stopwatch()
     a = _app(ctx)
-    bar = ImportProgress(err)
-    before = a.catalogue.changes()
-    summary = imports.import_paths(demo_sources(), a.import_context(parallel=True), bar)
-    print_import_summary(console, summary, bar.stop())
-    _refresh_index(a)
-    _prepare_citations(a, a.catalogue.changed_since(before))
+    summary = _import(a, demo_sources(), clock, quiet=False)
+    print_import_summary(console, summary, clock.total)
     if summary.failed:
         raise typer.Exit(1)
     if serve_it:

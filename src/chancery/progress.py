@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from rich.console import Console
 from rich.progress import (
@@ -65,3 +67,35 @@ def count_bar(console: Console, label: str, total: int | None) -> Progress:
     return Progress(TextColumn(f"[bold]{label}"), BarColumn(), TextColumn("{task.completed:,}"),
                     _RateColumn() if total else TextColumn(""), TimeElapsedColumn(),
                     TextColumn("ETA"), TimeRemainingColumn(), console=console)
+
+
+class Stopwatch:
+    """The wall-clock time of a whole command, and of named steps within it."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.steps: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Time what runs inside, added to the step's total."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - started
+
+    @property
+    def total(self) -> float:
+        """Seconds since the command started."""
+        return time.perf_counter() - self.started
+
+
+def duration(seconds: float) -> str:
+    """Seconds as a person reads them: "20.1 s", "2 min 30 s", "1 h 5 min"."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s"
+    return f"{minutes // 60} h {minutes % 60} min"

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chancery.domain.authorities import Role
+from chancery.progress import duration
 from chancery.search.interface import Passage, Snippet
 from chancery.services.documents import ArchiveStats
 from chancery.services.imports import ImportSummary
@@ -77,7 +78,7 @@ def print_document(console: Console, s: StoredDocument) -> None:
     for text in s.document.texts:
         credit = f" — translated by {', '.join(text.translators)}" if text.translators else ""
         made = f" — {text.made_by}" if text.made_by else ""
-        console.rule(f"{text.label or text.version_key} [{text.language}, {text.kind.value}]"
+        console.rule(f"{text.shown_label} [{text.language}, {text.kind.value}]"
                      f"{credit}{made}", style="dim")
         console.print(text.body, markup=False, highlight=False)
         for note in text.notes:
@@ -91,9 +92,11 @@ def print_document(console: Console, s: StoredDocument) -> None:
 
 
 def print_import_summary(console: Console, summary: ImportSummary, seconds: float) -> None:
-    """The closing table of an import, with every failure named."""
+    """The closing table of an import, with every failure named: ``seconds`` is the whole
+    command, and the summary's timings say what it was spent on."""
     rate = summary.documents / seconds if seconds > 0 else 0.0
-    console.print(f"[bold]{summary.files}[/] source(s) in {seconds:.1f} s ({rate:,.0f} documents/s): "
+    console.print(f"[bold]{summary.files}[/] source(s) in {duration(seconds)} "
+                  f"({rate:,.0f} documents/s): "
                   f"[green]{summary.imported} imported[/], [blue]{summary.updated} updated[/], "
                   f"{summary.unchanged} unchanged, "
                   f"[{'red' if summary.failed else 'green'}]{len(summary.failed)} failed[/]; "
@@ -103,6 +106,10 @@ def print_import_summary(console: Console, summary: ImportSummary, seconds: floa
                       "their name kept as evidence, not used in search: "
                       + escape("; ".join(summary.held_back_examples))
                       + ("; …" if summary.held_back > len(summary.held_back_examples) else ""))
+    steps = [f"{name} {duration(summary.timings[name])}"
+             for name in ("parse", "store", "index", "citations") if name in summary.timings]
+    if steps:
+        console.print(f"Time spent: {', '.join(steps)}", highlight=False)
     if summary.failed:
         t = Table("File", "Item", "Reason", title="Failed", title_style="bold red")
         for f in summary.failed:
@@ -155,7 +162,8 @@ def print_search(console: Console, page: SearchPage) -> None:
         for s in hit.snippets:
             console.print(Text("   … ").append_text(_snippet_text(s)).append(" …"))
     for label, count in page.suggestions:
-        console.print(f"Nothing found. Try: [bold]{escape(label)}[/] ({count:,} documents)")
+        plural = "" if count == 1 else "s"
+        console.print(f"Nothing found. Try: [bold]{escape(label)}[/] ({count:,} document{plural})")
     for facet, buckets in r.facets.items():
         if buckets:
             shown = ", ".join(f"{'✓ ' if b.selected else ''}{b.label or b.value} ({b.count:,})"
@@ -170,7 +178,7 @@ def search_json(page: SearchPage) -> dict[str, object]:
         "query": page.query, "total": r.total, "page": page.page, "per_page": page.per_page,
         "sort": page.sort, "filters": {k: list(v) for k, v in page.filters.items()},
         "stale_by": r.stale_by,
-        "hits": [{"id": h.public_id, "source_id": h.source_id, "title": h.title,
+        "hits": [{"public_id": h.public_id, "source_id": h.source_id, "title": h.title,
                   "date": h.date_display, "date_start": h.date_start.isoformat() if h.date_start else None,
                   "type": h.doc_type, "classification": h.classification, "level": h.level,
                   "score": round(h.score, 4),

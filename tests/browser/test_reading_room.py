@@ -130,7 +130,8 @@ def test_keyboard_reaches_the_content_and_the_tabs(page: Any) -> None:
 
 PAGES = ["/", "/search?q=Taiwan&f=type:telegram", "/documents/7da35b31", "/documents/hukou058",
          "/collections/frus/frus1958-60v19", "/people/herter-christian-a", "/browse/1958",
-         "/search?q=%22unclosed", "/documents/nowhere"]
+         "/search?q=%22unclosed", "/documents/nowhere", "/documents/jfk-104-10216-10046",
+         "/people", "/browse/1958/08/23", "/api/v1/docs"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -163,3 +164,21 @@ def test_phone_width_needs_no_sideways_scrolling(browser: Any, base_url: str, pa
 def _shot(name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / name
+
+
+def test_phone_shows_results_before_facets_and_a_jump_bar(browser: Any, base_url: str) -> None:
+    """At 375 px the first result is above the facet list, and a document page offers a bar
+    that jumps to Cite, Share and Related (issue #10.20)."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=base_url)
+    try:
+        tab = context.new_page()
+        tab.goto("/search?q=Taiwan")
+        hit = tab.locator(".hit").first.bounding_box()
+        facets = tab.locator("#facets").bounding_box()
+        assert hit and facets and hit["y"] < facets["y"]
+        tab.goto("/documents/7da35b31")
+        assert tab.locator(".jump").is_visible()
+        tab.click(".jump >> text=Cite")
+        assert tab.evaluate("location.hash") == "#cite"
+    finally:
+        context.close()

@@ -36,11 +36,11 @@ def test_search_needs_an_index_then_answers_in_json(tmp_path: Path, reference_bu
     assert code == 0, out
     found = json.loads(out)
     assert found["total"] == 2
-    assert {h["id"] for h in found["hits"]} == {"7da35b31", "0874552c"}
+    assert {h["public_id"] for h in found["hits"]} == {"7da35b31", "0874552c"}
     assert any("<mark>" in h["snippet"] for h in found["hits"])
     assert {b["value"]: b["count"] for b in found["facets"]["type"]} == {"note": 1, "letter": 1}
     code, out = _run(data, "search", "experts", "--facet", "type=letter", "--json")
-    assert [h["id"] for h in json.loads(out)["hits"]] == ["0874552c"]
+    assert [h["public_id"] for h in json.loads(out)["hits"]] == ["0874552c"]
 
 
 def test_search_inside_one_document_and_bad_input(tmp_path: Path, reference_bundle: Path) -> None:

@@ -72,7 +72,7 @@ def test_reference_note_page_shows_every_field_of_the_record_page(site: TestClie
         "Note, the Soviet Embassy in Beijing to the Ministry of Foreign Affairs",
         "July 18, 1960", "The copy of the Russian note is not dated but known from other sources.",
         "The Soviet Embassy reports that in response to Chinese dissatisfaction",
-        "made possible with support from Leon Levy Foundation", "Strictly confidential",
+        "made possible with support from the Leon Levy Foundation", "Strictly confidential",
         "History and Public Policy Program Digital Archive", "J IV 2/202/280",
         "Translated by Dieter Heinzig and Anna Eckner", "Permanent link", "English translation",
         "The Embassy of the Union of the Socialist Soviet Republics", "Enclosed in",

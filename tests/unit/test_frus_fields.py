@@ -11,7 +11,7 @@ from lxml import etree
 from chancery.domain.authorities import Authority, AuthorityKind
 from chancery.domain.classification import Level
 from chancery.ingest.frus import read_volume
-from chancery.ingest.frus_fields import classification_of, marking_in
+from chancery.ingest.frus_fields import citation_parts, classification_of, marking_in
 from chancery.ingest.frus_persons import read_list
 from chancery.services.authorities import same_listed_person
 
@@ -120,3 +120,14 @@ def test_chapter_keys_extend_their_parents(tmp_path: Path) -> None:
     (doc,) = batch.documents
     assert [m.collection_key for m in doc.document.collections] == [
         "frus/frustest/comp1/ch1", "frus/frustest"]
+
+
+def test_an_archive_misprinted_in_lower_case_is_the_same_archive() -> None:
+    assert citation_parts("Source: Department of state, Central Files, 793.5/10–2758. Secret.")[:2] \
+        == ("Department of State", "Central Files")
+
+
+def test_a_printed_reference_before_the_archive_is_not_the_archive() -> None:
+    note = ("Source: Department of State Press Release No. 634, Department of State, Conference "
+            "Files: Lot 63 D 123, CF 1136. No classification marking.")
+    assert citation_parts(note) == ("Department of State", "Conference Files", "Lot 63 D 123")

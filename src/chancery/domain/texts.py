@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -12,6 +13,15 @@ class TextKind(StrEnum):
     ORIGINAL = "original"  # transcription in the language the document was written in
     TRANSLATION = "translation"
     OCR = "ocr"  # machine-read text of a scan, unreviewed
+
+
+# Names of the languages texts come in, for tabs, headings and facets (BCP 47 primary tags).
+LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "de": "German", "zh": "Chinese", "fr": "French",
+                  "es": "Spanish", "it": "Italian", "pl": "Polish", "cs": "Czech", "hu": "Hungarian",
+                  "ro": "Romanian", "bg": "Bulgarian", "ja": "Japanese", "ko": "Korean",
+                  "vi": "Vietnamese"}
+_KIND_NAMES = {TextKind.ORIGINAL: "original", TextKind.TRANSLATION: "translation",
+               TextKind.OCR: "OCR"}
 
 
 class NoteKind(StrEnum):
@@ -49,6 +59,20 @@ class TextVersion:
             object.__setattr__(self, "key", f"{self.language}-{self.kind.value}")
 
     @property
+    def shown_label(self) -> str:
+        """What a reader sees on the version's tab: its own label, else one made from language
+        and kind ("English (OCR)", "Russian (original)"), never a key like "en-ocr"."""
+        if self.label:
+            return self.label
+        language = LANGUAGE_NAMES.get(self.language.split("-")[0].lower(), "")
+        return f"{language or 'Text'} ({_KIND_NAMES[self.kind]})"
+
+    @property
+    def is_machine_read(self) -> bool:
+        """Whether the text is unreviewed OCR, which reads worse than the scan it came from."""
+        return self.kind is TextKind.OCR
+
+    @property
     def paragraphs(self) -> list[str]:
         """The body split into its paragraphs."""
         return [p for p in self.body.split("\n\n") if p.strip()]
@@ -68,3 +92,20 @@ def xml_safe(text: str) -> str:
     """The text without the control characters XML 1.0 cannot carry (OCR output and
     spreadsheets have them: form feeds, stray escapes)."""
     return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+
+
+# "Document 303" in a FRUS note is document 303 of the same volume.
+CITED_DOCUMENT = re.compile(r"\bDocument (\d{1,4})\b")
+_NUMBERED = re.compile(r"^(.+/d)\d+$")  # source ids of numbered series: "frus1958-60v19/d3"
+
+
+def cited_numbers(text: str) -> set[str]:
+    """The document numbers a note cites as "Document 303"."""
+    return set(CITED_DOCUMENT.findall(text))
+
+
+def sibling_source_id(source_id: str, number: str) -> str:
+    """The source id of document ``number`` in the same numbered series, or "" when the
+    source id is not of a numbered series."""
+    found = _NUMBERED.match(source_id)
+    return f"{found.group(1)}{number}" if found else ""

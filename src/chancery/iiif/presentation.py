@@ -71,7 +71,7 @@ def manifest(app: App, public_id: str, root: str) -> Json | None:
                          "label": _lang(f"Original scan: {m.filename}"), "format": m.media_type}
                         for m in d.media),
                       *({"id": f"{site}/documents/{d.public_id}/text/{t.version_key}.txt",
-                         "type": "Text", "label": _lang(f"Text: {t.label}"), "format": "text/plain"}
+                         "type": "Text", "label": _lang(f"Text: {t.shown_label}"), "format": "text/plain"}
                         for t in d.texts)],
         "seeAlso": [{"id": f"{site}/api/v1/documents/{d.public_id}", "type": "Dataset",
                      "format": "application/json", "label": _lang("Full record (JSON)")}],

@@ -212,9 +212,26 @@ def citation_parts(citation: str) -> tuple[str, str, str]:
     # "... 793.5-MSP/2-1158. Secret." : the marking, not a capital, ends the citation.
     sentence = _MARKING_STOP.split(first_sentence(body), 1)[0]
     parts = [p.strip() for p in sentence.split(",")]
-    archive = parts[0] if len(parts[0]) <= 80 else ""
+    # "Department of State Press Release No. 634, Department of State, Conference Files": a
+    # part with a number names a printed document, not the archive that holds it.
+    while len(parts) > 1 and _HAS_NUMBER.search(parts[0]):
+        parts = parts[1:]
+    archive = archive_name(parts[0]) if len(parts[0]) <= 80 else ""
     series = parts[1].split(":")[0].strip() if len(parts) > 1 else ""
     return archive, series, _reference_code(sentence, parts).translate(_DASHES)
+
+
+_HAS_NUMBER = re.compile(r"\d")
+_SMALL_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "at", "to", "de", "du", "des",
+                          "la", "le", "und", "der", "die"})
+
+
+def archive_name(name: str) -> str:
+    """An archive's name with its words capitalised as the archive writes it, so that a
+    misprint does not make a second archive ("Department of state" -> "Department of State")."""
+    words = name.split()
+    return " ".join(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:]
+                    for i, w in enumerate(words))
 
 
 def _reference_code(sentence: str, parts: list[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from chancery.domain.documents import Document
@@ -19,7 +19,7 @@ FACETS = ("year", "decade", "type", "classification", "language", "collection", 
 # (yyyymmdd), for browsing by date; only dates precise to the month or day are counted.
 HISTOGRAMS = ("month", "day")
 SORTS = ("relevance", "date", "-date", "recent")  # recent: newest in the archive first
-SCHEMA_VERSION = 4  # bump when the index layout changes: older indexes are then refused
+SCHEMA_VERSION = 5  # bump when the index layout changes: older indexes are then refused
 
 
 class IndexUnavailable(Exception):
@@ -43,7 +43,9 @@ class IndexDocument:
     document: Document
     names: tuple[IndexedName, ...] = ()
     collections: tuple[str, ...] = ()  # keys of its collections and all their ancestors
-    added: date | None = None  # when the document entered the archive
+    # when the document entered the archive, to the microsecond: the "recent" order must
+    # tell apart documents added the same day (5: was the day alone)
+    added: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,7 @@ def _add_facets(doc: tantivy.Document, item: IndexDocument) -> None:
             doc.add_integer("month", d.date.start.year * 100 + d.date.start.month)
         if d.date.precision is Precision.DAY:
             doc.add_integer("day", day_number(d.date.start))
-    doc.add_integer("added", day_number(item.added, 0))
+    doc.add_integer("added", round(item.added.timestamp() * 1_000_000) if item.added else 0)
     doc.add_integer("date_start", day_number(d.date.start, 0))
     doc.add_integer("date_end", day_number(d.date.end or d.date.start, 99991231))
     # undated documents sort last both ways

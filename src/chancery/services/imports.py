@@ -9,6 +9,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
+from time import perf_counter
 from typing import Protocol
 
 from chancery.domain.authorities import Authority, Link
@@ -45,11 +46,18 @@ class ImportSummary:
     # tagged as Khrushchev): stored as evidence, not searched; counted, a few shown
     held_back: int = 0
     held_back_examples: list[str] = field(default_factory=list)
+    # seconds spent per step: "parse" (waiting for the reader), "store"; the CLI adds
+    # "index" and "citations"
+    timings: dict[str, float] = field(default_factory=dict)
 
     def hold_back(self, spellings: list[str]) -> None:
         """Count spellings kept as evidence only, keeping the first few as examples."""
         self.held_back += len(spellings)
         self.held_back_examples += spellings[:_EXAMPLES - len(self.held_back_examples)]
+
+    def add_time(self, step: str, seconds: float) -> None:
+        """Count time spent on a step of the import."""
+        self.timings[step] = self.timings.get(step, 0.0) + seconds
 
     @property
     def documents(self) -> int:
@@ -153,14 +161,31 @@ def import_paths(paths: Sequence[Path], ctx: ImportContext,
     progress.start(sum(sizes))
     summary = ImportSummary()
     parsed = _parsed_sources(sources, ctx, parallel=ctx.parallel and sum(sizes) >= _PARALLEL_BYTES)
-    for nbytes, batches in zip(sizes, parsed, strict=True):
+    for nbytes, batches in zip(sizes, _timed(parsed, summary), strict=True):
+        started = perf_counter()
         for batch in batches:
             store_batch(batch, ctx, summary)
         summary.files += 1
+        summary.add_time("store", perf_counter() - started)
         progress.advance(nbytes, sum(len(b.documents) for b in batches))
     if summary.imported or summary.updated:
+        started = perf_counter()
         ctx.catalogue.refresh_statistics()
+        summary.add_time("store", perf_counter() - started)
     return summary
+
+
+def _timed(parsed: Iterator[list[SourceBatch]],
+           summary: ImportSummary) -> Iterator[list[SourceBatch]]:
+    """The parsed sources, counting the time spent waiting for each as "parse" (in parallel
+    mode, only what the reader process did not hide behind storing)."""
+    while True:
+        started = perf_counter()
+        batches = next(parsed, None)
+        summary.add_time("parse", perf_counter() - started)
+        if batches is None:
+            return
+        yield batches
 
 
 # Below this much source, starting a reader process costs more than it saves.

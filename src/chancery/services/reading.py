@@ -4,12 +4,14 @@ page, a collection's page, the archive's figures. Every read goes through the ac
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from chancery.domain.authorities import Role
 from chancery.domain.citations import house_citation
 from chancery.domain.collections import Collection
+from chancery.domain.documents import Document
 from chancery.domain.publication import Actor
-from chancery.domain.texts import TextKind, TextVersion
+from chancery.domain.texts import TextKind, TextVersion, cited_numbers, sibling_source_id
 from chancery.search.interface import Bucket, SearchIndex
 from chancery.services.clock import today
 from chancery.services.search import search_documents
@@ -47,6 +49,8 @@ class DocumentPage:
     previous: tuple[str, str] | None = None
     next: tuple[str, str] | None = None
     parallel: tuple[TextVersion, TextVersion] | None = None  # original beside a translation
+    # documents of the same series the notes cite ("Document 303"): number -> (public id, title)
+    cited: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def document_page(catalogue: Catalogue, ident: str, archive_name: str,
@@ -67,7 +71,8 @@ def document_page(catalogue: Catalogue, ident: str, archive_name: str,
     if trail:
         previous, following = catalogue.neighbours(stored.id, trail[-1].key, actor, now)
     return DocumentPage(stored, house_citation(doc, archive_name), [r for r in roles if r[1]],
-                        trail, previous, following, _parallel(doc.texts))
+                        trail, previous, following, _parallel(doc.texts),
+                        _cited(catalogue, doc, actor, now))
 
 
 def _trail(mine: list[Collection], every: list[Collection]) -> list[Collection]:
@@ -82,6 +87,24 @@ def _trail(mine: list[Collection], every: list[Collection]) -> list[Collection]:
         trail.append(current)
         current = by_key.get(current.parent_key) if current.parent_key else None
     return list(reversed(trail))
+
+
+_MAX_CITED = 20  # a note rarely cites more; each costs a lookup
+
+
+def _cited(catalogue: Catalogue, doc: Document, actor: Actor,
+           now: date) -> dict[str, tuple[str, str]]:
+    """The documents of the same series that the notes cite by number, those the reader may
+    see (a link to a hidden one would lead to a 404)."""
+    notes = [n.text for t in doc.texts for n in t.notes] + [doc.provenance.source_note]
+    numbers = {n for text in notes for n in cited_numbers(text)}
+    out: dict[str, tuple[str, str]] = {}
+    for number in sorted(numbers, key=int)[:_MAX_CITED]:
+        ident = sibling_source_id(doc.source_id, number)
+        found = catalogue.get_document(ident, actor, now) if ident else None
+        if found is not None:
+            out[number] = (found.document.public_id, found.document.title)
+    return out
 
 
 def _parallel(texts: tuple[TextVersion, ...]) -> tuple[TextVersion, TextVersion] | None:
@@ -120,6 +143,14 @@ def archive_figures(catalogue: Catalogue, index: SearchIndex) -> ArchiveFigures:
 def withdrawn_document(catalogue: Catalogue, ident: str) -> WithdrawnDocument | None:
     """The tombstone of a document the public once saw and that has been taken down."""
     return catalogue.withdrawn(ident)
+
+
+def authority_list(catalogue: Catalogue, kind: str, after: str = "", limit: int = 200,
+                   actor: Actor = Actor.PUBLIC) -> list[AuthorityRow]:
+    """Records of one kind in key order after ``after``: only those a document the reader
+    may see names, so the list gives away no unpublished record."""
+    return catalogue.list_authorities(kind, actor, today(), after, limit)
+
 
 
 def authority_record(catalogue: Catalogue, key: str,

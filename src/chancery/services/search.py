@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC
 
 from chancery.domain.authorities import fold
 from chancery.domain.publication import Actor
+from chancery.domain.texts import LANGUAGE_NAMES
 from chancery.search.grammar import And, Node, Or, Phrase, QueryError, Word, parse_query, positive_words
 from chancery.search.interface import (
     FACETS,
@@ -34,10 +36,6 @@ PhoneticKey = Callable[[str], str]
 MAX_PER_PAGE = 100
 MAX_OFFSET = 10_000
 _NAME_FIELDS = ("", "author", "recipient", "person", "place", "subject")
-LANGUAGES = {"en": "English", "ru": "Russian", "de": "German", "zh": "Chinese", "fr": "French",
-             "es": "Spanish", "it": "Italian", "pl": "Polish", "cs": "Czech", "hu": "Hungarian",
-             "ro": "Romanian", "bg": "Bulgarian", "ja": "Japanese", "ko": "Korean",
-             "vi": "Vietnamese"}
 
 
 @dataclass(frozen=True)
@@ -201,7 +199,7 @@ def _bucket_label(facet: str, value: str, names: dict[str, str], titles: dict[st
     if facet == "decade":
         return f"{value}s"
     if facet == "language":
-        return LANGUAGES.get(value, value)
+        return LANGUAGE_NAMES.get(value, value)
     if facet == "collection":
         return titles.get(value, value)
     if facet in ("type", "classification"):
@@ -255,7 +253,9 @@ def index_document(stored: StoredDocument) -> IndexDocument:
             keys["/".join(parts[:i])] = None
         if c.parent_key:
             keys[c.parent_key] = None
-    added = stored.created_at.date() if stored.created_at else None
+    added = stored.created_at
+    if added is not None and added.tzinfo is None:  # SQLite returns UTC without its zone
+        added = added.replace(tzinfo=UTC)
     return IndexDocument(stored.document, names, tuple(keys), added)
 
 

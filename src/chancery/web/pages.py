@@ -76,6 +76,21 @@ def highlight(fragments: Iterable[Fragment]) -> Markup:
                            else escape(f.text) for f in fragments)
 
 
+FACET_LABEL_LENGTH = 60  # a facet value longer than this (a FRUS chapter title) is shortened
+
+
+def shorten(text: str, limit: int = FACET_LABEL_LENGTH) -> str:
+    """A long label shortened for a facet list (the page gives the whole in a title): a
+    chapter title to its heading before the colon ("August–October 1958, the Taiwan Strait
+    Crisis"), anything else cut at a word with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    heading = text.split(":", 1)[0].strip()
+    if 12 <= len(heading) <= limit:
+        return heading
+    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
+
+
 def month_name(month: int) -> str:
     """"July" for 7."""
     return calendar.month_name[month]
@@ -86,6 +101,8 @@ TEMPLATES.env.globals.update(doc_url=doc_url, authority_url=authority_url,
                              toggled=toggled, month_name=month_name)
 TEMPLATES.env.filters["highlight"] = highlight
 TEMPLATES.env.filters["thousands"] = lambda n: f"{n:,}"
+TEMPLATES.env.filters["documents"] = lambda n: f"{n:,} document{'' if n == 1 else 's'}"
+TEMPLATES.env.filters["shorten"] = lambda text: shorten(text)
 
 
 def etag_for(app: App, request: Request, extra: str = "") -> str:

@@ -16,7 +16,7 @@ from chancery.bootstrap import App
 from chancery.iiif import routes as iiif
 from chancery.oai import routes as oai
 from chancery.web.pages import STATIC, render
-from chancery.web.views import citations, documents, feeds, finding, records, site
+from chancery.web.views import api_docs, citations, documents, feeds, finding, records, registers, site
 
 log = logging.getLogger("chancery.web")
 
@@ -26,9 +26,11 @@ def create_app(app: App) -> FastAPI:
     web = FastAPI(title=app.settings.archive_name, docs_url=None, redoc_url=None,
                   openapi_url=None)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
-    web.mount("/api/v1", create_api(app))
+    api = create_api(app)
+    web.include_router(api_docs.routes(app, api.openapi))  # before the mount takes /api/v1/*
+    web.mount("/api/v1", api)
     # order matters: /{folder}/{slug} (authority pages) comes last
-    for module in (finding, citations, feeds, documents, site, oai, iiif, records):
+    for module in (finding, citations, feeds, documents, site, registers, oai, iiif, records):
         web.include_router(module.routes(app))
 
     @web.exception_handler(HTTPException)

@@ -11,10 +11,11 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Red
 from chancery.blobs.pages import WIDTHS
 from chancery.bootstrap import App
 from chancery.citing.styles import PAGE_STYLES
+from chancery.domain.provenance import funder_phrase
 from chancery.domain.publication import Actor
 from chancery.services import citing, documents, reading
 from chancery.services.clock import today
-from chancery.web import metadata
+from chancery.web import metadata, notes
 from chancery.web.pages import doc_url, render
 from chancery.web.views.citations import STYLE_LABELS, page_citations
 
@@ -98,6 +99,9 @@ def _document(app: App, request: Request, ident: str) -> Response:
     cites = page_citations(app, item, doc.public_id)
     return render(app, request, "document.html", {
         "p": page, "d": doc, "s": page.stored, "view": view, "cites": cites,
+        "texts": {t.version_key: notes.text_view(t, page.cited) for t in doc.texts},
+        "funders": funder_phrase(doc.provenance.funders),
+        "source_note": notes.linked_note(doc.provenance.source_note, page.cited),
         "style_labels": STYLE_LABELS, "cites_pending": len(cites) < len(PAGE_STYLES),
         "meta": metadata.document_meta(page, app.settings.base_url,
                                        app.settings.archive_name, item),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -59,7 +61,7 @@ def routes(app: App) -> APIRouter:
         return render(app, request, "search.html", {
             "q": q, "r": found, "filters": filters, "titles": FACET_TITLES, "sidebar": SIDEBAR,
             "coins": coins,
-            "years": _histogram(found.results.facets.get("year", []))})
+            "years": year_bars(found.results.facets.get("year", []))})
 
     @router.get("/browse", include_in_schema=False)
     @router.get("/browse/{year}", include_in_schema=False)
@@ -67,10 +69,14 @@ def routes(app: App) -> APIRouter:
     def browse(request: Request, year: int | None = None, month: int | None = None) -> Response:
         return _browse(app, request, year, month)
 
+    @router.get("/browse/{year}/{month}/{day}", include_in_schema=False)
+    def browse_day(request: Request, year: int, month: int, day: int) -> Response:
+        return _browse_day(app, request, year, month, day)
+
     return router
 
 
-def _histogram(buckets: list[Bucket]) -> list[tuple[Bucket, int]]:
+def year_bars(buckets: list[Bucket]) -> list[tuple[Bucket, int]]:
     """Year buckets with their bar height in percent of the busiest year."""
     dated = [b for b in buckets if b.value.isdigit()]
     top = max((b.count for b in dated), default=1)
@@ -82,6 +88,18 @@ def _unavailable(app: App, request: Request, exc: Exception) -> Response:
         "heading": "Search is being prepared",
         "message": f"The archive's search index is not ready ({exc}). Please try again shortly."},
         status=503, cache=False)
+
+
+def _browse_day(app: App, request: Request, year: int, month: int, day: int) -> Response:
+    """One day's documents, in date order: the page a day in the month's calendar opens."""
+    try:
+        when = date(year, month, day)
+        found = searching.search_documents(app.catalogue, app.index, f"date:{when.isoformat()}",
+                                           sort="date", per_page=100, facets=False)
+    except (ValueError, OverflowError, QueryError, IndexUnavailable):
+        return render(app, request, "404.html", {"what": "day"}, status=404, cache=False)
+    return render(app, request, "browse.html", {"year": year, "month": month, "day": when,
+                                                "r": found, "buckets": [], "level": "documents"})
 
 
 def _browse(app: App, request: Request, year: int | None, month: int | None) -> Response:

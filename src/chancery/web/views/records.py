@@ -11,7 +11,7 @@ from chancery.search.interface import IndexUnavailable
 from chancery.services import reading
 from chancery.services import search as searching
 from chancery.web.pages import PATH_KINDS, render
-from chancery.web.views.finding import FACET_TITLES, SIDEBAR, parse_filters
+from chancery.web.views.finding import FACET_TITLES, SIDEBAR, parse_filters, year_bars
 
 # For each kind of record: the documents lists its page shows, as (heading, facet).
 SECTIONS = {
@@ -51,6 +51,7 @@ def routes(app: App) -> APIRouter:
                                                        "message": str(exc)}, status=400)
         return render(app, request, "collection.html", {
             "c": record, "trail": trail, "children": children, "r": docs, "filters": filters,
+            "years": year_bars(docs.results.facets.get("year", [])),
             "titles": FACET_TITLES, "sidebar": [f for f in SIDEBAR if f != "collection"]})
 
     @router.get("/{folder}/{slug}", include_in_schema=False)
