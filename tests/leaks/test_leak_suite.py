@@ -287,3 +287,16 @@ def test_api_answers_do_not_move_when_a_draft_is_added(tmp_path: Path) -> None:
         assert site.get("/api/v1/search?q=Berlin").json() == before
     finally:
         app.catalogue.dispose()
+
+
+@pytest.mark.parametrize("word", ["Quokka", "Quokkaville", "Quokkagate", "Canary"])
+def test_searching_a_hidden_name_finds_nothing_and_expands_to_nothing(site: TestClient,
+                                                                      word: str) -> None:
+    """A reader typing a name only hidden documents hold gets no hit, no count, no facet, and
+    no other spelling of it (the name expansion reads only what the public may see)."""
+    for url in (f"/search?q={word}", f"/api/v1/search?q={word}", f"/feeds/search.atom?q={word}"):
+        answer = site.get(url)
+        assert answer.status_code == 200
+        body = _scrub(answer.text, url).lower()
+        assert CANARY not in body and "c. quokka" not in body and "bureau" not in body, url
+    assert site.get(f"/api/v1/search?q={word}").json()["total"] == 0
