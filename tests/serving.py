@@ -16,12 +16,17 @@ from chancery.bootstrap import App
 from chancery.web.server import create_app
 
 
-@contextmanager
-def served(app: App) -> Iterator[str]:
-    """The archive's web app on a free port; yields its base URL."""
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(app: App, port: int | None = None) -> Iterator[str]:
+    """The archive's web app on a free port (or the one given); yields its base URL."""
+    port = port or free_port()
     here = replace(app, settings=app.settings.served_at("127.0.0.1", port))
     server = uvicorn.Server(uvicorn.Config(create_app(here), host="127.0.0.1", port=port,
                                            log_level="warning"))

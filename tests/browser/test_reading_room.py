@@ -17,7 +17,7 @@ from chancery.demo import DEMO_DIR
 from chancery.services import citing, search
 from chancery.services.imports import import_paths
 from tests.conftest import FIXTURES, REFERENCE, ROOT, _reference_text, need
-from tests.serving import served
+from tests.serving import free_port, served
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
@@ -26,8 +26,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def _archive(root: Path) -> App:
-    app = build_app(load_settings(data=str(root / "data"), database_url=""))
+def _archive(root: Path, address: str) -> App:
+    # the address it is served at: the kept citations carry it, as `make demo`'s do
+    app = build_app(load_settings(data=str(root / "data"), database_url="", public_url=address))
     reference = root / "reference"
     shutil.copytree(FIXTURES / "reference", reference)
     (reference / "000.en.txt").write_text(_reference_text("000", "The Embassy of the Union", None))
@@ -45,8 +46,9 @@ def _archive(root: Path) -> App:
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo archive with the reference pair, served over HTTP on loopback."""
     need(REFERENCE.is_dir(), f"reference documents not found at {REFERENCE}")
-    app = _archive(tmp_path_factory.mktemp("browser"))
-    with served(app) as url:
+    port = free_port()
+    app = _archive(tmp_path_factory.mktemp("browser"), f"http://127.0.0.1:{port}")
+    with served(app, port) as url:
         yield url
     app.catalogue.dispose()
 
