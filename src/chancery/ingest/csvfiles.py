@@ -14,6 +14,7 @@ from chancery.domain.classification import classify_marking
 from chancery.domain.collections import Collection, Membership
 from chancery.domain.dates import FuzzyDate, parse_iso_date
 from chancery.domain.documents import Document, ParsedDocument, parse_document_type, public_id_for
+from chancery.domain.formulas import unguard_cell
 from chancery.domain.media import MediaFile
 from chancery.domain.provenance import Provenance
 from chancery.domain.publication import Publication, PublicationState
@@ -54,7 +55,9 @@ def read_rows(path: Path, limits: Limits) -> list[dict[str, str]]:
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = [h.strip().lower() for h in reader.fieldnames or []]
-        rows = [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+        # an apostrophe our CSV export put before a formula-like cell is taken off again
+        rows = [{k.strip().lower(): unguard_cell((v or "").strip()) for k, v in row.items() if k}
+                for row in reader]
     except csv.Error as exc:
         raise ImportRefused(f"malformed CSV: {exc}") from None
     missing = [c for c in REQUIRED if c not in header]
