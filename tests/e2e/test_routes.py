@@ -122,11 +122,24 @@ def _example(app: App, template: str) -> str:
 
 def test_every_route_has_an_example(site: tuple[App, TestClient]) -> None:
     """The walk sees every GET route, and each has an address below (so a new route is
-    checked for hostile arguments as soon as it exists)."""
+    checked for HEAD and hostile arguments as soon as it exists)."""
     app, _ = site
     templates = {path for path, _ in _get_routes(app)}
     assert len(templates) > 50 and {"/oai", "/api/v1/search", "/iiif/3/{identifier}"} <= templates
     assert templates == set(EXAMPLES)
+
+
+def test_head_answers_as_get_on_every_route(site: tuple[App, TestClient]) -> None:
+    """HEAD gives GET's status and headers (type, length, caching) and no body, on pages,
+    feeds, downloads, OAI-PMH, IIIF, the API and static files."""
+    app, client = site
+    for template, _ in _get_routes(app):
+        url = _example(app, template)
+        get, head = client.get(url), client.head(url)
+        assert get.status_code < 400, url
+        assert head.status_code == get.status_code and head.content == b"", url
+        for name in ("content-type", "content-length", "etag", "cache-control", "location"):
+            assert head.headers.get(name) == get.headers.get(name), (url, name)
 
 
 _PARAM = re.compile(r"{(\w+)(?::\w+)?}")
@@ -161,3 +174,40 @@ def test_no_argument_however_long_or_large_is_a_500(site: tuple[App, TestClient]
                 if answer.status_code == 500:  # 501 is oEmbed's answer to format=xml
                     failed.append((url[:100], answer.status_code))
     assert failed == []
+
+
+def _check_security_headers(url: str, headers: Any) -> None:
+    csp = dict(part.strip().split(" ", 1) for part in headers["content-security-policy"].split(";"))
+    assert csp["script-src"] == "'self'" and csp["object-src"] == "'none'", url
+    assert headers["x-content-type-options"] == "nosniff", url
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin", url
+    if url.startswith("/embed/"):  # the oEmbed card is made to be framed by other sites
+        assert csp["frame-ancestors"] == "*" and "x-frame-options" not in headers, url
+    else:
+        assert csp["frame-ancestors"] == "'self'" and headers["x-frame-options"] == "SAMEORIGIN", url
+
+
+def test_every_response_carries_the_security_headers(site: tuple[App, TestClient]) -> None:
+    """Pages, feeds, OAI-PMH, IIIF, the API, static files, redirects and error pages all say
+    nosniff, a referrer policy and a CSP that runs only the site's own scripts; only the
+    embed card may be framed by another site."""
+    app, client = site
+    urls = [_example(app, template) for template, _ in _get_routes(app)]
+    for url in [*urls, "/nowhere/at-all", "/api/v1/documents/nope", "/search?q=%22open",
+                "/documents/frus1958-60v19/d3"]:
+        _check_security_headers(url, client.get(url).headers)
+
+
+def test_pages_run_no_inline_script(site: tuple[App, TestClient]) -> None:
+    """Every HTML page loads its script from /static (the CSP allows nothing else): no
+    inline <script> but JSON-LD data, no onclick-style attributes, no javascript: links."""
+    app, client = site
+    for template, _ in _get_routes(app):
+        url = _example(app, template)
+        answer = client.get(url, follow_redirects=True)
+        if not answer.headers.get("content-type", "").startswith("text/html"):
+            continue
+        for attributes in re.findall(r"<script\b([^>]*)>", answer.text):
+            assert "src=" in attributes or 'type="application/ld+json"' in attributes, url
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", answer.text), url
+        assert "javascript:" not in answer.text, url
