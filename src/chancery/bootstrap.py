@@ -54,6 +54,20 @@ def importers() -> list[Importer]:
     return [FrusImporter(), BundleImporter(), CsvImporter()]
 
 
+def has_archive(settings: Settings) -> bool:
+    """Whether the settings name an archive made before: the data folder, and in it the
+    SQLite catalogue or, with a database URL, a catalogue with its tables."""
+    if not settings.data.is_dir():
+        return False
+    if not settings.database_url:
+        return (settings.data / "catalogue.sqlite3").is_file()
+    catalogue = SqlCatalogue(settings.catalogue_url)
+    try:
+        return catalogue.schema_status()[0] is not None
+    finally:
+        catalogue.dispose()
+
+
 def build_app(settings: Settings, migrate: bool = True) -> App:
     """Build the app; by default bring the catalogue's schema up to date first."""
     settings.data.mkdir(parents=True, exist_ok=True)

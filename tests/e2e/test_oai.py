@@ -234,3 +234,20 @@ def test_odd_arguments_get_protocol_errors_not_server_errors(oai: TestClient) ->
                    "u": None, "s": 5}):
         token = base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
         assert _error(oai, verb="ListRecords", resumptionToken=token) == "badResumptionToken"
+
+
+def test_over_long_sets_and_huge_token_positions_are_protocol_answers(oai: TestClient) -> None:
+    """A set of 50,001 characters (longer than any collection key; SQLite refused the LIKE
+    pattern: 500) matches no records; a token whose position is beyond 64 bits was not made
+    here (it overflowed SQL: 500)."""
+    import base64
+    import json
+
+    for verb in ("ListRecords", "ListIdentifiers"):
+        assert _error(oai, verb=verb, metadataPrefix="oai_dc", set="a" * 50_001) == "noRecordsMatch"
+    for position in ({"a": ["2026-01-01T00:00:00+00:00", 10**30]},
+                     {"a": ["2026-01-01T00:00:00+00:00", -10**30]}, {"c": 10**30}):
+        state = {"m": "oai_dc", "a": ["2026-01-01T00:00:00+00:00", 1], "c": 0, "f": None,
+                 "u": None, "s": None, **position}
+        token = base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+        assert _error(oai, verb="ListRecords", resumptionToken=token) == "badResumptionToken"

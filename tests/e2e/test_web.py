@@ -158,7 +158,9 @@ def test_malformed_input_gets_a_page_never_a_500(site: TestClient) -> None:
     cases = {"/search?q=%22open": 400, "/search?q=x&f=colour:red": 400, "/search?page=abc": 400,
              "/search?q=x&page=99999": 400, "/browse/1958/13": 404, "/nowhere/at-all": 404,
              "/documents/frus1958-60v19/d99999": 404, "/collections/no/such": 404,
-             "/people/nobody-at-all": 404, "/files/abc/x.pdf": 404, "/scans/abc/1-1000.png": 404}
+             "/people/nobody-at-all": 404, "/files/abc/x.pdf": 404, "/scans/abc/1-1000.png": 404,
+             "/sitemaps/2.xml": 404, f"/sitemaps/{10**30}.xml": 404, "/browse?month=13": 404,
+             "/browse?month=7": 404, f"/search?f=year:{10**30}": 200}
     for url, status in cases.items():
         answer = site.get(url)
         assert answer.status_code == status, url

@@ -4,7 +4,10 @@ rendered once per size and kept beside the blob store. The originals are never c
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 import threading
+import zlib
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -14,6 +17,9 @@ from chancery.blobs.folder import FolderBlobStore
 
 WIDTHS = (400, 1000, 2000)  # thumbnails and reading size, and a large size for zooming
 _LOCK = threading.Lock()  # PDFium is not thread-safe
+# Readers opening a page for the first time wait for one render of it instead of each making
+# their own (84 at once were seen); a fixed set of locks keeps memory bounded.
+_RENDERING = tuple(threading.Lock() for _ in range(64))
 
 
 class PageImages:
@@ -30,6 +36,13 @@ class PageImages:
         target = self.cache_dir / sha256[:2] / f"{sha256}-{page}-{width}.png"
         if target.exists():
             return target
+        with _RENDERING[zlib.crc32(target.name.encode()) % len(_RENDERING)]:
+            if target.exists():  # rendered while this reader waited
+                return target
+            return self._render(sha256, media_type, page, width, target)
+
+    def _render(self, sha256: str, media_type: str, page: int, width: int,
+                target: Path) -> Path | None:
         with self.blobs.open(sha256) as f:
             data = f.read()
         picture = _render_pdf(data, page, width) if media_type == "application/pdf" \
@@ -37,10 +50,20 @@ class PageImages:
         if picture is None:
             return None
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        picture.save(tmp, "PNG", optimize=True)
-        tmp.replace(target)
+        _save_atomically(picture, target)
         return target
+
+
+def _save_atomically(picture: Image.Image, target: Path) -> None:
+    """Write to a temporary file of this render's own, then rename: a reader (or another
+    worker process rendering the same page) sees no file or the whole file, never a part."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            picture.save(out, "PNG", optimize=True)
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def _render_pdf(data: bytes, page: int, width: int) -> Image.Image | None:

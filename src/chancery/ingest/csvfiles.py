@@ -17,6 +17,7 @@ from chancery.domain.classification import classify_marking
 from chancery.domain.collections import Collection, Membership
 from chancery.domain.dates import FuzzyDate, parse_iso_date
 from chancery.domain.documents import Document, ParsedDocument, parse_document_type, public_id_for
+from chancery.domain.formulas import unguard_cell
 from chancery.domain.media import MediaFile
 from chancery.domain.provenance import Provenance
 from chancery.domain.publication import Publication, PublicationState
@@ -59,7 +60,9 @@ def read_rows(path: Path, limits: Limits) -> list[tuple[int, dict[str, str]]]:
             raise ImportRefused("the header row is not UTF-8 text: save the CSV as UTF-8")
         rows, line = [], reader.line_num + 1
         for row in reader:
-            rows.append((line, {_column(k): (v or "").strip() for k, v in row.items() if k}))
+            # an apostrophe our CSV export put before a formula-like cell is taken off again
+            rows.append((line, {_column(k): unguard_cell((v or "").strip())
+                                for k, v in row.items() if k}))
             line = reader.line_num + 1
     except csv.Error as exc:
         raise ImportRefused(f"malformed CSV: {exc}") from None

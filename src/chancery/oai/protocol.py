@@ -21,6 +21,7 @@ VERBS: dict[str, tuple[set[str], set[str]]] = {  # verb -> (required, optional) 
 }
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_ROW_IDS = 2**63  # row ids and positions are 64-bit integers in SQL
 SET_SPEC = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*$")
 
 
@@ -124,8 +125,11 @@ def read_token(token: str, prefixes: set[str]) -> ListRequest:
     try:
         state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         at, last_id = state["a"]
+        last_id, cursor = int(last_id), int(state["c"])
+        if not (0 <= last_id < _ROW_IDS and 0 <= cursor < _ROW_IDS):  # a huge one was a 500
+            raise ValueError("a position no list of ours reaches")
         req = ListRequest(state["m"], _iso(state["f"]), _iso(state["u"]), state["s"],
-                          (datetime.fromisoformat(at), int(last_id)), int(state["c"]))
+                          (datetime.fromisoformat(at), last_id), cursor)
         if not isinstance(req.prefix, str) or req.prefix not in prefixes or (
                 req.set_spec is not None and not SET_SPEC.match(req.set_spec)):
             raise ValueError("not a token of ours")

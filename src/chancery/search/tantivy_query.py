@@ -7,7 +7,7 @@ phrase query when the analyzer splits it (Sino-Soviet, a Chinese word)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 
 import tantivy
 from tantivy import FieldType, Occur, Query
@@ -53,6 +53,8 @@ class QueryCompiler:
             try:
                 number = int(value)
             except ValueError:
+                return Query.empty_query()
+            if not MINYEAR <= number <= MAXYEAR:  # no date has it; tantivy would overflow (500)
                 return Query.empty_query()
             return Query.term_query(self.schema, facet, number)
         return Query.term_query(self.schema, f"f_{facet}", value)

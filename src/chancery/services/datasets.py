@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from chancery.domain.authorities import Role
+from chancery.domain.formulas import guard_cell
 from chancery.domain.publication import Actor
 from chancery.services.clock import today
 from chancery.services.documents import document_view
@@ -80,17 +81,22 @@ def jsonl_lines(catalogue: Catalogue, actor: Actor, tick: Tick | None = None) ->
 
 
 def csv_lines(catalogue: Catalogue, actor: Actor, tick: Tick | None = None) -> Iterator[bytes]:
-    """A header line, then one CSV row per document (UTF-8, RFC 4180 quoting)."""
+    """A header line, then one CSV row per document (UTF-8, RFC 4180 quoting; a cell a
+    spreadsheet would run as a formula gets an apostrophe first)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for stored in _documents(catalogue, actor, tick):
         flat = row(stored)
-        writer.writerow({k: " | ".join(v) if k in LISTS else v for k, v in flat.items()})
+        writer.writerow({k: _cell(" | ".join(v) if k in LISTS else v) for k, v in flat.items()})
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue().encode()
+
+
+def _cell(value: Any) -> Any:
+    return guard_cell(value) if isinstance(value, str) else value
 
 
 def write_parquet(catalogue: Catalogue, actor: Actor, path: Path, tick: Tick | None = None,

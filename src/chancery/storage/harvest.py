@@ -43,8 +43,7 @@ def harvest_headers(conn: Connection, today: date, since: datetime | None,
     if collection is not None:
         inside = select(document_collections.c.document_id).join(
             collections, collections.c.id == document_collections.c.collection_id).where(
-            or_(collections.c.key == collection,
-                collections.c.key.like(rows.like_prefix(collection), escape="\\")))
+            rows.in_key_tree(collections.c.key, collection))
         q = q.where(documents.c.id.in_(inside))
     found = list(conn.execute(q.order_by(documents.c.updated_at, documents.c.id).limit(limit)))
     sets = _collections_of(conn, [r.id for r in found])

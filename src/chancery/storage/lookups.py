@@ -185,8 +185,7 @@ def scanned_documents(conn: Connection, collection: str, actor: Actor, today: da
     """(public id, title) of documents with scans in a collection or below it, by date."""
     inside = (select(document_collections.c.document_id)
               .join(collections, collections.c.id == document_collections.c.collection_id)
-              .where(or_(collections.c.key == collection,
-                         collections.c.key.like(rows.like_prefix(collection), escape="\\"))))
+              .where(rows.in_key_tree(collections.c.key, collection)))
     q = (select(documents.c.public_id, documents.c.title)
          .where(viewable_by(actor, today), documents.c.id.in_(inside),
                 documents.c.id.in_(select(media.c.document_id)))

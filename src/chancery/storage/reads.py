@@ -165,8 +165,7 @@ def list_documents(conn: Connection, actor: Actor, today: date, collection: str 
     if collection:
         inside = (select(document_collections.c.document_id)
                   .join(collections, collections.c.id == document_collections.c.collection_id)
-                  .where(or_(collections.c.key == collection,
-                             collections.c.key.like(rows.like_prefix(collection), escape="\\"))))
+                  .where(rows.in_key_tree(collections.c.key, collection)))
         q = q.where(documents.c.id.in_(inside))
     q = q.order_by(documents.c.date_start.is_(None), documents.c.date_start, documents.c.id)
     return [DocumentSummary(r.public_id, r.source_id or "", r.title, r.date_display, r.doc_type,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row
+from sqlalchemy import ColumnElement, Row, false, or_
 
 from chancery.domain.authorities import AuthorityKind, Link, VariantSource
 from chancery.domain.classification import Classification, Level
@@ -159,6 +159,17 @@ def document_from_rows(row: Row[Any], texts: list[Row[Any]], media_rows: list[Ro
         relations=tuple(Relation(RelationType(r.type), r.target, r.note) for r in rels),
         publication=Publication(PublicationState(row.pub_state), row.embargo_until),
     )
+
+
+def in_key_tree(column: Any, key: str) -> ColumnElement[bool]:
+    """The column holds ``key`` or a key below it ("frus" holds "frus/frus1958-60v19").
+
+    A key longer than the column holds matches nothing, without asking the database: SQLite
+    refuses a LIKE pattern over 50,000 bytes ("pattern too complex"), which made an OAI set
+    argument of that length a 500."""
+    if len(key) > (getattr(column.type, "length", None) or len(key)):
+        return false()
+    return or_(column == key, column.like(like_prefix(key), escape="\\"))
 
 
 def like_prefix(key: str) -> str:

@@ -15,6 +15,7 @@ from chancery.api.app import create_api
 from chancery.bootstrap import App
 from chancery.iiif import routes as iiif
 from chancery.oai import routes as oai
+from chancery.web import middleware
 from chancery.web.pages import STATIC, render
 from chancery.web.views import api_docs, citations, documents, feeds, finding, records, registers, site
 
@@ -25,6 +26,7 @@ def create_app(app: App) -> FastAPI:
     """The web application for an archive."""
     web = FastAPI(title=app.settings.archive_name, docs_url=None, redoc_url=None,
                   openapi_url=None)
+    middleware.install(web)  # HEAD as GET, security headers: on every response
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     api = create_api(app)
     web.include_router(api_docs.routes(app, api.openapi))  # before the mount takes /api/v1/*

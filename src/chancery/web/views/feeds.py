@@ -183,8 +183,8 @@ def _oembed(app: App, request: Request, url: str, fmt: str, maxwidth: int,
         return JSONResponse({"error": "no document at that address"}, status_code=404)
     d = page.stored.document
     base = app.settings.base_url
-    width = min(maxwidth or 560, 560)
-    height = min(maxheight or 220, 220)
+    width = min(maxwidth, 560) if maxwidth > 0 else 560  # a negative size means none given
+    height = min(maxheight, 220) if maxheight > 0 else 220
     src = f"{base}/embed/documents/{quote(d.public_id)}"
     html = (f'<iframe src="{src}" width="{width}" height="{height}" loading="lazy" '
             f'style="border:1px solid #ccc" title="{_attr(d.title)}"></iframe>')

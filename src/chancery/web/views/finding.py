@@ -103,14 +103,14 @@ def _browse_day(app: App, request: Request, year: int, month: int, day: int) -> 
 
 
 def _browse(app: App, request: Request, year: int | None, month: int | None) -> Response:
+    if month is not None and (year is None or not 1 <= month <= 12):  # ?month=13 was a 500
+        return render(app, request, "404.html", {"what": "month"}, status=404, cache=False)
     if year is None:
         text, histogram = "", "year"
     elif month is None:
         text, histogram = f"date:{year:04d}", "month"
-    elif 1 <= month <= 12:
-        text, histogram = f"date:{year:04d}-{month:02d}", "day"
     else:
-        return render(app, request, "404.html", {"what": "month"}, status=404, cache=False)
+        text, histogram = f"date:{year:04d}-{month:02d}", "day"
     try:
         found = searching.search_documents(
             app.catalogue, app.index, text, sort="date", per_page=100 if month else 20,

@@ -30,9 +30,8 @@ def routes(app: App) -> APIRouter:
     @router.get("/sitemap.xml", include_in_schema=False)
     def sitemap_index(request: Request) -> Response:
         base = app.settings.base_url
-        total = app.catalogue.count_documents(Actor.PUBLIC, today())
         parts = "".join(f"<sitemap><loc>{base}/sitemaps/{n}.xml</loc></sitemap>"
-                        for n in range(1, max(1, -(-total // PER_SITEMAP)) + 1))
+                        for n in range(1, _sitemaps(app) + 1))
         return Response('<?xml version="1.0" encoding="UTF-8"?>'
                         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                         f"{parts}</sitemapindex>", media_type=_XML)
@@ -40,7 +39,7 @@ def routes(app: App) -> APIRouter:
     @router.get("/sitemaps/{n}.xml", include_in_schema=False)
     def sitemap(request: Request, n: int) -> Response:
         base = app.settings.base_url
-        if n < 1:
+        if not 1 <= n <= _sitemaps(app):  # past the last one (a huge n overflowed SQL: 500)
             return PlainTextResponse("Not found", status_code=404)
         rows = documents.list_documents(app.catalogue, Actor.PUBLIC, None, PER_SITEMAP,
                                         (n - 1) * PER_SITEMAP)
@@ -66,3 +65,8 @@ def routes(app: App) -> APIRouter:
         return render(app, request, "search_help.html", {})
 
     return router
+
+
+def _sitemaps(app: App) -> int:
+    """How many sitemap files the index lists (one even for an empty archive)."""
+    return max(1, -(-app.catalogue.count_documents(Actor.PUBLIC, today()) // PER_SITEMAP))
