@@ -245,6 +245,16 @@ def test_search_results_carry_coins_for_saving_several_at_once(site: TestClient)
     assert "ctx_ver=Z39.88-2004" in first and "rft.title=" in first and "rft.creator=" in first
 
 
+def test_a_malformed_facet_selection_is_said_not_dropped(site: TestClient) -> None:
+    """f=type (no value) is refused with the form to write, on the page, the API and feeds,
+    where the page used to ignore it and show every document."""
+    page = site.get("/search", params={"q": "Taiwan", "f": "type"})
+    assert page.status_code == 400 and "facet:value" in page.text
+    api = site.get("/api/v1/search", params={"q": "Taiwan", "f": "type"})
+    assert api.status_code == 400 and "facet:value" in api.json()["error"]
+    assert site.get("/feeds/search.atom", params={"q": "Taiwan", "f": "type"}).status_code == 400
+
+
 def test_missing_styles_are_made_in_the_background_not_on_the_request(site: TestClient) -> None:
     """A page whose styles were never rendered answers at once with the house style, says the
     others are coming, and sends no ETag; a moment later the page has them."""

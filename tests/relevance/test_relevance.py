@@ -155,8 +155,7 @@ def core_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 def _ranking(app: App, text: str) -> list[str]:
-    page = search.search_documents(app.catalogue, app.index, text, per_page=K,
-                                   phonetic=app.phonetic)
+    page = app.search.documents(text, per_page=K)
     return [hit.source_id for hit in page.results.hits]
 
 

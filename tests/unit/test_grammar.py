@@ -16,6 +16,7 @@ from chancery.search.grammar import (
     Phrase,
     QueryError,
     Word,
+    parse_filters,
     parse_query,
     positive_words,
 )
@@ -87,3 +88,16 @@ def test_any_input_parses_or_raises_query_error() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         with contextlib.suppress(QueryError):
             parse_query(text)
+
+
+def test_facet_selections_are_read_one_way() -> None:
+    """f=facet:value (web, API, feeds, downloads, CLI): values of a facet collect in order,
+    spaces around the parts are dropped, and a selection without facet or value is refused
+    (the web used to drop it silently)."""
+    assert parse_filters(["type:letter", " year : 1960", "type:note",
+                          "collection:frus/frus1958-60v19"]) == {
+        "type": ("letter", "note"), "year": ("1960",), "collection": ("frus/frus1958-60v19",)}
+    assert parse_filters(["place:place/taiwan-strait"]) == {"place": ("place/taiwan-strait",)}
+    for bad in ("type", "type:", ":letter", "type=letter"):
+        with pytest.raises(QueryError, match="facet:value"):
+            parse_filters([bad])

@@ -173,6 +173,8 @@ class HitOut(DocumentSummaryOut):
     classification: str
     score: float
     snippets: list[SnippetOut]
+    record: DocumentOut | None = Field(
+        None, description="The document's full record (as /documents/{id}) with records=full")
 
 
 class BucketOut(BaseModel):

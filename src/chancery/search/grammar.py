@@ -17,6 +17,7 @@ message here, with the place it went wrong."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -241,6 +242,21 @@ def parse_date_range(value: str, pos: int | None = None) -> DateRange:
     if start and end and start > end:
         raise QueryError(f"date:{value} ends before it starts", pos)
     return DateRange(start, end)
+
+
+def parse_filters(values: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Facet selections written ``facet:value`` (``f=`` in addresses and the API, ``--facet`` on
+    the command line), read in one place; values of one facet collect in order. Unknown facet
+    names are left for the search to refuse with the list of facets."""
+    out: dict[str, tuple[str, ...]] = {}
+    for item in values:
+        name, sep, value = item.partition(":")
+        name, value = name.strip(), value.strip()
+        if not (sep and name and value):
+            raise QueryError(f"{item!r}: write a facet selection as facet:value, "
+                             "e.g. type:telegram or year:1960")
+        out[name] = (*out.get(name, ()), value)
+    return out
 
 
 def positive_words(node: Node) -> list[Word | Phrase]:
