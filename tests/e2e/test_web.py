@@ -245,6 +245,20 @@ def test_search_results_carry_coins_for_saving_several_at_once(site: TestClient)
     assert "ctx_ver=Z39.88-2004" in first and "rft.title=" in first and "rft.creator=" in first
 
 
+def test_a_long_query_says_it_shows_documents_with_most_of_the_words(site: TestClient) -> None:
+    """The page and the API say when results match most, not all, of the words; a query of
+    one or two words, or in quotes, says nothing of the kind."""
+    q = "Soviet experts withdrawal 1960"
+    page = site.get("/search", params={"q": q}).text
+    assert "showing documents that match most of your words" in page.lower()
+    api = site.get("/api/v1/search", params={"q": q}).json()
+    assert api["total"] > api["all_words_total"] >= 0
+    assert "match most of your words" in api["notice"]
+    plain = site.get("/api/v1/search", params={"q": "Soviet experts"}).json()
+    assert plain["all_words_total"] is None and plain["notice"] is None
+    assert "most of your words" not in site.get("/search", params={"q": '"Soviet experts"'}).text
+
+
 def test_a_malformed_facet_selection_is_said_not_dropped(site: TestClient) -> None:
     """f=type (no value) is refused with the form to write, on the page, the API and feeds,
     where the page used to ignore it and show every document."""

@@ -180,6 +180,38 @@ def test_empty_results_suggest_what_to_relax(archive: App) -> None:
     assert page.suggestions and all(n > 0 for _, n in page.suggestions)
 
 
+def test_a_long_query_of_ordinary_words_ranks_all_then_most_of_them(archive: App) -> None:
+    """'Soviet experts withdrawal 1960' finds the Soviet note of July 1960, which says
+    'recalling', not 'withdrawal', and never prints its year (every word used to be
+    required); documents with all four words come first, then those with three, and the page
+    says it shows documents that match most of the words."""
+    page = _find(archive, "Soviet experts withdrawal 1960", per_page=100)
+    assert "7da35b31" in _ids(page)
+    has = [{i for ids in archive.search.select(w).chunks for i in ids}
+           for w in ("Soviet", "experts", "withdrawal", "1960")]
+    every = set.intersection(*has)
+    assert page.all_words == len(every) < page.results.total
+    ranked = [h.public_id for h in page.results.hits]
+    assert set(ranked[:len(every)]) == every
+    counts = [sum(i in words for words in has) for i in ranked]
+    assert counts == sorted(counts, reverse=True) and min(counts) == 3
+    assert "match most of your words" in page.notice
+
+
+def test_a_question_finds_documents_and_explicit_syntax_stays_strict(archive: App) -> None:
+    """A question in ordinary words finds documents (it used to find none and suggest an OR of
+    every word); with quotation marks the same words are all required again."""
+    question = _find(archive, "what did the Soviet embassy say about the experts in China")
+    assert question.results.total > 0 and not question.suggestions
+    assert question.all_words is not None and question.notice
+    strict = _find(archive, '"Soviet embassy" experts China')
+    assert strict.all_words is None and strict.notice == ""
+    quoted = _find(archive, '"Soviet experts" withdrawal 1960')
+    assert quoted.all_words is None and quoted.results.total < _find(
+        archive, "Soviet experts withdrawal 1960").results.total
+    assert "7da35b31" not in _ids(quoted)
+
+
 def test_search_within_one_document_finds_every_passage(archive: App) -> None:
     """Every paragraph of the note that names the experts comes back, highlighted, in order."""
     passages = archive.search.within("7da35b31", "experts")

@@ -195,6 +195,13 @@ class SearchOut(BaseModel):
     facets: dict[str, list[BucketOut]]
     suggestions: list[str]
     next_cursor: str | None
+    all_words_total: int | None = Field(
+        None, description="When a query of three or more ordinary words was relaxed: how many "
+                          "documents have every word (they rank first); null when every word "
+                          "was required")
+    notice: str | None = Field(
+        None, description="What a reader should know about how the words were matched, e.g. "
+                          "'Showing documents that match most of your words; ...'")
 
 
 class CollectionOut(BaseModel):

@@ -135,6 +135,7 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls) -> None:
                                     selected=b.selected) for b in v]
                     for k, v in found.results.facets.items()},
             suggestions=[label for label, _ in found.suggestions],
+            all_words_total=found.all_words, notice=found.notice or None,
             next_cursor=make_cursor(page=page + 1) if more else None)
 
     @router.get("/collections", response_model=m.CollectionListOut, summary="Every collection")

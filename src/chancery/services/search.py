@@ -12,7 +12,19 @@ from typing import Any
 
 from chancery.domain.authorities import fold
 from chancery.domain.publication import Actor
-from chancery.search.grammar import And, Node, Or, Phrase, QueryError, Word, parse_query, positive_words
+from chancery.search.grammar import (
+    And,
+    Node,
+    Or,
+    Phrase,
+    QueryError,
+    Word,
+    every_word,
+    is_relaxed,
+    parse_query,
+    positive_words,
+    relax,
+)
 from chancery.search.interface import (
     FACETS,
     HISTOGRAMS,
@@ -53,6 +65,19 @@ class SearchPage:
     sort: str
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     suggestions: list[tuple[str, int]] = field(default_factory=list)  # (relaxed query, hits)
+    all_words: int | None = None  # documents with every word, when a long query was relaxed
+
+    @property
+    def notice(self) -> str:
+        """What a reader should know about how the words were matched; empty when every
+        result has all of them."""
+        if self.all_words is None or self.all_words >= self.results.total:
+            return ""
+        if self.all_words == 0:
+            return "No document has all of your words: showing documents that match most of them."
+        first = "come first" if self.sort == "relevance" else "are among them"
+        return (f"Showing documents that match most of your words; the {self.all_words:,} "
+                f"that have all of them {first}.")
 
     @property
     def pages(self) -> int:
@@ -84,12 +109,21 @@ class Search:
         results = SearchResults(results.total, results.hits,
                                 _label(self.catalogue, results.facets), stale_by)
         suggestions = _suggest(self.index, request, text) if results.total == 0 else []
-        return SearchPage(text, results, page, per_page, sort, request.filters, suggestions)
+        return SearchPage(text, results, page, per_page, sort, request.filters, suggestions,
+                          self._all_words(request, text))
+
+    def _all_words(self, request: SearchRequest, text: str) -> int | None:
+        """For a relaxed query, how many documents have every word (but the stop words)."""
+        if not is_relaxed(request.query):
+            return None
+        strict = _variant(request, query=every_word(request.query), limit=1, offset=0,
+                          snippets=False, facets=False, histograms=())
+        return self.index.search(strict).total
 
     def _request(self, text: str, filters: dict[str, tuple[str, ...]] | None, sort: str,
                  page: int, per_page: int, actor: Actor, **options: Any) -> SearchRequest:
         """The request for a query and its options; raises QueryError for a malformed one."""
-        tree = parse_query(text)
+        tree = relax(parse_query(text))
         chosen = _check_options(filters or {}, sort, page, per_page)
         return SearchRequest(tree, actor, today(), chosen, sort, per_page, (page - 1) * per_page,
                              expansions=expand_names(self.catalogue, tree, self.phonetic),
@@ -116,7 +150,7 @@ class Search:
                actor: Actor = Actor.PUBLIC) -> list[Passage] | None:
         """Every passage of one document that matches the query, highlighted; None when the
         document does not exist for this reader."""
-        tree = parse_query(text)
+        tree = relax(parse_query(text))
         stored = self.catalogue.get_document(ident, actor, today())
         if stored is None:
             return None
