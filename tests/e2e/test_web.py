@@ -4,6 +4,7 @@ addresses, metadata for Zotero and the web, the access rule, and no 500s on odd 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -14,6 +15,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from chancery.bootstrap import App, build_app
+from chancery.citing.pandoc import PandocEngine
 from chancery.citing.styles import PAGE_STYLES
 from chancery.config import load_settings
 from chancery.demo import DEMO_DIR
@@ -22,6 +24,7 @@ from chancery.services import citing, search
 from chancery.services.imports import import_paths
 from chancery.web.server import create_app
 from tests.conftest import FIXTURES, REFERENCE, _reference_text, need
+from tests.e2e.test_api import _build
 
 
 def _bundle(dest: Path, publication: dict[str, dict[str, str]] | None = None) -> Path:
@@ -285,3 +288,16 @@ def test_missing_styles_are_made_in_the_background_not_on_the_request(site: Test
             break
         time.sleep(0.2)
     assert 'id="citation-apa"' in later.text and "etag" in later.headers
+
+
+def test_a_citation_error_on_a_page_is_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Without a working pandoc the page still answers with the house citation, and the
+    operator finds why in the log (the error used to be swallowed)."""
+    app, client = _build(tmp_path, frus=False)
+    app.engine = PandocEngine(binary=str(tmp_path / "no-pandoc"))
+    with caplog.at_level(logging.WARNING, logger="chancery.web"):
+        page = client.get("/documents/0874552c", follow_redirects=True)
+    assert page.status_code == 200 and 'id="citation-house"' in page.text
+    logged = [r for r in caplog.records if r.name == "chancery.web" and "0874552c" in r.getMessage()]
+    assert logged and "pandoc" in logged[0].getMessage()
+    app.catalogue.dispose()

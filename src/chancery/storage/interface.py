@@ -156,10 +156,6 @@ class CatalogueSession(Protocol):
         """Store documents, each all or nothing; returns public id -> error for failures."""
         ...
 
-    def record_revision(self, document_id: int, revision: Revision) -> None:
-        """Store a revision without other changes."""
-        ...
-
 
 class Catalogue(Protocol):
     """The system of record for documents, authorities and collections."""
@@ -203,10 +199,6 @@ class Catalogue(Protocol):
 
     def authority(self, key: str) -> tuple[AuthorityRow, list[str]] | None:
         """An authority record and its name variants, by key."""
-        ...
-
-    def find_authorities(self, folded: str, phonetic: str) -> list[AuthorityRow]:
-        """Authorities with a name whose folded form or phonetic key matches."""
         ...
 
     def check(self) -> list[str]:
