@@ -158,7 +158,7 @@ def test_authority_keys_stay_unique_for_namesakes(app: App) -> None:
         a = Authority(AuthorityKind.PERSON, "Smith, John", description="Ambassador to Poland")
         b = Authority(AuthorityKind.PERSON, "Smith, John", description="CIA officer in Berlin")
         ids = [s.create_authority(x, _names(x)) for x in (a, b)]
-    found = app.catalogue.find_authorities(fold("Smith, John"), "")
+    found = [a for a, _ in app.catalogue.authorities_for_word(fold("Smith, John"), "")]
     assert sorted(r.id for r in found) == sorted(ids)
     assert len({r.key for r in found}) == 2
 
