@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -158,19 +159,26 @@ def export(ctx: typer.Context,
         console.print(f"Wrote {total:,} documents to {out} ({fmt})")
 
 
-def _export_selection(a: App, query: str | None, facet: list[str] | None,
-                      actor: Actor) -> tuple[int, Iterator[StoredDocument] | None]:
-    """(how many, which) documents an export writes: all, or what the search finds."""
-    if query is None and not facet:
-        return a.catalogue.count_documents(actor, today()), None
+@contextmanager
+def _search_errors() -> Iterator[None]:
+    """A malformed query exits 2 with its message; an index that cannot answer exits 1."""
     try:
-        chosen = a.search.select(query or "", filters=_facet_options(facet or []), actor=actor)
+        yield
     except QueryError as exc:
         err.print(f"[red]Cannot read the query:[/] {escape(exc.message)}")
         raise typer.Exit(2) from None
     except IndexUnavailable as exc:
         err.print(f"[red]{escape(str(exc))}[/]")
         raise typer.Exit(1) from None
+
+
+def _export_selection(a: App, query: str | None, facet: list[str] | None,
+                      actor: Actor) -> tuple[int, Iterator[StoredDocument] | None]:
+    """(how many, which) documents an export writes: all, or what the search finds."""
+    if query is None and not facet:
+        return a.catalogue.count_documents(actor, today()), None
+    with _search_errors():
+        chosen = a.search.select(query or "", filters=_facet_options(facet or []), actor=actor)
     return chosen.total, datasets.selected(a.catalogue, chosen.chunks, actor)
 
 
@@ -248,16 +256,9 @@ def search(ctx: typer.Context,
     if within:
         _search_within(a, within, query, _actor(public), as_json)
         return
-    try:
-        filters = _facet_options(facet or [])
-        result = a.search.documents(query, filters=filters, sort=sort, page=page,
-                                    per_page=per_page, actor=_actor(public))
-    except QueryError as exc:
-        err.print(f"[red]Cannot read the query:[/] {escape(exc.message)}")
-        raise typer.Exit(2) from None
-    except IndexUnavailable as exc:
-        err.print(f"[red]{escape(str(exc))}[/]")
-        raise typer.Exit(1) from None
+    with _search_errors():
+        result = a.search.documents(query, filters=_facet_options(facet or []), sort=sort,
+                                    page=page, per_page=per_page, actor=_actor(public))
     if as_json:
         _print_json(search_json(result))
     else:
@@ -265,11 +266,8 @@ def search(ctx: typer.Context,
 
 
 def _search_within(a: App, ident: str, query: str, actor: Actor, as_json: bool) -> None:
-    try:
+    with _search_errors():
         passages = a.search.within(ident, query, actor=actor)
-    except QueryError as exc:
-        err.print(f"[red]Cannot read the query:[/] {escape(exc.message)}")
-        raise typer.Exit(2) from None
     if passages is None:
         err.print(f"[red]No document {ident!r}[/]")
         raise typer.Exit(1)
