@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from chancery.blobs.folder import FolderBlobStore
 from chancery.blobs.pages import PageImages
@@ -18,6 +18,7 @@ from chancery.ingest.frus import FrusImporter
 from chancery.search.tantivy_index import TantivyIndex
 from chancery.services.citing import Citer
 from chancery.services.imports import ImportContext
+from chancery.services.search import Search
 from chancery.storage.database import SqlCatalogue
 
 
@@ -38,10 +39,10 @@ class App:
         return Citer(self.engine, CitationCache(self.settings.data / "derived" / "citations"),
                      self.settings.archive_name, self.settings.base_url)
 
-    @property
-    def phonetic(self) -> Callable[[str], str]:
-        """The phonetic key that finds name spellings nobody listed."""
-        return phonetic_key
+    @cached_property
+    def search(self) -> Search:
+        """The search every entry point uses, built once with the phonetic key."""
+        return Search(self.catalogue, self.index, phonetic_key)
 
     def import_context(self, parallel: bool = False) -> ImportContext:
         """The parts an import works with; ``parallel`` parses in a second process."""

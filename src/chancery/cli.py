@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -26,11 +28,12 @@ from chancery.render import (
     print_stats,
     search_json,
 )
-from chancery.search.grammar import QueryError
+from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
 from chancery.services import citing, datasets, documents, exports, imports
 from chancery.services import search as search_service
 from chancery.services.clock import today
+from chancery.storage.interface import StoredDocument
 
 app = typer.Typer(help="Chancery: a digital archive for declassified international-history "
                        "documents.", no_args_is_help=True, rich_markup_mode="rich")
@@ -129,17 +132,24 @@ def export(ctx: typer.Context,
            out: Annotated[Path, typer.Option("--out", "-o", help=(
                "Folder to write a bundle to (new or empty), or the file for jsonl, csv, parquet."))],
            fmt: Annotated[str, typer.Option("--format", help="bundle, jsonl, csv or parquet.")] = "bundle",
+           query: Annotated[Optional[str], typer.Option(
+               "--query", "-q", help="Only the documents this search finds (docs/search.md), "
+                                     "oldest first.")] = None,
+           facet: Annotated[Optional[list[str]], typer.Option(
+               "--facet", "-f", help="Only documents with this facet value, e.g. year:1960; "
+                                     "repeatable, as in `chancery search`.")] = None,
            public: PublicOpt = False,
            no_progress: Annotated[bool, typer.Option("--no-progress")] = False) -> None:
-    """Export the archive: a bundle that re-imports, or the records as JSON lines, CSV or Parquet.
+    """Export the archive, or what a search finds: a bundle that re-imports, or the records as
+    JSON lines, CSV or Parquet.
 
-    Example: chancery export --format jsonl --out documents.jsonl --public"""
+    Example: chancery export --format jsonl --out berlin-1960.jsonl --query 'Berlin date:1960' --public"""
     if fmt not in ("bundle", *datasets.FORMATS):
         err.print(f"[red]Unknown format {fmt!r}[/]; use bundle, jsonl, csv or parquet")
         raise typer.Exit(2)
     a = _app(ctx)
     actor = _actor(public)
-    total = a.catalogue.count_documents(actor, today())
+    total, only = _export_selection(a, query, facet, actor)
     with count_bar(err, "Exporting", total) as bar:
         if no_progress:
             bar.stop()
@@ -147,12 +157,12 @@ def export(ctx: typer.Context,
         tick = lambda n: bar.advance(task, n)  # noqa: E731
         try:
             if fmt == "bundle":
-                result = exports.export_bundle(a.catalogue, a.blobs, out, actor, tick)
+                result = exports.export_bundle(a.catalogue, a.blobs, out, actor, tick, only)
             elif fmt == "parquet":
-                datasets.write_parquet(a.catalogue, actor, out, tick)
+                datasets.write_parquet(a.catalogue, actor, out, tick, only=only)
             else:
                 lines = datasets.jsonl_lines if fmt == "jsonl" else datasets.csv_lines
-                datasets.write_lines(lines(a.catalogue, actor, tick), out)
+                datasets.write_lines(lines(a.catalogue, actor, tick, only), out)
         except (FileExistsError, OSError) as exc:
             err.print(f"[red]{escape(str(exc))}[/]")
             raise typer.Exit(2) from None
@@ -161,6 +171,29 @@ def export(ctx: typer.Context,
                       f"records and {result.files:,} files to {result.path}")
     else:
         console.print(f"Wrote {total:,} documents to {out} ({fmt})")
+
+
+@contextmanager
+def _search_errors() -> Iterator[None]:
+    """A malformed query exits 2 with its message; an index that cannot answer exits 1."""
+    try:
+        yield
+    except QueryError as exc:
+        err.print(f"[red]Cannot read the query:[/] {escape(exc.message)}")
+        raise typer.Exit(2) from None
+    except IndexUnavailable as exc:
+        err.print(f"[red]{escape(str(exc))}[/]")
+        raise typer.Exit(1) from None
+
+
+def _export_selection(a: App, query: str | None, facet: list[str] | None,
+                      actor: Actor) -> tuple[int, Iterator[StoredDocument] | None]:
+    """(how many, which) documents an export writes: all, or what the search finds."""
+    if query is None and not facet:
+        return a.catalogue.count_documents(actor, today()), None
+    with _search_errors():
+        chosen = a.search.select(query or "", filters=_facet_options(facet or []), actor=actor)
+    return chosen.total, datasets.selected(a.catalogue, chosen.chunks, actor)
 
 
 @app.command()
@@ -228,7 +261,7 @@ def check(ctx: typer.Context,
 def search(ctx: typer.Context,
            query: Annotated[str, typer.Argument(help="Query in the search grammar (docs/search.md).")],
            facet: Annotated[Optional[list[str]], typer.Option(
-               "--facet", "-f", help="Narrow by a facet value, e.g. type=telegram or year=1960; "
+               "--facet", "-f", help="Narrow by a facet value, e.g. type:telegram or year:1960; "
                                      "repeat it; values of one facet combine with OR.")] = None,
            sort: Annotated[str, typer.Option(help="relevance, date (oldest first) or -date.")] = "relevance",
            page: int = 1, per_page: Annotated[int, typer.Option("--per-page")] = 10,
@@ -238,22 +271,14 @@ def search(ctx: typer.Context,
            as_json: JsonOpt = False, public: PublicOpt = False) -> None:
     """Search the archive, with facet counts and highlighted snippets.
 
-    Example: chancery search '"Soviet experts" date:1960' --facet type=note --sort date"""
+    Example: chancery search '"Soviet experts" date:1960' --facet type:note --sort date"""
     a = _app(ctx)
     if within:
         _search_within(a, within, query, _actor(public), as_json)
         return
-    try:
-        filters = _facet_options(facet or [])
-        result = search_service.search_documents(
-            a.catalogue, a.index, query, filters=filters, sort=sort, page=page,
-            per_page=per_page, actor=_actor(public), phonetic=a.phonetic)
-    except QueryError as exc:
-        err.print(f"[red]Cannot read the query:[/] {escape(exc.message)}")
-        raise typer.Exit(2) from None
-    except IndexUnavailable as exc:
-        err.print(f"[red]{escape(str(exc))}[/]")
-        raise typer.Exit(1) from None
+    with _search_errors():
+        result = a.search.documents(query, filters=_facet_options(facet or []), sort=sort,
+                                    page=page, per_page=per_page, actor=_actor(public))
     if as_json:
         _print_json(search_json(result))
     else:
@@ -261,12 +286,8 @@ def search(ctx: typer.Context,
 
 
 def _search_within(a: App, ident: str, query: str, actor: Actor, as_json: bool) -> None:
-    try:
-        passages = search_service.search_in_document(a.catalogue, a.index, ident, query,
-                                                     actor=actor, phonetic=a.phonetic)
-    except QueryError as exc:
-        err.print(f"[red]Cannot read the query:[/] {escape(exc.message)}")
-        raise typer.Exit(2) from None
+    with _search_errors():
+        passages = a.search.within(ident, query, actor=actor)
     if passages is None:
         err.print(f"[red]No document {ident!r}[/]")
         raise typer.Exit(1)
@@ -348,13 +369,17 @@ def cite(ctx: typer.Context,
 
 
 def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:
-    out: dict[str, tuple[str, ...]] = {}
+    """--facet values in the grammar of f= everywhere (facet:value); the older facet=value
+    still works, with a warning, so scripts written for it keep running."""
+    written = []
     for item in values:
-        name, sep, value = item.partition("=")
-        if not sep or not value:
-            raise QueryError(f"--facet {item!r}: write NAME=VALUE, e.g. --facet type=telegram")
-        out[name.strip()] = (*out.get(name.strip(), ()), value.strip())
-    return out
+        name, sep, _ = item.partition("=")
+        if sep and ":" not in name:
+            err.print(f"[yellow]--facet {escape(item)}: write facet:value "
+                      f"({escape(item.replace('=', ':', 1))}); facet=value will go away[/]")
+            item = item.replace("=", ":", 1)
+        written.append(item)
+    return parse_filters(written)
 
 
 @app.command()

@@ -154,6 +154,8 @@ def print_search(console: Console, page: SearchPage) -> None:
                       " if no import is running, run `chancery reindex`.[/]")
     console.print(f"[bold]{r.total:,}[/] documents match · page {page.page} of {page.pages}"
                   f" · sorted by {page.sort}")
+    if page.notice:
+        console.print(f"[yellow]{escape(page.notice)}[/] Put a word in quotes to require it.")
     for n, hit in enumerate(r.hits, start=(page.page - 1) * page.per_page + 1):
         meta = " · ".join(x for x in (hit.date_display or "undated", hit.doc_type,
                                       hit.classification) if x)
@@ -177,7 +179,7 @@ def search_json(page: SearchPage) -> dict[str, object]:
     return {
         "query": page.query, "total": r.total, "page": page.page, "per_page": page.per_page,
         "sort": page.sort, "filters": {k: list(v) for k, v in page.filters.items()},
-        "stale_by": r.stale_by,
+        "stale_by": r.stale_by, "all_words_total": page.all_words, "notice": page.notice or None,
         "hits": [{"public_id": h.public_id, "source_id": h.source_id, "title": h.title,
                   "date": h.date_display, "date_start": h.date_start.isoformat() if h.date_start else None,
                   "type": h.doc_type, "classification": h.classification, "level": h.level,

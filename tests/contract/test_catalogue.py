@@ -145,9 +145,10 @@ def test_authorities_are_found_by_any_variant_and_by_sound(app: App) -> None:
         kid = s.create_authority(k, _names(k))
         assert s.authority_ids_for_sources(["ref#khrushchev"]) == {"ref#khrushchev": kid}
     for typed in ["Хрущев", "Hruscev, Nikita Sergeevic"]:
-        assert kid in {a.id for a in app.catalogue.find_authorities(fold(typed), "")}, typed
-    (row,) = app.catalogue.find_authorities(fold("Khruschev"), phonetic_key("Khruschev"))
-    assert row.id == kid
+        assert kid in {a.id for a, _ in app.catalogue.authorities_for_word(fold(typed), "")}, typed
+    ((row, names),) = app.catalogue.authorities_for_word(fold("Khruschev"),
+                                                         phonetic_key("Khruschev"))
+    assert row.id == kid and "Хрущёв" in names
     found = app.catalogue.authority(row.key, Actor.EDITOR, TODAY)
     assert found is not None and "Хрущёв" in found[1]
 
@@ -158,7 +159,7 @@ def test_authority_keys_stay_unique_for_namesakes(app: App) -> None:
         a = Authority(AuthorityKind.PERSON, "Smith, John", description="Ambassador to Poland")
         b = Authority(AuthorityKind.PERSON, "Smith, John", description="CIA officer in Berlin")
         ids = [s.create_authority(x, _names(x)) for x in (a, b)]
-    found = app.catalogue.find_authorities(fold("Smith, John"), "")
+    found = [a for a, _ in app.catalogue.authorities_for_word(fold("Smith, John"), "")]
     assert sorted(r.id for r in found) == sorted(ids)
     assert len({r.key for r in found}) == 2
 

@@ -39,8 +39,22 @@ def test_search_needs_an_index_then_answers_in_json(tmp_path: Path, reference_bu
     assert {h["public_id"] for h in found["hits"]} == {"7da35b31", "0874552c"}
     assert any("<mark>" in h["snippet"] for h in found["hits"])
     assert {b["value"]: b["count"] for b in found["facets"]["type"]} == {"note": 1, "letter": 1}
-    code, out = _run(data, "search", "experts", "--facet", "type=letter", "--json")
+    code, out = _run(data, "search", "experts", "--facet", "type:letter", "--json")
     assert [h["public_id"] for h in json.loads(out)["hits"]] == ["0874552c"]
+
+
+def test_facet_options_read_as_f_does_and_the_old_equals_still_works(
+        tmp_path: Path, reference_bundle: Path) -> None:
+    """--facet takes facet:value like f= on the web and in the API; facet=value still narrows
+    the same way, with a warning to write facet:value."""
+    data = tmp_path / "archive"
+    _run(data, "import", "--no-progress", str(reference_bundle))
+    _run(data, "reindex")
+    old = runner.invoke(app, ["--data", str(data), "search", "experts", "--facet", "type=letter",
+                              "--json"])
+    assert old.exit_code == 0
+    assert "write facet:value" in old.stderr and "type:letter" in old.stderr
+    assert [h["public_id"] for h in json.loads(old.stdout)["hits"]] == ["0874552c"]
 
 
 def test_search_inside_one_document_and_bad_input(tmp_path: Path, reference_bundle: Path) -> None:

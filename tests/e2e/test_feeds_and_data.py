@@ -264,3 +264,83 @@ def test_csv_cells_never_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
                 {k: row[k] for k in ("title", "summary", "text")}
     finally:
         app.catalogue.dispose()
+
+
+def test_every_channel_finds_by_sound_what_search_finds(archive: tuple[App, TestClient]) -> None:
+    """'Khrouchtchev', a French spelling no record lists, is found only through the phonetic
+    key: the search feed, the citations of a whole result and a search download find the
+    same documents as /search and the API (the feed and the citations used to find none)."""
+    _, site = archive
+    q = "Khrouchtchev"
+    api = site.get("/api/v1/search", params={"q": q, "limit": 100}).json()
+    ids = {h["public_id"] for h in api["hits"]}
+    assert 20 < api["total"] == len(ids)
+    assert f"<strong>{api['total']}</strong> documents" in site.get("/search", params={"q": q}).text
+    feed = feedparser.parse(site.get("/feeds/search.atom", params={"q": q}).content)
+    feed_ids = {e.id.rsplit("/", 1)[-1] for e in feed.entries}
+    assert len(feed_ids) == min(50, len(ids)) and feed_ids <= ids
+    ris = site.get("/search/cite.ris", params={"q": q}).text
+    assert ris.count("TY  - ") == len(ids)
+    lines = site.get("/downloads/documents.jsonl", params={"q": q}).text.splitlines()
+    assert {json.loads(line)["public_id"] for line in lines} == ids
+
+
+def test_a_search_downloads_as_jsonl_and_csv_from_one_address(
+        archive: tuple[App, TestClient]) -> None:
+    """/downloads/documents.jsonl?q=... holds exactly what the search finds, oldest first, not
+    the whole archive; f= narrows as on /search; a malformed query or facet is a 400."""
+    app, site = archive
+    q = "Khrushchev date:1960"
+    api = site.get("/api/v1/search", params={"q": q, "limit": 100}).json()
+    ids = {h["public_id"] for h in api["hits"]}
+    assert 0 < api["total"] == len(ids) < len(_public_ids(app))
+    got = site.get("/downloads/documents.jsonl", params={"q": q})
+    assert got.status_code == 200 and got.headers["x-total-count"] == str(len(ids))
+    records = [json.loads(line) for line in got.text.splitlines()]
+    assert [r["public_id"] for r in records if r["public_id"] in ids] == [r["public_id"] for r in records]
+    assert {r["public_id"] for r in records} == ids and len(records) == len(ids)
+    starts = [r["date"]["start"] for r in records]
+    assert starts == sorted(starts) and all(s.startswith("1960") for s in starts)
+    rows = list(csv.DictReader(io.StringIO(site.get(
+        "/downloads/documents.csv", params={"q": "Khrushchev", "f": "year:1960"}).text)))
+    assert {r["public_id"] for r in rows} == ids
+    notes = site.get("/downloads/documents.jsonl", params={"q": "experts", "f": "type:note"})
+    assert "7da35b31" not in notes.text  # the draft stays out, as everywhere
+    for bad in ({"q": '"unclosed'}, {"q": "x", "f": "type"}, {"q": "x", "f": "colour:red"}):
+        answer = site.get("/downloads/documents.jsonl", params=bad)
+        assert answer.status_code == 400 and answer.text, bad
+
+
+def test_the_api_returns_full_records_for_a_search(archive: tuple[App, TestClient]) -> None:
+    """records=full puts each hit's full record (as /documents/{id}) in the search answer."""
+    _, site = archive
+    found = site.get("/api/v1/search", params={"q": "Khrushchev date:1960", "records": "full",
+                                               "limit": 5}).json()
+    assert found["hits"]
+    for hit in found["hits"]:
+        assert hit["record"] == site.get(f"/api/v1/documents/{hit['public_id']}").json()
+    plain = site.get("/api/v1/search", params={"q": "Khrushchev", "limit": 5}).json()
+    assert all(h["record"] is None for h in plain["hits"])
+    assert site.get("/api/v1/search", params={"q": "x", "records": "all"}).status_code == 422
+
+
+def test_cli_exports_what_a_search_finds(archive: tuple[App, TestClient], tmp_path: Path) -> None:
+    """`chancery export --query ... --facet ...` writes the documents the search finds."""
+    app, site = archive
+    api = site.get("/api/v1/search", params={"q": "Khrushchev date:1960", "limit": 100}).json()
+    ids = {h["public_id"] for h in api["hits"]}
+    runner = CliRunner()
+    data = str(app.settings.data)
+    out = tmp_path / "berlin.jsonl"
+    done = runner.invoke(cli, ["--data", data, "export", "--format", "jsonl", "--out", str(out),
+                               "--query", "Khrushchev", "--facet", "year:1960", "--public"])
+    assert done.exit_code == 0, done.output
+    assert {json.loads(line)["public_id"] for line in out.read_text().splitlines()} == ids
+    assert f"Wrote {len(ids)} documents" in done.output
+    bundle = runner.invoke(cli, ["--data", data, "export", "--out", str(tmp_path / "dump"),
+                                 "--query", "Khrushchev date:1960", "--public"])
+    assert bundle.exit_code == 0, bundle.output
+    assert len(list((tmp_path / "dump" / "documents").glob("*.yaml"))) == len(ids)
+    bad = runner.invoke(cli, ["--data", data, "export", "--format", "csv", "--out",
+                              str(tmp_path / "x.csv"), "--query", '"unclosed'])
+    assert bad.exit_code == 2 and "Cannot read the query" in bad.output

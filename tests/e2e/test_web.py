@@ -4,6 +4,7 @@ addresses, metadata for Zotero and the web, the access rule, and no 500s on odd 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -14,6 +15,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from chancery.bootstrap import App, build_app
+from chancery.citing.pandoc import PandocEngine
 from chancery.citing.styles import PAGE_STYLES
 from chancery.config import load_settings
 from chancery.demo import DEMO_DIR
@@ -22,6 +24,7 @@ from chancery.services import citing, search
 from chancery.services.imports import import_paths
 from chancery.web.server import create_app
 from tests.conftest import FIXTURES, REFERENCE, _reference_text, need
+from tests.e2e.test_api import _build
 
 
 def _bundle(dest: Path, publication: dict[str, dict[str, str]] | None = None) -> Path:
@@ -258,6 +261,30 @@ def test_search_results_carry_coins_for_saving_several_at_once(site: TestClient)
     assert "ctx_ver=Z39.88-2004" in first and "rft.title=" in first and "rft.creator=" in first
 
 
+def test_a_long_query_says_it_shows_documents_with_most_of_the_words(site: TestClient) -> None:
+    """The page and the API say when results match most, not all, of the words; a query of
+    one or two words, or in quotes, says nothing of the kind."""
+    q = "Soviet experts withdrawal 1960"
+    page = site.get("/search", params={"q": q}).text
+    assert "showing documents that match most of your words" in page.lower()
+    api = site.get("/api/v1/search", params={"q": q}).json()
+    assert api["total"] > api["all_words_total"] >= 0
+    assert "match most of your words" in api["notice"]
+    plain = site.get("/api/v1/search", params={"q": "Soviet experts"}).json()
+    assert plain["all_words_total"] is None and plain["notice"] is None
+    assert "most of your words" not in site.get("/search", params={"q": '"Soviet experts"'}).text
+
+
+def test_a_malformed_facet_selection_is_said_not_dropped(site: TestClient) -> None:
+    """f=type (no value) is refused with the form to write, on the page, the API and feeds,
+    where the page used to ignore it and show every document."""
+    page = site.get("/search", params={"q": "Taiwan", "f": "type"})
+    assert page.status_code == 400 and "facet:value" in page.text
+    api = site.get("/api/v1/search", params={"q": "Taiwan", "f": "type"})
+    assert api.status_code == 400 and "facet:value" in api.json()["error"]
+    assert site.get("/feeds/search.atom", params={"q": "Taiwan", "f": "type"}).status_code == 400
+
+
 def test_missing_styles_are_made_in_the_background_not_on_the_request(site: TestClient) -> None:
     """A page whose styles were never rendered answers at once with the house style, says the
     others are coming, and sends no ETag; a moment later the page has them."""
@@ -274,3 +301,16 @@ def test_missing_styles_are_made_in_the_background_not_on_the_request(site: Test
             break
         time.sleep(0.2)
     assert 'id="citation-apa"' in later.text and "etag" in later.headers
+
+
+def test_a_citation_error_on_a_page_is_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Without a working pandoc the page still answers with the house citation, and the
+    operator finds why in the log (the error used to be swallowed)."""
+    app, client = _build(tmp_path, frus=False)
+    app.engine = PandocEngine(binary=str(tmp_path / "no-pandoc"))
+    with caplog.at_level(logging.WARNING, logger="chancery.web"):
+        page = client.get("/documents/0874552c", follow_redirects=True)
+    assert page.status_code == 200 and 'id="citation-house"' in page.text
+    logged = [r for r in caplog.records if r.name == "chancery.web" and "0874552c" in r.getMessage()]
+    assert logged and "pandoc" in logged[0].getMessage()
+    app.catalogue.dispose()

@@ -214,7 +214,7 @@ def test_a_row_without_text_keeps_its_language_on_its_scans(app: App, tmp_path: 
     stored = documents.show_document(app.catalogue, "ru-1", Actor.PUBLIC)
     assert stored is not None and stored.document.languages == ["ru"]
     search.rebuild_index(app.catalogue, app.index)
-    found = search.search_documents(app.catalogue, app.index, "letter", filters={"language": ("ru",)})
+    found = app.search.documents("letter", filters={"language": ("ru",)})
     assert [h.public_id for h in found.results.hits] == ["ru-1"]
 
 

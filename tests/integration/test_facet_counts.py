@@ -64,8 +64,7 @@ def _facets(app: App, text: str, invert: Invert, actor: Actor = Actor.PUBLIC,
     assert isinstance(index, TantivyIndex)
     index.invert_broad = invert
     try:
-        page = search.search_documents(app.catalogue, index, text, actor=actor,
-                                       phonetic=app.phonetic, **kw)  # type: ignore[arg-type]
+        page = app.search.documents(text, actor=actor, **kw)  # type: ignore[arg-type]
     finally:
         index.invert_broad = "when-ready"
     return page.results.total, {f: _pairs(b) for f, b in page.results.facets.items()}

@@ -414,7 +414,7 @@ def test_khrushchev_is_one_person_under_every_listed_form(sqlite_archive: Archiv
     catalogue = sqlite_archive.app.catalogue
     found = {a.key for form in ("Khrushchev, Nikita S.", "Khrushchev, Nikita Sergeyevich",
                                 "Khrushchev, Nikita Sergeevich")
-             for a in catalogue.find_authorities(fold(form), "")}
+             for a, _ in catalogue.authorities_for_word(fold(form), "")}
     assert len(found) == 1, found
     record = catalogue.authority(found.pop(), Actor.EDITOR, date.today())
     assert record is not None
@@ -431,7 +431,7 @@ def test_namesakes_stay_apart(sqlite_archive: Archive, one: str, other: str) -> 
     catalogue = sqlite_archive.app.catalogue
     records = {}
     for name in (one, other):
-        found = [a for a in catalogue.find_authorities(fold(name), "") if a.name == name]
+        found = [a for a, _ in catalogue.authorities_for_word(fold(name), "") if a.name == name]
         assert len(found) == 1, (name, found)
         records[name] = found[0].key
     assert records[one] != records[other]

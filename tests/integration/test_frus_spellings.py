@@ -46,12 +46,10 @@ def v05(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, ImportS
 
 
 def _ids(app: App, query: str) -> set[str]:
-    page = search.search_documents(app.catalogue, app.index, query, per_page=100,
-                                   phonetic=app.import_context().phonetic)
+    page = app.search.documents(query, per_page=100)
     hits = {h.public_id for h in page.results.hits}
     for n in range(2, page.pages + 1):
-        hits |= {h.public_id for h in search.search_documents(
-            app.catalogue, app.index, query, page=n, per_page=100).results.hits}
+        hits |= {h.public_id for h in app.search.documents(query, page=n, per_page=100).results.hits}
     return hits
 
 

@@ -16,7 +16,6 @@ import pytest
 from chancery.bootstrap import build_app
 from chancery.config import load_settings
 from chancery.domain.publication import Actor
-from chancery.services import search
 from chancery.services.clock import today
 from tests.conftest import CORPUS, need
 
@@ -88,8 +87,7 @@ def test_a_killed_import_is_reported_and_repaired(tmp_path: Path) -> None:
     assert repair.returncode == 0, repair.stdout + repair.stderr
     app = build_app(load_settings(data=str(data), database_url=""))
     try:
-        found = search.search_documents(app.catalogue, app.index, "", actor=Actor.EDITOR,
-                                        facets=False).results.total
+        found = app.search.documents("", actor=Actor.EDITOR, facets=False).results.total
         assert found == app.catalogue.count_documents(Actor.EDITOR, today()) > before
     finally:
         app.catalogue.dispose()

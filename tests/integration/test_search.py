@@ -18,6 +18,7 @@ from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
 from chancery.demo import DEMO_DIR
 from chancery.domain.publication import Actor
+from chancery.enrich.names import phonetic_key
 from chancery.search.grammar import QueryError
 from chancery.search.interface import SCHEMA_VERSION, IndexUnavailable
 from chancery.search.tantivy_index import TantivyIndex
@@ -67,8 +68,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 def _find(app: App, text: str, actor: Actor = Actor.PUBLIC, **kw: object) -> search.SearchPage:
-    return search.search_documents(app.catalogue, app.index, text, actor=actor,
-                                   phonetic=app.phonetic, **kw)  # type: ignore[arg-type]
+    return app.search.documents(text, actor=actor, **kw)  # type: ignore[arg-type]
 
 
 def _ids(page: search.SearchPage) -> set[str]:
@@ -180,14 +180,46 @@ def test_empty_results_suggest_what_to_relax(archive: App) -> None:
     assert page.suggestions and all(n > 0 for _, n in page.suggestions)
 
 
+def test_a_long_query_of_ordinary_words_ranks_all_then_most_of_them(archive: App) -> None:
+    """'Soviet experts withdrawal 1960' finds the Soviet note of July 1960, which says
+    'recalling', not 'withdrawal', and never prints its year (every word used to be
+    required); documents with all four words come first, then those with three, and the page
+    says it shows documents that match most of the words."""
+    page = _find(archive, "Soviet experts withdrawal 1960", per_page=100)
+    assert "7da35b31" in _ids(page)
+    has = [{i for ids in archive.search.select(w).chunks for i in ids}
+           for w in ("Soviet", "experts", "withdrawal", "1960")]
+    every = set.intersection(*has)
+    assert page.all_words == len(every) < page.results.total
+    ranked = [h.public_id for h in page.results.hits]
+    assert set(ranked[:len(every)]) == every
+    counts = [sum(i in words for words in has) for i in ranked]
+    assert counts == sorted(counts, reverse=True) and min(counts) == 3
+    assert "match most of your words" in page.notice
+
+
+def test_a_question_finds_documents_and_explicit_syntax_stays_strict(archive: App) -> None:
+    """A question in ordinary words finds documents (it used to find none and suggest an OR of
+    every word); with quotation marks the same words are all required again."""
+    question = _find(archive, "what did the Soviet embassy say about the experts in China")
+    assert question.results.total > 0 and not question.suggestions
+    assert question.all_words is not None and question.notice
+    strict = _find(archive, '"Soviet embassy" experts China')
+    assert strict.all_words is None and strict.notice == ""
+    quoted = _find(archive, '"Soviet experts" withdrawal 1960')
+    assert quoted.all_words is None and quoted.results.total < _find(
+        archive, "Soviet experts withdrawal 1960").results.total
+    assert "7da35b31" not in _ids(quoted)
+
+
 def test_search_within_one_document_finds_every_passage(archive: App) -> None:
     """Every paragraph of the note that names the experts comes back, highlighted, in order."""
-    passages = search.search_in_document(archive.catalogue, archive.index, "7da35b31", "experts")
+    passages = archive.search.within("7da35b31", "experts")
     assert passages is not None and len(passages) >= 4
     assert all(any(f.highlighted for f in p.fragments) for p in passages)
     order = [int(p.where.split("#")[1]) for p in passages]
     assert order == sorted(order)
-    assert search.search_in_document(archive.catalogue, archive.index, "nope", "x") is None
+    assert archive.search.within("nope", "x") is None
 
 
 def test_malformed_queries_and_options_raise_query_error(archive: App) -> None:
@@ -231,7 +263,7 @@ def test_hidden_documents_are_absent_from_hits_counts_facets_and_snippets(
     assert "Guangzhou" not in snippets
     editor = _find(app, "Guangzhou OR Beijing OR Khrushchev", actor=Actor.EDITOR).results
     assert editor.total == 2
-    assert search.search_in_document(app.catalogue, app.index, "7da35b31", "experts") is None
+    assert app.search.within("7da35b31", "experts") is None
 
 
 def test_missing_foreign_and_lagging_indexes_are_reported(sqlite_app: App, tmp_path: Path) -> None:
@@ -299,5 +331,6 @@ def test_reindex_replaces_an_index_of_an_older_layout(sqlite_app: App, tmp_path:
     assert search.rebuild_index(sqlite_app.catalogue, fresh) >= 1
     assert (folder / "notes.txt").read_text() == "kept"
     assert (folder / ".tantivy-meta.lock").read_text() == "the same file"
-    assert _ids(search.search_documents(sqlite_app.catalogue, fresh, "Khrushchev",
-                                        actor=Actor.EDITOR)) >= {"0874552c"}
+    found = search.Search(sqlite_app.catalogue, fresh, phonetic_key).documents(
+        "Khrushchev", actor=Actor.EDITOR)
+    assert _ids(found) >= {"0874552c"}

@@ -82,9 +82,17 @@ def load_queries(path: Path = HERE / "queries.yaml") -> list[Judged]:
                    {str(doc): int(g) for doc, g in q["relevant"].items()}) for q in raw]
 
 
-def load_thresholds(path: Path = HERE / "thresholds.yaml") -> dict[str, float]:
+def load_thresholds(path: Path = HERE / "thresholds.yaml") -> dict[str, dict[str, float]]:
+    """Floors per group: the queries of issue #3 ("") and the questions in ordinary words."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {"recall": float(data["mean_recall_at_10"]), "ndcg": float(data["mean_ndcg_at_10"])}
+    return {group: {"recall": float(data[f"{prefix}mean_recall_at_10"]),
+                    "ndcg": float(data[f"{prefix}mean_ndcg_at_10"])}
+            for group, prefix in (("", ""), ("question", "question_"))}
+
+
+def group(q: Judged) -> str:
+    """The floor a query counts towards: questions apart, since they were added later (#10)."""
+    return "question" if "question" in q.kind else ""
 
 
 # --- unit tests: the judged set and the metrics (no corpus needed) ---------------------------
@@ -102,7 +110,7 @@ def test_the_judged_set_is_well_formed() -> None:
         assert set(q.relevant.values()) <= {1, 2} and 2 in q.relevant.values(), q.id
         assert all(doc.startswith("frus19") and "/d" in doc for doc in q.relevant), q.id
     kinds = {k for q in queries for k in q.kind}
-    assert {"name-variant", "phrase", "date", "field", "cross-volume", "short"} <= kinds
+    assert {"name-variant", "phrase", "date", "field", "cross-volume", "short", "question"} <= kinds
 
 
 def test_recall_counts_judged_documents_in_the_first_k() -> None:
@@ -155,8 +163,7 @@ def core_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 def _ranking(app: App, text: str) -> list[str]:
-    page = search.search_documents(app.catalogue, app.index, text, per_page=K,
-                                   phonetic=app.phonetic)
+    page = app.search.documents(text, per_page=K)
     return [hit.source_id for hit in page.results.hits]
 
 
@@ -171,17 +178,23 @@ def _table(rows: list[tuple[Judged, float, float, list[str]]]) -> str:
 
 @pytest.mark.corpus
 def test_mean_recall_and_ndcg_at_10_hold(core_archive: App) -> None:
-    """Mean recall@10 and nDCG@10 over the judged queries stay at or above thresholds.yaml."""
+    """Mean recall@10 and nDCG@10 over each group of judged queries (those of issue #3, the
+    questions in ordinary words) stay at or above thresholds.yaml."""
     queries = load_queries()
     limits = load_thresholds()
     rows = []
     for q in queries:
         ranking = _ranking(core_archive, q.query)
         rows.append((q, recall_at(ranking, q.relevant), ndcg_at(ranking, q.relevant), ranking))
-    mean_recall = sum(r[1] for r in rows) / len(rows)
-    mean_ndcg = sum(r[2] for r in rows) / len(rows)
-    print(f"\n{_table(rows)}\n\n{len(rows)} queries over {CORE_DOCUMENTS:,} documents: "
-          f"mean recall@10 {mean_recall:.3f} (threshold {limits['recall']:.3f}), "
-          f"mean nDCG@10 {mean_ndcg:.3f} (threshold {limits['ndcg']:.3f})")
-    assert mean_recall >= limits["recall"], f"mean recall@10 fell to {mean_recall:.3f}"
-    assert mean_ndcg >= limits["ndcg"], f"mean nDCG@10 fell to {mean_ndcg:.3f}"
+    print(f"\n{_table(rows)}\n")
+    failed = []
+    for name, floor in limits.items():
+        part = [r for r in rows if group(r[0]) == name]
+        mean_recall = sum(r[1] for r in part) / len(part)
+        mean_ndcg = sum(r[2] for r in part) / len(part)
+        print(f"{len(part)} {name or 'issue #3'} queries over {CORE_DOCUMENTS:,} documents: "
+              f"mean recall@10 {mean_recall:.3f} (threshold {floor['recall']:.3f}), "
+              f"mean nDCG@10 {mean_ndcg:.3f} (threshold {floor['ndcg']:.3f})")
+        if mean_recall < floor["recall"] or mean_ndcg < floor["ndcg"]:
+            failed.append(f"{name or 'issue #3'}: {mean_recall:.3f} / {mean_ndcg:.3f}")
+    assert not failed, f"mean recall@10 / nDCG@10 fell: {failed}"

@@ -11,13 +11,19 @@ from chancery.search.grammar import (
     And,
     DateRange,
     MatchAll,
+    Most,
     Not,
     Or,
     Phrase,
     QueryError,
     Word,
+    every_word,
+    is_relaxed,
+    parse_filters,
     parse_query,
     positive_words,
+    relax,
+    required_words,
 )
 
 
@@ -87,3 +93,56 @@ def test_any_input_parses_or_raises_query_error() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         with contextlib.suppress(QueryError):
             parse_query(text)
+
+
+def test_facet_selections_are_read_one_way() -> None:
+    """f=facet:value (web, API, feeds, downloads, CLI): values of a facet collect in order,
+    spaces around the parts are dropped, and a selection without facet or value is refused
+    (the web used to drop it silently)."""
+    assert parse_filters(["type:letter", " year : 1960", "type:note",
+                          "collection:frus/frus1958-60v19"]) == {
+        "type": ("letter", "note"), "year": ("1960",), "collection": ("frus/frus1958-60v19",)}
+    assert parse_filters(["place:place/taiwan-strait"]) == {"place": ("place/taiwan-strait",)}
+    for bad in ("type", "type:", ":letter", "type=letter"):
+        with pytest.raises(QueryError, match="facet:value"):
+            parse_filters([bad])
+
+
+def test_a_query_of_ordinary_words_needs_most_of_them() -> None:
+    """Three or more ordinary words: most must match, on a sliding scale; stop words are
+    neither required nor counted; a repeated word counts once."""
+    assert [required_words(n) for n in range(1, 11)] == [1, 2, 2, 3, 3, 4, 5, 5, 6, 6]
+    tree = relax(parse_query("Soviet experts withdrawal 1960"))
+    assert tree == Most((Word("Soviet"), Word("experts"), Word("withdrawal"), Word("1960")), 3)
+    question = relax(parse_query("what did the Finnish president tell the Americans about "
+                                 "Soviet pressure"))
+    assert isinstance(question, Most) and question.minimum == 4
+    assert [w.text for w in question.children] == ["Finnish", "president", "tell", "Americans",
+                                                   "Soviet", "pressure"]
+    assert relax(parse_query("the Berlin wall")) == And((Word("Berlin"), Word("wall")))
+    assert relax(parse_query("Berlin Berlin wall")) == And((Word("Berlin"), Word("wall")))
+    assert is_relaxed(question) and not is_relaxed(relax(parse_query("Berlin wall")))
+    assert every_word(question) == And(question.children)
+
+
+@pytest.mark.parametrize("text", [
+    "Berlin wall", "Khrushchev", '"Soviet experts" withdrawal', "Taiwan OR Quemoy blockade",
+    "diplomat* Soviet experts", "Khrushcev~ Berlin Vienna", "title:Berlin author:Herter place:Paris",
+    "(Taiwan OR Quemoy) blockade Dulles", "the of and", ""])
+def test_explicit_syntax_and_short_queries_keep_every_word_required(text: str) -> None:
+    """Quotes, OR, -, fields, * and ~ keep their strict meaning; one or two ordinary words stay
+    required; a query of stop words only is searched as typed."""
+    tree = parse_query(text)
+    assert relax(tree) == tree
+
+
+def test_explicit_parts_stay_required_beside_relaxed_words() -> None:
+    """In 'Kennedy Berlin visit Vienna date:1961 -Laos' the date and the exclusion hold for
+    every result; only the four ordinary words are relaxed."""
+    tree = relax(parse_query("Kennedy Berlin visit Vienna date:1961 -Laos"))
+    assert isinstance(tree, And)
+    assert tree.children[0] == DateRange(date(1961, 1, 1), date(1961, 12, 31))
+    assert tree.children[1] == Not(Word("Laos"))
+    assert tree.children[2] == Most((Word("Kennedy"), Word("Berlin"), Word("visit"),
+                                     Word("Vienna")), 3)
+    assert {w.text for w in positive_words(tree)} == {"Kennedy", "Berlin", "visit", "Vienna"}

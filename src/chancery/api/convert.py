@@ -8,6 +8,7 @@ from chancery.api import models as m
 from chancery.domain.citations import house_citation
 from chancery.domain.collections import Collection
 from chancery.domain.texts import TextVersion
+from chancery.search.interface import Hit
 from chancery.storage.interface import AuthorityRow, StoredDocument
 from chancery.web.pages import KIND_PATHS, doc_url
 
@@ -104,3 +105,16 @@ def authority(row: AuthorityRow, names: list[str], urls: Urls) -> m.AuthorityOut
 
 def _search(facet_value: str) -> str:
     return "/search?" + urlencode({"f": facet_value, "sort": "date"})
+
+
+def hit(h: Hit, rank: int, urls: Urls, record: m.DocumentOut | None = None) -> m.HitOut:
+    """A search hit at its place in the result list, with its highlighted snippets (and the
+    full record when asked for). Its raw score is not given (docs/security.md)."""
+    return m.HitOut(public_id=h.public_id, source_id=h.source_id, title=h.title,
+                    date=h.date_display, type=h.doc_type, classification=h.classification,
+                    url=urls.api(f"/documents/{h.public_id}"), rank=rank, record=record,
+                    snippets=[m.SnippetOut(version=s.version, language=s.language,
+                                           fragments=[m.FragmentOut(text=x.text,
+                                                                    highlighted=x.highlighted)
+                                                      for x in s.fragments])
+                              for s in h.snippets])

@@ -174,6 +174,8 @@ class HitOut(DocumentSummaryOut):
     rank: int = Field(description="Place in the whole result list, from 1. Raw relevance scores "
                                   "are not given: they depend on the whole index (docs/security.md).")
     snippets: list[SnippetOut]
+    record: DocumentOut | None = Field(
+        None, description="The document's full record (as /documents/{id}) with records=full")
 
 
 class BucketOut(BaseModel):
@@ -194,6 +196,13 @@ class SearchOut(BaseModel):
     facets: dict[str, list[BucketOut]]
     suggestions: list[str]
     next_cursor: str | None
+    all_words_total: int | None = Field(
+        None, description="When a query of three or more ordinary words was relaxed: how many "
+                          "documents have every word (they rank first); null when every word "
+                          "was required")
+    notice: str | None = Field(
+        None, description="What a reader should know about how the words were matched, e.g. "
+                          "'Showing documents that match most of your words; ...'")
 
 
 class CollectionOut(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
@@ -12,10 +12,9 @@ from chancery.api.paging import make_cursor, read_cursor
 from chancery.bootstrap import App
 from chancery.citing.interface import CitationError, StyleNotFound
 from chancery.domain.publication import Actor
-from chancery.search.grammar import QueryError
+from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
 from chancery.services import citing, documents, reading
-from chancery.services import search as searching
 from chancery.services.clock import today
 from chancery.web.pages import PATH_KINDS
 
@@ -28,6 +27,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 _MAX_OFFSET = 100_000_000
 Limit = Annotated[int, Query(ge=1, le=100, description="items per page")]
 Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
+Records = Annotated[Literal["none", "full"], Query(
+    description="full: each hit also carries the document's full record, as /documents/{id}")]
 
 
 def routes(app: App) -> APIRouter:
@@ -112,31 +113,21 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls) -> None:
                 "docs/search.md), with facet counts over the whole result set")
     def search(q: str = "", f: Annotated[list[str] | None, Query(
                    description="facet:value, repeatable")] = None,
-               sort: str = "relevance", cursor: Cursor = None, limit: Limit = 20) -> m.SearchOut:
+               sort: str = "relevance", cursor: Cursor = None, limit: Limit = 20,
+               records: Records = "none") -> m.SearchOut:
         page = _position(cursor, "page", 1)
-        filters: dict[str, tuple[str, ...]] = {}
-        for item in f or []:
-            name, sep, value = item.partition(":")
-            if not (sep and value):
-                raise HTTPException(400, f"f={item!r}: write facet:value, e.g. type:telegram")
-            filters[name] = (*filters.get(name, ()), value)
         try:
-            found = searching.search_documents(app.catalogue, app.index, q, filters=filters,
-                                               sort=sort, page=page, per_page=limit,
-                                               phonetic=app.phonetic)
+            found = app.search.documents(q, filters=parse_filters(f or []), sort=sort,
+                                         page=page, per_page=limit)
         except QueryError as exc:
             raise HTTPException(400, exc.message) from None
         except IndexUnavailable as exc:
             raise HTTPException(503, str(exc)) from None
-        hits = [m.HitOut(public_id=h.public_id, source_id=h.source_id, title=h.title,
-                         date=h.date_display, type=h.doc_type, classification=h.classification,
-                         url=urls.api(f"/documents/{h.public_id}"),
-                         rank=(page - 1) * limit + i,
-                         snippets=[m.SnippetOut(version=s.version, language=s.language,
-                                                fragments=[m.FragmentOut(text=x.text,
-                                                                         highlighted=x.highlighted)
-                                                           for x in s.fragments])
-                                   for s in h.snippets])
+        full = (documents.show_documents(app.catalogue, [h.public_id for h in found.results.hits],
+                                         Actor.PUBLIC) if records == "full" else {})
+        hits = [convert.hit(h, (page - 1) * limit + i, urls,
+                            convert.document(full[h.public_id], urls, app.settings.archive_name)
+                            if h.public_id in full else None)
                 for i, h in enumerate(found.results.hits, start=1)]
         more = page < found.pages
         return m.SearchOut(
@@ -145,6 +136,7 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls) -> None:
                                     selected=b.selected) for b in v]
                     for k, v in found.results.facets.items()},
             suggestions=[label for label, _ in found.suggestions],
+            all_words_total=found.all_words, notice=found.notice or None,
             next_cursor=make_cursor(page=page + 1) if more else None)
 
     @router.get("/collections", response_model=m.CollectionListOut, summary="Every collection")

@@ -17,11 +17,6 @@ class AuthorityKind(StrEnum):
     PLACE = "place"
     SUBJECT = "subject"
 
-    @property
-    def is_agent(self) -> bool:
-        """People and organizations can author, receive and sign documents."""
-        return self in (AuthorityKind.PERSON, AuthorityKind.ORGANIZATION)
-
 
 class VariantSource(StrEnum):
     """Where a name variant comes from, so an editor can tell evidence from generated help."""

@@ -51,10 +51,6 @@ class FuzzyDate:
         """The decade (1960 for 1963), for facets and statistics."""
         return self.start.year // 10 * 10 if self.start else None
 
-    def with_note(self, note: str) -> FuzzyDate:
-        """The same date with a provenance note."""
-        return FuzzyDate(self.display, self.start, self.end, self.precision, note)
-
 
 def _span(year: int, month: int | None, day: int | None) -> tuple[date, date, Precision]:
     if month is None:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from chancery.domain.authorities import Authority, Link, Role
+from chancery.domain.authorities import Authority, Link
 from chancery.domain.classification import Classification
 from chancery.domain.collections import Membership
 from chancery.domain.dates import FuzzyDate
@@ -125,10 +125,6 @@ class Document:
     relations: tuple[Relation, ...] = field(default_factory=tuple)
     publication: Publication = field(default_factory=Publication)
     number: str = ""  # the printed number within its volume or series ("3")
-
-    def links_with(self, *roles: Role) -> list[Link]:
-        """Links in the given roles, in document order."""
-        return [link for link in self.links if link.role in roles]
 
     @property
     def languages(self) -> list[str]:

@@ -3,6 +3,7 @@ with scans, and a collection per Chancery collection. Every answer allows any or
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -25,8 +26,7 @@ CORS = {"Access-Control-Allow-Origin": "*"}
 _HASH = re.compile(r"[0-9a-f]{64}")
 _PAGE = re.compile(r"[1-9][0-9]{0,5}")
 IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
-_SIZES: dict[str, tuple[int, int]] = {}
-_SIZES_LOCK = threading.Lock()
+SIZES_KEPT = 4_096  # page sizes kept in memory; beyond, the least recently asked is dropped
 
 
 TILE = 512
@@ -46,6 +46,15 @@ def _viewer_request(req: iiif_image.ImageRequest, width: int, height: int) -> bo
         if x % edge == 0 and y % edge == 0 and w == min(edge, width - x) and h == min(edge, height - y):
             return abs(req.size[0] - -(-w // s)) <= 1
     return False
+
+
+@functools.lru_cache(maxsize=SIZES_KEPT)
+def image_size(base: Path) -> tuple[int, int]:
+    """Width and height of a page rendering, read from its header once; bounded, so a crawler
+    walking every page of a large archive cannot grow the process without limit."""
+    with Image.open(base) as img:
+        width, height = img.size
+    return int(width), int(height)
 
 
 def _presentation(found: dict[str, object] | None, missing: str) -> Response:
@@ -77,18 +86,8 @@ class Images:
             return None
         return self.app.pages.image(sha256, media_type, int(page), WIDTHS[-1])
 
-    def size(self, identifier: str, base: Path) -> tuple[int, int]:
-        with _SIZES_LOCK:
-            found = _SIZES.get(identifier)
-        if found is None:
-            with Image.open(base) as img:
-                found = img.size
-            with _SIZES_LOCK:
-                _SIZES[identifier] = found
-        return found
-
     def info(self, identifier: str, service_id: str, base: Path) -> dict[str, object]:
-        width, height = self.size(identifier, base)
+        width, height = image_size(base)
         sizes = sorted({(w, round(height * w / width)) for w in (*WIDTHS, width) if w <= width})
         return {
             "@context": IMAGE_CONTEXT, "id": service_id, "type": "ImageService3",
@@ -107,7 +106,7 @@ class Images:
         base = self.base(identifier)
         if base is None:
             return _error(404, f"no image {identifier!r}")
-        width, height = self.size(identifier, base)
+        width, height = image_size(base)
         try:
             req = iiif_image.parse(*params, width, height)
         except iiif_image.BadRequest as exc:

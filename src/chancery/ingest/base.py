@@ -26,9 +26,10 @@ class Failure:
 
 @dataclass(frozen=True)
 class Limits:
-    """Input limits; anything larger is refused rather than read."""
+    """Input limits; anything larger is refused rather than read. No default here: the one
+    default is the max_file_size setting (config.py), so the limit cannot say two things."""
 
-    max_file_bytes: int = 64 * 1024 * 1024  # FRUS volumes are up to ~4 MB
+    max_file_bytes: int
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The search grammar readers type, parsed in one place for the CLI, the pages and the API.
 
     words            all must match            soviet experts
+                     (three or more ordinary words: most must, see ``relax``)
     "exact phrase"                             "Soviet experts"
     a OR b           either                    Khrushchev OR Mao
     -word            exclude (also NOT word)   berlin -wall
@@ -17,6 +18,7 @@ message here, with the place it went wrong."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -89,7 +91,28 @@ class MatchAll:
     """The empty query: every document (narrowed by facets, sorted by date)."""
 
 
-Node = Word | Phrase | DateRange | Not | And | Or | MatchAll
+@dataclass(frozen=True)
+class Most:
+    """Ordinary words of which at least ``minimum`` must match; a document with more of them
+    ranks above one with fewer, however common the words."""
+
+    children: tuple[Word, ...]
+    minimum: int
+
+
+Node = Word | Phrase | DateRange | Not | And | Or | MatchAll | Most
+
+# Words a question is built of that say nothing about which documents are meant: in a relaxed
+# query they are neither required nor counted. Kept short on purpose: "us" (the US), "may"
+# (the month) and "will" (a name) are not here.
+STOP_WORDS = frozenset({
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
+    "before", "being", "but", "by", "can", "could", "did", "do", "does", "during", "for",
+    "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into", "is",
+    "it", "its", "me", "my", "of", "on", "or", "our", "she", "should", "so", "such", "than",
+    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to",
+    "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why",
+    "with", "would", "you", "your"})
 
 # "phrase" | ( | ) | field: | -  | a word (anything else up to a space, paren or quote)
 _TOKEN = re.compile(r'\s*(?:(?P<quote>"[^"]*"?)|(?P<open>\()|(?P<close>\))|'
@@ -243,11 +266,75 @@ def parse_date_range(value: str, pos: int | None = None) -> DateRange:
     return DateRange(start, end)
 
 
+def parse_filters(values: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Facet selections written ``facet:value`` (``f=`` in addresses and the API, ``--facet`` on
+    the command line), read in one place; values of one facet collect in order. Unknown facet
+    names are left for the search to refuse with the list of facets."""
+    out: dict[str, tuple[str, ...]] = {}
+    for item in values:
+        name, sep, value = item.partition(":")
+        name, value = name.strip(), value.strip()
+        if not (sep and name and value):
+            raise QueryError(f"{item!r}: write a facet selection as facet:value, "
+                             "e.g. type:telegram or year:1960")
+        out[name] = (*out.get(name, ()), value)
+    return out
+
+
+def required_words(n: int) -> int:
+    """How many of n ordinary words a document must have: all of one or two, all but one of
+    three or four, then three in five (5 -> 3, 6 -> 4, 8 -> 5, 10 -> 6)."""
+    if n <= 2:
+        return n
+    if n <= 4:
+        return n - 1
+    return -(-3 * n // 5)
+
+
+def relax(node: Node) -> Node:
+    """A query of ordinary words as a reader writes a question: the documents with most of its
+    words match, stop words are not required, and explicit syntax (quotes, ``-``, ``OR``,
+    fields, ``*`` and ``~``) keeps its strict meaning. A query with nothing to relax, or only
+    stop words, is returned as it is."""
+    if not isinstance(node, And):
+        return node
+    plain = [c for c in node.children if isinstance(c, Word) and _is_plain(c)]
+    strict = [c for c in node.children if not (isinstance(c, Word) and _is_plain(c))]
+    content = list({w.text.lower(): w for w in plain if w.text.lower() not in STOP_WORDS}.values())
+    if not content or (len(content) == len(plain)
+                       and required_words(len(content)) == len(content)):
+        return node
+    needed = required_words(len(content))
+    words: list[Node] = [Most(tuple(content), needed)] if needed < len(content) else [*content]
+    parts = (*strict, *words)
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+def every_word(node: Node) -> Node:
+    """A relaxed query with all its words required again (stop words still left out)."""
+    if isinstance(node, Most):
+        return And(node.children)
+    if isinstance(node, And):
+        return And(tuple(c for child in node.children
+                         for c in (child.children if isinstance(child, Most) else (child,))))
+    return node
+
+
+def is_relaxed(node: Node) -> bool:
+    """Whether a (relaxed) query lets a document miss some of its words."""
+    return isinstance(node, Most) or (isinstance(node, And)
+                                       and any(isinstance(c, Most) for c in node.children))
+
+
+def _is_plain(word: Word) -> bool:
+    return not (word.field or word.prefix or word.fuzzy)
+
+
 def positive_words(node: Node) -> list[Word | Phrase]:
     """The words and phrases that must or may match (not the excluded ones): for highlighting
     and for finding the authority records a query names."""
     if isinstance(node, Word | Phrase):
         return [node]
-    if isinstance(node, And | Or):
+    if isinstance(node, And | Or | Most):
         return [w for child in node.children for w in positive_words(child)]
     return []

@@ -147,10 +147,6 @@ class SearchIndex(Protocol):
         the index was just cleared, so there is nothing to replace."""
         ...
 
-    def delete(self, public_ids: Iterable[str]) -> None:
-        """Remove documents by public id."""
-        ...
-
     def commit(self, seen_changes: int) -> None:
         """Make writes visible; record the catalogue change count they reflect."""
         ...

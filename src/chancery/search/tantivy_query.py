@@ -6,6 +6,7 @@ phrase query when the analyzer splits it (Sino-Soviet, a Chinese word)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import MAXYEAR, MINYEAR, date
 
@@ -16,11 +17,26 @@ from chancery.domain.authorities import fold
 from chancery.domain.classification import classify_marking
 from chancery.domain.documents import parse_document_type
 from chancery.domain.publication import Actor, PublicationState
-from chancery.search.grammar import And, DateRange, MatchAll, Node, Not, Or, Phrase, Word
+from chancery.search.grammar import (
+    And,
+    DateRange,
+    MatchAll,
+    Most,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Word,
+)
 from chancery.search.interface import Expansion, SearchRequest
 from chancery.search.tantivy_schema import NAME_ROLES, TEXT_FIELDS, day_number, field_analyzer
 
 _KEYWORD_QUERIES = {"type", "classification", "lang", "collection"}
+_YEAR = re.compile(r"1[4-9][0-9]{2}|20[0-9]{2}")
+# What each word of a relaxed query adds when it matches, over and above its BM25: more than
+# the BM25 of all of a question's words together reaches (tens, at a million documents a few
+# hundred at most), so documents rank by how many of the words they have, then by BM25.
+_WORD_TIER = 1_000.0
 
 
 class QueryCompiler:
@@ -72,7 +88,18 @@ class QueryCompiler:
                                         (Occur.MustNot, self.node(node.child, expansions))])
         if isinstance(node, DateRange):
             return self._dates(node)
+        if isinstance(node, Most):
+            return self._most(node, expansions)
         return self._leaf(node, expansions.get(fold(node.text)))
+
+    def _most(self, node: Most, expansions: dict[str, Expansion]) -> Query:
+        tiers = []
+        for word in node.children:
+            found = self.node(word, expansions)
+            tier = Query.const_score_query(found, _WORD_TIER)
+            tiers.append((Occur.Should, Query.boolean_query([(Occur.Should, found),
+                                                              (Occur.Should, tier)])))
+        return Query.boolean_query(tiers, minimum_number_should_match=node.minimum)
 
     def _and(self, node: And, expansions: dict[str, Expansion]) -> Query:
         clauses = [(Occur.MustNot if isinstance(c, Not) else Occur.Must,
@@ -94,6 +121,12 @@ class QueryCompiler:
         return Query.boolean_query(clauses)
 
     def _leaf(self, leaf: Word | Phrase, expansion: Expansion | None) -> Query:
+        if isinstance(leaf, Word) and not leaf.field and _YEAR.fullmatch(leaf.text):
+            # a bare year is what a document prints or when it was written: "experts 1960"
+            # finds the note of July 1960 that never prints its year
+            year = int(leaf.text)
+            return _any([self._text(leaf, TEXT_FIELDS),
+                         self._dates(DateRange(date(year, 1, 1), date(year, 12, 31)))])
         if leaf.field in _KEYWORD_QUERIES:
             return self._keyword(leaf.field, leaf.text)
         if leaf.field in NAME_ROLES:
@@ -196,3 +229,4 @@ def _regex_escape(text: str) -> str:
 def _contains(tokens: tuple[str, ...], part: tuple[str, ...]) -> bool:
     n = len(part)
     return any(tokens[i:i + n] == part for i in range(len(tokens) - n + 1))
+

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,26 +67,38 @@ def row(stored: StoredDocument) -> dict[str, Any]:
     }
 
 
-def _documents(catalogue: Catalogue, actor: Actor, tick: Tick | None) -> Iterator[StoredDocument]:
-    for stored in catalogue.iter_documents(actor, today()):
+def selected(catalogue: Catalogue, chunks: Iterable[list[str]],
+             actor: Actor) -> Iterator[StoredDocument]:
+    """The documents of a search selection (public ids a chunk at a time), in its order, read
+    again with the access rule: the index may lag behind a document just hidden."""
+    for ids in chunks:
+        found = {s.document.public_id: s for s in catalogue.documents_seen_by(ids, actor, today())}
+        yield from (found[i] for i in ids if i in found)
+
+
+def _documents(catalogue: Catalogue, actor: Actor, tick: Tick | None,
+               only: Iterable[StoredDocument] | None = None) -> Iterator[StoredDocument]:
+    for stored in catalogue.iter_documents(actor, today()) if only is None else only:
         yield stored
         if tick:
             tick(1)
 
 
-def jsonl_lines(catalogue: Catalogue, actor: Actor, tick: Tick | None = None) -> Iterator[bytes]:
-    """One JSON record per line."""
-    for stored in _documents(catalogue, actor, tick):
+def jsonl_lines(catalogue: Catalogue, actor: Actor, tick: Tick | None = None,
+                only: Iterable[StoredDocument] | None = None) -> Iterator[bytes]:
+    """One JSON record per line: every document, or ``only`` these."""
+    for stored in _documents(catalogue, actor, tick, only):
         yield json.dumps(record(stored, actor), ensure_ascii=False).encode() + b"\n"
 
 
-def csv_lines(catalogue: Catalogue, actor: Actor, tick: Tick | None = None) -> Iterator[bytes]:
-    """A header line, then one CSV row per document (UTF-8, RFC 4180 quoting; a cell a
-    spreadsheet would run as a formula gets an apostrophe first)."""
+def csv_lines(catalogue: Catalogue, actor: Actor, tick: Tick | None = None,
+              only: Iterable[StoredDocument] | None = None) -> Iterator[bytes]:
+    """A header line, then one CSV row per document, or per one of ``only`` (UTF-8, RFC 4180
+    quoting; a cell a spreadsheet would run as a formula gets an apostrophe first)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for stored in _documents(catalogue, actor, tick):
+    for stored in _documents(catalogue, actor, tick, only):
         flat = row(stored)
         writer.writerow({k: _cell(" | ".join(v) if k in LISTS else v) for k, v in flat.items()})
         yield buffer.getvalue().encode()
@@ -100,8 +112,9 @@ def _cell(value: Any) -> Any:
 
 
 def write_parquet(catalogue: Catalogue, actor: Actor, path: Path, tick: Tick | None = None,
-                  batch: int = 2_000) -> int:
-    """The rows as a Parquet file, written a row group at a time; returns the rows."""
+                  batch: int = 2_000, only: Iterable[StoredDocument] | None = None) -> int:
+    """The rows as a Parquet file (every document, or ``only`` these), written a row group at
+    a time; returns the rows."""
     import pyarrow as pa  # imported here: only this export needs it
     import pyarrow.parquet as pq
 
@@ -109,7 +122,7 @@ def write_parquet(catalogue: Catalogue, actor: Actor, path: Path, tick: Tick | N
     count = 0
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         rows: list[dict[str, Any]] = []
-        for stored in _documents(catalogue, actor, tick):
+        for stored in _documents(catalogue, actor, tick, only):
             rows.append(row(stored))
             if len(rows) >= batch:
                 writer.write_table(pa.Table.from_pylist(rows, schema))

@@ -17,6 +17,13 @@ def show_document(catalogue: Catalogue, ident: str, actor: Actor) -> StoredDocum
     return catalogue.get_document(ident.strip(), actor, today())
 
 
+def show_documents(catalogue: Catalogue, public_ids: list[str],
+                   actor: Actor) -> dict[str, StoredDocument]:
+    """The named documents the actor may see, by public id (the others are left out)."""
+    found = catalogue.documents_seen_by(public_ids, actor, today()) if public_ids else []
+    return {s.document.public_id: s for s in found}
+
+
 def list_documents(catalogue: Catalogue, actor: Actor, collection: str | None = None,
                    limit: int = 50, offset: int = 0) -> list[DocumentSummary]:
     """Documents in date order, optionally within a collection."""

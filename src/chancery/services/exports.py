@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,14 +75,15 @@ def _write_document(stored: StoredDocument, dest: Path, blobs: BlobStore) -> int
 
 
 def export_bundle(catalogue: Catalogue, blobs: BlobStore, dest: Path, actor: Actor,
-                  tick: Tick | None = None) -> ExportSummary:
-    """Write every document the actor may see as a bundle in ``dest``."""
+                  tick: Tick | None = None,
+                  only: Iterable[StoredDocument] | None = None) -> ExportSummary:
+    """Write every document the actor may see (or ``only`` these) as a bundle in ``dest``."""
     if dest.exists() and any(dest.iterdir()):
         raise FileExistsError(f"{dest} is not empty; choose a new folder")
     (dest / "documents").mkdir(parents=True, exist_ok=True)
     keys: set[str] = set()
     count = files = 0
-    for stored in catalogue.iter_documents(actor, today()):
+    for stored in catalogue.iter_documents(actor, today()) if only is None else only:
         keys.update(link.ref for link in stored.document.links)
         files += _write_document(stored, dest, blobs)
         count += 1

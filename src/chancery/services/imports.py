@@ -105,7 +105,7 @@ class ImportContext:
     importers: Sequence[Importer]
     make_variants: VariantMaker
     phonetic: PhoneticKey
-    limits: Limits = field(default_factory=Limits)
+    limits: Limits  # the max_file_size setting
     # Parse in a second process while storing (large imports only). Off by default: a spawned
     # process re-imports the caller's main module, so only entry points with a main guard
     # (the CLI, the benchmarks) turn it on.

@@ -12,9 +12,9 @@ from chancery.domain.collections import Collection
 from chancery.domain.documents import Document
 from chancery.domain.publication import Actor
 from chancery.domain.texts import TextKind, TextVersion, cited_numbers, sibling_source_id
-from chancery.search.interface import Bucket, SearchIndex
+from chancery.search.interface import Bucket
 from chancery.services.clock import today
-from chancery.services.search import search_documents
+from chancery.services.search import Search
 from chancery.storage.interface import (
     AuthorityRow,
     Catalogue,
@@ -126,10 +126,10 @@ class ArchiveFigures:
     recent: list[tuple[str, str, str]]  # public id, title, date as printed
 
 
-def archive_figures(catalogue: Catalogue, index: SearchIndex) -> ArchiveFigures:
+def archive_figures(catalogue: Catalogue, search: Search) -> ArchiveFigures:
     """Counts, date span, languages, archives and top collections of what the public sees,
     from the search index (fast at a million documents), and the latest additions."""
-    results = search_documents(catalogue, index, "", sort="recent", per_page=8).results
+    results = search.documents("", sort="recent", per_page=8).results
     years = sorted(int(b.value) for b in results.facets.get("year", []) if b.value.isdigit())
     counts = {b.value: b.count for b in results.facets.get("collection", [])}
     tops = [(c, counts[c.key]) for c in catalogue.collections(Actor.PUBLIC, today())

@@ -6,14 +6,27 @@ its fix instead of serving silently wrong results."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
+from typing import Any
 
 from chancery.domain.authorities import fold
 from chancery.domain.publication import Actor
 from chancery.domain.texts import LANGUAGE_NAMES
-from chancery.search.grammar import And, Node, Or, Phrase, QueryError, Word, parse_query, positive_words
+from chancery.search.grammar import (
+    And,
+    Node,
+    Or,
+    Phrase,
+    QueryError,
+    Word,
+    every_word,
+    is_relaxed,
+    parse_query,
+    positive_words,
+    relax,
+)
 from chancery.search.interface import (
     FACETS,
     HISTOGRAMS,
@@ -35,6 +48,7 @@ from chancery.storage.interface import Catalogue, StoredDocument
 PhoneticKey = Callable[[str], str]
 MAX_PER_PAGE = 100
 MAX_OFFSET = 10_000
+SELECT_CHUNK = 2_000  # ids a download reads from the index at a time
 _NAME_FIELDS = ("", "author", "recipient", "person", "place", "subject")
 
 
@@ -49,6 +63,19 @@ class SearchPage:
     sort: str
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     suggestions: list[tuple[str, int]] = field(default_factory=list)  # (relaxed query, hits)
+    all_words: int | None = None  # documents with every word, when a long query was relaxed
+
+    @property
+    def notice(self) -> str:
+        """What a reader should know about how the words were matched; empty when every
+        result has all of them."""
+        if self.all_words is None or self.all_words >= self.results.total:
+            return ""
+        if self.all_words == 0:
+            return "No document has all of your words: showing documents that match most of them."
+        first = "come first" if self.sort == "relevance" else "are among them"
+        return (f"Showing documents that match most of your words; the {self.all_words:,} "
+                f"that have all of them {first}.")
 
     @property
     def pages(self) -> int:
@@ -57,24 +84,87 @@ class SearchPage:
         return max(1, -(-reachable // self.per_page))
 
 
-def search_documents(catalogue: Catalogue, index: SearchIndex, text: str, *,
-                     filters: dict[str, tuple[str, ...]] | None = None, sort: str = "relevance",
-                     page: int = 1, per_page: int = 20, actor: Actor = Actor.PUBLIC,
-                     phonetic: PhoneticKey | None = None,
-                     histograms: tuple[str, ...] = (), facets: bool = True) -> SearchPage:
-    """Search as ``actor``; raises QueryError for a malformed query or option, and
-    IndexUnavailable when the index cannot answer truthfully."""
-    tree = parse_query(text)
-    chosen = _check_options(filters or {}, sort, page, per_page)
-    stale_by = check_index(catalogue, index)
-    request = SearchRequest(tree, actor, today(), chosen, sort, per_page, (page - 1) * per_page,
-                            expansions=expand_names(catalogue, tree, phonetic),
-                            histograms=tuple(h for h in histograms if h in HISTOGRAMS),
-                            facets=facets)
-    results = index.search(request)
-    results = SearchResults(results.total, results.hits, _label(catalogue, results.facets, actor), stale_by)
-    suggestions = _suggest(index, request, text) if results.total == 0 else []
-    return SearchPage(text, results, page, per_page, sort, chosen, suggestions)
+@dataclass(frozen=True)
+class Search:
+    """The one way every channel searches (pages, API, feeds, citations of a result, exports,
+    the CLI): the catalogue, the index and the phonetic key, wired once in bootstrap, so the
+    same query finds the same documents wherever it is asked."""
+
+    catalogue: Catalogue
+    index: SearchIndex
+    phonetic: PhoneticKey
+
+    def documents(self, text: str, *, filters: dict[str, tuple[str, ...]] | None = None,
+                  sort: str = "relevance", page: int = 1, per_page: int = 20,
+                  actor: Actor = Actor.PUBLIC, histograms: tuple[str, ...] = (),
+                  facets: bool = True) -> SearchPage:
+        """Search as ``actor``; raises QueryError for a malformed query or option, and
+        IndexUnavailable when the index cannot answer truthfully."""
+        request = self._request(text, filters, sort, page, per_page, actor, facets=facets,
+                                histograms=tuple(h for h in histograms if h in HISTOGRAMS))
+        stale_by = check_index(self.catalogue, self.index)
+        results = self.index.search(request)
+        results = SearchResults(results.total, results.hits,
+                                _label(self.catalogue, results.facets, actor), stale_by)
+        suggestions = _suggest(self.index, request, text) if results.total == 0 else []
+        return SearchPage(text, results, page, per_page, sort, request.filters, suggestions,
+                          self._all_words(request, text))
+
+    def _all_words(self, request: SearchRequest, text: str) -> int | None:
+        """For a relaxed query, how many documents have every word (but the stop words)."""
+        if not is_relaxed(request.query):
+            return None
+        strict = _variant(request, query=every_word(request.query), limit=1, offset=0,
+                          snippets=False, facets=False, histograms=())
+        return self.index.search(strict).total
+
+    def _request(self, text: str, filters: dict[str, tuple[str, ...]] | None, sort: str,
+                 page: int, per_page: int, actor: Actor, **options: Any) -> SearchRequest:
+        """The request for a query and its options; raises QueryError for a malformed one."""
+        tree = relax(parse_query(text))
+        chosen = _check_options(filters or {}, sort, page, per_page)
+        return SearchRequest(tree, actor, today(), chosen, sort, per_page, (page - 1) * per_page,
+                             expansions=expand_names(self.catalogue, tree, self.phonetic),
+                             **options)
+
+    def select(self, text: str, *, filters: dict[str, tuple[str, ...]] | None = None,
+               actor: Actor = Actor.PUBLIC) -> Selection:
+        """Every document a search finds, for a download or an export: a set, not a ranking,
+        so oldest first and every word required. A malformed query raises here, before
+        anything is streamed."""
+        request = self._request(text, filters, "date", 1, 1, actor, snippets=False, facets=False)
+        check_index(self.catalogue, self.index)
+        total = self.index.search(request).total
+        return Selection(total, self._chunks(_variant(request, limit=SELECT_CHUNK), total))
+
+    def _chunks(self, request: SearchRequest, total: int) -> Iterator[list[str]]:
+        for offset in range(0, total, SELECT_CHUNK):
+            hits = self.index.search(_variant(request, offset=offset)).hits
+            if not hits:
+                return
+            yield [h.public_id for h in hits]
+
+    def within(self, ident: str, text: str, *,
+               actor: Actor = Actor.PUBLIC) -> list[Passage] | None:
+        """Every passage of one document that matches the query, highlighted; None when the
+        document does not exist for this reader."""
+        tree = relax(parse_query(text))
+        stored = self.catalogue.get_document(ident, actor, today())
+        if stored is None:
+            return None
+        (full,) = next(iter(self.catalogue.documents_for_index([stored.document.public_id])))
+        request = SearchRequest(tree, actor, today(),
+                                expansions=expand_names(self.catalogue, tree, self.phonetic))
+        return self.index.search_within(index_document(full), request)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The documents of a search as a download takes them: how many, and their public ids
+    a chunk at a time."""
+
+    total: int
+    chunks: Iterator[list[str]]
 
 
 def _check_options(filters: dict[str, tuple[str, ...]], sort: str, page: int,
@@ -289,20 +379,6 @@ def rebuild_index(catalogue: Catalogue, index: SearchIndex,
     index.commit(seen)
     catalogue.set_index_generation(generation)
     return n
-
-
-def search_in_document(catalogue: Catalogue, index: SearchIndex, ident: str, text: str, *,
-                       actor: Actor = Actor.PUBLIC,
-                       phonetic: PhoneticKey | None = None) -> list[Passage] | None:
-    """Every passage of one document that matches the query, highlighted; None when the
-    document does not exist for this reader."""
-    tree = parse_query(text)
-    stored = catalogue.get_document(ident, actor, today())
-    if stored is None:
-        return None
-    (full,) = next(iter(catalogue.documents_for_index([stored.document.public_id])))
-    request = SearchRequest(tree, actor, today(), expansions=expand_names(catalogue, tree, phonetic))
-    return index.search_within(index_document(full), request)
 
 
 def index_problems(catalogue: Catalogue, index: SearchIndex) -> list[str]:

@@ -179,11 +179,6 @@ class SqlCatalogue:
         with self.engine.connect() as conn:
             return lookups.scanned_documents(conn, collection, actor, today, limit)
 
-    def find_authorities(self, folded: str, phonetic: str) -> list[AuthorityRow]:
-        """Authorities with a name whose folded form or phonetic key matches."""
-        with self.engine.connect() as conn:
-            return reads.find_authorities(conn, folded, phonetic)
-
     def check(self) -> list[str]:
         """Integrity problems found, in words; empty when all is well."""
         with self.engine.connect() as conn:

@@ -168,10 +168,6 @@ class CatalogueSession(Protocol):
         """Store documents, each all or nothing; returns public id -> error for failures."""
         ...
 
-    def record_revision(self, document_id: int, revision: Revision) -> None:
-        """Store a revision without other changes."""
-        ...
-
 
 class Catalogue(Protocol):
     """The system of record for documents, authorities and collections."""
@@ -220,10 +216,6 @@ class Catalogue(Protocol):
 
     def withdrawn(self, ident: str) -> WithdrawnDocument | None:
         """A withdrawn document, by public or source id, that the public could once see."""
-        ...
-
-    def find_authorities(self, folded: str, phonetic: str) -> list[AuthorityRow]:
-        """Authorities with a name whose folded form or phonetic key matches."""
         ...
 
     def check(self) -> list[str]:

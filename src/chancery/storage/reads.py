@@ -184,17 +184,6 @@ def authority(conn: Connection, key: str) -> tuple[AuthorityRow, list[str]] | No
     return rows.authority_row(row), list(names)
 
 
-def find_authorities(conn: Connection, folded: str, phonetic: str) -> list[AuthorityRow]:
-    """Authorities with a name whose folded form or phonetic key matches."""
-    conds = [authority_names.c.folded == folded]
-    if phonetic:
-        conds.append(authority_names.c.phonetic == phonetic)
-    q = (select(authorities).join(authority_names,
-                                  authority_names.c.authority_id == authorities.c.id)
-         .where(or_(*conds)).distinct().order_by(authorities.c.id))
-    return [rows.authority_row(r) for r in conn.execute(q)]
-
-
 def all_collections(conn: Connection) -> list[Collection]:
     """Every collection, parents before children."""
     q = select(collections).order_by(collections.c.key)

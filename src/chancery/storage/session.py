@@ -10,7 +10,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from chancery.domain.authorities import Authority, AuthorityKind, slugify
 from chancery.domain.collections import Collection
 from chancery.domain.publication import Actor, is_public
-from chancery.domain.revisions import Revision
 from chancery.storage import lookups, rows
 from chancery.storage.access import viewable_by
 from chancery.storage.interface import AuthorityRow, DocumentState, DocumentWrite, NameRow
@@ -155,10 +154,6 @@ class SqlSession:
             except (SQLAlchemyError, ValueError) as exc:
                 failures[w.document.public_id] = rows.short_error(exc)
         return failures
-
-    def record_revision(self, document_id: int, revision: Revision) -> None:
-        """Store a revision without other changes."""
-        self.conn.execute(insert(revisions), [rows.revision_row(document_id, revision)])
 
     def _write(self, writes: list[DocumentWrite]) -> None:
         # every written document carries the change number, so the index can catch up

@@ -118,7 +118,8 @@ def page_citations(app: App, item: CslItem, public_id: str) -> dict[str, citing.
     """The page styles already rendered; the rest are queued for rendering."""
     try:
         kept = citing.kept_citations(app.citer, item, PAGE_STYLES)
-    except (CitationError, StyleNotFound):
+    except (CitationError, StyleNotFound) as exc:  # the page keeps the house style
+        log.warning("citation styles unavailable for %s: %s", public_id, exc)
         return {}
     if len(kept) < len(PAGE_STYLES):
         backlog = _BACKLOGS.get(id(app))

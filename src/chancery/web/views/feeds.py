@@ -17,15 +17,13 @@ from chancery.bootstrap import App
 from chancery.domain.authorities import Role
 from chancery.domain.publication import Actor
 from chancery.domain.texts import xml_safe
-from chancery.search.grammar import QueryError
+from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
 from chancery.services import citing, datasets, reading
-from chancery.services import search as searching
 from chancery.services.clock import today, utc_stamp
 from chancery.services.search import MAX_OFFSET
 from chancery.storage.interface import StoredDocument
 from chancery.web.pages import doc_url, render
-from chancery.web.views.finding import parse_filters
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
@@ -43,8 +41,8 @@ def _stored(app: App, public_ids: list[str]) -> dict[str, StoredDocument]:
 def _atom(app: App, request: Request, title: str, q: str, filters: dict[str, tuple[str, ...]],
           html_url: str) -> Response:
     try:
-        found = searching.search_documents(app.catalogue, app.index, q, filters=filters,
-                                           sort="recent", per_page=FEED_SIZE, facets=False)
+        found = app.search.documents(q, filters=filters, sort="recent", per_page=FEED_SIZE,
+                                     facets=False)
     except (QueryError, IndexUnavailable) as exc:
         return Response(str(exc), status_code=400, media_type="text/plain")
     base = app.settings.base_url
@@ -68,6 +66,16 @@ def _atom(app: App, request: Request, title: str, q: str, filters: dict[str, tup
             _entry(feed, stored, base, app.settings.archive_name)
     body = etree.tostring(feed, xml_declaration=True, encoding="UTF-8")
     return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+def _search_feed(app: App, request: Request, q: str) -> Response:
+    try:
+        filters = parse_filters(request.query_params.getlist("f"))
+    except QueryError as exc:
+        return Response(exc.message, status_code=400, media_type="text/plain")
+    html = "/search?" + urlencode([("q", q), *[("f", f"{k}:{v}") for k, vs in filters.items()
+                                              for v in vs], ("sort", "recent")])
+    return _atom(app, request, f"search “{q}”", q, filters, html)
 
 
 def _entry(feed: etree._Element, stored: StoredDocument, base: str, archive: str) -> None:
@@ -107,18 +115,15 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/feeds/search.atom", include_in_schema=False)
     def search_feed(request: Request, q: str = "") -> Response:
-        filters = parse_filters(request.query_params.getlist("f"))
-        html = "/search?" + urlencode([("q", q), *[("f", f"{k}:{v}") for k, vs in filters.items()
-                                                  for v in vs], ("sort", "recent")])
-        return _atom(app, request, f"search “{q}”", q, filters, html)
+        return _search_feed(app, request, q)
 
     @router.get("/downloads/documents.{ext}", include_in_schema=False)
-    def download(ext: str) -> Response:
-        return _download(app, ext)
+    def download(request: Request, ext: str, q: str = "") -> Response:
+        return _download_search(app, ext, q, request.query_params.getlist("f"))
 
     @router.get("/search/cite.{ext}", include_in_schema=False)
     def search_citations(request: Request, ext: str, q: str = "") -> Response:
-        return _search_citations(app, ext, q, parse_filters(request.query_params.getlist("f")))
+        return _search_citations(app, ext, q, request.query_params.getlist("f"))
 
     @router.get("/oembed", include_in_schema=False)
     def oembed(request: Request, url: str = "", format: str = "json", maxwidth: int = 0,
@@ -145,12 +150,34 @@ def _download(app: App, ext: str) -> Response:
         "Content-Disposition": f'attachment; filename="documents.{ext}"'})
 
 
-def _search_citations(app: App, ext: str, q: str, filters: dict[str, tuple[str, ...]]) -> Response:
+_DATA = {"jsonl": (datasets.jsonl_lines, "application/jsonl; charset=utf-8"),
+         "csv": (datasets.csv_lines, "text/csv; charset=utf-8")}
+
+
+def _download_search(app: App, ext: str, q: str, f: list[str]) -> Response:
+    """What a search finds (the query and facets of /search), as JSON lines or CSV; without
+    either, the whole archive."""
+    if not (q or f):
+        return _download(app, ext)
+    if ext not in _DATA:
+        return Response("Not found (documents.jsonl or documents.csv)", status_code=404)
+    try:  # a malformed query is answered now, not halfway through a download
+        chosen = app.search.select(q, filters=parse_filters(f))
+    except (QueryError, IndexUnavailable) as exc:
+        return Response(str(exc), status_code=400, media_type="text/plain")
+    lines, media = _DATA[ext]
+    only = datasets.selected(app.catalogue, chosen.chunks, Actor.PUBLIC)
+    return StreamingResponse(lines(app.catalogue, Actor.PUBLIC, None, only), media_type=media,
+                             headers={"Content-Disposition": f'attachment; filename="search.{ext}"',
+                                      "X-Total-Count": str(chosen.total)})
+
+
+def _search_citations(app: App, ext: str, q: str, f: list[str]) -> Response:
     if ext not in _CITE:
         return Response("Not found (cite.bib or cite.ris)", status_code=404)
     try:  # a malformed query is answered now, not halfway through a download
-        searching.search_documents(app.catalogue, app.index, q, filters=filters, per_page=1,
-                                   facets=False)
+        filters = parse_filters(f)
+        app.search.documents(q, filters=filters, per_page=1, facets=False)
     except (QueryError, IndexUnavailable) as exc:
         return Response(str(exc), status_code=400, media_type="text/plain")
     fmt, media = _CITE[ext]
@@ -162,8 +189,8 @@ def _cite_all(app: App, q: str, filters: dict[str, tuple[str, ...]], fmt: str) -
     """Every hit of a search (up to the paging limit), a page of 100 at a time."""
     per_page = 100
     for page in range(1, MAX_OFFSET // per_page + 2):
-        found = searching.search_documents(app.catalogue, app.index, q, filters=filters,
-                                           sort="date", page=page, per_page=per_page, facets=False)
+        found = app.search.documents(q, filters=filters, sort="date", page=page,
+                                     per_page=per_page, facets=False)
         ids = [h.public_id for h in found.results.hits]
         docs = _stored(app, ids)
         items = [citing.csl_for(docs[i], app.citer) for i in ids if i in docs]

@@ -8,10 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from chancery.bootstrap import App
-from chancery.search.grammar import QueryError
+from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import FACETS, Bucket, IndexUnavailable
 from chancery.services import citing, reading
-from chancery.services import search as searching
 from chancery.web.pages import render
 
 FACET_TITLES = {"year": "Year", "decade": "Decade", "type": "Document type",
@@ -22,16 +21,6 @@ FACET_TITLES = {"year": "Year", "decade": "Decade", "type": "Document type",
 SIDEBAR = [f for f in FACETS if f not in ("year", "decade")]  # years are the histogram
 
 
-def parse_filters(values: list[str]) -> dict[str, tuple[str, ...]]:
-    """f=name:value pairs from the address; unknown names are left for the service to refuse."""
-    out: dict[str, tuple[str, ...]] = {}
-    for item in values:
-        name, sep, value = item.partition(":")
-        if sep and value:
-            out[name] = (*out.get(name, ()), value)
-    return out
-
-
 def routes(app: App) -> APIRouter:
     """Home, search and date browsing."""
     router = APIRouter()
@@ -39,18 +28,17 @@ def routes(app: App) -> APIRouter:
     @router.get("/", include_in_schema=False)
     def home(request: Request) -> Response:
         try:
-            figures = reading.archive_figures(app.catalogue, app.index)
+            figures = reading.archive_figures(app.catalogue, app.search)
         except IndexUnavailable as exc:
             return _unavailable(app, request, exc)
         return render(app, request, "home.html", {"f": figures})
 
     @router.get("/search", include_in_schema=False)
     def search(request: Request, q: str = "", sort: str = "relevance", page: int = 1) -> Response:
-        filters = parse_filters(request.query_params.getlist("f"))
+        filters: dict[str, tuple[str, ...]] = {}
         try:
-            found = searching.search_documents(
-                app.catalogue, app.index, q, filters=filters, sort=sort, page=page, per_page=20,
-                phonetic=app.phonetic)
+            filters = parse_filters(request.query_params.getlist("f"))
+            found = app.search.documents(q, filters=filters, sort=sort, page=page, per_page=20)
         except QueryError as exc:
             return render(app, request, "search.html", {"q": q, "error": exc.message,
                                                         "filters": filters}, status=400)
@@ -94,8 +82,8 @@ def _browse_day(app: App, request: Request, year: int, month: int, day: int) -> 
     """One day's documents, in date order: the page a day in the month's calendar opens."""
     try:
         when = date(year, month, day)
-        found = searching.search_documents(app.catalogue, app.index, f"date:{when.isoformat()}",
-                                           sort="date", per_page=100, facets=False)
+        found = app.search.documents(f"date:{when.isoformat()}", sort="date", per_page=100,
+                                     facets=False)
     except (ValueError, OverflowError, QueryError, IndexUnavailable):
         return render(app, request, "404.html", {"what": "day"}, status=404, cache=False)
     return render(app, request, "browse.html", {"year": year, "month": month, "day": when,
@@ -112,9 +100,8 @@ def _browse(app: App, request: Request, year: int | None, month: int | None) -> 
     else:
         text, histogram = f"date:{year:04d}-{month:02d}", "day"
     try:
-        found = searching.search_documents(
-            app.catalogue, app.index, text, sort="date", per_page=100 if month else 20,
-            histograms=(histogram,) if histogram != "year" else ())
+        found = app.search.documents(text, sort="date", per_page=100 if month else 20,
+                                     histograms=(histogram,) if histogram != "year" else ())
     except (QueryError, IndexUnavailable) as exc:
         return render(app, request, "404.html", {"what": f"date ({exc})"}, status=404, cache=False)
     buckets = [b for b in found.results.facets.get(histogram, []) if b.value.isdigit()]

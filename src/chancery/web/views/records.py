@@ -6,12 +6,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from chancery.bootstrap import App
-from chancery.search.grammar import QueryError
+from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
 from chancery.services import reading
-from chancery.services import search as searching
 from chancery.web.pages import PATH_KINDS, render
-from chancery.web.views.finding import FACET_TITLES, SIDEBAR, parse_filters, year_bars
+from chancery.web.views.finding import FACET_TITLES, SIDEBAR, year_bars
 
 # For each kind of record: the documents lists its page shows, as (heading, facet).
 SECTIONS = {
@@ -42,10 +41,10 @@ def routes(app: App) -> APIRouter:
             return render(app, request, "404.html", {"what": "collection"}, status=404,
                           cache=False)
         record, trail, children = found
-        filters = {**parse_filters(request.query_params.getlist("f")), "collection": (key,)}
+        filters: dict[str, tuple[str, ...]] = {"collection": (key,)}
         try:
-            docs = searching.search_documents(app.catalogue, app.index, "", filters=filters,
-                                              sort=sort, page=page, per_page=50)
+            filters = {**parse_filters(request.query_params.getlist("f")), **filters}
+            docs = app.search.documents("", filters=filters, sort=sort, page=page, per_page=50)
         except (QueryError, IndexUnavailable) as exc:
             return render(app, request, "error.html", {"heading": "Cannot list this collection",
                                                        "message": str(exc)}, status=400)
@@ -64,9 +63,8 @@ def routes(app: App) -> APIRouter:
         lists = []
         for heading, facet in SECTIONS[kind]:
             try:
-                docs = searching.search_documents(app.catalogue, app.index, "",
-                                                  filters={facet: (row.key,)}, sort="date",
-                                                  per_page=25)
+                docs = app.search.documents("", filters={facet: (row.key,)}, sort="date",
+                                            per_page=25)
             except IndexUnavailable:
                 continue
             if docs.results.total:
