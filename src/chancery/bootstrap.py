@@ -19,6 +19,7 @@ from chancery.search.tantivy_index import TantivyIndex
 from chancery.services.citing import Citer
 from chancery.services.imports import ImportContext
 from chancery.storage.database import SqlCatalogue
+from chancery.storage.limits import SqlRateBuckets
 
 
 @dataclass
@@ -31,6 +32,7 @@ class App:
     index: TantivyIndex
     pages: PageImages
     engine: PandocEngine
+    buckets: SqlRateBuckets  # rate limits shared by every server process
 
     @property
     def citer(self) -> Citer:
@@ -63,4 +65,5 @@ def build_app(settings: Settings, migrate: bool = True) -> App:
         catalogue.refresh_statistics(only_if_missing=True)  # an archive from before they were kept
     blobs = FolderBlobStore(settings.blob_dir)
     return App(settings, catalogue, blobs, TantivyIndex(settings.index_dir),
-               PageImages(blobs, settings.data / "derived"), PandocEngine())
+               PageImages(blobs, settings.data / "derived"), PandocEngine(),
+               SqlRateBuckets(settings.catalogue_url))

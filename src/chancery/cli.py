@@ -351,10 +351,15 @@ def reindex(ctx: typer.Context) -> None:
 
 
 @app.command()
-def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the reading room on the web.  Example: chancery serve --port 8000"""
+def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
+          workers: Annotated[Optional[int], typer.Option(
+              "--workers", help=_HELP["workers"])] = None) -> None:
+    """Serve the reading room on the web.  Example: chancery serve --port 8000 --workers 4"""
+    import os
+
     from chancery.web.server import run
-    run(_app(ctx), host, port)
+    count = ctx.obj.workers if workers is None else workers
+    run(_app(ctx), host, port, count if count > 0 else os.cpu_count() or 1)
 
 
 @app.command()

@@ -4,6 +4,7 @@ JavaScript. Every page reads as the public, through the one access rule."""
 from __future__ import annotations
 
 import logging
+import os
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,7 +13,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from chancery.api.app import create_api
-from chancery.bootstrap import App
+from chancery.api.limits import limit_reading_room
+from chancery.bootstrap import App, build_app
+from chancery.config import as_environment, load_settings
 from chancery.iiif import routes as iiif
 from chancery.oai import routes as oai
 from chancery.web.pages import STATIC, render
@@ -30,6 +33,7 @@ def create_app(app: App) -> FastAPI:
     # order matters: /{folder}/{slug} (authority pages) comes last
     for module in (finding, citations, feeds, documents, site, oai, iiif, records):
         web.include_router(module.routes(app))
+    limit_reading_room(web, app)
 
     @web.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -59,7 +63,20 @@ def create_app(app: App) -> FastAPI:
     return web
 
 
-def run(app: App, host: str, port: int) -> None:
-    """Serve the archive with uvicorn."""
+def run(app: App, host: str, port: int, workers: int = 1) -> None:
+    """Serve the archive with uvicorn, in ``workers`` processes."""
     import uvicorn
-    uvicorn.run(create_app(app), host=host, port=port, log_level="info")
+    # uvicorn's own reading of X-Forwarded-For (trusting 127.0.0.1) would run before ours
+    # and let any local client choose its address: CHANCERY_TRUSTED_PROXIES is the only rule
+    if workers <= 1:
+        uvicorn.run(create_app(app), host=host, port=port, log_level="info", proxy_headers=False)
+        return
+    os.environ.update(as_environment(app.settings))  # each worker reads the same settings
+    app.catalogue.dispose()
+    uvicorn.run("chancery.web.server:worker_app", factory=True, workers=workers, host=host,
+                port=port, log_level="info", proxy_headers=False)
+
+
+def worker_app() -> FastAPI:
+    """One worker process's application (the parent has brought the schema up to date)."""
+    return create_app(build_app(load_settings(), migrate=False))
