@@ -7,9 +7,11 @@ Run: .venv/bin/python benchmarks/load.py [--data DIR] [--workers 1,2] [--readers
 Builds the demo archive in DIR once (`chancery demo --no-serve`; kept for later runs), then for
 each worker count starts `chancery serve` on a free loopback port, and for each crowd size lets
 that many readers request, each as fast as answers come (no pause), a fixed mix of what readers
-do: search pages (with facets), document pages, and API calls (search and records). Each cell
-stops by itself after --seconds or --max-requests, whichever comes first; the server is then
-stopped. Only the server this script started is ever addressed (127.0.0.1).
+do: search pages (with facets), document pages, and API calls (search and records). The
+servers run side by side and the cells are taken in turn (1 worker, N workers, for 50 readers,
+then for 100), so a change in the machine's other load falls on both columns. Each cell
+stops by itself after --seconds or --max-requests, whichever comes first; the servers are
+stopped at the end. Only the servers this script started are ever addressed (127.0.0.1).
 
 The rate limits stay on, set far above the load: every search page still draws on the shared
 budget in the catalogue, so its cost is in the figures. Errors are answers >= 400 and failed
@@ -27,7 +29,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -188,12 +190,16 @@ def main() -> None:
     crowds = [int(r) for r in args.readers.split(",")]
     ensure_demo(args.data)
     cells: dict[tuple[int, int], Cell] = {}
-    for w in workers:
-        with serving(args.data, w) as base:
-            ids = document_ids(base)
-            asyncio.run(crowd(base, ids, 5, 3, 200))  # warm: caches, counts over everything
-            for r in crowds:
-                cells[w, r] = asyncio.run(crowd(base, ids, r, args.seconds, args.max_requests))
+    with ExitStack() as servers:
+        # all servers at once (an idle one costs nothing), their cells taken in turn: on a
+        # machine shared with other work, a drift in its load then touches every column alike
+        bases = {w: servers.enter_context(serving(args.data, w)) for w in workers}
+        ids = document_ids(bases[workers[0]])
+        for w in workers:
+            asyncio.run(crowd(bases[w], ids, 5, 3, 200))  # warm: caches, counts over everything
+        for r in crowds:
+            for w in workers:
+                cells[w, r] = asyncio.run(crowd(bases[w], ids, r, args.seconds, args.max_requests))
                 print(f"workers {w}, readers {r}: {cells[w, r].row()} "
                       f"{dict(cells[w, r].failures)}", flush=True)
     _print(cells, workers, crowds, args.seconds)

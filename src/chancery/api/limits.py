@@ -76,6 +76,7 @@ class SharedLimiter:
         # while an import holds SQLite's write lock each process counts alone: a budget N
         # times too large for a moment, rather than no limit or requests queued behind it
         self._local = RateLimiter(per_minute)
+        self._warned_at = -math.inf
 
     def wait_for(self, client: str) -> int:
         """0 when the request may go ahead (and is counted); else seconds to wait."""
@@ -84,7 +85,9 @@ class SharedLimiter:
         try:
             wait = self._buckets.take(f"{self.budget}:{client}", self.per_minute, self._clock())
         except BucketsBusy as exc:
-            log.warning("rate limits counted in this process only: %s", exc)
+            if time.monotonic() - self._warned_at > 60:  # once a minute, not per request
+                self._warned_at = time.monotonic()
+                log.warning("rate limits counted in this process only: %s", exc)
             return self._local.wait_for(client)
         return max(1, math.ceil(wait)) if wait > 0 else 0
 

@@ -119,6 +119,8 @@ class PublicDownloads:
             yield line
 
     def _prune(self) -> None:
+        for unfinished in self.folder.glob("documents-*.part"):  # left by a killed process
+            unfinished.unlink(missing_ok=True)
         made = sorted(self.folder.glob("documents-*"), key=lambda p: p.stat().st_mtime)
         stamps = list(dict.fromkeys(p.name.rsplit(".", 1)[0] for p in reversed(made)))
         for path in made:
@@ -153,18 +155,23 @@ class PublicDownloads:
         with contextlib.suppress(AttributeError, OSError):  # a thread has its own nice value
             me = threading.get_native_id()
             os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + _NICE))
-        while not self._stop.is_set():
-            self._wake.clear()
+        while self._next_round():
             try:
                 self.refresh()
             except Aborted:
-                break
+                continue
             except Exception:  # the old files stay; the operator sees why
                 log.exception("the dataset downloads could not be made")
-            if self._wake.wait(self.poll_s if self._serving else 0):
-                continue
-            with self._lock:  # started on demand: done once nothing more was asked
-                if not self._serving and not self._wake.is_set():
-                    break
+            if self._serving:
+                self._wake.wait(self.poll_s)
+
+    def _next_round(self) -> bool:
+        """Whether to look again. When not, the thread is forgotten under the lock, so that a
+        wake() from then on starts a new one."""
         with self._lock:
-            self._thread = None
+            again = not self._stop.is_set() and (self._serving or self._wake.is_set())
+            if again:
+                self._wake.clear()
+            else:
+                self._thread = None
+            return again
