@@ -6,7 +6,6 @@ import hashlib
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -56,8 +55,7 @@ def create_api(app: App) -> FastAPI:
 
     @api.middleware("http")
     async def limited(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        wait = await run_in_threadpool(limiter.wait_for,  # a database write
-                                       reader_of(request, app.settings.trusted_proxies))
+        wait = await limiter.wait_for_async(reader_of(request, app.settings.trusted_proxies))
         if wait:
             return JSONResponse({"error": f"too many requests: try again in {wait} s"},
                                 status_code=429, headers={"Retry-After": str(wait)})

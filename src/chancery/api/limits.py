@@ -91,6 +91,10 @@ class SharedLimiter:
             return self._local.wait_for(client)
         return max(1, math.ceil(wait)) if wait > 0 else 0
 
+    async def wait_for_async(self, client: str) -> int:
+        """wait_for, off the event loop (it writes to the database) unless there is no limit."""
+        return await run_in_threadpool(self.wait_for, client) if self.per_minute > 0 else 0
+
 
 # The reading room's expensive addresses and the budget each draws on (the API and IIIF image
 # making have their own); pages of single documents, records and browsing are not limited.
@@ -122,8 +126,8 @@ def limit_reading_room(web: FastAPI, app: App) -> None:
     @web.middleware("http")
     async def limited(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         budget = budget_of(request.url.path)
-        wait = await run_in_threadpool(limiters[budget].wait_for,  # a database write
-                                       reader_of(request, s.trusted_proxies)) if budget else 0
+        wait = await limiters[budget].wait_for_async(
+            reader_of(request, s.trusted_proxies)) if budget else 0
         if not wait:
             return await call_next(request)
         # OAI-PMH harvesters are told to come back the protocol's way: 503 with Retry-After
