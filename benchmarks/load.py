@@ -169,7 +169,8 @@ async def crowd(base: str, ids: list[str], readers: int, seconds: float, max_req
     """``readers`` readers at once until the time or the request count runs out."""
     cell, budget = Cell(), [max_requests]
     limits = httpx.Limits(max_connections=readers, max_keepalive_connections=readers)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60,
+                                 follow_redirects=True) as client:  # as a browser does
         started = time.monotonic()
         await asyncio.gather(*(_reader(client, ids, cell, started + seconds, budget, i)
                                for i in range(readers)))

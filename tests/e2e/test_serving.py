@@ -3,6 +3,7 @@ on one rate-limit budget, and no proxy header escapes the limit unless the proxy
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -14,8 +15,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 
 import chancery
+from chancery.web.workers import tcp_listener
 
 SRC = str(Path(chancery.__file__).resolve().parents[1])  # the code under test, not an install
 ADDRESS = "/api/v1/collections"
@@ -97,3 +100,34 @@ def test_serve_with_workers_runs_them_on_one_budget(tmp_path: Path) -> None:
         assert _workers(process.pid) >= 2
         codes = _codes([base], 12)
     assert codes.count(200) == 6 and codes.count(429) == 6
+
+
+def _nodelay_of_accepted(listener: socket.socket) -> int:
+    """TCP_NODELAY of a connection asyncio accepts on ``listener`` (as uvicorn's workers do)."""
+    found: list[int] = []
+
+    class Accepted(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            sock = transport.get_extra_info("socket")
+            found.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            transport.close()
+
+    async def accept_one() -> None:
+        server = await asyncio.get_running_loop().create_server(Accepted, sock=listener)
+        _, writer = await asyncio.open_connection(*listener.getsockname()[:2])
+        for _ in range(100):
+            if found:
+                break
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+
+    asyncio.run(accept_one())
+    return found[0]
+
+
+def test_workers_answer_kept_alive_connections_without_nagles_delay() -> None:
+    """uvicorn's worker socket alone leaves Nagle on (each kept-alive request then waits
+    ~40 ms for a delayed ACK); the socket the workers get turns it off."""
+    config = uvicorn.Config("chancery.web.workers:worker_app", host="127.0.0.1", port=0)
+    assert _nodelay_of_accepted(tcp_listener(config.bind_socket())) != 0  # Kludex/uvicorn#3149

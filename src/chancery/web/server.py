@@ -4,7 +4,6 @@ JavaScript. Every page reads as the public, through the one access rule."""
 from __future__ import annotations
 
 import logging
-import os
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,8 +13,7 @@ from starlette.exceptions import HTTPException
 
 from chancery.api.app import create_api
 from chancery.api.limits import limit_reading_room
-from chancery.bootstrap import App, build_app
-from chancery.config import as_environment, load_settings
+from chancery.bootstrap import App
 from chancery.iiif import routes as iiif
 from chancery.oai import routes as oai
 from chancery.web.pages import STATIC, render
@@ -65,18 +63,11 @@ def create_app(app: App) -> FastAPI:
 
 def run(app: App, host: str, port: int, workers: int = 1) -> None:
     """Serve the archive with uvicorn, in ``workers`` processes."""
+    if workers > 1:
+        from chancery.web.workers import serve_in_workers
+        serve_in_workers(app, host, port, workers)
+        return
     import uvicorn
     # uvicorn's own reading of X-Forwarded-For (trusting 127.0.0.1) would run before ours
     # and let any local client choose its address: CHANCERY_TRUSTED_PROXIES is the only rule
-    if workers <= 1:
-        uvicorn.run(create_app(app), host=host, port=port, log_level="info", proxy_headers=False)
-        return
-    os.environ.update(as_environment(app.settings))  # each worker reads the same settings
-    app.catalogue.dispose()
-    uvicorn.run("chancery.web.server:worker_app", factory=True, workers=workers, host=host,
-                port=port, log_level="info", proxy_headers=False)
-
-
-def worker_app() -> FastAPI:
-    """One worker process's application (the parent has brought the schema up to date)."""
-    return create_app(build_app(load_settings(), migrate=False))
+    uvicorn.run(create_app(app), host=host, port=port, log_level="info", proxy_headers=False)
