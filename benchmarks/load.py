@@ -53,24 +53,35 @@ class Cell:
     latencies: list[float] = field(default_factory=list)
     failures: Counter[str] = field(default_factory=Counter)  # status or exception -> count
     seconds: float = 0.0
+    cpu: float = 0.0  # CPU seconds the server's processes used meanwhile
 
     @property
     def errors(self) -> int:
         """Answers >= 400 and requests that got no answer."""
         return sum(self.failures.values())
 
-    def row(self) -> tuple[str, str, str, str]:
-        """(requests/s, p50 ms, p99 ms, errors) for printing."""
-        done = sorted(self.latencies)
-        if not done:
-            return "0", "-", "-", str(self.errors)
-        rate = (len(done) + self.errors) / self.seconds
+    def row(self) -> tuple[str, ...]:
+        """(requests/s, p50 ms, p99 ms, errors, cores the server used) for printing."""
+        done = sorted(self.latencies) or [float("nan")]
+        rate = (len(self.latencies) + self.errors) / self.seconds
         return (f"{rate:.1f}", f"{_quantile(done, 0.50) * 1000:.0f}",
-                f"{_quantile(done, 0.99) * 1000:.0f}", str(self.errors))
+                f"{_quantile(done, 0.99) * 1000:.0f}", str(self.errors),
+                f"{self.cpu / self.seconds:.2f}")
 
 
 def _quantile(ordered: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and everything it started (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return own + sum(cpu_seconds(int(c)) for c in children)
 
 
 def _chancery(data: Path, *args: str) -> list[str]:
@@ -98,7 +109,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(data: Path, workers: int) -> Iterator[str]:
+def serving(data: Path, workers: int) -> Iterator[tuple[str, int]]:
     """`chancery serve --workers N` on a free loopback port, stopped when the block ends."""
     port = _free_port()
     log = (data.parent / f"load-serve-{workers}.log").open("wb")
@@ -116,7 +127,7 @@ def serving(data: Path, workers: int) -> Iterator[str]:
                 time.sleep(0.2)
         else:
             raise SystemExit(f"serve did not start (see {log.name})")
-        yield base
+        yield base, server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -194,22 +205,26 @@ def main() -> None:
     with ExitStack() as servers:
         # all servers at once (an idle one costs nothing), their cells taken in turn: on a
         # machine shared with other work, a drift in its load then touches every column alike
-        bases = {w: servers.enter_context(serving(args.data, w)) for w in workers}
-        ids = document_ids(bases[workers[0]])
-        for w in workers:
-            asyncio.run(crowd(bases[w], ids, 5, 3, 200))  # warm: caches, counts over everything
+        started = {w: servers.enter_context(serving(args.data, w)) for w in workers}
+        ids = document_ids(started[workers[0]][0])
+        for base, _ in started.values():
+            asyncio.run(crowd(base, ids, 5, 3, 200))  # warm: caches, counts over everything
         for r in crowds:
             for w in workers:
-                cells[w, r] = asyncio.run(crowd(bases[w], ids, r, args.seconds, args.max_requests))
+                base, pid = started[w]
+                before = cpu_seconds(pid)
+                cells[w, r] = asyncio.run(crowd(base, ids, r, args.seconds, args.max_requests))
+                cells[w, r].cpu = cpu_seconds(pid) - before
                 print(f"workers {w}, readers {r}: {cells[w, r].row()} "
-                      f"{dict(cells[w, r].failures)}", flush=True)
+                      f"{dict(cells[w, r].failures)}; load average {os.getloadavg()[0]:.1f}",
+                      flush=True)
     _print(cells, workers, crowds, args.seconds)
 
 
 def _print(cells: dict[tuple[int, int], Cell], workers: list[int], crowds: list[int],
            seconds: float) -> None:
-    head = " | ".join(f"{w} worker{'s' if w > 1 else ''}: req/s, p50 ms, p99 ms, errors"
-                      for w in workers)
+    head = " | ".join(f"{w} worker{'s' if w > 1 else ''}: req/s, p50 ms, p99 ms, errors, "
+                      "cores used" for w in workers)
     print(f"\n{os.cpu_count()} cores; {seconds:.0f} s per cell\n\n| readers | {head} |")
     print("|---|" + "---|" * len(workers))
     for r in crowds:
