@@ -29,7 +29,7 @@ def served(app: App, port: int | None = None) -> Iterator[str]:
     port = port or free_port()
     here = replace(app, settings=app.settings.served_at("127.0.0.1", port))
     server = uvicorn.Server(uvicorn.Config(create_app(here), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+                                           log_level="warning", proxy_headers=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):

@@ -20,6 +20,7 @@ from chancery.services.citing import Citer
 from chancery.services.imports import ImportContext
 from chancery.services.search import Search
 from chancery.storage.database import SqlCatalogue
+from chancery.storage.limits import SqlRateBuckets
 
 
 @dataclass
@@ -32,6 +33,7 @@ class App:
     index: TantivyIndex
     pages: PageImages
     engine: PandocEngine
+    buckets: SqlRateBuckets  # rate limits shared by every server process
 
     @property
     def citer(self) -> Citer:
@@ -78,4 +80,5 @@ def build_app(settings: Settings, migrate: bool = True) -> App:
         catalogue.refresh_statistics(only_if_missing=True)  # an archive from before they were kept
     blobs = FolderBlobStore(settings.blob_dir)
     return App(settings, catalogue, blobs, TantivyIndex(settings.index_dir),
-               PageImages(blobs, settings.data / "derived"), PandocEngine())
+               PageImages(blobs, settings.data / "derived"), PandocEngine(),
+               SqlRateBuckets(settings.catalogue_url))

@@ -399,8 +399,11 @@ def reindex(ctx: typer.Context) -> None:
 def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
           create: Annotated[bool, typer.Option(
               "--create", help="Start a new, empty archive when the data folder holds none.")] = False,
-          ) -> None:
-    """Serve the reading room on the web.  Example: chancery --data ./archive serve --port 8000"""
+          workers: Annotated[Optional[int], typer.Option(
+              "--workers", help=_HELP["workers"])] = None) -> None:
+    """Serve the reading room on the web.  Example: chancery --data ./archive serve --workers 4"""
+    import os
+
     if not create and not has_archive(ctx.obj):  # a mistyped --data served an empty archive
         err.print(f"[red]No archive in {escape(str(ctx.obj.data.resolve()))}[/]: check --data (or "
                   "CHANCERY_DATA, CHANCERY_DATABASE_URL). To start a new, empty archive there, "
@@ -410,10 +413,12 @@ def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
     ctx.obj = ctx.obj.served_at(host, port)  # one public address, everywhere
     a = _app(ctx)
     for problem in search_service.index_problems(a.catalogue, a.index):
+        # here, before the workers start: the search index takes one writer at a time
         err.print(f"[yellow]![/] {problem}; catching up before serving")
         _refresh_index(a)
         break
-    run(a, host, port)
+    count = ctx.obj.workers if workers is None else workers
+    run(a, host, port, count if count > 0 else os.cpu_count() or 1)
 
 
 @app.command()

@@ -46,7 +46,19 @@ SETTINGS: tuple[Setting, ...] = (
             "Addresses of reverse proxies (comma-separated) whose X-Forwarded-For names the "
             "client; rate limits then count per reader, not per proxy."),
     Setting("api_rate_limit", "600",
-            "Requests a minute one client may make to /api/v1 (0: no limit)."),
+            "Requests a minute one client may make to /api/v1, and scan images it may have made "
+            "through IIIF (0: no limit)."),
+    Setting("search_rate_limit", "120",
+            "Search pages and search feeds a minute one client may ask for (0: no limit)."),
+    Setting("oai_rate_limit", "120",
+            "OAI-PMH requests a minute one harvester may make (0: no limit); beyond it, 503 "
+            "with Retry-After as the protocol has it."),
+    Setting("export_rate_limit", "30",
+            "Dataset downloads and citation exports a minute one client may ask for "
+            "(0: no limit)."),
+    Setting("workers", "1",
+            "Processes `serve` answers requests with; 0: one per core. Rate limits are shared "
+            "by all of them."),
 )
 
 
@@ -60,6 +72,10 @@ class Settings:
     archive_name: str
     public_url: str = ""  # empty: the address serve listens on
     api_rate_limit: int = 600
+    search_rate_limit: int = 120
+    oai_rate_limit: int = 120
+    export_rate_limit: int = 30
+    workers: int = 1
     admin_email: str = "archivist@example.org"
     oai_namespace: str = ""
     trusted_proxies: frozenset[str] = frozenset()
@@ -102,6 +118,19 @@ def load_settings(**overrides: str | None) -> Settings:
                     max_file_size=int(values["max_file_size"]),
                     archive_name=values["archive_name"], public_url=values["public_url"],
                     api_rate_limit=int(values["api_rate_limit"]),
+                    search_rate_limit=int(values["search_rate_limit"]),
+                    oai_rate_limit=int(values["oai_rate_limit"]),
+                    export_rate_limit=int(values["export_rate_limit"]),
+                    workers=int(values["workers"]),
                     admin_email=values["admin_email"], oai_namespace=values["oai_namespace"],
                     trusted_proxies=frozenset(a.strip() for a in values["trusted_proxies"].split(",")
                                               if a.strip()))
+
+
+def as_environment(settings: Settings) -> dict[str, str]:
+    """The settings as CHANCERY_* variables: how processes started to serve get the same."""
+    found = {}
+    for s in SETTINGS:
+        value = getattr(settings, s.name)
+        found[s.env] = ",".join(sorted(value)) if isinstance(value, frozenset) else str(value)
+    return found

@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from chancery.api.limits import RateLimiter, client_address
+from chancery.api.limits import SharedLimiter, reader_of
 from chancery.api.paging import BadCursor
 from chancery.api.routes import routes
 from chancery.bootstrap import App
@@ -27,7 +27,7 @@ def create_api(app: App) -> FastAPI:
     api = FastAPI(title=f"{app.settings.archive_name} API", version="1", description=DESCRIPTION,
                   openapi_url="/openapi.json", docs_url=None, redoc_url=None)
     api.include_router(routes(app))
-    limiter = RateLimiter(app.settings.api_rate_limit)
+    limiter = SharedLimiter("api", app.settings.api_rate_limit, app.buckets)
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -55,9 +55,7 @@ def create_api(app: App) -> FastAPI:
 
     @api.middleware("http")
     async def limited(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        peer = request.client.host if request.client else ""
-        wait = limiter.wait_for(client_address(peer, request.headers.get("x-forwarded-for", ""),
-                                               app.settings.trusted_proxies))
+        wait = await limiter.wait_for_async(reader_of(request, app.settings.trusted_proxies))
         if wait:
             return JSONResponse({"error": f"too many requests: try again in {wait} s"},
                                 status_code=429, headers={"Retry-After": str(wait)})

@@ -1,11 +1,25 @@
-"""A per-client rate limit (a token bucket per address): beyond it, 429 with Retry-After."""
+"""Per-client rate limits (a token bucket per address and budget): beyond one, 429 with
+Retry-After. The buckets live in the catalogue, so that every server process (`serve
+--workers N`) draws on the same budget; this process's own buckets stand in while the
+catalogue is busy."""
 
 from __future__ import annotations
 
+import logging
 import math
+import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse
+
+from chancery.bootstrap import App
+from chancery.storage.interface import BucketsBusy, RateBuckets
+
+log = logging.getLogger("chancery.limits")
 
 
 class RateLimiter:
@@ -50,3 +64,73 @@ def client_address(peer: str, forwarded_for: str, trusted: frozenset[str]) -> st
         if hop not in trusted:
             return hop
     return peer
+
+
+class SharedLimiter:
+    """``per_minute`` requests a minute per client in one budget, counted in the catalogue."""
+
+    def __init__(self, budget: str, per_minute: int, buckets: RateBuckets,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.budget, self.per_minute = budget, per_minute
+        self._buckets, self._clock = buckets, clock
+        # while an import holds SQLite's write lock each process counts alone: a budget N
+        # times too large for a moment, rather than no limit or requests queued behind it
+        self._local = RateLimiter(per_minute)
+        self._warned_at = -math.inf
+
+    def wait_for(self, client: str) -> int:
+        """0 when the request may go ahead (and is counted); else seconds to wait."""
+        if self.per_minute <= 0:
+            return 0
+        try:
+            wait = self._buckets.take(f"{self.budget}:{client}", self.per_minute, self._clock())
+        except BucketsBusy as exc:
+            if time.monotonic() - self._warned_at > 60:  # once a minute, not per request
+                self._warned_at = time.monotonic()
+                log.warning("rate limits counted in this process only: %s", exc)
+            return self._local.wait_for(client)
+        return max(1, math.ceil(wait)) if wait > 0 else 0
+
+    async def wait_for_async(self, client: str) -> int:
+        """wait_for, off the event loop (it writes to the database) unless there is no limit."""
+        return await run_in_threadpool(self.wait_for, client) if self.per_minute > 0 else 0
+
+
+# The reading room's expensive addresses and the budget each draws on (the API and IIIF image
+# making have their own); pages of single documents, records and browsing are not limited.
+_BUDGETS = (
+    ("search", re.compile(r"^/(search|feeds/search\.atom)/?$")),
+    ("oai", re.compile(r"^/oai/?$")),
+    ("export", re.compile(r"^/(downloads/.*|search/cite\.[^/]*|documents/([^/]+/)?cite(\.[^/]*)?)$")),
+)
+
+
+def budget_of(path: str) -> str | None:
+    """The budget a request to ``path`` draws on, or None when it is not limited."""
+    return next((name for name, pattern in _BUDGETS if pattern.match(path)), None)
+
+
+def reader_of(request: Request, trusted: frozenset[str]) -> str:
+    """The client a request counts against (see client_address)."""
+    peer = request.client.host if request.client else ""
+    return client_address(peer, request.headers.get("x-forwarded-for", ""), trusted)
+
+
+def limit_reading_room(web: FastAPI, app: App) -> None:
+    """Limit the reading room's expensive addresses, per client and budget."""
+    s = app.settings
+    limiters = {"search": SharedLimiter("search", s.search_rate_limit, app.buckets),
+                "oai": SharedLimiter("oai", s.oai_rate_limit, app.buckets),
+                "export": SharedLimiter("export", s.export_rate_limit, app.buckets)}
+
+    @web.middleware("http")
+    async def limited(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        budget = budget_of(request.url.path)
+        wait = await limiters[budget].wait_for_async(
+            reader_of(request, s.trusted_proxies)) if budget else 0
+        if not wait:
+            return await call_next(request)
+        # OAI-PMH harvesters are told to come back the protocol's way: 503 with Retry-After
+        status = 503 if budget == "oai" else 429
+        return PlainTextResponse(f"Too many requests from your address: try again in {wait} s.",
+                                 status_code=status, headers={"Retry-After": str(wait)})

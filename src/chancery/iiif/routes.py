@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from PIL import Image
 
-from chancery.api.limits import RateLimiter, client_address
+from chancery.api.limits import SharedLimiter, client_address
 from chancery.blobs.pages import WIDTHS
 from chancery.bootstrap import App
 from chancery.domain.publication import Actor
@@ -73,7 +73,7 @@ class Images:
     def __init__(self, app: App) -> None:
         self.app = app
         self.cache = app.settings.data / "derived" / "iiif"
-        self.limiter = RateLimiter(app.settings.api_rate_limit)
+        self.limiter = SharedLimiter("images", app.settings.api_rate_limit, app.buckets)
 
     def base(self, identifier: str) -> Path | None:
         """The page image every request for this identifier is cut from (the largest

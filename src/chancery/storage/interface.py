@@ -322,3 +322,16 @@ class BlobStore(Protocol):
     def verify(self, sha256: str) -> bool:
         """Whether the stored content still has its hash."""
         ...
+
+
+class BucketsBusy(Exception):
+    """The shared rate-limit buckets cannot be reached now (the database is locked or down)."""
+
+
+class RateBuckets(Protocol):
+    """Rate-limit budgets shared by every process that serves the archive."""
+
+    def take(self, key: str, per_minute: int, now: float) -> float:
+        """Count one request against ``key``'s budget of ``per_minute`` (bursts of as many):
+        0 when it may go ahead, else the seconds until it could. Raises BucketsBusy."""
+        ...

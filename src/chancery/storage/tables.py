@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -196,4 +197,13 @@ catalogue_meta = Table(
     "catalogue_meta", metadata,
     Column("key", String(40), primary_key=True),
     Column("value", BigInteger, nullable=False),
+)
+
+
+# Rate limits shared by every server process (token buckets kept as GCRA: one number per
+# client). A row whose full_at has passed is the same as no row, so old rows may be deleted.
+rate_buckets = Table(
+    "rate_buckets", metadata,
+    Column("key", String(200), primary_key=True),  # "budget:client address"
+    Column("full_at", Float(precision=53), nullable=False),  # Unix time the budget is whole again
 )

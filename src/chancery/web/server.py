@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from chancery.api.app import create_api
+from chancery.api.limits import limit_reading_room
 from chancery.bootstrap import App
 from chancery.iiif import routes as iiif
 from chancery.oai import routes as oai
@@ -34,6 +35,7 @@ def create_app(app: App) -> FastAPI:
     # order matters: /{folder}/{slug} (authority pages) comes last
     for module in (finding, citations, feeds, documents, site, registers, oai, iiif, records):
         web.include_router(module.routes(app))
+    limit_reading_room(web, app)
 
     @web.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -63,7 +65,13 @@ def create_app(app: App) -> FastAPI:
     return web
 
 
-def run(app: App, host: str, port: int) -> None:
-    """Serve the archive with uvicorn."""
+def run(app: App, host: str, port: int, workers: int = 1) -> None:
+    """Serve the archive with uvicorn, in ``workers`` processes."""
+    if workers > 1:
+        from chancery.web.workers import serve_in_workers
+        serve_in_workers(app, host, port, workers)
+        return
     import uvicorn
-    uvicorn.run(create_app(app), host=host, port=port, log_level="info")
+    # uvicorn's own reading of X-Forwarded-For (trusting 127.0.0.1) would run before ours
+    # and let any local client choose its address: CHANCERY_TRUSTED_PROXIES is the only rule
+    uvicorn.run(create_app(app), host=host, port=port, log_level="info", proxy_headers=False)

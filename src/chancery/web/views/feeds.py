@@ -5,12 +5,13 @@ search result. Downloads and exports are streamed: nothing is held whole in memo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode, urlparse
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from lxml import etree
 
 from chancery.bootstrap import App
@@ -21,6 +22,7 @@ from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
 from chancery.services import citing, datasets, reading
 from chancery.services.clock import today, utc_stamp
+from chancery.services.downloads import PublicDownloads
 from chancery.services.search import MAX_OFFSET
 from chancery.storage.interface import StoredDocument
 from chancery.web.pages import doc_url, render
@@ -28,6 +30,8 @@ from chancery.web.pages import doc_url, render
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
 _DOC_PATH = re.compile(r"^/documents/([A-Za-z0-9_-]+)(?:/[^/]*)?/?$")
+_MEDIA = {"jsonl": "application/jsonl; charset=utf-8", "csv": "text/csv; charset=utf-8"}
+_DOWNLOAD_WAIT_S = 5.0  # a small archive's files are made within this; a large one's take minutes
 _CITE = {"bib": ("bibtex", "application/x-bibtex; charset=utf-8"),
          "ris": ("ris", "application/x-research-info-systems; charset=utf-8")}
 
@@ -99,7 +103,8 @@ def _entry(feed: etree._Element, stored: StoredDocument, base: str, archive: str
 
 def routes(app: App) -> APIRouter:
     """Feeds, downloads, oEmbed and search exports."""
-    router = APIRouter()
+    files = PublicDownloads(app.catalogue, app.settings.data / "derived" / "downloads")
+    router = APIRouter(lifespan=_kept_current(files))
 
     @router.get("/feeds/recent.atom", include_in_schema=False)
     def recent(request: Request) -> Response:
@@ -119,7 +124,8 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/downloads/documents.{ext}", include_in_schema=False)
     def download(request: Request, ext: str, q: str = "") -> Response:
-        return _download_search(app, ext, q, request.query_params.getlist("f"))
+        f = request.query_params.getlist("f")
+        return _download_search(app, ext, q, f) if q or f else _download(files, ext)
 
     @router.get("/search/cite.{ext}", include_in_schema=False)
     def search_citations(request: Request, ext: str, q: str = "") -> Response:
@@ -140,14 +146,26 @@ def routes(app: App) -> APIRouter:
     return router
 
 
-def _download(app: App, ext: str) -> Response:
-    makers = {"jsonl": (datasets.jsonl_lines, "application/jsonl; charset=utf-8"),
-              "csv": (datasets.csv_lines, "text/csv; charset=utf-8")}
-    if ext not in makers:
+def _kept_current(files: PublicDownloads) -> Callable[[object], AbstractAsyncContextManager[None]]:
+    """The server's lifespan: the download files are made at start and after every change."""
+    @asynccontextmanager
+    async def lifespan(_: object) -> AsyncIterator[None]:
+        files.start()
+        yield
+        files.stop()
+    return lifespan
+
+
+def _download(files: PublicDownloads, ext: str) -> Response:
+    """The whole archive from the file made ahead of time (never made per request)."""
+    if ext not in _MEDIA:
         return Response("Not found (documents.jsonl or documents.csv)", status_code=404)
-    lines, media = makers[ext]
-    return StreamingResponse(lines(app.catalogue, Actor.PUBLIC), media_type=media, headers={
-        "Content-Disposition": f'attachment; filename="documents.{ext}"'})
+    path = files.current(ext, wait_s=_DOWNLOAD_WAIT_S)
+    if path is None:
+        return Response("The download is being brought up to date with a change to the "
+                        "archive. Please try again in a minute.", status_code=503,
+                        media_type="text/plain", headers={"Retry-After": "60"})
+    return FileResponse(path, media_type=_MEDIA[ext], filename=f"documents.{ext}")
 
 
 _DATA = {"jsonl": (datasets.jsonl_lines, "application/jsonl; charset=utf-8"),
@@ -155,10 +173,7 @@ _DATA = {"jsonl": (datasets.jsonl_lines, "application/jsonl; charset=utf-8"),
 
 
 def _download_search(app: App, ext: str, q: str, f: list[str]) -> Response:
-    """What a search finds (the query and facets of /search), as JSON lines or CSV; without
-    either, the whole archive."""
-    if not (q or f):
-        return _download(app, ext)
+    """What a search finds (the query and facets of /search), as JSON lines or CSV."""
     if ext not in _DATA:
         return Response("Not found (documents.jsonl or documents.csv)", status_code=404)
     try:  # a malformed query is answered now, not halfway through a download

@@ -1,0 +1,177 @@
+"""The public dataset downloads (documents.jsonl, documents.csv) as files made ahead of time.
+
+A download of the whole archive is read from a file, never made per request (made per request,
+eight of them held the CPU for 130-170 s each). The files are made in the background: when the
+server starts without current ones, and whenever the catalogue has changed since (checked every
+few seconds, so an import run from another process is followed). Of several server processes
+one makes them (a lock file) while the others go on serving.
+
+A file made before the catalogue's last change is never served: that change may have withdrawn
+a document, and the reader waits (503 with Retry-After) rather than receive it. A file made on
+an earlier day with no change since is served while today's is made: the date alone only ends
+embargoes, so yesterday's file lacks documents but shows none that is hidden."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+from chancery import __version__
+from chancery.domain.publication import Actor
+from chancery.services import datasets
+from chancery.services.clock import today
+from chancery.storage.interface import Catalogue
+
+KINDS: dict[str, Callable[[Catalogue, Actor], Iterator[bytes]]] = {
+    "jsonl": datasets.jsonl_lines, "csv": datasets.csv_lines}
+POLL_S = 10.0  # how soon a change made by another process (an import) is noticed
+_NICE = 10  # made at a lower priority than the readers' requests
+_KEEP = 2  # generations kept: a reader may still be sent the one before the newest
+log = logging.getLogger("chancery.downloads")
+
+
+class Aborted(Exception):
+    """The server is stopping: the file being made is left unfinished."""
+
+
+def _name(changes: int, day: date, ext: str) -> str:
+    # the version too: a new Chancery may write records differently (and leave more out)
+    return f"documents-{__version__}-{changes:012d}-{day:%Y%m%d}.{ext}"
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[bool]:
+    """True when this process holds the lock file; False when another one does."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class PublicDownloads:
+    """The download files in one folder, kept up to date by one background thread."""
+
+    def __init__(self, catalogue: Catalogue, folder: Path, poll_s: float = POLL_S) -> None:
+        self.catalogue, self.folder, self.poll_s = catalogue, folder, poll_s
+        self._lock = threading.Lock()
+        self._wake, self._stop = threading.Event(), threading.Event()
+        self._thread: threading.Thread | None = None
+        self._serving = False
+
+    def current(self, ext: str, wait_s: float = 0.0) -> Path | None:
+        """The file to send for ``ext`` now, or None while a current one is being made
+        (waiting up to ``wait_s`` for it: a small archive's takes a moment)."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            found, fresh = self._file(ext)
+            if not fresh:
+                self.wake()
+            if found is not None or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.2)
+
+    def _file(self, ext: str) -> tuple[Path | None, bool]:
+        """Today's file for the catalogue as it is, else one of an earlier day with no change
+        since (and False: a newer one is wanted)."""
+        exact = self.folder / _name(self.catalogue.changes(), today(), ext)
+        if exact.exists():
+            return exact, True
+        same_changes = exact.name[:exact.name.rindex("-")]
+        earlier = sorted(p for p in self.folder.glob(f"{same_changes}-*.{ext}")
+                         if p.name < exact.name)
+        return (earlier[-1] if earlier else None), False
+
+    def refresh(self) -> bool:
+        """Make the files for the catalogue as it is now; False when they exist already or
+        another process is making them."""
+        changes, day = self.catalogue.changes(), today()
+        targets = {ext: self.folder / _name(changes, day, ext) for ext in KINDS}
+        if all(p.exists() for p in targets.values()):
+            return False
+        with _exclusive(self.folder / ".lock") as mine:
+            if not mine:
+                return False
+            for ext, target in targets.items():
+                if not target.exists():
+                    datasets.write_lines(self._unless_stopped(KINDS[ext](self.catalogue, Actor.PUBLIC)),
+                                         target)
+            self._prune()
+        return True
+
+    def _unless_stopped(self, lines: Iterator[bytes]) -> Iterator[bytes]:
+        for line in lines:
+            if self._stop.is_set():
+                raise Aborted
+            yield line
+
+    def _prune(self) -> None:
+        for unfinished in self.folder.glob("documents-*.part"):  # left by a killed process
+            unfinished.unlink(missing_ok=True)
+        made = sorted(self.folder.glob("documents-*"), key=lambda p: p.stat().st_mtime)
+        stamps = list(dict.fromkeys(p.name.rsplit(".", 1)[0] for p in reversed(made)))
+        for path in made:
+            if path.name.rsplit(".", 1)[0] not in stamps[:_KEEP]:
+                path.unlink(missing_ok=True)
+
+    def start(self) -> None:
+        """Keep the files current while the server runs (made now if missing or stale)."""
+        self._stop.clear()
+        self._serving = True
+        self.wake()
+
+    def stop(self) -> None:
+        """Stop the background thread (a file half made is left unfinished)."""
+        self._serving = False
+        self._stop.set()
+        self._wake.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout=10)
+
+    def wake(self) -> None:
+        """Look for a change now (started on demand when the server did not start it)."""
+        with self._lock:
+            self._wake.set()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="chancery-downloads",
+                                                daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        with contextlib.suppress(AttributeError, OSError):  # a thread has its own nice value
+            me = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + _NICE))
+        while self._next_round():
+            try:
+                self.refresh()
+            except Aborted:
+                continue
+            except Exception:  # the old files stay; the operator sees why
+                log.exception("the dataset downloads could not be made")
+            if self._serving:
+                self._wake.wait(self.poll_s)
+
+    def _next_round(self) -> bool:
+        """Whether to look again. When not, the thread is forgotten under the lock, so that a
+        wake() from then on starts a new one."""
+        with self._lock:
+            again = not self._stop.is_set() and (self._serving or self._wake.is_set())
+            if again:
+                self._wake.clear()
+            else:
+                self._thread = None
+            return again
