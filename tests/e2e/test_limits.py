@@ -62,6 +62,7 @@ def test_an_expensive_address_answers_when_to_come_back(tight: App, address: str
     over = site.get(address)
     assert over.status_code == status and int(over.headers["retry-after"]) >= 1
     assert "try again in" in over.text
+    assert "content-security-policy" in over.headers  # the refusal is a response like any other
     # single documents and the other budgets go on
     assert site.get("/documents/0874552c").status_code == 200
     others = {b: a for a, b, _ in LIMITED if b != budget}

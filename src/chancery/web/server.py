@@ -27,7 +27,6 @@ def create_app(app: App) -> FastAPI:
     """The web application for an archive."""
     web = FastAPI(title=app.settings.archive_name, docs_url=None, redoc_url=None,
                   openapi_url=None)
-    middleware.install(web)  # HEAD as GET, security headers: on every response
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     api = create_api(app)
     web.include_router(api_docs.routes(app, api.openapi))  # before the mount takes /api/v1/*
@@ -36,6 +35,9 @@ def create_app(app: App) -> FastAPI:
     for module in (finding, citations, feeds, documents, site, registers, oai, iiif, records):
         web.include_router(module.routes(app))
     limit_reading_room(web, app)
+    # added last, so outermost: HEAD as GET and the security headers reach every response,
+    # the limiter's 429s included
+    middleware.install(web)
 
     @web.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
