@@ -192,7 +192,8 @@ def test_scanned_results_and_the_home_page_in_pictures(browser: Any, base_url: s
         assert thumbs.count() >= 2
         for k in range(thumbs.count()):
             thumbs.nth(k).scroll_into_view_if_needed()
-            tab.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbs.nth(k).element_handle())
+            tab.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                  arg=thumbs.nth(k).element_handle())
         tab.evaluate("window.scrollTo(0, 0)")
         tab.screenshot(path=str(_shot("search.png")), full_page=False)
     finally:
