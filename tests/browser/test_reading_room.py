@@ -80,11 +80,9 @@ def test_a_readers_journey(page: Any) -> None:
     """Search, narrow by a facet, open the note, copy its citation, follow "Enclosed in" to the
     letter, go back; then open a bilingual record and switch to the original-language tab."""
     page.goto("/")
-    page.screenshot(path=str(_shot("home.png")), full_page=True)
     page.fill("#home-q", "experts Beijing")
     page.press("#home-q", "Enter")
     page.wait_for_selector("ol.hits")
-    page.screenshot(path=str(_shot("search.png")), full_page=False)
     page.click("details.facet a[href*='type%3Anote']")
     page.wait_for_selector("ul.chips")
     assert page.locator("ol.hits > li").count() == 1
@@ -133,7 +131,7 @@ def test_keyboard_reaches_the_content_and_the_tabs(page: Any) -> None:
 PAGES = ["/", "/search?q=Taiwan&f=type:telegram", "/documents/7da35b31", "/documents/hukou058",
          "/collections/frus/frus1958-60v19", "/people/herter-christian-a", "/browse/1958",
          "/search?q=%22unclosed", "/documents/nowhere", "/documents/jfk-104-10216-10046",
-         "/people", "/browse/1958/08/23", "/api/v1/docs"]
+         "/people", "/browse/1958/08/23", "/api/v1/docs", "/search?q=Cuba"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -147,6 +145,62 @@ def test_no_serious_accessibility_violations(page: Any, path: str) -> None:
            for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == []
     assert page.locator("main").count() == 1 and page.locator("header[role=banner]").count() == 1
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=Cuba", "/documents/7da35b31"])
+def test_no_serious_accessibility_violations_in_dark_mode(browser: Any, base_url: str,
+                                                          path: str) -> None:
+    """The dark palette (prefers-color-scheme) keeps axe's contrast checks clean too."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=base_url,
+                                  color_scheme="dark")
+    try:
+        tab = context.new_page()
+        tab.goto(path)
+        assert tab.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+        tab.add_script_tag(path=str(AXE))
+        result = tab.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        assert [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")] == []
+    finally:
+        context.close()
+
+
+def test_list_links_are_quiet_until_hovered_or_focused(page: Any) -> None:
+    """A result's title is not underlined until the pointer or the keyboard is on it, and
+    keyboard focus draws a ring; a link in running text keeps its underline."""
+    page.goto("/search?q=Cuba")
+    title = page.locator(".hits h3 a").first
+    decoration = "el => getComputedStyle(el).textDecorationLine"
+    assert title.evaluate(decoration) == "none"
+    title.hover()
+    assert title.evaluate(decoration) == "underline"
+    page.mouse.move(0, 0)
+    page.focus(".hits h3 a")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert title.evaluate(decoration) == "underline"
+    assert title.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
+    assert page.locator(".exports a").first.evaluate(decoration) == "underline"
+
+
+def test_scanned_results_and_the_home_page_in_pictures(browser: Any, base_url: str) -> None:
+    """Screenshots for the README: the home page, and results with first-page thumbnails,
+    whose images have loaded (lazy, so scrolled into view first)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=base_url)
+    try:
+        tab = context.new_page()
+        tab.goto("/")
+        tab.screenshot(path=str(_shot("home.png")), full_page=True)
+        tab.goto("/search?q=Cuba")
+        thumbs = tab.locator(".hit .thumb img")
+        assert thumbs.count() >= 2
+        for k in range(thumbs.count()):
+            thumbs.nth(k).scroll_into_view_if_needed()
+            tab.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                  arg=thumbs.nth(k).element_handle())
+        tab.evaluate("window.scrollTo(0, 0)")
+        tab.screenshot(path=str(_shot("search.png")), full_page=False)
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("path", PAGES[:7])

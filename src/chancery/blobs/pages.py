@@ -15,7 +15,7 @@ from PIL import Image
 
 from chancery.blobs.folder import FolderBlobStore
 
-WIDTHS = (400, 1000, 2000)  # thumbnails and reading size, and a large size for zooming
+WIDTHS = (200, 400, 1000, 2000)  # thumbnails of results, small pages, reading size, zooming
 _LOCK = threading.Lock()  # PDFium is not thread-safe
 # Readers opening a page for the first time wait for one render of it instead of each making
 # their own (84 at once were seen); a fixed set of locks keeps memory bounded.

@@ -117,6 +117,7 @@ class Hit:
     level: str
     score: float
     snippets: tuple[Snippet, ...] = ()
+    scan: str = ""  # SHA-256 of the first scan, whose first page is the result's thumbnail
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,17 @@ class Bucket:
     count: int
     label: str = ""
     selected: bool = False
+
+
+@dataclass(frozen=True)
+class Span:
+    """One facet value: how many documents have it, and the years of the first and last dated
+    one (None when none is dated)."""
+
+    value: str
+    count: int
+    first_year: int | None = None
+    last_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +173,11 @@ class SearchIndex(Protocol):
 
     def search(self, request: SearchRequest) -> SearchResults:
         """Answer a search request."""
+        ...
+
+    def spans(self, request: SearchRequest, facet: str, values: list[str]) -> list[Span]:
+        """The count and year span of each of ``values`` of a facet among the documents a
+        request matches, largest first; values it does not match are left out."""
         ...
 
     def search_within(self, item: IndexDocument, request: SearchRequest) -> list[Passage]:

@@ -19,8 +19,8 @@ import tantivy
 from tantivy import Order, Query
 
 from chancery.domain.publication import Actor
-from chancery.search.facet_counts import FacetCounter, Invert, Snapshot
-from chancery.search.grammar import Node
+from chancery.search.facet_counts import FacetCounter, Invert, Snapshot, field_of
+from chancery.search.grammar import MatchAll, Node
 from chancery.search.highlight import fragments, han_snippet, han_words, min_han_run
 from chancery.search.interface import (
     SCHEMA_VERSION,
@@ -31,6 +31,7 @@ from chancery.search.interface import (
     SearchRequest,
     SearchResults,
     Snippet,
+    Span,
 )
 from chancery.search.tantivy_query import QueryCompiler
 from chancery.search.tantivy_schema import (
@@ -65,6 +66,7 @@ class TantivyIndex:
         self._writer: Any = None
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        self._spans: dict[Any, list[Span]] = {}  # over everything, for the snapshot they were made on
         # count a broad query's complement once the counts over everything are ready
         self.invert_broad: Invert = "when-ready"
 
@@ -195,6 +197,22 @@ class TantivyIndex:
         hits = [_hit(searcher.doc(addr), key, snippets) for key, addr in found.hits[:request.limit]]
         return SearchResults(total, hits, counter.result() if counter else {})
 
+    def spans(self, request: SearchRequest, facet: str, values: list[str]) -> list[Span]:
+        """Count and year span per value, in one pass (a terms count with the least and
+        greatest year of each). Those over everything a reader may see (the home page's
+        collections) are kept for the snapshot."""
+        snap = self.snapshot()
+        everything = isinstance(request.query, MatchAll) and not request.filters
+        key = (snap.key, request.actor, request.today, facet, tuple(values))
+        found = self._spans.get(key) if everything and snap.key is not None else None
+        if found is None:
+            found = _spans(snap.searcher, self.compiler.compile(request), facet, values)
+            if everything:
+                if len(self._spans) > 32:  # old snapshots' entries
+                    self._spans.clear()
+                self._spans[key] = found
+        return found
+
     def search_within(self, item: IndexDocument, request: SearchRequest) -> list[Passage]:
         """Every paragraph of one document's texts that matches, highlighted, in text order.
 
@@ -225,6 +243,22 @@ class TantivyIndex:
                 out.append(Passage(str(doc.get_first("id")),
                                    fragments(snippet.fragment(), ranges, min_han_run(request.query))))
         return out
+
+
+def _spans(searcher: tantivy.Searcher, query: Query, facet: str, values: list[str]) -> list[Span]:
+    if not values:
+        return []
+    spec = {"spans": {"terms": {"field": field_of(facet), "size": len(values), "include": values},
+                      "aggs": {"first": {"min": {"field": "year"}},
+                               "last": {"max": {"field": "year"}}}}}
+    buckets = searcher.aggregate(query, spec).get("spans", {}).get("buckets", [])
+    return [Span(str(b["key"]), int(b["doc_count"]), _year(b["first"]), _year(b["last"]))
+            for b in buckets]
+
+
+def _year(metric: dict[str, Any]) -> int | None:
+    value = metric.get("value")  # None when no document of the bucket is dated
+    return int(value) if value is not None else None
 
 
 def _paragraph_docs(item: IndexDocument) -> list[tantivy.Document]:
@@ -294,4 +328,5 @@ def _hit(doc: tantivy.Document, key: Any, snippets: _Snippets | None) -> Hit:
                title=meta["title"], date_display=meta["date"], date_start=start,
                doc_type=meta["type"], classification=meta["marking"], level=meta["level"],
                score=float(key) if isinstance(key, float) else 0.0,
-               snippets=snippets.for_doc(doc, meta["texts"]) if snippets else ())
+               snippets=snippets.for_doc(doc, meta["texts"]) if snippets else (),
+               scan=meta.get("scan", ""))  # an index made before scans were kept has none

@@ -215,5 +215,7 @@ def _hit_json(item: IndexDocument) -> bytes:
     return json.dumps({"source_id": d.source_id, "title": d.title, "date": d.date.display,
                        "start": d.date.start.isoformat() if d.date.start else None,
                        "type": d.doc_type.value, "marking": d.classification.marking,
-                       "level": d.classification.level.value, "texts": texts},
+                       "level": d.classification.level.value, "texts": texts,
+                       # the first scan's hash, for a result's thumbnail of its first page
+                       "scan": d.media[0].sha256 if d.media else ""},
                       ensure_ascii=False).encode()

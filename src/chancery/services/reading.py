@@ -12,7 +12,8 @@ from chancery.domain.collections import Collection
 from chancery.domain.documents import Document
 from chancery.domain.publication import Actor
 from chancery.domain.texts import TextKind, TextVersion, cited_numbers, sibling_source_id
-from chancery.search.interface import Bucket
+from chancery.search.grammar import MatchAll
+from chancery.search.interface import Bucket, Hit, SearchRequest
 from chancery.services.clock import today
 from chancery.services.search import Search
 from chancery.storage.interface import (
@@ -114,6 +115,17 @@ def _parallel(texts: tuple[TextVersion, ...]) -> tuple[TextVersion, TextVersion]
 
 
 @dataclass(frozen=True)
+class CollectionFigures:
+    """A top-level collection as the home page shows it: how many documents the reader may
+    see in it and below, and the years they span."""
+
+    collection: Collection
+    documents: int
+    first_year: int | None
+    last_year: int | None
+
+
+@dataclass(frozen=True)
 class ArchiveFigures:
     """What the home page says about the archive as a whole."""
 
@@ -122,22 +134,26 @@ class ArchiveFigures:
     last_year: int | None
     languages: list[Bucket]
     archives: list[Bucket]
-    collections: list[tuple[Collection, int]]
-    recent: list[tuple[str, str, str]]  # public id, title, date as printed
+    collections: list[CollectionFigures]
+    years: list[Bucket]  # documents per year, dated years only, for the timeline
+    recent: list[Hit]  # the latest additions, newest first
 
 
 def archive_figures(catalogue: Catalogue, search: Search) -> ArchiveFigures:
-    """Counts, date span, languages, archives and top collections of what the public sees,
+    """Counts, date spans, languages, archives and top collections of what the public sees,
     from the search index (fast at a million documents), and the latest additions."""
     results = search.documents("", sort="recent", per_page=8).results
-    years = sorted(int(b.value) for b in results.facets.get("year", []) if b.value.isdigit())
-    counts = {b.value: b.count for b in results.facets.get("collection", [])}
-    tops = [(c, counts[c.key]) for c in catalogue.collections(Actor.PUBLIC, today())
-            if not c.parent_key and c.key in counts]
-    return ArchiveFigures(results.total, years[0] if years else None,
-                          years[-1] if years else None, results.facets.get("language", []),
-                          results.facets.get("archive", []), tops,
-                          [(h.public_id, h.title, h.date_display) for h in results.hits])
+    years = sorted((b for b in results.facets.get("year", []) if b.value.isdigit()),
+                   key=lambda b: int(b.value))
+    tops = [c for c in catalogue.collections(Actor.PUBLIC, today()) if not c.parent_key]
+    spans = {s.value: s for s in search.index.spans(SearchRequest(MatchAll(), Actor.PUBLIC, today()),
+                                             "collection", [c.key for c in tops])}
+    shown = [CollectionFigures(c, spans[c.key].count, spans[c.key].first_year,
+                               spans[c.key].last_year) for c in tops if c.key in spans]
+    return ArchiveFigures(results.total, int(years[0].value) if years else None,
+                          int(years[-1].value) if years else None,
+                          results.facets.get("language", []), results.facets.get("archive", []),
+                          shown, years, results.hits)
 
 
 def withdrawn_document(catalogue: Catalogue, ident: str) -> WithdrawnDocument | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from fastapi import APIRouter, Request
@@ -31,7 +32,8 @@ def routes(app: App) -> APIRouter:
             figures = reading.archive_figures(app.catalogue, app.search)
         except IndexUnavailable as exc:
             return _unavailable(app, request, exc)
-        return render(app, request, "home.html", {"f": figures})
+        return render(app, request, "home.html", {"f": figures,
+                                                  "timeline": timeline(figures.years)})
 
     @router.get("/search", include_in_schema=False)
     def search(request: Request, q: str = "", sort: str = "relevance", page: int = 1) -> Response:
@@ -69,6 +71,35 @@ def year_bars(buckets: list[Bucket]) -> list[tuple[Bucket, int]]:
     dated = [b for b in buckets if b.value.isdigit()]
     top = max((b.count for b in dated), default=1)
     return [(b, max(2, round(100 * b.count / top))) for b in dated]
+
+
+MAX_YEAR_BARS = 60  # a longer span is drawn by decade: a bar per year would be a hairline
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the home page's timeline: a year, or a decade by its first year."""
+
+    start: int
+    count: int
+    height: int  # percent of the busiest bar
+    decade: bool = False
+
+
+def timeline(years: list[Bucket]) -> list[Bar]:
+    """Bars from the first dated year to the last, empty years (or decades) included, so the
+    gaps in the record show."""
+    counts = {int(b.value): b.count for b in years if b.value.isdigit()}
+    if not counts:
+        return []
+    step = 1 if max(counts) - min(counts) < MAX_YEAR_BARS else 10
+    summed: dict[int, int] = {}
+    for year, n in counts.items():
+        summed[year - year % step] = summed.get(year - year % step, 0) + n
+    first, last = min(summed), max(summed)
+    top = max(summed.values())
+    return [Bar(start, summed.get(start, 0), round(100 * summed.get(start, 0) / top), step == 10)
+            for start in range(first, last + 1, step)]
 
 
 def _unavailable(app: App, request: Request, exc: Exception) -> Response:
