@@ -131,3 +131,12 @@ def test_a_printed_reference_before_the_archive_is_not_the_archive() -> None:
     note = ("Source: Department of State Press Release No. 634, Department of State, Conference "
             "Files: Lot 63 D 123, CF 1136. No classification marking.")
     assert citation_parts(note) == ("Department of State", "Conference Files", "Lot 63 D 123")
+
+
+def test_archive_names_keep_their_small_words_in_lower_case() -> None:
+    """Capitalising a misprint keeps "and", "of" and the like as the archive writes them
+    ("National Archives And Records Administration" was shown on the home page)."""
+    from chancery.ingest.frus_fields import archive_name
+    assert archive_name("National Archives and Records Administration") == \
+        "National Archives and Records Administration"
+    assert archive_name("Department of state") == "Department of State"

@@ -222,15 +222,16 @@ def citation_parts(citation: str) -> tuple[str, str, str]:
 
 
 _HAS_NUMBER = re.compile(r"\d")
-_SMALL_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "at", "to", "de", "du", "des",
-                          "la", "le", "und", "der", "die"})
+# lower case inside an archive's name (a second _SMALL_WORDS below, for titles, hid this one)
+_NAME_SMALL_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "at", "to", "de", "du",
+                               "des", "la", "le", "und", "der", "die"})
 
 
 def archive_name(name: str) -> str:
     """An archive's name with its words capitalised as the archive writes it, so that a
     misprint does not make a second archive ("Department of state" -> "Department of State")."""
     words = name.split()
-    return " ".join(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:]
+    return " ".join(w if i and w in _NAME_SMALL_WORDS else w[:1].upper() + w[1:]
                     for i, w in enumerate(words))
 
 
