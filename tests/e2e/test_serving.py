@@ -39,7 +39,7 @@ def serving(data: Path, *args: str, **settings: str) -> Iterator[tuple[str, subp
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-c", "from chancery.cli import app; app()", "--data", str(data),
-             "serve", "--port", str(port), *args],
+             "serve", "--create", "--port", str(port), *args],
             env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
