@@ -56,7 +56,16 @@ def main(ctx: typer.Context,
                             max_file_size=str(max_file_size) if max_file_size else None)
 
 
-def _app(ctx: typer.Context) -> App:
+def _app(ctx: typer.Context, create: bool = False) -> App:
+    """The archive the settings name; unless ``create``, refused when there is none (a
+    mistyped --data would otherwise become a new, empty archive, searched or exported as if
+    it were the real one)."""
+    if not create and not has_archive(ctx.obj):
+        err.print(f"[red]No archive in {escape(str(ctx.obj.data.resolve()))}[/]: check --data (or "
+                  "CHANCERY_DATA, CHANCERY_DATABASE_URL). To start a new, empty archive there, "
+                  "use `chancery init` (or `serve --create`); `chancery demo` builds the demo "
+                  "archive.")
+        raise typer.Exit(1)
     built = build_app(ctx.obj)
     ctx.call_on_close(built.catalogue.dispose)  # no pooled connection outlives the command
     return built
@@ -79,7 +88,7 @@ def version() -> None:
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create the data folder and an empty catalogue.  Example: chancery --data ./archive init"""
-    a = _app(ctx)
+    a = _app(ctx, create=True)
     console.print(f"Archive ready in [bold]{a.settings.data}[/] ({a.catalogue.dialect}).")
 
 
@@ -103,7 +112,7 @@ def import_(ctx: typer.Context,
 
     Example: chancery import ../shared/corpus/frus/core my-bundle/ box3.csv"""
     clock = Stopwatch()
-    a = _app(ctx)
+    a = _app(ctx, create=True)  # the first import makes the archive
     summary = _import(a, paths, clock, quiet=as_json or no_progress)
     if as_json:
         _print_json({**summary.as_dict(), "seconds": round(clock.total, 3),
@@ -348,10 +357,10 @@ def cite(ctx: typer.Context,
 
     Example: chancery cite frus1958-60v19/d3 --style chicago-note
              chancery cite 7da35b31 0874552c --style bibtex > selection.bib"""
-    a = _app(ctx)
-    if list_styles:
+    if list_styles:  # needs no archive
         console.print("\n".join(style_names()), markup=False, highlight=False)
         return
+    a = _app(ctx)
     if prepare:
         _prepare_citations(a, None)
         return
@@ -404,14 +413,9 @@ def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
     """Serve the reading room on the web.  Example: chancery --data ./archive serve --workers 4"""
     import os
 
-    if not create and not has_archive(ctx.obj):  # a mistyped --data served an empty archive
-        err.print(f"[red]No archive in {escape(str(ctx.obj.data.resolve()))}[/]: check --data (or "
-                  "CHANCERY_DATA, CHANCERY_DATABASE_URL). To start a new, empty archive there, "
-                  "add --create; `chancery demo` builds the demo archive.")
-        raise typer.Exit(1)
     from chancery.web.server import run
     ctx.obj = ctx.obj.served_at(host, port)  # one public address, everywhere
-    a = _app(ctx)
+    a = _app(ctx, create=create)
     for problem in search_service.index_problems(a.catalogue, a.index):
         # here, before the workers start: the search index takes one writer at a time
         err.print(f"[yellow]![/] {problem}; catching up before serving")
@@ -430,7 +434,7 @@ def demo(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
     from chancery.demo import demo_sources
     ctx.obj = ctx.obj.served_at(host, port)
     clock = Stopwatch()
-    a = _app(ctx)
+    a = _app(ctx, create=True)
     summary = _import(a, demo_sources(), clock, quiet=False)
     print_import_summary(console, summary, clock.total)
     if summary.failed:

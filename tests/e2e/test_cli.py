@@ -148,6 +148,19 @@ def test_serve_refuses_a_data_folder_that_holds_no_archive(tmp_path: Path) -> No
     assert not (tmp_path / "archvie").exists() and list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("command", [
+    ["export", "--public", "--format", "jsonl", "--out", "OUT"], ["search", "Berlin"],
+    ["stats"], ["list"], ["show", "x1"], ["check"], ["cite", "x1"], ["reindex"]])
+def test_commands_that_read_refuse_a_data_folder_that_holds_no_archive(
+        tmp_path: Path, command: list[str]) -> None:
+    """A mistyped --data is refused by every command that reads an archive, as by serve: no
+    empty archive is made there, and no empty export is written and called a success."""
+    out_file = tmp_path / "out.jsonl"
+    code, out = _run(tmp_path / "archvie", *[str(out_file) if a == "OUT" else a for a in command])
+    assert code == 1 and "No archive in" in out and "archvie" in out.replace("\n", ""), out
+    assert not (tmp_path / "archvie").exists() and not out_file.exists()
+
+
 def _serve_once(data: Path, *flags: str) -> int:
     """Start `chancery serve` as an operator would, fetch robots.txt, stop it; the status."""
     import socket

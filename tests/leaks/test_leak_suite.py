@@ -270,6 +270,16 @@ def test_public_exports_carry_nothing_hidden(archive: App, tmp_path: Path) -> No
     assert sum(i.startswith(CANARY) for i in ids) == len(HIDDEN)
 
 
+def _add_draft(app: App, root: Path) -> None:
+    """One more draft on Berlin, imported and indexed into the archive built in ``root``."""
+    extra = root / "bundle-withdrawn"  # the archive as it stands, and one more draft
+    draft = yaml.safe_load((extra / "quokkadraft.yaml").read_text())
+    draft["public_id"] = "quokkadraft2"
+    (extra / "quokkadraft2.yaml").write_text(yaml.safe_dump(draft))
+    assert not import_paths([extra], app.import_context()).failed
+    search.rebuild_index(app.catalogue, app.index)
+
+
 def test_api_answers_do_not_move_when_a_draft_is_added(tmp_path: Path) -> None:
     """Public answers give ranks, never raw scores (which count hidden documents): adding a
     draft that matches the query leaves the public answer as it was."""
@@ -278,13 +288,35 @@ def test_api_answers_do_not_move_when_a_draft_is_added(tmp_path: Path) -> None:
         site = TestClient(create_app(app))
         before = site.get("/api/v1/search?q=Berlin").json()
         assert [h["rank"] for h in before["hits"]] == [1, 2] and "score" not in before["hits"][0]
-        extra = tmp_path / "bundle-withdrawn"  # the archive as it stands, and one more draft
-        draft = yaml.safe_load((extra / "quokkadraft.yaml").read_text())
-        draft["public_id"] = "quokkadraft2"  # a second draft, on Berlin like the rest
-        (extra / "quokkadraft2.yaml").write_text(yaml.safe_dump(draft))
-        assert not import_paths([extra], app.import_context()).failed
-        search.rebuild_index(app.catalogue, app.index)
+        _add_draft(app, tmp_path)
         assert site.get("/api/v1/search?q=Berlin").json() == before
+    finally:
+        app.catalogue.dispose()
+
+
+# answers a poller could watch for a change: pages, API, downloads
+WATCHED = ["/", "/search?q=Berlin", "/browse/1960/07", "/collections/open-papers",
+           "/people/herter-christian-a", "/feeds/recent.atom", "/api/v1/search?q=Berlin",
+           f"/api/v1/documents/{P}", "/api/v1/collections", "/downloads/documents.jsonl",
+           "/downloads/documents.csv"]
+
+
+def test_validators_do_not_tell_when_a_draft_is_added(tmp_path: Path) -> None:
+    """ETag and Last-Modified move only when the public answer does: importing a draft leaves
+    them as they were, and a reader's old tag still gets 304 (tags made from the catalogue's
+    change counter told anyone polling a page when unpublished work came in)."""
+    app = build_archive(tmp_path)
+    try:
+        site = TestClient(create_app(app))
+        before = {url: site.get(url).headers for url in WATCHED}
+        _add_draft(app, tmp_path)
+        for url in WATCHED:
+            after = site.get(url).headers
+            for name in ("etag", "last-modified"):
+                assert after.get(name) == before[url].get(name), (url, name)
+            if "etag" in after and not url.startswith("/downloads/"):  # files: no 304 here
+                again = site.get(url, headers={"If-None-Match": before[url]["etag"]})
+                assert again.status_code == 304, url
     finally:
         app.catalogue.dispose()
 

@@ -14,7 +14,6 @@ from chancery.api.limits import SharedLimiter, reader_of
 from chancery.api.paging import BadCursor
 from chancery.api.routes import routes
 from chancery.bootstrap import App
-from chancery.services.clock import today
 
 DESCRIPTION = """The public records of the archive as JSON. Only what the public may see is
 returned, as on the reading room's pages. Lists are paged with opaque cursors: pass a page's
@@ -40,18 +39,18 @@ def create_api(app: App) -> FastAPI:
 
     @api.middleware("http")
     async def cached(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        etag = ""
-        if request.method == "GET":
-            # the date too: an embargo that ends changes what the public may see
-            basis = f"{app.catalogue.changes()}:{app.index.state()}:{today()}:{request.url}"
-            etag = 'W/"' + hashlib.sha1(basis.encode()).hexdigest()[:20] + '"'
-            if etag in request.headers.get("if-none-match", ""):
-                return Response(status_code=304, headers={"ETag": etag})
         response = await call_next(request)
-        if etag and response.status_code == 200:
-            response.headers["ETag"] = etag
-            response.headers["Cache-Control"] = "no-cache"
-        return response
+        if request.method != "GET" or response.status_code != 200:
+            return response
+        # the tag is made from the answer itself, so it moves only when the answer does (one
+        # made from the catalogue's change counter told pollers when a draft was imported)
+        # call_next answers a streaming response (its body_iterator is not in Response's type)
+        body = b"".join([c async for c in response.body_iterator])  # type: ignore[attr-defined]
+        etag = 'W/"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers={"ETag": etag})
+        headers = {**response.headers, "ETag": etag, "Cache-Control": "no-cache"}
+        return Response(body, status_code=200, headers=headers, media_type=response.media_type)
 
     @api.middleware("http")
     async def limited(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import filecmp
 import logging
 import os
 import threading
@@ -109,6 +110,7 @@ class PublicDownloads:
                 if not target.exists():
                     datasets.write_lines(self._unless_stopped(KINDS[ext](self.catalogue, Actor.PUBLIC)),
                                          target)
+                    self._keep_date_if_same(target, ext)
             self._prune()
         return True
 
@@ -118,10 +120,23 @@ class PublicDownloads:
                 raise Aborted
             yield line
 
+    def _keep_date_if_same(self, made: Path, ext: str) -> None:
+        """A file the same as the one before it keeps that one's date, so its Last-Modified
+        and ETag (made from the date and size) stay put: a change the public cannot see, such
+        as a draft imported, must not show in the download's headers either."""
+        others = [p for p in self.folder.glob(f"documents-*.{ext}") if p != made]
+        if not others:
+            return
+        before = max(others, key=lambda p: p.stat().st_ctime_ns)
+        if filecmp.cmp(before, made, shallow=False):
+            kept = before.stat()
+            os.utime(made, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+
     def _prune(self) -> None:
         for unfinished in self.folder.glob("documents-*.part"):  # left by a killed process
             unfinished.unlink(missing_ok=True)
-        made = sorted(self.folder.glob("documents-*"), key=lambda p: p.stat().st_mtime)
+        # by when each was made: st_mtime may be a kept date (_keep_date_if_same)
+        made = sorted(self.folder.glob("documents-*"), key=lambda p: p.stat().st_ctime_ns)
         stamps = list(dict.fromkeys(p.name.rsplit(".", 1)[0] for p in reversed(made)))
         for path in made:
             if path.name.rsplit(".", 1)[0] not in stamps[:_KEEP]:

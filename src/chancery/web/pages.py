@@ -19,7 +19,6 @@ from markupsafe import Markup, escape
 from chancery.bootstrap import App
 from chancery.domain.authorities import slugify
 from chancery.search.interface import Fragment
-from chancery.services.clock import today
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 STATIC = Path(__file__).with_name("static")
@@ -105,13 +104,11 @@ TEMPLATES.env.filters["documents"] = lambda n: f"{n:,} document{'' if n == 1 els
 TEMPLATES.env.filters["shorten"] = lambda text: shorten(text)
 
 
-def etag_for(app: App, request: Request, extra: str = "") -> str:
-    """A validator that changes whenever the catalogue or the index changes."""
-    state = app.index.state()
-    # the date too: an embargo that ends changes what the public may see
-    basis = (f"{app.catalogue.changes()}:{state}:{today()}:"
-             f"{request.url.path}?{request.url.query}:{extra}")
-    return '"' + hashlib.sha1(basis.encode()).hexdigest()[:20] + '"'
+def etag_of(body: bytes) -> str:
+    """A validator made from the answer itself: it changes exactly when what the reader
+    receives changes. (Made from the catalogue's change counter, it moved with every write,
+    a draft's too, and so told anyone polling a page when unpublished work was imported.)"""
+    return '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
 
 
 def not_modified(request: Request, etag: str) -> bool:
@@ -123,16 +120,16 @@ def not_modified(request: Request, etag: str) -> bool:
 def render(app: App, request: Request, template: str, context: dict[str, Any],
            status: int = 200, modified: datetime | None = None, cache: bool = True) -> Response:
     """A page, or 304 when the client has it already."""
-    etag = etag_for(app, request) if cache and status == 200 else ""
-    if etag and not_modified(request, etag):
-        return Response(status_code=304, headers={"ETag": etag})
     context = {"archive": app.settings.archive_name, "base_url": app.settings.base_url,
                "request": request, **context}
     response: HTMLResponse = TEMPLATES.TemplateResponse(request, template, context,
                                                         status_code=status)
-    if etag:
+    if cache and status == 200:
+        etag = etag_of(bytes(response.body))
+        if not_modified(request, etag):
+            return Response(status_code=304, headers={"ETag": etag})
         response.headers["ETag"] = etag
-        response.headers["Cache-Control"] = "no-cache"  # revalidate: cheap with the ETag
+        response.headers["Cache-Control"] = "no-cache"  # revalidate: a 304 is not sent again
     if modified:
         response.headers["Last-Modified"] = format_datetime(modified, usegmt=True)
     return response
