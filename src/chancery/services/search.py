@@ -50,6 +50,7 @@ MAX_PER_PAGE = 100
 MAX_OFFSET = 10_000
 SELECT_CHUNK = 2_000  # ids a download reads from the index at a time
 _NAME_FIELDS = ("", "author", "recipient", "person", "place", "subject")
+_FILTER_FIELDS = ("type", "classification", "lang", "collection", "date")  # no words to rank by
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,10 @@ class Search:
         """The request for a query and its options; raises QueryError for a malformed one."""
         tree = relax(parse_query(text))
         chosen = _check_options(filters or {}, sort, page, per_page)
+        if sort == "relevance" and not any(w.field not in _FILTER_FIELDS for w in positive_words(tree)):
+            # nothing to rank by (an empty query, dates or facets alone): every score ties, and
+            # ties come back in index order, which a rebuild reshuffles; date order is stable
+            sort = "date"
         return SearchRequest(tree, actor, today(), chosen, sort, per_page, (page - 1) * per_page,
                              expansions=expand_names(self.catalogue, tree, self.phonetic),
                              **options)
