@@ -250,23 +250,6 @@ def stats(ctx: typer.Context, as_json: JsonOpt = False, public: PublicOpt = Fals
 
 
 @app.command()
-def check(ctx: typer.Context,
-          verify_hashes: Annotated[bool, typer.Option(help="Re-hash every stored scan.")] = False,
-          repair: Annotated[bool, typer.Option(help="Catch the search index up first.")] = False) -> None:
-    """Check the archive's integrity; exit status 1 if anything is wrong.  Example: chancery check"""
-    a = _app(ctx)
-    if repair and search_service.index_problems(a.catalogue, a.index):
-        _refresh_index(a)
-    problems = documents.check_archive(a.catalogue, a.blobs, verify_hashes)
-    problems += search_service.index_problems(a.catalogue, a.index)
-    for p in problems:
-        console.print(f"[red]✗[/] {p}")
-    if not problems:
-        console.print("[green]✓[/] no problems found")
-    raise typer.Exit(1 if problems else 0)
-
-
-@app.command()
 def search(ctx: typer.Context,
            query: Annotated[str, typer.Argument(help="Query in the search grammar (docs/search.md).")],
            facet: Annotated[Optional[list[str]], typer.Option(
@@ -391,55 +374,5 @@ def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:
     return parse_filters(written)
 
 
-@app.command()
-def reindex(ctx: typer.Context) -> None:
-    """Rebuild the search index from the catalogue.
-
-    Example: chancery --data ./archive reindex"""
-    a = _app(ctx)
-    total = a.catalogue.count_documents(Actor.EDITOR, today())
-    with count_bar(err, "Indexing", total) as bar:
-        task = bar.add_task("index", total=total)
-        n = search_service.rebuild_index(a.catalogue, a.index, lambda k: bar.advance(task, k))
-    console.print(f"Indexed {n:,} documents in {a.settings.index_dir}")
-
-
-@app.command()
-def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
-          create: Annotated[bool, typer.Option(
-              "--create", help="Start a new, empty archive when the data folder holds none.")] = False,
-          workers: Annotated[Optional[int], typer.Option(
-              "--workers", help=_HELP["workers"])] = None) -> None:
-    """Serve the reading room on the web.  Example: chancery --data ./archive serve --workers 4"""
-    import os
-
-    from chancery.web.server import run
-    ctx.obj = ctx.obj.served_at(host, port)  # one public address, everywhere
-    a = _app(ctx, create=create)
-    for problem in search_service.index_problems(a.catalogue, a.index):
-        # here, before the workers start: the search index takes one writer at a time
-        err.print(f"[yellow]![/] {problem}; catching up before serving")
-        _refresh_index(a)
-        break
-    count = ctx.obj.workers if workers is None else workers
-    run(a, host, port, count if count > 0 else os.cpu_count() or 1)
-
-
-@app.command()
-def demo(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
-         serve_it: Annotated[bool, typer.Option("--serve/--no-serve")] = True) -> None:
-    """Build the demo archive from the bundled public-domain sample and serve it.
-
-    Example: chancery --data ./demo-data demo"""
-    from chancery.demo import demo_sources
-    ctx.obj = ctx.obj.served_at(host, port)
-    clock = Stopwatch()
-    a = _app(ctx, create=True)
-    summary = _import(a, demo_sources(), clock, quiet=False)
-    print_import_summary(console, summary, clock.total)
-    if summary.failed:
-        raise typer.Exit(1)
-    if serve_it:
-        console.print(f"Serving the demo archive on http://{host}:{port}")
-        from chancery.web.server import run
-        run(a, host, port)
+# the operator's commands (check, reindex, serve, demo) register themselves on `app`
+from chancery import cli_operate  # noqa: E402, F401
