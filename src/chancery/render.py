@@ -102,8 +102,8 @@ def print_import_summary(console: Console, summary: ImportSummary, seconds: floa
                   f"[{'red' if summary.failed else 'green'}]{len(summary.failed)} failed[/]; "
                   f"{summary.authorities_created} new authority records")
     if summary.held_back:
-        console.print(f"{summary.held_back:,} spelling(s) tagged as a person but not plausibly "
-                      "their name kept as evidence, not used in search: "
+        console.print(f"Held back {summary.held_back:,} spelling(s) tagged as a person that are "
+                      "not plausibly their name (kept as evidence, not searched): "
                       + escape("; ".join(summary.held_back_examples))
                       + ("; …" if summary.held_back > len(summary.held_back_examples) else ""))
     steps = [f"{name} {duration(summary.timings[name])}"
