@@ -138,3 +138,24 @@ def test_a_change_made_meanwhile_is_not_overwritten(app: App, tmp_path: Path) ->
         store.write(write, stored.updated_at - timedelta(seconds=1), None)
     assert app.publishing.take_step(["nope"], Step.SUBMIT, A).refused[0][1].startswith(
         "no such document")
+
+
+def test_an_archive_from_before_the_workflow_upgrades_with_its_documents(
+        app: App, tmp_path: Path) -> None:
+    """Back at 0007 (no workflow_events), documents and revisions stay; `migrate` brings the
+    table, and the workflow works on the upgraded archive."""
+    from alembic import command
+
+    from chancery.storage import migrate
+
+    import_bundle(app, tmp_path / "b")
+    cfg = migrate._config()
+    with app.catalogue.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007")
+    assert app.catalogue.schema_status()[0] == "0007"
+    app.catalogue.migrate()
+    assert app.catalogue.schema_status()[0] == "0009"
+    assert app.publishing.take_step(DOCS, Step.SUBMIT, A).changed == DOCS
+    found = app.publishing.history(DOCS[0])
+    assert found is not None and [e.number for e in found.entries] == [1, 2]
