@@ -18,9 +18,11 @@ from chancery.ingest.frus import FrusImporter
 from chancery.search.tantivy_index import TantivyIndex
 from chancery.services.citing import Citer
 from chancery.services.imports import ImportContext
+from chancery.services.publishing import Publishing
 from chancery.services.search import Search
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.limits import SqlRateBuckets
+from chancery.storage.workflow import SqlEditorial
 
 
 @dataclass
@@ -45,6 +47,12 @@ class App:
     def search(self) -> Search:
         """The search every entry point uses, built once with the phonetic key."""
         return Search(self.catalogue, self.index, phonetic_key)
+
+    @cached_property
+    def publishing(self) -> Publishing:
+        """The editorial workflow, history and revert over this catalogue."""
+        return Publishing(self.catalogue, SqlEditorial(self.catalogue.engine),
+                          self.settings.allow_self_approval)
 
     def import_context(self, parallel: bool = False) -> ImportContext:
         """The parts an import works with; ``parallel`` parses in a second process."""

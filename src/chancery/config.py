@@ -59,6 +59,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", "1",
             "Processes `serve` answers requests with; 0: one per core. Rate limits are shared "
             "by all of them."),
+    Setting("allow_self_approval", "false",
+            "Whether the person who submitted a document for review may also publish it "
+            "(true/false); false keeps four eyes on every publication."),
 )
 
 
@@ -79,6 +82,7 @@ class Settings:
     admin_email: str = "archivist@example.org"
     oai_namespace: str = ""
     trusted_proxies: frozenset[str] = frozenset()
+    allow_self_approval: bool = False
 
     @property
     def base_url(self) -> str:
@@ -124,7 +128,17 @@ def load_settings(**overrides: str | None) -> Settings:
                     workers=int(values["workers"]),
                     admin_email=values["admin_email"], oai_namespace=values["oai_namespace"],
                     trusted_proxies=frozenset(a.strip() for a in values["trusted_proxies"].split(",")
-                                              if a.strip()))
+                                              if a.strip()),
+                    allow_self_approval=_flag("allow_self_approval", values["allow_self_approval"]))
+
+
+def _flag(name: str, value: str) -> bool:
+    """A true/false setting; anything else is refused, not read as false."""
+    if value.strip().lower() in ("true", "1", "yes", "on"):
+        return True
+    if value.strip().lower() in ("false", "0", "no", "off", ""):
+        return False
+    raise ValueError(f"{name} must be true or false, not {value!r}")
 
 
 def as_environment(settings: Settings) -> dict[str, str]:
@@ -132,5 +146,8 @@ def as_environment(settings: Settings) -> dict[str, str]:
     found = {}
     for s in SETTINGS:
         value = getattr(settings, s.name)
-        found[s.env] = ",".join(sorted(value)) if isinstance(value, frozenset) else str(value)
+        if isinstance(value, bool):
+            found[s.env] = "true" if value else "false"
+        else:
+            found[s.env] = ",".join(sorted(value)) if isinstance(value, frozenset) else str(value)
     return found

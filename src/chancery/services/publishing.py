@@ -1,0 +1,160 @@
+"""Publishing: moving documents through the workflow, embargoes, history and revert.
+
+Every change is written the way an import writes a document (a new change number, so the
+search index catches up; ``was_public`` kept, so a withdrawn document keeps its tombstone)
+and leaves a revision with its field-level diff, by whom, when and why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Protocol
+
+from chancery.domain.documents import Document
+from chancery.domain.history import HistoryEntry, values_at
+from chancery.domain.publication import Actor, Publication
+from chancery.domain.records import document_from_record, document_record
+from chancery.domain.revisions import Revision
+from chancery.domain.workflow import (
+    Refused,
+    Step,
+    WorkflowEvent,
+    embargoed,
+    last_submitter,
+    next_state,
+)
+from chancery.services.clock import today, utc_now
+from chancery.services.imports import diff_records
+from chancery.storage.interface import Catalogue, DocumentWrite, LinkWrite, StoredDocument
+
+
+class EditorialStore(Protocol):
+    """What publishing needs from storage beyond the catalogue's reads."""
+
+    def events(self, document_id: int) -> list[WorkflowEvent]:
+        """The document's workflow steps, oldest first."""
+        ...
+
+    def history(self, document_id: int) -> list[HistoryEntry]:
+        """Every revision of the document, oldest first, numbered from 1, with its step."""
+        ...
+
+    def content_hash(self, document_id: int) -> str:
+        """The content hash stored with the document."""
+        ...
+
+    def write(self, write: DocumentWrite, seen: datetime | None,
+              event: WorkflowEvent | None) -> None:
+        """Store an editorial change whole, with its step; Refused when the document changed
+        since it was read."""
+        ...
+
+
+@dataclass
+class Outcome:
+    """What a command did to the documents it was given: which changed, which were refused
+    and why."""
+
+    changed: list[str] = field(default_factory=list)  # public ids
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (id as given, reason)
+
+
+@dataclass(frozen=True)
+class DocumentHistory:
+    """A document's publication now and every revision it went through."""
+
+    public_id: str
+    title: str
+    publication: Publication
+    entries: list[HistoryEntry]
+
+
+class Publishing:
+    """The editorial use cases, over the catalogue and the editorial store."""
+
+    def __init__(self, catalogue: Catalogue, store: EditorialStore,
+                 allow_self_approval: bool) -> None:
+        self.catalogue = catalogue
+        self.store = store
+        self.allow_self_approval = allow_self_approval
+
+    def take_step(self, idents: Iterable[str], step: Step, actor: str,
+                  comment: str = "") -> Outcome:
+        """Submit, publish, withdraw, reinstate or send back each document, where allowed."""
+        return self._each(idents, lambda stored: self._step(stored, step, actor, comment))
+
+    def set_embargo(self, idents: Iterable[str], until: date | None, actor: str,
+                    comment: str = "") -> Outcome:
+        """Set an embargo (public from ``until`` on) or clear it (None) on each document."""
+        def change(stored: StoredDocument) -> None:
+            doc = stored.document
+            new = replace(doc, publication=embargoed(doc.publication, until, today()))
+            said = f"embargo until {until.isoformat()}" if until else "embargo cleared"
+            self._write(stored, new, actor, _summary(said, comment), None)
+        return self._each(idents, change)
+
+    def history(self, ident: str) -> DocumentHistory | None:
+        """A document's publication and revisions, by public or source id."""
+        stored = self.catalogue.get_document(ident, Actor.EDITOR, today())
+        if stored is None:
+            return None
+        doc = stored.document
+        return DocumentHistory(doc.public_id, doc.title, doc.publication,
+                               self.store.history(stored.id))
+
+    def revert(self, ident: str, number: int, actor: str, comment: str = "") -> str:
+        """Write the field values a document had after revision ``number`` back, as a new
+        revision; returns its public id. Publication stays as it is (that is the workflow's)."""
+        stored = self._document(ident)
+        record = document_record(stored.document)
+        then = values_at(record, self.store.history(stored.id), number)
+        try:
+            new = document_from_record({**record, **then})
+        except (KeyError, ValueError, TypeError) as exc:
+            raise Refused(f"revision {number} cannot be restored: {exc}") from None
+        self._write(stored, new, actor, _summary(f"reverted to revision {number}", comment), None)
+        return stored.document.public_id
+
+    def _document(self, ident: str) -> StoredDocument:
+        stored = self.catalogue.get_document(ident, Actor.EDITOR, today())
+        if stored is None:
+            raise Refused("no such document (give a public id or a source id)")
+        return stored
+
+    def _each(self, idents: Iterable[str],
+              change: Callable[[StoredDocument], None]) -> Outcome:
+        out = Outcome()
+        for ident in dict.fromkeys(idents):
+            try:
+                stored = self._document(ident)
+                change(stored)
+            except Refused as exc:
+                out.refused.append((ident, exc.message))
+            else:
+                out.changed.append(stored.document.public_id)
+        return out
+
+    def _step(self, stored: StoredDocument, step: Step, actor: str, comment: str) -> None:
+        now = stored.document.publication
+        target = next_state(step, now.state, actor, comment,
+                            last_submitter(self.store.events(stored.id)),
+                            self.allow_self_approval)
+        new = replace(stored.document, publication=Publication(target, now.embargo_until))
+        event = WorkflowEvent(utc_now(), actor, now.state, target, comment.strip())
+        self._write(stored, new, actor, _summary(step.done, comment), event)
+
+    def _write(self, stored: StoredDocument, new: Document, actor: str, summary: str,
+               event: WorkflowEvent | None) -> None:
+        at = event.at if event else utc_now()
+        revision = Revision(at, actor, summary, diff_records(stored.document, new, ()))
+        links = [LinkWrite(la.authority.id, la.role, la.as_written) for la in stored.authorities]
+        # the content hash stays that of the source as last imported: re-importing the
+        # unchanged source is then "unchanged" and does not undo the editors' work
+        write = DocumentWrite(new, links, self.store.content_hash(stored.id), revision, stored.id)
+        self.store.write(write, stored.updated_at, event)
+
+
+def _summary(said: str, comment: str) -> str:
+    return f"{said}: {comment.strip()}" if comment.strip() else said
+
