@@ -374,5 +374,5 @@ def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:
     return parse_filters(written)
 
 
-# the operator's commands (check, reindex, serve, demo) register themselves on `app`
-from chancery import cli_operate  # noqa: E402, F401
+# the operator's commands (check, reindex, serve, demo) and `user ...` register on `app`
+from chancery import cli_accounts, cli_operate  # noqa: E402, F401
