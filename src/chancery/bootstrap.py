@@ -23,6 +23,7 @@ from chancery.services.search import Search
 from chancery.storage.accounts import SqlAccounts
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.limits import SqlRateBuckets
+from chancery.storage.workspace import SqlWorkspaceReads
 
 
 @dataclass
@@ -47,6 +48,11 @@ class App:
     def accounts(self) -> Accounts:
         """Accounts, logins and sessions, kept in the catalogue."""
         return Accounts(SqlAccounts(self.catalogue.engine))
+
+    @cached_property
+    def workspace(self) -> SqlWorkspaceReads:
+        """The workspace's own lists (drafts, in review), through the access rule."""
+        return SqlWorkspaceReads(self.catalogue.engine)
 
     @cached_property
     def search(self) -> Search:

@@ -126,3 +126,9 @@ def throttle_wait(failures: int, since: datetime | None, now: datetime, limit: i
         return 0
     left = (since + THROTTLE_WINDOW - now).total_seconds()
     return max(0, int(left) + (left % 1 > 0))
+
+
+def form_token(session_token: str) -> str:
+    """The CSRF token of a session's forms: derived from the session token, so nothing more
+    is stored, and one-way, so a page that shows it gives away nothing of the session."""
+    return hashlib.sha256(b"form:" + session_token.encode()).hexdigest()
