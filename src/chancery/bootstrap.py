@@ -16,13 +16,16 @@ from chancery.ingest.bundle import BundleImporter
 from chancery.ingest.csvfiles import CsvImporter
 from chancery.ingest.frus import FrusImporter
 from chancery.search.tantivy_index import TantivyIndex
+from chancery.services.accounts import Accounts
 from chancery.services.citing import Citer
 from chancery.services.imports import ImportContext
 from chancery.services.publishing import Publishing
 from chancery.services.search import Search
+from chancery.storage.accounts import SqlAccounts
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.limits import SqlRateBuckets
 from chancery.storage.workflow import SqlEditorial
+from chancery.storage.workspace import SqlWorkspaceReads
 
 
 @dataclass
@@ -42,6 +45,16 @@ class App:
         """Citations as this archive makes them: its name, its address, the kept renderings."""
         return Citer(self.engine, CitationCache(self.settings.data / "derived" / "citations"),
                      self.settings.archive_name, self.settings.base_url)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """Accounts, logins and sessions, kept in the catalogue."""
+        return Accounts(SqlAccounts(self.catalogue.engine))
+
+    @cached_property
+    def workspace(self) -> SqlWorkspaceReads:
+        """The workspace's own lists (drafts, in review), through the access rule."""
+        return SqlWorkspaceReads(self.catalogue.engine)
 
     @cached_property
     def search(self) -> Search:

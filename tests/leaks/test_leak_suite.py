@@ -83,6 +83,7 @@ def clean_channels() -> dict[str, list[str]]:
         "/robots.txt": ["/robots.txt"], "/sitemap.xml": ["/sitemap.xml"],
         "/sitemaps/{n}.xml": ["/sitemaps/1.xml"], "/opensearch.xml": ["/opensearch.xml"],
         "/search-help": ["/search-help"], "/oai/chancery.xsd": ["/oai/chancery.xsd"],
+        "/login": ["/login", "/login?next=/workspace"],
         "/oai": [OAI + "Identify", OAI + "ListSets", OAI + "ListIdentifiers" + DC,
                  OAI + "ListRecords" + DC, OAI + "ListRecords" + OURS,
                  OAI + "ListRecords" + DC + "&set=open-papers",
@@ -141,6 +142,7 @@ def absent_channels() -> dict[str, list[str]]:
         "/api/v1/documents/{public_id}/relations": [f"/api/v1/documents/{h}/relations" for h in docs],
         "/api/v1/documents/{public_id}/citation": [f"/api/v1/documents/{h}/citation" for h in docs],
         "/api/v1/collections/{key:path}": ["/api/v1/collections/quokka-papers"],
+        "/set-password/{token}": ["/set-password/quokka-not-a-link"],
         **{f"/api/v1/{folder}/{{slug}}": [f"/api/v1/{folder}/{slug}"]
            for folder, slug in HIDDEN_RECORDS.items()},
     }
@@ -150,6 +152,8 @@ def absent_channels() -> dict[str, list[str]]:
 ELSEWHERE = {
     "/static": "package assets, the same for every archive",
     "/oai": "POST: the same answers as GET, checked in test_oai_post_answers_like_get",
+    "/workspace": "login required; checked in tests/e2e/test_workspace_access.py",
+    "/logout": "POST only, ends a session; checked in tests/e2e/test_workspace_access.py",
 }
 
 

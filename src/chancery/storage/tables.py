@@ -207,3 +207,59 @@ rate_buckets = Table(
     Column("key", String(200), primary_key=True),  # "budget:client address"
     Column("full_at", Float(precision=53), nullable=False),  # Unix time the budget is whole again
 )
+
+
+# Accounts of the editorial workspace. Emails are kept lower-case (domain.accounts.normal_email),
+# so the unique key is case-insensitive on every backend. No password, only its Argon2 hash.
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("role", String(12), nullable=False),
+    Column("password_hash", Text),  # None until the account's set-password link is used
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Logins. The cookie holds a random token; the table only its SHA-256.
+sessions = Table(
+    "sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+# One-time set-password links (new accounts, resets), hashed like session tokens.
+password_links = Table(
+    "password_links", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+)
+
+# Failed logins per account and per address within the throttle window, shared by every
+# server process.
+login_throttle = Table(
+    "login_throttle", metadata,
+    Column("key", String(300), primary_key=True),  # "account:EMAIL" or "address:IP"
+    Column("failures", Integer, nullable=False),
+    Column("since", DateTime(timezone=True), nullable=False),  # the window's first failure
+)
+
+# What was done, by whom: appended to, never changed (the application has no UPDATE or
+# DELETE for it; tests/unit/test_accounts_domain.py checks the source).
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(254), nullable=False),  # an email, or "operator" for the CLI
+    Column("action", String(40), nullable=False, index=True),
+    Column("subject", String(300), nullable=False, default=""),
+    Column("detail", JSON, nullable=False),
+)

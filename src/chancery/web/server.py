@@ -19,6 +19,7 @@ from chancery.oai import routes as oai
 from chancery.web import middleware
 from chancery.web.pages import STATIC, render
 from chancery.web.views import api_docs, citations, documents, feeds, finding, records, registers, site
+from chancery.web.workspace import routes as workspace
 
 log = logging.getLogger("chancery.web")
 
@@ -32,7 +33,8 @@ def create_app(app: App) -> FastAPI:
     web.include_router(api_docs.routes(app, api.openapi))  # before the mount takes /api/v1/*
     web.mount("/api/v1", api)
     # order matters: /{folder}/{slug} (authority pages) comes last
-    for module in (finding, citations, feeds, documents, site, registers, oai, iiif, records):
+    for module in (finding, citations, feeds, documents, site, registers, oai, iiif, workspace,
+                   records):
         web.include_router(module.routes(app))
     limit_reading_room(web, app)
     # added last, so outermost: HEAD as GET and the security headers reach every response,

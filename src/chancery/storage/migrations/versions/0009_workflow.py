@@ -11,7 +11,7 @@ from alembic import op
 
 revision = '0009'
 # TEMPORARY: chained to 0007 until the accounts migration (0008) is merged; then '0008'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,106 @@
+"""What the workspace's forms share: the session and form cookies, reading a posted form,
+the CSRF checks, safe redirects, and answers no cache keeps."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import Request
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from chancery.bootstrap import App
+from chancery.domain.accounts import SESSION_LIFETIME, form_token
+from chancery.web.pages import render
+
+SESSION_COOKIE = "chancery_session"
+# the CSRF token of forms shown before login (login, set-password): the hidden field must
+# repeat this cookie, which another site can neither read nor set
+FORM_COOKIE = "chancery_form"
+MAX_FORM = 16 * 1024  # bytes: a login form is a few hundred
+FORM_FIELDS = 20
+
+
+def is_secure(app: App) -> bool:
+    """Cookies are Secure when the archive's public address is https."""
+    return app.settings.base_url.startswith("https://")
+
+
+def session_token(request: Request) -> str:
+    """The session cookie's token ('' when there is none)."""
+    return request.cookies.get(SESSION_COOKIE, "")
+
+
+def set_session(app: App, response: Response, token: str) -> None:
+    """Log the browser in: HttpOnly, SameSite=Lax, Secure on https, for the whole site."""
+    response.set_cookie(SESSION_COOKIE, token, max_age=int(SESSION_LIFETIME.total_seconds()),
+                        path="/", httponly=True, samesite="lax", secure=is_secure(app))
+
+
+def clear_session(app: App, response: Response) -> None:
+    """Forget the session cookie (the session itself is revoked server-side)."""
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
+                           secure=is_secure(app))
+
+
+def anonymous_form_token(request: Request) -> str:
+    """The form cookie's token, or a new one (set on the answer by ``page``)."""
+    return request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(32)
+
+
+async def posted_form(request: Request) -> dict[str, str]:
+    """The posted form's fields (first value of each); 413 or 400 for what is not a form."""
+    if int(request.headers.get("content-length") or 0) > MAX_FORM:
+        raise HTTPException(413, "This form is larger than any form of the workspace.")
+    body = await request.body()
+    if len(body) > MAX_FORM:
+        raise HTTPException(413, "This form is larger than any form of the workspace.")
+    try:
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True,
+                          max_num_fields=FORM_FIELDS)
+    except (UnicodeDecodeError, ValueError):
+        raise HTTPException(400, "This form could not be read.") from None
+    return {name: values[0] for name, values in fields.items()}
+
+
+def _same(sent: str, expected: str) -> bool:
+    return bool(sent) and bool(expected) and hmac.compare_digest(sent.encode(), expected.encode())
+
+
+def anonymous_form_ok(request: Request, form: dict[str, str]) -> bool:
+    """Whether a form posted before login carries the token of its form cookie."""
+    return _same(form.get("csrf", ""), request.cookies.get(FORM_COOKIE, ""))
+
+
+def session_form_ok(request: Request, form: dict[str, str]) -> bool:
+    """Whether a form posted in a session carries that session's token."""
+    token = session_token(request)
+    return bool(token) and _same(form.get("csrf", ""), form_token(token))
+
+
+def forbidden(app: App, request: Request, message: str) -> Response:
+    """403, as a page that says why."""
+    return page(app, request, "error.html", {"heading": "Not allowed", "message": message},
+                status=403)
+
+
+def safe_next(target: str | None, default: str = "/workspace") -> str:
+    """Where to go after login: a path on this site only (never //elsewhere or a URL)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def page(app: App, request: Request, template: str, context: dict[str, Any], status: int = 200,
+         form_cookie: str = "", headers: dict[str, str] | None = None) -> Response:
+    """A workspace page: never cached or stored; with the form cookie when one is given."""
+    response = render(app, request, template, context, status=status, cache=False)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.update(headers or {})
+    if form_cookie:
+        response.set_cookie(FORM_COOKIE, form_cookie, path="/", httponly=True, samesite="strict",
+                            secure=is_secure(app))
+    return response
