@@ -67,6 +67,16 @@ class App:
         return Publishing(self.catalogue, SqlEditorial(self.catalogue.engine),
                           self.settings.allow_self_approval)
 
+    @property
+    def database(self) -> str:
+        """The kind of database the catalogue is kept in ("sqlite", "postgresql")."""
+        return self.catalogue.dialect
+
+    def close(self) -> None:
+        """Let go of the catalogue's pooled connections (a command's end, a server's parent
+        process before its workers start)."""
+        self.catalogue.dispose()
+
     def import_context(self, parallel: bool = False) -> ImportContext:
         """The parts an import works with; ``parallel`` parses in a second process."""
         return ImportContext(self.catalogue, self.blobs, importers(), with_generated_variants,

@@ -18,7 +18,7 @@ from chancery.bootstrap import App, build_app, has_archive
 from chancery.citing.interface import CitationError, StyleNotFound
 from chancery.citing.styles import PAGE_STYLES, style_names
 from chancery.config import SETTINGS, load_settings
-from chancery.domain.publication import Actor
+from chancery.domain.readers import Reader
 from chancery.progress import ImportProgress, Stopwatch, count_bar
 from chancery.render import (
     print_document,
@@ -32,8 +32,7 @@ from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
 from chancery.services import citing, datasets, documents, exports, imports
 from chancery.services import search as search_service
-from chancery.services.clock import today
-from chancery.storage.interface import StoredDocument
+from chancery.services.documents import StoredDocument
 
 app = typer.Typer(help="Chancery: a digital archive for declassified international-history "
                        "documents.", no_args_is_help=True, rich_markup_mode="rich")
@@ -67,12 +66,13 @@ def _app(ctx: typer.Context, create: bool = False) -> App:
                   "archive.")
         raise typer.Exit(1)
     built = build_app(ctx.obj)
-    ctx.call_on_close(built.catalogue.dispose)  # no pooled connection outlives the command
+    ctx.call_on_close(built.close)  # no pooled connection outlives the command
     return built
 
 
-def _actor(public: bool) -> Actor:
-    return Actor.PUBLIC if public else Actor.EDITOR
+def _reader(public: bool) -> Reader:
+    """The operator reads as an editor; --public shows what the public sees today."""
+    return Reader.public() if public else Reader.editor()
 
 
 def _print_json(data: Any) -> None:
@@ -89,7 +89,7 @@ def version() -> None:
 def init(ctx: typer.Context) -> None:
     """Create the data folder and an empty catalogue.  Example: chancery --data ./archive init"""
     a = _app(ctx, create=True)
-    console.print(f"Archive ready in [bold]{a.settings.data}[/] ({a.catalogue.dialect}).")
+    console.print(f"Archive ready in [bold]{a.settings.data}[/] ({a.database}).")
 
 
 @app.command()
@@ -98,8 +98,7 @@ def migrate(ctx: typer.Context) -> None:
 
     Example: chancery --db postgresql+psycopg:///archive migrate"""
     a = build_app(ctx.obj, migrate=False)
-    before, head = a.catalogue.schema_status()
-    a.catalogue.migrate()
+    before, head = documents.migrate_catalogue(a.catalogue)
     console.print(f"Schema at {head} (was {before or 'empty'}).")
 
 
@@ -125,13 +124,13 @@ def import_(ctx: typer.Context,
 def _import(a: App, paths: list[Path], clock: Stopwatch, quiet: bool) -> imports.ImportSummary:
     """Import, then bring the index and the page citations up to date, timing each step."""
     bar = ImportProgress(err, enabled=not quiet)
-    before = a.catalogue.changes()
+    before = documents.change_count(a.catalogue)
     summary = imports.import_paths(paths, a.import_context(parallel=True), bar)
     bar.stop()
     with clock.step("index"):
         _refresh_index(a, quiet=quiet)
     with clock.step("citations"):
-        _prepare_citations(a, a.catalogue.changed_since(before), quiet=quiet)
+        _prepare_citations(a, documents.changed_since(a.catalogue, before), quiet=quiet)
     summary.timings.update(clock.steps)
     return summary
 
@@ -157,8 +156,8 @@ def export(ctx: typer.Context,
         err.print(f"[red]Unknown format {fmt!r}[/]; use bundle, jsonl, csv or parquet")
         raise typer.Exit(2)
     a = _app(ctx)
-    actor = _actor(public)
-    total, only = _export_selection(a, query, facet, actor)
+    reader = _reader(public)
+    total, only = _export_selection(a, query, facet, reader)
     with count_bar(err, "Exporting", total) as bar:
         if no_progress:
             bar.stop()
@@ -166,12 +165,12 @@ def export(ctx: typer.Context,
         tick = lambda n: bar.advance(task, n)  # noqa: E731
         try:
             if fmt == "bundle":
-                result = exports.export_bundle(a.catalogue, a.blobs, out, actor, tick, only)
+                result = exports.export_bundle(a.catalogue, a.blobs, out, reader, tick, only)
             elif fmt == "parquet":
-                datasets.write_parquet(a.catalogue, actor, out, tick, only=only)
+                datasets.write_parquet(a.catalogue, reader, out, tick, only=only)
             else:
                 lines = datasets.jsonl_lines if fmt == "jsonl" else datasets.csv_lines
-                datasets.write_lines(lines(a.catalogue, actor, tick, only), out)
+                datasets.write_lines(lines(a.catalogue, reader, tick, only), out)
         except (FileExistsError, OSError) as exc:
             err.print(f"[red]{escape(str(exc))}[/]")
             raise typer.Exit(2) from None
@@ -196,13 +195,13 @@ def _search_errors() -> Iterator[None]:
 
 
 def _export_selection(a: App, query: str | None, facet: list[str] | None,
-                      actor: Actor) -> tuple[int, Iterator[StoredDocument] | None]:
+                      reader: Reader) -> tuple[int, Iterator[StoredDocument] | None]:
     """(how many, which) documents an export writes: all, or what the search finds."""
     if query is None and not facet:
-        return a.catalogue.count_documents(actor, today()), None
+        return documents.count_documents(a.catalogue, reader), None
     with _search_errors():
-        chosen = a.search.select(query or "", filters=_facet_options(facet or []), actor=actor)
-    return chosen.total, datasets.selected(a.catalogue, chosen.chunks, actor)
+        chosen = a.search.select(query or "", filters=_facet_options(facet or []), reader=reader)
+    return chosen.total, datasets.selected(a.catalogue, chosen.chunks, reader)
 
 
 @app.command()
@@ -210,7 +209,7 @@ def show(ctx: typer.Context,
          ident: Annotated[str, typer.Argument(help="Public id or source id (frus1958-60v19/d3).")],
          as_json: JsonOpt = False, public: PublicOpt = False) -> None:
     """Print a document's full record and texts.  Example: chancery show frus1958-60v19/d3"""
-    stored = documents.show_document(_app(ctx).catalogue, ident, _actor(public))
+    stored = documents.show_document(_app(ctx).catalogue, ident, _reader(public))
     if stored is None:
         err.print(f"[red]No document {ident!r}[/] (public id or source id, e.g. frus1958-60v19/d3)")
         raise typer.Exit(1)
@@ -230,7 +229,7 @@ def list_(ctx: typer.Context,
     """List documents in date order.
 
     Example: chancery list --collection frus/frus1958-60v19 --limit 20"""
-    rows = documents.list_documents(_app(ctx).catalogue, _actor(public), collection, limit, offset)
+    rows = documents.list_documents(_app(ctx).catalogue, _reader(public), collection, limit, offset)
     if as_json:
         _print_json([r.__dict__ for r in rows])
         return
@@ -242,7 +241,7 @@ def list_(ctx: typer.Context,
 @app.command()
 def stats(ctx: typer.Context, as_json: JsonOpt = False, public: PublicOpt = False) -> None:
     """Counts by collection, type, decade, classification and language.  Example: chancery stats --json"""
-    result = documents.archive_stats(_app(ctx).catalogue, _actor(public))
+    result = documents.archive_stats(_app(ctx).catalogue, _reader(public))
     if as_json:
         _print_json(result.as_dict())
     else:
@@ -266,20 +265,20 @@ def search(ctx: typer.Context,
     Example: chancery search '"Soviet experts" date:1960' --facet type:note --sort date"""
     a = _app(ctx)
     if within:
-        _search_within(a, within, query, _actor(public), as_json)
+        _search_within(a, within, query, _reader(public), as_json)
         return
     with _search_errors():
         result = a.search.documents(query, filters=_facet_options(facet or []), sort=sort,
-                                    page=page, per_page=per_page, actor=_actor(public))
+                                    page=page, per_page=per_page, reader=_reader(public))
     if as_json:
         _print_json(search_json(result))
     else:
         print_search(console, result)
 
 
-def _search_within(a: App, ident: str, query: str, actor: Actor, as_json: bool) -> None:
+def _search_within(a: App, ident: str, query: str, reader: Reader, as_json: bool) -> None:
     with _search_errors():
-        passages = a.search.within(ident, query, actor=actor)
+        passages = a.search.within(ident, query, reader=reader)
     if passages is None:
         err.print(f"[red]No document {ident!r}[/]")
         raise typer.Exit(1)
@@ -292,7 +291,7 @@ def _search_within(a: App, ident: str, query: str, actor: Actor, as_json: bool) 
 
 def _refresh_index(a: App, quiet: bool = False) -> None:
     """Keep search in step after an import: catch up, or build the index if there is none."""
-    total = a.catalogue.count_documents(Actor.EDITOR, today())
+    total = documents.count_documents(a.catalogue, Reader.editor())
     with count_bar(err, "Indexing", total) as bar:
         if quiet:
             bar.stop()
@@ -306,8 +305,8 @@ def _refresh_index(a: App, quiet: bool = False) -> None:
 def _prepare_citations(a: App, public_ids: list[str] | None, quiet: bool = False) -> None:
     """Render the document page's citation styles for these documents (all when None), so
     no page waits for the citation engine."""
-    total = len(public_ids) if public_ids is not None else a.catalogue.count_documents(
-        Actor.EDITOR, today())
+    total = len(public_ids) if public_ids is not None else documents.count_documents(
+        a.catalogue, Reader.editor())
     if not total:
         return
     try:
@@ -350,7 +349,7 @@ def cite(ctx: typer.Context,
     if not idents:
         raise typer.BadParameter("give document ids, --list-styles or --prepare")
     try:
-        out = citing.cite_selection(a.catalogue, a.citer, idents, style, _actor(public))
+        out = citing.cite_selection(a.catalogue, a.citer, idents, style, _reader(public))
     except (StyleNotFound, CitationError) as exc:
         err.print(f"[red]{escape(str(exc))}[/]")
         raise typer.Exit(2) from None

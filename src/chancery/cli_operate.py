@@ -9,12 +9,11 @@ from typing import Annotated, Optional
 import typer
 
 from chancery.cli import _HELP, _app, _import, _refresh_index, app, console, err
-from chancery.domain.publication import Actor
+from chancery.domain.readers import Reader
 from chancery.progress import Stopwatch, count_bar
 from chancery.render import print_import_summary
 from chancery.services import documents
 from chancery.services import search as search_service
-from chancery.services.clock import today
 
 
 @app.command()
@@ -40,7 +39,7 @@ def reindex(ctx: typer.Context) -> None:
 
     Example: chancery --data ./archive reindex"""
     a = _app(ctx)
-    total = a.catalogue.count_documents(Actor.EDITOR, today())
+    total = documents.count_documents(a.catalogue, Reader.editor())
     with count_bar(err, "Indexing", total) as bar:
         task = bar.add_task("index", total=total)
         n = search_service.rebuild_index(a.catalogue, a.index, lambda k: bar.advance(task, k))

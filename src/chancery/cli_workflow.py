@@ -18,6 +18,7 @@ from chancery.cli import (
     _facet_options,
     _prepare_citations,
     _print_json,
+    _reader,
     _refresh_index,
     _search_errors,
     app,
@@ -25,7 +26,6 @@ from chancery.cli import (
     err,
 )
 from chancery.domain.history import HistoryEntry
-from chancery.domain.publication import Actor
 from chancery.domain.workflow import Refused, Step, actor_name
 from chancery.services.clock import utc_stamp
 from chancery.services.publishing import DocumentHistory, Outcome
@@ -161,7 +161,7 @@ def _chosen(a: App, idents: list[str] | None, query: str | None,
         return idents
     with _search_errors():
         found = a.search.select(query or "", filters=_facet_options(facet or []),
-                                actor=Actor.EDITOR)
+                                reader=_reader(public=False))
         chosen = [pid for chunk in found.chunks for pid in chunk]
     if not chosen:
         err.print("The search finds no document; nothing changed.")

@@ -13,10 +13,9 @@ from rich.text import Text
 from chancery.domain.authorities import Role
 from chancery.progress import duration
 from chancery.search.interface import Passage, Snippet
-from chancery.services.documents import ArchiveStats
+from chancery.services.documents import ArchiveStats, StoredDocument
 from chancery.services.imports import ImportSummary
 from chancery.services.search import SearchPage
-from chancery.storage.interface import StoredDocument
 
 _ROLE_TITLES = [(Role.AUTHOR, "From"), (Role.RECIPIENT, "To"), (Role.SIGNER, "Signed"),
                 (Role.ORIGIN, "Place"), (Role.MENTIONED, "People mentioned"),

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from chancery.api.limits import SharedLimiter
 from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
+from chancery.http.limits import SharedLimiter
 from chancery.storage.interface import BucketsBusy
 from chancery.storage.limits import SqlRateBuckets
 from chancery.storage.tables import rate_buckets

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chancery.api.limits import RateLimiter, client_address
+from chancery.http.limits import RateLimiter, client_address
 
 PROXY = frozenset({"10.0.0.1", "10.0.0.2"})
 

@@ -10,10 +10,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from chancery.api.limits import SharedLimiter, reader_of
 from chancery.api.paging import BadCursor
 from chancery.api.routes import routes
 from chancery.bootstrap import App
+from chancery.http.limits import SharedLimiter, client_of
 
 DESCRIPTION = """The public records of the archive as JSON. Only what the public may see is
 returned, as on the reading room's pages. Lists are paged with opaque cursors: pass a page's
@@ -54,7 +54,7 @@ def create_api(app: App) -> FastAPI:
 
     @api.middleware("http")
     async def limited(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        wait = await limiter.wait_for_async(reader_of(request, app.settings.trusted_proxies))
+        wait = await limiter.wait_for_async(client_of(request, app.settings.trusted_proxies))
         if wait:
             return JSONResponse({"error": f"too many requests: try again in {wait} s"},
                                 status_code=429, headers={"Retry-After": str(wait)})

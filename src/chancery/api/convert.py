@@ -8,9 +8,10 @@ from chancery.api import models as m
 from chancery.domain.citations import house_citation
 from chancery.domain.collections import Collection
 from chancery.domain.texts import TextVersion
+from chancery.http.addresses import KIND_PATHS, doc_url
 from chancery.search.interface import Hit
-from chancery.storage.interface import AuthorityRow, StoredDocument
-from chancery.web.pages import KIND_PATHS, doc_url
+from chancery.services.documents import StoredDocument
+from chancery.services.reading import AuthorityRow
 
 
 class Urls:

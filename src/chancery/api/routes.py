@@ -11,12 +11,11 @@ from chancery.api import models as m
 from chancery.api.paging import make_cursor, read_cursor
 from chancery.bootstrap import App
 from chancery.citing.interface import CitationError, StyleNotFound
-from chancery.domain.publication import Actor
+from chancery.domain.readers import Reader
+from chancery.http.addresses import PATH_KINDS
 from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
 from chancery.services import citing, documents, reading
-from chancery.services.clock import today
-from chancery.web.pages import PATH_KINDS
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": m.Error, "description": "A malformed query, option or cursor"},
@@ -49,7 +48,7 @@ def _position(cursor: str | None, name: str, first: int) -> int:
 
 
 def _stored(app: App, public_id: str) -> Any:
-    stored = documents.show_document(app.catalogue, public_id, Actor.PUBLIC)
+    stored = documents.show_document(app.catalogue, public_id, Reader.public())
     if stored is None:
         raise HTTPException(404, f"no document {public_id!r}")
     return stored
@@ -60,10 +59,11 @@ def _documents(router: APIRouter, app: App, urls: convert.Urls) -> None:
     def list_documents(cursor: Cursor = None, limit: Limit = 20,
                        collection: str | None = None) -> m.DocumentPageOut:
         offset = _position(cursor, "offset", 0)
-        rows = app.catalogue.list_documents(Actor.PUBLIC, today(), collection, limit + 1, offset)
+        reader = Reader.public()
+        rows = documents.list_documents(app.catalogue, reader, collection, limit + 1, offset)
         more = len(rows) > limit
         return m.DocumentPageOut(
-            total=app.catalogue.count_documents(Actor.PUBLIC, today()) if collection is None
+            total=documents.count_documents(app.catalogue, reader) if collection is None
             else -1,
             items=[m.DocumentSummaryOut(public_id=r.public_id, source_id=r.source_id,
                                         title=r.title, date=r.date_display, type=r.doc_type,
@@ -115,16 +115,16 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls) -> None:
                    description="facet:value, repeatable")] = None,
                sort: str = "relevance", cursor: Cursor = None, limit: Limit = 20,
                records: Records = "none") -> m.SearchOut:
-        page = _position(cursor, "page", 1)
+        page, reader = _position(cursor, "page", 1), Reader.public()
         try:
             found = app.search.documents(q, filters=parse_filters(f or []), sort=sort,
-                                         page=page, per_page=limit)
+                                         page=page, per_page=limit, reader=reader)
         except QueryError as exc:
             raise HTTPException(400, exc.message) from None
         except IndexUnavailable as exc:
             raise HTTPException(503, str(exc)) from None
         full = (documents.show_documents(app.catalogue, [h.public_id for h in found.results.hits],
-                                         Actor.PUBLIC) if records == "full" else {})
+                                         reader) if records == "full" else {})
         hits = [convert.hit(h, (page - 1) * limit + i, urls,
                             convert.document(full[h.public_id], urls, app.settings.archive_name)
                             if h.public_id in full else None)
@@ -141,13 +141,13 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls) -> None:
 
     @router.get("/collections", response_model=m.CollectionListOut, summary="Every collection")
     def list_collections() -> m.CollectionListOut:
-        every = reading.collections(app.catalogue)
+        every = reading.collections(app.catalogue, Reader.public())
         return m.CollectionListOut(items=[
             convert.collection(c, [x for x in every if x.parent_key == c.key], urls) for c in every])
 
     @router.get("/collections/{key:path}", response_model=m.CollectionOut, summary="A collection")
     def get_collection(key: str) -> m.CollectionOut:
-        found = reading.collection_record(app.catalogue, key)
+        found = reading.collection_record(app.catalogue, key, Reader.public())
         if found is None:
             raise HTTPException(404, f"no collection {key!r}")
         return convert.collection(found[0], found[2], urls)
@@ -163,7 +163,7 @@ def _authorities(router: APIRouter, app: App, urls: convert.Urls, folder: str) -
                 operation_id=f"list_{folder}")
     def list_records(cursor: Cursor = None, limit: Limit = 50) -> m.AuthorityPageOut:
         after = read_cursor(cursor, after="")["after"]
-        rows = app.catalogue.list_authorities(kind, Actor.PUBLIC, today(), after, limit + 1)
+        rows = reading.authority_list(app.catalogue, kind, after, limit + 1, Reader.public())
         items = [convert.authority(r, [], urls) for r in rows[:limit]]
         return m.AuthorityPageOut(items=items, next_cursor=make_cursor(after=rows[limit - 1].key)
                                   if len(rows) > limit else None)
@@ -172,7 +172,7 @@ def _authorities(router: APIRouter, app: App, urls: convert.Urls, folder: str) -
                 operation_id=f"get_{folder}")
     def get_record(slug: str) -> m.AuthorityOut:
         key = f"{kind}/{slug}"
-        found = reading.authority_record(app.catalogue, key)
+        found = reading.authority_record(app.catalogue, key, Reader.public())
         if found is None:
             raise HTTPException(404, f"no {kind} {slug!r}")
         return convert.authority(found[0], found[1], urls)

@@ -14,8 +14,8 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from chancery.blobs.folder import FolderBlobStore
+from chancery.domain.media import WIDTHS as WIDTHS  # the widths rendered, named in the domain
 
-WIDTHS = (200, 400, 1000, 2000)  # thumbnails of results, small pages, reading size, zooming
 _LOCK = threading.Lock()  # PDFium is not thread-safe
 # Readers opening a page for the first time wait for one render of it instead of each making
 # their own (84 at once were seen); a fixed set of locks keeps memory bounded.
@@ -40,6 +40,10 @@ class PageImages:
             if target.exists():  # rendered while this reader waited
                 return target
             return self._render(sha256, media_type, page, width, target)
+
+    def sizes(self, sha256: str, media_type: str) -> list[tuple[int, int]]:
+        """The size of every page of a stored file at the largest width (see page_sizes)."""
+        return page_sizes(self.blobs, sha256, media_type)
 
     def _render(self, sha256: str, media_type: str, page: int, width: int,
                 target: Path) -> Path | None:

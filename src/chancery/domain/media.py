@@ -14,6 +14,10 @@ MEDIA_TYPES = {
     ".png": "image/png",
 }
 
+# The widths page images are rendered at: thumbnails of results, small pages, reading size,
+# zooming. Pages and IIIF offer these alone, so the cache holds a bounded set per page.
+WIDTHS = (200, 400, 1000, 2000)
+
 
 @dataclass(frozen=True)
 class MediaFile:

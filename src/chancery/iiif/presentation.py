@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from chancery.blobs.pages import page_sizes
 from chancery.bootstrap import App
 from chancery.domain.authorities import Role
 from chancery.domain.citations import house_citation
-from chancery.domain.publication import Actor
-from chancery.services import reading
-from chancery.services.clock import today
-from chancery.storage.interface import StoredDocument
+from chancery.domain.readers import Reader
+from chancery.services import documents, reading
+from chancery.services.documents import StoredDocument
 
 CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 MEDIA_TYPE = f'application/ld+json;profile="{CONTEXT}"'
@@ -49,9 +47,9 @@ def _statement(s: StoredDocument, archive: str) -> Json:
     return _pair("Attribution", " ".join(parts))
 
 
-def manifest(app: App, public_id: str, root: str) -> Json | None:
-    """The manifest of a document the public may see, or None (no such document, no scans)."""
-    stored = app.catalogue.get_document(public_id, Actor.PUBLIC, today())
+def manifest(app: App, public_id: str, root: str, reader: Reader) -> Json | None:
+    """The manifest of a document the reader may see, or None (no such document, no scans)."""
+    stored = documents.show_document(app.catalogue, public_id, reader)
     if stored is None or not stored.document.media or stored.document.public_id != public_id:
         return None
     d = stored.document
@@ -59,7 +57,7 @@ def manifest(app: App, public_id: str, root: str) -> Json | None:
     mid = f"{root}/manifests/{d.public_id}"
     canvases: list[Json] = []
     for media in d.media:
-        for n, (w, h) in enumerate(page_sizes(app.blobs, media.sha256, media.media_type), 1):
+        for n, (w, h) in enumerate(app.pages.sizes(media.sha256, media.media_type), 1):
             canvases.append(_canvas(mid, len(canvases) + 1, f"{root}/{media.sha256}-{n}", w, h,
                                     f"{media.label or media.filename}, p. {n}"))
     body: Json = {
@@ -95,17 +93,17 @@ def _canvas(mid: str, n: int, service: str, w: int, h: int, label: str) -> Json:
                                       "profile": "level1"}]}}]}]}
 
 
-def collection(app: App, key: str, root: str) -> Json | None:
+def collection(app: App, key: str, root: str, reader: Reader) -> Json | None:
     """A Chancery collection as a IIIF collection: its sub-collections, and manifests of the
     documents with scans in it or below it."""
-    found = reading.collection_record(app.catalogue, key)
+    found = reading.collection_record(app.catalogue, key, reader)
     if found is None:
         return None
     this, _, children = found
     items: list[Json] = [{"id": f"{root}/collections/{c.key}", "type": "Collection",
                           "label": _lang(c.title)} for c in children]
     items += [{"id": f"{root}/manifests/{pid}", "type": "Manifest", "label": _lang(title)}
-              for pid, title in app.catalogue.scanned_documents(key, Actor.PUBLIC, today(), MAX_ITEMS)]
+              for pid, title in documents.scanned_documents(app.catalogue, key, reader, MAX_ITEMS)]
     body: Json = {"@context": CONTEXT, "id": f"{root}/collections/{this.key}", "type": "Collection",
                   "label": _lang(this.title), "items": items}
     if this.description:

@@ -14,13 +14,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from PIL import Image
 
-from chancery.api.limits import SharedLimiter, client_address
-from chancery.blobs.pages import WIDTHS
 from chancery.bootstrap import App
-from chancery.domain.publication import Actor
+from chancery.domain.media import WIDTHS
+from chancery.domain.readers import Reader
+from chancery.http.limits import SharedLimiter, client_of
 from chancery.iiif import image as iiif_image
 from chancery.iiif import presentation
-from chancery.services.clock import today
+from chancery.services import documents
 
 CORS = {"Access-Control-Allow-Origin": "*"}
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -75,13 +75,13 @@ class Images:
         self.cache = app.settings.data / "derived" / "iiif"
         self.limiter = SharedLimiter("images", app.settings.api_rate_limit, app.buckets)
 
-    def base(self, identifier: str) -> Path | None:
+    def base(self, identifier: str, reader: Reader) -> Path | None:
         """The page image every request for this identifier is cut from (the largest
-        rendering), or None when the public may not see it or it does not exist."""
+        rendering), or None when the reader may not see it or it does not exist."""
         sha256, _, page = identifier.rpartition("-")
         if not _HASH.fullmatch(sha256) or not _PAGE.fullmatch(page):
             return None  # one name per image: no "-01" beside "-1"
-        media_type = self.app.catalogue.media_visible(sha256, Actor.PUBLIC, today())
+        media_type = documents.scan_media_type(self.app.catalogue, sha256, reader)
         if media_type is None:
             return None
         return self.app.pages.image(sha256, media_type, int(page), WIDTHS[-1])
@@ -102,8 +102,9 @@ class Images:
                               "sizeUpscaling"],
         }
 
-    def render(self, identifier: str, params: tuple[str, str, str, str], client: str) -> Response:
-        base = self.base(identifier)
+    def render(self, identifier: str, params: tuple[str, str, str, str], client: str,
+               reader: Reader) -> Response:
+        base = self.base(identifier, reader)
         if base is None:
             return _error(404, f"no image {identifier!r}")
         width, height = image_size(base)
@@ -144,12 +145,12 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/iiif/3/manifests/{public_id}", include_in_schema=False)
     def manifest(request: Request, public_id: str) -> Response:
-        return _presentation(presentation.manifest(app, public_id, root(request)),
+        return _presentation(presentation.manifest(app, public_id, root(request), Reader.public()),
                              f"no document with scans {public_id!r}")
 
     @router.get("/iiif/3/collections/{key:path}", include_in_schema=False)
     def collection(request: Request, key: str) -> Response:
-        return _presentation(presentation.collection(app, key, root(request)),
+        return _presentation(presentation.collection(app, key, root(request), Reader.public()),
                              f"no collection {key!r}")
 
     @router.get("/iiif/3/{identifier}", include_in_schema=False)
@@ -159,7 +160,7 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/iiif/3/{identifier}/info.json", include_in_schema=False)
     def info(request: Request, identifier: str) -> Response:
-        base = images.base(identifier)
+        base = images.base(identifier, Reader.public())
         if base is None:
             return _error(404, f"no image {identifier!r}")
         body = images.info(identifier, f"{root(request)}/{identifier}", base)
@@ -171,9 +172,8 @@ def routes(app: App) -> APIRouter:
                 include_in_schema=False)
     def image_request(request: Request, identifier: str, region: str, size: str, rotation: str,
                       quality_format: str) -> Response:
-        peer = request.client.host if request.client else ""
-        client = client_address(peer, request.headers.get("x-forwarded-for", ""),
-                                app.settings.trusted_proxies)
-        return images.render(identifier, (region, size, rotation, quality_format), client)
+        client = client_of(request, app.settings.trusted_proxies)
+        return images.render(identifier, (region, size, rotation, quality_format), client,
+                             Reader.public())
 
     return router

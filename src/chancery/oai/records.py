@@ -13,7 +13,8 @@ from chancery.domain.citations import house_citation
 from chancery.domain.texts import xml_safe
 from chancery.oai.protocol import set_spec
 from chancery.services.clock import utc_stamp
-from chancery.storage.interface import HarvestHeader, StoredDocument
+from chancery.services.documents import StoredDocument
+from chancery.services.harvesting import HarvestHeader
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, Response
 from lxml import etree
 
 from chancery.bootstrap import App
-from chancery.domain.publication import Actor
+from chancery.domain.readers import Reader
 from chancery.oai import records as x
 from chancery.oai.protocol import (
     ListRequest,
@@ -26,9 +26,10 @@ from chancery.oai.protocol import (
     read_token,
     set_spec,
 )
-from chancery.services import reading
-from chancery.services.clock import today, utc_stamp
-from chancery.storage.interface import HarvestHeader, StoredDocument, WithdrawnDocument
+from chancery.services import documents, harvesting, reading
+from chancery.services.clock import utc_stamp
+from chancery.services.documents import StoredDocument
+from chancery.services.harvesting import HarvestHeader, WithdrawnDocument
 
 PAGE = 100
 _MAX_BODY = 64 * 1024
@@ -38,10 +39,10 @@ XML = "text/xml; charset=utf-8"
 
 
 class Repository:
-    """The archive as an OAI-PMH repository."""
+    """The archive as an OAI-PMH repository, answering one reader (made per request)."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, app: App, reader: Reader) -> None:
+        self.app, self.reader = app, reader
         base = app.settings.base_url
         self.base_url = base + "/oai"
         host = base.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
@@ -82,7 +83,7 @@ class Repository:
 
     def identify(self, root: etree._Element, args: dict[str, str]) -> None:
         el = x.sub(root, "Identify")
-        earliest = self.app.catalogue.earliest_datestamp(today()) or datetime.now(UTC)
+        earliest = harvesting.earliest_datestamp(self.app.catalogue, self.reader) or datetime.now(UTC)
         for tag, value in (("repositoryName", self.app.settings.archive_name),
                            ("baseURL", self.base_url), ("protocolVersion", "2.0"),
                            ("adminEmail", self.app.settings.admin_email),
@@ -104,7 +105,7 @@ class Repository:
     def list_sets(self, root: etree._Element, args: dict[str, str]) -> None:
         if "resumptionToken" in args:
             raise OaiError("badResumptionToken", "the list of sets comes whole; it has no tokens")
-        every = reading.collections(self.app.catalogue)
+        every = reading.collections(self.app.catalogue, self.reader)
         if not every:
             raise OaiError("noSetHierarchy", "this archive has no collections yet")
         el = x.sub(root, "ListSets")
@@ -140,7 +141,7 @@ class Repository:
         """A record as the public may see it (read as the public, so it names only what the
         public may see, relations included), or the tombstone of one the public once saw."""
         public_id = self.public_id(identifier)
-        stored = self.app.catalogue.get_document(public_id, Actor.PUBLIC, today())
+        stored = documents.show_document(self.app.catalogue, public_id, self.reader)
         if stored is not None and stored.document.public_id == public_id:
             return stored
         gone = reading.withdrawn_document(self.app.catalogue, public_id)
@@ -150,7 +151,7 @@ class Repository:
 
     def _shown(self, keys: tuple[str, ...]) -> tuple[str, ...]:
         """The sets of a deleted record that the public may still see."""
-        shown = {c.key for c in reading.collections(self.app.catalogue)} if keys else set()
+        shown = {c.key for c in reading.collections(self.app.catalogue, self.reader)} if keys else set()
         return tuple(k for k in keys if k in shown)
 
     def _list(self, root: etree._Element, args: dict[str, str], tag: str, records: bool) -> None:
@@ -158,8 +159,8 @@ class Repository:
         req = read_token(args["resumptionToken"], prefixes) if "resumptionToken" in args \
             else list_request(args, prefixes)
         key = collection_key(req.set_spec) if req.set_spec else None
-        headers = self.app.catalogue.harvest_headers(today(), req.since, req.until, key, req.after,
-                                                     PAGE + 1)
+        headers = harvesting.harvest_headers(self.app.catalogue, self.reader, req.since,
+                                             req.until, key, req.after, PAGE + 1)
         if not headers:
             raise OaiError("noRecordsMatch", "no records match these arguments")
         page, more = headers[:PAGE], len(headers) > PAGE
@@ -186,9 +187,8 @@ class Repository:
 
     def _documents(self, headers: list[HarvestHeader]) -> dict[str, StoredDocument]:
         # read with the access rule: a document hidden since its header was read is left out
-        found = self.app.catalogue.documents_seen_by([h.public_id for h in headers], Actor.PUBLIC,
-                                                     today()) if headers else []
-        return {s.document.public_id: s for s in found}
+        return documents.show_documents(self.app.catalogue, [h.public_id for h in headers],
+                                        self.reader)
 
     def _record(self, el: etree._Element, h: HarvestHeader, prefix: str,
                 stored: StoredDocument | None) -> None:
@@ -218,10 +218,10 @@ def _bytes(root: etree._Element) -> bytes:
 def routes(app: App) -> APIRouter:
     """/oai (GET and POST) and /oai/chancery.xsd."""
     router = APIRouter()
-    repo = Repository(app)
 
     @router.get("/oai", include_in_schema=False)
     def oai_get(request: Request) -> Response:
+        repo = Repository(app, Reader.public())
         return Response(repo.answer(list(request.query_params.multi_items())), media_type=XML)
 
     @router.post("/oai", include_in_schema=False)
@@ -235,6 +235,7 @@ def routes(app: App) -> APIRouter:
                 break
         body = b"".join(chunks).decode("utf-8", "replace")
         params = parse_qsl(body, keep_blank_values=True)
+        repo = Repository(app, Reader.public())
         return Response(await run_in_threadpool(repo.answer, params), media_type=XML)
 
     @router.get("/oai/chancery.xsd", include_in_schema=False)

@@ -13,7 +13,7 @@ from chancery.domain.citation_formats import bibtex, coins, ris
 from chancery.domain.citations import house_citation
 from chancery.domain.csl import Agent, CslItem, csl_item
 from chancery.domain.publication import Actor
-from chancery.services.clock import today
+from chancery.domain.readers import Reader
 from chancery.storage.interface import Catalogue, StoredDocument
 
 BATCH = 400  # items per engine call: one call costs ~0.15 s however many it renders
@@ -134,36 +134,40 @@ def export(items: list[CslItem], fmt: str) -> str:
 
 
 def document_item(catalogue: Catalogue, citer: Citer, ident: str,
-                  actor: Actor = Actor.PUBLIC) -> CslItem | None:
-    """The CSL-JSON item of a document the actor may see, by public or source id."""
-    stored = catalogue.get_document(ident, actor, today())
+                  reader: Reader | Actor = Actor.PUBLIC) -> CslItem | None:
+    """The CSL-JSON item of a document the reader may see, by public or source id."""
+    r = Reader.of(reader)
+    stored = catalogue.get_document(ident, r.actor, r.today)
     return csl_for(stored, citer) if stored else None
 
 
 def cite_document(catalogue: Catalogue, citer: Citer, ident: str, style: str,
-                  actor: Actor = Actor.PUBLIC) -> str | None:
+                  reader: Reader | Actor = Actor.PUBLIC) -> str | None:
     """A document cited as text in ``style``: house, an export format, or a CSL style."""
     try:
-        return cite_selection(catalogue, citer, [ident], style, actor)
+        return cite_selection(catalogue, citer, [ident], style, reader)
     except NoDocument:
         return None
 
 
-def coins_for(catalogue: Catalogue, citer: Citer, public_ids: list[str]) -> dict[str, str]:
+def coins_for(catalogue: Catalogue, citer: Citer, public_ids: list[str],
+              reader: Reader | Actor = Actor.PUBLIC) -> dict[str, str]:
     """COinS (for Zotero to save several results at once) of documents already found by a
     search the reader was allowed to make."""
-    found = catalogue.documents_seen_by(public_ids, Actor.PUBLIC, today()) if public_ids else []
+    r = Reader.of(reader)
+    found = catalogue.documents_seen_by(public_ids, r.actor, r.today) if public_ids else []
     return {s.document.public_id: coins(csl_for(s, citer)) for s in found}
 
 
 def cite_selection(catalogue: Catalogue, citer: Citer, idents: list[str], style: str,
-                   actor: Actor = Actor.PUBLIC) -> str:
+                   reader: Reader | Actor = Actor.PUBLIC) -> str:
     """Several documents in one style: an export format holds them all (one BibTeX file, one
     CSL-JSON array); a style gives one citation per line. Raises NoDocument(ident) for a
-    document the actor may not see."""
+    document the reader may not see."""
+    r = Reader.of(reader)
     stored = []
     for ident in idents:
-        found = catalogue.get_document(ident, actor, today())
+        found = catalogue.get_document(ident, r.actor, r.today)
         if found is None:
             raise NoDocument(ident)
         stored.append(found)

@@ -1,18 +1,11 @@
-"""The time, in one place, so tests and services agree on what "now" and "today" are."""
+"""The time as services use it: the domain's clock, and how times are written out."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-
-def utc_now() -> datetime:
-    """The current time in UTC."""
-    return datetime.now(UTC)
-
-
-def today() -> date:
-    """Today's date, for embargo checks."""
-    return utc_now().date()
+from chancery.domain.clock import today as today
+from chancery.domain.clock import utc_now as utc_now
 
 
 def utc_stamp(at: datetime) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from chancery.domain.authorities import Role
 from chancery.domain.formulas import guard_cell
 from chancery.domain.publication import Actor
-from chancery.services.clock import today
+from chancery.domain.readers import Reader
 from chancery.services.documents import document_view
 from chancery.storage.interface import Catalogue, StoredDocument
 
@@ -29,11 +29,11 @@ LISTS = {"languages", "authors", "recipients", "people", "organizations", "place
          "collections", "funders", "scans"}
 
 
-def record(stored: StoredDocument, actor: Actor) -> dict[str, Any]:
+def record(stored: StoredDocument, reader: Reader | Actor) -> dict[str, Any]:
     """The full record of a document as JSON-ready data (the edit history for editors only)."""
     rec = document_view(stored)
     rec.pop("id", None)  # storage's own number
-    if actor is not Actor.EDITOR:
+    if (reader.actor if isinstance(reader, Reader) else reader) is not Actor.EDITOR:
         rec.pop("revisions", None)
         rec.pop("publication", None)
     return json.loads(json.dumps(rec, default=str))  # type: ignore[no-any-return]
@@ -68,37 +68,39 @@ def row(stored: StoredDocument) -> dict[str, Any]:
 
 
 def selected(catalogue: Catalogue, chunks: Iterable[list[str]],
-             actor: Actor) -> Iterator[StoredDocument]:
+             reader: Reader | Actor) -> Iterator[StoredDocument]:
     """The documents of a search selection (public ids a chunk at a time), in its order, read
     again with the access rule: the index may lag behind a document just hidden."""
+    r = Reader.of(reader)
     for ids in chunks:
-        found = {s.document.public_id: s for s in catalogue.documents_seen_by(ids, actor, today())}
+        found = {s.document.public_id: s for s in catalogue.documents_seen_by(ids, r.actor, r.today)}
         yield from (found[i] for i in ids if i in found)
 
 
-def _documents(catalogue: Catalogue, actor: Actor, tick: Tick | None,
+def _documents(catalogue: Catalogue, reader: Reader | Actor, tick: Tick | None,
                only: Iterable[StoredDocument] | None = None) -> Iterator[StoredDocument]:
-    for stored in catalogue.iter_documents(actor, today()) if only is None else only:
+    r = Reader.of(reader)
+    for stored in catalogue.iter_documents(r.actor, r.today) if only is None else only:
         yield stored
         if tick:
             tick(1)
 
 
-def jsonl_lines(catalogue: Catalogue, actor: Actor, tick: Tick | None = None,
+def jsonl_lines(catalogue: Catalogue, reader: Reader | Actor, tick: Tick | None = None,
                 only: Iterable[StoredDocument] | None = None) -> Iterator[bytes]:
     """One JSON record per line: every document, or ``only`` these."""
-    for stored in _documents(catalogue, actor, tick, only):
-        yield json.dumps(record(stored, actor), ensure_ascii=False).encode() + b"\n"
+    for stored in _documents(catalogue, reader, tick, only):
+        yield json.dumps(record(stored, reader), ensure_ascii=False).encode() + b"\n"
 
 
-def csv_lines(catalogue: Catalogue, actor: Actor, tick: Tick | None = None,
+def csv_lines(catalogue: Catalogue, reader: Reader | Actor, tick: Tick | None = None,
               only: Iterable[StoredDocument] | None = None) -> Iterator[bytes]:
     """A header line, then one CSV row per document, or per one of ``only`` (UTF-8, RFC 4180
     quoting; a cell a spreadsheet would run as a formula gets an apostrophe first)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for stored in _documents(catalogue, actor, tick, only):
+    for stored in _documents(catalogue, reader, tick, only):
         flat = row(stored)
         writer.writerow({k: _cell(" | ".join(v) if k in LISTS else v) for k, v in flat.items()})
         yield buffer.getvalue().encode()
@@ -111,7 +113,7 @@ def _cell(value: Any) -> Any:
     return guard_cell(value) if isinstance(value, str) else value
 
 
-def write_parquet(catalogue: Catalogue, actor: Actor, path: Path, tick: Tick | None = None,
+def write_parquet(catalogue: Catalogue, reader: Reader | Actor, path: Path, tick: Tick | None = None,
                   batch: int = 2_000, only: Iterable[StoredDocument] | None = None) -> int:
     """The rows as a Parquet file (every document, or ``only`` these), written a row group at
     a time; returns the rows."""
@@ -122,7 +124,7 @@ def write_parquet(catalogue: Catalogue, actor: Actor, path: Path, tick: Tick | N
     count = 0
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         rows: list[dict[str, Any]] = []
-        for stored in _documents(catalogue, actor, tick, only):
+        for stored in _documents(catalogue, reader, tick, only):
             rows.append(row(stored))
             if len(rows) >= batch:
                 writer.write_table(pa.Table.from_pylist(rows, schema))

@@ -5,29 +5,50 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chancery.domain.publication import Actor
+from chancery.domain.readers import Reader
 from chancery.domain.records import document_record
-from chancery.services.clock import today
-from chancery.storage.interface import BlobStore, Catalogue, DocumentSummary, StoredDocument
+from chancery.storage.interface import BlobStore, Catalogue, DocumentSummary
+from chancery.storage.interface import StoredDocument as StoredDocument  # entry points' type
 
 STAT_FACETS = ("collection", "type", "decade", "classification", "language", "state")
 
 
-def show_document(catalogue: Catalogue, ident: str, actor: Actor) -> StoredDocument | None:
-    """A document by public id or source id (``frus1958-60v19/d3``), if the actor may see it."""
-    return catalogue.get_document(ident.strip(), actor, today())
+def show_document(catalogue: Catalogue, ident: str, reader: Reader | Actor) -> StoredDocument | None:
+    """A document by public id or source id (``frus1958-60v19/d3``), if the reader may see it."""
+    r = Reader.of(reader)
+    return catalogue.get_document(ident.strip(), r.actor, r.today)
 
 
 def show_documents(catalogue: Catalogue, public_ids: list[str],
-                   actor: Actor) -> dict[str, StoredDocument]:
-    """The named documents the actor may see, by public id (the others are left out)."""
-    found = catalogue.documents_seen_by(public_ids, actor, today()) if public_ids else []
+                   reader: Reader | Actor) -> dict[str, StoredDocument]:
+    """The named documents the reader may see, by public id (the others are left out)."""
+    r = Reader.of(reader)
+    found = catalogue.documents_seen_by(public_ids, r.actor, r.today) if public_ids else []
     return {s.document.public_id: s for s in found}
 
 
-def list_documents(catalogue: Catalogue, actor: Actor, collection: str | None = None,
+def list_documents(catalogue: Catalogue, reader: Reader | Actor, collection: str | None = None,
                    limit: int = 50, offset: int = 0) -> list[DocumentSummary]:
     """Documents in date order, optionally within a collection."""
-    return catalogue.list_documents(actor, today(), collection, limit, offset)
+    r = Reader.of(reader)
+    return catalogue.list_documents(r.actor, r.today, collection, limit, offset)
+
+
+def count_documents(catalogue: Catalogue, reader: Reader) -> int:
+    """How many documents the reader may see."""
+    return catalogue.count_documents(reader.actor, reader.today)
+
+
+def scan_media_type(catalogue: Catalogue, sha256: str, reader: Reader) -> str | None:
+    """The media type of a stored scan when a document the reader may see holds it; None
+    for any other file, so its hash answers as unknown."""
+    return catalogue.media_visible(sha256, reader.actor, reader.today)
+
+
+def scanned_documents(catalogue: Catalogue, collection: str, reader: Reader,
+                      limit: int) -> list[tuple[str, str]]:
+    """(public id, title) of the documents with scans in a collection the reader may see."""
+    return catalogue.scanned_documents(collection, reader.actor, reader.today, limit)
 
 
 @dataclass(frozen=True)
@@ -43,11 +64,28 @@ class ArchiveStats:
                 "by": {facet: dict(counts) for facet, counts in self.by.items()}}
 
 
-def archive_stats(catalogue: Catalogue, actor: Actor) -> ArchiveStats:
+def archive_stats(catalogue: Catalogue, reader: Reader | Actor) -> ArchiveStats:
     """Counts by collection, type, decade, classification, language and state."""
-    now = today()
-    return ArchiveStats(catalogue.count_documents(actor, now),
-                        {f: catalogue.counts_by(f, actor, now) for f in STAT_FACETS})
+    r = Reader.of(reader)
+    return ArchiveStats(catalogue.count_documents(r.actor, r.today),
+                        {f: catalogue.counts_by(f, r.actor, r.today) for f in STAT_FACETS})
+
+
+def migrate_catalogue(catalogue: Catalogue) -> tuple[str | None, str]:
+    """Bring the schema to the newest migration; (the revision it was at, the newest)."""
+    before, head = catalogue.schema_status()
+    catalogue.migrate()
+    return before, head
+
+
+def change_count(catalogue: Catalogue) -> int:
+    """How many document writes the catalogue has seen: a mark to ask what changed since."""
+    return catalogue.changes()
+
+
+def changed_since(catalogue: Catalogue, mark: int) -> list[str]:
+    """Public ids of the documents written after ``mark`` (a change_count)."""
+    return catalogue.changed_since(mark)
 
 
 def check_archive(catalogue: Catalogue, blobs: BlobStore, verify_hashes: bool = False) -> list[str]:

@@ -12,8 +12,8 @@ from typing import Any
 import yaml
 
 from chancery.domain.publication import Actor
+from chancery.domain.readers import Reader
 from chancery.domain.records import authority_record, document_record
-from chancery.services.clock import today
 from chancery.storage.interface import BlobStore, Catalogue, StoredDocument
 
 Tick = Callable[[int], None]
@@ -74,16 +74,17 @@ def _write_document(stored: StoredDocument, dest: Path, blobs: BlobStore) -> int
     return len(doc.media)
 
 
-def export_bundle(catalogue: Catalogue, blobs: BlobStore, dest: Path, actor: Actor,
+def export_bundle(catalogue: Catalogue, blobs: BlobStore, dest: Path, reader: Reader | Actor,
                   tick: Tick | None = None,
                   only: Iterable[StoredDocument] | None = None) -> ExportSummary:
-    """Write every document the actor may see (or ``only`` these) as a bundle in ``dest``."""
+    """Write every document the reader may see (or ``only`` these) as a bundle in ``dest``."""
+    r = Reader.of(reader)
     if dest.exists() and any(dest.iterdir()):
         raise FileExistsError(f"{dest} is not empty; choose a new folder")
     (dest / "documents").mkdir(parents=True, exist_ok=True)
     keys: set[str] = set()
     count = files = 0
-    for stored in catalogue.iter_documents(actor, today()) if only is None else only:
+    for stored in catalogue.iter_documents(r.actor, r.today) if only is None else only:
         keys.update(link.ref for link in stored.document.links)
         files += _write_document(stored, dest, blobs)
         count += 1
@@ -93,7 +94,7 @@ def export_bundle(catalogue: Catalogue, blobs: BlobStore, dest: Path, actor: Act
     manifest = {"format": "chancery-bundle", "version": 1,
                 "collections": [{"key": c.key, "title": c.title, "parent": c.parent_key or None,
                                  "position": c.position, "description": c.description}
-                                for c in catalogue.collections(actor, today())],
+                                for c in catalogue.collections(r.actor, r.today)],
                 "authorities": authorities}
     _dump(manifest, dest / "bundle.yaml")
     return ExportSummary(count, len(authorities), files, str(dest))

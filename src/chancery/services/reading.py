@@ -11,13 +11,13 @@ from chancery.domain.citations import house_citation
 from chancery.domain.collections import Collection
 from chancery.domain.documents import Document
 from chancery.domain.publication import Actor
+from chancery.domain.readers import Reader
 from chancery.domain.texts import TextKind, TextVersion, cited_numbers, sibling_source_id
 from chancery.search.grammar import MatchAll
 from chancery.search.interface import Bucket, Hit, SearchRequest
-from chancery.services.clock import today
 from chancery.services.search import Search
+from chancery.storage.interface import AuthorityRow as AuthorityRow  # entry points' type
 from chancery.storage.interface import (
-    AuthorityRow,
     Catalogue,
     LinkedAuthority,
     StoredDocument,
@@ -29,6 +29,12 @@ ROLE_HEADINGS = [(Role.AUTHOR, "From"), (Role.RECIPIENT, "To"), (Role.SIGNER, "S
                  (Role.ORIGIN, "Place"), (Role.MENTIONED, "People and organizations mentioned"),
                  (Role.PLACE_MENTIONED, "Places mentioned"), (Role.SUBJECT, "Subjects"),
                  (Role.TRANSLATOR, "Translators")]
+
+
+def _who(reader: Reader | Actor) -> tuple[Actor, date]:
+    """The actor and date the catalogue filters with (a bare actor reads as of today)."""
+    r = Reader.of(reader)
+    return r.actor, r.today
 
 
 @dataclass(frozen=True)
@@ -55,10 +61,10 @@ class DocumentPage:
 
 
 def document_page(catalogue: Catalogue, ident: str, archive_name: str,
-                  actor: Actor = Actor.PUBLIC) -> DocumentPage | Withdrawn | None:
+                  reader: Reader | Actor = Actor.PUBLIC) -> DocumentPage | Withdrawn | None:
     """A document page by public or source id; Withdrawn when taken down; None when there is
     nothing the reader may see."""
-    now = today()
+    actor, now = _who(reader)
     stored = catalogue.get_document(ident, actor, now)
     if stored is None:
         # only what the public once saw has a tombstone; anything else stays unknown
@@ -139,15 +145,17 @@ class ArchiveFigures:
     recent: list[Hit]  # the latest additions, newest first
 
 
-def archive_figures(catalogue: Catalogue, search: Search) -> ArchiveFigures:
-    """Counts, date spans, languages, archives and top collections of what the public sees,
+def archive_figures(catalogue: Catalogue, search: Search,
+                    reader: Reader | Actor = Actor.PUBLIC) -> ArchiveFigures:
+    """Counts, date spans, languages, archives and top collections of what the reader sees,
     from the search index (fast at a million documents), and the latest additions."""
-    results = search.documents("", sort="recent", per_page=8).results
+    actor, now = _who(reader)
+    results = search.documents("", sort="recent", per_page=8, reader=Reader(actor, now)).results
     years = sorted((b for b in results.facets.get("year", []) if b.value.isdigit()),
                    key=lambda b: int(b.value))
-    tops = [c for c in catalogue.collections(Actor.PUBLIC, today()) if not c.parent_key]
-    spans = {s.value: s for s in search.index.spans(SearchRequest(MatchAll(), Actor.PUBLIC, today()),
-                                             "collection", [c.key for c in tops])}
+    tops = [c for c in catalogue.collections(actor, now) if not c.parent_key]
+    spans = {s.value: s for s in search.index.spans(SearchRequest(MatchAll(), actor, now),
+                                                    "collection", [c.key for c in tops])}
     shown = [CollectionFigures(c, spans[c.key].count, spans[c.key].first_year,
                                spans[c.key].last_year) for c in tops if c.key in spans]
     return ArchiveFigures(results.total, int(years[0].value) if years else None,
@@ -162,30 +170,29 @@ def withdrawn_document(catalogue: Catalogue, ident: str) -> WithdrawnDocument | 
 
 
 def authority_list(catalogue: Catalogue, kind: str, after: str = "", limit: int = 200,
-                   actor: Actor = Actor.PUBLIC) -> list[AuthorityRow]:
+                   reader: Reader | Actor = Actor.PUBLIC) -> list[AuthorityRow]:
     """Records of one kind in key order after ``after``: only those a document the reader
     may see names, so the list gives away no unpublished record."""
-    return catalogue.list_authorities(kind, actor, today(), after, limit)
-
+    return catalogue.list_authorities(kind, *_who(reader), after, limit)
 
 
 def authority_record(catalogue: Catalogue, key: str,
-                     actor: Actor = Actor.PUBLIC) -> tuple[AuthorityRow, list[str]] | None:
+                     reader: Reader | Actor = Actor.PUBLIC) -> tuple[AuthorityRow, list[str]] | None:
     """An authority record with all its names, when a document the actor may see names it
     (the slugs follow from names, so a record of drafts alone must answer as unknown)."""
-    return catalogue.authority(key, actor, today())
+    return catalogue.authority(key, *_who(reader))
 
 
-def collections(catalogue: Catalogue, actor: Actor = Actor.PUBLIC) -> list[Collection]:
-    """The collections holding something the actor may see, parents before children."""
-    return catalogue.collections(actor, today())
+def collections(catalogue: Catalogue, reader: Reader | Actor = Actor.PUBLIC) -> list[Collection]:
+    """The collections holding something the reader may see, parents before children."""
+    return catalogue.collections(*_who(reader))
 
 
 def collection_record(catalogue: Catalogue, key: str,
-                      actor: Actor = Actor.PUBLIC) -> tuple[Collection, list[Collection],
-                                                            list[Collection]] | None:
-    """A collection the actor may see, its ancestors (outermost first) and its children."""
-    every = catalogue.collections(actor, today())
+                      reader: Reader | Actor = Actor.PUBLIC) -> tuple[Collection, list[Collection],
+                                                                     list[Collection]] | None:
+    """A collection the reader may see, its ancestors (outermost first) and its children."""
+    every = catalogue.collections(*_who(reader))
     found = next((c for c in every if c.key == key), None)
     if found is None:
         return None

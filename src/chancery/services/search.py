@@ -13,6 +13,7 @@ from typing import Any
 
 from chancery.domain.authorities import fold
 from chancery.domain.publication import Actor
+from chancery.domain.readers import Reader
 from chancery.domain.texts import LANGUAGE_NAMES
 from chancery.search.grammar import (
     And,
@@ -42,7 +43,6 @@ from chancery.search.interface import (
     SearchRequest,
     SearchResults,
 )
-from chancery.services.clock import today
 from chancery.storage.interface import Catalogue, StoredDocument
 
 PhoneticKey = Callable[[str], str]
@@ -98,15 +98,16 @@ class Search:
     def documents(self, text: str, *, filters: dict[str, tuple[str, ...]] | None = None,
                   sort: str = "relevance", page: int = 1, per_page: int = 20,
                   actor: Actor = Actor.PUBLIC, histograms: tuple[str, ...] = (),
-                  facets: bool = True) -> SearchPage:
-        """Search as ``actor``; raises QueryError for a malformed query or option, and
-        IndexUnavailable when the index cannot answer truthfully."""
-        request = self._request(text, filters, sort, page, per_page, actor, facets=facets,
+                  facets: bool = True, reader: Reader | None = None) -> SearchPage:
+        """Search as ``reader`` (or ``actor`` today); raises QueryError for a malformed query
+        or option, and IndexUnavailable when the index cannot answer truthfully."""
+        who = reader or Reader.of(actor)
+        request = self._request(text, filters, sort, page, per_page, who, facets=facets,
                                 histograms=tuple(h for h in histograms if h in HISTOGRAMS))
         stale_by = check_index(self.catalogue, self.index)
         results = self.index.search(request)
         results = SearchResults(results.total, results.hits,
-                                _label(self.catalogue, results.facets, actor), stale_by)
+                                _label(self.catalogue, results.facets, who), stale_by)
         suggestions = _suggest(self.index, request, text) if results.total == 0 else []
         return SearchPage(text, results, page, per_page, sort, request.filters, suggestions,
                           self._all_words(request, text))
@@ -120,7 +121,7 @@ class Search:
         return self.index.search(strict).total
 
     def _request(self, text: str, filters: dict[str, tuple[str, ...]] | None, sort: str,
-                 page: int, per_page: int, actor: Actor, **options: Any) -> SearchRequest:
+                 page: int, per_page: int, reader: Reader, **options: Any) -> SearchRequest:
         """The request for a query and its options; raises QueryError for a malformed one."""
         tree = relax(parse_query(text))
         chosen = _check_options(filters or {}, sort, page, per_page)
@@ -128,16 +129,18 @@ class Search:
             # nothing to rank by (an empty query, dates or facets alone): every score ties, and
             # ties come back in index order, which a rebuild reshuffles; date order is stable
             sort = "date"
-        return SearchRequest(tree, actor, today(), chosen, sort, per_page, (page - 1) * per_page,
+        return SearchRequest(tree, reader.actor, reader.today, chosen, sort, per_page,
+                             (page - 1) * per_page,
                              expansions=expand_names(self.catalogue, tree, self.phonetic),
                              **options)
 
     def select(self, text: str, *, filters: dict[str, tuple[str, ...]] | None = None,
-               actor: Actor = Actor.PUBLIC) -> Selection:
+               actor: Actor = Actor.PUBLIC, reader: Reader | None = None) -> Selection:
         """Every document a search finds, for a download or an export: a set, not a ranking,
         so oldest first and every word required. A malformed query raises here, before
         anything is streamed."""
-        request = self._request(text, filters, "date", 1, 1, actor, snippets=False, facets=False)
+        request = self._request(text, filters, "date", 1, 1, reader or Reader.of(actor),
+                                snippets=False, facets=False)
         check_index(self.catalogue, self.index)
         total = self.index.search(request).total
         return Selection(total, self._chunks(_variant(request, limit=SELECT_CHUNK), total))
@@ -150,15 +153,16 @@ class Search:
             yield [h.public_id for h in hits]
 
     def within(self, ident: str, text: str, *,
-               actor: Actor = Actor.PUBLIC) -> list[Passage] | None:
+               actor: Actor = Actor.PUBLIC, reader: Reader | None = None) -> list[Passage] | None:
         """Every passage of one document that matches the query, highlighted; None when the
         document does not exist for this reader."""
+        who = reader or Reader.of(actor)
         tree = relax(parse_query(text))
-        stored = self.catalogue.get_document(ident, actor, today())
+        stored = self.catalogue.get_document(ident, who.actor, who.today)
         if stored is None:
             return None
         (full,) = next(iter(self.catalogue.documents_for_index([stored.document.public_id])))
-        request = SearchRequest(tree, actor, today(),
+        request = SearchRequest(tree, who.actor, who.today,
                                 expansions=expand_names(self.catalogue, tree, self.phonetic))
         return self.index.search_within(index_document(full), request)
 
@@ -273,11 +277,11 @@ def _spellings(names: list[str], kind: str) -> list[str]:
 
 
 def _label(catalogue: Catalogue, facets: dict[str, list[Bucket]],
-           actor: Actor) -> dict[str, list[Bucket]]:
+           reader: Reader) -> dict[str, list[Bucket]]:
     keys = [b.value for f in ("author", "recipient", "person", "place", "subject")
             for b in facets.get(f, [])]
     names = catalogue.authority_labels(keys) if keys else {}
-    titles = ({c.key: c.title for c in catalogue.collections(actor, today())}
+    titles = ({c.key: c.title for c in catalogue.collections(reader.actor, reader.today)}
               if facets.get("collection") else {})
     out = {}
     for facet, buckets in facets.items():

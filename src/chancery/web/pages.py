@@ -17,34 +17,15 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from chancery.bootstrap import App
-from chancery.domain.authorities import slugify
+from chancery.http.addresses import KIND_PATHS as KIND_PATHS
+from chancery.http.addresses import PATH_KINDS as PATH_KINDS
+from chancery.http.addresses import authority_url as authority_url
+from chancery.http.addresses import collection_url as collection_url
+from chancery.http.addresses import doc_url as doc_url
 from chancery.search.interface import Fragment
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 STATIC = Path(__file__).with_name("static")
-
-# authority kinds and the URL folder of their pages
-KIND_PATHS = {"person": "people", "organization": "organizations", "place": "places",
-              "subject": "subjects"}
-PATH_KINDS = {v: k for k, v in KIND_PATHS.items()}
-
-
-def doc_url(public_id: str, title: str = "") -> str:
-    """The canonical address of a document page: /documents/{public id}/{slug}."""
-    slug = slugify(title, 80) if title else ""
-    return f"/documents/{public_id}/{slug}" if slug and slug != "x" else f"/documents/{public_id}"
-
-
-def authority_url(key: str) -> str:
-    """The page of an authority record ("person/herter-christian-a" -> /people/herter-christian-a)."""
-    kind, _, slug = key.partition("/")
-    return f"/{KIND_PATHS.get(kind, 'subjects')}/{slug}"
-
-
-def collection_url(key: str) -> str:
-    """The page of a collection."""
-    return f"/collections/{key}"
-
 
 def search_url(q: str = "", filters: dict[str, tuple[str, ...]] | None = None,
                path: str = "/search", **extra: Any) -> str:

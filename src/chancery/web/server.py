@@ -12,11 +12,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from chancery.api.app import create_api
-from chancery.api.limits import limit_reading_room
 from chancery.bootstrap import App
 from chancery.iiif import routes as iiif
 from chancery.oai import routes as oai
 from chancery.web import middleware
+from chancery.web.limits import limit_reading_room
 from chancery.web.pages import STATIC, render
 from chancery.web.views import api_docs, citations, documents, feeds, finding, records, registers, site
 from chancery.web.workspace import routes as workspace

@@ -18,7 +18,7 @@ from chancery.config import as_environment, load_settings
 def serve_in_workers(app: App, host: str, port: int, workers: int) -> None:
     """Serve with ``workers`` processes on one listening socket (the parent has migrated)."""
     os.environ.update(as_environment(app.settings))  # each worker reads the same settings
-    app.catalogue.dispose()  # the parent serves nothing
+    app.close()  # the parent serves nothing
     # no proxy headers: CHANCERY_TRUSTED_PROXIES is the only rule (see web.server.run)
     config = uvicorn.Config("chancery.web.workers:worker_app", factory=True, workers=workers,
                             host=host, port=port, log_level="info", proxy_headers=False)

@@ -15,6 +15,7 @@ from chancery.bootstrap import App
 from chancery.citing.interface import CitationError, StyleNotFound
 from chancery.citing.styles import PAGE_STYLES
 from chancery.domain.csl import CslItem
+from chancery.domain.readers import Reader
 from chancery.services import citing
 
 
@@ -26,7 +27,8 @@ def routes(app: App) -> APIRouter:
     def cite_selection(ext: str, id: Annotated[list[str] | None, Query()] = None) -> Response:
         """A selection (?id=...&id=..., up to 500) in one file; hidden documents are left out."""
         fmt, media = _EXPORTS.get(ext, ("", ""))
-        items = [i for i in (citing.document_item(app.catalogue, app.citer, x)
+        reader = Reader.public()
+        items = [i for i in (citing.document_item(app.catalogue, app.citer, x, reader)
                              for x in dict.fromkeys((id or [])[:_SELECTION_MAX])) if i]
         if not fmt or not items:
             return PlainTextResponse("Nothing to export: choose documents (?id=...)", status_code=404)
@@ -36,7 +38,8 @@ def routes(app: App) -> APIRouter:
     @router.get("/documents/{public_id}/cite.{ext}", include_in_schema=False)
     def cite_export(public_id: str, ext: str) -> Response:
         fmt, media = _EXPORTS.get(ext, ("", ""))
-        item = citing.document_item(app.catalogue, app.citer, public_id) if fmt else None
+        item = citing.document_item(app.catalogue, app.citer, public_id,
+                                    Reader.public()) if fmt else None
         if item is None:
             return PlainTextResponse("Not found (cite.bib, cite.ris or cite.json)", status_code=404)
         name = f"{public_id}.{ext}"
@@ -50,7 +53,8 @@ def routes(app: App) -> APIRouter:
                                      f"/api/v1/documents/{public_id}/citation?style=NAME",
                                      status_code=404)
         try:
-            text = citing.cite_document(app.catalogue, app.citer, public_id, style)
+            text = citing.cite_document(app.catalogue, app.citer, public_id, style,
+                                        Reader.public())
         except StyleNotFound as exc:
             return PlainTextResponse(str(exc), status_code=404)
         except CitationError as exc:

@@ -8,13 +8,12 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 
-from chancery.blobs.pages import WIDTHS
 from chancery.bootstrap import App
 from chancery.citing.styles import PAGE_STYLES
+from chancery.domain.media import WIDTHS
 from chancery.domain.provenance import funder_phrase
-from chancery.domain.publication import Actor
+from chancery.domain.readers import Reader
 from chancery.services import citing, documents, reading
-from chancery.services.clock import today
 from chancery.web import metadata, notes
 from chancery.web.pages import doc_url, render
 from chancery.web.views.citations import STYLE_LABELS, page_citations
@@ -26,7 +25,7 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/documents/{public_id}.json", include_in_schema=False)
     def record_json(public_id: str) -> Response:
-        stored = documents.show_document(app.catalogue, public_id, Actor.PUBLIC)
+        stored = documents.show_document(app.catalogue, public_id, Reader.public())
         if stored is None:
             return JSONResponse({"error": "not found"}, status_code=404)
         body = documents.document_view(stored)
@@ -35,7 +34,7 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/documents/{public_id}/text/{version}.txt", include_in_schema=False)
     def text_file(public_id: str, version: str) -> Response:
-        stored = documents.show_document(app.catalogue, public_id, Actor.PUBLIC)
+        stored = documents.show_document(app.catalogue, public_id, Reader.public())
         text = next((t for t in stored.document.texts if t.version_key == version), None) \
             if stored else None
         if stored is None or text is None:
@@ -47,7 +46,7 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/files/{sha256}/{filename}", include_in_schema=False)
     def scan_file(sha256: str, filename: str) -> Response:
-        media_type = app.catalogue.media_visible(sha256, Actor.PUBLIC, today())
+        media_type = documents.scan_media_type(app.catalogue, sha256, Reader.public())
         if media_type is None or not app.blobs.exists(sha256):
             return PlainTextResponse("Not found", status_code=404)
         return FileResponse(app.blobs.path_of(sha256), media_type=media_type, filename=filename,
@@ -55,7 +54,7 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/scans/{sha256}/{page}-{width}.png", include_in_schema=False)
     def scan_page(sha256: str, page: int, width: int) -> Response:
-        media_type = app.catalogue.media_visible(sha256, Actor.PUBLIC, today())
+        media_type = documents.scan_media_type(app.catalogue, sha256, Reader.public())
         path = app.pages.image(sha256, media_type, page, width) if media_type else None
         if path is None:
             return PlainTextResponse(f"Not found (widths: {', '.join(map(str, WIDTHS))})",
@@ -65,24 +64,24 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/documents/{ident:path}", include_in_schema=False)
     def document(request: Request, ident: str) -> Response:
-        return _document(app, request, ident)
+        return _document(app, request, ident, Reader.public())
 
     return router
 
 
-def _resolve(app: App, ident: str) -> str:
+def _resolve(app: App, ident: str, reader: Reader) -> str:
     """The id to look up: "{public id}/{any slug}" gives the public id; anything else is a
     public id alone or a source id such as frus1958-60v19/d3."""
     first, _, rest = ident.partition("/")
-    if rest and (app.catalogue.get_document(first, Actor.PUBLIC, today()) is not None
+    if rest and (documents.show_document(app.catalogue, first, reader) is not None
                  or reading.withdrawn_document(app.catalogue, first) is not None):
         return first
     return ident
 
 
-def _document(app: App, request: Request, ident: str) -> Response:
-    lookup = _resolve(app, ident.strip("/"))
-    page = reading.document_page(app.catalogue, lookup, app.settings.archive_name)
+def _document(app: App, request: Request, ident: str, reader: Reader) -> Response:
+    lookup = _resolve(app, ident.strip("/"), reader)
+    page = reading.document_page(app.catalogue, lookup, app.settings.archive_name, reader)
     if page is None:
         return render(app, request, "404.html", {"what": "document"}, status=404, cache=False)
     if isinstance(page, reading.Withdrawn):

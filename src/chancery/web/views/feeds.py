@@ -16,15 +16,15 @@ from lxml import etree
 
 from chancery.bootstrap import App
 from chancery.domain.authorities import Role
-from chancery.domain.publication import Actor
+from chancery.domain.readers import Reader
 from chancery.domain.texts import xml_safe
 from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
-from chancery.services import citing, datasets, reading
-from chancery.services.clock import today, utc_stamp
+from chancery.services import citing, datasets, documents, reading
+from chancery.services.clock import utc_stamp
+from chancery.services.documents import StoredDocument
 from chancery.services.downloads import PublicDownloads
 from chancery.services.search import MAX_OFFSET
-from chancery.storage.interface import StoredDocument
 from chancery.web.pages import doc_url, render
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -36,21 +36,21 @@ _CITE = {"bib": ("bibtex", "application/x-bibtex; charset=utf-8"),
          "ris": ("ris", "application/x-research-info-systems; charset=utf-8")}
 
 
-def _stored(app: App, public_ids: list[str]) -> dict[str, StoredDocument]:
+def _stored(app: App, public_ids: list[str], reader: Reader) -> dict[str, StoredDocument]:
     # read again with the access rule: the index may lag behind a document just hidden
-    found = app.catalogue.documents_seen_by(public_ids, Actor.PUBLIC, today()) if public_ids else []
-    return {s.document.public_id: s for s in found}
+    return documents.show_documents(app.catalogue, public_ids, reader)
 
 
 def _atom(app: App, request: Request, title: str, q: str, filters: dict[str, tuple[str, ...]],
           html_url: str) -> Response:
+    reader = Reader.public()
     try:
         found = app.search.documents(q, filters=filters, sort="recent", per_page=FEED_SIZE,
-                                     facets=False)
+                                     facets=False, reader=reader)
     except (QueryError, IndexUnavailable) as exc:
         return Response(str(exc), status_code=400, media_type="text/plain")
     base = app.settings.base_url
-    docs = _stored(app, [h.public_id for h in found.results.hits])
+    docs = _stored(app, [h.public_id for h in found.results.hits], reader)
     feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
     # the feed's own address is the public one too (its id must not move with the host asked)
     self_url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -112,7 +112,7 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/feeds/collections/{key:path}.atom", include_in_schema=False)
     def collection_feed(request: Request, key: str) -> Response:
-        found = reading.collection_record(app.catalogue, key)
+        found = reading.collection_record(app.catalogue, key, Reader.public())
         if found is None:
             return Response("No such collection", status_code=404, media_type="text/plain")
         return _atom(app, request, found[0].title, "", {"collection": (key,)},
@@ -138,7 +138,8 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/embed/documents/{public_id}", include_in_schema=False)
     def embed(request: Request, public_id: str) -> Response:
-        page = reading.document_page(app.catalogue, public_id, app.settings.archive_name)
+        page = reading.document_page(app.catalogue, public_id, app.settings.archive_name,
+                                     Reader.public())
         if page is None or isinstance(page, reading.Withdrawn):
             return render(app, request, "404.html", {"what": "document"}, status=404, cache=False)
         return render(app, request, "embed.html", {"p": page, "d": page.stored.document})
@@ -176,13 +177,14 @@ def _download_search(app: App, ext: str, q: str, f: list[str]) -> Response:
     """What a search finds (the query and facets of /search), as JSON lines or CSV."""
     if ext not in _DATA:
         return Response("Not found (documents.jsonl or documents.csv)", status_code=404)
+    reader = Reader.public()
     try:  # a malformed query is answered now, not halfway through a download
-        chosen = app.search.select(q, filters=parse_filters(f))
+        chosen = app.search.select(q, filters=parse_filters(f), reader=reader)
     except (QueryError, IndexUnavailable) as exc:
         return Response(str(exc), status_code=400, media_type="text/plain")
     lines, media = _DATA[ext]
-    only = datasets.selected(app.catalogue, chosen.chunks, Actor.PUBLIC)
-    return StreamingResponse(lines(app.catalogue, Actor.PUBLIC, None, only), media_type=media,
+    only = datasets.selected(app.catalogue, chosen.chunks, reader)
+    return StreamingResponse(lines(app.catalogue, reader, None, only), media_type=media,
                              headers={"Content-Disposition": f'attachment; filename="search.{ext}"',
                                       "X-Total-Count": str(chosen.total)})
 
@@ -190,24 +192,26 @@ def _download_search(app: App, ext: str, q: str, f: list[str]) -> Response:
 def _search_citations(app: App, ext: str, q: str, f: list[str]) -> Response:
     if ext not in _CITE:
         return Response("Not found (cite.bib or cite.ris)", status_code=404)
+    reader = Reader.public()
     try:  # a malformed query is answered now, not halfway through a download
         filters = parse_filters(f)
-        app.search.documents(q, filters=filters, per_page=1, facets=False)
+        app.search.documents(q, filters=filters, per_page=1, facets=False, reader=reader)
     except (QueryError, IndexUnavailable) as exc:
         return Response(str(exc), status_code=400, media_type="text/plain")
     fmt, media = _CITE[ext]
-    return StreamingResponse(_cite_all(app, q, filters, fmt), media_type=media,
+    return StreamingResponse(_cite_all(app, q, filters, fmt, reader), media_type=media,
                              headers={"Content-Disposition": f'attachment; filename="search.{ext}"'})
 
 
-def _cite_all(app: App, q: str, filters: dict[str, tuple[str, ...]], fmt: str) -> Iterator[str]:
+def _cite_all(app: App, q: str, filters: dict[str, tuple[str, ...]], fmt: str,
+              reader: Reader) -> Iterator[str]:
     """Every hit of a search (up to the paging limit), a page of 100 at a time."""
     per_page = 100
     for page in range(1, MAX_OFFSET // per_page + 2):
         found = app.search.documents(q, filters=filters, sort="date", page=page,
-                                     per_page=per_page, facets=False)
+                                     per_page=per_page, facets=False, reader=reader)
         ids = [h.public_id for h in found.results.hits]
-        docs = _stored(app, ids)
+        docs = _stored(app, ids, reader)
         items = [citing.csl_for(docs[i], app.citer) for i in ids if i in docs]
         if items:
             yield citing.export(items, fmt)
@@ -220,7 +224,8 @@ def _oembed(app: App, request: Request, url: str, fmt: str, maxwidth: int,
     if fmt != "json":
         return Response("Only format=json is offered", status_code=501, media_type="text/plain")
     m = _DOC_PATH.match(urlparse(url).path)
-    page = reading.document_page(app.catalogue, m.group(1), app.settings.archive_name) if m else None
+    page = reading.document_page(app.catalogue, m.group(1), app.settings.archive_name,
+                                 Reader.public()) if m else None
     if page is None or isinstance(page, reading.Withdrawn):
         return JSONResponse({"error": "no document at that address"}, status_code=404)
     d = page.stored.document

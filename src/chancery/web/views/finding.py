@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from chancery.bootstrap import App
+from chancery.domain.readers import Reader
 from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import FACETS, Bucket, IndexUnavailable
 from chancery.services import citing, reading
@@ -29,7 +30,7 @@ def routes(app: App) -> APIRouter:
     @router.get("/", include_in_schema=False)
     def home(request: Request) -> Response:
         try:
-            figures = reading.archive_figures(app.catalogue, app.search)
+            figures = reading.archive_figures(app.catalogue, app.search, Reader.public())
         except IndexUnavailable as exc:
             return _unavailable(app, request, exc)
         return render(app, request, "home.html", {"f": figures,
@@ -38,16 +39,19 @@ def routes(app: App) -> APIRouter:
     @router.get("/search", include_in_schema=False)
     def search(request: Request, q: str = "", sort: str = "relevance", page: int = 1) -> Response:
         filters: dict[str, tuple[str, ...]] = {}
+        reader = Reader.public()
         try:
             filters = parse_filters(request.query_params.getlist("f"))
-            found = app.search.documents(q, filters=filters, sort=sort, page=page, per_page=20)
+            found = app.search.documents(q, filters=filters, sort=sort, page=page, per_page=20,
+                                         reader=reader)
         except QueryError as exc:
             return render(app, request, "search.html", {"q": q, "error": exc.message,
                                                         "filters": filters}, status=400)
         except IndexUnavailable as exc:
             return _unavailable(app, request, exc)
         # COinS: Zotero saves several results at once from them
-        coins = citing.coins_for(app.catalogue, app.citer, [h.public_id for h in found.results.hits])
+        coins = citing.coins_for(app.catalogue, app.citer, [h.public_id for h in found.results.hits],
+                                 reader)
         return render(app, request, "search.html", {
             "q": q, "r": found, "filters": filters, "titles": FACET_TITLES, "sidebar": SIDEBAR,
             "coins": coins,
@@ -114,7 +118,7 @@ def _browse_day(app: App, request: Request, year: int, month: int, day: int) -> 
     try:
         when = date(year, month, day)
         found = app.search.documents(f"date:{when.isoformat()}", sort="date", per_page=100,
-                                     facets=False)
+                                     facets=False, reader=Reader.public())
     except (ValueError, OverflowError, QueryError, IndexUnavailable):
         return render(app, request, "404.html", {"what": "day"}, status=404, cache=False)
     return render(app, request, "browse.html", {"year": year, "month": month, "day": when,
@@ -132,7 +136,8 @@ def _browse(app: App, request: Request, year: int | None, month: int | None) -> 
         text, histogram = f"date:{year:04d}-{month:02d}", "day"
     try:
         found = app.search.documents(text, sort="date", per_page=100 if month else 20,
-                                     histograms=(histogram,) if histogram != "year" else ())
+                                     histograms=(histogram,) if histogram != "year" else (),
+                                     reader=Reader.public())
     except (QueryError, IndexUnavailable) as exc:
         return render(app, request, "404.html", {"what": f"date ({exc})"}, status=404, cache=False)
     buckets = [b for b in found.results.facets.get(histogram, []) if b.value.isdigit()]

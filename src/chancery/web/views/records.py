@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from chancery.bootstrap import App
+from chancery.domain.readers import Reader
 from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
 from chancery.services import reading
@@ -29,14 +30,15 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/collections", include_in_schema=False)
     def collections(request: Request) -> Response:
-        every = reading.collections(app.catalogue)
+        every = reading.collections(app.catalogue, Reader.public())
         tops = sorted((c for c in every if not c.parent_key), key=lambda c: (c.position, c.title))
         children = {c.key: [k for k in every if k.parent_key == c.key] for c in tops}
         return render(app, request, "collections.html", {"tops": tops, "children": children})
 
     @router.get("/collections/{key:path}", include_in_schema=False)
     def collection(request: Request, key: str, page: int = 1, sort: str = "date") -> Response:
-        found = reading.collection_record(app.catalogue, key)
+        reader = Reader.public()
+        found = reading.collection_record(app.catalogue, key, reader)
         if found is None:
             return render(app, request, "404.html", {"what": "collection"}, status=404,
                           cache=False)
@@ -44,7 +46,8 @@ def routes(app: App) -> APIRouter:
         filters: dict[str, tuple[str, ...]] = {"collection": (key,)}
         try:
             filters = {**parse_filters(request.query_params.getlist("f")), **filters}
-            docs = app.search.documents("", filters=filters, sort=sort, page=page, per_page=50)
+            docs = app.search.documents("", filters=filters, sort=sort, page=page, per_page=50,
+                                        reader=reader)
         except (QueryError, IndexUnavailable) as exc:
             return render(app, request, "error.html", {"heading": "Cannot list this collection",
                                                        "message": str(exc)}, status=400)
@@ -55,8 +58,8 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/{folder}/{slug}", include_in_schema=False)
     def authority(request: Request, folder: str, slug: str) -> Response:
-        kind = PATH_KINDS.get(folder)
-        found = reading.authority_record(app.catalogue, f"{kind}/{slug}") if kind else None
+        kind, reader = PATH_KINDS.get(folder), Reader.public()
+        found = reading.authority_record(app.catalogue, f"{kind}/{slug}", reader) if kind else None
         if kind is None or found is None:
             return render(app, request, "404.html", {"what": "record"}, status=404, cache=False)
         row, names = found
@@ -64,7 +67,7 @@ def routes(app: App) -> APIRouter:
         for heading, facet in SECTIONS[kind]:
             try:
                 docs = app.search.documents("", filters={facet: (row.key,)}, sort="date",
-                                            per_page=25)
+                                            per_page=25, reader=reader)
             except IndexUnavailable:
                 continue
             if docs.results.total:

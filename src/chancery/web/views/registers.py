@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from chancery.bootstrap import App
+from chancery.domain.readers import Reader
 from chancery.services import reading
 from chancery.web.pages import KIND_PATHS, render
 
@@ -30,7 +31,8 @@ def routes(app: App) -> APIRouter:
 def _register(app: App, kind: str) -> Callable[[Request, str], Response]:
     def register(request: Request, after: str = "") -> Response:
         # after: the key of the last record on the previous page ("subject/taiwan")
-        rows = reading.authority_list(app.catalogue, kind, after[:300], PER_PAGE + 1)
+        rows = reading.authority_list(app.catalogue, kind, after[:300], PER_PAGE + 1,
+                                      Reader.public())
         following = rows[PER_PAGE - 1].key if len(rows) > PER_PAGE else ""
         return render(app, request, "register.html", {
             "title": TITLES[kind], "rows": rows[:PER_PAGE], "after": after,

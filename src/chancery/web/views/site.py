@@ -8,9 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from chancery.bootstrap import App
-from chancery.domain.publication import Actor
+from chancery.domain.readers import Reader
 from chancery.services import documents
-from chancery.services.clock import today
 from chancery.web.pages import doc_url, render
 
 PER_SITEMAP = 50_000  # the sitemap protocol's limit per file
@@ -31,7 +30,7 @@ def routes(app: App) -> APIRouter:
     def sitemap_index(request: Request) -> Response:
         base = app.settings.base_url
         parts = "".join(f"<sitemap><loc>{base}/sitemaps/{n}.xml</loc></sitemap>"
-                        for n in range(1, _sitemaps(app) + 1))
+                        for n in range(1, _sitemaps(app, Reader.public()) + 1))
         return Response('<?xml version="1.0" encoding="UTF-8"?>'
                         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                         f"{parts}</sitemapindex>", media_type=_XML)
@@ -39,9 +38,10 @@ def routes(app: App) -> APIRouter:
     @router.get("/sitemaps/{n}.xml", include_in_schema=False)
     def sitemap(request: Request, n: int) -> Response:
         base = app.settings.base_url
-        if not 1 <= n <= _sitemaps(app):  # past the last one (a huge n overflowed SQL: 500)
+        reader = Reader.public()
+        if not 1 <= n <= _sitemaps(app, reader):  # past the last one (a huge n overflowed SQL: 500)
             return PlainTextResponse("Not found", status_code=404)
-        rows = documents.list_documents(app.catalogue, Actor.PUBLIC, None, PER_SITEMAP,
+        rows = documents.list_documents(app.catalogue, reader, None, PER_SITEMAP,
                                         (n - 1) * PER_SITEMAP)
         urls = "".join(f"<url><loc>{escape(base + doc_url(r.public_id, r.title))}</loc></url>"
                        for r in rows)
@@ -67,6 +67,6 @@ def routes(app: App) -> APIRouter:
     return router
 
 
-def _sitemaps(app: App) -> int:
+def _sitemaps(app: App, reader: Reader) -> int:
     """How many sitemap files the index lists (one even for an empty archive)."""
-    return max(1, -(-app.catalogue.count_documents(Actor.PUBLIC, today()) // PER_SITEMAP))
+    return max(1, -(-documents.count_documents(app.catalogue, reader) // PER_SITEMAP))

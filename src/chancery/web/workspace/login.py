@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from chancery.api.limits import reader_of
 from chancery.bootstrap import App
 from chancery.domain.accounts import MIN_PASSWORD, AccountError
+from chancery.http.limits import client_of
 from chancery.web.workspace.forms import (
     anonymous_form_ok,
     anonymous_form_token,
@@ -57,7 +57,7 @@ def _login_routes(app: App, router: APIRouter) -> None:
         form = await posted_form(request)
         if not anonymous_form_ok(request, form):
             return forbidden(app, request, _CSRF)
-        address = reader_of(request, app.settings.trusted_proxies)
+        address = client_of(request, app.settings.trusted_proxies)
         outcome = await run_in_threadpool(app.accounts.log_in, form.get("email", ""),
                                           form.get("password", ""), address)
         email = form.get("email", "")[:254]

@@ -1,22 +1,20 @@
 """Per-client rate limits (a token bucket per address and budget): beyond one, 429 with
 Retry-After. The buckets live in the catalogue, so that every server process (`serve
 --workers N`) draws on the same budget; this process's own buckets stand in while the
-catalogue is busy."""
+catalogue is busy. Shared by the reading room, the API and IIIF, which each draw their own
+budgets."""
 
 from __future__ import annotations
 
 import logging
 import math
-import re
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import PlainTextResponse
 
-from chancery.bootstrap import App
 from chancery.storage.interface import BucketsBusy, RateBuckets
 
 log = logging.getLogger("chancery.limits")
@@ -96,41 +94,7 @@ class SharedLimiter:
         return await run_in_threadpool(self.wait_for, client) if self.per_minute > 0 else 0
 
 
-# The reading room's expensive addresses and the budget each draws on (the API and IIIF image
-# making have their own); pages of single documents, records and browsing are not limited.
-_BUDGETS = (
-    ("search", re.compile(r"^/(search|feeds/search\.atom)/?$")),
-    ("oai", re.compile(r"^/oai/?$")),
-    ("export", re.compile(r"^/(downloads/.*|search/cite\.[^/]*|documents/([^/]+/)?cite(\.[^/]*)?)$")),
-)
-
-
-def budget_of(path: str) -> str | None:
-    """The budget a request to ``path`` draws on, or None when it is not limited."""
-    return next((name for name, pattern in _BUDGETS if pattern.match(path)), None)
-
-
-def reader_of(request: Request, trusted: frozenset[str]) -> str:
+def client_of(request: Request, trusted: frozenset[str]) -> str:
     """The client a request counts against (see client_address)."""
     peer = request.client.host if request.client else ""
     return client_address(peer, request.headers.get("x-forwarded-for", ""), trusted)
-
-
-def limit_reading_room(web: FastAPI, app: App) -> None:
-    """Limit the reading room's expensive addresses, per client and budget."""
-    s = app.settings
-    limiters = {"search": SharedLimiter("search", s.search_rate_limit, app.buckets),
-                "oai": SharedLimiter("oai", s.oai_rate_limit, app.buckets),
-                "export": SharedLimiter("export", s.export_rate_limit, app.buckets)}
-
-    @web.middleware("http")
-    async def limited(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        budget = budget_of(request.url.path)
-        wait = await limiters[budget].wait_for_async(
-            reader_of(request, s.trusted_proxies)) if budget else 0
-        if not wait:
-            return await call_next(request)
-        # OAI-PMH harvesters are told to come back the protocol's way: 503 with Retry-After
-        status = 503 if budget == "oai" else 429
-        return PlainTextResponse(f"Too many requests from your address: try again in {wait} s.",
-                                 status_code=status, headers={"Retry-After": str(wait)})

@@ -1,0 +1,24 @@
+"""OAI-PMH harvesting as a reader makes it: the headers of what they may see (and the
+tombstones of what the public once saw), in datestamp order, and where the list begins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chancery.domain.readers import Reader
+from chancery.storage.interface import Catalogue
+from chancery.storage.interface import HarvestHeader as HarvestHeader  # entry points' type
+from chancery.storage.interface import WithdrawnDocument as WithdrawnDocument
+
+
+def harvest_headers(catalogue: Catalogue, reader: Reader, since: datetime | None,
+                    until: datetime | None, collection: str | None,
+                    after: tuple[datetime, int] | None, limit: int) -> list[HarvestHeader]:
+    """Headers in (datestamp, id) order after a position: what the public may harvest on the
+    reader's day (a harvest is public whoever asks), and tombstones of what it once saw."""
+    return catalogue.harvest_headers(reader.today, since, until, collection, after, limit)
+
+
+def earliest_datestamp(catalogue: Catalogue, reader: Reader) -> datetime | None:
+    """The oldest datestamp a harvest can return on the reader's day."""
+    return catalogue.earliest_datestamp(reader.today)
