@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from chancery.bootstrap import App, build_app
 from chancery.cli import app as cli
 from chancery.config import load_settings
-from chancery.services import clock
+from chancery.domain import clock  # the one clock every reader and service reads
 from chancery.web.server import create_app
 from tests.editorial import DOCS, WORD, write_bundle
 

@@ -42,7 +42,8 @@ def test_migration_makes_the_account_tables(app: App) -> None:
     """0008 creates users, sessions, links, throttle counters and the audit log."""
     names = set(inspect(app.catalogue.engine).get_table_names())
     assert {"users", "sessions", "password_links", "login_throttle", "audit_log"} <= names
-    assert app.catalogue.schema_status() == ("0008", "0008")
+    current, head = app.catalogue.schema_status()
+    assert current == head and head >= "0008"
 
 
 def test_emails_are_unique_whatever_their_case(accounts: Accounts) -> None:
