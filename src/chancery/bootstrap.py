@@ -65,7 +65,7 @@ class App:
     def publishing(self) -> Publishing:
         """The editorial workflow, history and revert over this catalogue."""
         return Publishing(self.catalogue, SqlEditorial(self.catalogue.engine),
-                          self.settings.allow_self_approval)
+                          self.settings.allow_self_approval, self.accounts.record)
 
     @property
     def database(self) -> str:

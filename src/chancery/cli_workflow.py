@@ -5,7 +5,8 @@ They register on the one Typer app of ``chancery.cli``, which imports this modul
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any, Optional
 
@@ -25,8 +26,9 @@ from chancery.cli import (
     console,
     err,
 )
+from chancery.domain.accounts import AccountError
 from chancery.domain.history import HistoryEntry
-from chancery.domain.workflow import Refused, Step, actor_name
+from chancery.domain.workflow import Acting, Refused, Step
 from chancery.services.clock import utc_stamp
 from chancery.services.publishing import DocumentHistory, Outcome
 
@@ -65,8 +67,10 @@ def _step_command(step: Step) -> Callable[..., None]:
     def command(ctx: typer.Context, idents: IdsArg = None, query: QueryOpt = None,
                 facet: FacetOpt = None, comment: CommentOpt = "", as_: AsOpt = None) -> None:
         a = _app(ctx)
+        acting = _acting(a, as_)
         chosen = _chosen(a, idents, query, facet)
-        outcome = a.publishing.take_step(chosen, step, _who(as_), comment)
+        with _refusal():
+            outcome = a.publishing.take_step(chosen, step, acting, comment)
         _finish(a, outcome, step.done)
     command.__doc__ = f"{_HELPS[step]}\n\nExample: {_EXAMPLES[step]}"
     return command
@@ -92,8 +96,10 @@ def embargo(ctx: typer.Context, idents: IdsArg = None,
         raise typer.Exit(2)
     day = _day(until) if until else None
     a = _app(ctx)
+    acting = _acting(a, as_)
     chosen = _chosen(a, idents, query, facet)
-    outcome = a.publishing.set_embargo(chosen, day, _who(as_), comment)
+    with _refusal():
+        outcome = a.publishing.set_embargo(chosen, day, acting, comment)
     _finish(a, outcome, f"embargoed until {day.isoformat()}" if day else "embargo cleared")
 
 
@@ -125,7 +131,7 @@ def revert(ctx: typer.Context, ident: Annotated[str, typer.Argument(help="Public
     Example: chancery revert 7da35b31 --to 2 --comment 'the import garbled the summary'"""
     a = _app(ctx)
     try:
-        public_id = a.publishing.revert(ident, to, _who(as_), comment)
+        public_id = a.publishing.revert(ident, to, _acting(a, as_), comment)
     except Refused as exc:
         err.print(f"[red]Not reverted:[/] {escape(exc.message)}")
         raise typer.Exit(1) from None
@@ -134,12 +140,24 @@ def revert(ctx: typer.Context, ident: Annotated[str, typer.Argument(help="Public
     console.print(f"{public_id}: reverted to revision {to}.", highlight=False)
 
 
-def _who(given: str | None) -> str:
+def _acting(a: App, given: str | None) -> Acting:
+    """The account --as (or CHANCERY_USER) names, which must exist and be enabled; without
+    either, the local operator."""
     try:
-        return actor_name(given)
-    except Refused as exc:
-        err.print(f"[red]--as:[/] {escape(exc.message)}")
+        return a.accounts.acting(given)
+    except AccountError as exc:
+        err.print(f"[red]--as:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
+
+
+@contextmanager
+def _refusal() -> Iterator[None]:
+    """A step refused as a whole (the account's role does not take it): said once, exit 1."""
+    try:
+        yield
+    except Refused as exc:
+        err.print(f"[red]Refused, nothing changed:[/] {escape(exc.message)}")
+        raise typer.Exit(1) from None
 
 
 def _day(text: str) -> date:

@@ -21,6 +21,9 @@ from tests.editorial import DOCS, WORD, write_bundle
 
 runner = CliRunner()
 OAI = "oai:chancery.archive:"
+PASSWORD = "a long enough passphrase"
+ACCOUNTS = {"editor@example.org": "editor", "reviewer@example.org": "reviewer",
+            "rev@example.org": "reviewer", "admin@example.org": "admin"}
 
 
 def _run(data: Path, *args: str, user: str = "") -> tuple[int, str]:
@@ -30,9 +33,14 @@ def _run(data: Path, *args: str, user: str = "") -> tuple[int, str]:
 
 
 def _archive(tmp_path: Path, state: str) -> Path:
+    """The okapi bundle imported, and the accounts the tests act as."""
     data = tmp_path / "data"
     code, out = _run(data, "import", "--no-progress", str(write_bundle(tmp_path / "b", state)))
     assert code == 0, out
+    for email, role in ACCOUNTS.items():
+        added = runner.invoke(cli, ["--data", str(data), "user", "add", email, "--role", role],
+                              input=PASSWORD + "\n")
+        assert added.exit_code == 0, added.output
     return data
 
 
@@ -170,3 +178,35 @@ def test_history_shows_each_step_and_revert_writes_a_new_revision(tmp_path: Path
     assert "5  " in out and "local operator" in out and "reverted to revision 3: keep the old title" in out
     assert "title: Telegram on giraffes → Telegram 1 on the okapi question" in out
     assert "publication.state: draft → in-review" in out
+
+
+def test_as_must_name_an_enabled_account_whose_role_takes_the_step(tmp_path: Path) -> None:
+    """--as / CHANCERY_USER: an unknown or disabled account is refused (exit 2); an editor
+    may submit but not publish or embargo (exit 1, nothing changed); every step taken is in
+    the audit log, the local operator's as "operator"."""
+    data = _archive(tmp_path, "draft")
+    assert _run(data, "user", "disable", "admin@example.org")[0] == 0
+    for who, said in [("nobody@example.org", "no account for 'nobody@example.org'"),
+                      ("admin@example.org", "the account admin@example.org is disabled")]:
+        code, out = _run(data, "submit", DOCS[0], "--as", who)
+        assert code == 2 and said in out, out
+    code, out = _run(data, "submit", DOCS[0], user="editor@example.org")
+    assert code == 0 and "1 submitted for review" in out, out
+    for args in (("publish", DOCS[0]), ("embargo", DOCS[0], "--until", "2999-01-01"),
+                 ("request-changes", DOCS[0], "-m", "why")):
+        code, out = _run(data, *args, user="editor@example.org")
+        assert code == 1 and "Refused, nothing changed: editor@example.org is an editor" in out, out
+    code, out = _run(data, "history", DOCS[0], "--json")
+    assert json.loads(out)["state"] == "in-review"
+    code, out = _run(data, "publish", DOCS[0], user="reviewer@example.org")
+    assert code == 0, out
+    assert _run(data, "withdraw", DOCS[0])[0] == 0  # no --as: the local operator
+    archive = build_app(load_settings(data=str(data), database_url=""))
+    try:
+        steps = [(e.actor, e.action, e.subject) for e in archive.accounts.audit()
+                 if e.action in ("submit", "publish", "withdraw", "embargo")]
+    finally:
+        archive.catalogue.dispose()
+    assert steps == [("editor@example.org", "submit", DOCS[0]),
+                     ("reviewer@example.org", "publish", DOCS[0]),
+                     ("operator", "withdraw", DOCS[0])]

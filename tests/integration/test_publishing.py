@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from chancery.bootstrap import App
+from chancery.domain.accounts import Role
 from chancery.domain.publication import Actor, PublicationState
-from chancery.domain.workflow import LOCAL_OPERATOR, Refused, Step
+from chancery.domain.workflow import Acting, Refused, Step
 from chancery.services import search
 from chancery.services.clock import today
 from chancery.services.publishing import Publishing
@@ -18,7 +19,8 @@ from chancery.storage.interface import DocumentWrite
 from chancery.storage.workflow import SqlEditorial
 from tests.editorial import DOCS, WORD, import_bundle
 
-A, B = "a@example.org", "b@example.org"
+A, B = Acting("a@example.org", Role.REVIEWER), Acting("b@example.org", Role.REVIEWER)
+OPERATOR = Acting.operator()
 
 
 def _public_ids(app: App) -> list[str]:
@@ -47,8 +49,8 @@ def test_submit_then_publish_by_another_shows_it_and_records_who_when_why(
     assert found is not None and found.publication.state is PublicationState.PUBLISHED
     imported, submitted, published = found.entries
     assert imported.step is None and imported.number == 1
-    assert submitted.step is not None and (submitted.actor, submitted.step.comment) == (A, "ready")
-    assert published.step is not None and published.actor == B
+    assert submitted.step is not None and (submitted.actor, submitted.step.comment) == (A.name, "ready")
+    assert published.step is not None and published.actor == B.name
     assert (published.step.from_state, published.step.to_state) == (
         PublicationState.IN_REVIEW, PublicationState.PUBLISHED)
     assert published.summary == "published: checked against the scan"
@@ -59,12 +61,13 @@ def test_submit_then_publish_by_another_shows_it_and_records_who_when_why(
 def test_four_eyes_holds_across_commands_unless_the_archive_allows(app: App, tmp_path: Path) -> None:
     """The submission is stored, so a later publish by the same person is refused."""
     import_bundle(app, tmp_path / "b")
-    app.publishing.take_step(DOCS, Step.SUBMIT, LOCAL_OPERATOR)
-    refused = app.publishing.take_step(DOCS[:1], Step.PUBLISH, LOCAL_OPERATOR)
+    app.publishing.take_step(DOCS, Step.SUBMIT, OPERATOR)
+    refused = app.publishing.take_step(DOCS[:1], Step.PUBLISH, OPERATOR)
     assert refused.changed == [] and "four eyes" in refused.refused[0][1]
     assert _state(app, DOCS[0]) is PublicationState.IN_REVIEW
-    lenient = Publishing(app.catalogue, SqlEditorial(app.catalogue.engine), allow_self_approval=True)
-    assert lenient.take_step(DOCS[:1], Step.PUBLISH, LOCAL_OPERATOR).changed == DOCS[:1]
+    lenient = Publishing(app.catalogue, SqlEditorial(app.catalogue.engine),
+                         allow_self_approval=True, audit=app.accounts.record)
+    assert lenient.take_step(DOCS[:1], Step.PUBLISH, OPERATOR).changed == DOCS[:1]
 
 
 def test_withdrawn_after_being_public_keeps_its_tombstone(app: App, tmp_path: Path) -> None:
@@ -108,7 +111,7 @@ def test_revert_writes_the_old_fields_back_as_a_new_revision(app: App, tmp_path:
     found = app.publishing.history(DOCS[0])
     assert found is not None and len(found.entries) == 3
     last = found.entries[-1]
-    assert last.summary == "reverted to revision 1: the old title was right" and last.actor == A
+    assert last.summary == "reverted to revision 1: the old title was right" and last.actor == A.name
     assert last.changes == {"title": ["Telegram on giraffes", "Telegram 1 on the okapi question"]}
     search.refresh_index(app.catalogue, app.index)
     assert app.search.documents("giraffes", actor=Actor.PUBLIC).results.total == 0

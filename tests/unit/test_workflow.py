@@ -7,11 +7,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from chancery.domain.accounts import Role, User
 from chancery.domain.history import HistoryEntry, values_at
 from chancery.domain.publication import Publication
 from chancery.domain.publication import PublicationState as S
 from chancery.domain.workflow import (
+    EMBARGO_NEEDS,
     LOCAL_OPERATOR,
+    NEEDS,
+    Acting,
     Refused,
     Step,
     WorkflowEvent,
@@ -19,6 +23,7 @@ from chancery.domain.workflow import (
     embargoed,
     last_submitter,
     next_state,
+    revert_needs,
 )
 
 ALLOWED = {(Step.SUBMIT, S.DRAFT): S.IN_REVIEW, (Step.PUBLISH, S.IN_REVIEW): S.PUBLISHED,
@@ -81,6 +86,41 @@ def test_who_acts() -> None:
     assert actor_name(" a@example.org ") == "a@example.org"
     with pytest.raises(Refused, match="at most 120"):
         actor_name("a" * 121 + "@example.org")
+
+
+# who may take each change: editors submit; reviewers and admins decide
+MAY = {Role.EDITOR: {Step.SUBMIT}, Role.REVIEWER: set(Step), Role.ADMIN: set(Step)}
+
+
+@pytest.mark.parametrize("role", [Role.EDITOR, Role.REVIEWER, Role.ADMIN])
+def test_editors_submit_and_reviewers_decide(role: Role) -> None:
+    """Editors submit (and edit); reviewers and admins also publish, withdraw, reinstate,
+    request changes and set embargoes; the local operator may do all of it."""
+    acting = Acting("x@example.org", role)
+    for step in Step:
+        assert acting.may(NEEDS[step]) is (step in MAY[role]), step
+    assert acting.may(EMBARGO_NEEDS) is (role is not Role.EDITOR)
+    assert all(Acting.operator().may(NEEDS[step]) for step in Step)
+    assert Acting.operator().may(EMBARGO_NEEDS) and Acting.operator().audit_name == "operator"
+
+
+def test_a_refusal_by_role_says_who_and_who_may() -> None:
+    with pytest.raises(Refused) as refused:
+        Acting("ed@example.org", Role.EDITOR).check("to publish", NEEDS[Step.PUBLISH])
+    assert refused.value.message == ("ed@example.org is an editor; to publish is for a "
+                                     "reviewer or an admin")
+    assert (revert_needs(S.DRAFT), revert_needs(S.PUBLISHED)) == (Role.EDITOR, Role.REVIEWER)
+
+
+def test_only_enabled_staff_accounts_act() -> None:
+    """A disabled account, or one with the reader role, takes no step."""
+    def user(role: Role, disabled: bool = False) -> User:
+        return User(1, "u@example.org", role, disabled, AT)
+    assert Acting.of(user(Role.REVIEWER)) == Acting("u@example.org", Role.REVIEWER)
+    with pytest.raises(Refused, match="disabled"):
+        Acting.of(user(Role.REVIEWER, disabled=True))
+    with pytest.raises(Refused, match="reader role"):
+        Acting.of(user(Role.READER))
 
 
 def test_an_embargo_lies_in_the_future_and_changes_something() -> None:

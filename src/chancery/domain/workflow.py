@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from chancery.domain.accounts import OPERATOR, Role, User, can_use_workspace, has_role
 from chancery.domain.publication import Publication, PublicationState
 
 # who acts when no account is named (no --as, no CHANCERY_USER): one person for four eyes
@@ -43,6 +44,20 @@ _DONE = {Step.SUBMIT: "submitted for review", Step.PUBLISH: "published",
          Step.REQUEST_CHANGES: "changes requested"}
 
 
+# the least role each change needs (each role may do what the ones below it may); the local
+# operator, who runs `chancery` on the server itself, may take every step
+NEEDS: dict[Step, Role] = {
+    Step.SUBMIT: Role.EDITOR,
+    Step.PUBLISH: Role.REVIEWER,
+    Step.WITHDRAW: Role.REVIEWER,
+    Step.REINSTATE: Role.REVIEWER,
+    Step.REQUEST_CHANGES: Role.REVIEWER,
+}
+EMBARGO_NEEDS = Role.REVIEWER  # an embargo decides when the public sees a document
+_WHO_MAY = {Role.EDITOR: "an editor, a reviewer or an admin",
+            Role.REVIEWER: "a reviewer or an admin", Role.ADMIN: "an admin"}
+
+
 class Refused(Exception):
     """A step the workflow does not allow; the message says why, in words for the operator."""
 
@@ -60,6 +75,56 @@ class WorkflowEvent:
     from_state: PublicationState
     to_state: PublicationState
     comment: str = ""
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who takes a step: an account (its email and role), or the local operator (no role),
+    who may take every step."""
+
+    name: str
+    role: Role | None = None
+
+    @classmethod
+    def operator(cls) -> Acting:
+        """The person at the server's own command line, with no --as."""
+        return cls(LOCAL_OPERATOR)
+
+    @classmethod
+    def of(cls, user: User) -> Acting:
+        """An account acting; Refused for one that is disabled or not on the staff."""
+        if user.disabled:
+            raise Refused(f"the account {user.email} is disabled")
+        if not can_use_workspace(user):
+            raise Refused(f"{user.email} has the {user.role.value} role, which takes no "
+                          "editorial step (an admin can give it another: chancery user role)")
+        return cls(actor_name(user.email), user.role)
+
+    @property
+    def audit_name(self) -> str:
+        """The name the audit log gives: the account's email, or the operator's."""
+        return OPERATOR if self.role is None else self.name
+
+    def may(self, needed: Role) -> bool:
+        """Whether this person's role includes ``needed``."""
+        return self.role is None or has_role(self.role, needed)
+
+    def check(self, what: str, needed: Role) -> None:
+        """Refused when this person may not do ``what``, which needs the role ``needed``."""
+        if not self.may(needed):
+            role = self.role.value if self.role else ""
+            raise Refused(f"{self.name} is {_article(role)} {role}; {what} is for "
+                          f"{_WHO_MAY[needed]}")
+
+
+def revert_needs(state: PublicationState) -> Role:
+    """The role a revert needs: an editor's while no reader has seen the document; once it
+    is published or withdrawn, changing what readers saw (or see) is a reviewer's call."""
+    return Role.EDITOR if state in (_S.DRAFT, _S.IN_REVIEW) else Role.REVIEWER
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def actor_name(given: str | None) -> str:

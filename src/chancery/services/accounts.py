@@ -30,6 +30,7 @@ from chancery.domain.accounts import (
     throttle_wait,
     token_digest,
 )
+from chancery.domain.workflow import Acting, Refused
 from chancery.services.clock import utc_now
 from chancery.services.passwords import hash_password, password_matches
 
@@ -85,6 +86,20 @@ class Accounts:
         if found is None:
             raise AccountError(f"no account for {email.strip()!r}")
         return found[0]
+
+    def record(self, actor: str, action: str, subject: str = "", **detail: object) -> None:
+        """Write one line to the audit log (the workflow's steps are logged here too)."""
+        self._audit(actor, action, subject, **detail)
+
+    def acting(self, email: str | None) -> Acting:
+        """Who takes a workflow step: the enabled staff account named, or the local operator
+        when no email is given; AccountError for an unknown, disabled or reader account."""
+        if not (email or "").strip():
+            return Acting.operator()
+        try:
+            return Acting.of(self._user(email or ""))
+        except Refused as exc:
+            raise AccountError(exc.message) from None
 
     # managing accounts (the CLI; later the admin's workspace pages)
 

@@ -17,12 +17,16 @@ from chancery.domain.publication import Actor, Publication
 from chancery.domain.records import document_from_record, document_record
 from chancery.domain.revisions import Revision
 from chancery.domain.workflow import (
+    EMBARGO_NEEDS,
+    NEEDS,
+    Acting,
     Refused,
     Step,
     WorkflowEvent,
     embargoed,
     last_submitter,
     next_state,
+    revert_needs,
 )
 from chancery.services.clock import today, utc_now
 from chancery.services.imports import diff_records
@@ -51,6 +55,12 @@ class EditorialStore(Protocol):
         ...
 
 
+class AuditLog(Protocol):
+    """The audit log's writer (Accounts.record): one line per change, by whom."""
+
+    def __call__(self, actor: str, action: str, subject: str = "", **detail: object) -> None: ...
+
+
 @dataclass
 class Outcome:
     """What a command did to the documents it was given: which changed, which were refused
@@ -68,30 +78,37 @@ class DocumentHistory:
     title: str
     publication: Publication
     entries: list[HistoryEntry]
+    document: Document  # the record as it stands, for a summary beside the history
 
 
 class Publishing:
     """The editorial use cases, over the catalogue and the editorial store."""
 
     def __init__(self, catalogue: Catalogue, store: EditorialStore,
-                 allow_self_approval: bool) -> None:
+                 allow_self_approval: bool, audit: AuditLog) -> None:
         self.catalogue = catalogue
         self.store = store
         self.allow_self_approval = allow_self_approval
+        self.audit = audit
 
-    def take_step(self, idents: Iterable[str], step: Step, actor: str,
+    def take_step(self, idents: Iterable[str], step: Step, actor: Acting,
                   comment: str = "") -> Outcome:
-        """Submit, publish, withdraw, reinstate or send back each document, where allowed."""
+        """Submit, publish, withdraw, reinstate or send back each document, where allowed;
+        Refused, before anything changes, when the actor's role does not take this step."""
+        actor.check(f"to {step.value}", NEEDS[step])
         return self._each(idents, lambda stored: self._step(stored, step, actor, comment))
 
-    def set_embargo(self, idents: Iterable[str], until: date | None, actor: str,
+    def set_embargo(self, idents: Iterable[str], until: date | None, actor: Acting,
                     comment: str = "") -> Outcome:
-        """Set an embargo (public from ``until`` on) or clear it (None) on each document."""
+        """Set an embargo (public from ``until`` on) or clear it (None) on each document;
+        Refused, before anything changes, for a role that may not."""
+        actor.check("setting or clearing an embargo", EMBARGO_NEEDS)
+
         def change(stored: StoredDocument) -> None:
             doc = stored.document
             new = replace(doc, publication=embargoed(doc.publication, until, today()))
             said = f"embargo until {until.isoformat()}" if until else "embargo cleared"
-            self._write(stored, new, actor, _summary(said, comment), None)
+            self._write(stored, new, actor, "embargo", _summary(said, comment), None)
         return self._each(idents, change)
 
     def history(self, ident: str) -> DocumentHistory | None:
@@ -101,19 +118,22 @@ class Publishing:
             return None
         doc = stored.document
         return DocumentHistory(doc.public_id, doc.title, doc.publication,
-                               self.store.history(stored.id))
+                               self.store.history(stored.id), doc)
 
-    def revert(self, ident: str, number: int, actor: str, comment: str = "") -> str:
+    def revert(self, ident: str, number: int, actor: Acting, comment: str = "") -> str:
         """Write the field values a document had after revision ``number`` back, as a new
         revision; returns its public id. Publication stays as it is (that is the workflow's)."""
         stored = self._document(ident)
+        actor.check(f"reverting a document that is {stored.document.publication.state.value}",
+                    revert_needs(stored.document.publication.state))
         record = document_record(stored.document)
         then = values_at(record, self.store.history(stored.id), number)
         try:
             new = document_from_record({**record, **then})
         except (KeyError, ValueError, TypeError) as exc:
             raise Refused(f"revision {number} cannot be restored: {exc}") from None
-        self._write(stored, new, actor, _summary(f"reverted to revision {number}", comment), None)
+        self._write(stored, new, actor, "revert",
+                    _summary(f"reverted to revision {number}", comment), None)
         return stored.document.public_id
 
     def _document(self, ident: str) -> StoredDocument:
@@ -135,24 +155,26 @@ class Publishing:
                 out.changed.append(stored.document.public_id)
         return out
 
-    def _step(self, stored: StoredDocument, step: Step, actor: str, comment: str) -> None:
+    def _step(self, stored: StoredDocument, step: Step, actor: Acting, comment: str) -> None:
         now = stored.document.publication
-        target = next_state(step, now.state, actor, comment,
+        target = next_state(step, now.state, actor.name, comment,
                             last_submitter(self.store.events(stored.id)),
                             self.allow_self_approval)
         new = replace(stored.document, publication=Publication(target, now.embargo_until))
-        event = WorkflowEvent(utc_now(), actor, now.state, target, comment.strip())
-        self._write(stored, new, actor, _summary(step.done, comment), event)
+        event = WorkflowEvent(utc_now(), actor.name, now.state, target, comment.strip())
+        self._write(stored, new, actor, step.value, _summary(step.done, comment), event)
 
-    def _write(self, stored: StoredDocument, new: Document, actor: str, summary: str,
-               event: WorkflowEvent | None) -> None:
+    def _write(self, stored: StoredDocument, new: Document, actor: Acting, action: str,
+               summary: str, event: WorkflowEvent | None) -> None:
+        """Store the change with its revision, then write it to the audit log."""
         at = event.at if event else utc_now()
-        revision = Revision(at, actor, summary, diff_records(stored.document, new, ()))
+        revision = Revision(at, actor.name, summary, diff_records(stored.document, new, ()))
         links = [LinkWrite(la.authority.id, la.role, la.as_written) for la in stored.authorities]
         # the content hash stays that of the source as last imported: re-importing the
         # unchanged source is then "unchanged" and does not undo the editors' work
         write = DocumentWrite(new, links, self.store.content_hash(stored.id), revision, stored.id)
         self.store.write(write, stored.updated_at, event)
+        self.audit(actor.audit_name, action, new.public_id, summary=summary)
 
 
 def _summary(said: str, comment: str) -> str:
