@@ -194,7 +194,10 @@ def test_every_workspace_route_needs_a_login(archive: App) -> None:
     """Each route under /workspace in the app's route table, by each of its methods: no
     session → 303 to /login?next=…; a reader account → 403."""
     listed = _workspace_routes(archive)
-    assert ("/workspace", {"GET"}) in listed
+    assert {("/workspace", frozenset({"GET"})), ("/workspace/documents/{public_id}",
+                                                 frozenset({"GET"})),
+            ("/workspace/documents/{public_id}/{action}", frozenset({"POST"}))} <= {
+        (p, frozenset(m)) for p, m in listed}
     reader = _client(archive)
     _log_in(reader, _account(archive, "reader"))
     for path, methods in listed:
@@ -221,7 +224,7 @@ def test_every_post_of_the_site_checks_csrf(archive: App) -> None:
 
 def test_the_workspace_guard_checks_csrf_before_any_post_handler(archive: App) -> None:
     """A POST route made with the workspace's route class never runs without the session's
-    token (the dashboard has no POST yet; the editor's forms will)."""
+    token (a probe route; the document pages' forms are checked by the walk above)."""
     ran = []
     router = APIRouter(route_class=guarded_route(archive))
 
@@ -253,12 +256,16 @@ def test_the_access_log_never_holds_a_link_token() -> None:
 
 
 def test_pages_link_to_no_inline_script(tmp_path: Path, archive: App) -> None:
-    """Login, set-password and the dashboard run no inline script (the CSP forbids it)."""
+    """Login, set-password, the dashboard and a document's page run no inline script (the
+    CSP forbids it)."""
     client = _client(archive)
     _, token = archive.accounts.add_user(f"s{next(_clients)}@example.org", "editor", None)
     pages = [client.get("/login").text, client.get(f"/set-password/{token}").text]
-    _log_in(client, _account(archive))
+    _log_in(client, _account(archive, "reviewer"))
     pages.append(client.get("/workspace").text)
+    linked = re.search(r'href="(/workspace/documents/[^"]+)"', pages[-1])
+    assert linked, "the dashboard links its drafts to their pages"
+    pages.append(client.get(linked.group(1)).text)
     for html in pages:
         for attributes in re.findall(r"<script\b([^>]*)>", html):
             assert "src=" in attributes

@@ -154,6 +154,11 @@ ELSEWHERE = {
     "/oai": "POST: the same answers as GET, checked in test_oai_post_answers_like_get",
     "/workspace": "login required; checked in tests/e2e/test_workspace_access.py",
     "/logout": "POST only, ends a session; checked in tests/e2e/test_workspace_access.py",
+    "/workspace/documents/{public_id}": "login required; checked in "
+                                        "tests/e2e/test_workspace_access.py",
+    "/workspace/documents/{public_id}/{action}": "POST only, login, role and CSRF required; "
+                                                 "checked in tests/e2e/test_workspace_access.py "
+                                                 "and test_workspace_documents.py",
 }
 
 

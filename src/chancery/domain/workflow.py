@@ -145,16 +145,21 @@ def next_state(step: Step, current: PublicationState, actor: str, comment: str,
         raise Refused(f"it is {current.value}; {step.value} takes a document that is "
                       f"{start.value}{_way_from(current)}")
     if step is Step.REQUEST_CHANGES and not comment.strip():
-        raise Refused("requesting changes needs a --comment saying what to change")
+        raise Refused("requesting changes needs a comment (--comment) saying what to change")
     if step is Step.PUBLISH and last_submitter == actor and not allow_self_approval:
         raise Refused(f"{actor} submitted it for review, so someone else must publish it "
                       "(four eyes; the setting allow_self_approval lifts this)")
     return target
 
 
+def steps_from(current: PublicationState) -> list[Step]:
+    """The steps that lead on from a state."""
+    return [s for s, (start, _) in _MOVES.items() if start is current]
+
+
 def _way_from(current: PublicationState) -> str:
     """The steps that do lead on from a state, as a hint."""
-    ways = [s.value for s, (start, _) in _MOVES.items() if start is current]
+    ways = [s.value for s in steps_from(current)]
     return f" (from {current.value}: {' or '.join(ways)})" if ways else ""
 
 

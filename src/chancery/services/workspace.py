@@ -1,16 +1,23 @@
-"""The editorial workspace's lists: what the dashboard shows a logged-in editor."""
+"""The editorial workspace: what the dashboard lists for a logged-in account, a document as
+the workspace shows it (its history and the steps the account may take), and those steps."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from chancery.domain.accounts import User, actor_of
+from chancery.domain.accounts import Role, User, actor_of, has_role
+from chancery.domain.history import HistoryEntry
 from chancery.domain.publication import Actor, PublicationState
+from chancery.domain.workflow import EMBARGO_NEEDS, NEEDS, Acting, Refused, Step, steps_from
 from chancery.services.clock import today
+from chancery.services.publishing import DocumentHistory, Outcome, Publishing
 from chancery.storage.interface import DocumentSummary
 
 DASHBOARD_ROWS = 50  # rows per dashboard list; the workspace search will page the rest
+EMBARGO_HORIZON = timedelta(days=30)  # "embargoes ending soon": within the next 30 days
+EMBARGO = "embargo"  # the action that sets or clears an embargo, beside the workflow's steps
 
 
 class WorkspaceReads(Protocol):
@@ -18,6 +25,29 @@ class WorkspaceReads(Protocol):
 
     def in_state(self, state: PublicationState, actor: Actor, today: date,
                  limit: int) -> list[DocumentSummary]: ...
+    def in_review(self, actor: Actor, today: date,
+                  limit: int) -> list[tuple[DocumentSummary, str | None, datetime | None]]: ...
+    def embargo_ending(self, actor: Actor, today: date, last: date,
+                       limit: int) -> list[tuple[DocumentSummary, date]]: ...
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A document waiting for review: who sent it there and when (None: imported so)."""
+
+    document: DocumentSummary
+    sent_by: str | None
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The three lists of the dashboard; ``in_review`` is None for an account that does not
+    review (an editor), so the page leaves the section out."""
+
+    drafts: list[DocumentSummary]
+    in_review: list[Waiting] | None
+    embargoes: list[tuple[DocumentSummary, date]]
 
 
 def list_drafts(reads: WorkspaceReads, user: User,
@@ -29,3 +59,74 @@ def list_drafts(reads: WorkspaceReads, user: User,
     if actor is not Actor.EDITOR:
         return []
     return reads.in_state(PublicationState.DRAFT, actor, today(), limit)
+
+
+def dashboard(reads: WorkspaceReads, user: User, limit: int = DASHBOARD_ROWS) -> Dashboard:
+    """The dashboard's lists for this account."""
+    actor, now = actor_of(user), today()
+    if actor is not Actor.EDITOR:
+        return Dashboard([], None, [])
+    waiting = None
+    if has_role(user.role, Role.REVIEWER):
+        waiting = [Waiting(*row) for row in reads.in_review(actor, now, limit)]
+    return Dashboard(list_drafts(reads, user, limit), waiting,
+                     reads.embargo_ending(actor, now, now + EMBARGO_HORIZON, limit))
+
+
+@dataclass(frozen=True)
+class WorkspaceDocument:
+    """A document as its workspace page shows it."""
+
+    history: DocumentHistory
+    steps: list[Step]  # the steps this account may take from the document's state
+    may_embargo: bool
+    submitted: HistoryEntry | None  # the revision that last sent it to review
+
+
+def document(publishing: Publishing, user: User, ident: str) -> WorkspaceDocument | None:
+    """A document with its history and what the account may do with it; None if unknown."""
+    found = publishing.history(ident)
+    if found is None:
+        return None
+    acting = Acting.of(user)
+    steps = [s for s in steps_from(found.publication.state) if acting.may(NEEDS[s])]
+    sent = [e for e in found.entries
+            if e.step is not None and e.step.to_state is PublicationState.IN_REVIEW]
+    return WorkspaceDocument(found, steps, acting.may(EMBARGO_NEEDS), sent[-1] if sent else None)
+
+
+def take_action(publishing: Publishing, user: User, ident: str, action: str,
+                form: dict[str, str]) -> Outcome:
+    """A step or an embargo asked for by a workspace form. PermissionError when the
+    account's role does not take it; LookupError for an action there is not; Refused for a
+    date that is not one. What the workflow refuses is in the outcome."""
+    acting, comment = Acting.of(user), form.get("comment", "")
+    step = _step(action)
+    try:
+        acting.check(f"to {action}" if step else "setting or clearing an embargo",
+                     NEEDS[step] if step else EMBARGO_NEEDS)
+    except Refused as exc:
+        raise PermissionError(exc.message) from None
+    if step is None:
+        return publishing.set_embargo([ident], _until(form), acting, comment)
+    return publishing.take_step([ident], step, acting, comment)
+
+
+def _step(action: str) -> Step | None:
+    """The workflow step an action names; None for the embargo; LookupError otherwise."""
+    if action == EMBARGO:
+        return None
+    try:
+        return Step(action)
+    except ValueError:
+        raise LookupError(action) from None
+
+
+def _until(form: dict[str, str]) -> date | None:
+    """The embargo's end from the form (None: clear it)."""
+    if form.get("clear"):
+        return None
+    try:
+        return date.fromisoformat(form.get("until", "").strip())
+    except ValueError:
+        raise Refused("give the day the embargo ends as a date (YYYY-MM-DD)") from None

@@ -1,16 +1,19 @@
 """What the editorial workspace reads from the catalogue that the reading room does not:
-documents by publication state (drafts, in review), through the one access rule."""
+documents by publication state (drafts, in review) and by embargo end, through the one
+access rule."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Select, func, select
 
 from chancery.domain.publication import Actor, PublicationState
 from chancery.storage.access import viewable_by
 from chancery.storage.interface import DocumentSummary
 from chancery.storage.tables import documents
+from chancery.storage.workflow import workflow_events
 
 
 class SqlWorkspaceReads:
@@ -26,6 +29,39 @@ class SqlWorkspaceReads:
         q = (select(documents).where(documents.c.pub_state == state.value,
                                      viewable_by(actor, today))
              .order_by(documents.c.updated_at.desc(), documents.c.id.desc()).limit(limit))
+        return [_summary(r) for r in self._rows(q)]
+
+    def in_review(self, actor: Actor, today: date,
+                  limit: int) -> list[tuple[DocumentSummary, str | None, datetime | None]]:
+        """Documents waiting for review, longest waiting first, each with who sent it to
+        review and when (None for one imported in review: no step sent it)."""
+        sent = (select(workflow_events.c.document_id,
+                       func.max(workflow_events.c.id).label("event_id"))
+                .where(workflow_events.c.to_state == PublicationState.IN_REVIEW.value)
+                .group_by(workflow_events.c.document_id).subquery())
+        q = (select(documents, workflow_events.c.actor.label("sent_by"),
+                    workflow_events.c.at.label("sent_at"))
+             .outerjoin(sent, sent.c.document_id == documents.c.id)
+             .outerjoin(workflow_events, workflow_events.c.id == sent.c.event_id)
+             .where(documents.c.pub_state == PublicationState.IN_REVIEW.value,
+                    viewable_by(actor, today))
+             .order_by(documents.c.updated_at, documents.c.id).limit(limit))
+        return [(_summary(r), r.sent_by, r.sent_at) for r in self._rows(q)]
+
+    def embargo_ending(self, actor: Actor, today: date, last: date,
+                       limit: int) -> list[tuple[DocumentSummary, date]]:
+        """Documents whose embargo ends after ``today`` and by ``last``, soonest first."""
+        q = (select(documents)
+             .where(documents.c.embargo_until > today, documents.c.embargo_until <= last,
+                    viewable_by(actor, today))
+             .order_by(documents.c.embargo_until, documents.c.id).limit(limit))
+        return [(_summary(r), r.embargo_until) for r in self._rows(q)]
+
+    def _rows(self, q: Select[Any]) -> list[Any]:
         with self.engine.connect() as conn:
-            return [DocumentSummary(r.public_id, r.source_id or "", r.title, r.date_display,
-                                    r.doc_type, r.pub_state) for r in conn.execute(q)]
+            return list(conn.execute(q))
+
+
+def _summary(r: Any) -> DocumentSummary:
+    return DocumentSummary(r.public_id, r.source_id or "", r.title, r.date_display, r.doc_type,
+                           r.pub_state)

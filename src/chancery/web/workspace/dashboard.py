@@ -16,7 +16,14 @@ from fastapi.routing import APIRoute
 from chancery.bootstrap import App
 from chancery.domain.accounts import can_use_workspace, form_token
 from chancery.services import workspace
-from chancery.web.workspace.forms import forbidden, page, posted_form, session_form_ok, session_token
+from chancery.web.workspace.forms import (
+    forbidden,
+    page,
+    posted_form,
+    session_form_ok,
+    session_token,
+    when,
+)
 
 _SAFE = ("GET", "HEAD", "OPTIONS")
 
@@ -61,7 +68,7 @@ def routes(app: App) -> APIRouter:
     def dashboard(request: Request) -> Response:
         user = request.state.user
         return page(app, request, "workspace.html", {
-            "user": user, "csrf": form_token(session_token(request)),
-            "drafts": workspace.list_drafts(app.workspace, user)})
+            "user": user, "csrf": form_token(session_token(request)), "when": when,
+            "lists": workspace.dashboard(app.workspace, user)})
 
     return router

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -104,3 +105,12 @@ def page(app: App, request: Request, template: str, context: dict[str, Any], sta
         response.set_cookie(FORM_COOKIE, form_cookie, path="/", httponly=True, samesite="strict",
                             secure=is_secure(app))
     return response
+
+
+def when(at: datetime | None) -> str:
+    """A time as the workspace shows it: to the minute, in UTC (SQLite gives back UTC times
+    without their zone)."""
+    if at is None:
+        return ""
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return at.strftime("%Y-%m-%d %H:%M UTC")
