@@ -59,7 +59,7 @@ def test_a_refusal_names_the_way_on() -> None:
 
 
 def test_requesting_changes_needs_a_comment() -> None:
-    with pytest.raises(Refused, match="needs a --comment"):
+    with pytest.raises(Refused, match="needs a comment"):
         _next(Step.REQUEST_CHANGES, S.IN_REVIEW, comment="  ")
 
 
