@@ -10,11 +10,13 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
+from chancery.web.views.citations import settle
 
 IN_CI = os.environ.get("CI") == "true"
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,11 +47,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def _reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    # psycopg itself, in a with-block: the connection is closed here, whatever happens
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -62,7 +64,8 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:
         url = PG_URL
     built = build_app(load_settings(data=str(tmp_path / "data"), database_url=url))
     yield built
-    built.catalogue.dispose()
+    settle()  # background citation rendering reads the catalogue: let it finish first
+    built.close()  # every engine the app made (the rate budgets have one of their own)
 
 
 @pytest.fixture

@@ -74,8 +74,9 @@ class App:
 
     def close(self) -> None:
         """Let go of the catalogue's pooled connections (a command's end, a server's parent
-        process before its workers start)."""
+        process before its workers start), the rate budgets' own engine too."""
         self.catalogue.dispose()
+        self.buckets.dispose()
 
     def import_context(self, parallel: bool = False) -> ImportContext:
         """The parts an import works with; ``parallel`` parses in a second process."""

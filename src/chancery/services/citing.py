@@ -4,7 +4,7 @@ style (made in batches and kept), and the exports reference managers read."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from chancery.citing.interface import CitationEngine, RenderCache, Rendered, Style
@@ -104,7 +104,7 @@ def prerender(catalogue: Catalogue, citer: Citer, style_names: Iterable[str],
     batches; returns how many renderings were made."""
     styles = [citer.engine.style(n) for n in style_names]
     made = 0
-    for chunk in catalogue.documents_for_index(public_ids):
+    for chunk in _read_ahead(catalogue.documents_for_index(public_ids)):
         items = [csl_for(s, citer) for s in chunk]
         for style in styles:
             keys = [citer.cache.key(i, style, citer.engine.version) for i in items]
@@ -117,6 +117,18 @@ def prerender(catalogue: Catalogue, citer: Citer, style_names: Iterable[str],
                 made += len(batch)
         advance(len(chunk))
     return made
+
+
+def _read_ahead(chunks: Iterator[list[StoredDocument]]) -> Iterator[list[StoredDocument]]:
+    """The chunks of a catalogue read, each fetched one ahead of the caller's work: a read of
+    one chunk (a page's few documents) is finished, and its connection given back, before
+    pandoc spends its seconds, so none is left checked out when that work is cut short (a
+    server stopping, a test ending)."""
+    held = next(chunks, None)
+    while held is not None:
+        following = next(chunks, None)
+        yield held
+        held = following
 
 
 EXPORTS = ("bibtex", "ris", "csl-json")

@@ -161,7 +161,9 @@ class Search:
         stored = self.catalogue.get_document(ident, who.actor, who.today)
         if stored is None:
             return None
-        (full,) = next(iter(self.catalogue.documents_for_index([stored.document.public_id])))
+        # read the generator to its end: one left suspended holds a database connection
+        (full,) = [d for chunk in self.catalogue.documents_for_index([stored.document.public_id])
+                   for d in chunk]
         request = SearchRequest(tree, who.actor, who.today,
                                 expansions=expand_names(self.catalogue, tree, self.phonetic))
         return self.index.search_within(index_document(full), request)

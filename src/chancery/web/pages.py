@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -112,5 +112,7 @@ def render(app: App, request: Request, template: str, context: dict[str, Any],
         response.headers["ETag"] = etag
         response.headers["Cache-Control"] = "no-cache"  # revalidate: a 304 is not sent again
     if modified:
-        response.headers["Last-Modified"] = format_datetime(modified, usegmt=True)
+        # PostgreSQL gives times in the session's zone, SQLite without one: both as UTC
+        at = modified.replace(tzinfo=UTC) if modified.tzinfo is None else modified.astimezone(UTC)
+        response.headers["Last-Modified"] = format_datetime(at, usegmt=True)
     return response

@@ -118,6 +118,12 @@ class _Backlog:
 _BACKLOGS: dict[int, _Backlog] = {}
 
 
+def settle(timeout: float = 120.0) -> None:
+    """Wait until the styles asked for so far are rendered (the renderer takes its work in
+    order): before an archive's connections are let go, at shutdown or a test's end."""
+    _RENDERER.submit(lambda: None).result(timeout=timeout)
+
+
 def page_citations(app: App, item: CslItem, public_id: str) -> dict[str, citing.Citation]:
     """The page styles already rendered; the rest are queued for rendering."""
     try:

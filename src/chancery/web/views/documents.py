@@ -91,8 +91,6 @@ def _document(app: App, request: Request, ident: str, reader: Reader) -> Respons
     if request.url.path != canonical:  # old slugs and source ids lead to the one address
         return RedirectResponse(canonical, status_code=301)
     modified = page.stored.updated_at
-    if modified and modified.tzinfo is None:
-        modified = modified.replace(tzinfo=UTC)
     view = request.query_params.get("view", "")
     item = citing.csl_for(page.stored, app.citer)
     cites = page_citations(app, item, doc.public_id)
