@@ -64,6 +64,25 @@ def test_the_migration_makes_the_token_table_as_declared(app: App) -> None:
     assert [d for d in diff if "api_tokens" in repr(d)] == []
 
 
+def test_an_archive_from_before_tokens_upgrades_with_its_accounts(app: App,
+                                                                 accounts: Accounts) -> None:
+    """Back at 0009 (no api_tokens), the accounts stay; `migrate` brings the table and a
+    token can be made for an account from before."""
+    from alembic import command
+
+    from chancery.storage import migrate
+
+    cfg = migrate._config()
+    with app.catalogue.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0009")
+    assert "api_tokens" not in inspect(app.catalogue.engine).get_table_names()
+    app.catalogue.migrate()
+    tokens = Tokens(SqlTokens(app.catalogue.engine), accounts.store)
+    assert tokens.caller(tokens.create("ann@example.org", "read")[1]) is not None
+    assert [u.email for u in accounts.list_users()] == ["ann@example.org", "rex@example.org"]
+
+
 def test_a_token_is_kept_only_as_its_hash_and_acts_as_its_account(app: App, tokens: Tokens) -> None:
     """The token is returned once; the table holds its SHA-256, not the token; the token
     finds its account and scope, a wrong or empty one nothing."""
