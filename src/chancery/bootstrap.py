@@ -17,13 +17,16 @@ from chancery.ingest.csvfiles import CsvImporter
 from chancery.ingest.frus import FrusImporter
 from chancery.search.tantivy_index import TantivyIndex
 from chancery.services.accounts import Accounts
+from chancery.services.acting import Acting
 from chancery.services.citing import Citer
 from chancery.services.imports import ImportContext
 from chancery.services.publishing import Publishing
 from chancery.services.search import Search
+from chancery.services.tokens import Tokens
 from chancery.storage.accounts import SqlAccounts
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.limits import SqlRateBuckets
+from chancery.storage.tokens import SqlTokens
 from chancery.storage.workflow import SqlEditorial
 from chancery.storage.workspace import SqlWorkspaceReads
 
@@ -66,6 +69,16 @@ class App:
         """The editorial workflow, history and revert over this catalogue."""
         return Publishing(self.catalogue, SqlEditorial(self.catalogue.engine),
                           self.settings.allow_self_approval, self.accounts.record)
+
+    @cached_property
+    def tokens(self) -> Tokens:
+        """API tokens, kept in the catalogue beside the accounts they act as."""
+        return Tokens(SqlTokens(self.catalogue.engine), self.accounts.store)
+
+    @cached_property
+    def acting(self) -> Acting:
+        """Workflow steps and embargoes taken through the API, checked and audited."""
+        return Acting(self.catalogue, self.publishing, self.accounts.store)
 
     @property
     def database(self) -> str:

@@ -373,6 +373,6 @@ def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:
     return parse_filters(written)
 
 
-# the operator's commands (check, reindex, serve, demo), `user ...` and the editorial
+# the operator's commands (check, reindex, serve, demo), `user ...`, `token ...`, `audit` and the editorial
 # workflow's (submit, publish, ..., history, revert) register themselves on `app`
-from chancery import cli_accounts, cli_operate, cli_workflow  # noqa: E402, F401
+from chancery import cli_accounts, cli_operate, cli_tokens, cli_workflow  # noqa: E402, F401

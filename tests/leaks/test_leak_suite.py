@@ -159,6 +159,9 @@ ELSEWHERE = {
     "/workspace/documents/{public_id}/{action}": "POST only, login, role and CSRF required; "
                                                  "checked in tests/e2e/test_workspace_access.py "
                                                  "and test_workspace_documents.py",
+    **{f"/api/v1/documents/{{public_id}}/{w}": "POST with a write token only: without one the "
+       "answer is the same 401 for any id (test_write_routes_answer_anonymous_alike); roles in "
+       "tests/e2e/test_api_tokens.py" for w in ("state", "embargo")},
 }
 
 
@@ -223,6 +226,31 @@ def test_hidden_documents_are_not_harvested(site: TestClient) -> None:
     assert 'code="noRecordsMatch"' in sets
     former = site.get(OAI + "GetRecord" + DC + IDENT + FORMER).text
     assert 'status="deleted"' in former and "<metadata" not in former
+
+
+def test_write_routes_answer_anonymous_alike(site: TestClient) -> None:
+    """POST to the write routes without a token, or with a bad one, is 401 with one and the
+    same answer for a hidden, a withdrawn, a public and an unknown id: nothing to learn."""
+    bodies = {"state": {"action": "publish", "comment": "x"}, "embargo": {"until": None}}
+    for headers in ({}, {"Authorization": "Bearer chancery_quokka"}):
+        for route, body in bodies.items():
+            answers = {site.post(f"/api/v1/documents/{h}/{route}", json=body, headers=headers)
+                       for h in [*HIDDEN, FORMER, P, "nosuch001"]}
+            seen = {(a.status_code, a.text, a.headers["www-authenticate"]) for a in answers}
+            assert len(seen) == 1 and next(iter(seen))[0] == 401, seen
+            assert CANARY not in next(iter(seen))[1].lower()
+
+
+def test_an_editors_token_sees_what_the_public_may_not(archive: App, site: TestClient) -> None:
+    """The other side of every check above: an editor's API token reads the hidden
+    documents and finds their words (so the suite's absences are the access rule's doing)."""
+    archive.accounts.add_user("leak-editor@example.org", "editor", None)
+    _, secret = archive.tokens.create("leak-editor@example.org", "read")
+    editor = {"Authorization": f"Bearer {secret}"}
+    for h in HIDDEN:
+        answer = site.get(f"/api/v1/documents/{h}", headers=editor)
+        assert answer.status_code == 200 and CANARY in answer.text.lower(), h
+    assert site.get(f"/api/v1/search?q={HIDDEN_WORD}", headers=editor).json()["total"] > 0
 
 
 def test_formerly_public_document_answers_410_with_its_title(site: TestClient) -> None:

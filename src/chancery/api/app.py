@@ -10,15 +10,18 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from chancery.api.auth import document_security
 from chancery.api.paging import BadCursor
 from chancery.api.routes import routes
+from chancery.api.writes import write_routes
 from chancery.bootstrap import App
 from chancery.http.limits import SharedLimiter, client_of
 
-DESCRIPTION = """The public records of the archive as JSON. Only what the public may see is
-returned, as on the reading room's pages. Lists are paged with opaque cursors: pass a page's
-`next_cursor` as `cursor`. Responses carry an ETag; send it back as If-None-Match to get 304
-when nothing changed. See docs/api.md."""
+DESCRIPTION = """The records of the archive as JSON. Without a token, only what the public may
+see is returned, as on the reading room's pages; with an account's bearer token, what that
+account may see, and (write token) workflow steps and embargoes. Lists are paged with opaque
+cursors: pass a page's `next_cursor` as `cursor`. Responses carry an ETag; send it back as
+If-None-Match to get 304 when nothing changed. See docs/api.md."""
 
 
 def create_api(app: App) -> FastAPI:
@@ -26,6 +29,8 @@ def create_api(app: App) -> FastAPI:
     api = FastAPI(title=f"{app.settings.archive_name} API", version="1", description=DESCRIPTION,
                   openapi_url="/openapi.json", docs_url=None, redoc_url=None)
     api.include_router(routes(app))
+    api.include_router(write_routes(app))
+    document_security(api)
     limiter = SharedLimiter("api", app.settings.api_rate_limit, app.buckets)
 
     @api.exception_handler(StarletteHTTPException)
@@ -40,7 +45,12 @@ def create_api(app: App) -> FastAPI:
     @api.middleware("http")
     async def cached(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
+        # an answer read with a token is that account's: no shared cache may keep or serve it
+        cache = "private, no-cache" if "authorization" in request.headers else "no-cache"
+        response.headers["Vary"] = "Authorization"
         if request.method != "GET" or response.status_code != 200:
+            if "authorization" in request.headers:
+                response.headers["Cache-Control"] = cache
             return response
         # the tag is made from the answer itself, so it moves only when the answer does (one
         # made from the catalogue's change counter told pollers when a draft was imported)
@@ -48,8 +58,9 @@ def create_api(app: App) -> FastAPI:
         body = b"".join([c async for c in response.body_iterator])  # type: ignore[attr-defined]
         etag = 'W/"' + hashlib.sha1(body).hexdigest()[:20] + '"'
         if etag in request.headers.get("if-none-match", ""):
-            return Response(status_code=304, headers={"ETag": etag})
-        headers = {**response.headers, "ETag": etag, "Cache-Control": "no-cache"}
+            return Response(status_code=304, headers={"ETag": etag, "Vary": "Authorization",
+                                                      "Cache-Control": cache})
+        headers = {**response.headers, "etag": etag, "cache-control": cache}
         return Response(body, status_code=200, headers=headers, media_type=response.media_type)
 
     @api.middleware("http")

@@ -1,12 +1,13 @@
-"""The API's endpoints: thin over the services, public records only."""
+"""The API's reading endpoints: thin over the services, read as the public or as the
+account of a bearer token (api/auth.py)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 
-from chancery.api import convert
+from chancery.api import auth, convert
 from chancery.api import models as m
 from chancery.api.paging import make_cursor, read_cursor
 from chancery.bootstrap import App
@@ -19,7 +20,9 @@ from chancery.services import citing, documents, reading
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": m.Error, "description": "A malformed query, option or cursor"},
-    404: {"model": m.Error, "description": "Nothing the public may see here"},
+    401: {"model": m.Error, "description": "A bearer token that is unknown, revoked or whose "
+                                           "account is disabled (see WWW-Authenticate)"},
+    404: {"model": m.Error, "description": "Nothing this reader may see here"},
     429: {"model": m.Error, "description": "Too many requests; see Retry-After"},
     503: {"model": m.Error, "description": "The search index cannot answer yet"},
 }
@@ -34,8 +37,9 @@ def routes(app: App) -> APIRouter:
     """Every endpoint of /api/v1."""
     router = APIRouter(responses=ERRORS)
     urls = convert.Urls(app.settings.base_url)
-    _documents(router, app, urls)
-    _finding(router, app, urls)
+    read = Depends(auth.reader_of(app))  # the token's account, or the public
+    _documents(router, app, urls, read)
+    _finding(router, app, urls, read)
     return router
 
 
@@ -47,19 +51,18 @@ def _position(cursor: str | None, name: str, first: int) -> int:
     return value
 
 
-def _stored(app: App, public_id: str) -> Any:
-    stored = documents.show_document(app.catalogue, public_id, Reader.public())
+def _stored(app: App, public_id: str, reader: Reader) -> Any:
+    stored = documents.show_document(app.catalogue, public_id, reader)
     if stored is None:
         raise HTTPException(404, f"no document {public_id!r}")
     return stored
 
 
-def _documents(router: APIRouter, app: App, urls: convert.Urls) -> None:
+def _documents(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None:
     @router.get("/documents", response_model=m.DocumentPageOut, summary="List documents by date")
     def list_documents(cursor: Cursor = None, limit: Limit = 20,
-                       collection: str | None = None) -> m.DocumentPageOut:
+                       collection: str | None = None, reader: Reader = read) -> m.DocumentPageOut:
         offset = _position(cursor, "offset", 0)
-        reader = Reader.public()
         rows = documents.list_documents(app.catalogue, reader, collection, limit + 1, offset)
         more = len(rows) > limit
         return m.DocumentPageOut(
@@ -72,19 +75,19 @@ def _documents(router: APIRouter, app: App, urls: convert.Urls) -> None:
             next_cursor=make_cursor(offset=offset + limit) if more else None)
 
     @router.get("/documents/{public_id}", response_model=m.DocumentOut, summary="A document")
-    def get_document(public_id: str) -> m.DocumentOut:
-        return convert.document(_stored(app, public_id), urls, app.settings.archive_name)
+    def get_document(public_id: str, reader: Reader = read) -> m.DocumentOut:
+        return convert.document(_stored(app, public_id, reader), urls, app.settings.archive_name)
 
     @router.get("/documents/{public_id}/texts", response_model=list[m.TextSummaryOut],
                 summary="A document's text versions")
-    def list_texts(public_id: str) -> list[m.TextSummaryOut]:
-        doc = _stored(app, public_id).document
+    def list_texts(public_id: str, reader: Reader = read) -> list[m.TextSummaryOut]:
+        doc = _stored(app, public_id, reader).document
         return [convert.text_summary(doc.public_id, t, urls) for t in doc.texts]
 
     @router.get("/documents/{public_id}/texts/{version}", response_model=m.TextOut,
                 summary="One text version, with its footnotes")
-    def get_text(public_id: str, version: str) -> m.TextOut:
-        doc = _stored(app, public_id).document
+    def get_text(public_id: str, version: str, reader: Reader = read) -> m.TextOut:
+        doc = _stored(app, public_id, reader).document
         found = next((t for t in doc.texts if t.version_key == version), None)
         if found is None:
             raise HTTPException(404, f"document {public_id!r} has no text {version!r}")
@@ -92,13 +95,14 @@ def _documents(router: APIRouter, app: App, urls: convert.Urls) -> None:
 
     @router.get("/documents/{public_id}/relations", response_model=list[m.RelationOut],
                 summary="Documents this one relates to")
-    def list_relations(public_id: str) -> list[m.RelationOut]:
-        return convert.document(_stored(app, public_id), urls, "").relations
+    def list_relations(public_id: str, reader: Reader = read) -> list[m.RelationOut]:
+        return convert.document(_stored(app, public_id, reader), urls, "").relations
 
     @router.get("/documents/{public_id}/citation", response_model=m.CitationOut,
                 summary="A document cited in any installed CSL style")
-    def get_citation(public_id: str, style: str = "chicago-note") -> m.CitationOut:
-        stored = _stored(app, public_id)
+    def get_citation(public_id: str, style: str = "chicago-note",
+                     reader: Reader = read) -> m.CitationOut:
+        stored = _stored(app, public_id, reader)
         try:
             found = citing.cite_item(app.citer, citing.csl_for(stored, app.citer), style)
         except StyleNotFound as exc:
@@ -108,14 +112,14 @@ def _documents(router: APIRouter, app: App, urls: convert.Urls) -> None:
         return m.CitationOut(style=style, title=found.style.title, text=found.text, html=found.html)
 
 
-def _finding(router: APIRouter, app: App, urls: convert.Urls) -> None:
+def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None:
     @router.get("/search", response_model=m.SearchOut, summary="Search (the query grammar of "
                 "docs/search.md), with facet counts over the whole result set")
     def search(q: str = "", f: Annotated[list[str] | None, Query(
                    description="facet:value, repeatable")] = None,
                sort: str = "relevance", cursor: Cursor = None, limit: Limit = 20,
-               records: Records = "none") -> m.SearchOut:
-        page, reader = _position(cursor, "page", 1), Reader.public()
+               records: Records = "none", reader: Reader = read) -> m.SearchOut:
+        page = _position(cursor, "page", 1)
         try:
             found = app.search.documents(q, filters=parse_filters(f or []), sort=sort,
                                          page=page, per_page=limit, reader=reader)
@@ -140,39 +144,40 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls) -> None:
             next_cursor=make_cursor(page=page + 1) if more else None)
 
     @router.get("/collections", response_model=m.CollectionListOut, summary="Every collection")
-    def list_collections() -> m.CollectionListOut:
-        every = reading.collections(app.catalogue, Reader.public())
+    def list_collections(reader: Reader = read) -> m.CollectionListOut:
+        every = reading.collections(app.catalogue, reader)
         return m.CollectionListOut(items=[
             convert.collection(c, [x for x in every if x.parent_key == c.key], urls) for c in every])
 
     @router.get("/collections/{key:path}", response_model=m.CollectionOut, summary="A collection")
-    def get_collection(key: str) -> m.CollectionOut:
-        found = reading.collection_record(app.catalogue, key, Reader.public())
+    def get_collection(key: str, reader: Reader = read) -> m.CollectionOut:
+        found = reading.collection_record(app.catalogue, key, reader)
         if found is None:
             raise HTTPException(404, f"no collection {key!r}")
         return convert.collection(found[0], found[2], urls)
 
     for folder in PATH_KINDS:
-        _authorities(router, app, urls, folder)
+        _authorities(router, app, urls, folder, read)
 
 
-def _authorities(router: APIRouter, app: App, urls: convert.Urls, folder: str) -> None:
+def _authorities(router: APIRouter, app: App, urls: convert.Urls, folder: str, read: Any) -> None:
     kind = PATH_KINDS[folder]
 
     @router.get(f"/{folder}", response_model=m.AuthorityPageOut, summary=f"List {folder}",
                 operation_id=f"list_{folder}")
-    def list_records(cursor: Cursor = None, limit: Limit = 50) -> m.AuthorityPageOut:
+    def list_records(cursor: Cursor = None, limit: Limit = 50,
+                     reader: Reader = read) -> m.AuthorityPageOut:
         after = read_cursor(cursor, after="")["after"]
-        rows = reading.authority_list(app.catalogue, kind, after, limit + 1, Reader.public())
+        rows = reading.authority_list(app.catalogue, kind, after, limit + 1, reader)
         items = [convert.authority(r, [], urls) for r in rows[:limit]]
         return m.AuthorityPageOut(items=items, next_cursor=make_cursor(after=rows[limit - 1].key)
                                   if len(rows) > limit else None)
 
     @router.get(f"/{folder}/{{slug}}", response_model=m.AuthorityOut, summary=f"One of the {folder}",
                 operation_id=f"get_{folder}")
-    def get_record(slug: str) -> m.AuthorityOut:
+    def get_record(slug: str, reader: Reader = read) -> m.AuthorityOut:
         key = f"{kind}/{slug}"
-        found = reading.authority_record(app.catalogue, key, Reader.public())
+        found = reading.authority_record(app.catalogue, key, reader)
         if found is None:
             raise HTTPException(404, f"no {kind} {slug!r}")
         return convert.authority(found[0], found[1], urls)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from chancery.domain import clock
+from chancery.domain.accounts import User, actor_of
 from chancery.domain.publication import Actor, Publication, can_view
 
 
@@ -30,6 +31,12 @@ class Reader:
     def editor(cls) -> Reader:
         """The operator at the command line, who sees everything."""
         return cls(Actor.EDITOR, clock.today())
+
+    @classmethod
+    def account(cls, user: User | None) -> Reader:
+        """An account reading today (an API token's, a login's): an enabled editor, reviewer
+        or admin sees what editors see; anyone else, or no one, what the public sees."""
+        return cls(actor_of(user), clock.today())
 
     @classmethod
     def of(cls, who: Reader | Actor) -> Reader:

@@ -223,5 +223,5 @@ class Accounts:
             self._audit(user.email, "logout", user.email)
 
     def audit(self, since: datetime | None = None, limit: int = 1000) -> list[AuditEntry]:
-        """The audit log, oldest first."""
+        """The audit log's latest ``limit`` entries from ``since`` on, oldest first."""
         return self.store.audit_entries(since, limit)

@@ -187,10 +187,11 @@ class SqlAccounts:
                                                   detail=entry.detail))
 
     def audit_entries(self, since: datetime | None = None, limit: int = 1000) -> list[AuditEntry]:
-        """Audit entries, oldest first, from ``since`` on."""
-        query = select(audit_log).order_by(audit_log.c.at, audit_log.c.id).limit(limit)
+        """The latest ``limit`` audit entries from ``since`` on, oldest first."""
+        query = select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit)
         if since is not None:
             query = query.where(audit_log.c.at >= since)
         with self.engine.connect() as conn:
-            return [AuditEntry(_utc(r.at), r.actor, r.action, r.subject, dict(r.detail))
-                    for r in conn.execute(query)]
+            rows = list(conn.execute(query))
+        return [AuditEntry(_utc(r.at), r.actor, r.action, r.subject, dict(r.detail))
+                for r in reversed(rows)]

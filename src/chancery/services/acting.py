@@ -1,0 +1,81 @@
+"""Workflow steps and embargoes taken by an account through an API token: the token's scope
+and the account's role are checked here, the step itself is publishing's (four eyes and all),
+and each change is written to the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from chancery.domain.accounts import AuditEntry
+from chancery.domain.publication import Publication
+from chancery.domain.readers import Reader
+from chancery.domain.tokens import EMBARGO_ROLE, Caller, may_embargo, may_take
+from chancery.domain.workflow import Acting as Actor_
+from chancery.domain.workflow import Refused, Step
+from chancery.services.accounts import AccountStore
+from chancery.services.clock import utc_now
+from chancery.services.documents import show_document
+from chancery.services.publishing import Outcome, Publishing
+from chancery.storage.interface import Catalogue
+
+
+class NotAllowed(Exception):
+    """The token or its account may not do this (HTTP 403); the message says why."""
+
+
+class Unknown(Exception):
+    """No document by that id (HTTP 404)."""
+
+
+class Acting:
+    """What a token's account may change, over publishing and the audit log."""
+
+    def __init__(self, catalogue: Catalogue, publishing: Publishing, accounts: AccountStore,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self.catalogue, self.publishing = catalogue, publishing
+        self.accounts, self.clock = accounts, clock
+
+    def take_step(self, caller: Caller, ident: str, step: Step, comment: str) -> Publication:
+        """Take a workflow step on one document as the caller; its publication after.
+        NotAllowed, Unknown, or Refused (the workflow's reason) otherwise."""
+        _writer(caller)
+        if not may_take(caller.user.role, step):
+            raise NotAllowed(f"{step.value} is for a reviewer or an admin; this token's "
+                             f"account is {caller.user.role.value}")
+        public_id = self._public_id(caller, ident)
+        done = self.publishing.take_step([public_id], step, Actor_.of(caller.user), comment)
+        return self._after(caller, done, step.value, comment=comment.strip())
+
+    def set_embargo(self, caller: Caller, ident: str, until: date | None,
+                    comment: str = "") -> Publication:
+        """Set (``until``) or clear (None) a document's embargo as the caller."""
+        _writer(caller)
+        if not may_embargo(caller.user.role):
+            raise NotAllowed(f"embargoes are for a {EMBARGO_ROLE.value} or an admin; this "
+                             f"token's account is {caller.user.role.value}")
+        public_id = self._public_id(caller, ident)
+        done = self.publishing.set_embargo([public_id], until, Actor_.of(caller.user), comment)
+        return self._after(caller, done, "embargo",
+                           until=until.isoformat() if until else None, comment=comment.strip())
+
+    def _public_id(self, caller: Caller, ident: str) -> str:
+        found = show_document(self.catalogue, ident, Reader.account(caller.user))
+        if found is None:
+            raise Unknown(ident)
+        return found.document.public_id
+
+    def _after(self, caller: Caller, done: Outcome, action: str, **detail: object) -> Publication:
+        if done.refused:
+            raise Refused(done.refused[0][1])
+        public_id = done.changed[0]
+        self.accounts.append_audit(AuditEntry(self.clock(), caller.user.email, action, public_id,
+                                              {"via": "api", "token": caller.token_id, **detail}))
+        found = show_document(self.catalogue, public_id, Reader.account(caller.user))
+        assert found is not None  # it was just changed by an account that sees everything
+        return found.document.publication
+
+
+def _writer(caller: Caller) -> None:
+    if not caller.may_write:
+        raise NotAllowed("this token may only read; make a write token for changes")
