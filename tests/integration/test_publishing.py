@@ -155,7 +155,8 @@ def test_an_archive_from_before_the_workflow_upgrades_with_its_documents(
         command.downgrade(cfg, "0007")
     assert app.catalogue.schema_status()[0] == "0007"
     app.catalogue.migrate()
-    assert app.catalogue.schema_status()[0] == "0009"
+    current, head = app.catalogue.schema_status()
+    assert current == head >= "0009"
     assert app.publishing.take_step(DOCS, Step.SUBMIT, A).changed == DOCS
     found = app.publishing.history(DOCS[0])
     assert found is not None and [e.number for e in found.entries] == [1, 2]
