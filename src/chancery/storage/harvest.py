@@ -24,10 +24,14 @@ def _utc(at: datetime) -> datetime:
 
 
 def _harvestable(today: date):  # type: ignore[no-untyped-def]
-    published = and_(documents.c.pub_state == PublicationState.PUBLISHED.value,
+    # the state as an expression no index holds: a page walks the datestamp index and stops
+    # after its 101 rows, where SQLite, given the state index, read every published row and
+    # sorted them (40 ms at 200,000 documents, growing with the archive)
+    state = documents.c.pub_state + ""
+    published = and_(state == PublicationState.PUBLISHED.value,
                      or_(documents.c.embargo_until.is_(None), documents.c.embargo_until <= today))
     # a withdrawn document is a deletion record only when harvesters could have seen it
-    return or_(published, and_(documents.c.pub_state == PublicationState.WITHDRAWN.value,
+    return or_(published, and_(state == PublicationState.WITHDRAWN.value,
                                documents.c.was_public.is_(True)))
 
 
