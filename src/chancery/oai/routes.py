@@ -121,7 +121,7 @@ class Repository:
         el = x.sub(x.sub(root, "GetRecord"), "record")
         if isinstance(found, StoredDocument):
             h = HarvestHeader(found.document.public_id, found.id,
-                              found.updated_at or datetime.now(UTC), False,
+                              harvesting.datestamp(found), False,
                               tuple(c.key for c in found.collections))
             self._record(el, h, args["metadataPrefix"], found)
         else:

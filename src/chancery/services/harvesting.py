@@ -1,12 +1,14 @@
 """OAI-PMH harvesting as a reader makes it: the headers of what they may see (and the
-tombstones of what the public once saw), in datestamp order, and where the list begins."""
+tombstones of what the public once saw), in datestamp order, and where the list begins; and
+how feeds and sitemaps date a document, by the same rule (a release is a publication)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from chancery.domain.readers import Reader
-from chancery.storage.interface import Catalogue
+from chancery.domain.release import public_from
+from chancery.storage.interface import Catalogue, StoredDocument
 from chancery.storage.interface import HarvestHeader as HarvestHeader  # entry points' type
 from chancery.storage.interface import WithdrawnDocument as WithdrawnDocument
 
@@ -22,3 +24,15 @@ def harvest_headers(catalogue: Catalogue, reader: Reader, since: datetime | None
 def earliest_datestamp(catalogue: Catalogue, reader: Reader) -> datetime | None:
     """The oldest datestamp a harvest can return on the reader's day."""
     return catalogue.earliest_datestamp(reader.today)
+
+
+def datestamp(stored: StoredDocument) -> datetime:
+    """A document's datestamp (OAI-PMH, a feed entry's update, a sitemap's lastmod): its last
+    write, or the start of its embargo day when that is later."""
+    return public_from(stored.updated_at or datetime.now(UTC), stored.document.publication)
+
+
+def published_at(stored: StoredDocument) -> datetime:
+    """When a document was published, as feeds say it: when it was added, or the start of its
+    embargo day when that is later (a release is news on its day)."""
+    return public_from(stored.created_at or datetime.now(UTC), stored.document.publication)

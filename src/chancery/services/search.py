@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC
 from typing import Any
 
 from chancery.domain.authorities import fold
 from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
+from chancery.domain.release import public_from
 from chancery.domain.texts import LANGUAGE_NAMES
 from chancery.search.grammar import (
     And,
@@ -354,9 +354,10 @@ def index_document(stored: StoredDocument) -> IndexDocument:
             keys["/".join(parts[:i])] = None
         if c.parent_key:
             keys[c.parent_key] = None
-    added = stored.created_at
-    if added is not None and added.tzinfo is None:  # SQLite returns UTC without its zone
-        added = added.replace(tzinfo=UTC)
+    # "recent" is the order of publication: a document released from an embargo arrives on
+    # its release day (known when it is written, so the index needs no visit on the day)
+    added = public_from(stored.created_at, stored.document.publication) if stored.created_at \
+        else None
     return IndexDocument(stored.document, names, tuple(keys), added)
 
 

@@ -105,6 +105,7 @@ class DocumentSummary:
     date_display: str
     doc_type: str
     pub_state: str
+    datestamp: datetime | None = None  # as OAI-PMH dates it (public_from): a sitemap's lastmod
 
 
 @dataclass(frozen=True)

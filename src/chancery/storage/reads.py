@@ -169,7 +169,7 @@ def list_documents(conn: Connection, actor: Actor, today: date, collection: str 
         q = q.where(documents.c.id.in_(inside))
     q = q.order_by(documents.c.date_start.is_(None), documents.c.date_start, documents.c.id)
     return [DocumentSummary(r.public_id, r.source_id or "", r.title, r.date_display, r.doc_type,
-                            r.pub_state)
+                            r.pub_state, r.public_from)
             for r in conn.execute(q.limit(limit).offset(offset))]
 
 

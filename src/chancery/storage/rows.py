@@ -18,6 +18,7 @@ from chancery.domain.provenance import Provenance
 from chancery.domain.publication import Publication, PublicationState
 from chancery.domain.records import text_from_record, text_record
 from chancery.domain.relations import Relation, RelationType
+from chancery.domain.release import public_from
 from chancery.domain.revisions import Revision
 from chancery.storage.interface import AuthorityRow, DocumentWrite, NameRow
 from chancery.storage.tables import authority_names
@@ -52,6 +53,7 @@ def document_row(w: DocumentWrite, is_new: bool) -> RowDict:
         "archive_place": p.archive_place,
         "pub_state": d.publication.state.value, "embargo_until": d.publication.embargo_until,
         "content_hash": w.content_hash, "updated_at": w.revision.at,
+        "public_from": public_from(w.revision.at, d.publication),
     }
     if is_new:
         row["created_at"] = w.revision.at

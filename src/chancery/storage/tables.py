@@ -65,9 +65,13 @@ documents = Table(
     Column("content_hash", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # its datestamp: the later of updated_at and its embargo day's start (domain/release.py),
+    # so a release is news on its day to harvesters, feeds and sitemaps, with no write then
+    Column("public_from", DateTime(timezone=True), nullable=False),
     # the catalogue's change count when the row was last written: the index catches up by it
     Column("change_no", BigInteger, nullable=False, default=0, index=True),
-    Index("ix_documents_updated", "updated_at", "id"),  # OAI-PMH pages by last change
+    Index("ix_documents_updated", "updated_at", "id"),  # the workspace lists by last change
+    Index("ix_documents_public_from", "public_from", "id"),  # OAI-PMH pages by datestamp
 )
 
 authorities = Table(

@@ -20,7 +20,7 @@ from chancery.domain.readers import Reader
 from chancery.domain.texts import xml_safe
 from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
-from chancery.services import citing, datasets, documents, reading
+from chancery.services import citing, datasets, documents, harvesting, reading
 from chancery.services.clock import utc_stamp
 from chancery.services.documents import StoredDocument
 from chancery.services.downloads import PublicDownloads
@@ -56,7 +56,7 @@ def _atom(app: App, request: Request, title: str, q: str, filters: dict[str, tup
     self_url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
     etree.SubElement(feed, f"{{{ATOM}}}id").text = self_url
     etree.SubElement(feed, f"{{{ATOM}}}title").text = xml_safe(f"{app.settings.archive_name}: {title}")
-    times = [s.created_at for s in docs.values() if s.created_at] or [datetime.now(UTC)]
+    times = [harvesting.published_at(s) for s in docs.values()] or [datetime.now(UTC)]
     etree.SubElement(feed, f"{{{ATOM}}}updated").text = utc_stamp(max(times))
     etree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=self_url,
                      type="application/atom+xml")
@@ -88,9 +88,9 @@ def _entry(feed: etree._Element, stored: StoredDocument, base: str, archive: str
     entry = etree.SubElement(feed, f"{{{ATOM}}}entry")
     etree.SubElement(entry, f"{{{ATOM}}}id").text = f"{base}/documents/{d.public_id}"
     etree.SubElement(entry, f"{{{ATOM}}}title").text = xml_safe(d.title)
-    now = datetime.now(UTC)
-    etree.SubElement(entry, f"{{{ATOM}}}updated").text = utc_stamp(stored.updated_at or now)
-    etree.SubElement(entry, f"{{{ATOM}}}published").text = utc_stamp(stored.created_at or now)
+    # a document released from an embargo is newly published on its release day
+    etree.SubElement(entry, f"{{{ATOM}}}updated").text = utc_stamp(harvesting.datestamp(stored))
+    etree.SubElement(entry, f"{{{ATOM}}}published").text = utc_stamp(harvesting.published_at(stored))
     etree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=url, type="text/html")
     authors = stored.names(Role.AUTHOR)
     for name in authors or [d.provenance.publishing_archive or archive]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Request
@@ -10,6 +11,7 @@ from fastapi.responses import PlainTextResponse, Response
 from chancery.bootstrap import App
 from chancery.domain.readers import Reader
 from chancery.services import documents
+from chancery.services.clock import utc_stamp
 from chancery.web.pages import doc_url, render
 
 PER_SITEMAP = 50_000  # the sitemap protocol's limit per file
@@ -43,8 +45,8 @@ def routes(app: App) -> APIRouter:
             return PlainTextResponse("Not found", status_code=404)
         rows = documents.list_documents(app.catalogue, reader, None, PER_SITEMAP,
                                         (n - 1) * PER_SITEMAP)
-        urls = "".join(f"<url><loc>{escape(base + doc_url(r.public_id, r.title))}</loc></url>"
-                       for r in rows)
+        urls = "".join(f"<url><loc>{escape(base + doc_url(r.public_id, r.title))}</loc>"
+                       f"{_lastmod(r.datestamp)}</url>" for r in rows)
         return Response('<?xml version="1.0" encoding="UTF-8"?>'
                         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                         f"{urls}</urlset>", media_type=_XML)
@@ -65,6 +67,11 @@ def routes(app: App) -> APIRouter:
         return render(app, request, "search_help.html", {})
 
     return router
+
+
+def _lastmod(at: datetime | None) -> str:
+    """The page's datestamp, as OAI-PMH gives it (a release counts as a change on its day)."""
+    return f"<lastmod>{utc_stamp(at)}</lastmod>" if at is not None else ""
 
 
 def _sitemaps(app: App, reader: Reader) -> int:
