@@ -84,6 +84,8 @@ class Acting:
 
     name: str
     role: Role | None = None
+    # how the step came in, for the audit log: (("via", "api"), ("token", 7)) for a token
+    via: tuple[tuple[str, object], ...] = ()
 
     @classmethod
     def operator(cls) -> Acting:

@@ -5,9 +5,9 @@ and each change is written to the audit log."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 
-from chancery.domain.accounts import AuditEntry
 from chancery.domain.publication import Publication
 from chancery.domain.readers import Reader
 from chancery.domain.tokens import EMBARGO_ROLE, Caller, may_embargo, may_take
@@ -44,8 +44,8 @@ class Acting:
             raise NotAllowed(f"{step.value} is for a reviewer or an admin; this token's "
                              f"account is {caller.user.role.value}")
         public_id = self._public_id(caller, ident)
-        done = self.publishing.take_step([public_id], step, Actor_.of(caller.user), comment)
-        return self._after(caller, done, step.value, comment=comment.strip())
+        done = self.publishing.take_step([public_id], step, _acting(caller), comment)
+        return self._after(caller, done)
 
     def set_embargo(self, caller: Caller, ident: str, until: date | None,
                     comment: str = "") -> Publication:
@@ -55,9 +55,8 @@ class Acting:
             raise NotAllowed(f"embargoes are for a {EMBARGO_ROLE.value} or an admin; this "
                              f"token's account is {caller.user.role.value}")
         public_id = self._public_id(caller, ident)
-        done = self.publishing.set_embargo([public_id], until, Actor_.of(caller.user), comment)
-        return self._after(caller, done, "embargo",
-                           until=until.isoformat() if until else None, comment=comment.strip())
+        done = self.publishing.set_embargo([public_id], until, _acting(caller), comment)
+        return self._after(caller, done)
 
     def _public_id(self, caller: Caller, ident: str) -> str:
         found = show_document(self.catalogue, ident, Reader.account(caller.user))
@@ -65,15 +64,18 @@ class Acting:
             raise Unknown(ident)
         return found.document.public_id
 
-    def _after(self, caller: Caller, done: Outcome, action: str, **detail: object) -> Publication:
+    def _after(self, caller: Caller, done: Outcome) -> Publication:
         if done.refused:
             raise Refused(done.refused[0][1])
-        public_id = done.changed[0]
-        self.accounts.append_audit(AuditEntry(self.clock(), caller.user.email, action, public_id,
-                                              {"via": "api", "token": caller.token_id, **detail}))
+        public_id = done.changed[0]  # the workflow wrote the audit line, with how it came in
         found = show_document(self.catalogue, public_id, Reader.account(caller.user))
         assert found is not None  # it was just changed by an account that sees everything
         return found.document.publication
+
+
+def _acting(caller: Caller) -> Actor_:
+    """The token's account as the workflow's actor, marked as coming through the API."""
+    return replace(Actor_.of(caller.user), via=(("via", "api"), ("token", caller.token_id)))
 
 
 def _writer(caller: Caller) -> None:

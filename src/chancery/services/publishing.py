@@ -174,7 +174,7 @@ class Publishing:
         # unchanged source is then "unchanged" and does not undo the editors' work
         write = DocumentWrite(new, links, self.store.content_hash(stored.id), revision, stored.id)
         self.store.write(write, stored.updated_at, event)
-        self.audit(actor.audit_name, action, new.public_id, summary=summary)
+        self.audit(actor.audit_name, action, new.public_id, summary=summary, **dict(actor.via))
 
 
 def _summary(said: str, comment: str) -> str:
