@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +124,13 @@ def archive_records(app: App) -> dict[str, dict[str, Any]]:
             view.pop(volatile)
         out[stored.document.source_id or stored.document.public_id] = view
     return out
+
+
+class Clock:
+    """A clock the test moves (accounts, sessions and tokens take it in place of the time)."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 1, 9, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now

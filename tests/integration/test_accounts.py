@@ -5,7 +5,7 @@ and no password, hash or token in any log line."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import inspect
@@ -14,23 +14,9 @@ from chancery.bootstrap import App
 from chancery.domain.accounts import AccountError, Role
 from chancery.services.accounts import Accounts
 from chancery.storage.accounts import SqlAccounts
+from tests.integration.sources import Clock
 
 PASSWORD = "a long enough passphrase"
-
-
-class Clock:
-    """A clock the test moves."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 1, 9, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import inspect
@@ -18,23 +18,9 @@ from chancery.services.accounts import Accounts
 from chancery.services.tokens import Tokens
 from chancery.storage.accounts import SqlAccounts
 from chancery.storage.tokens import SqlTokens
+from tests.integration.sources import Clock
 
 PASSWORD = "a long enough passphrase"
-
-
-class Clock:
-    """A clock the test moves."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 1, 9, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture
