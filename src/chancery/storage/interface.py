@@ -15,6 +15,7 @@ from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, R
 from chancery.domain.collections import Collection
 from chancery.domain.documents import Document
 from chancery.domain.publication import Actor
+from chancery.domain.redactions import Redaction
 from chancery.domain.relations import RelatedDocument
 from chancery.domain.revisions import Revision
 
@@ -89,6 +90,8 @@ class StoredDocument:
     revisions: list[Revision] = field(default_factory=list)
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # the redactions in force, for an editor's read only (a public read has them applied)
+    redactions: list[Redaction] = field(default_factory=list)
 
     def names(self, *roles: Role) -> list[str]:
         """The preferred names of the records linked in any of these roles, in document order."""

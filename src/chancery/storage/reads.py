@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from chancery.domain.authorities import (
 )
 from chancery.domain.collections import Collection, Membership
 from chancery.domain.publication import Actor
+from chancery.domain.redactions import LINK_PREFIX, Redaction, public_view
 from chancery.domain.relations import RelatedDocument, RelationType
 from chancery.domain.revisions import Revision
 from chancery.storage import rows
@@ -29,6 +31,7 @@ from chancery.storage.interface import (
     LinkedAuthority,
     StoredDocument,
 )
+from chancery.storage.redactions import for_documents
 from chancery.storage.tables import (
     authorities,
     authority_names,
@@ -113,6 +116,7 @@ def _load(conn: Connection, doc_rows: list[Row[Any]], actor: Actor, today: date,
     texts, media_rows = _children(conn, text_versions, ids), _children(conn, media, ids)
     rels, linked = _children(conn, relations, ids), _linked(conn, ids)
     members = _memberships(conn, ids)
+    withheld = for_documents(conn, ids)
     # a relation to a document the actor may not see is left out, as that document is
     hidden = hidden_targets(conn, {r.target for rs in rels.values() for r in rs}, actor,
                                     today)
@@ -122,11 +126,23 @@ def _load(conn: Connection, doc_rows: list[Row[Any]], actor: Actor, today: date,
         doc = rows.document_from_rows(row, texts[row.id], media_rows[row.id],
                                       [m for m, _ in members[row.id]],
                                       [r for r in rels[row.id] if r.target not in hidden], links)
-        out.append(StoredDocument(
+        out.append(_as_seen(actor, withheld.get(row.id, []), StoredDocument(
             row.id, doc, linked[row.id], [c for _, c in members[row.id]],
             _related(conn, row, rels[row.id], actor, today) if full else [],
-            _revisions(conn, row.id) if full else [], row.created_at, row.updated_at))
+            _revisions(conn, row.id) if full else [], row.created_at, row.updated_at)))
     return out
+
+
+def _as_seen(actor: Actor, withheld: list[Redaction], stored: StoredDocument) -> StoredDocument:
+    """An editor reads the original with its redactions beside it; anyone else the public
+    view, with redacted links gone from the linked records too."""
+    if actor is Actor.EDITOR:
+        return replace(stored, redactions=withheld) if withheld else stored
+    if not withheld:
+        return stored
+    gone = {r.field[len(LINK_PREFIX):] for r in withheld if r.field.startswith(LINK_PREFIX)}
+    return replace(stored, document=public_view(stored.document, withheld),
+                   authorities=[la for la in stored.authorities if la.authority.key not in gone])
 
 
 def get_document(conn: Connection, ident: str, actor: Actor, today: date) -> StoredDocument | None:
