@@ -220,10 +220,11 @@ def _formula_archive(root: Path) -> tuple[App, TestClient]:
 
     source = root / "box.csv"
     with source.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, ["id", "title", "date", "summary", "text", "places"])
+        writer = csv.DictWriter(f, ["id", "title", "date", "summary", "text", "places", "state"])
         writer.writeheader()
-        writer.writerow({"id": "formula1", "date": "1961-08", **_FORMULAS})
-        writer.writerow({"id": "formula2", "title": "'=typed as text", "text": "Text."})
+        writer.writerow({"id": "formula1", "date": "1961-08", "state": "published", **_FORMULAS})
+        writer.writerow({"id": "formula2", "title": "'=typed as text", "text": "Text.",
+                         "state": "published"})
     app = build_app(load_settings(data=str(root / "data"), database_url=""))
     assert not import_paths([source], app.import_context()).failed
     search.rebuild_index(app.catalogue, app.index)

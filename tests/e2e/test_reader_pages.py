@@ -30,8 +30,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     assert not import_paths(demo_sources(), app.import_context()).failed
     search.rebuild_index(app.catalogue, app.index)
     late = root / "late.csv"
-    late.write_text(f"id,title,date,language,text\n{LATE},Note on the withdrawal of experts,"
-                    "1960-07-16,ru,Текст ноты.\n", encoding="utf-8")
+    late.write_text(f"id,title,date,language,text,state\n{LATE},Note on the withdrawal of "
+                    "experts,1960-07-16,ru,Текст ноты.,published\n", encoding="utf-8")
     assert not import_paths([late], app.import_context()).failed
     search.sync_index(app.catalogue, app.index)
     yield TestClient(create_app(app))

@@ -207,7 +207,8 @@ def test_a_row_without_text_keeps_its_language_on_its_scans(app: App, tmp_path: 
     box.mkdir()
     shutil.copy(PDF, box / "letter.pdf")
     sheet = write_csv(box / "box.csv", [{"id": "ru-1", "title": "Letter", "language": "ru",
-                                         "files": "letter.pdf", "text": ""}])
+                                         "files": "letter.pdf", "text": "",
+                                         "state": "published"}])
     assert run_import(app, sheet).imported == 1
     record = archive_records(app)["box/ru-1"]
     assert [m.get("language") for m in record["media"]] == ["ru"]
@@ -257,3 +258,16 @@ def test_a_linked_scans_folder_inside_the_box_is_followed(app: App, tmp_path: Pa
         "line 4": "scan file not found: scans/missing.pdf",
         "line 5": "scan file not found: dangling.pdf"}
     assert app.catalogue.media_hashes() == [sha256_of(PDF)]
+
+
+def test_rows_without_a_state_import_as_drafts_and_a_state_column_wins(app: App,
+                                                                      tmp_path: Path) -> None:
+    """A box of scans is not public until someone reviewed it: a row that says nothing lands
+    as a draft (hidden from the public); a row that says `published` is public at once."""
+    sheet = write_csv(tmp_path / "box.csv", [
+        {"id": "quiet-1", "title": "Letter", "text": "Words.", "state": ""},
+        {"id": "said-1", "title": "Letter", "text": "Words.", "state": "published"}])
+    assert run_import(app, sheet).imported == 2
+    assert documents.show_document(app.catalogue, "quiet-1", Actor.PUBLIC) is None
+    assert documents.show_document(app.catalogue, "quiet-1", Actor.EDITOR) is not None
+    assert documents.show_document(app.catalogue, "said-1", Actor.PUBLIC) is not None

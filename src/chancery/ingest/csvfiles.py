@@ -225,6 +225,6 @@ def _parse_row(row: dict[str, str], path: Path, limits: Limits) -> ParsedDocumen
         classification=classify_marking(row.get("classification", "")), links=tuple(links),
         texts=texts, media=tuple(media), provenance=_provenance(row),
         collections=(Membership(slugify(row["collection"])),) if row.get("collection") else (),
-        publication=Publication(PublicationState(row.get("state") or "published"),
+        publication=Publication(PublicationState(row.get("state") or "draft"),
                                 parse_iso_date(embargo).start if embargo else None))
     return ParsedDocument(doc, tuple(authorities), tuple(files))

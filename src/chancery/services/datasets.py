@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ COLUMNS = ("public_id", "source_id", "number", "title", "type", "date", "date_st
            "date_precision", "date_note", "summary", "classification", "classification_level",
            "languages", "authors", "recipients", "people", "organizations", "places", "subjects",
            "collections", "holding_archive", "archive_place", "fonds", "reference_code", "publishing_archive",
-           "source_note", "rights", "funders", "scans", "text")
+           "source_note", "rights", "funders", "scans", "state", "embargo_until", "text")
 LISTS = {"languages", "authors", "recipients", "people", "organizations", "places", "subjects",
          "collections", "funders", "scans"}
 
@@ -63,8 +64,15 @@ def row(stored: StoredDocument) -> dict[str, Any]:
         "fonds": p.collection,
         "reference_code": p.reference_code, "publishing_archive": p.publishing_archive,
         "source_note": p.source_note, "rights": p.rights, "funders": list(p.funders),
-        "scans": [m.filename for m in d.media], "text": main.body if main else "",
+        "scans": [m.filename for m in d.media],
+        # so that the file imported again keeps what it was (a row without a state is a draft)
+        "state": d.publication.state.value,
+        "embargo_until": _iso(d.publication.embargo_until), "text": main.body if main else "",
     }
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
 
 
 def selected(catalogue: Catalogue, chunks: Iterable[list[str]],
