@@ -81,6 +81,9 @@ authorities = Table(
     Column("kind", String(16), nullable=False, index=True),
     Column("name", Text, nullable=False),
     Column("description", Text, nullable=False, default=""),
+    # ids in other authority files as [scheme, value] pairs (domain/identifiers.py), set by
+    # editors: [["wikidata", "Q1000"], ["viaf", "9847974"]]
+    Column("identifiers", JSON, nullable=False, default=list),
 )
 
 authority_names = Table(
