@@ -76,9 +76,19 @@ def identifier_uri(scheme: Scheme, value: str) -> str:
     return f"http://id.loc.gov/authorities/{folder}/{value}"
 
 
+def known(identifiers: tuple[tuple[str, str], ...]) -> list[tuple[Scheme, str]]:
+    """A record's identifiers in scheme order (unknown schemes, which no version of Chancery
+    writes, are left out)."""
+    schemes = list(Scheme)
+    found = [(Scheme(s), v) for s, v in identifiers if s in {x.value for x in schemes}]
+    return sorted(found, key=lambda p: schemes.index(p[0]))
+
+
 def same_as(identifiers: tuple[tuple[str, str], ...]) -> list[str]:
-    """The URIs of a record's identifiers in other files, in scheme order (unknown schemes,
-    which no version of Chancery writes, are left out)."""
-    known = {s.value: s for s in Scheme}
-    ordered = sorted((list(Scheme).index(known[s]), v) for s, v in identifiers if s in known)
-    return [identifier_uri(list(Scheme)[i], v) for i, v in ordered]
+    """The URIs of a record's identifiers in other files, in scheme order."""
+    return [identifier_uri(s, v) for s, v in known(identifiers)]
+
+
+def links(identifiers: tuple[tuple[str, str], ...]) -> list[tuple[str, str, str]]:
+    """(file's name, identifier, URI) of each, for a page to link."""
+    return [(LABELS[s], v, identifier_uri(s, v)) for s, v in known(identifiers)]
