@@ -203,7 +203,11 @@ def test_every_workspace_route_needs_a_login(archive: App) -> None:
             ("/workspace/authorities/{kind}/{slug}/names", frozenset({"POST"})),
             ("/workspace/authorities/{kind}/{slug}/names/remove", frozenset({"POST"})),
             ("/workspace/authorities/{kind}/{slug}/merge", frozenset({"POST"})),
-            ("/workspace/authorities/{kind}/{slug}/split", frozenset({"POST"}))} <= {
+            ("/workspace/authorities/{kind}/{slug}/split", frozenset({"POST"})),
+            ("/workspace/collections", frozenset({"GET"})),
+            ("/workspace/collections", frozenset({"POST"})),
+            ("/workspace/collections/{key:path}", frozenset({"GET"})),
+            ("/workspace/collections/{key:path}", frozenset({"POST"}))} <= {
         (p, frozenset(m)) for p, m in listed}
     reader = _client(archive)
     _log_in(reader, _account(archive, "reader"))

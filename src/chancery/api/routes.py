@@ -28,7 +28,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": m.Error, "description": "The search index cannot answer yet"},
 }
 MOVED: dict[int | str, dict[str, Any]] = {
-    301: {"description": "A record merged into another: Location is the one it became"}}
+    301: {"description": "A record merged into another, or a collection moved: Location is "
+                        "where it is now"}}
 _MAX_OFFSET = 100_000_000
 Limit = Annotated[int, Query(ge=1, le=100, description="items per page")]
 Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
@@ -152,10 +153,14 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None
         return m.CollectionListOut(items=[
             convert.collection(c, [x for x in every if x.parent_key == c.key], urls) for c in every])
 
-    @router.get("/collections/{key:path}", response_model=m.CollectionOut, summary="A collection")
-    def get_collection(key: str, reader: Reader = read) -> m.CollectionOut:
+    @router.get("/collections/{key:path}", response_model=m.CollectionOut, summary="A collection",
+                responses=MOVED)
+    def get_collection(key: str, reader: Reader = read) -> Any:
         found = reading.collection_record(app.catalogue, key, reader)
         if found is None:
+            moved = app.collections.moved_to(key)
+            if moved and reading.collection_record(app.catalogue, moved, reader):
+                return RedirectResponse(urls.api(f"/collections/{moved}"), status_code=301)
             raise HTTPException(404, f"no collection {key!r}")
         return convert.collection(found[0], found[2], urls)
 
