@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = '0012'
 down_revision = '0011'
@@ -19,8 +20,10 @@ depends_on = None
 
 def upgrade() -> None:
     # a plain ADD COLUMN with a default (no table copy on SQLite: see 0011)
-    op.add_column('authorities', sa.Column('identifiers', sa.JSON(), nullable=False,
-                                           server_default='[]'))
+    # JSONB on PostgreSQL: plain json has no equality, and imports SELECT DISTINCT these rows
+    op.add_column('authorities', sa.Column(
+        'identifiers', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False,
+        server_default='[]'))
     if op.get_bind().dialect.name != "sqlite":
         op.alter_column('authorities', 'identifiers', server_default=None)
     op.create_table(
