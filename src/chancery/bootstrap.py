@@ -18,12 +18,16 @@ from chancery.ingest.frus import FrusImporter
 from chancery.search.tantivy_index import TantivyIndex
 from chancery.services.accounts import Accounts
 from chancery.services.acting import Acting
+from chancery.services.authority_editing import AuthorityEditor
 from chancery.services.citing import Citer
+from chancery.services.collection_editing import CollectionEditor
 from chancery.services.imports import ImportContext
 from chancery.services.publishing import Publishing
 from chancery.services.search import Search
 from chancery.services.tokens import Tokens
 from chancery.storage.accounts import SqlAccounts
+from chancery.storage.authority_edits import SqlAuthorityEdits
+from chancery.storage.collection_edits import SqlCollectionEdits
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.limits import SqlRateBuckets
 from chancery.storage.tokens import SqlTokens
@@ -69,6 +73,17 @@ class App:
         """The editorial workflow, history and revert over this catalogue."""
         return Publishing(self.catalogue, SqlEditorial(self.catalogue.engine),
                           self.settings.allow_self_approval, self.accounts.record)
+
+    @cached_property
+    def authorities(self) -> AuthorityEditor:
+        """The authority editor: names, identifiers, merge and split, audited."""
+        return AuthorityEditor(SqlAuthorityEdits(self.catalogue.engine), phonetic_key,
+                               self.accounts.record)
+
+    @cached_property
+    def collections(self) -> CollectionEditor:
+        """The collection editor: title, description, parent and order, audited."""
+        return CollectionEditor(SqlCollectionEdits(self.catalogue.engine), self.accounts.record)
 
     @cached_property
     def tokens(self) -> Tokens:

@@ -82,6 +82,10 @@ EXAMPLES = {
     "/set-password/{token}": "/set-password/{link}",
     "/workspace": "/workspace",
     "/workspace/documents/{public_id}": f"/workspace/documents/{DOC}",
+    "/workspace/authorities": "/workspace/authorities?q=allen",
+    "/workspace/authorities/{kind}/{slug}": "/workspace/authorities/person/allen-george-v",
+    "/workspace/collections": "/workspace/collections",
+    "/workspace/collections/{key:path}": "/workspace/collections/frus/frus1958-60v19",
 }
 LONG = "a" * 50_001  # SQLite refuses LIKE patterns over 50,000 bytes
 NUMBERS = ("9" * 30, "-" + "9" * 30)  # beyond 64 bits either way

@@ -196,7 +196,18 @@ def test_every_workspace_route_needs_a_login(archive: App) -> None:
     listed = _workspace_routes(archive)
     assert {("/workspace", frozenset({"GET"})), ("/workspace/documents/{public_id}",
                                                  frozenset({"GET"})),
-            ("/workspace/documents/{public_id}/{action}", frozenset({"POST"}))} <= {
+            ("/workspace/documents/{public_id}/{action}", frozenset({"POST"})),
+            ("/workspace/authorities", frozenset({"GET"})),
+            ("/workspace/authorities/{kind}/{slug}", frozenset({"GET"})),
+            ("/workspace/authorities/{kind}/{slug}", frozenset({"POST"})),
+            ("/workspace/authorities/{kind}/{slug}/names", frozenset({"POST"})),
+            ("/workspace/authorities/{kind}/{slug}/names/remove", frozenset({"POST"})),
+            ("/workspace/authorities/{kind}/{slug}/merge", frozenset({"POST"})),
+            ("/workspace/authorities/{kind}/{slug}/split", frozenset({"POST"})),
+            ("/workspace/collections", frozenset({"GET"})),
+            ("/workspace/collections", frozenset({"POST"})),
+            ("/workspace/collections/{key:path}", frozenset({"GET"})),
+            ("/workspace/collections/{key:path}", frozenset({"POST"}))} <= {
         (p, frozenset(m)) for p, m in listed}
     reader = _client(archive)
     _log_in(reader, _account(archive, "reader"))

@@ -162,6 +162,13 @@ ELSEWHERE = {
     **{f"/api/v1/documents/{{public_id}}/{w}": "POST with a write token only: without one the "
        "answer is the same 401 for any id (test_write_routes_answer_anonymous_alike); roles in "
        "tests/e2e/test_api_tokens.py" for w in ("state", "embargo")},
+    **{path: "login required (POST: role and CSRF too); checked in "
+       "tests/e2e/test_workspace_access.py, test_workspace_authorities.py and "
+       "test_workspace_collections.py" for path in (
+           "/workspace/authorities", "/workspace/authorities/{kind}/{slug}",
+           *(f"/workspace/authorities/{{kind}}/{{slug}}/{a}"
+             for a in ("names", "names/remove", "merge", "split")),
+           "/workspace/collections", "/workspace/collections/{key:path}")},
 }
 
 

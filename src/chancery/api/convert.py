@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from chancery.api import models as m
 from chancery.domain.citations import house_citation
 from chancery.domain.collections import Collection
+from chancery.domain.identifiers import identifier_uri, known
 from chancery.domain.texts import TextVersion
 from chancery.http.addresses import KIND_PATHS, doc_url
 from chancery.search.interface import Hit
@@ -61,7 +62,8 @@ def document(stored: StoredDocument, urls: Urls, archive_name: str) -> m.Documen
         languages=d.languages,
         agents=[m.AgentOut(key=la.authority.key, name=la.authority.name,
                            kind=la.authority.kind.value, role=la.role.value,
-                           as_written=la.as_written, url=urls.authority(la.authority.key))
+                           as_written=la.as_written, url=urls.authority(la.authority.key),
+                           identifiers=identifiers(la.authority))
                 for la in stored.authorities],
         texts=[text_summary(d.public_id, t, urls) for t in d.texts],
         media=[m.MediaOut(filename=f.filename, media_type=f.media_type, sha256=f.sha256,
@@ -101,7 +103,13 @@ def authority(row: AuthorityRow, names: list[str], urls: Urls) -> m.AuthorityOut
     return m.AuthorityOut(key=row.key, kind=row.kind.value, name=row.name,
                           description=row.description, names=names or [row.name],
                           documents_url=urls.api(_search(f"{facet}:{row.key}")),
-                          url=urls.authority(row.key))
+                          url=urls.authority(row.key), identifiers=identifiers(row))
+
+
+def identifiers(row: AuthorityRow) -> list[m.IdentifierOut]:
+    """The record's identifiers in other authority files, with their URIs."""
+    return [m.IdentifierOut(scheme=s.value, value=v, uri=identifier_uri(s, v))
+            for s, v in known(row.identifiers)]
 
 
 def _search(facet_value: str) -> str:

@@ -32,6 +32,15 @@ class ClassificationOut(BaseModel):
     caveats: list[str]
 
 
+class IdentifierOut(BaseModel):
+    """The record's identifier in another authority file."""
+
+    scheme: str = Field(description="wikidata, viaf, gnd or lc (Library of Congress)")
+    value: str = Field(examples=["Q295642"])
+    uri: str = Field(description="the URI the file gives it (an owl:sameAs of the record)",
+                     examples=["http://www.wikidata.org/entity/Q295642"])
+
+
 class AgentOut(BaseModel):
     """A person, organization, place or subject a document names, in one role."""
 
@@ -41,6 +50,7 @@ class AgentOut(BaseModel):
     role: str
     as_written: str
     url: str
+    identifiers: list[IdentifierOut] = Field(default_factory=list)
 
 
 class TextSummaryOut(BaseModel):
@@ -233,6 +243,7 @@ class AuthorityOut(BaseModel):
     names: list[str]
     documents_url: str
     url: str
+    identifiers: list[IdentifierOut] = Field(default_factory=list)
 
 
 class AuthorityPageOut(BaseModel):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import RedirectResponse
 
 from chancery.api import auth, convert
 from chancery.api import models as m
@@ -26,6 +27,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     429: {"model": m.Error, "description": "Too many requests; see Retry-After"},
     503: {"model": m.Error, "description": "The search index cannot answer yet"},
 }
+MOVED: dict[int | str, dict[str, Any]] = {
+    301: {"description": "A record merged into another, or a collection moved: Location is "
+                        "where it is now"}}
 _MAX_OFFSET = 100_000_000
 Limit = Annotated[int, Query(ge=1, le=100, description="items per page")]
 Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
@@ -149,10 +153,14 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None
         return m.CollectionListOut(items=[
             convert.collection(c, [x for x in every if x.parent_key == c.key], urls) for c in every])
 
-    @router.get("/collections/{key:path}", response_model=m.CollectionOut, summary="A collection")
-    def get_collection(key: str, reader: Reader = read) -> m.CollectionOut:
+    @router.get("/collections/{key:path}", response_model=m.CollectionOut, summary="A collection",
+                responses=MOVED)
+    def get_collection(key: str, reader: Reader = read) -> Any:
         found = reading.collection_record(app.catalogue, key, reader)
         if found is None:
+            moved = app.collections.moved_to(key)
+            if moved and reading.collection_record(app.catalogue, moved, reader):
+                return RedirectResponse(urls.api(f"/collections/{moved}"), status_code=301)
             raise HTTPException(404, f"no collection {key!r}")
         return convert.collection(found[0], found[2], urls)
 
@@ -174,10 +182,13 @@ def _authorities(router: APIRouter, app: App, urls: convert.Urls, folder: str, r
                                   if len(rows) > limit else None)
 
     @router.get(f"/{folder}/{{slug}}", response_model=m.AuthorityOut, summary=f"One of the {folder}",
-                operation_id=f"get_{folder}")
-    def get_record(slug: str, reader: Reader = read) -> m.AuthorityOut:
+                operation_id=f"get_{folder}", responses=MOVED)
+    def get_record(slug: str, reader: Reader = read) -> Any:
         key = f"{kind}/{slug}"
         found = reading.authority_record(app.catalogue, key, reader)
         if found is None:
+            target = app.authorities.moved_to(key)
+            if target and reading.authority_record(app.catalogue, target, reader):
+                return RedirectResponse(urls.authority(target), status_code=301)
             raise HTTPException(404, f"no {kind} {slug!r}")
         return convert.authority(found[0], found[1], urls)

@@ -10,6 +10,7 @@ from lxml import etree
 
 from chancery.domain.authorities import Role
 from chancery.domain.citations import house_citation
+from chancery.domain.identifiers import same_as
 from chancery.domain.texts import xml_safe
 from chancery.oai.protocol import set_spec
 from chancery.services.clock import utc_stamp
@@ -116,7 +117,8 @@ def chancery_record(parent: etree._Element, s: StoredDocument, url: str, archive
     sub(rec, "classification", d.classification.marking, CHANCERY, level=d.classification.level.value)
     for la in s.authorities:
         sub(rec, "agent", la.authority.name, CHANCERY, role=la.role.value,
-            kind=la.authority.kind.value, key=la.authority.key, asWritten=la.as_written)
+            kind=la.authority.kind.value, key=la.authority.key, asWritten=la.as_written,
+            sameAs=" ".join(same_as(la.authority.identifiers)))
     for t in d.texts:
         sub(rec, "text", t.label, CHANCERY, key=t.version_key, language=t.language, kind=t.kind.value,
             translators="; ".join(t.translators))

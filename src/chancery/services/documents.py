@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chancery.domain.identifiers import same_as
 from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
 from chancery.domain.records import document_record
@@ -109,7 +110,8 @@ def document_view(stored: StoredDocument) -> dict[str, object]:
     rec["id"] = stored.id
     rec["links"] = [{"key": la.authority.key, "name": la.authority.name,
                      "kind": la.authority.kind.value, "description": la.authority.description,
-                     "role": la.role.value, "as_written": la.as_written}
+                     "role": la.role.value, "as_written": la.as_written,
+                     "same_as": same_as(la.authority.identifiers)}
                     for la in stored.authorities]
     rec["collections"] = [{"key": c.key, "title": c.title, "parent": c.parent_key or None}
                           for c in stored.collections]

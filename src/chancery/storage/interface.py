@@ -29,6 +29,7 @@ class AuthorityRow:
     kind: AuthorityKind
     name: str
     description: str = ""
+    identifiers: tuple[tuple[str, str], ...] = ()  # (scheme, value) in other authority files
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ def collection_from_row(row: Row[Any]) -> Collection:
 
 def authority_row(row: Row[Any]) -> AuthorityRow:
     """An AuthorityRow from an authorities-table row."""
-    return AuthorityRow(row.id, row.key, AuthorityKind(row.kind), row.name, row.description)
+    return AuthorityRow(row.id, row.key, AuthorityKind(row.kind), row.name, row.description,
+                        tuple((str(s), str(v)) for s, v in row.identifiers or ()))
 
 
 def is_a_name() -> ColumnElement[bool]:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -81,6 +82,11 @@ authorities = Table(
     Column("kind", String(16), nullable=False, index=True),
     Column("name", Text, nullable=False),
     Column("description", Text, nullable=False, default=""),
+    # ids in other authority files as [scheme, value] pairs (domain/identifiers.py), set by
+    # editors: [["wikidata", "Q1000"], ["viaf", "9847974"]]. JSONB on PostgreSQL: its plain
+    # json has no equality, and imports read authority rows with SELECT DISTINCT
+    Column("identifiers", JSON().with_variant(JSONB(), "postgresql"), nullable=False,
+           default=list),
 )
 
 authority_names = Table(

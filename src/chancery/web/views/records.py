@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from chancery.bootstrap import App
+from chancery.domain.identifiers import links
 from chancery.domain.readers import Reader
+from chancery.http.addresses import authority_url, collection_url
 from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
 from chancery.services import reading
@@ -40,8 +42,7 @@ def routes(app: App) -> APIRouter:
         reader = Reader.public()
         found = reading.collection_record(app.catalogue, key, reader)
         if found is None:
-            return render(app, request, "404.html", {"what": "collection"}, status=404,
-                          cache=False)
+            return _collection_moved(app, request, key, reader)
         record, trail, children = found
         filters: dict[str, tuple[str, ...]] = {"collection": (key,)}
         try:
@@ -61,7 +62,7 @@ def routes(app: App) -> APIRouter:
         kind, reader = PATH_KINDS.get(folder), Reader.public()
         found = reading.authority_record(app.catalogue, f"{kind}/{slug}", reader) if kind else None
         if kind is None or found is None:
-            return render(app, request, "404.html", {"what": "record"}, status=404, cache=False)
+            return _moved(app, request, f"{kind}/{slug}", reader) if kind else _gone(app, request)
         row, names = found
         lists = []
         for heading, facet in SECTIONS[kind]:
@@ -74,6 +75,27 @@ def routes(app: App) -> APIRouter:
                 lists.append((heading, facet, docs))
         variants = [n for n in names if n != row.name]
         return render(app, request, "authority.html", {"a": row, "variants": variants,
-                                                       "lists": lists})
+                                                       "lists": lists,
+                                                       "same_as": links(row.identifiers)})
 
     return router
+
+
+def _moved(app: App, request: Request, key: str, reader: Reader) -> Response:
+    """301 to the record a merged-away record became, when the reader may see that one."""
+    target = app.authorities.moved_to(key)
+    if target is None or reading.authority_record(app.catalogue, target, reader) is None:
+        return _gone(app, request)
+    return RedirectResponse(authority_url(target), status_code=301)
+
+
+def _collection_moved(app: App, request: Request, key: str, reader: Reader) -> Response:
+    """301 to where a moved collection is now, when the reader may see it there."""
+    moved = app.collections.moved_to(key)
+    if moved and reading.collection_record(app.catalogue, moved, reader):
+        return RedirectResponse(collection_url(moved), status_code=301)
+    return render(app, request, "404.html", {"what": "collection"}, status=404, cache=False)
+
+
+def _gone(app: App, request: Request) -> Response:
+    return render(app, request, "404.html", {"what": "record"}, status=404, cache=False)

@@ -22,7 +22,9 @@ SESSION_COOKIE = "chancery_session"
 # repeat this cookie, which another site can neither read nor set
 FORM_COOKIE = "chancery_form"
 MAX_FORM = 16 * 1024  # bytes: a login form is a few hundred
-FORM_FIELDS = 20
+# fields: a split of an authority record ticks one box per document that moves; the byte
+# limit above bounds the work either way
+FORM_FIELDS = 1000
 
 
 def is_secure(app: App) -> bool:
