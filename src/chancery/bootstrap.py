@@ -24,6 +24,7 @@ from chancery.services.publishing import Publishing
 from chancery.services.search import Search
 from chancery.services.tokens import Tokens
 from chancery.storage.accounts import SqlAccounts
+from chancery.storage.audit import SqlAuditReads
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.limits import SqlRateBuckets
 from chancery.storage.tokens import SqlTokens
@@ -53,6 +54,11 @@ class App:
     def accounts(self) -> Accounts:
         """Accounts, logins and sessions, kept in the catalogue."""
         return Accounts(SqlAccounts(self.catalogue.engine))
+
+    @cached_property
+    def audit_reads(self) -> SqlAuditReads:
+        """The audit log as the admins' workspace page reads it."""
+        return SqlAuditReads(self.catalogue.engine)
 
     @cached_property
     def workspace(self) -> SqlWorkspaceReads:

@@ -83,6 +83,7 @@ EXAMPLES = {
     "/workspace": "/workspace",
     "/workspace/documents/{public_id}": f"/workspace/documents/{DOC}",
     "/workspace/search": "/workspace/search?q=state:draft",
+    "/workspace/audit": "/workspace/audit?action=login",
 }
 LONG = "a" * 50_001  # SQLite refuses LIKE patterns over 50,000 bytes
 NUMBERS = ("9" * 30, "-" + "9" * 30)  # beyond 64 bits either way

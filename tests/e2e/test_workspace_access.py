@@ -198,7 +198,8 @@ def test_every_workspace_route_needs_a_login(archive: App) -> None:
                                                  frozenset({"GET"})),
             ("/workspace/documents/{public_id}/{action}", frozenset({"POST"})),
             ("/workspace/search", frozenset({"GET"})),
-            ("/workspace/search/bulk", frozenset({"POST"}))} <= {
+            ("/workspace/search/bulk", frozenset({"POST"})),
+            ("/workspace/audit", frozenset({"GET"}))} <= {
         (p, frozenset(m)) for p, m in listed}
     reader = _client(archive)
     _log_in(reader, _account(archive, "reader"))

@@ -160,6 +160,8 @@ ELSEWHERE = {
                                                  "checked in tests/e2e/test_workspace_access.py "
                                                  "and test_workspace_documents.py",
     "/workspace/search": "login required; checked in tests/e2e/test_workspace_access.py",
+    "/workspace/audit": "login and the admin role required; checked in "
+                        "tests/e2e/test_workspace_access.py and test_workspace_audit.py",
     "/workspace/search/bulk": "POST only, login, role and CSRF required; checked in "
                               "tests/e2e/test_workspace_access.py and test_workspace_search.py",
     **{f"/api/v1/documents/{{public_id}}/{w}": "POST with a write token only: without one the "

@@ -8,7 +8,7 @@ import re
 from fastapi import APIRouter
 
 from chancery.bootstrap import App
-from chancery.web.workspace import dashboard, documents, login
+from chancery.web.workspace import audit, dashboard, documents, login
 from chancery.web.workspace import search as workspace_search
 
 _LINK = re.compile(r"(/set-password/)[^/?\s\"]+")
@@ -36,4 +36,5 @@ def routes(app: App) -> APIRouter:
     router.include_router(dashboard.routes(app))
     router.include_router(documents.routes(app))
     router.include_router(workspace_search.routes(app))
+    router.include_router(audit.routes(app))
     return router
