@@ -26,6 +26,7 @@ from chancery.services.tokens import Tokens
 from chancery.storage.accounts import SqlAccounts
 from chancery.storage.audit import SqlAuditReads
 from chancery.storage.database import SqlCatalogue
+from chancery.storage.import_runs import SqlImportRuns
 from chancery.storage.limits import SqlRateBuckets
 from chancery.storage.tokens import SqlTokens
 from chancery.storage.workflow import SqlEditorial
@@ -59,6 +60,11 @@ class App:
     def audit_reads(self) -> SqlAuditReads:
         """The audit log as the admins' workspace page reads it."""
         return SqlAuditReads(self.catalogue.engine)
+
+    @cached_property
+    def import_runs(self) -> SqlImportRuns:
+        """The record of imports (who, when, counts, failures) the dashboard shows."""
+        return SqlImportRuns(self.catalogue.engine)
 
     @cached_property
     def workspace(self) -> SqlWorkspaceReads:
