@@ -26,9 +26,11 @@ from chancery.services.publishing import Publishing
 from chancery.services.search import Search
 from chancery.services.tokens import Tokens
 from chancery.storage.accounts import SqlAccounts
+from chancery.storage.audit import SqlAuditReads
 from chancery.storage.authority_edits import SqlAuthorityEdits
 from chancery.storage.collection_edits import SqlCollectionEdits
 from chancery.storage.database import SqlCatalogue
+from chancery.storage.import_runs import SqlImportRuns
 from chancery.storage.limits import SqlRateBuckets
 from chancery.storage.tokens import SqlTokens
 from chancery.storage.workflow import SqlEditorial
@@ -57,6 +59,16 @@ class App:
     def accounts(self) -> Accounts:
         """Accounts, logins and sessions, kept in the catalogue."""
         return Accounts(SqlAccounts(self.catalogue.engine))
+
+    @cached_property
+    def audit_reads(self) -> SqlAuditReads:
+        """The audit log as the admins' workspace page reads it."""
+        return SqlAuditReads(self.catalogue.engine)
+
+    @cached_property
+    def import_runs(self) -> SqlImportRuns:
+        """The record of imports (who, when, counts, failures) the dashboard shows."""
+        return SqlImportRuns(self.catalogue.engine)
 
     @cached_property
     def workspace(self) -> SqlWorkspaceReads:

@@ -18,7 +18,9 @@ from chancery.bootstrap import App, build_app, has_archive
 from chancery.citing.interface import CitationError, StyleNotFound
 from chancery.citing.styles import PAGE_STYLES, style_names
 from chancery.config import SETTINGS, load_settings
+from chancery.domain.accounts import AccountError
 from chancery.domain.readers import Reader
+from chancery.domain.workflow import LOCAL_OPERATOR
 from chancery.progress import ImportProgress, Stopwatch, count_bar
 from chancery.render import (
     print_document,
@@ -30,7 +32,7 @@ from chancery.render import (
 )
 from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
-from chancery.services import citing, datasets, documents, exports, imports
+from chancery.services import citing, datasets, documents, exports, import_runs, imports
 from chancery.services import search as search_service
 from chancery.services.documents import StoredDocument
 
@@ -106,13 +108,22 @@ def migrate(ctx: typer.Context) -> None:
 def import_(ctx: typer.Context,
             paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.")],
             as_json: JsonOpt = False,
-            no_progress: Annotated[bool, typer.Option("--no-progress")] = False) -> None:
+            no_progress: Annotated[bool, typer.Option("--no-progress")] = False,
+            as_: Annotated[Optional[str], typer.Option(
+                "--as", envvar="CHANCERY_USER", help="The account importing (an email), as the "
+                "workspace's list of imports names it; without it, the local operator.")] = None
+            ) -> None:
     """Import FRUS TEI volumes, Chancery bundles or CSV + files; the format is detected.
 
     Example: chancery import ../shared/corpus/frus/core my-bundle/ box3.csv"""
     clock = Stopwatch()
     a = _app(ctx, create=True)  # the first import makes the archive
-    summary = _import(a, paths, clock, quiet=as_json or no_progress)
+    try:
+        operator = a.accounts.acting(as_).name
+    except AccountError as exc:
+        err.print(f"[red]--as:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    summary = _import(a, paths, clock, quiet=as_json or no_progress, operator=operator)
     if as_json:
         _print_json({**summary.as_dict(), "seconds": round(clock.total, 3),
                      "timings": {k: round(v, 3) for k, v in summary.timings.items()}})
@@ -121,11 +132,14 @@ def import_(ctx: typer.Context,
     raise typer.Exit(1 if summary.failed else 0)
 
 
-def _import(a: App, paths: list[Path], clock: Stopwatch, quiet: bool) -> imports.ImportSummary:
-    """Import, then bring the index and the page citations up to date, timing each step."""
+def _import(a: App, paths: list[Path], clock: Stopwatch, quiet: bool,
+            operator: str = LOCAL_OPERATOR) -> imports.ImportSummary:
+    """Import (recorded, with who ran it), then bring the index and the page citations up to
+    date, timing each step."""
     bar = ImportProgress(err, enabled=not quiet)
     before = documents.change_count(a.catalogue)
-    summary = imports.import_paths(paths, a.import_context(parallel=True), bar)
+    summary = import_runs.run_import(paths, a.import_context(parallel=True), a.import_runs,
+                                     operator, bar)
     bar.stop()
     with clock.step("index"):
         _refresh_index(a, quiet=quiet)

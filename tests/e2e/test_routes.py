@@ -86,6 +86,8 @@ EXAMPLES = {
     "/workspace/authorities/{kind}/{slug}": "/workspace/authorities/person/allen-george-v",
     "/workspace/collections": "/workspace/collections",
     "/workspace/collections/{key:path}": "/workspace/collections/frus/frus1958-60v19",
+    "/workspace/search": "/workspace/search?q=state:draft",
+    "/workspace/audit": "/workspace/audit?action=login",
 }
 LONG = "a" * 50_001  # SQLite refuses LIKE patterns over 50,000 bytes
 NUMBERS = ("9" * 30, "-" + "9" * 30)  # beyond 64 bits either way

@@ -75,8 +75,9 @@ def test_login_form_works_without_script_and_is_never_cached(archive: App) -> No
 
 def test_login_sets_a_session_cookie_and_opens_the_workspace(archive: App) -> None:
     """A right login: 303 to where the reader was going, an HttpOnly, SameSite=Lax cookie
-    for the whole site (not Secure on http); the dashboard names the account and lists the
-    archive's drafts, with a logout button carrying the CSRF token."""
+    for the whole site (not Secure on http); the dashboard names the account and links to
+    all the archive's drafts (the imported draft is no one's own), with a logout button
+    carrying the CSRF token."""
     client, email = _client(archive), _account(archive)
     answer = _log_in(client, email.upper())
     assert answer.status_code == 303 and answer.headers["location"] == "/workspace"
@@ -84,8 +85,11 @@ def test_login_sets_a_session_cookie_and_opens_the_workspace(archive: App) -> No
     assert "chancery_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
     assert "path=/" in cookie and "secure" not in cookie
     page = client.get("/workspace")
-    assert page.status_code == 200 and email in page.text and "Quokka telegram (draft)" in page.text
-    assert "Memorandum 1 on Berlin" not in page.text  # published: not a draft
+    assert page.status_code == 200 and email in page.text
+    assert 'href="/workspace/search?f=state:draft"' in page.text
+    drafts = client.get("/workspace/search?f=state:draft").text
+    assert "Quokka telegram (draft)" in drafts
+    assert "Memorandum 1 on Berlin" not in drafts  # published: not a draft
     assert 'action="/logout"' in page.text and _csrf(page.text)
     assert page.headers["cache-control"] == "no-store"
 
@@ -207,7 +211,10 @@ def test_every_workspace_route_needs_a_login(archive: App) -> None:
             ("/workspace/collections", frozenset({"GET"})),
             ("/workspace/collections", frozenset({"POST"})),
             ("/workspace/collections/{key:path}", frozenset({"GET"})),
-            ("/workspace/collections/{key:path}", frozenset({"POST"}))} <= {
+            ("/workspace/collections/{key:path}", frozenset({"POST"})),
+            ("/workspace/search", frozenset({"GET"})),
+            ("/workspace/search/bulk", frozenset({"POST"})),
+            ("/workspace/audit", frozenset({"GET"}))} <= {
         (p, frozenset(m)) for p, m in listed}
     reader = _client(archive)
     _log_in(reader, _account(archive, "reader"))

@@ -40,13 +40,14 @@ def _state(client: TestClient, doc: str) -> str:
 
 def test_an_editor_submits_another_reviewer_publishes_and_the_public_sees_it(
         app: App, tmp_path: Path) -> None:
-    """The dashboard links each draft to its page; the editor sees Submit but not Publish;
+    """The drafts' search links each draft to its page; the editor sees Submit but not Publish;
     the reviewer sees it waiting with who sent it; after Publish the public page, the API
     and search show it; the history and the audit log name both people."""
     import_bundle(app, tmp_path / "b")
     editor, ed = _logged_in(app, "editor")
     board = editor.get("/workspace").text
-    assert f'href="{PAGE}{DOCS[0]}"' in board and "Waiting for review" not in board
+    assert "Waiting for review" not in board
+    assert f'href="{PAGE}{DOCS[0]}"' in editor.get("/workspace/search?f=state:draft").text
     page = editor.get(PAGE + DOCS[0]).text
     assert f'action="{PAGE}{DOCS[0]}/submit"' in page and "/publish" not in page
     assert _act(editor, DOCS[0], "submit", comment="ready for a second look") == (

@@ -159,6 +159,11 @@ ELSEWHERE = {
     "/workspace/documents/{public_id}/{action}": "POST only, login, role and CSRF required; "
                                                  "checked in tests/e2e/test_workspace_access.py "
                                                  "and test_workspace_documents.py",
+    "/workspace/search": "login required; checked in tests/e2e/test_workspace_access.py",
+    "/workspace/audit": "login and the admin role required; checked in "
+                        "tests/e2e/test_workspace_access.py and test_workspace_audit.py",
+    "/workspace/search/bulk": "POST only, login, role and CSRF required; checked in "
+                              "tests/e2e/test_workspace_access.py and test_workspace_search.py",
     **{f"/api/v1/documents/{{public_id}}/{w}": "POST with a write token only: without one the "
        "answer is the same 401 for any id (test_write_routes_answer_anonymous_alike); roles in "
        "tests/e2e/test_api_tokens.py" for w in ("state", "embargo")},
@@ -376,3 +381,20 @@ def test_searching_a_hidden_name_finds_nothing_and_expands_to_nothing(site: Test
         body = _scrub(answer.text, url).lower()
         assert CANARY not in body and "c. quokka" not in body and "bureau" not in body, url
     assert site.get(f"/api/v1/search?q={word}").json()["total"] == 0
+
+
+def test_a_public_search_by_state_says_nothing_of_drafts(site: TestClient) -> None:
+    """state: is a workspace field: on the public search page, the API, the feed and the
+    exports, state:draft (or f=state:draft) is refused exactly like an unknown field or facet
+    (same status, same words once the name is swapped), with no hit, count or state facet."""
+    for path in ("/search", "/api/v1/search", "/feeds/search.atom", "/search/cite.ris"):
+        for state in ("draft", "in-review", "embargoed"):
+            for asked in (f"q=state:{state}", f"f=state:{state}"):
+                answer = site.get(f"{path}?{asked}")
+                unknown = site.get(f"{path}?{asked.replace('state', 'nonsense')}")
+                assert answer.status_code == unknown.status_code == 400, (path, asked)
+                said = answer.text.replace("state", "FIELD")
+                assert said == unknown.text.replace("nonsense", "FIELD"), (path, asked)
+                assert CANARY not in answer.text.lower()
+    facets = site.get("/api/v1/search?q=Berlin").json()["facets"]
+    assert "state" not in facets

@@ -10,6 +10,7 @@
     (a OR b) c       grouping
     field:value      one field                 author:Herter  place:"Taiwan Strait"
     date:RANGE       1958..1960, 1960-07, 1960-07-18, ..1959, 1961..
+    state:STATE      draft, in-review, published, withdrawn, embargoed (staff only)
 
 User text never reaches the engine's own parser: the engine compiles this tree into query
 objects, so no operator of the engine can be smuggled in and a malformed query gets a
@@ -26,6 +27,12 @@ from chancery.domain.dates import parse_iso_date
 
 FIELDS = ("title", "author", "recipient", "person", "place", "subject", "classification",
           "type", "lang", "collection", "date")
+# Understood only in a search made as staff (the workspace, a staff token): for anyone else
+# ``state:`` is an unknown field like any other, so the public grammar says nothing of drafts.
+STAFF_FIELDS = ("state",)
+# state:VALUE. embargoed: published but not yet public (embargo ends after the reader's day);
+# published: published and public. Each document is in exactly one of them.
+STATES = ("draft", "in-review", "published", "withdrawn", "embargoed")
 MAX_LENGTH = 1000
 MAX_CLAUSES = 64
 
@@ -138,11 +145,12 @@ def _tokens(text: str) -> list[_Tok]:
     return out
 
 
-def parse_query(text: str) -> Node:
-    """The tree for a query string; raises QueryError with a helpful message."""
+def parse_query(text: str, staff: bool = False) -> Node:
+    """The tree for a query string; raises QueryError with a helpful message. ``staff``:
+    also understand the fields only staff may use (state:)."""
     if len(text) > MAX_LENGTH:
         raise QueryError(f"the query is {len(text):,} characters long; the limit is {MAX_LENGTH:,}")
-    parser = _Parser(_tokens(text))
+    parser = _Parser(_tokens(text), (*FIELDS, *STAFF_FIELDS) if staff else FIELDS)
     if not parser.toks:
         return MatchAll()
     node = parser.or_expr("")
@@ -155,8 +163,8 @@ def parse_query(text: str) -> Node:
 
 
 class _Parser:
-    def __init__(self, toks: list[_Tok]) -> None:
-        self.toks, self.i, self.clauses = toks, 0, 0
+    def __init__(self, toks: list[_Tok], fields: tuple[str, ...] = FIELDS) -> None:
+        self.toks, self.i, self.clauses, self.fields = toks, 0, 0, fields
 
     def _peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -205,15 +213,17 @@ class _Parser:
         if tok.kind == "field":
             return self.field_value(tok)
         self.clauses += 1
+        if field == "state":
+            return state_word(tok.text.strip('"'), tok.pos)
         if tok.kind == "quote":
             return _phrase(tok, field)
         return _word(tok, field)
 
     def field_value(self, tok: _Tok) -> Node:
         name = tok.text.lower()
-        if name not in FIELDS:
+        if name not in self.fields:
             raise QueryError(f"unknown field {tok.text + ':'!r}; the fields are "
-                             + ", ".join(f + ":" for f in FIELDS), tok.pos)
+                             + ", ".join(f + ":" for f in self.fields), tok.pos)
         value = self._peek()
         if value is None or value.kind in ("close", "minus"):
             raise QueryError(f"{name}: needs a value", tok.pos)
@@ -248,6 +258,15 @@ def _word(tok: _Tok, field: str) -> Word:
     if not any(ch.isalnum() for ch in text):
         raise QueryError(f"{text!r} is not a word", tok.pos)
     return Word(text, field)
+
+
+def state_word(value: str, pos: int | None = None) -> Word:
+    """``state:VALUE`` as a word of the state field; QueryError naming the states otherwise."""
+    state = value.strip().lower()
+    if state not in STATES:
+        raise QueryError(f"state:{value} is not a publication state; use "
+                         + ", ".join(f"state:{s}" for s in STATES), pos)
+    return Word(state, "state")
 
 
 def parse_date_range(value: str, pos: int | None = None) -> DateRange:

@@ -48,7 +48,7 @@ class QueryCompiler:
 
     def compile(self, request: SearchRequest) -> Query:
         """The whole query: the reader's query, narrowed by facets and the access rule."""
-        clauses = [(Occur.Must, self.node(request.query, request.expansions))]
+        clauses = [(Occur.Must, self.node(request.query, request.expansions, request.today))]
         clauses += [(Occur.Must, q) for q in self.facet_filters(request.filters)]
         clauses += viewable_by(self.schema, request.actor, request.today)
         return Query.boolean_query(clauses)
@@ -75,35 +75,37 @@ class QueryCompiler:
             return Query.term_query(self.schema, facet, number)
         return Query.term_query(self.schema, f"f_{facet}", value)
 
-    def node(self, node: Node, expansions: dict[str, Expansion]) -> Query:
-        """One node of the query tree."""
+    def node(self, node: Node, expansions: dict[str, Expansion], today: date) -> Query:
+        """One node of the query tree, for a reader on ``today`` (state:embargoed)."""
         if isinstance(node, MatchAll):
             return Query.all_query()
         if isinstance(node, And):
-            return self._and(node, expansions)
+            return self._and(node, expansions, today)
         if isinstance(node, Or):
-            return _any(self.node(c, expansions) for c in node.children)
+            return _any(self.node(c, expansions, today) for c in node.children)
         if isinstance(node, Not):  # alone, it excludes from everything
             return Query.boolean_query([(Occur.Must, Query.all_query()),
-                                        (Occur.MustNot, self.node(node.child, expansions))])
+                                        (Occur.MustNot, self.node(node.child, expansions, today))])
         if isinstance(node, DateRange):
             return self._dates(node)
         if isinstance(node, Most):
-            return self._most(node, expansions)
+            return self._most(node, expansions, today)
+        if node.field == "state":
+            return in_state(self.schema, node.text, today)
         return self._leaf(node, expansions.get(fold(node.text)))
 
-    def _most(self, node: Most, expansions: dict[str, Expansion]) -> Query:
+    def _most(self, node: Most, expansions: dict[str, Expansion], today: date) -> Query:
         tiers = []
         for word in node.children:
-            found = self.node(word, expansions)
+            found = self.node(word, expansions, today)
             tier = Query.const_score_query(found, _WORD_TIER)
             tiers.append((Occur.Should, Query.boolean_query([(Occur.Should, found),
                                                               (Occur.Should, tier)])))
         return Query.boolean_query(tiers, minimum_number_should_match=node.minimum)
 
-    def _and(self, node: And, expansions: dict[str, Expansion]) -> Query:
+    def _and(self, node: And, expansions: dict[str, Expansion], today: date) -> Query:
         clauses = [(Occur.MustNot if isinstance(c, Not) else Occur.Must,
-                    self.node(c.child if isinstance(c, Not) else c, expansions))
+                    self.node(c.child if isinstance(c, Not) else c, expansions, today))
                    for c in node.children]
         if all(o == Occur.MustNot for o, _ in clauses):
             clauses.append((Occur.Must, Query.all_query()))
@@ -208,11 +210,28 @@ def viewable_by(schema: tantivy.Schema, actor: Actor,
     # document is published, and only embargoed ones need their date compared.
     hidden = [Query.term_query(schema, "pub_state", state.value) for state in PublicationState
               if state is not PublicationState.PUBLISHED]
-    embargoed = Query.boolean_query([
+    return [(Occur.MustNot, q) for q in [*hidden, _held(schema, today)]]
+
+
+def in_state(schema: tantivy.Schema, state: str, today: date) -> Query:
+    """Documents in one publication state as the workspace counts them (grammar.STATES): a
+    published document whose embargo ends after ``today`` is "embargoed", not "published",
+    so each document is in exactly one state. An embargo on a draft leaves it a draft."""
+    held = _held(schema, today)
+    published = Query.term_query(schema, "pub_state", PublicationState.PUBLISHED.value)
+    if state == "embargoed":
+        return Query.boolean_query([(Occur.Must, published), (Occur.Must, held)])
+    if state == PublicationState.PUBLISHED.value:
+        return Query.boolean_query([(Occur.Must, published), (Occur.MustNot, held)])
+    return Query.term_query(schema, "pub_state", state)
+
+
+def _held(schema: tantivy.Schema, today: date) -> Query:
+    """Documents with an embargo that ends after ``today`` (whatever their state)."""
+    return Query.boolean_query([
         (Occur.Must, Query.term_query(schema, "pub_state", "embargoed")),
         (Occur.Must, Query.range_query(schema, "embargo", FieldType.Integer,
                                        day_number(today) + 1, 99991231))])
-    return [(Occur.MustNot, q) for q in [*hidden, embargoed]]
 
 
 def _any(queries: Iterable[Query]) -> Query:

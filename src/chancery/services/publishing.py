@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Protocol
 
+from chancery.domain.accounts import Role
+from chancery.domain.collections import Membership
 from chancery.domain.documents import Document
 from chancery.domain.history import HistoryEntry, values_at
 from chancery.domain.publication import Actor, Publication
@@ -52,6 +54,14 @@ class EditorialStore(Protocol):
               event: WorkflowEvent | None) -> None:
         """Store an editorial change whole, with its step; Refused when the document changed
         since it was read."""
+        ...
+
+    def collection_titles(self, limit: int) -> dict[str, str]:
+        """Collections by key (up to ``limit``, in key order), with their titles."""
+        ...
+
+    def has_collection(self, key: str) -> bool:
+        """Whether a collection has this key."""
         ...
 
 
@@ -110,6 +120,32 @@ class Publishing:
             said = f"embargo until {until.isoformat()}" if until else "embargo cleared"
             self._write(stored, new, actor, "embargo", _summary(said, comment), None)
         return self._each(idents, change)
+
+    def add_to_collection(self, idents: Iterable[str], key: str, actor: Acting,
+                          comment: str = "") -> Outcome:
+        """Put each document in a collection, last in its list of collections. What readers
+        see changes with it, so as for a revert: an editor's while a document is a draft or
+        in review, a reviewer's once it is published or withdrawn (refused per document).
+        Refused as a whole for an unknown collection."""
+        actor.check("adding documents to a collection", Role.EDITOR)
+        if not self.store.has_collection(key):
+            raise Refused(f"there is no collection {key!r}")
+
+        def change(stored: StoredDocument) -> None:
+            doc = stored.document
+            actor.check(f"changing a document that is {doc.publication.state.value}",
+                        revert_needs(doc.publication.state))
+            if any(m.collection_key == key for m in doc.collections):
+                raise Refused(f"it is in {key} already")
+            new = replace(doc, collections=(*doc.collections, Membership(key, len(doc.collections))))
+            self._write(stored, new, actor, "collection-add",
+                        _summary(f"added to collection {key}", comment), None)
+        return self._each(idents, change)
+
+    def collection_choices(self, limit: int = 500) -> dict[str, str]:
+        """Collections a document may be added to, by key, with their titles (the first
+        ``limit`` in key order: a form offers them, any other key may be typed)."""
+        return self.store.collection_titles(limit)
 
     def history(self, ident: str) -> DocumentHistory | None:
         """A document's publication and revisions, by public or source id."""

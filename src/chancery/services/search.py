@@ -43,6 +43,7 @@ from chancery.search.interface import (
     SearchRequest,
     SearchResults,
 )
+from chancery.services.search_states import STATE_FACET, count_states, narrowed, split_states
 from chancery.storage.interface import Catalogue, StoredDocument
 
 PhoneticKey = Callable[[str], str]
@@ -50,7 +51,7 @@ MAX_PER_PAGE = 100
 MAX_OFFSET = 10_000
 SELECT_CHUNK = 2_000  # ids a download reads from the index at a time
 _NAME_FIELDS = ("", "author", "recipient", "person", "place", "subject")
-_FILTER_FIELDS = ("type", "classification", "lang", "collection", "date")  # no words to rank by
+_FILTER_FIELDS = ("type", "classification", "lang", "collection", "date", "state")  # no words to rank by
 
 
 @dataclass(frozen=True)
@@ -102,14 +103,19 @@ class Search:
         """Search as ``reader`` (or ``actor`` today); raises QueryError for a malformed query
         or option, and IndexUnavailable when the index cannot answer truthfully."""
         who = reader or Reader.of(actor)
-        request = self._request(text, filters, sort, page, per_page, who, facets=facets,
-                                histograms=tuple(h for h in histograms if h in HISTOGRAMS))
+        chosen, states = split_states(filters or {}, who)
+        base = self._request(text, chosen, sort, page, per_page, who, facets=facets,
+                             histograms=tuple(h for h in histograms if h in HISTOGRAMS))
+        request = _variant(base, query=narrowed(base.query, states))
         stale_by = check_index(self.catalogue, self.index)
         results = self.index.search(request)
-        results = SearchResults(results.total, results.hits,
-                                _label(self.catalogue, results.facets, who), stale_by)
+        labelled = _label(self.catalogue, results.facets, who)
+        if facets and who.is_editor:  # staff see the publication state as a facet too
+            labelled[STATE_FACET] = count_states(self.index, base, states)
+        results = SearchResults(results.total, results.hits, labelled, stale_by)
         suggestions = _suggest(self.index, request, text) if results.total == 0 else []
-        return SearchPage(text, results, page, per_page, sort, request.filters, suggestions,
+        shown = {**request.filters, **({STATE_FACET: states} if states else {})}
+        return SearchPage(text, results, page, per_page, sort, shown, suggestions,
                           self._all_words(request, text))
 
     def _all_words(self, request: SearchRequest, text: str) -> int | None:
@@ -123,7 +129,7 @@ class Search:
     def _request(self, text: str, filters: dict[str, tuple[str, ...]] | None, sort: str,
                  page: int, per_page: int, reader: Reader, **options: Any) -> SearchRequest:
         """The request for a query and its options; raises QueryError for a malformed one."""
-        tree = relax(parse_query(text))
+        tree = relax(parse_query(text, staff=reader.is_editor))
         chosen = _check_options(filters or {}, sort, page, per_page)
         if sort == "relevance" and not any(w.field not in _FILTER_FIELDS for w in positive_words(tree)):
             # nothing to rank by (an empty query, dates or facets alone): every score ties, and
@@ -139,8 +145,10 @@ class Search:
         """Every document a search finds, for a download or an export: a set, not a ranking,
         so oldest first and every word required. A malformed query raises here, before
         anything is streamed."""
-        request = self._request(text, filters, "date", 1, 1, reader or Reader.of(actor),
-                                snippets=False, facets=False)
+        who = reader or Reader.of(actor)
+        chosen, states = split_states(filters or {}, who)
+        request = self._request(text, chosen, "date", 1, 1, who, snippets=False, facets=False)
+        request = _variant(request, query=narrowed(request.query, states))
         check_index(self.catalogue, self.index)
         total = self.index.search(request).total
         return Selection(total, self._chunks(_variant(request, limit=SELECT_CHUNK), total))
@@ -320,7 +328,8 @@ def _suggest(index: SearchIndex, request: SearchRequest, text: str) -> list[tupl
     if isinstance(request.query, And) and len(words) > 1:
         tries.append((" OR ".join(_shown(w) for w in words) + unfiltered,
                       _variant(base, query=Or(tuple(words)))))
-    plain = [w for w in words if isinstance(w, Word) and not (w.prefix or w.fuzzy)]
+    plain = [w for w in words if isinstance(w, Word) and not (w.prefix or w.fuzzy)
+             and w.field != STATE_FACET]  # a state has no spelling to be off by
     if plain:
         fuzzy = [Word(w.text, w.field, fuzzy=1) for w in plain]
         tries.append((" ".join(f"{w.text}~" for w in plain) + unfiltered,

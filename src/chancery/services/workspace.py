@@ -10,7 +10,15 @@ from typing import Protocol
 from chancery.domain.accounts import Role, User, actor_of, has_role
 from chancery.domain.history import HistoryEntry
 from chancery.domain.publication import Actor, PublicationState
-from chancery.domain.workflow import EMBARGO_NEEDS, NEEDS, Acting, Refused, Step, steps_from
+from chancery.domain.workflow import (
+    EMBARGO_NEEDS,
+    NEEDS,
+    Acting,
+    Refused,
+    Step,
+    actor_name,
+    steps_from,
+)
 from chancery.services.clock import today
 from chancery.services.publishing import DocumentHistory, Outcome, Publishing
 from chancery.storage.interface import DocumentSummary
@@ -25,6 +33,8 @@ class WorkspaceReads(Protocol):
 
     def in_state(self, state: PublicationState, actor: Actor, today: date,
                  limit: int) -> list[DocumentSummary]: ...
+    def drafts_by(self, name: str, actor: Actor, today: date,
+                  limit: int) -> list[DocumentSummary]: ...
     def in_review(self, actor: Actor, today: date,
                   limit: int) -> list[tuple[DocumentSummary, str | None, datetime | None]]: ...
     def embargo_ending(self, actor: Actor, today: date, last: date,
@@ -52,13 +62,13 @@ class Dashboard:
 
 def list_drafts(reads: WorkspaceReads, user: User,
                 limit: int = DASHBOARD_ROWS) -> list[DocumentSummary]:
-    """Documents in draft, as the account may see them: every draft for an editor or above
-    (drafts have no owner yet; "my drafts" narrows to the account's own once revisions name
-    their author), none for anyone else."""
+    """The account's own drafts: those whose first revision it wrote, or that it sent to
+    review and got back. Drafts nobody in the workspace wrote (imported ones) are no one's:
+    the workspace search lists every draft (state:draft). None for a non-staff account."""
     actor = actor_of(user)
     if actor is not Actor.EDITOR:
         return []
-    return reads.in_state(PublicationState.DRAFT, actor, today(), limit)
+    return reads.drafts_by(actor_name(user.email), actor, today(), limit)
 
 
 def dashboard(reads: WorkspaceReads, user: User, limit: int = DASHBOARD_ROWS) -> Dashboard:

@@ -25,7 +25,7 @@ from chancery.domain.publication import PublicationState
 from chancery.domain.workflow import Refused, WorkflowEvent
 from chancery.storage.interface import DocumentWrite
 from chancery.storage.session import SqlSession
-from chancery.storage.tables import documents, metadata, revisions
+from chancery.storage.tables import collections, documents, metadata, revisions
 
 # One row per workflow step (migration 0009). Append-only from the application's side: no code
 # updates or deletes a row; they go only with their document (a purge).
@@ -88,6 +88,19 @@ class SqlEditorial:
                 raise Refused(f"not stored: {next(iter(failures.values()))}")
             if event is not None:
                 conn.execute(insert(workflow_events).values(_event_row(conn, write, event)))
+
+
+    def collection_titles(self, limit: int) -> dict[str, str]:
+        """Collections by key (up to ``limit``, in key order), with their titles."""
+        q = select(collections.c.key, collections.c.title).order_by(collections.c.key).limit(limit)
+        with self.engine.connect() as conn:
+            return {r.key: r.title for r in conn.execute(q)}
+
+    def has_collection(self, key: str) -> bool:
+        """Whether a collection has this key."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(collections.c.id).where(
+                collections.c.key == key[:300])).first() is not None
 
 
 _STEP_COLUMNS = (workflow_events.c.from_state, workflow_events.c.to_state,

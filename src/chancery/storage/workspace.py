@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Engine, Select, func, or_, select
 
 from chancery.domain.publication import Actor, PublicationState
 from chancery.storage.access import viewable_by
 from chancery.storage.interface import DocumentSummary
-from chancery.storage.tables import documents
+from chancery.storage.tables import documents, revisions
 from chancery.storage.workflow import workflow_events
 
 
@@ -28,6 +28,27 @@ class SqlWorkspaceReads:
         state index, ix_documents_pub, finds them without reading the published ones)."""
         q = (select(documents).where(documents.c.pub_state == state.value,
                                      viewable_by(actor, today))
+             .order_by(documents.c.updated_at.desc(), documents.c.id.desc()).limit(limit))
+        return [_summary(r) for r in self._rows(q)]
+
+    def drafts_by(self, name: str, actor: Actor, today: date,
+                  limit: int) -> list[DocumentSummary]:
+        """Drafts ``name`` is the author of, as far as the catalogue knows: its first revision
+        is theirs (made in the workspace, not imported), or they sent it to review (and it
+        came back), most recently changed first."""
+        earlier = revisions.alias("earlier")
+        first = (select(func.min(earlier.c.id)).where(earlier.c.document_id == documents.c.id)
+                 .correlate(documents).scalar_subquery())
+        wrote = (select(revisions.c.id)
+                 .where(revisions.c.document_id == documents.c.id, revisions.c.id == first,
+                        revisions.c.actor == name).correlate(documents).exists())
+        sent = (select(workflow_events.c.id)
+                .where(workflow_events.c.document_id == documents.c.id,
+                       workflow_events.c.actor == name,
+                       workflow_events.c.to_state == PublicationState.IN_REVIEW.value)
+                .correlate(documents).exists())
+        q = (select(documents).where(documents.c.pub_state == PublicationState.DRAFT.value,
+                                     viewable_by(actor, today), or_(wrote, sent))
              .order_by(documents.c.updated_at.desc(), documents.c.id.desc()).limit(limit))
         return [_summary(r) for r in self._rows(q)]
 

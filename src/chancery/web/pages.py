@@ -33,7 +33,7 @@ def search_url(q: str = "", filters: dict[str, tuple[str, ...]] | None = None,
     pages that list within something (a collection's page drops its own filter)."""
     params: list[tuple[str, str]] = [("q", q)] if q else []
     for name, values in (filters or {}).items():
-        if path != "/search" and name == "collection":
+        if path.startswith("/collections/") and name == "collection":
             continue
         params += [("f", f"{name}:{v}") for v in values]
     params += [(k, str(v)) for k, v in extra.items() if v not in (None, "", 1, "relevance")]

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 
 from chancery.bootstrap import App
 from chancery.domain.accounts import can_use_workspace, form_token
-from chancery.services import workspace
+from chancery.services import import_runs, workspace
 from chancery.web.workspace.forms import (
     forbidden,
     page,
@@ -69,6 +69,7 @@ def routes(app: App) -> APIRouter:
         user = request.state.user
         return page(app, request, "workspace.html", {
             "user": user, "csrf": form_token(session_token(request)), "when": when,
-            "lists": workspace.dashboard(app.workspace, user)})
+            "lists": workspace.dashboard(app.workspace, user),
+            "imports": import_runs.recent_imports(app.import_runs)})
 
     return router

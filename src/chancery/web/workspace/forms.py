@@ -22,8 +22,9 @@ SESSION_COOKIE = "chancery_session"
 # repeat this cookie, which another site can neither read nor set
 FORM_COOKIE = "chancery_form"
 MAX_FORM = 16 * 1024  # bytes: a login form is a few hundred
-# fields: a split of an authority record ticks one box per document that moves; the byte
-# limit above bounds the work either way
+# fields of one form: a split of an authority record ticks one box per document that moves,
+# a bulk action one per result of a workspace search page; the byte limit above bounds the
+# work either way
 FORM_FIELDS = 1000
 
 
@@ -56,6 +57,11 @@ def anonymous_form_token(request: Request) -> str:
 
 async def posted_form(request: Request) -> dict[str, str]:
     """The posted form's fields (first value of each); 413 or 400 for what is not a form."""
+    return {name: values[0] for name, values in (await posted_lists(request)).items()}
+
+
+async def posted_lists(request: Request) -> dict[str, list[str]]:
+    """The posted form's fields with every value of each (ticked boxes share a name)."""
     if int(request.headers.get("content-length") or 0) > MAX_FORM:
         raise HTTPException(413, "This form is larger than any form of the workspace.")
     body = await request.body()
@@ -66,7 +72,7 @@ async def posted_form(request: Request) -> dict[str, str]:
                           max_num_fields=FORM_FIELDS)
     except (UnicodeDecodeError, ValueError):
         raise HTTPException(400, "This form could not be read.") from None
-    return {name: values[0] for name, values in fields.items()}
+    return fields
 
 
 def _same(sent: str, expected: str) -> bool:
