@@ -82,6 +82,7 @@ EXAMPLES = {
     "/set-password/{token}": "/set-password/{link}",
     "/workspace": "/workspace",
     "/workspace/documents/{public_id}": f"/workspace/documents/{DOC}",
+    "/workspace/files/{sha256}/{filename}": "/workspace/files/{sha}/scan.pdf",
 }
 LONG = "a" * 50_001  # SQLite refuses LIKE patterns over 50,000 bytes
 NUMBERS = ("9" * 30, "-" + "9" * 30)  # beyond 64 bits either way
