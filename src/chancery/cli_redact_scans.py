@@ -43,4 +43,4 @@ def redact_scan(ctx: typer.Context,
     _refresh_index(a, quiet=True)  # search results' thumbnails follow at once
     console.print(f"{done.public_id}: page {done.page} of {escape(done.filename)} redacted "
                   f"({done.box.canonical}); the public now reads it as /files/"
-                  f"{done.public_key}/{escape(done.filename)}", highlight=False)
+                  f"{done.public_key}/{escape(done.filename)}", highlight=False, soft_wrap=True)

@@ -15,8 +15,10 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
+from typer.testing import CliRunner
 
 from chancery.bootstrap import App, build_app
+from chancery.cli import app as cli
 from chancery.config import load_settings
 from chancery.domain.media import WIDTHS
 from chancery.domain.publication import Actor
@@ -25,6 +27,7 @@ from chancery.domain.workflow import Acting, Refused
 from chancery.services import search
 from chancery.services.imports import import_paths
 from chancery.web.server import create_app
+from tests.conftest import CORPUS, need
 from tests.scan_pdfs import page_text, text_pdf, word_box
 
 NAME = "Quokkawitz"  # the name on page 1 that the box covers
@@ -187,6 +190,7 @@ def test_the_original_answers_404_to_the_public_and_200_to_an_editor(archive: Ap
     key = _key(site, "letter01")
     assert manifest.status_code == 200 and sha not in manifest.text and key in manifest.text
     assert len(manifest.json()["items"]) == 2
+    assert manifest.json()["rendering"][0]["label"]["en"][0].startswith("Scan, with redacted")
     for page in ("/documents/letter01", "/documents/letter01.json", "/api/v1/documents/letter01",
                  "/search?q=Berlin", "/"):
         assert sha not in site.get(page).text, page
@@ -253,3 +257,65 @@ def test_a_box_is_checked_stored_with_a_revision_and_audited(archive: App) -> No
     logged = [e for e in archive.accounts.audit() if e.action == "redact"]
     assert [(e.subject, e.detail["page"], e.detail["reason"]) for e in logged] == \
         [("letter01", 2, "(b)(6)")]
+
+
+def test_a_box_covers_the_file_in_every_document_that_carries_it(tmp_path: Path) -> None:
+    """The same scan attached to a second document: a box put through one covers both, so
+    neither serves the original to the public."""
+    app = _archive(tmp_path)
+    try:
+        extra = tmp_path / "bundle"
+        doc = yaml.safe_load((extra / "letter01.yaml").read_text())
+        (extra / "copy0001.yaml").write_text(yaml.safe_dump({**doc, "public_id": "copy0001"}))
+        assert not import_paths([extra], app.import_context()).failed
+        app.scan_redacting.redact_box("letter01", 1, "pct:10,10,20,5", "(b)(6)", OPERATOR)
+        site = TestClient(create_app(app))
+        key = _key(site, "letter01")
+        assert _key(site, "copy0001") == key
+        assert site.get(f"/files/{_original(app, 'copy0001')}/x.pdf").status_code == 404
+    finally:
+        app.catalogue.dispose()
+
+
+def test_redact_scan_command(archive: App) -> None:
+    """`chancery redact-scan`: says the new public address; a page out of range, a reader's
+    account or a missing option is refused with the reason and nothing changes."""
+    data = str(archive.settings.data)
+    before = archive.catalogue.changes()
+    archive.accounts.add_user("reader@example.org", "editor", None)
+    archive.accounts.set_role("reader@example.org", "reader")
+    for args, said in ((["--page", "9"], "has no page 9"),
+                       (["--page", "1", "--as", "reader@example.org"], "reader"),
+                       (["--page", "1", "--scan", "other.pdf"], "no scan 'other.pdf'")):
+        result = CliRunner().invoke(cli, ["--data", data, "redact-scan", "letter01", *args,
+                                          "--box", "pct:1,1,10,10", "--reason", "privacy"])
+        assert result.exit_code != 0 and said in result.output, result.output
+    assert archive.catalogue.changes() == before
+    result = CliRunner().invoke(cli, ["--data", data, "redact-scan", "letter01", "--page", "1",
+                                      "--box", "pct:10,20,30,5", "--reason", "(b)(6)"])
+    assert result.exit_code == 0, result.output
+    key = _key(TestClient(create_app(archive)), "letter01")
+    assert f"/files/{key}/letter.pdf" in result.output
+
+
+def test_a_name_on_a_real_declassified_scan_is_burned_out(tmp_path: Path) -> None:
+    """A 2025 JFK release (OCR'd PDF, three pages): a box over the defector's name in the
+    heading of page 1; the public PDF has no text layer, and the page is black there."""
+    scans = CORPUS / "scans"
+    need(scans.is_dir(), "the shared corpus is not here")
+    real = scans / "104-10106-10312_ocr.pdf"
+    app = _archive(tmp_path)
+    try:
+        (tmp_path / "bundle" / "letter.pdf").write_bytes(real.read_bytes())
+        assert not import_paths([tmp_path / "bundle"], app.import_context()).failed
+        box = word_box(real.read_bytes(), 1, "NOSENKO", margin=0.004)
+        app.scan_redacting.redact_box("letter01", 1, f"pct:{box.x * 100},{box.y * 100},"
+                                      f"{box.w * 100},{box.h * 100}", "privacy", OPERATOR)
+        site = TestClient(create_app(app))
+        key = _key(site, "letter01")
+        public = site.get(f"/files/{key}/letter.pdf").content
+        assert "NOSENKO" in page_text(real.read_bytes(), 1)
+        assert all(page_text(public, n).strip() == "" for n in (1, 2, 3))
+        _black_inside(_png(site.get(f"/scans/{key}/1-1000.png")), box)
+    finally:
+        app.catalogue.dispose()
