@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from chancery.blobs.burning import BurnedFiles
 from chancery.blobs.folder import FolderBlobStore
-from chancery.blobs.pages import PageImages
+from chancery.blobs.pages import PDFIUM_LOCK, PageImages
 from chancery.citing.cache import CitationCache
 from chancery.citing.pandoc import PandocEngine
 from chancery.config import Settings
@@ -23,6 +24,7 @@ from chancery.services.citing import Citer
 from chancery.services.collection_editing import CollectionEditor
 from chancery.services.imports import ImportContext
 from chancery.services.publishing import Publishing
+from chancery.services.scan_redacting import ScanRedacting
 from chancery.services.search import Search
 from chancery.services.tokens import Tokens
 from chancery.storage.accounts import SqlAccounts
@@ -32,6 +34,7 @@ from chancery.storage.collection_edits import SqlCollectionEdits
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.import_runs import SqlImportRuns
 from chancery.storage.limits import SqlRateBuckets
+from chancery.storage.scan_redactions import SqlScanRedactions
 from chancery.storage.tokens import SqlTokens
 from chancery.storage.workflow import SqlEditorial
 from chancery.storage.workspace import SqlWorkspaceReads
@@ -96,6 +99,17 @@ class App:
     def collections(self) -> CollectionEditor:
         """The collection editor: title, description, parent and order, audited."""
         return CollectionEditor(SqlCollectionEdits(self.catalogue.engine), self.accounts.record)
+
+    @cached_property
+    def scan_files(self) -> BurnedFiles:
+        """The files a scan is served as: the original, or its burned copy (redacted key)."""
+        return BurnedFiles(self.blobs, self.settings.data / "derived" / "files", PDFIUM_LOCK)
+
+    @cached_property
+    def scan_redacting(self) -> ScanRedacting:
+        """Boxes on scan pages: checked, stored with a revision, audited."""
+        return ScanRedacting(self.catalogue, SqlScanRedactions(self.catalogue.engine),
+                             self.pages, self.accounts.record)
 
     @cached_property
     def tokens(self) -> Tokens:

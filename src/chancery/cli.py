@@ -179,7 +179,7 @@ def export(ctx: typer.Context,
         tick = lambda n: bar.advance(task, n)  # noqa: E731
         try:
             if fmt == "bundle":
-                result = exports.export_bundle(a.catalogue, a.blobs, out, reader, tick, only)
+                result = exports.export_bundle(a.catalogue, a.scan_files, out, reader, tick, only)
             elif fmt == "parquet":
                 datasets.write_parquet(a.catalogue, reader, out, tick, only=only)
             else:
@@ -388,5 +388,11 @@ def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:
 
 
 # the operator's commands (check, reindex, serve, demo), `user ...`, `token ...`, `audit` and the editorial
-# workflow's (submit, publish, ..., history, revert) register themselves on `app`
-from chancery import cli_accounts, cli_operate, cli_tokens, cli_workflow  # noqa: E402, F401
+# workflow's (submit, publish, ..., history, revert, redact-scan) register themselves on `app`
+from chancery import (  # noqa: E402, F401
+    cli_accounts,
+    cli_operate,
+    cli_redact_scans,
+    cli_tokens,
+    cli_workflow,
+)

@@ -88,6 +88,7 @@ EXAMPLES = {
     "/workspace/collections/{key:path}": "/workspace/collections/frus/frus1958-60v19",
     "/workspace/search": "/workspace/search?q=state:draft",
     "/workspace/audit": "/workspace/audit?action=login",
+    "/workspace/files/{sha256}/{filename}": "/workspace/files/{sha}/scan.pdf",
 }
 LONG = "a" * 50_001  # SQLite refuses LIKE patterns over 50,000 bytes
 NUMBERS = ("9" * 30, "-" + "9" * 30)  # beyond 64 bits either way

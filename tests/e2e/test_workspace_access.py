@@ -214,7 +214,8 @@ def test_every_workspace_route_needs_a_login(archive: App) -> None:
             ("/workspace/collections/{key:path}", frozenset({"POST"})),
             ("/workspace/search", frozenset({"GET"})),
             ("/workspace/search/bulk", frozenset({"POST"})),
-            ("/workspace/audit", frozenset({"GET"}))} <= {
+            ("/workspace/audit", frozenset({"GET"})),
+            ("/workspace/files/{sha256}/{filename}", frozenset({"GET"}))} <= {
         (p, frozenset(m)) for p, m in listed}
     reader = _client(archive)
     _log_in(reader, _account(archive, "reader"))

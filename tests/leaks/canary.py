@@ -1,5 +1,6 @@
 """The leak suite's archive: two public documents, and beside them a canary document in each
-state the public may not see, with records and collections that only those documents name.
+state the public may not see, with records and collections that only those documents name;
+and a public document whose scan shows the canary under a redacted box.
 
 Everything hidden carries the word ``quokka`` (in its id, title, text, names, collection key
 and title), so a channel leaks when ``quokka`` appears in what it answers. The public
@@ -8,6 +9,7 @@ so that counts, facets, relations and collection pages all have something to lea
 
 from __future__ import annotations
 
+import hashlib
 import io
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,11 @@ from PIL import Image
 
 from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
+from chancery.domain.redactions import parse_box, redacted_key
+from chancery.domain.workflow import Acting
 from chancery.services import search
 from chancery.services.imports import import_paths
+from tests.scan_pdfs import text_pdf, word_box
 
 CANARY = "quokka"
 # the one word of the hidden texts a reader might search for (it never names anything)
@@ -30,6 +35,10 @@ HIDDEN = {  # public id -> publication
     "quokkaembargo": {"state": "published", "embargo_until": "2999-01-01"},
 }
 PUBLIC = ["open0001", "open0002"]
+# public, with a scan whose text layer names the canary under a box: the public may have the
+# scan only burned, by its redacted key; the original, by its hash, never
+REDACTED = "redacted1"
+SCAN_LINES = [(72, 650, "Memorandum for the record."), (72, 600, "Agent Quokka met the consul.")]
 # public once, then withdrawn: its 410 page and deletion record may name it, nothing else
 FORMER = "former01"
 
@@ -98,6 +107,29 @@ def scan_png(public_id: str) -> bytes:
     return out.getvalue()
 
 
+def scan_pdf() -> bytes:
+    """The redacted document's scan: a PDF whose text layer carries the canary."""
+    return text_pdf([SCAN_LINES])
+
+
+def redaction_box() -> str:
+    """The box over the canary on the scan's first page, as `redact-scan --box` takes it."""
+    box = word_box(scan_pdf(), 1, "Quokka")
+    return f"pct:{box.x * 100},{box.y * 100},{box.w * 100},{box.h * 100}"
+
+
+def redacted_scan_keys() -> tuple[str, str]:
+    """(the original's hash, the redacted key the public reads the scan by)."""
+    sha = hashlib.sha256(scan_pdf()).hexdigest()
+    return sha, redacted_key(sha, [(1, parse_box(redaction_box()))])
+
+
+def _redacted() -> dict[str, Any]:
+    return {"public_id": REDACTED, "title": "Memorandum with a name withheld", "type": "memorandum",
+            "date": "1960-07-25", "media": [{"file": f"{REDACTED}.pdf", "label": "Scan"}],
+            "publication": {"state": "published"}}
+
+
 def write_bundle(folder: Path, former_state: str) -> Path:
     """The canary bundle; the formerly public document in the given state."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -110,6 +142,8 @@ def write_bundle(folder: Path, former_state: str) -> Path:
         _write(folder, public_id, _hidden(public_id, publication),
                f"The quokka {HIDDEN_WORD} report on Berlin, Quokkaville and Quokkagate.\n")
         (folder / f"{public_id}.png").write_bytes(scan_png(public_id))
+    (folder / f"{REDACTED}.yaml").write_text(yaml.safe_dump(_redacted()))
+    (folder / f"{REDACTED}.pdf").write_bytes(scan_pdf())
     _write(folder, FORMER, _former(former_state),
            f"Berlin: the quokka {HIDDEN_WORD} letter, later withdrawn.\n")
     return folder
@@ -118,10 +152,15 @@ def write_bundle(folder: Path, former_state: str) -> Path:
 def build_archive(root: Path) -> App:
     """The canary archive, indexed: the formerly public document imported published, then
     withdrawn."""
-    app = build_app(load_settings(data=str(root / "data"), database_url=""))
+    # the suite asks every channel many times from one address; rate limits are tested
+    # elsewhere (tests/e2e/test_limits.py), and a 429 here would hide what an answer holds
+    app = build_app(load_settings(data=str(root / "data"), database_url="",
+                                  **{f"{kind}_rate_limit": "100000"
+                                     for kind in ("api", "search", "oai", "export")}))
     for state in ("published", "withdrawn"):
         bundle = write_bundle(root / f"bundle-{state}", state)
         result = import_paths([bundle], app.import_context())
         assert not result.failed, result.failed
+    app.scan_redacting.redact_box(REDACTED, 1, redaction_box(), "(b)(6)", Acting.operator())
     search.rebuild_index(app.catalogue, app.index)
     return app

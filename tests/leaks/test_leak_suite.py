@@ -22,10 +22,23 @@ from typer.testing import CliRunner
 
 from chancery.bootstrap import App
 from chancery.cli import app as cli
+from chancery.domain.media import WIDTHS
 from chancery.services import search
 from chancery.services.imports import import_paths
 from chancery.web.server import create_app
-from tests.leaks.canary import CANARY, FORMER, HIDDEN, HIDDEN_RECORDS, HIDDEN_WORD, build_archive, scan_png
+from tests.leaks.canary import (
+    CANARY,
+    FORMER,
+    HIDDEN,
+    HIDDEN_RECORDS,
+    HIDDEN_WORD,
+    REDACTED,
+    build_archive,
+    redacted_scan_keys,
+    scan_pdf,
+    scan_png,
+)
+from tests.scan_pdfs import page_text
 
 P = "open0001"  # a public document that relates to every hidden one
 TEXT = "en-original"
@@ -34,6 +47,8 @@ DC, OURS = "&metadataPrefix=oai_dc", "&metadataPrefix=chancery"
 IDENT = "&identifier=oai:chancery.archive:"
 # the formerly public document's title may be on its 410 page and nowhere else
 FORMER_TITLE = "formerly public letter"
+# the redacted scan: its original's hash (never public) and the key the public reads it by
+ORIGINAL, BURNED = redacted_scan_keys()
 
 
 def _sha(public_id: str) -> str:
@@ -67,7 +82,13 @@ def clean_channels() -> dict[str, list[str]]:
         "/collections": ["/collections"],
         "/collections/{key:path}": ["/collections/open-papers"],
         "/{folder}/{slug}": ["/people/herter-christian-a", "/places/berlin"],
-        "/documents/{ident:path}": [f"/documents/{P}"],
+        "/documents/{ident:path}": [f"/documents/{P}", f"/documents/{REDACTED}"],
+        "/files/{sha256}/{filename}": [f"/files/{BURNED}/{REDACTED}.pdf"],
+        "/scans/{sha256}/{page}-{width}.png": [f"/scans/{BURNED}/1-{w}.png" for w in WIDTHS],
+        "/iiif/3/{identifier}/info.json": [f"/iiif/3/{BURNED}-1/info.json"],
+        "/iiif/3/{identifier}/{region}/{size}/{rotation}/{quality_format}":
+            [f"/iiif/3/{BURNED}-1/{cut}/0/default.jpg" for cut in
+             ("full/max", "full/200,", "0,0,512,512/256,", "pct:20,10,50,20/max")],
         "/documents/{public_id}.json": [f"/documents/{P}.json"],
         "/documents/{public_id}/text/{version}.txt": [f"/documents/{P}/text/{TEXT}.txt"],
         "/documents/{public_id}/cite.{ext}": [f"/documents/{P}/cite.{x}" for x in ("bib", "ris", "json")],
@@ -90,7 +111,8 @@ def clean_channels() -> dict[str, list[str]]:
                  OAI + "GetRecord" + DC + IDENT + P, OAI + "GetRecord" + OURS + IDENT + P,
                  OAI + "GetRecord" + OURS + IDENT + FORMER,
                  OAI + "ListMetadataFormats" + IDENT + P],
-        "/iiif/3/manifests/{public_id}": [f"/iiif/3/manifests/{P}"],
+        "/iiif/3/manifests/{public_id}": [f"/iiif/3/manifests/{P}",
+                                          f"/iiif/3/manifests/{REDACTED}"],
         "/iiif/3/collections/{key:path}": ["/iiif/3/collections/open-papers"],
         "/api/v1/openapi.json": ["/api/v1/openapi.json"],
         "/api/v1/documents": ["/api/v1/documents", "/api/v1/documents?collection=open-papers"],
@@ -113,7 +135,7 @@ def clean_channels() -> dict[str, list[str]]:
 def absent_channels() -> dict[str, list[str]]:
     """Route -> addresses naming something hidden: each must answer as if it did not exist."""
     docs = list(HIDDEN)
-    shas = [_sha(h) for h in docs]
+    shas = [_sha(h) for h in docs] + [ORIGINAL]  # the redacted scan's original too
     return {
         "/documents/{ident:path}": [f"/documents/{h}" for h in docs] + [f"/documents/{h}/slug" for h in docs],
         "/documents/{public_id}.json": [f"/documents/{h}.json" for h in [*docs, FORMER]],
@@ -132,7 +154,8 @@ def absent_channels() -> dict[str, list[str]]:
         "/iiif/3/{identifier}/info.json": [f"/iiif/3/{s}-1/info.json" for s in shas],
         "/iiif/3/{identifier}/{region}/{size}/{rotation}/{quality_format}":
             [f"/iiif/3/{s}-1/full/max/0/default.jpg" for s in shas],
-        "/files/{sha256}/{filename}": [f"/files/{s}/scan.png" for s in shas],
+        "/files/{sha256}/{filename}": [f"/files/{s}/scan.png" for s in shas]
+                                      + [f"/files/{ORIGINAL}/{REDACTED}.pdf"],
         "/scans/{sha256}/{page}-{width}.png": [f"/scans/{s}/1-500.png" for s in shas],
         "/{folder}/{slug}": [f"/{folder}/{slug}" for folder, slug in HIDDEN_RECORDS.items()],
         "/api/v1/documents/{public_id}": [f"/api/v1/documents/{h}" for h in [*docs, FORMER]],
@@ -156,6 +179,9 @@ ELSEWHERE = {
     "/logout": "POST only, ends a session; checked in tests/e2e/test_workspace_access.py",
     "/workspace/documents/{public_id}": "login required; checked in "
                                         "tests/e2e/test_workspace_access.py",
+    "/workspace/files/{sha256}/{filename}": "login required (the original of a redacted "
+                                            "scan); checked in test_workspace_access.py and "
+                                            "test_a_redacted_scan_region_reaches_no_public_channel",
     "/workspace/documents/{public_id}/{action}": "POST only, login, role and CSRF required; "
                                                  "checked in tests/e2e/test_workspace_access.py "
                                                  "and test_workspace_documents.py",
@@ -280,7 +306,7 @@ def test_counts_and_facets_count_only_public_documents(site: TestClient) -> None
     assert places == {"place/berlin": 2}
     assert site.get(f"/api/v1/search?q={HIDDEN_WORD}").json()["total"] == 0
     assert [d["public_id"] for d in site.get("/api/v1/documents").json()["items"]] == \
-        ["open0001", "open0002"]
+        ["open0001", "open0002", REDACTED]
     assert [c["key"] for c in site.get("/api/v1/collections").json()["items"]] == ["open-papers"]
 
 
@@ -317,6 +343,41 @@ def test_public_exports_carry_nothing_hidden(archive: App, tmp_path: Path) -> No
     CliRunner().invoke(cli, ["--data", data, "export", "--format", "jsonl", "--out", str(full)])
     ids = [json.loads(line)["public_id"] for line in full.read_text().splitlines()]
     assert sum(i.startswith(CANARY) for i in ids) == len(HIDDEN)
+
+
+def test_a_redacted_scan_region_reaches_no_public_channel(archive: App, site: TestClient,
+                                                          tmp_path: Path) -> None:
+    """The scan whose text layer names the canary under a box: no public answer names the
+    original's hash; the public PDF has no text layer and is black under the box; the public
+    export carries only the burned file; an editor still gets the original, canary and all."""
+    assert site.get(f"/api/v1/documents/{REDACTED}").json()["media"][0]["sha256"] == BURNED
+    for route, urls in clean_channels().items():
+        for url in urls:
+            assert ORIGINAL not in site.get(url).text, (route, url)
+    burned = site.get(f"/files/{BURNED}/{REDACTED}.pdf").content
+    assert page_text(burned, 1).strip() == "" and CANARY in page_text(scan_pdf(), 1).lower()
+    out = tmp_path / "bundle"
+    result = CliRunner().invoke(cli, ["--data", str(archive.settings.data), "export", "--public",
+                                      "--format", "bundle", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    exported = [p for p in out.rglob("*") if p.is_file()]
+    assert not [p for p in exported if ORIGINAL in str(p) or ORIGINAL.encode() in p.read_bytes()]
+    copy = out / "files" / BURNED / f"{REDACTED}.pdf"
+    assert copy.read_bytes() == burned
+    editor = _editor_browser(archive)
+    original = editor.get(f"/workspace/files/{ORIGINAL}/{REDACTED}.pdf")
+    assert original.status_code == 200 and CANARY in page_text(original.content, 1).lower()
+
+
+def _editor_browser(app: App) -> TestClient:
+    """A browser logged in as an editor."""
+    email, password = "leak-browser@example.org", "a long enough passphrase"
+    app.accounts.add_user(email, "editor", password)
+    client = TestClient(create_app(app), follow_redirects=False, client=("10.9.4.1", 50000))
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
+    assert csrf is not None
+    client.post("/login", data={"csrf": csrf.group(1), "email": email, "password": password})
+    return client
 
 
 def _add_draft(app: App, root: Path) -> None:

@@ -13,10 +13,12 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
+from chancery.blobs.burning import burn
 from chancery.blobs.folder import FolderBlobStore
 from chancery.domain.media import WIDTHS as WIDTHS  # the widths rendered, named in the domain
+from chancery.domain.served_scans import ServedScan
 
-_LOCK = threading.Lock()  # PDFium is not thread-safe
+PDFIUM_LOCK = threading.Lock()  # PDFium is not thread-safe (burning.py takes it too)
 # Readers opening a page for the first time wait for one render of it instead of each making
 # their own (84 at once were seen); a fixed set of locks keeps memory bounded.
 _RENDERING = tuple(threading.Lock() for _ in range(64))
@@ -40,6 +42,23 @@ class PageImages:
             if target.exists():  # rendered while this reader waited
                 return target
             return self._render(sha256, media_type, page, width, target)
+
+    def served_image(self, scan: ServedScan, page: int, width: int) -> Path | None:
+        """A page of a scan as a reader is served it: with boxes, burned, kept under the
+        scan's redacted key (never the original's), so no cache serves an older burn."""
+        if not scan.is_redacted:
+            return self.image(scan.sha256, scan.media_type, page, width)
+        plain = self.image(scan.sha256, scan.media_type, page, width)
+        if plain is None:
+            return None
+        target = self.cache_dir / scan.key[:2] / f"{scan.key}-{page}-{width}.png"
+        if not target.exists():
+            with Image.open(plain) as img:
+                img.load()
+                burned = burn(img, scan.boxes_on(page))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _save_atomically(burned, target)
+        return target
 
     def sizes(self, sha256: str, media_type: str) -> list[tuple[int, int]]:
         """The size of every page of a stored file at the largest width (see page_sizes)."""
@@ -71,7 +90,7 @@ def _save_atomically(picture: Image.Image, target: Path) -> None:
 
 
 def _render_pdf(data: bytes, page: int, width: int) -> Image.Image | None:
-    with _LOCK:
+    with PDFIUM_LOCK:
         pdf = pdfium.PdfDocument(data)
         try:
             if page > len(pdf):
@@ -103,7 +122,7 @@ def page_sizes(blobs: FolderBlobStore, sha256: str, media_type: str,
     with blobs.open(sha256) as f:
         data = f.read()
     if media_type == "application/pdf":
-        with _LOCK:
+        with PDFIUM_LOCK:
             pdf = pdfium.PdfDocument(data)
             try:
                 sizes = [pdf[i].get_size() for i in range(len(pdf))]

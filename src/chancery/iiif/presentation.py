@@ -10,6 +10,7 @@ from chancery.bootstrap import App
 from chancery.domain.authorities import Role
 from chancery.domain.citations import house_citation
 from chancery.domain.readers import Reader
+from chancery.domain.served_scans import ServedScan
 from chancery.services import documents, reading
 from chancery.services.documents import StoredDocument
 
@@ -56,8 +57,9 @@ def manifest(app: App, public_id: str, root: str, reader: Reader) -> Json | None
     site = root.removesuffix("/iiif/3")
     mid = f"{root}/manifests/{d.public_id}"
     canvases: list[Json] = []
+    served = {m.sha256: documents.served_scan(app.catalogue, m.sha256, reader) for m in d.media}
     for media in d.media:
-        for n, (w, h) in enumerate(app.pages.sizes(media.sha256, media.media_type), 1):
+        for n, (w, h) in enumerate(_page_sizes(app, served[media.sha256]), 1):
             canvases.append(_canvas(mid, len(canvases) + 1, f"{root}/{media.sha256}-{n}", w, h,
                                     f"{media.label or media.filename}, p. {n}"))
     body: Json = {
@@ -66,7 +68,8 @@ def manifest(app: App, public_id: str, root: str, reader: Reader) -> Json | None
         "homepage": [{"id": f"{site}/documents/{d.public_id}", "type": "Text",
                       "label": _lang(d.title), "format": "text/html"}],
         "rendering": [*({"id": f"{site}/files/{m.sha256}/{m.filename}", "type": "Text",
-                         "label": _lang(f"Original scan: {m.filename}"), "format": m.media_type}
+                         "label": _lang(f"{_kind(served[m.sha256])}: {m.filename}"),
+                         "format": m.media_type}
                         for m in d.media),
                       *({"id": f"{site}/documents/{d.public_id}/text/{t.version_key}.txt",
                          "type": "Text", "label": _lang(f"Text: {t.shown_label}"), "format": "text/plain"}
@@ -79,6 +82,17 @@ def manifest(app: App, public_id: str, root: str, reader: Reader) -> Json | None
         body["summary"] = _lang(d.summary)
     body["metadata"].append(_pair("Citation", house_citation(d, app.settings.archive_name)))
     return body
+
+
+def _page_sizes(app: App, scan: ServedScan | None) -> list[tuple[int, int]]:
+    """The pages of a scan as the reader is served it, measured on the original: burning
+    boxes in changes no page's size."""
+    return app.pages.sizes(scan.sha256, scan.media_type) if scan else []
+
+
+def _kind(scan: ServedScan | None) -> str:
+    return "Scan, with redacted regions blacked out" if scan and scan.is_redacted \
+        else "Original scan"
 
 
 def _canvas(mid: str, n: int, service: str, w: int, h: int, label: str) -> Json:

@@ -81,10 +81,10 @@ class Images:
         sha256, _, page = identifier.rpartition("-")
         if not _HASH.fullmatch(sha256) or not _PAGE.fullmatch(page):
             return None  # one name per image: no "-01" beside "-1"
-        media_type = documents.scan_media_type(self.app.catalogue, sha256, reader)
-        if media_type is None:
+        scan = documents.served_scan(self.app.catalogue, sha256, reader)
+        if scan is None:
             return None
-        return self.app.pages.image(sha256, media_type, int(page), WIDTHS[-1])
+        return self.app.pages.served_image(scan, int(page), WIDTHS[-1])
 
     def info(self, identifier: str, service_id: str, base: Path) -> dict[str, object]:
         width, height = image_size(base)

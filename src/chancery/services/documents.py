@@ -8,6 +8,7 @@ from chancery.domain.identifiers import same_as
 from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
 from chancery.domain.records import document_record
+from chancery.domain.served_scans import ServedScan
 from chancery.storage.interface import BlobStore, Catalogue, DocumentSummary
 from chancery.storage.interface import StoredDocument as StoredDocument  # entry points' type
 
@@ -40,10 +41,11 @@ def count_documents(catalogue: Catalogue, reader: Reader) -> int:
     return catalogue.count_documents(reader.actor, reader.today)
 
 
-def scan_media_type(catalogue: Catalogue, sha256: str, reader: Reader) -> str | None:
-    """The media type of a stored scan when a document the reader may see holds it; None
-    for any other file, so its hash answers as unknown."""
-    return catalogue.media_visible(sha256, reader.actor, reader.today)
+def served_scan(catalogue: Catalogue, key: str, reader: Reader) -> ServedScan | None:
+    """The scan an address key names when a document the reader may see holds it, with the
+    boxes to burn into what is served; None for any other key, so it answers as unknown (the
+    public never gets a file with boxes by its original hash, only by its redacted key)."""
+    return catalogue.served_scan(key, reader.actor, reader.today)
 
 
 def scanned_documents(catalogue: Catalogue, collection: str, reader: Reader,

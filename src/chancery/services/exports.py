@@ -7,14 +7,15 @@ import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
 from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
 from chancery.domain.records import authority_record, document_record
-from chancery.storage.interface import BlobStore, Catalogue, StoredDocument
+from chancery.domain.served_scans import ServedScan
+from chancery.storage.interface import Catalogue, StoredDocument
 
 Tick = Callable[[int], None]
 # libyaml's emitter when present: several times faster than the pure-Python one.
@@ -54,7 +55,25 @@ def _media_name(filename: str, position: int) -> str:
     return filename if plain else f"file{position}{Path(filename).suffix}"
 
 
-def _write_document(stored: StoredDocument, dest: Path, blobs: BlobStore) -> int:
+class ScanFiles(Protocol):
+    """The file a scan is served as (blobs/burning.py): the original, or its burned copy."""
+
+    def path_of(self, scan: ServedScan) -> Path | None:
+        """Where the file to copy is; None when it is not stored."""
+        ...
+
+
+def _scan_path(catalogue: Catalogue, files: ScanFiles, key: str, r: Reader) -> Path:
+    """The file this reader may have under this key: a public export carries a redacted
+    scan burned, by its redacted key, never the original."""
+    scan = catalogue.served_scan(key, r.actor, r.today)
+    path = files.path_of(scan) if scan else None
+    if path is None:
+        raise OSError(f"scan {key[:12]}… is missing from the file store (see `chancery check`)")
+    return path
+
+
+def _write_document(stored: StoredDocument, dest: Path, scan_path: Callable[[str], Path]) -> int:
     doc = stored.document
     rec = document_record(doc, with_bodies=False)
     name = doc.public_id if _is_safe(doc.public_id) else f"document-{stored.id}"
@@ -67,14 +86,13 @@ def _write_document(stored: StoredDocument, dest: Path, blobs: BlobStore) -> int
         filename = _media_name(m.filename, i)
         target = dest / "files" / m.sha256 / filename
         target.parent.mkdir(parents=True, exist_ok=True)
-        with blobs.open(m.sha256) as src, target.open("wb") as out:
-            shutil.copyfileobj(src, out)
+        shutil.copyfile(scan_path(m.sha256), target)
         rec["media"].append({"file": f"../files/{m.sha256}/{filename}", "label": m.label})
     _dump(rec, dest / "documents" / f"{name}.yaml")
     return len(doc.media)
 
 
-def export_bundle(catalogue: Catalogue, blobs: BlobStore, dest: Path, reader: Reader | Actor,
+def export_bundle(catalogue: Catalogue, files: ScanFiles, dest: Path, reader: Reader | Actor,
                   tick: Tick | None = None,
                   only: Iterable[StoredDocument] | None = None) -> ExportSummary:
     """Write every document the reader may see (or ``only`` these) as a bundle in ``dest``."""
@@ -83,10 +101,11 @@ def export_bundle(catalogue: Catalogue, blobs: BlobStore, dest: Path, reader: Re
         raise FileExistsError(f"{dest} is not empty; choose a new folder")
     (dest / "documents").mkdir(parents=True, exist_ok=True)
     keys: set[str] = set()
-    count = files = 0
+    count = copied = 0
     for stored in catalogue.iter_documents(r.actor, r.today) if only is None else only:
         keys.update(link.ref for link in stored.document.links)
-        files += _write_document(stored, dest, blobs)
+        copied += _write_document(stored, dest,
+                                  lambda key: _scan_path(catalogue, files, key, r))
         count += 1
         if tick:
             tick(1)
@@ -97,4 +116,4 @@ def export_bundle(catalogue: Catalogue, blobs: BlobStore, dest: Path, reader: Re
                                 for c in catalogue.collections(r.actor, r.today)],
                 "authorities": authorities}
     _dump(manifest, dest / "bundle.yaml")
-    return ExportSummary(count, len(authorities), files, str(dest))
+    return ExportSummary(count, len(authorities), copied, str(dest))

@@ -7,12 +7,13 @@ its fix instead of serving silently wrong results."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chancery.domain.authorities import fold
 from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
+from chancery.domain.redactions import public_view
 from chancery.domain.release import public_from
 from chancery.domain.texts import LANGUAGE_NAMES
 from chancery.search.grammar import (
@@ -367,7 +368,9 @@ def index_document(stored: StoredDocument) -> IndexDocument:
     # its release day (known when it is written, so the index needs no visit on the day)
     added = public_from(stored.created_at, stored.document.publication) if stored.created_at \
         else None
-    return IndexDocument(stored.document, names, tuple(keys), added)
+    # a scan with boxes is named by its redacted key (the result's thumbnail is burned)
+    scans = public_view(stored.document, stored.redactions).media
+    return IndexDocument(replace(stored.document, media=scans), names, tuple(keys), added)
 
 
 def sync_index(catalogue: Catalogue, index: SearchIndex) -> int:

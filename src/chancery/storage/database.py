@@ -16,7 +16,8 @@ from sqlalchemy.exc import DBAPIError
 from chancery.domain.authorities import Authority
 from chancery.domain.collections import Collection
 from chancery.domain.publication import Actor
-from chancery.storage import harvest, lookups, migrate, reads, stats, visible
+from chancery.domain.served_scans import ServedScan
+from chancery.storage import harvest, lookups, migrate, reads, scan_redactions, stats, visible
 from chancery.storage.interface import (
     AuthorityRow,
     DocumentSummary,
@@ -249,10 +250,12 @@ class SqlCatalogue:
         with self.engine.connect() as conn:
             return lookups.neighbours(conn, document_id, collection_key, actor, today)
 
-    def media_visible(self, sha256: str, actor: Actor, today: date) -> str | None:
-        """The media type of a stored file, when a document the actor may see carries it."""
+    def served_scan(self, key: str, actor: Actor, today: date) -> ServedScan | None:
+        """The scan an address key names, when a document the actor may see carries it: the
+        original by its hash (never to the public once it has boxes), or by its redacted
+        key the original with the boxes to burn in."""
         with self.engine.connect() as conn:
-            return lookups.media_visible(conn, sha256, actor, today)
+            return scan_redactions.served_scan(conn, key, actor, today)
 
     def dispose(self) -> None:
         """Close pooled connections."""

@@ -18,6 +18,7 @@ from chancery.domain.publication import Actor
 from chancery.domain.redactions import Redaction
 from chancery.domain.relations import RelatedDocument
 from chancery.domain.revisions import Revision
+from chancery.domain.served_scans import ServedScan
 
 
 @dataclass(frozen=True)
@@ -304,8 +305,10 @@ class Catalogue(Protocol):
         """(public id, title) of the documents before and after one in a collection."""
         ...
 
-    def media_visible(self, sha256: str, actor: Actor, today: date) -> str | None:
-        """The media type of a stored file, when a document the actor may see carries it."""
+    def served_scan(self, key: str, actor: Actor, today: date) -> ServedScan | None:
+        """The scan an address key names, when a document the actor may see carries it: the
+        original by its hash (never to the public once it has boxes), or by its redacted
+        key the original with the boxes to burn in."""
         ...
 
 

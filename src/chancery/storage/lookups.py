@@ -149,14 +149,6 @@ def neighbours(conn: Connection, document_id: int, collection_key: str, actor: A
             (next_row.public_id, next_row.title) if next_row else None)
 
 
-def media_visible(conn: Connection, sha256: str, actor: Actor, today: date) -> str | None:
-    """The media type of a stored file, when a document the actor may see carries it."""
-    q = (select(media.c.media_type).join(documents, documents.c.id == media.c.document_id)
-         .where(media.c.sha256 == sha256, viewable_by(actor, today)).limit(1))
-    found = conn.execute(q).scalar()
-    return str(found) if found else None
-
-
 def list_authorities(conn: Connection, kind: str, actor: Actor, today: date, after: str,
                      limit: int) -> list[AuthorityRow]:
     """Authority records of one kind, in key order after ``after``, that at least one

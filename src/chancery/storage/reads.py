@@ -32,6 +32,7 @@ from chancery.storage.interface import (
     StoredDocument,
 )
 from chancery.storage.redactions import for_documents
+from chancery.storage.scan_redactions import with_shared_boxes
 from chancery.storage.tables import (
     authorities,
     authority_names,
@@ -117,6 +118,8 @@ def _load(conn: Connection, doc_rows: list[Row[Any]], actor: Actor, today: date,
     rels, linked = _children(conn, relations, ids), _linked(conn, ids)
     members = _memberships(conn, ids)
     withheld = for_documents(conn, ids)
+    if actor is not Actor.EDITOR:  # a box on a file covers every document that carries it
+        withheld = with_shared_boxes(conn, withheld, media_rows)
     # a relation to a document the actor may not see is left out, as that document is
     hidden = hidden_targets(conn, {r.target for rs in rels.values() for r in rs}, actor,
                                     today)

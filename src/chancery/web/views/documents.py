@@ -46,16 +46,17 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/files/{sha256}/{filename}", include_in_schema=False)
     def scan_file(sha256: str, filename: str) -> Response:
-        media_type = documents.scan_media_type(app.catalogue, sha256, Reader.public())
-        if media_type is None or not app.blobs.exists(sha256):
+        scan = documents.served_scan(app.catalogue, sha256, Reader.public())
+        path = app.scan_files.path_of(scan) if scan else None
+        if scan is None or path is None:
             return PlainTextResponse("Not found", status_code=404)
-        return FileResponse(app.blobs.path_of(sha256), media_type=media_type, filename=filename,
+        return FileResponse(path, media_type=scan.media_type, filename=filename,
                             content_disposition_type="inline")
 
     @router.get("/scans/{sha256}/{page}-{width}.png", include_in_schema=False)
     def scan_page(sha256: str, page: int, width: int) -> Response:
-        media_type = documents.scan_media_type(app.catalogue, sha256, Reader.public())
-        path = app.pages.image(sha256, media_type, page, width) if media_type else None
+        scan = documents.served_scan(app.catalogue, sha256, Reader.public())
+        path = app.pages.served_image(scan, page, width) if scan else None
         if path is None:
             return PlainTextResponse(f"Not found (widths: {', '.join(map(str, WIDTHS))})",
                                      status_code=404)

@@ -8,7 +8,15 @@ import re
 from fastapi import APIRouter
 
 from chancery.bootstrap import App
-from chancery.web.workspace import audit, authorities, collections, dashboard, documents, login
+from chancery.web.workspace import (
+    audit,
+    authorities,
+    collections,
+    dashboard,
+    documents,
+    login,
+    originals,
+)
 from chancery.web.workspace import search as workspace_search
 
 _LINK = re.compile(r"(/set-password/)[^/?\s\"]+")
@@ -39,4 +47,5 @@ def routes(app: App) -> APIRouter:
     router.include_router(collections.routes(app))
     router.include_router(workspace_search.routes(app))
     router.include_router(audit.routes(app))
+    router.include_router(originals.routes(app))
     return router
