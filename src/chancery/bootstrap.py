@@ -21,11 +21,13 @@ from chancery.services.acting import Acting
 from chancery.services.citing import Citer
 from chancery.services.imports import ImportContext
 from chancery.services.publishing import Publishing
+from chancery.services.redacting import Redacting
 from chancery.services.search import Search
 from chancery.services.tokens import Tokens
 from chancery.storage.accounts import SqlAccounts
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.limits import SqlRateBuckets
+from chancery.storage.redacting import SqlRedacting
 from chancery.storage.tokens import SqlTokens
 from chancery.storage.workflow import SqlEditorial
 from chancery.storage.workspace import SqlWorkspaceReads
@@ -69,6 +71,14 @@ class App:
         """The editorial workflow, history and revert over this catalogue."""
         return Publishing(self.catalogue, SqlEditorial(self.catalogue.engine),
                           self.settings.allow_self_approval, self.accounts.record)
+
+    @cached_property
+    def redacting(self) -> Redacting:
+        """Redactions: added at once, lifted on review, each dropping the document's kept
+        citations (their words must not outlive the redaction in a cache)."""
+        cache = CitationCache(self.settings.data / "derived" / "citations")
+        return Redacting(self.catalogue, SqlRedacting(self.catalogue.engine),
+                         self.settings.allow_self_approval, self.accounts.record, cache.forget)
 
     @cached_property
     def tokens(self) -> Tokens:

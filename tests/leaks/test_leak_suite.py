@@ -25,9 +25,21 @@ from chancery.cli import app as cli
 from chancery.services import search
 from chancery.services.imports import import_paths
 from chancery.web.server import create_app
-from tests.leaks.canary import CANARY, FORMER, HIDDEN, HIDDEN_RECORDS, HIDDEN_WORD, build_archive, scan_png
+from tests.leaks.canary import (
+    CANARY,
+    FORMER,
+    HIDDEN,
+    HIDDEN_RECORDS,
+    HIDDEN_WORD,
+    SEALED,
+    SEALED_RECORD,
+    SEALED_WORD,
+    build_archive,
+    scan_png,
+)
 
 P = "open0001"  # a public document that relates to every hidden one
+S = SEALED  # a public document with its canary words redacted
 TEXT = "en-original"
 OAI = "/oai?verb="
 DC, OURS = "&metadataPrefix=oai_dc", "&metadataPrefix=chancery"
@@ -58,28 +70,35 @@ def clean_channels() -> dict[str, list[str]]:
     return {
         "/": ["/"],
         "/search": ["/search", "/search?q=Berlin", f"/search?q={HIDDEN_WORD}",
-                    "/search?q=Berlin&sort=date", "/search?q=Berlin&f=place:place/berlin"],
+                    "/search?q=Berlin&sort=date", "/search?q=Berlin&f=place:place/berlin",
+                    f"/search?q={SEALED_WORD}", "/search?q=source", "/search?q=redacted"],
         "/browse": ["/browse"], "/browse/{year}": ["/browse/1960"],
         "/browse/{year}/{month}": ["/browse/1960/07"],
-        "/browse/{year}/{month}/{day}": ["/browse/1960/07/20", "/browse/1960/07/21"],
+        "/browse/{year}/{month}/{day}": ["/browse/1960/07/20", "/browse/1960/07/21",
+                                         "/browse/1960/07/23"],
         **{f"/{folder}": [f"/{folder}"] for folder in ("people", "organizations", "places", "subjects")},
         "/api/v1/docs": ["/api/v1/docs"],
         "/collections": ["/collections"],
         "/collections/{key:path}": ["/collections/open-papers"],
         "/{folder}/{slug}": ["/people/herter-christian-a", "/places/berlin"],
-        "/documents/{ident:path}": [f"/documents/{P}"],
-        "/documents/{public_id}.json": [f"/documents/{P}.json"],
-        "/documents/{public_id}/text/{version}.txt": [f"/documents/{P}/text/{TEXT}.txt"],
-        "/documents/{public_id}/cite.{ext}": [f"/documents/{P}/cite.{x}" for x in ("bib", "ris", "json")],
-        "/documents/{public_id}/cite": [f"/documents/{P}/cite?style=apa"],
-        "/documents/cite.{ext}": [f"/documents/cite.bib?id={P}&id=open0002"],
+        "/documents/{ident:path}": [f"/documents/{d}" for d in (P, "open0002", S)],
+        "/documents/{public_id}.json": [f"/documents/{d}.json" for d in (P, S)],
+        "/documents/{public_id}/text/{version}.txt": [f"/documents/{d}/text/{TEXT}.txt"
+                                                      for d in (P, S)],
+        "/documents/{public_id}/cite.{ext}": [f"/documents/{d}/cite.{x}" for x in ("bib", "ris", "json")
+                                              for d in (P, S)],
+        "/documents/{public_id}/cite": [f"/documents/{d}/cite?style={y}" for d in (P, S)
+                                        for y in ("apa", "chicago-note", "house")],
+        "/documents/cite.{ext}": [f"/documents/cite.bib?id={P}&id=open0002&id={S}"],
         "/feeds/recent.atom": ["/feeds/recent.atom"],
         "/feeds/collections/{key:path}.atom": ["/feeds/collections/open-papers.atom"],
-        "/feeds/search.atom": ["/feeds/search.atom?q=Berlin", f"/feeds/search.atom?q={HIDDEN_WORD}"],
+        "/feeds/search.atom": ["/feeds/search.atom?q=Berlin", f"/feeds/search.atom?q={HIDDEN_WORD}",
+                               f"/feeds/search.atom?q={SEALED_WORD}"],
         "/downloads/documents.{ext}": [f"/downloads/documents.{x}" for x in ("jsonl", "csv")],
-        "/search/cite.{ext}": ["/search/cite.bib?q=Berlin", "/search/cite.ris?q=Berlin"],
-        "/oembed": [f"/oembed?url=http://testserver/documents/{P}"],
-        "/embed/documents/{public_id}": [f"/embed/documents/{P}"],
+        "/search/cite.{ext}": ["/search/cite.bib?q=Berlin", "/search/cite.ris?q=Berlin",
+                               f"/search/cite.ris?q={SEALED_WORD}"],
+        "/oembed": [f"/oembed?url=http://testserver/documents/{d}" for d in (P, S)],
+        "/embed/documents/{public_id}": [f"/embed/documents/{d}" for d in (P, S)],
         "/robots.txt": ["/robots.txt"], "/sitemap.xml": ["/sitemap.xml"],
         "/sitemaps/{n}.xml": ["/sitemaps/1.xml"], "/opensearch.xml": ["/opensearch.xml"],
         "/search-help": ["/search-help"], "/oai/chancery.xsd": ["/oai/chancery.xsd"],
@@ -88,19 +107,24 @@ def clean_channels() -> dict[str, list[str]]:
                  OAI + "ListRecords" + DC, OAI + "ListRecords" + OURS,
                  OAI + "ListRecords" + DC + "&set=open-papers",
                  OAI + "GetRecord" + DC + IDENT + P, OAI + "GetRecord" + OURS + IDENT + P,
+                 OAI + "GetRecord" + DC + IDENT + S, OAI + "GetRecord" + OURS + IDENT + S,
                  OAI + "GetRecord" + OURS + IDENT + FORMER,
                  OAI + "ListMetadataFormats" + IDENT + P],
-        "/iiif/3/manifests/{public_id}": [f"/iiif/3/manifests/{P}"],
+        "/iiif/3/manifests/{public_id}": [f"/iiif/3/manifests/{d}" for d in (P, S)],
         "/iiif/3/collections/{key:path}": ["/iiif/3/collections/open-papers"],
         "/api/v1/openapi.json": ["/api/v1/openapi.json"],
         "/api/v1/documents": ["/api/v1/documents", "/api/v1/documents?collection=open-papers"],
-        "/api/v1/documents/{public_id}": [f"/api/v1/documents/{P}"],
-        "/api/v1/documents/{public_id}/texts": [f"/api/v1/documents/{P}/texts"],
-        "/api/v1/documents/{public_id}/texts/{version}": [f"/api/v1/documents/{P}/texts/{TEXT}"],
-        "/api/v1/documents/{public_id}/relations": [f"/api/v1/documents/{P}/relations"],
-        "/api/v1/documents/{public_id}/citation": [f"/api/v1/documents/{P}/citation?style=apa"],
+        "/api/v1/documents/{public_id}": [f"/api/v1/documents/{d}" for d in (P, S)],
+        "/api/v1/documents/{public_id}/texts": [f"/api/v1/documents/{d}/texts" for d in (P, S)],
+        "/api/v1/documents/{public_id}/texts/{version}": [f"/api/v1/documents/{d}/texts/{TEXT}"
+                                                          for d in (P, S)],
+        "/api/v1/documents/{public_id}/relations": [f"/api/v1/documents/{d}/relations"
+                                                    for d in (P, S)],
+        "/api/v1/documents/{public_id}/citation": [f"/api/v1/documents/{d}/citation?style=apa"
+                                                   for d in (P, S)],
         "/api/v1/search": ["/api/v1/search?q=Berlin", f"/api/v1/search?q={HIDDEN_WORD}",
-                           "/api/v1/search?q=date:1960"],
+                           "/api/v1/search?q=date:1960", f"/api/v1/search?q={SEALED_WORD}",
+                           "/api/v1/search?q=source"],
         "/api/v1/collections": ["/api/v1/collections"],
         "/api/v1/collections/{key:path}": ["/api/v1/collections/open-papers"],
         **{f"/api/v1/{folder}": [f"/api/v1/{folder}"]
@@ -134,7 +158,8 @@ def absent_channels() -> dict[str, list[str]]:
             [f"/iiif/3/{s}-1/full/max/0/default.jpg" for s in shas],
         "/files/{sha256}/{filename}": [f"/files/{s}/scan.png" for s in shas],
         "/scans/{sha256}/{page}-{width}.png": [f"/scans/{s}/1-500.png" for s in shas],
-        "/{folder}/{slug}": [f"/{folder}/{slug}" for folder, slug in HIDDEN_RECORDS.items()],
+        "/{folder}/{slug}": [f"/{folder}/{slug}" for folder, slug in [*HIDDEN_RECORDS.items(),
+                                                                       SEALED_RECORD]],
         "/api/v1/documents/{public_id}": [f"/api/v1/documents/{h}" for h in [*docs, FORMER]],
         "/api/v1/documents/{public_id}/texts": [f"/api/v1/documents/{h}/texts" for h in docs],
         "/api/v1/documents/{public_id}/texts/{version}":
@@ -145,6 +170,8 @@ def absent_channels() -> dict[str, list[str]]:
         "/set-password/{token}": ["/set-password/quokka-not-a-link"],
         **{f"/api/v1/{folder}/{{slug}}": [f"/api/v1/{folder}/{slug}"]
            for folder, slug in HIDDEN_RECORDS.items()},
+        "/api/v1/people/{slug}": [f"/api/v1/people/{HIDDEN_RECORDS['people']}",
+                                  f"/api/v1/people/{SEALED_RECORD[1]}"],
     }
 
 
@@ -268,7 +295,7 @@ def test_counts_and_facets_count_only_public_documents(site: TestClient) -> None
     assert places == {"place/berlin": 2}
     assert site.get(f"/api/v1/search?q={HIDDEN_WORD}").json()["total"] == 0
     assert [d["public_id"] for d in site.get("/api/v1/documents").json()["items"]] == \
-        ["open0001", "open0002"]
+        ["open0001", "open0002", SEALED]
     assert [c["key"] for c in site.get("/api/v1/collections").json()["items"]] == ["open-papers"]
 
 

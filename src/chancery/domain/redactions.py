@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from chancery.domain.dates import FuzzyDate
 from chancery.domain.documents import Document
 from chancery.domain.media import MediaFile
 from chancery.domain.texts import Note, TextVersion
@@ -154,29 +155,45 @@ def _redact_version(t: TextVersion, rs: list[Redaction]) -> TextVersion:
     return replace(t, body=body, notes=notes)
 
 
+def cover(value: str, r: Redaction) -> str:
+    """A field's value with a FIELD redaction applied: its words, or all of it."""
+    return redact_words(value, r.text, r.reason) if r.text else (r.marker if value else "")
+
+
+def public_value(name: str, value: str, redactions: list[Redaction]) -> str:
+    """One field's value as the public reads it (a title or a date in a list of documents),
+    the same as on the document's page."""
+    for r in redactions:
+        if r.in_force and r.kind is RedactionKind.FIELD and r.field == name:
+            value = cover(value, r)
+    return value
+
+
 def _redact_field(doc: Document, r: Redaction) -> Document:
-    def cover(value: str) -> str:
-        return redact_words(value, r.text, r.reason) if r.text else (r.marker if value else "")
+    def cover_(value: str) -> str:
+        return cover(value, r)
 
     if r.field.startswith(LINK_PREFIX):
         key = r.field[len(LINK_PREFIX):]
         return replace(doc, links=tuple(lk for lk in doc.links if lk.ref != key))
     if r.field == "title":
-        return replace(doc, title=cover(doc.title))
+        return replace(doc, title=cover_(doc.title))
     if r.field == "summary":
-        return replace(doc, summary=cover(doc.summary))
+        return replace(doc, summary=cover_(doc.summary))
     if r.field == "date":
         d = doc.date
-        return replace(doc, date=replace(d, display=cover(d.display), note=cover(d.note)))
+        if not r.text:  # the whole date: no year facet, timeline or citation may give it away
+            return replace(doc, date=FuzzyDate(cover_(d.display) or r.marker, note=cover_(d.note)))
+        return replace(doc, date=replace(d, display=cover_(d.display), note=cover_(d.note)))
     if r.field == "classification":
         c = doc.classification
-        return replace(doc, classification=replace(c, marking=cover(c.marking)))
+        return replace(doc, classification=replace(c, marking=cover_(c.marking)))
     if r.field == "source_note":
         p = doc.provenance
-        return replace(doc, provenance=replace(p, source_note=cover(p.source_note)))
+        return replace(doc, provenance=replace(p, source_note=cover_(p.source_note)))
     if r.field == "reference_code":
         p = doc.provenance
-        return replace(doc, provenance=replace(p, reference_code=cover(p.reference_code)))
+        return replace(doc, provenance=replace(p, reference_code=cover_(p.reference_code)))
     return doc
 
 

@@ -105,7 +105,8 @@ def prerender(catalogue: Catalogue, citer: Citer, style_names: Iterable[str],
     styles = [citer.engine.style(n) for n in style_names]
     made = 0
     for chunk in _read_ahead(catalogue.documents_for_index(public_ids)):
-        items = [csl_for(s, citer) for s in chunk]
+        # the index's read is an editor's: cite what the public reads, never a redacted word
+        items = [csl_for(s.public(), citer) for s in chunk]
         for style in styles:
             keys = [citer.cache.key(i, style, citer.engine.version) for i in items]
             missing = [(k, i) for k, i in zip(keys, items, strict=True) if citer.cache.get(k) is None]

@@ -43,6 +43,7 @@ from chancery.search.interface import (
     SearchRequest,
     SearchResults,
 )
+from chancery.services.redacting import withheld_words
 from chancery.storage.interface import Catalogue, StoredDocument
 
 PhoneticKey = Callable[[str], str]
@@ -342,8 +343,10 @@ def _variant(request: SearchRequest, **changes: object) -> SearchRequest:
 # -- keeping the index in step ---------------------------------------------------------
 
 
-def index_document(stored: StoredDocument) -> IndexDocument:
-    """What the index needs of a stored document."""
+def index_document(editors: StoredDocument) -> IndexDocument:
+    """What the index needs of a stored document (as an editor reads it): the public view
+    in the public fields, the words its redactions withhold beside them for editors."""
+    stored = editors.public()
     names = tuple(IndexedName(la.authority.key, la.authority.kind.value, la.role.value,
                               tuple(dict.fromkeys((la.authority.name, *la.variants))))
                   for la in stored.authorities)
@@ -358,7 +361,8 @@ def index_document(stored: StoredDocument) -> IndexDocument:
     # its release day (known when it is written, so the index needs no visit on the day)
     added = public_from(stored.created_at, stored.document.publication) if stored.created_at \
         else None
-    return IndexDocument(stored.document, names, tuple(keys), added)
+    return IndexDocument(stored.document, names, tuple(keys), added,
+                         tuple(withheld_words(editors)))
 
 
 def sync_index(catalogue: Catalogue, index: SearchIndex) -> int:
