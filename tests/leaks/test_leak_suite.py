@@ -186,6 +186,12 @@ ELSEWHERE = {
     "/workspace/documents/{public_id}/{action}": "POST only, login, role and CSRF required; "
                                                  "checked in tests/e2e/test_workspace_access.py "
                                                  "and test_workspace_documents.py",
+    "/workspace/redactions/{public_id}": "POST only, login, role and CSRF required; checked in "
+                                         "tests/e2e/test_workspace_access.py and "
+                                         "tests/leaks/test_redacted_document.py",
+    "/workspace/redactions/{public_id}/{redaction_id}/{action}":
+        "POST only, login, role and CSRF required; checked in "
+        "tests/e2e/test_workspace_access.py and tests/leaks/test_redacted_document.py",
     **{f"/api/v1/documents/{{public_id}}/{w}": "POST with a write token only: without one the "
        "answer is the same 401 for any id (test_write_routes_answer_anonymous_alike); roles in "
        "tests/e2e/test_api_tokens.py" for w in ("state", "embargo")},

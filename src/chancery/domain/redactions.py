@@ -123,6 +123,25 @@ class Redaction:
         return marker(self.reason)
 
 
+@dataclass(frozen=True)
+class RedactionNotice:
+    """What the public may know of a redaction in force: when, why and what kind of thing it
+    withholds ("text", a field's name, "link" or "scan"), never the words."""
+
+    at: datetime | None
+    reason: str
+    kind: str
+
+    @classmethod
+    def of(cls, r: Redaction) -> RedactionNotice:
+        """The notice of a redaction."""
+        if r.kind is RedactionKind.FIELD:
+            kind = "link" if r.field.startswith(LINK_PREFIX) else r.field
+        else:
+            kind = {RedactionKind.TEXT: "text", RedactionKind.BOX: "scan"}[r.kind]
+        return cls(r.at, r.reason, kind)
+
+
 def marker(reason: str) -> str:
     """What the public reads where redacted words were."""
     return f"[redacted: {reason.strip() or 'withheld'}]"
@@ -229,3 +248,24 @@ def public_view(doc: Document, redactions: list[Redaction]) -> Document:
 def redacted_words(redactions: list[Redaction]) -> list[str]:
     """The words the public may not read (for the editors' own search field)."""
     return [r.text for r in redactions if r.in_force and r.text]
+
+
+def marked(body: str, redactions: list[Redaction]) -> list[tuple[str, Redaction | None]]:
+    """A text in pieces for editors, each piece a redaction covers paired with it (the first
+    one that covers it), so the workspace can show what the public does not read."""
+    spans: list[tuple[int, int, Redaction]] = []
+    for r in redactions:
+        if r.text.strip():
+            spans += [(m.start(), m.end(), r) for m in _pattern(r.text).finditer(body)]
+    out: list[tuple[str, Redaction | None]] = []
+    at = 0
+    for start, end, r in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start < at:
+            continue  # inside a piece already covered
+        if start > at:
+            out.append((body[at:start], None))
+        out.append((body[start:end], r))
+        at = end
+    if at < len(body):
+        out.append((body[at:], None))
+    return out

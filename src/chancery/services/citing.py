@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from chancery.citing.interface import CitationEngine, RenderCache, Rendered, Style
 from chancery.domain.authorities import AuthorityKind, Role
@@ -72,7 +73,14 @@ def csl_for(stored: StoredDocument, citer: Citer) -> CslItem:
                     recipients=_agents(stored, Role.RECIPIENT),
                     publisher=doc.provenance.publishing_archive or citer.archive_name,
                     url=f"{citer.public_url.rstrip('/')}/documents/{doc.public_id}",
-                    volume=_volume(stored))
+                    volume=_volume(stored), revised=_revised(stored))
+
+
+def _revised(stored: StoredDocument) -> date | None:
+    """The day the public record last changed after it was first cited: its latest
+    redaction in force (a reader who cited it before sees that it changed)."""
+    days = [n.at.date() for n in stored.notices if n.at]
+    return max(days) if days else None
 
 
 def cite_item(citer: Citer, item: CslItem, style_name: str) -> Citation:

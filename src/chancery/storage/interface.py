@@ -15,7 +15,7 @@ from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, R
 from chancery.domain.collections import Collection
 from chancery.domain.documents import Document
 from chancery.domain.publication import Actor
-from chancery.domain.redactions import LINK_PREFIX, Redaction, public_view
+from chancery.domain.redactions import LINK_PREFIX, Redaction, RedactionNotice, public_view
 from chancery.domain.relations import RelatedDocument
 from chancery.domain.revisions import Revision
 
@@ -92,6 +92,8 @@ class StoredDocument:
     updated_at: datetime | None = None
     # the redactions in force, for an editor's read only (a public read has them applied)
     redactions: list[Redaction] = field(default_factory=list)
+    # a public read: that something was redacted, when and why (the page's "Redacted on")
+    notices: list[RedactionNotice] = field(default_factory=list)
 
     def names(self, *roles: Role) -> list[str]:
         """The preferred names of the records linked in any of these roles, in document order."""
@@ -106,6 +108,7 @@ class StoredDocument:
             return replace(self, redactions=[]) if self.redactions else self
         gone = {r.field[len(LINK_PREFIX):] for r in live if r.field.startswith(LINK_PREFIX)}
         return replace(self, document=public_view(self.document, live), redactions=[],
+                       notices=[RedactionNotice.of(r) for r in live],
                        authorities=[la for la in self.authorities
                                     if la.authority.key not in gone])
 

@@ -8,7 +8,7 @@ import re
 from fastapi import APIRouter
 
 from chancery.bootstrap import App
-from chancery.web.workspace import dashboard, documents, login
+from chancery.web.workspace import dashboard, documents, login, redactions
 
 _LINK = re.compile(r"(/set-password/)[^/?\s\"]+")
 
@@ -34,4 +34,5 @@ def routes(app: App) -> APIRouter:
     router.include_router(login.routes(app))
     router.include_router(dashboard.routes(app))
     router.include_router(documents.routes(app))
+    router.include_router(redactions.routes(app))
     return router
