@@ -4,6 +4,7 @@ the withheld words, and redact or lift a redaction from the workspace page."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 
@@ -12,9 +13,12 @@ from fastapi.testclient import TestClient
 
 from chancery.bootstrap import App
 from chancery.domain import clock
+from chancery.domain.redactions import RedactionKind
+from chancery.domain.workflow import Acting, Refused
+from chancery.services.redacting import Wanted
 from chancery.web.server import create_app
 from tests.e2e.test_workspace_access import _account, _client, _csrf, _log_in
-from tests.leaks.canary import CANARY, SEALED, build_archive
+from tests.leaks.canary import CANARY, SEALED, build_archive, scan_png
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +105,19 @@ def test_the_workspace_redacts_and_lifts_with_four_eyes(archive: App) -> None:
     assert "consul" in public.get(f"/documents/{SEALED}/text/en-original.txt").text
     assert public.get("/api/v1/search?q=consul").json()["total"] == 1
     assert CANARY not in public.get(f"/documents/{SEALED}/text/en-original.txt").text.lower()
+
+
+def test_a_box_on_a_scan_page_is_stored_for_the_burn(archive: App) -> None:
+    """--page N --box: the box is kept against the scan that holds page N, as fractions of
+    the page (pct:); one in pixels needs the page's size, which this archive cannot give yet
+    (burning and sizes are the scan side's), so it is refused with the way out."""
+    operator = Acting.operator()
+    with pytest.raises(Refused, match="give pct:x,y,w,h instead"):
+        archive.redacting.redact(SEALED, Wanted("(b)(1)", page=1, box="10,10,40,20"), operator)
+    with pytest.raises(Refused, match="there is no page 2"):
+        archive.redacting.redact(SEALED, Wanted("(b)(1)", page=2, box="pct:0,0,5,5"), operator)
+    done = archive.redacting.redact(SEALED, Wanted("(b)(1)", page=1, box="pct:10,20,30,5"),
+                                    operator).redaction
+    scan = hashlib.sha256(scan_png(SEALED)).hexdigest()
+    assert (done.kind, done.media, done.page) == (RedactionKind.BOX, scan, 1)
+    assert done.box is not None and done.box.canonical == "0.100000,0.200000,0.300000,0.050000"
