@@ -11,6 +11,7 @@ from chancery.blobs.pages import PDFIUM_LOCK, PageImages
 from chancery.citing.cache import CitationCache
 from chancery.citing.pandoc import PandocEngine
 from chancery.config import Settings
+from chancery.domain.media import MediaFile
 from chancery.enrich.names import phonetic_key, with_generated_variants
 from chancery.ingest.base import Importer, Limits
 from chancery.ingest.bundle import BundleImporter
@@ -24,6 +25,7 @@ from chancery.services.citing import Citer
 from chancery.services.collection_editing import CollectionEditor
 from chancery.services.imports import ImportContext
 from chancery.services.publishing import Publishing
+from chancery.services.redacting import Redacting
 from chancery.services.scan_redacting import ScanRedacting
 from chancery.services.search import Search
 from chancery.services.tokens import Tokens
@@ -34,6 +36,7 @@ from chancery.storage.collection_edits import SqlCollectionEdits
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.import_runs import SqlImportRuns
 from chancery.storage.limits import SqlRateBuckets
+from chancery.storage.redacting import SqlRedacting
 from chancery.storage.scan_redactions import SqlScanRedactions
 from chancery.storage.tokens import SqlTokens
 from chancery.storage.workflow import SqlEditorial
@@ -110,6 +113,21 @@ class App:
         """Boxes on scan pages: checked, stored with a revision, audited."""
         return ScanRedacting(self.catalogue, SqlScanRedactions(self.catalogue.engine),
                              self.pages, self.accounts.record)
+
+    @cached_property
+    def redacting(self) -> Redacting:
+        """Redactions: added at once, lifted on review, each dropping the document's kept
+        citations (their words must not outlive the redaction in a cache)."""
+        cache = CitationCache(self.settings.data / "derived" / "citations")
+        return Redacting(self.catalogue, SqlRedacting(self.catalogue.engine),
+                         self.settings.allow_self_approval, self.accounts.record, cache.forget,
+                         self._page_size)
+
+    def _page_size(self, media: MediaFile, page: int) -> tuple[int, int] | None:
+        """A scan page's full size as IIIF serves it, so a box in pixels means what a viewer
+        shows (the same measure `redact-scan` takes)."""
+        sizes = self.pages.sizes(media.sha256, media.media_type)
+        return sizes[page - 1] if 1 <= page <= len(sizes) else None
 
     @cached_property
     def tokens(self) -> Tokens:

@@ -1,6 +1,7 @@
 """The leak suite's archive: two public documents, and beside them a canary document in each
 state the public may not see, with records and collections that only those documents name;
-and a public document whose scan shows the canary under a redacted box.
+a public document whose scan shows the canary under a redacted box; and a published document
+whose canary words are all redacted.
 
 Everything hidden carries the word ``quokka`` (in its id, title, text, names, collection key
 and title), so a channel leaks when ``quokka`` appears in what it answers. The public
@@ -23,6 +24,7 @@ from chancery.domain.redactions import parse_box, redacted_key
 from chancery.domain.workflow import Acting
 from chancery.services import search
 from chancery.services.imports import import_paths
+from chancery.services.redacting import Wanted
 from tests.scan_pdfs import text_pdf, word_box
 
 CANARY = "quokka"
@@ -42,6 +44,9 @@ SCAN_LINES = [(72, 650, "Memorandum for the record."), (72, 600, "Agent Quokka m
 # public once, then withdrawn: its 410 page and deletion record may name it, nothing else
 FORMER = "former01"
 
+SEALED_PERSON = {"ref": "quokka-sealed", "kind": "person", "name": "Quokka, Sealed",
+                 "variants": ["S. Quokka"]}
+
 MANIFEST = {
     "format": "chancery-bundle", "version": 1,
     "collections": [
@@ -58,11 +63,36 @@ MANIFEST = {
         {"ref": "quokka-org", "kind": "organization", "name": "Quokka Bureau"},
         {"ref": "quokka-place", "kind": "place", "name": "Quokkaville"},
         {"ref": "quokka-subject", "kind": "subject", "name": "Quokkagate"},
+        SEALED_PERSON,
     ],
 }
 # the slugs a reader could guess from the names
 HIDDEN_RECORDS = {"people": "quokka-canary", "organizations": "quokka-bureau",
                   "places": "quokkaville", "subjects": "quokkagate"}
+
+# A published document whose every canary word is redacted: some words of its title, all of
+# its summary, a span of its text (twice, across a line break and in another case), and its
+# link to a person only it names. The public reads it, and nothing of what is withheld.
+SEALED = "sealed01"
+SEALED_WORD = "vienna"  # what a reader finds it by
+SEALED_RECORD = ("people", "quokka-sealed")
+SEALED_REDACTIONS = [
+    Wanted("(b)(6)", text="quokka source", version="en"),
+    Wanted("privacy", text="Quokka", field="title"),
+    Wanted("(b)(1)", field="summary"),
+    Wanted("privacy", link="person/quokka-sealed"),
+]
+
+
+def _sealed() -> dict[str, Any]:
+    return {"public_id": SEALED, "title": "Cable on the Quokka arrangements in Vienna",
+            "type": "telegram", "date": "1960-07-23", "summary": "The quokka informant.",
+            "authors": ["herter"], "mentioned": ["quokka-sealed"],
+            "collections": ["open-papers"],
+            "texts": [{"language": "en", "file": f"{SEALED}.en.txt"}],
+            "media": [{"file": f"{SEALED}.png", "label": "Scan"}],
+            # open0001's page lists it as related, open0002's as the next in its collection
+            "relations": [{"type": "related", "target": PUBLIC[0]}]}
 
 
 def _public(public_id: str, n: int) -> dict[str, Any]:
@@ -146,6 +176,10 @@ def write_bundle(folder: Path, former_state: str) -> Path:
     (folder / f"{REDACTED}.pdf").write_bytes(scan_pdf())
     _write(folder, FORMER, _former(former_state),
            f"Berlin: the quokka {HIDDEN_WORD} letter, later withdrawn.\n")
+    _write(folder, SEALED, _sealed(),
+           "In Vienna the quokka source met the consul. Later the QUOKKA\n  Source left "
+           "Vienna.\n")
+    (folder / f"{SEALED}.png").write_bytes(scan_png(SEALED))
     return folder
 
 
@@ -162,5 +196,7 @@ def build_archive(root: Path) -> App:
         result = import_paths([bundle], app.import_context())
         assert not result.failed, result.failed
     app.scan_redacting.redact_box(REDACTED, 1, redaction_box(), "(b)(6)", Acting.operator())
+    for wanted in SEALED_REDACTIONS:
+        app.redacting.redact(SEALED, wanted, Acting.operator())
     search.rebuild_index(app.catalogue, app.index)
     return app

@@ -33,6 +33,9 @@ from tests.leaks.canary import (
     HIDDEN_RECORDS,
     HIDDEN_WORD,
     REDACTED,
+    SEALED,
+    SEALED_RECORD,
+    SEALED_WORD,
     build_archive,
     redacted_scan_keys,
     scan_pdf,
@@ -41,6 +44,7 @@ from tests.leaks.canary import (
 from tests.scan_pdfs import page_text
 
 P = "open0001"  # a public document that relates to every hidden one
+S = SEALED  # a public document with its canary words redacted
 TEXT = "en-original"
 OAI = "/oai?verb="
 DC, OURS = "&metadataPrefix=oai_dc", "&metadataPrefix=chancery"
@@ -73,34 +77,41 @@ def clean_channels() -> dict[str, list[str]]:
     return {
         "/": ["/"],
         "/search": ["/search", "/search?q=Berlin", f"/search?q={HIDDEN_WORD}",
-                    "/search?q=Berlin&sort=date", "/search?q=Berlin&f=place:place/berlin"],
+                    "/search?q=Berlin&sort=date", "/search?q=Berlin&f=place:place/berlin",
+                    f"/search?q={SEALED_WORD}", "/search?q=source", "/search?q=redacted"],
         "/browse": ["/browse"], "/browse/{year}": ["/browse/1960"],
         "/browse/{year}/{month}": ["/browse/1960/07"],
-        "/browse/{year}/{month}/{day}": ["/browse/1960/07/20", "/browse/1960/07/21"],
+        "/browse/{year}/{month}/{day}": ["/browse/1960/07/20", "/browse/1960/07/21",
+                                         "/browse/1960/07/23"],
         **{f"/{folder}": [f"/{folder}"] for folder in ("people", "organizations", "places", "subjects")},
         "/api/v1/docs": ["/api/v1/docs"],
         "/collections": ["/collections"],
         "/collections/{key:path}": ["/collections/open-papers"],
         "/{folder}/{slug}": ["/people/herter-christian-a", "/places/berlin"],
-        "/documents/{ident:path}": [f"/documents/{P}", f"/documents/{REDACTED}"],
+        "/documents/{ident:path}": [f"/documents/{d}" for d in (P, "open0002", S, REDACTED)],
+        "/documents/{public_id}.json": [f"/documents/{d}.json" for d in (P, S, REDACTED)],
+        "/documents/{public_id}/text/{version}.txt": [f"/documents/{d}/text/{TEXT}.txt"
+                                                      for d in (P, S)],
+        "/documents/{public_id}/cite.{ext}": [f"/documents/{d}/cite.{x}" for x in ("bib", "ris", "json")
+                                              for d in (P, S)],
+        "/documents/{public_id}/cite": [f"/documents/{d}/cite?style={y}" for d in (P, S)
+                                        for y in ("apa", "chicago-note", "house")],
+        "/documents/cite.{ext}": [f"/documents/cite.bib?id={P}&id=open0002&id={S}"],
         "/files/{sha256}/{filename}": [f"/files/{BURNED}/{REDACTED}.pdf"],
         "/scans/{sha256}/{page}-{width}.png": [f"/scans/{BURNED}/1-{w}.png" for w in WIDTHS],
         "/iiif/3/{identifier}/info.json": [f"/iiif/3/{BURNED}-1/info.json"],
         "/iiif/3/{identifier}/{region}/{size}/{rotation}/{quality_format}":
             [f"/iiif/3/{BURNED}-1/{cut}/0/default.jpg" for cut in
              ("full/max", "full/200,", "0,0,512,512/256,", "pct:20,10,50,20/max")],
-        "/documents/{public_id}.json": [f"/documents/{P}.json"],
-        "/documents/{public_id}/text/{version}.txt": [f"/documents/{P}/text/{TEXT}.txt"],
-        "/documents/{public_id}/cite.{ext}": [f"/documents/{P}/cite.{x}" for x in ("bib", "ris", "json")],
-        "/documents/{public_id}/cite": [f"/documents/{P}/cite?style=apa"],
-        "/documents/cite.{ext}": [f"/documents/cite.bib?id={P}&id=open0002"],
         "/feeds/recent.atom": ["/feeds/recent.atom"],
         "/feeds/collections/{key:path}.atom": ["/feeds/collections/open-papers.atom"],
-        "/feeds/search.atom": ["/feeds/search.atom?q=Berlin", f"/feeds/search.atom?q={HIDDEN_WORD}"],
+        "/feeds/search.atom": ["/feeds/search.atom?q=Berlin", f"/feeds/search.atom?q={HIDDEN_WORD}",
+                               f"/feeds/search.atom?q={SEALED_WORD}"],
         "/downloads/documents.{ext}": [f"/downloads/documents.{x}" for x in ("jsonl", "csv")],
-        "/search/cite.{ext}": ["/search/cite.bib?q=Berlin", "/search/cite.ris?q=Berlin"],
-        "/oembed": [f"/oembed?url=http://testserver/documents/{P}"],
-        "/embed/documents/{public_id}": [f"/embed/documents/{P}"],
+        "/search/cite.{ext}": ["/search/cite.bib?q=Berlin", "/search/cite.ris?q=Berlin",
+                               f"/search/cite.ris?q={SEALED_WORD}"],
+        "/oembed": [f"/oembed?url=http://testserver/documents/{d}" for d in (P, S)],
+        "/embed/documents/{public_id}": [f"/embed/documents/{d}" for d in (P, S)],
         "/robots.txt": ["/robots.txt"], "/sitemap.xml": ["/sitemap.xml"],
         "/sitemaps/{n}.xml": ["/sitemaps/1.xml"], "/opensearch.xml": ["/opensearch.xml"],
         "/search-help": ["/search-help"], "/oai/chancery.xsd": ["/oai/chancery.xsd"],
@@ -109,20 +120,24 @@ def clean_channels() -> dict[str, list[str]]:
                  OAI + "ListRecords" + DC, OAI + "ListRecords" + OURS,
                  OAI + "ListRecords" + DC + "&set=open-papers",
                  OAI + "GetRecord" + DC + IDENT + P, OAI + "GetRecord" + OURS + IDENT + P,
+                 OAI + "GetRecord" + DC + IDENT + S, OAI + "GetRecord" + OURS + IDENT + S,
                  OAI + "GetRecord" + OURS + IDENT + FORMER,
                  OAI + "ListMetadataFormats" + IDENT + P],
-        "/iiif/3/manifests/{public_id}": [f"/iiif/3/manifests/{P}",
-                                          f"/iiif/3/manifests/{REDACTED}"],
+        "/iiif/3/manifests/{public_id}": [f"/iiif/3/manifests/{d}" for d in (P, S, REDACTED)],
         "/iiif/3/collections/{key:path}": ["/iiif/3/collections/open-papers"],
         "/api/v1/openapi.json": ["/api/v1/openapi.json"],
         "/api/v1/documents": ["/api/v1/documents", "/api/v1/documents?collection=open-papers"],
-        "/api/v1/documents/{public_id}": [f"/api/v1/documents/{P}"],
-        "/api/v1/documents/{public_id}/texts": [f"/api/v1/documents/{P}/texts"],
-        "/api/v1/documents/{public_id}/texts/{version}": [f"/api/v1/documents/{P}/texts/{TEXT}"],
-        "/api/v1/documents/{public_id}/relations": [f"/api/v1/documents/{P}/relations"],
-        "/api/v1/documents/{public_id}/citation": [f"/api/v1/documents/{P}/citation?style=apa"],
+        "/api/v1/documents/{public_id}": [f"/api/v1/documents/{d}" for d in (P, S)],
+        "/api/v1/documents/{public_id}/texts": [f"/api/v1/documents/{d}/texts" for d in (P, S)],
+        "/api/v1/documents/{public_id}/texts/{version}": [f"/api/v1/documents/{d}/texts/{TEXT}"
+                                                          for d in (P, S)],
+        "/api/v1/documents/{public_id}/relations": [f"/api/v1/documents/{d}/relations"
+                                                    for d in (P, S)],
+        "/api/v1/documents/{public_id}/citation": [f"/api/v1/documents/{d}/citation?style=apa"
+                                                   for d in (P, S)],
         "/api/v1/search": ["/api/v1/search?q=Berlin", f"/api/v1/search?q={HIDDEN_WORD}",
-                           "/api/v1/search?q=date:1960"],
+                           "/api/v1/search?q=date:1960", f"/api/v1/search?q={SEALED_WORD}",
+                           "/api/v1/search?q=source"],
         "/api/v1/collections": ["/api/v1/collections"],
         "/api/v1/collections/{key:path}": ["/api/v1/collections/open-papers"],
         **{f"/api/v1/{folder}": [f"/api/v1/{folder}"]
@@ -157,7 +172,8 @@ def absent_channels() -> dict[str, list[str]]:
         "/files/{sha256}/{filename}": [f"/files/{s}/scan.png" for s in shas]
                                       + [f"/files/{ORIGINAL}/{REDACTED}.pdf"],
         "/scans/{sha256}/{page}-{width}.png": [f"/scans/{s}/1-500.png" for s in shas],
-        "/{folder}/{slug}": [f"/{folder}/{slug}" for folder, slug in HIDDEN_RECORDS.items()],
+        "/{folder}/{slug}": [f"/{folder}/{slug}" for folder, slug in [*HIDDEN_RECORDS.items(),
+                                                                       SEALED_RECORD]],
         "/api/v1/documents/{public_id}": [f"/api/v1/documents/{h}" for h in [*docs, FORMER]],
         "/api/v1/documents/{public_id}/texts": [f"/api/v1/documents/{h}/texts" for h in docs],
         "/api/v1/documents/{public_id}/texts/{version}":
@@ -168,6 +184,8 @@ def absent_channels() -> dict[str, list[str]]:
         "/set-password/{token}": ["/set-password/quokka-not-a-link"],
         **{f"/api/v1/{folder}/{{slug}}": [f"/api/v1/{folder}/{slug}"]
            for folder, slug in HIDDEN_RECORDS.items()},
+        "/api/v1/people/{slug}": [f"/api/v1/people/{HIDDEN_RECORDS['people']}",
+                                  f"/api/v1/people/{SEALED_RECORD[1]}"],
     }
 
 
@@ -190,6 +208,12 @@ ELSEWHERE = {
                         "tests/e2e/test_workspace_access.py and test_workspace_audit.py",
     "/workspace/search/bulk": "POST only, login, role and CSRF required; checked in "
                               "tests/e2e/test_workspace_access.py and test_workspace_search.py",
+    "/workspace/redactions/{public_id}": "POST only, login, role and CSRF required; checked in "
+                                         "tests/e2e/test_workspace_access.py and "
+                                         "tests/leaks/test_redacted_document.py",
+    "/workspace/redactions/{public_id}/{redaction_id}/{action}":
+        "POST only, login, role and CSRF required; checked in "
+        "tests/e2e/test_workspace_access.py and tests/leaks/test_redacted_document.py",
     **{f"/api/v1/documents/{{public_id}}/{w}": "POST with a write token only: without one the "
        "answer is the same 401 for any id (test_write_routes_answer_anonymous_alike); roles in "
        "tests/e2e/test_api_tokens.py" for w in ("state", "embargo")},
@@ -306,7 +330,7 @@ def test_counts_and_facets_count_only_public_documents(site: TestClient) -> None
     assert places == {"place/berlin": 2}
     assert site.get(f"/api/v1/search?q={HIDDEN_WORD}").json()["total"] == 0
     assert [d["public_id"] for d in site.get("/api/v1/documents").json()["items"]] == \
-        ["open0001", "open0002", REDACTED]
+        ["open0001", "open0002", SEALED, REDACTED]
     assert [c["key"] for c in site.get("/api/v1/collections").json()["items"]] == ["open-papers"]
 
 

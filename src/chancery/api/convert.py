@@ -79,7 +79,9 @@ def document(stored: StoredDocument, urls: Urls, archive_name: str) -> m.Documen
                    for r in stored.related],
         citation=house_citation(d, archive_name),
         html_url=urls.site(doc_url(d.public_id, d.title)),
-        updated_at=stored.updated_at.isoformat() if stored.updated_at else None)
+        updated_at=stored.updated_at.isoformat() if stored.updated_at else None,
+        redactions=[m.RedactionOut(date=n.at.date().isoformat() if n.at else None,
+                                   reason=n.reason, kind=n.kind) for n in stored.notices])
 
 
 def collection_ref(c: Collection, urls: Urls) -> m.CollectionRef:

@@ -131,6 +131,15 @@ class DocumentSummaryOut(BaseModel):
     url: str
 
 
+class RedactionOut(BaseModel):
+    """That part of a record is withheld from the public ("[redacted: reason]" in its place)."""
+
+    date: str | None = Field(description="when it was redacted (YYYY-MM-DD)")
+    reason: str = Field(description="an exemption such as (b)(6), or privacy")
+    kind: str = Field(description="text, title, summary, date, classification, source_note, "
+                                  "reference_code, link or scan")
+
+
 class DocumentOut(BaseModel):
     """A document's full public record."""
 
@@ -152,6 +161,9 @@ class DocumentOut(BaseModel):
     citation: str = Field(description="the house citation")
     html_url: str
     updated_at: str | None
+    redactions: list[RedactionOut] = Field(
+        default_factory=list, description="what is withheld from this record: when, why, and "
+                                          "what kind (text, a field, link or scan), never the words")
 
 
 class DocumentPageOut(BaseModel):

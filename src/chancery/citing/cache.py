@@ -6,12 +6,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
 from chancery.citing.interface import Rendered, Style
 from chancery.domain.csl import CslItem
+
+
+def _folder(public_id: str) -> str:
+    """A document's folder of renderings: a short hash of its public id (any characters)."""
+    return hashlib.sha256(public_id.encode()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=64)
@@ -26,13 +32,21 @@ class CitationCache:
         self.folder = folder
 
     def key(self, item: CslItem, style: Style, engine_version: str) -> str:
-        """The cache key of one rendering."""
+        """The cache key of one rendering: its document's folder, then what it was made
+        from."""
         made_from = json.dumps([item, style.path, _file_hash(style.path), style.locale,
                                 engine_version], sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(made_from.encode()).hexdigest()
+        return f"{_folder(str(item.get('id', '')))}-{hashlib.sha256(made_from.encode()).hexdigest()}"
 
     def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+        folder, _, _ = key.partition("-")
+        return self.folder / folder[:2] / folder / f"{key}.json"
+
+    def forget(self, public_id: str) -> None:
+        """Drop every rendering of a document (a redaction: the words it withholds must not
+        stay in a cache, even under a key the public no longer asks for)."""
+        folder = _folder(public_id)
+        shutil.rmtree(self.folder / folder[:2] / folder, ignore_errors=True)
 
     def get(self, key: str) -> Rendered | None:
         """The rendering, or None when it was never made."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from chancery.domain.dates import FuzzyDate, Precision
@@ -84,9 +85,10 @@ def _genre(doc: Document) -> str:
 
 
 def csl_item(doc: Document, *, authors: list[Agent], recipients: list[Agent], publisher: str,
-             url: str, volume: str = "") -> CslItem:
+             url: str, volume: str = "", revised: date | None = None) -> CslItem:
     """The CSL-JSON item of a document. ``volume`` is the published edition a numbered
-    document is printed in; ``publisher`` the archive that publishes it online."""
+    document is printed in; ``publisher`` the archive that publishes it online; ``revised``
+    the day the public record last changed (a redaction), if it has."""
     p = doc.provenance
     location = ", ".join(x for x in (p.collection, p.reference_code) if x)
     item: CslItem = {
@@ -105,6 +107,11 @@ def csl_item(doc: Document, *, authors: list[Agent], recipients: list[Agent], pu
         "URL": url,
         "language": (doc.languages or [""])[0],
         "abstract": doc.summary,
+        # CSL has no "revised" date: the only variable every style we offer prints near the
+        # date without misreading it is "medium" (Chicago: "July 23, 1960, revised November
+        # 30, 2026"; APA: "[Telegram; Revised November 30, 2026]"; MLA at the end), where
+        # "version" comes out as "Versions revised …" and the dates are not printed at all
+        "medium": f"revised {revised:%B} {revised.day}, {revised.year}" if revised else "",
     }
     if volume and doc.number:
         # the edition's publisher, named once (MLA would print "source" a second time)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from chancery.domain.dates import FuzzyDate
 from chancery.domain.documents import Document
 from chancery.domain.media import MediaFile
 from chancery.domain.texts import Note, TextVersion
@@ -122,6 +123,25 @@ class Redaction:
         return marker(self.reason)
 
 
+@dataclass(frozen=True)
+class RedactionNotice:
+    """What the public may know of a redaction in force: when, why and what kind of thing it
+    withholds ("text", a field's name, "link" or "scan"), never the words."""
+
+    at: datetime | None
+    reason: str
+    kind: str
+
+    @classmethod
+    def of(cls, r: Redaction) -> RedactionNotice:
+        """The notice of a redaction."""
+        if r.kind is RedactionKind.FIELD:
+            kind = "link" if r.field.startswith(LINK_PREFIX) else r.field
+        else:
+            kind = {RedactionKind.TEXT: "text", RedactionKind.BOX: "scan"}[r.kind]
+        return cls(r.at, r.reason, kind)
+
+
 def marker(reason: str) -> str:
     """What the public reads where redacted words were."""
     return f"[redacted: {reason.strip() or 'withheld'}]"
@@ -154,29 +174,45 @@ def _redact_version(t: TextVersion, rs: list[Redaction]) -> TextVersion:
     return replace(t, body=body, notes=notes)
 
 
+def cover(value: str, r: Redaction) -> str:
+    """A field's value with a FIELD redaction applied: its words, or all of it."""
+    return redact_words(value, r.text, r.reason) if r.text else (r.marker if value else "")
+
+
+def public_value(name: str, value: str, redactions: list[Redaction]) -> str:
+    """One field's value as the public reads it (a title or a date in a list of documents),
+    the same as on the document's page."""
+    for r in redactions:
+        if r.in_force and r.kind is RedactionKind.FIELD and r.field == name:
+            value = cover(value, r)
+    return value
+
+
 def _redact_field(doc: Document, r: Redaction) -> Document:
-    def cover(value: str) -> str:
-        return redact_words(value, r.text, r.reason) if r.text else (r.marker if value else "")
+    def cover_(value: str) -> str:
+        return cover(value, r)
 
     if r.field.startswith(LINK_PREFIX):
         key = r.field[len(LINK_PREFIX):]
         return replace(doc, links=tuple(lk for lk in doc.links if lk.ref != key))
     if r.field == "title":
-        return replace(doc, title=cover(doc.title))
+        return replace(doc, title=cover_(doc.title))
     if r.field == "summary":
-        return replace(doc, summary=cover(doc.summary))
+        return replace(doc, summary=cover_(doc.summary))
     if r.field == "date":
         d = doc.date
-        return replace(doc, date=replace(d, display=cover(d.display), note=cover(d.note)))
+        if not r.text:  # the whole date: no year facet, timeline or citation may give it away
+            return replace(doc, date=FuzzyDate(cover_(d.display) or r.marker, note=cover_(d.note)))
+        return replace(doc, date=replace(d, display=cover_(d.display), note=cover_(d.note)))
     if r.field == "classification":
         c = doc.classification
-        return replace(doc, classification=replace(c, marking=cover(c.marking)))
+        return replace(doc, classification=replace(c, marking=cover_(c.marking)))
     if r.field == "source_note":
         p = doc.provenance
-        return replace(doc, provenance=replace(p, source_note=cover(p.source_note)))
+        return replace(doc, provenance=replace(p, source_note=cover_(p.source_note)))
     if r.field == "reference_code":
         p = doc.provenance
-        return replace(doc, provenance=replace(p, reference_code=cover(p.reference_code)))
+        return replace(doc, provenance=replace(p, reference_code=cover_(p.reference_code)))
     return doc
 
 
@@ -212,3 +248,24 @@ def public_view(doc: Document, redactions: list[Redaction]) -> Document:
 def redacted_words(redactions: list[Redaction]) -> list[str]:
     """The words the public may not read (for the editors' own search field)."""
     return [r.text for r in redactions if r.in_force and r.text]
+
+
+def marked(body: str, redactions: list[Redaction]) -> list[tuple[str, Redaction | None]]:
+    """A text in pieces for editors, each piece a redaction covers paired with it (the first
+    one that covers it), so the workspace can show what the public does not read."""
+    spans: list[tuple[int, int, Redaction]] = []
+    for r in redactions:
+        if r.text.strip():
+            spans += [(m.start(), m.end(), r) for m in _pattern(r.text).finditer(body)]
+    out: list[tuple[str, Redaction | None]] = []
+    at = 0
+    for start, end, r in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start < at:
+            continue  # inside a piece already covered
+        if start > at:
+            out.append((body[at:start], None))
+        out.append((body[start:end], r))
+        at = end
+    if at < len(body):
+        out.append((body[at:], None))
+    return out

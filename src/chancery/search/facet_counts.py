@@ -276,8 +276,8 @@ class FacetCounter:
             everything = self.compiler.compile(SearchRequest(MatchAll(), request.actor, request.today))
             rest = Query.boolean_query([
                 (Occur.Must, everything),
-                (Occur.MustNot, self.compiler.node(request.query, request.expansions,
-                                                   request.today))])
+                (Occur.MustNot, self.compiler.for_actor(request.actor).node(
+                    request.query, request.expansions, request.today))])
             tasks = [t for f in kept for t in _split(f, self.slotted)]
             for part in _balanced(tasks, self.slotted):
                 job = _POOL.submit(_left_out, self.snap.searcher, rest, part, self.slotted)

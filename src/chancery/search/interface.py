@@ -19,7 +19,8 @@ FACETS = ("year", "decade", "type", "classification", "language", "collection", 
 # (yyyymmdd), for browsing by date; only dates precise to the month or day are counted.
 HISTOGRAMS = ("month", "day")
 SORTS = ("relevance", "date", "-date", "recent")  # recent: newest in the archive first
-SCHEMA_VERSION = 5  # bump when the index layout changes: older indexes are then refused
+SCHEMA_VERSION = 6  # bump when the index layout changes: older indexes are then refused
+# 6: documents indexed as the public reads them, the words redactions withhold in "withheld"
 
 
 class IndexUnavailable(Exception):
@@ -46,6 +47,9 @@ class IndexDocument:
     # when the document entered the archive, to the microsecond: the "recent" order must
     # tell apart documents added the same day (5: was the day alone)
     added: datetime | None = None
+    # the words redactions withhold from the public (the document above is the public view):
+    # editors find the document by them, nobody else
+    withheld: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

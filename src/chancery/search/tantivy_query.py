@@ -29,7 +29,13 @@ from chancery.search.grammar import (
     Word,
 )
 from chancery.search.interface import Expansion, SearchRequest
-from chancery.search.tantivy_schema import NAME_ROLES, TEXT_FIELDS, day_number, field_analyzer
+from chancery.search.tantivy_schema import (
+    EDITOR_FIELDS,
+    NAME_ROLES,
+    TEXT_FIELDS,
+    day_number,
+    field_analyzer,
+)
 
 _KEYWORD_QUERIES = {"type", "classification", "lang", "collection"}
 _YEAR = re.compile(r"1[4-9][0-9]{2}|20[0-9]{2}")
@@ -42,13 +48,25 @@ _WORD_TIER = 1_000.0
 class QueryCompiler:
     """Turns query trees into Tantivy queries for one index."""
 
-    def __init__(self, schema: tantivy.Schema, analyzers: dict[str, tantivy.TextAnalyzer]) -> None:
+    def __init__(self, schema: tantivy.Schema, analyzers: dict[str, tantivy.TextAnalyzer],
+                 text_fields: dict[str, float] | None = None) -> None:
         self.schema = schema
         self.analyzers = analyzers
+        # where a plain word is looked for: the public fields, and for editors the words
+        # redactions withhold (which the public's queries never name, so never match)
+        self.text_fields = text_fields or TEXT_FIELDS
+        self._editors = (self if text_fields else
+                         QueryCompiler(schema, analyzers, {**TEXT_FIELDS, **EDITOR_FIELDS}))
+
+    def for_actor(self, actor: Actor) -> QueryCompiler:
+        """The compiler of this actor's words: editors also search what is redacted."""
+        return self._editors if actor is Actor.EDITOR else self
 
     def compile(self, request: SearchRequest) -> Query:
         """The whole query: the reader's query, narrowed by facets and the access rule."""
-        clauses = [(Occur.Must, self.node(request.query, request.expansions, request.today))]
+        words = self.for_actor(request.actor).node(request.query, request.expansions,
+                                                   request.today)
+        clauses = [(Occur.Must, words)]
         clauses += [(Occur.Must, q) for q in self.facet_filters(request.filters)]
         clauses += viewable_by(self.schema, request.actor, request.today)
         return Query.boolean_query(clauses)
@@ -127,7 +145,7 @@ class QueryCompiler:
             # a bare year is what a document prints or when it was written: "experts 1960"
             # finds the note of July 1960 that never prints its year
             year = int(leaf.text)
-            return _any([self._text(leaf, TEXT_FIELDS),
+            return _any([self._text(leaf, self.text_fields),
                          self._dates(DateRange(date(year, 1, 1), date(year, 12, 31)))])
         if leaf.field in _KEYWORD_QUERIES:
             return self._keyword(leaf.field, leaf.text)
@@ -137,7 +155,7 @@ class QueryCompiler:
         elif leaf.field == "title":
             fields, key_field = {"title": 1.0}, ""
         else:
-            fields, key_field = TEXT_FIELDS, "f_person"
+            fields, key_field = self.text_fields, "f_person"
         options = [self._text(leaf, fields)]
         if expansion and (leaf.field == "" or leaf.field in NAME_ROLES):
             options += [Query.term_query(self.schema, f, k) for k in expansion.keys

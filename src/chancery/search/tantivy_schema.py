@@ -21,6 +21,9 @@ BODY_LANGS = ("en", "de", "ru", "fr", "es", "it", "zh", "xx")
 # Text fields a plain word is looked for in, with their relevance boost.
 TEXT_FIELDS = {"title": 2.0, "summary": 1.5, "names": 1.5,
                **{f"body_{lang}": 1.0 for lang in BODY_LANGS}}
+# The words redactions withhold, for editors' searches only: never stored (no snippet or
+# highlight can show them), never in a public query's fields, facets or suggestions.
+EDITOR_FIELDS = {"withheld": 1.0}
 # name fields a field query (author:Herter) searches, and the roles that fill them
 NAME_ROLES = {"author": {Role.AUTHOR}, "recipient": {Role.RECIPIENT},
               "person": {Role.AUTHOR, Role.RECIPIENT, Role.SIGNER, Role.MENTIONED,
@@ -84,6 +87,8 @@ def build_schema() -> tantivy.Schema:
         sb.add_text_field(name, stored=name != "names", tokenizer_name=field_analyzer(name))
     for name in NAME_ROLES:
         sb.add_text_field(f"n_{name}", tokenizer_name="plain")
+    for name in EDITOR_FIELDS:
+        sb.add_text_field(name, stored=False, tokenizer_name="plain")
     for name in KEYWORD_FACETS:
         sb.add_text_field(f"f_{name}", tokenizer_name="raw", fast=True, index_option="basic")
     for name, slots in SLOTS.items():
@@ -151,6 +156,8 @@ def to_tantivy(item: IndexDocument) -> tantivy.Document:
         doc.add_text(body_field(t.language), body)
     for language in dict.fromkeys(lang.split("-")[0].lower() for lang in d.languages):
         doc.add_text("f_language", language)
+    for words in item.withheld:
+        doc.add_text("withheld", words)
     keys = _add_names(doc, item)
     _add_facets(doc, item)
     keys["collection"] = list(item.collections)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from chancery.citing.interface import CitationEngine, RenderCache, Rendered, Style
 from chancery.domain.authorities import AuthorityKind, Role
@@ -72,7 +73,14 @@ def csl_for(stored: StoredDocument, citer: Citer) -> CslItem:
                     recipients=_agents(stored, Role.RECIPIENT),
                     publisher=doc.provenance.publishing_archive or citer.archive_name,
                     url=f"{citer.public_url.rstrip('/')}/documents/{doc.public_id}",
-                    volume=_volume(stored))
+                    volume=_volume(stored), revised=_revised(stored))
+
+
+def _revised(stored: StoredDocument) -> date | None:
+    """The day the public record last changed after it was first cited: its latest
+    redaction in force (a reader who cited it before sees that it changed)."""
+    days = [n.at.date() for n in stored.notices if n.at]
+    return max(days) if days else None
 
 
 def cite_item(citer: Citer, item: CslItem, style_name: str) -> Citation:
@@ -105,7 +113,8 @@ def prerender(catalogue: Catalogue, citer: Citer, style_names: Iterable[str],
     styles = [citer.engine.style(n) for n in style_names]
     made = 0
     for chunk in _read_ahead(catalogue.documents_for_index(public_ids)):
-        items = [csl_for(s, citer) for s in chunk]
+        # the index's read is an editor's: cite what the public reads, never a redacted word
+        items = [csl_for(s.public(), citer) for s in chunk]
         for style in styles:
             keys = [citer.cache.key(i, style, citer.engine.version) for i in items]
             missing = [(k, i) for k, i in zip(keys, items, strict=True) if citer.cache.get(k) is None]

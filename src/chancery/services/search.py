@@ -13,7 +13,6 @@ from typing import Any
 from chancery.domain.authorities import fold
 from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
-from chancery.domain.redactions import public_view
 from chancery.domain.release import public_from
 from chancery.domain.texts import LANGUAGE_NAMES
 from chancery.search.grammar import (
@@ -44,6 +43,7 @@ from chancery.search.interface import (
     SearchRequest,
     SearchResults,
 )
+from chancery.services.redacting import withheld_words
 from chancery.services.search_states import STATE_FACET, count_states, narrowed, split_states
 from chancery.storage.interface import Catalogue, StoredDocument
 
@@ -345,15 +345,16 @@ def _shown(w: Word | Phrase) -> str:
 
 
 def _variant(request: SearchRequest, **changes: object) -> SearchRequest:
-    from dataclasses import replace
     return replace(request, **changes)  # type: ignore[arg-type]
 
 
 # -- keeping the index in step ---------------------------------------------------------
 
 
-def index_document(stored: StoredDocument) -> IndexDocument:
-    """What the index needs of a stored document."""
+def index_document(editors: StoredDocument) -> IndexDocument:
+    """What the index needs of a stored document (as an editor reads it): the public view
+    in the public fields, the words its redactions withhold beside them for editors."""
+    stored = editors.public()
     names = tuple(IndexedName(la.authority.key, la.authority.kind.value, la.role.value,
                               tuple(dict.fromkeys((la.authority.name, *la.variants))))
                   for la in stored.authorities)
@@ -368,9 +369,8 @@ def index_document(stored: StoredDocument) -> IndexDocument:
     # its release day (known when it is written, so the index needs no visit on the day)
     added = public_from(stored.created_at, stored.document.publication) if stored.created_at \
         else None
-    # a scan with boxes is named by its redacted key (the result's thumbnail is burned)
-    scans = public_view(stored.document, stored.redactions).media
-    return IndexDocument(replace(stored.document, media=scans), names, tuple(keys), added)
+    return IndexDocument(stored.document, names, tuple(keys), added,
+                         tuple(withheld_words(editors)))
 
 
 def sync_index(catalogue: Catalogue, index: SearchIndex) -> int:

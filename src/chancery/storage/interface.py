@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -15,7 +15,7 @@ from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, R
 from chancery.domain.collections import Collection
 from chancery.domain.documents import Document
 from chancery.domain.publication import Actor
-from chancery.domain.redactions import Redaction
+from chancery.domain.redactions import LINK_PREFIX, Redaction, RedactionNotice, public_view
 from chancery.domain.relations import RelatedDocument
 from chancery.domain.revisions import Revision
 from chancery.domain.served_scans import ServedScan
@@ -94,10 +94,25 @@ class StoredDocument:
     updated_at: datetime | None = None
     # the redactions in force, for an editor's read only (a public read has them applied)
     redactions: list[Redaction] = field(default_factory=list)
+    # a public read: that something was redacted, when and why (the page's "Redacted on")
+    notices: list[RedactionNotice] = field(default_factory=list)
 
     def names(self, *roles: Role) -> list[str]:
         """The preferred names of the records linked in any of these roles, in document order."""
         return [la.authority.name for la in self.authorities if la.role in roles]
+
+    def public(self) -> StoredDocument:
+        """What the public may read of an editor's read: every redaction in force applied,
+        redacted links gone from the linked records too. The one rule every public channel
+        takes a document through (catalogue reads, the index, citations, exports)."""
+        live = [r for r in self.redactions if r.in_force]
+        if not live:
+            return replace(self, redactions=[]) if self.redactions else self
+        gone = {r.field[len(LINK_PREFIX):] for r in live if r.field.startswith(LINK_PREFIX)}
+        return replace(self, document=public_view(self.document, live), redactions=[],
+                       notices=[RedactionNotice.of(r) for r in live],
+                       authorities=[la for la in self.authorities
+                                    if la.authority.key not in gone])
 
 
 @dataclass(frozen=True)

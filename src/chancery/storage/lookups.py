@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, or_, select, update
 
@@ -14,6 +15,7 @@ from chancery.domain.publication import Actor
 from chancery.storage import reads, rows
 from chancery.storage.access import viewable_by
 from chancery.storage.interface import AuthorityRow, StoredDocument
+from chancery.storage.redactions import lines_seen, link_shown
 from chancery.storage.tables import (
     authorities,
     authority_names,
@@ -137,7 +139,7 @@ def neighbours(conn: Connection, document_id: int, collection_key: str, actor: A
     if me is None:
         return None, None
     cid, key = me
-    base = (select(documents.c.public_id, documents.c.title)
+    base = (select(documents.c.id, documents.c.public_id, documents.c.title)
             .select_from(dc.join(documents, documents.c.id == dc.c.document_id))
             .where(dc.c.collection_id == cid, viewable_by(actor, today)))
     before = (base.where(or_(dc.c.date_key < key, and_(dc.c.date_key == key, dc.c.document_id < document_id)))
@@ -145,8 +147,13 @@ def neighbours(conn: Connection, document_id: int, collection_key: str, actor: A
     after = (base.where(or_(dc.c.date_key > key, and_(dc.c.date_key == key, dc.c.document_id > document_id)))
              .order_by(dc.c.date_key, dc.c.document_id).limit(1))
     prev_row, next_row = conn.execute(before).first(), conn.execute(after).first()
-    return ((prev_row.public_id, prev_row.title) if prev_row else None,
-            (next_row.public_id, next_row.title) if next_row else None)
+    return _titled(conn, actor, prev_row), _titled(conn, actor, next_row)
+
+
+def _titled(conn: Connection, actor: Actor, row: Any) -> tuple[str, str] | None:
+    if row is None:
+        return None
+    return row.public_id, lines_seen(conn, actor, [(row.id, row.title, "")])[0][1]
 
 
 def list_authorities(conn: Connection, kind: str, actor: Actor, today: date, after: str,
@@ -166,10 +173,12 @@ def authority_listed(conn: Connection, key: str, actor: Actor, today: date) -> b
 
 
 def _named(actor: Actor, today: date) -> ColumnElement[bool]:
-    """The authority row is linked to a document the actor may see."""
-    return select(document_links.c.id).join(
+    """The authority row is linked to a document the actor may see (for anyone but an
+    editor, by a link no redaction withholds)."""
+    q = select(document_links.c.id).join(
         documents, documents.c.id == document_links.c.document_id).where(
-        document_links.c.authority_id == authorities.c.id, viewable_by(actor, today)).exists()
+        document_links.c.authority_id == authorities.c.id, viewable_by(actor, today))
+    return (q if actor is Actor.EDITOR else q.where(link_shown())).exists()
 
 
 def scanned_documents(conn: Connection, collection: str, actor: Actor, today: date,
@@ -178,8 +187,10 @@ def scanned_documents(conn: Connection, collection: str, actor: Actor, today: da
     inside = (select(document_collections.c.document_id)
               .join(collections, collections.c.id == document_collections.c.collection_id)
               .where(rows.in_key_tree(collections.c.key, collection)))
-    q = (select(documents.c.public_id, documents.c.title)
+    q = (select(documents.c.id, documents.c.public_id, documents.c.title)
          .where(viewable_by(actor, today), documents.c.id.in_(inside),
                 documents.c.id.in_(select(media.c.document_id)))
          .order_by(documents.c.date_start, documents.c.id).limit(limit))
-    return [(r.public_id, r.title) for r in conn.execute(q)]
+    found = list(conn.execute(q))
+    seen = lines_seen(conn, actor, [(r.id, r.title, "") for r in found])
+    return [(r.public_id, title) for r, (_, title, _) in zip(found, seen, strict=True)]

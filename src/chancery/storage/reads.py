@@ -20,7 +20,7 @@ from chancery.domain.authorities import (
 )
 from chancery.domain.collections import Collection, Membership
 from chancery.domain.publication import Actor
-from chancery.domain.redactions import LINK_PREFIX, Redaction, public_view
+from chancery.domain.redactions import Redaction
 from chancery.domain.relations import RelatedDocument, RelationType
 from chancery.domain.revisions import Revision
 from chancery.storage import rows
@@ -31,7 +31,7 @@ from chancery.storage.interface import (
     LinkedAuthority,
     StoredDocument,
 )
-from chancery.storage.redactions import for_documents
+from chancery.storage.redactions import for_documents, lines_seen
 from chancery.storage.scan_redactions import with_shared_boxes
 from chancery.storage.tables import (
     authorities,
@@ -86,24 +86,25 @@ def _memberships(conn: Connection, ids: list[int]) -> dict[int, list[tuple[Membe
 
 def _related(conn: Connection, row: Row[Any], rels: list[Row[Any]], actor: Actor,
              today: date) -> list[RelatedDocument]:
-    """Relations this document states, then those other documents state about it."""
-    out: list[RelatedDocument] = []
+    """Relations this document states, then those other documents state about it (their
+    titles as the actor may read them)."""
+    found: list[tuple[RelationType, bool, Any]] = []
     visible = viewable_by(actor, today)
     for rel in rels:
-        other = conn.execute(select(documents.c.public_id, documents.c.title).where(
+        other = conn.execute(select(documents.c.id, documents.c.public_id, documents.c.title).where(
             or_(documents.c.public_id == rel.target, documents.c.source_id == rel.target),
             visible)).first()
         if other:
-            kind = RelationType(rel.type)
-            out.append(RelatedDocument(kind.label, kind, other.public_id, other.title, False))
+            found.append((RelationType(rel.type), False, other))
     idents = [i for i in (row.public_id, row.source_id) if i]
-    q = (select(relations.c.type, documents.c.public_id, documents.c.title)
+    q = (select(relations.c.type, documents.c.id, documents.c.public_id, documents.c.title)
          .join(documents, documents.c.id == relations.c.document_id)
          .where(relations.c.target.in_(idents), visible).order_by(documents.c.date_start))
-    for back in conn.execute(q):
-        kind = RelationType(back.type)
-        out.append(RelatedDocument(kind.inverse_label, kind, back.public_id, back.title, True))
-    return out
+    found += [(RelationType(back.type), True, back) for back in conn.execute(q)]
+    titles = lines_seen(conn, actor, [(r.id, r.title, "") for _, _, r in found])
+    return [RelatedDocument(kind.inverse_label if inverse else kind.label, kind, r.public_id,
+                            title, inverse)
+            for (kind, inverse, r), (_, title, _) in zip(found, titles, strict=True)]
 
 
 def _revisions(conn: Connection, doc_id: int) -> list[Revision]:
@@ -138,14 +139,11 @@ def _load(conn: Connection, doc_rows: list[Row[Any]], actor: Actor, today: date,
 
 def _as_seen(actor: Actor, withheld: list[Redaction], stored: StoredDocument) -> StoredDocument:
     """An editor reads the original with its redactions beside it; anyone else the public
-    view, with redacted links gone from the linked records too."""
-    if actor is Actor.EDITOR:
-        return replace(stored, redactions=withheld) if withheld else stored
+    view (StoredDocument.public)."""
     if not withheld:
         return stored
-    gone = {r.field[len(LINK_PREFIX):] for r in withheld if r.field.startswith(LINK_PREFIX)}
-    return replace(stored, document=public_view(stored.document, withheld),
-                   authorities=[la for la in stored.authorities if la.authority.key not in gone])
+    seen = replace(stored, redactions=withheld)
+    return seen if actor is Actor.EDITOR else seen.public()
 
 
 def get_document(conn: Connection, ident: str, actor: Actor, today: date) -> StoredDocument | None:
@@ -187,9 +185,11 @@ def list_documents(conn: Connection, actor: Actor, today: date, collection: str 
                   .where(rows.in_key_tree(collections.c.key, collection)))
         q = q.where(documents.c.id.in_(inside))
     q = q.order_by(documents.c.date_start.is_(None), documents.c.date_start, documents.c.id)
-    return [DocumentSummary(r.public_id, r.source_id or "", r.title, r.date_display, r.doc_type,
+    found = list(conn.execute(q.limit(limit).offset(offset)))
+    seen = lines_seen(conn, actor, [(r.id, r.title, r.date_display) for r in found])
+    return [DocumentSummary(r.public_id, r.source_id or "", title, shown, r.doc_type,
                             r.pub_state, r.public_from)
-            for r in conn.execute(q.limit(limit).offset(offset))]
+            for r, (_, title, shown) in zip(found, seen, strict=True)]
 
 
 def authority(conn: Connection, key: str) -> tuple[AuthorityRow, list[str]] | None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    ColumnElement,
     Connection,
     DateTime,
     Engine,
@@ -23,12 +24,21 @@ from sqlalchemy import (
     Table,
     Text,
     insert,
+    literal,
     select,
     update,
 )
 
-from chancery.domain.redactions import Box, Redaction, RedactionKind, RedactionState
-from chancery.storage.tables import metadata
+from chancery.domain.publication import Actor
+from chancery.domain.redactions import (
+    LINK_PREFIX,
+    Box,
+    Redaction,
+    RedactionKind,
+    RedactionState,
+    public_value,
+)
+from chancery.storage.tables import authorities, document_links, metadata
 
 redactions = Table(
     "redactions", metadata,
@@ -111,3 +121,27 @@ class SqlRedactions:
         """A document's redactions, oldest first (for the editors' view and its history)."""
         with self.engine.connect() as conn:
             return for_documents(conn, [document_id], with_removed).get(document_id, [])
+
+
+Line = tuple[int, str, str]  # (document id, title, date as printed)
+
+
+def lines_seen(conn: Connection, actor: Actor, lines: list[Line]) -> list[Line]:
+    """Document titles and dates read straight from the documents table (lists, neighbours,
+    relations, tombstones) as the actor may read them: for anyone but an editor with a
+    redacted title or date covered exactly as on the document's own page."""
+    if actor is Actor.EDITOR or not lines:
+        return lines
+    withheld = for_documents(conn, list({i for i, _, _ in lines}))
+    return [(i, public_value("title", title, withheld.get(i, [])),
+             public_value("date", shown, withheld.get(i, []))) for i, title, shown in lines]
+
+
+def link_shown() -> ColumnElement[bool]:
+    """A document_links row the public may follow: no redaction in force withholds it
+    (joined with authorities, whose key the redaction names as "link:KEY")."""
+    withheld = select(redactions.c.id).where(
+        redactions.c.document_id == document_links.c.document_id,
+        redactions.c.field == literal(LINK_PREFIX) + authorities.c.key,
+        redactions.c.state != RedactionState.REMOVED.value)
+    return ~withheld.exists()

@@ -13,6 +13,7 @@ from chancery.domain.publication import Actor, PublicationState
 from chancery.storage import lookups, reads
 from chancery.storage.access import viewable_by
 from chancery.storage.interface import AuthorityRow, WithdrawnDocument
+from chancery.storage.redactions import lines_seen
 from chancery.storage.tables import collections, document_collections, documents
 
 
@@ -57,4 +58,5 @@ def withdrawn(conn: Connection, ident: str) -> WithdrawnDocument | None:
     keys = conn.execute(select(collections.c.key).join(
         document_collections, document_collections.c.collection_id == collections.c.id).where(
         document_collections.c.document_id == row.id).order_by(collections.c.key)).scalars()
-    return WithdrawnDocument(row.public_id, row.id, row.title, row.updated_at, tuple(keys))
+    (_, title, _), = lines_seen(conn, Actor.PUBLIC, [(row.id, row.title, "")])
+    return WithdrawnDocument(row.public_id, row.id, title, row.updated_at, tuple(keys))

@@ -18,6 +18,12 @@ from chancery.web import metadata, notes
 from chancery.web.pages import doc_url, render
 from chancery.web.views.citations import STYLE_LABELS, page_citations
 
+# what a "Redacted on" line says is withheld, by the kind of redaction
+NOTICE_KINDS = {"text": "in the text", "title": "in the title", "summary": "in the summary",
+                "date": "in the date", "classification": "in the classification marking",
+                "source_note": "in the source note", "reference_code": "in the reference code",
+                "link": "a name in the record", "scan": "a region of a scan"}
+
 
 def routes(app: App) -> APIRouter:
     """The document routes of the reading room."""
@@ -103,6 +109,7 @@ def _document(app: App, request: Request, ident: str, reader: Reader) -> Respons
         "style_labels": STYLE_LABELS, "cites_pending": len(cites) < len(PAGE_STYLES),
         "meta": metadata.document_meta(page, app.settings.base_url,
                                        app.settings.archive_name, item),
-        "widths": WIDTHS, "now": datetime.now(UTC)}, modified=modified,
+        "widths": WIDTHS, "now": datetime.now(UTC), "notice_kinds": NOTICE_KINDS},
+        modified=modified,
         cache=len(cites) == len(PAGE_STYLES))  # the missing styles arrive soon: no ETag yet
 

@@ -21,6 +21,7 @@ from chancery.services import search, workspace
 from chancery.services.publishing import Outcome
 from chancery.web.workspace.dashboard import guarded_route
 from chancery.web.workspace.forms import page, posted_form, session_token, when
+from chancery.web.workspace.redaction_panel import REDACTION_DONE, redaction_panel
 
 MAX_ID = 200  # characters of an id looked up; public ids are far shorter
 LABELS = {"submit": "Submit for review", "publish": "Publish", "withdraw": "Withdraw",
@@ -28,27 +29,16 @@ LABELS = {"submit": "Submit for review", "publish": "Publish", "withdraw": "With
 DONE = {"submit": "Submitted for review.", "publish": "Published: readers can see it now.",
         "withdraw": "Withdrawn: its public page now says it was taken down.",
         "reinstate": "Sent back to review.", "request-changes": "Sent back to draft with your "
-        "comment.", "embargo": "The embargo is changed."}
+        "comment.", "embargo": "The embargo is changed.", **REDACTION_DONE}
 
 
 def routes(app: App) -> APIRouter:
     """GET /workspace/documents/{public_id}; POST …/{action} for each step and the embargo."""
     router = APIRouter(route_class=guarded_route(app))
 
-    def show(request: Request, ident: str, status: int = 200, refusal: str = "") -> Response:
-        user: User = request.state.user
-        found = workspace.document(app.publishing, user, ident[:MAX_ID])
-        if found is None:
-            return _missing(app, request, "No document has this id.")
-        done = DONE.get(request.query_params.get("done", "")) if status == 200 else None
-        return page(app, request, "workspace_document.html", {
-            "user": user, "csrf": form_token(session_token(request)), "doc": found,
-            "refusal": refusal, "done": done, "labels": LABELS, "when": when,
-            "public": Reader.public().can_view(found.history.publication)}, status=status)
-
     @router.get("/workspace/documents/{public_id}", include_in_schema=False)
     def document_page(request: Request, public_id: str) -> Response:
-        return show(request, public_id)
+        return show(app, request, public_id)
 
     @router.post("/workspace/documents/{public_id}/{action}", include_in_schema=False)
     async def act(request: Request, public_id: str, action: str) -> Response:
@@ -57,17 +47,32 @@ def routes(app: App) -> APIRouter:
             outcome = await run_in_threadpool(_take, app, request.state.user, ident,
                                               action[:40], form)
         except PermissionError as exc:
-            return show(request, ident, 403, _sentence(str(exc)))
+            return show(app, request, ident, 403, _sentence(str(exc)))
         except LookupError:
             return _missing(app, request, "The workspace has no such action.")
         except Refused as exc:
-            return show(request, ident, 400, _sentence(exc.message))
+            return show(app, request, ident, 400, _sentence(exc.message))
         if outcome.refused:
-            return show(request, ident, 409, _sentence(outcome.refused[0][1]))
+            return show(app, request, ident, 409, _sentence(outcome.refused[0][1]))
         return RedirectResponse(f"/workspace/documents/{outcome.changed[0]}?done={action}",
                                 status_code=303)
 
     return router
+
+
+def show(app: App, request: Request, ident: str, status: int = 200,
+         refusal: str = "") -> Response:
+    """A document's workspace page; ``refusal`` says why a step was not taken."""
+    user: User = request.state.user
+    found = workspace.document(app.publishing, user, ident[:MAX_ID])
+    if found is None:
+        return _missing(app, request, "No document has this id.")
+    done = DONE.get(request.query_params.get("done", "")) if status == 200 else None
+    return page(app, request, "workspace_document.html", {
+        "user": user, "csrf": form_token(session_token(request)), "doc": found,
+        "refusal": refusal, "done": done, "labels": LABELS, "when": when,
+        "public": Reader.public().can_view(found.history.publication),
+        "redacting": redaction_panel(app, user, found.history.public_id)}, status=status)
 
 
 def _take(app: App, user: User, ident: str, action: str, form: dict[str, str]) -> Outcome:

@@ -16,6 +16,7 @@ from chancery.web.workspace import (
     documents,
     login,
     originals,
+    redactions,
 )
 from chancery.web.workspace import search as workspace_search
 
@@ -48,4 +49,5 @@ def routes(app: App) -> APIRouter:
     router.include_router(workspace_search.routes(app))
     router.include_router(audit.routes(app))
     router.include_router(originals.routes(app))
+    router.include_router(redactions.routes(app))
     return router

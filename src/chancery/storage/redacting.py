@@ -1,0 +1,64 @@
+"""A redaction's writes as one transaction each: the redaction row (or its new state), the
+document's revision, and what makes every channel follow at once (a new change number for
+the search index, a new last change for page validators and OAI-PMH datestamps)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, insert, select, update
+
+from chancery.domain.publication import Publication, PublicationState
+from chancery.domain.redactions import Redaction, RedactionState
+from chancery.domain.release import public_from
+from chancery.domain.revisions import Revision
+from chancery.storage import lookups, rows
+from chancery.storage.redactions import SqlRedactions, redactions
+from chancery.storage.tables import documents, revisions
+
+
+class SqlRedacting(SqlRedactions):
+    """Redactions written with their document's revision, on the catalogue's engine."""
+
+    def store(self, document_id: int, r: Redaction, revision: Revision) -> int:
+        """Add a redaction in force from now; returns its id."""
+        with self.engine.begin() as conn:
+            redaction_id = self.add(conn, document_id, r)
+            _changed(conn, document_id, revision, public=True)
+        return redaction_id
+
+    def move(self, document_id: int, redaction_id: int, state: RedactionState,
+             revision: Revision) -> None:
+        """Move a redaction on; when it is removed the public reads the words again, so the
+        document changes for every channel (a request alone changes nothing public)."""
+        with self.engine.begin() as conn:
+            self.set_state(conn, redaction_id, state, revision.actor, revision.at)
+            _changed(conn, document_id, revision, public=state is RedactionState.REMOVED)
+
+    def find(self, document_id: int, redaction_id: int) -> Redaction | None:
+        """One of a document's redactions, whatever its state."""
+        return next((r for r in self.of_document(document_id) if r.id == redaction_id), None)
+
+    def requested_by(self, redaction_id: int) -> str:
+        """Who asked for the redaction's removal ('' when nobody has)."""
+        q = select(redactions.c.changed_by, redactions.c.state).where(
+            redactions.c.id == redaction_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+        if row is None or row.state != RedactionState.REMOVAL_REQUESTED.value:
+            return ""
+        return str(row.changed_by)
+
+
+def _changed(conn: Connection, document_id: int, revision: Revision, public: bool) -> None:
+    """The revision in the document's history; when the public view changed, a new change
+    number (the index re-reads it), last change and datestamp (a harvester takes the record
+    again, a cached page is no longer current)."""
+    conn.execute(insert(revisions).values(rows.revision_row(document_id, revision)))
+    if not public:
+        return
+    row = conn.execute(select(documents.c.pub_state, documents.c.embargo_until).where(
+        documents.c.id == document_id).with_for_update()).one()
+    publication = Publication(PublicationState(row.pub_state), row.embargo_until)
+    conn.execute(update(documents).where(documents.c.id == document_id).values(
+        change_no=lookups.bump_changes(conn), updated_at=revision.at,
+        public_from=public_from(revision.at, publication)))
+
