@@ -19,6 +19,7 @@ from chancery.search.tantivy_index import TantivyIndex
 from chancery.services.accounts import Accounts
 from chancery.services.acting import Acting
 from chancery.services.citing import Citer
+from chancery.services.editing import Editing, Names
 from chancery.services.imports import ImportContext
 from chancery.services.publishing import Publishing
 from chancery.services.search import Search
@@ -26,6 +27,7 @@ from chancery.services.tokens import Tokens
 from chancery.storage.accounts import SqlAccounts
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.limits import SqlRateBuckets
+from chancery.storage.pending import SqlPending
 from chancery.storage.tokens import SqlTokens
 from chancery.storage.workflow import SqlEditorial
 from chancery.storage.workspace import SqlWorkspaceReads
@@ -69,6 +71,14 @@ class App:
         """The editorial workflow, history and revert over this catalogue."""
         return Publishing(self.catalogue, SqlEditorial(self.catalogue.engine),
                           self.settings.allow_self_approval, self.accounts.record)
+
+    @cached_property
+    def editing(self) -> Editing:
+        """Editing records by hand: drafts at once, published documents through review."""
+        return Editing(self.catalogue, SqlEditorial(self.catalogue.engine),
+                       SqlPending(self.catalogue.engine),
+                       Names(with_generated_variants, phonetic_key),
+                       self.settings.allow_self_approval, self.accounts.record)
 
     @cached_property
     def tokens(self) -> Tokens:
