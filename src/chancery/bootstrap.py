@@ -104,7 +104,8 @@ class App:
     def import_context(self, parallel: bool = False) -> ImportContext:
         """The parts an import works with; ``parallel`` parses in a second process."""
         return ImportContext(self.catalogue, self.blobs, importers(), with_generated_variants,
-                             phonetic_key, Limits(self.settings.max_file_size), parallel)
+                             phonetic_key, Limits(self.settings.max_file_size),
+                             SqlPending(self.catalogue.engine), parallel)
 
 
 def importers() -> list[Importer]:

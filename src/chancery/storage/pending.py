@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from chancery.domain.clock import utc_now
 from chancery.domain.editing import Conflict, Pending, same_moment, stamp
 from chancery.domain.records import Record
 from chancery.domain.revisions import Revision
@@ -146,12 +147,13 @@ class SqlPending:
         with self.engine.connect() as conn:
             return {int(i): str(k) for i, k in conn.execute(q)}
 
-    def edited_since_import(self, document_ids: Iterable[int]) -> set[int]:
+    def held_for_review(self, document_ids: Iterable[int]) -> set[int]:
         """The documents whose fields someone (an account or the operator, not an import)
-        changed after their last import: a changed source must not overwrite that work. A
-        workflow step alone (the publication) is not an edit."""
+        changed after their last import, or with a change waiting for review: a changed
+        source must not overwrite that work. A workflow step alone is not an edit."""
+        wanted = set(document_ids)
         q = (select(revisions.c.document_id, revisions.c.actor, revisions.c.changes)
-             .where(revisions.c.document_id.in_(set(document_ids))).order_by(revisions.c.id))
+             .where(revisions.c.document_id.in_(wanted)).order_by(revisions.c.id))
         edited: dict[int, bool] = {}
         with self.engine.connect() as conn:
             for r in conn.execute(q):
@@ -159,7 +161,21 @@ class SqlPending:
                     edited[r.document_id] = False
                 elif set(r.changes or {}) - {"publication"}:
                     edited[r.document_id] = True
-        return {d for d, yes in edited.items() if yes}
+            waiting = set(conn.execute(select(pending_revisions.c.document_id).where(
+                pending_revisions.c.document_id.in_(wanted))).scalars())
+        return {d for d, yes in edited.items() if yes} | waiting
+
+    def propose_import(self, document_id: int, record: Record, author: str, comment: str,
+                       content_hash: str) -> bool:
+        """Keep a re-imported source's version as the pending revision; False when an
+        editor's change waits already (it stays: the import never overwrites edits) or this
+        very version waits already."""
+        found = self.pending(document_id)
+        if found is not None and (not found.from_import or found.content_hash == content_hash):
+            return False
+        self.propose(document_id, record, author, comment, None, utc_now(), content_hash,
+                     check=False)
+        return True
 
     def _found(self, q: Any) -> set[str]:
         with self.engine.connect() as conn:
