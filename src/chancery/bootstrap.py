@@ -88,7 +88,8 @@ class App:
     @cached_property
     def acting(self) -> Acting:
         """Workflow steps and embargoes taken through the API, checked and audited."""
-        return Acting(self.catalogue, self.publishing, self.accounts.store)
+        return Acting(self.catalogue, self.publishing, self.accounts.store,
+                      editing=self.editing)
 
     @property
     def database(self) -> str:

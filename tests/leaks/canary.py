@@ -17,6 +17,8 @@ from PIL import Image
 
 from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
+from chancery.domain.accounts import Role
+from chancery.domain.workflow import Acting, Step
 from chancery.services import search
 from chancery.services.imports import import_paths
 
@@ -30,6 +32,9 @@ HIDDEN = {  # public id -> publication
     "quokkaembargo": {"state": "published", "embargo_until": "2999-01-01"},
 }
 PUBLIC = ["open0001", "open0002"]
+# a published document with an edit waiting for review that brings the canary into its title,
+# summary, text, names and collections: the public keeps the published version
+PENDING_EDIT = PUBLIC[1]
 # public once, then withdrawn: its 410 page and deletion record may name it, nothing else
 FORMER = "former01"
 
@@ -117,11 +122,30 @@ def write_bundle(folder: Path, former_state: str) -> Path:
 
 def build_archive(root: Path) -> App:
     """The canary archive, indexed: the formerly public document imported published, then
-    withdrawn."""
+    withdrawn; the second public document with a change waiting for review."""
     app = build_app(load_settings(data=str(root / "data"), database_url=""))
     for state in ("published", "withdrawn"):
         bundle = write_bundle(root / f"bundle-{state}", state)
         result = import_paths([bundle], app.import_context())
         assert not result.failed, result.failed
+    # a re-import keeps the state the archive set, so the withdrawal is the workflow's
+    assert app.publishing.take_step([FORMER], Step.WITHDRAW, Acting.operator()).changed
+    _pending_edit(app)
     search.rebuild_index(app.catalogue, app.index)
     return app
+
+
+def _pending_edit(app: App) -> None:
+    """The published document's change waiting for review, full of the canary."""
+    editor = Acting("canary-editor@example.org", Role.EDITOR)
+    record, seen, _ = app.editing.draft_of(PENDING_EDIT, editor)
+    texts = [{**t, "body": f"The quokka {HIDDEN_WORD} version of the memorandum."}
+             for t in record["texts"]]
+    links = [*record["links"], {"ref": "person/quokka-canary", "role": "mentioned"},
+             {"name": "Quokka, Pending", "kind": "person", "role": "mentioned"}]
+    saved = app.editing.edit(PENDING_EDIT, {
+        "title": "Memorandum 2 on the quokka", "summary": f"A quokka {HIDDEN_WORD} summary.",
+        "texts": texts, "links": links,
+        "collections": [*record["collections"], {"key": "quokka-papers", "position": 0}]},
+        editor, seen, "quokka corrections")
+    assert saved.pending

@@ -25,7 +25,17 @@ from chancery.cli import app as cli
 from chancery.services import search
 from chancery.services.imports import import_paths
 from chancery.web.server import create_app
-from tests.leaks.canary import CANARY, FORMER, HIDDEN, HIDDEN_RECORDS, HIDDEN_WORD, build_archive, scan_png
+from tests.e2e.test_workspace_access import _account, _client, _log_in
+from tests.leaks.canary import (
+    CANARY,
+    FORMER,
+    HIDDEN,
+    HIDDEN_RECORDS,
+    HIDDEN_WORD,
+    PENDING_EDIT,
+    build_archive,
+    scan_png,
+)
 
 P = "open0001"  # a public document that relates to every hidden one
 TEXT = "en-original"
@@ -159,9 +169,9 @@ ELSEWHERE = {
     "/workspace/documents/{public_id}/{action}": "POST only, login, role and CSRF required; "
                                                  "checked in tests/e2e/test_workspace_access.py "
                                                  "and test_workspace_documents.py",
-    **{f"/api/v1/documents/{{public_id}}/{w}": "POST with a write token only: without one the "
+    **{f"/api/v1/documents/{{public_id}}/{w}": "A write token only (POST; draft: GET): without one the "
        "answer is the same 401 for any id (test_write_routes_answer_anonymous_alike); roles in "
-       "tests/e2e/test_api_tokens.py" for w in ("state", "embargo")},
+       "tests/e2e/test_api_tokens.py" for w in ("state", "embargo", "draft")},
 }
 
 
@@ -239,6 +249,14 @@ def test_write_routes_answer_anonymous_alike(site: TestClient) -> None:
             seen = {(a.status_code, a.text, a.headers["www-authenticate"]) for a in answers}
             assert len(seen) == 1 and next(iter(seen))[0] == 401, seen
             assert CANARY not in next(iter(seen))[1].lower()
+        # editing: the draft to edit, a change (PATCH) and a new draft (POST) alike
+        answers = {site.get(f"/api/v1/documents/{h}/draft", headers=headers)
+                   for h in [*HIDDEN, FORMER, P, "nosuch001"]}
+        answers |= {site.patch(f"/api/v1/documents/{h}", json={"title": "x", "seen": None},
+                               headers=headers) for h in [*HIDDEN, FORMER, P, "nosuch001"]}
+        answers.add(site.post("/api/v1/documents", json={"title": "x"}, headers=headers))
+        seen = {(a.status_code, a.text) for a in answers}
+        assert len(seen) == 1 and next(iter(seen))[0] == 401, seen
 
 
 def test_an_editors_token_sees_what_the_public_may_not(archive: App, site: TestClient) -> None:
@@ -369,3 +387,22 @@ def test_searching_a_hidden_name_finds_nothing_and_expands_to_nothing(site: Test
         body = _scrub(answer.text, url).lower()
         assert CANARY not in body and "c. quokka" not in body and "bureau" not in body, url
     assert site.get(f"/api/v1/search?q={word}").json()["total"] == 0
+
+
+def test_a_pending_edit_is_for_editors_only(archive: App, site: TestClient) -> None:
+    """The published document whose waiting change is full of the canary: every public view of
+    it is the published version; an editor sees the change on its workspace page and API."""
+    for url in (f"/documents/{PENDING_EDIT}", f"/documents/{PENDING_EDIT}.json",
+                f"/api/v1/documents/{PENDING_EDIT}", f"/api/v1/documents/{PENDING_EDIT}/texts",
+                f"/documents/{PENDING_EDIT}/text/{TEXT}.txt", f"/iiif/3/manifests/{PENDING_EDIT}",
+                f"/documents/{PENDING_EDIT}/cite.bib", f"/search?q={HIDDEN_WORD}"):
+        answer = site.get(url)
+        assert answer.status_code == 200 and CANARY not in answer.text.lower(), url
+    editor = _client(archive)
+    assert _log_in(editor, _account(archive, "editor")).status_code == 303
+    page = editor.get(f"/workspace/documents/{PENDING_EDIT}").text
+    assert "A change waiting for review" in page and "Memorandum 2 on the quokka" in page
+    _, secret = archive.tokens.create(_account(archive, "editor"), "write")
+    draft = site.get(f"/api/v1/documents/{PENDING_EDIT}/draft",
+                     headers={"Authorization": f"Bearer {secret}"}).json()
+    assert draft["pending"] and HIDDEN_WORD in json.dumps(draft["record"])
