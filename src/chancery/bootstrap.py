@@ -23,6 +23,7 @@ from chancery.services.acting import Acting
 from chancery.services.authority_editing import AuthorityEditor
 from chancery.services.citing import Citer
 from chancery.services.collection_editing import CollectionEditor
+from chancery.services.editing import Editing, Names
 from chancery.services.imports import ImportContext
 from chancery.services.publishing import Publishing
 from chancery.services.redacting import Redacting
@@ -36,6 +37,7 @@ from chancery.storage.collection_edits import SqlCollectionEdits
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.import_runs import SqlImportRuns
 from chancery.storage.limits import SqlRateBuckets
+from chancery.storage.pending import SqlPending
 from chancery.storage.redacting import SqlRedacting
 from chancery.storage.scan_redactions import SqlScanRedactions
 from chancery.storage.tokens import SqlTokens
@@ -130,6 +132,14 @@ class App:
         return sizes[page - 1] if 1 <= page <= len(sizes) else None
 
     @cached_property
+    def editing(self) -> Editing:
+        """Editing records by hand: drafts at once, published documents through review."""
+        return Editing(self.catalogue, SqlEditorial(self.catalogue.engine),
+                       SqlPending(self.catalogue.engine),
+                       Names(with_generated_variants, phonetic_key),
+                       self.settings.allow_self_approval, self.accounts.record)
+
+    @cached_property
     def tokens(self) -> Tokens:
         """API tokens, kept in the catalogue beside the accounts they act as."""
         return Tokens(SqlTokens(self.catalogue.engine), self.accounts.store)
@@ -137,7 +147,8 @@ class App:
     @cached_property
     def acting(self) -> Acting:
         """Workflow steps and embargoes taken through the API, checked and audited."""
-        return Acting(self.catalogue, self.publishing, self.accounts.store)
+        return Acting(self.catalogue, self.publishing, self.accounts.store,
+                      editing=self.editing)
 
     @property
     def database(self) -> str:
@@ -153,7 +164,8 @@ class App:
     def import_context(self, parallel: bool = False) -> ImportContext:
         """The parts an import works with; ``parallel`` parses in a second process."""
         return ImportContext(self.catalogue, self.blobs, importers(), with_generated_variants,
-                             phonetic_key, Limits(self.settings.max_file_size), parallel)
+                             phonetic_key, Limits(self.settings.max_file_size),
+                             SqlPending(self.catalogue.engine), parallel)
 
 
 def importers() -> list[Importer]:

@@ -105,6 +105,11 @@ def print_import_summary(console: Console, summary: ImportSummary, seconds: floa
                       "not plausibly their name (kept as evidence, not searched): "
                       + escape("; ".join(summary.held_back_examples))
                       + ("; …" if summary.held_back > len(summary.held_back_examples) else ""))
+    if summary.conflicts:
+        console.print(f"[yellow]{len(summary.conflicts)} conflict(s)[/]: edited in the workspace "
+                      "since the last import, so the source's version waits for a reviewer "
+                      "(chancery approve|reject ID): " + escape(", ".join(summary.conflicts)),
+                      highlight=False)
     steps = [f"{name} {duration(summary.timings[name])}"
              for name in ("parse", "store", "index", "citations") if name in summary.timings]
     if steps:

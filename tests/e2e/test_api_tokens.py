@@ -223,11 +223,14 @@ def test_api_changes_are_audited_and_no_token_is_logged(
 
 def test_the_schema_documents_the_bearer_scheme(api: TestClient) -> None:
     """OpenAPI names the bearer scheme: optional on every GET (anonymous reads as the
-    public), required on the two POSTs, which document 401 and 403."""
+    public), required on the POSTs and the PATCH, which document 401 and 403."""
     schema = api.get("/openapi.json").json()
     assert schema["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
     posts = {path for path, ops in schema["paths"].items() if "post" in ops}
-    assert posts == {"/documents/{public_id}/state", "/documents/{public_id}/embargo"}
+    assert posts == {"/documents/{public_id}/state", "/documents/{public_id}/embargo",
+                     "/documents"}
+    assert {"401", "403", "404", "409", "412", "422", "428"} <= set(
+        schema["paths"]["/documents/{public_id}"]["patch"]["responses"])
     for path, ops in schema["paths"].items():
         for method, op in ops.items():
             assert op["security"] == ([{}, {"bearerToken": []}] if method == "get"

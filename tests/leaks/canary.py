@@ -20,8 +20,9 @@ from PIL import Image
 
 from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
+from chancery.domain.accounts import Role
 from chancery.domain.redactions import parse_box, redacted_key
-from chancery.domain.workflow import Acting
+from chancery.domain.workflow import Acting, Step
 from chancery.services import search
 from chancery.services.imports import import_paths
 from chancery.services.redacting import Wanted
@@ -41,6 +42,9 @@ PUBLIC = ["open0001", "open0002"]
 # scan only burned, by its redacted key; the original, by its hash, never
 REDACTED = "redacted1"
 SCAN_LINES = [(72, 650, "Memorandum for the record."), (72, 600, "Agent Quokka met the consul.")]
+# a published document with an edit waiting for review that brings the canary into its title,
+# summary, text, names and collections: the public keeps the published version
+PENDING_EDIT = PUBLIC[1]
 # public once, then withdrawn: its 410 page and deletion record may name it, nothing else
 FORMER = "former01"
 
@@ -185,7 +189,7 @@ def write_bundle(folder: Path, former_state: str) -> Path:
 
 def build_archive(root: Path) -> App:
     """The canary archive, indexed: the formerly public document imported published, then
-    withdrawn."""
+    withdrawn; the second public document with a change waiting for review."""
     # the suite asks every channel many times from one address; rate limits are tested
     # elsewhere (tests/e2e/test_limits.py), and a 429 here would hide what an answer holds
     app = build_app(load_settings(data=str(root / "data"), database_url="",
@@ -198,5 +202,24 @@ def build_archive(root: Path) -> App:
     app.scan_redacting.redact_box(REDACTED, 1, redaction_box(), "(b)(6)", Acting.operator())
     for wanted in SEALED_REDACTIONS:
         app.redacting.redact(SEALED, wanted, Acting.operator())
+    # a re-import keeps the state the archive set, so the withdrawal is the workflow's
+    assert app.publishing.take_step([FORMER], Step.WITHDRAW, Acting.operator()).changed
+    _pending_edit(app)
     search.rebuild_index(app.catalogue, app.index)
     return app
+
+
+def _pending_edit(app: App) -> None:
+    """The published document's change waiting for review, full of the canary."""
+    editor = Acting("canary-editor@example.org", Role.EDITOR)
+    record, seen, _ = app.editing.draft_of(PENDING_EDIT, editor)
+    texts = [{**t, "body": f"The quokka {HIDDEN_WORD} version of the memorandum."}
+             for t in record["texts"]]
+    links = [*record["links"], {"ref": "person/quokka-canary", "role": "mentioned"},
+             {"name": "Quokka, Pending", "kind": "person", "role": "mentioned"}]
+    saved = app.editing.edit(PENDING_EDIT, {
+        "title": "Memorandum 2 on the quokka", "summary": f"A quokka {HIDDEN_WORD} summary.",
+        "texts": texts, "links": links,
+        "collections": [*record["collections"], {"key": "quokka-papers", "position": 0}]},
+        editor, seen, "quokka corrections")
+    assert saved.pending

@@ -26,12 +26,14 @@ from chancery.domain.media import WIDTHS
 from chancery.services import search
 from chancery.services.imports import import_paths
 from chancery.web.server import create_app
+from tests.e2e.test_workspace_access import _account, _client, _log_in
 from tests.leaks.canary import (
     CANARY,
     FORMER,
     HIDDEN,
     HIDDEN_RECORDS,
     HIDDEN_WORD,
+    PENDING_EDIT,
     REDACTED,
     SEALED,
     SEALED_RECORD,
@@ -214,9 +216,9 @@ ELSEWHERE = {
     "/workspace/redactions/{public_id}/{redaction_id}/{action}":
         "POST only, login, role and CSRF required; checked in "
         "tests/e2e/test_workspace_access.py and tests/leaks/test_redacted_document.py",
-    **{f"/api/v1/documents/{{public_id}}/{w}": "POST with a write token only: without one the "
+    **{f"/api/v1/documents/{{public_id}}/{w}": "A write token only (POST; draft: GET): without one the "
        "answer is the same 401 for any id (test_write_routes_answer_anonymous_alike); roles in "
-       "tests/e2e/test_api_tokens.py" for w in ("state", "embargo")},
+       "tests/e2e/test_api_tokens.py" for w in ("state", "embargo", "draft")},
     **{path: "login required (POST: role and CSRF too); checked in "
        "tests/e2e/test_workspace_access.py, test_workspace_authorities.py and "
        "test_workspace_collections.py" for path in (
@@ -301,6 +303,14 @@ def test_write_routes_answer_anonymous_alike(site: TestClient) -> None:
             seen = {(a.status_code, a.text, a.headers["www-authenticate"]) for a in answers}
             assert len(seen) == 1 and next(iter(seen))[0] == 401, seen
             assert CANARY not in next(iter(seen))[1].lower()
+        # editing: the draft to edit, a change (PATCH) and a new draft (POST) alike
+        answers = {site.get(f"/api/v1/documents/{h}/draft", headers=headers)
+                   for h in [*HIDDEN, FORMER, P, "nosuch001"]}
+        answers |= {site.patch(f"/api/v1/documents/{h}", json={"title": "x", "seen": None},
+                               headers=headers) for h in [*HIDDEN, FORMER, P, "nosuch001"]}
+        answers.add(site.post("/api/v1/documents", json={"title": "x"}, headers=headers))
+        seen = {(a.status_code, a.text) for a in answers}
+        assert len(seen) == 1 and next(iter(seen))[0] == 401, seen
 
 
 def test_an_editors_token_sees_what_the_public_may_not(archive: App, site: TestClient) -> None:
@@ -483,3 +493,22 @@ def test_a_public_search_by_state_says_nothing_of_drafts(site: TestClient) -> No
                 assert CANARY not in answer.text.lower()
     facets = site.get("/api/v1/search?q=Berlin").json()["facets"]
     assert "state" not in facets
+
+
+def test_a_pending_edit_is_for_editors_only(archive: App, site: TestClient) -> None:
+    """The published document whose waiting change is full of the canary: every public view of
+    it is the published version; an editor sees the change on its workspace page and API."""
+    for url in (f"/documents/{PENDING_EDIT}", f"/documents/{PENDING_EDIT}.json",
+                f"/api/v1/documents/{PENDING_EDIT}", f"/api/v1/documents/{PENDING_EDIT}/texts",
+                f"/documents/{PENDING_EDIT}/text/{TEXT}.txt", f"/iiif/3/manifests/{PENDING_EDIT}",
+                f"/documents/{PENDING_EDIT}/cite.bib", f"/search?q={HIDDEN_WORD}"):
+        answer = site.get(url)
+        assert answer.status_code == 200 and CANARY not in answer.text.lower(), url
+    editor = _client(archive)
+    assert _log_in(editor, _account(archive, "editor")).status_code == 303
+    page = editor.get(f"/workspace/documents/{PENDING_EDIT}").text
+    assert "A change waiting for review" in page and "Memorandum 2 on the quokka" in page
+    _, secret = archive.tokens.create(_account(archive, "editor"), "write")
+    draft = site.get(f"/api/v1/documents/{PENDING_EDIT}/draft",
+                     headers={"Authorization": f"Bearer {secret}"}).json()
+    assert draft["pending"] and HIDDEN_WORD in json.dumps(draft["record"])

@@ -9,8 +9,10 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from chancery.api.auth import document_security
+from chancery.api.editing import editing_routes
 from chancery.api.paging import BadCursor
 from chancery.api.routes import routes
 from chancery.api.writes import write_routes
@@ -24,19 +26,32 @@ cursors: pass a page's `next_cursor` as `cursor`. Responses carry an ETag; send 
 If-None-Match to get 304 when nothing changed. See docs/api.md."""
 
 
+def _allowed(api: FastAPI, request: Request) -> str:
+    """Every method some route takes at this path (GET and POST /documents are two routes)."""
+    methods: set[str] = set()
+    for route in api.routes:
+        if route.matches(request.scope)[0] is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
+
+
 def create_api(app: App) -> FastAPI:
     """The /api/v1 application for an archive."""
     api = FastAPI(title=f"{app.settings.archive_name} API", version="1", description=DESCRIPTION,
                   openapi_url="/openapi.json", docs_url=None, redoc_url=None)
     api.include_router(routes(app))
     api.include_router(write_routes(app))
+    api.include_router(editing_routes(app))
     document_security(api)
     limiter = SharedLimiter("api", app.settings.api_rate_limit, app.buckets)
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = exc.headers
+        if exc.status_code == 405:  # Starlette names the first route's methods only
+            headers = {**(headers or {}), "Allow": _allowed(api, request)}
         return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code,
-                            headers=exc.headers)
+                            headers=headers)
 
     @api.exception_handler(BadCursor)
     async def bad_cursor(request: Request, exc: BadCursor) -> Response:
@@ -56,7 +71,8 @@ def create_api(app: App) -> FastAPI:
         # made from the catalogue's change counter told pollers when a draft was imported)
         # call_next answers a streaming response (its body_iterator is not in Response's type)
         body = b"".join([c async for c in response.body_iterator])  # type: ignore[attr-defined]
-        etag = 'W/"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+        # a route that names its own version (an editor's draft: api/editing.py) keeps it
+        etag = response.headers.get("etag") or 'W/"' + hashlib.sha1(body).hexdigest()[:20] + '"'
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers={"ETag": etag, "Vary": "Authorization",
                                                       "Cache-Control": cache})

@@ -8,14 +8,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 
+from chancery.domain.accounts import Role, has_role
 from chancery.domain.publication import Publication
 from chancery.domain.readers import Reader
+from chancery.domain.records import Record
 from chancery.domain.tokens import EMBARGO_ROLE, Caller, may_embargo, may_take
 from chancery.domain.workflow import Acting as Actor_
 from chancery.domain.workflow import Refused, Step
 from chancery.services.accounts import AccountStore
 from chancery.services.clock import utc_now
 from chancery.services.documents import show_document
+from chancery.services.editing import Editing, Saved
 from chancery.services.publishing import Outcome, Publishing
 from chancery.storage.interface import Catalogue
 
@@ -32,9 +35,35 @@ class Acting:
     """What a token's account may change, over publishing and the audit log."""
 
     def __init__(self, catalogue: Catalogue, publishing: Publishing, accounts: AccountStore,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, editing: Editing | None = None) -> None:
         self.catalogue, self.publishing = catalogue, publishing
         self.accounts, self.clock = accounts, clock
+        self.editing = editing
+
+    def draft(self, caller: Caller, ident: str) -> tuple[str, Record, datetime | None, bool]:
+        """(public id, record to edit, stamp, pending) as services/editing's draft_of."""
+        editing = self._editor(caller)
+        public_id = self._public_id(caller, ident)
+        return (public_id, *editing.draft_of(public_id, _acting(caller)))
+
+    def create(self, caller: Caller, record: Record, comment: str) -> Saved:
+        """A new draft from a record, made by the token's account."""
+        return self._editor(caller).create(record, _acting(caller), comment)
+
+    def edit(self, caller: Caller, ident: str, changes: Record, seen: datetime | None,
+             comment: str) -> Saved:
+        """Change a document as the token's account (Invalid, Conflict as editing's)."""
+        editing = self._editor(caller)
+        public_id = self._public_id(caller, ident)
+        return editing.edit(public_id, changes, _acting(caller), seen, comment)
+
+    def _editor(self, caller: Caller) -> Editing:
+        _writer(caller)
+        if not has_role(caller.user.role, Role.EDITOR):
+            raise NotAllowed(f"editing is for an editor, a reviewer or an admin; this token's "
+                             f"account is {caller.user.role.value}")
+        assert self.editing is not None, "the composition root wires editing in"
+        return self.editing
 
     def take_step(self, caller: Caller, ident: str, step: Step, comment: str) -> Publication:
         """Take a workflow step on one document as the caller; its publication after.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
@@ -15,7 +15,7 @@ from typing import Protocol
 from chancery.domain.authorities import Authority, Link
 from chancery.domain.documents import Document, ParsedDocument
 from chancery.domain.publication import Actor
-from chancery.domain.records import content_hash, document_record
+from chancery.domain.records import Record, content_hash, document_record
 from chancery.domain.revisions import Revision
 from chancery.ingest.base import Failure, Importer, ImportRefused, Limits, SourceBatch
 from chancery.lifetime import die_with_parent
@@ -49,6 +49,9 @@ class ImportSummary:
     # seconds spent per step: "parse" (waiting for the reader), "store"; the CLI adds
     # "index" and "citations"
     timings: dict[str, float] = field(default_factory=dict)
+    # documents edited in the workspace since their last import (or with a change waiting
+    # for review) whose source changed: the source's version waits for a reviewer instead
+    conflicts: list[str] = field(default_factory=list)  # public ids
 
     def hold_back(self, spellings: list[str]) -> None:
         """Count spellings kept as evidence only, keeping the first few as examples."""
@@ -62,7 +65,7 @@ class ImportSummary:
     @property
     def documents(self) -> int:
         """Documents read successfully, whatever happened to them."""
-        return self.imported + self.updated + self.unchanged
+        return self.imported + self.updated + self.unchanged + len(self.conflicts)
 
     def as_dict(self) -> dict[str, object]:
         """The summary as JSON-ready data."""
@@ -70,7 +73,8 @@ class ImportSummary:
                 "failed": [{"file": f.path, "item": f.item, "reason": f.reason}
                            for f in self.failed],
                 "files": self.files, "authorities_created": self.authorities_created,
-                "held_back": {"count": self.held_back, "examples": self.held_back_examples}}
+                "held_back": {"count": self.held_back, "examples": self.held_back_examples},
+                "conflicts": {"count": len(self.conflicts), "ids": self.conflicts}}
 
 
 _EXAMPLES = 5
@@ -84,6 +88,24 @@ class Progress(Protocol):
 
     def advance(self, nbytes: int, documents: int) -> None:
         """A file is done."""
+
+
+class PendingImports(Protocol):
+    """Where a re-import that meets workspace edits leaves its version (storage/pending.py)."""
+
+    def held_for_review(self, document_ids: Iterable[int]) -> set[int]:
+        """The documents edited since their last import, or with a change waiting."""
+        ...
+
+    def propose_import(self, document_id: int, record: Record, author: str, comment: str,
+                       content_hash: str) -> bool:
+        """Keep the source's version as the pending revision (False: an editor's change is
+        waiting already and stays, or the same version waits already)."""
+        ...
+
+    def authority_keys(self, ids: Iterable[int]) -> dict[int, str]:
+        """Authority keys by stored id."""
+        ...
 
 
 class NoProgress:
@@ -106,6 +128,9 @@ class ImportContext:
     make_variants: VariantMaker
     phonetic: PhoneticKey
     limits: Limits  # the max_file_size setting
+    # where a changed source over workspace edits goes to wait for review (None: nowhere,
+    # the import overwrites as before; only tests of the import alone leave it out)
+    pending: PendingImports | None = None
     # Parse in a second process while storing (large imports only). Off by default: a spawned
     # process re-imports the caller's main module, so only entry points with a main guard
     # (the CLI, the benchmarks) turn it on.
@@ -250,12 +275,14 @@ def store_batch(batch: SourceBatch, ctx: ImportContext, summary: ImportSummary) 
         failed = {f.item for f in undone.failed}
         attempt = ImportSummary(failed=undone.failed)
         _store(batch, [p for p in docs if _ident(p.document) not in failed], ctx, attempt)
-    for name in ("imported", "updated", "unchanged", "failed", "authorities_created"):
+    for name in ("imported", "updated", "unchanged", "failed", "authorities_created",
+                 "conflicts"):
         setattr(summary, name, getattr(summary, name) + getattr(attempt, name))
 
 
 def _store(batch: SourceBatch, docs: list[ParsedDocument], ctx: ImportContext,
            summary: ImportSummary, undo_on_failure: bool = False) -> None:
+    held: list[_Held] = []
     with ctx.catalogue.session() as session:
         if batch.collections:
             session.upsert_collections(batch.collections)
@@ -265,17 +292,28 @@ def _store(batch: SourceBatch, docs: list[ParsedDocument], ctx: ImportContext,
                    if states.get(_ident(p.document)) is None
                    or states[_ident(p.document)].content_hash != h]
         summary.unchanged += len(todo) - len(changed)
-        _write_changed(batch, changed, states, session, ctx, summary)
+        _write_changed(batch, changed, states, session, ctx, summary, held)
         if undo_on_failure and summary.failed:
             raise _Undone(summary.failed)
+    _hold_for_review(held, ctx, summary)
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A changed source over a document edited in the workspace: kept for a reviewer."""
+
+    write: DocumentWrite
+    author: str
+    path: str
 
 
 def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]],
                    states: dict[str, DocumentState], session: CatalogueSession,
-                   ctx: ImportContext, summary: ImportSummary) -> None:
+                   ctx: ImportContext, summary: ImportSummary, held: list[_Held]) -> None:
     resolver = AuthorityResolver(session, ctx.make_variants, ctx.phonetic)
     ids = resolve_keeping_keys(resolver, ctx.catalogue, [a for p, _ in changed for a in p.authorities])
     summary.authorities_created += resolver.created
+    review = _for_review(changed, states, ctx)
     writes = []
     for parsed, digest in changed:
         state = states.get(_ident(parsed.document))
@@ -287,6 +325,8 @@ def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]]
             continue
         if write is None:  # same as stored, though from another source (an exported bundle)
             summary.unchanged += 1
+        elif write.existing_id in review:
+            held.append(_Held(write, f"import:{batch.format}", batch.path))
         else:
             writes.append(write)
     failures = session.write_documents(writes)
@@ -298,6 +338,31 @@ def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]]
             summary.imported += 1
         else:
             summary.updated += 1
+
+
+def _for_review(changed: list[tuple[ParsedDocument, str]], states: dict[str, DocumentState],
+                ctx: ImportContext) -> set[int]:
+    """The stored documents among the changed ones that editors changed since their import."""
+    stored = [states[_ident(p.document)].id for p, _ in changed if _ident(p.document) in states]
+    if ctx.pending is None or not stored:
+        return set()
+    return ctx.pending.held_for_review(stored)
+
+
+def _hold_for_review(held: list[_Held], ctx: ImportContext, summary: ImportSummary) -> None:
+    """Leave each held source version as its document's pending revision, and report it."""
+    if not held or ctx.pending is None:
+        return
+    keys = ctx.pending.authority_keys(lk.authority_id for h in held for lk in h.write.links)
+    for h in held:
+        record = document_record(h.write.document)
+        record["links"] = [{"ref": keys[lk.authority_id], "role": lk.role.value,
+                            "as_written": lk.as_written} for lk in h.write.links]
+        assert h.write.existing_id is not None
+        ctx.pending.propose_import(h.write.existing_id, record, h.author,
+                                   f"re-imported from {h.path} over edits made in the "
+                                   "workspace", h.write.content_hash)
+        summary.conflicts.append(h.write.document.public_id)
 
 
 def _links(links: tuple[Link, ...], ids: dict[str, int]) -> list[LinkWrite]:
@@ -312,6 +377,8 @@ def _document_write(parsed: ParsedDocument, digest: str, ids: dict[str, int],
         revision = Revision(utc_now(), f"import:{batch.format}", f"imported from {batch.path}")
         return DocumentWrite(doc, _links(doc.links, ids), digest, revision)
     old = ctx.catalogue.get_document(_ident(doc), Actor.EDITOR, today())
+    if old is not None:  # the state an editor set (or the first import gave) wins
+        doc = replace(doc, publication=old.document.publication)
     if same_as_stored(old, doc, ids):
         return None
     revision = Revision(utc_now(), f"import:{batch.format}", f"updated from {batch.path}",

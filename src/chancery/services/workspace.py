@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from chancery.domain.accounts import Role, User, actor_of, has_role
+from chancery.domain.editing import Pending
 from chancery.domain.history import HistoryEntry
 from chancery.domain.publication import Actor, PublicationState
 from chancery.domain.workflow import (
@@ -20,12 +21,14 @@ from chancery.domain.workflow import (
     steps_from,
 )
 from chancery.services.clock import today
+from chancery.services.editing import Editing
 from chancery.services.publishing import DocumentHistory, Outcome, Publishing
 from chancery.storage.interface import DocumentSummary
 
 DASHBOARD_ROWS = 50  # rows per dashboard list; the workspace search will page the rest
 EMBARGO_HORIZON = timedelta(days=30)  # "embargoes ending soon": within the next 30 days
 EMBARGO = "embargo"  # the action that sets or clears an embargo, beside the workflow's steps
+REVIEW = ("approve", "reject")  # the actions on a change waiting for review
 
 
 class WorkspaceReads(Protocol):
@@ -48,6 +51,7 @@ class Waiting:
     document: DocumentSummary
     sent_by: str | None
     sent_at: datetime | None
+    change: bool = False  # a change to a published document, not the document itself
 
 
 @dataclass(frozen=True)
@@ -71,14 +75,19 @@ def list_drafts(reads: WorkspaceReads, user: User,
     return reads.drafts_by(actor_name(user.email), actor, today(), limit)
 
 
-def dashboard(reads: WorkspaceReads, user: User, limit: int = DASHBOARD_ROWS) -> Dashboard:
-    """The dashboard's lists for this account."""
+def dashboard(reads: WorkspaceReads, user: User, limit: int = DASHBOARD_ROWS,
+              editing: Editing | None = None) -> Dashboard:
+    """The dashboard's lists for this account; "waiting for review" holds the documents in
+    review and then those with a change waiting (``editing``), each once."""
     actor, now = actor_of(user), today()
     if actor is not Actor.EDITOR:
         return Dashboard([], None, [])
     waiting = None
     if has_role(user.role, Role.REVIEWER):
         waiting = [Waiting(*row) for row in reads.in_review(actor, now, limit)]
+        listed = {w.document.public_id for w in waiting}
+        waiting += [Waiting(d, by, at, change=True) for d, by, at in
+                    (editing.waiting(limit) if editing else []) if d.public_id not in listed]
     return Dashboard(list_drafts(reads, user, limit), waiting,
                      reads.embargo_ending(actor, now, now + EMBARGO_HORIZON, limit))
 
@@ -91,10 +100,15 @@ class WorkspaceDocument:
     steps: list[Step]  # the steps this account may take from the document's state
     may_embargo: bool
     submitted: HistoryEntry | None  # the revision that last sent it to review
+    # a change waiting for review, with its field diff ({field: [published, proposed]})
+    pending: tuple[Pending, dict[str, list[object]]] | None = None
+    may_review: bool = False  # whether this account may approve or reject it
 
 
-def document(publishing: Publishing, user: User, ident: str) -> WorkspaceDocument | None:
-    """A document with its history and what the account may do with it; None if unknown."""
+def document(publishing: Publishing, user: User, ident: str,
+             editing: Editing | None = None) -> WorkspaceDocument | None:
+    """A document with its history, the change waiting for review on it, and what the
+    account may do with it; None if unknown."""
     found = publishing.history(ident)
     if found is None:
         return None
@@ -102,7 +116,27 @@ def document(publishing: Publishing, user: User, ident: str) -> WorkspaceDocumen
     steps = [s for s in steps_from(found.publication.state) if acting.may(NEEDS[s])]
     sent = [e for e in found.entries
             if e.step is not None and e.step.to_state is PublicationState.IN_REVIEW]
-    return WorkspaceDocument(found, steps, acting.may(EMBARGO_NEEDS), sent[-1] if sent else None)
+    pending = editing.pending(found.public_id) if editing else None
+    return WorkspaceDocument(found, steps, acting.may(EMBARGO_NEEDS), sent[-1] if sent else None,
+                             pending, acting.may(Role.REVIEWER))
+
+
+def review_change(editing: Editing, user: User, ident: str, action: str,
+                  form: dict[str, str]) -> Outcome:
+    """Approve or reject the change waiting on a document, as a workspace form asks.
+    PermissionError for a role that does not review; what editing refuses is in the outcome."""
+    acting, comment = Acting.of(user), form.get("comment", "")
+    if not acting.may(Role.REVIEWER):
+        raise PermissionError(f"{acting.name} is not a reviewer; approving or rejecting a "
+                              "change is for a reviewer or an admin")
+    try:
+        if action == "approve":
+            done = editing.approve(ident, acting, comment)
+        else:
+            done = editing.reject(ident, acting, comment)
+    except Refused as exc:
+        return Outcome(refused=[(ident, exc.message)])
+    return Outcome(changed=[done])
 
 
 def take_action(publishing: Publishing, user: User, ident: str, action: str,

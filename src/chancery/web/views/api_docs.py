@@ -117,7 +117,7 @@ def type_of(schema: dict[str, Any]) -> Markup:
     kind = schema.get("type", "any")
     if kind == "array":
         return Markup("list of ") + type_of(schema.get("items", {}))
-    if kind == "object" and "additionalProperties" in schema:
+    if kind == "object" and isinstance(schema.get("additionalProperties"), dict):
         return Markup("object of ") + type_of(schema["additionalProperties"])
     bounds = [str(schema[k]) for k in ("minimum", "maximum") if k in schema]
     if "enum" in schema:

@@ -69,7 +69,7 @@ def routes(app: App) -> APIRouter:
         user = request.state.user
         return page(app, request, "workspace.html", {
             "user": user, "csrf": form_token(session_token(request)), "when": when,
-            "lists": workspace.dashboard(app.workspace, user),
+            "lists": workspace.dashboard(app.workspace, user, editing=app.editing),
             "imports": import_runs.recent_imports(app.import_runs)})
 
     return router

@@ -29,7 +29,10 @@ LABELS = {"submit": "Submit for review", "publish": "Publish", "withdraw": "With
 DONE = {"submit": "Submitted for review.", "publish": "Published: readers can see it now.",
         "withdraw": "Withdrawn: its public page now says it was taken down.",
         "reinstate": "Sent back to review.", "request-changes": "Sent back to draft with your "
-        "comment.", "embargo": "The embargo is changed.", **REDACTION_DONE}
+        "comment.", "embargo": "The embargo is changed.",
+        "approve": "The change is approved: readers see it now.",
+        "reject": "The change is rejected: readers keep the published version.",
+        **REDACTION_DONE}
 
 
 def routes(app: App) -> APIRouter:
@@ -64,7 +67,7 @@ def show(app: App, request: Request, ident: str, status: int = 200,
          refusal: str = "") -> Response:
     """A document's workspace page; ``refusal`` says why a step was not taken."""
     user: User = request.state.user
-    found = workspace.document(app.publishing, user, ident[:MAX_ID])
+    found = workspace.document(app.publishing, user, ident[:MAX_ID], app.editing)
     if found is None:
         return _missing(app, request, "No document has this id.")
     done = DONE.get(request.query_params.get("done", "")) if status == 200 else None
@@ -77,7 +80,10 @@ def show(app: App, request: Request, ident: str, status: int = 200,
 
 def _take(app: App, user: User, ident: str, action: str, form: dict[str, str]) -> Outcome:
     """Take the action, then catch the search index up so the public search follows at once."""
-    outcome = workspace.take_action(app.publishing, user, ident, action, form)
+    if action in workspace.REVIEW:
+        outcome = workspace.review_change(app.editing, user, ident, action, form)
+    else:
+        outcome = workspace.take_action(app.publishing, user, ident, action, form)
     if outcome.changed:
         search.refresh_index(app.catalogue, app.index)
     return outcome
