@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from chancery.blobs.derived import DerivedFiles
 from chancery.blobs.folder import FolderBlobStore
 from chancery.blobs.pages import PageImages
 from chancery.citing.cache import CitationCache
 from chancery.citing.pandoc import PandocEngine
+from chancery.citing.styles import ALIASES, PAGE_STYLES
 from chancery.config import Settings
 from chancery.enrich.names import phonetic_key, with_generated_variants
 from chancery.ingest.base import Importer, Limits
@@ -21,11 +23,13 @@ from chancery.services.acting import Acting
 from chancery.services.citing import Citer
 from chancery.services.imports import ImportContext
 from chancery.services.publishing import Publishing
+from chancery.services.purging import Kept, Purging
 from chancery.services.search import Search
 from chancery.services.tokens import Tokens
 from chancery.storage.accounts import SqlAccounts
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.limits import SqlRateBuckets
+from chancery.storage.purge import SqlPurge
 from chancery.storage.tokens import SqlTokens
 from chancery.storage.workflow import SqlEditorial
 from chancery.storage.workspace import SqlWorkspaceReads
@@ -46,8 +50,13 @@ class App:
     @property
     def citer(self) -> Citer:
         """Citations as this archive makes them: its name, its address, the kept renderings."""
-        return Citer(self.engine, CitationCache(self.settings.data / "derived" / "citations"),
-                     self.settings.archive_name, self.settings.base_url)
+        return Citer(self.engine, self.citation_cache, self.settings.archive_name,
+                     self.settings.base_url)
+
+    @property
+    def citation_cache(self) -> CitationCache:
+        """The renderings kept in the data folder."""
+        return CitationCache(self.settings.data / "derived" / "citations")
 
     @cached_property
     def accounts(self) -> Accounts:
@@ -69,6 +78,18 @@ class App:
         """The editorial workflow, history and revert over this catalogue."""
         return Publishing(self.catalogue, SqlEditorial(self.catalogue.engine),
                           self.settings.allow_self_approval, self.accounts.record)
+
+    @cached_property
+    def purging(self) -> Purging:
+        """Purging documents for good, with their files, derived images, citations and index
+        entries."""
+        derived = self.settings.data / "derived"
+        files = DerivedFiles(self.blobs, derived, derived / "iiif", derived / "downloads")
+        kept = Kept(self.citer, self.citation_cache.forget,
+                    tuple(dict.fromkeys((*PAGE_STYLES, *ALIASES))))
+        return Purging(self.catalogue, SqlPurge(self.catalogue.engine),
+                       SqlEditorial(self.catalogue.engine), files, self.index, kept,
+                       self.accounts.record)
 
     @cached_property
     def tokens(self) -> Tokens:

@@ -374,5 +374,5 @@ def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:
 
 
 # the operator's commands (check, reindex, serve, demo), `user ...`, `token ...`, `audit` and the editorial
-# workflow's (submit, publish, ..., history, revert) register themselves on `app`
-from chancery import cli_accounts, cli_operate, cli_tokens, cli_workflow  # noqa: E402, F401
+# workflow's (submit, publish, ..., history, revert) and `purge` register themselves on `app`
+from chancery import cli_accounts, cli_operate, cli_purge, cli_tokens, cli_workflow  # noqa: E402, F401

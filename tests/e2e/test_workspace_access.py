@@ -196,7 +196,8 @@ def test_every_workspace_route_needs_a_login(archive: App) -> None:
     listed = _workspace_routes(archive)
     assert {("/workspace", frozenset({"GET"})), ("/workspace/documents/{public_id}",
                                                  frozenset({"GET"})),
-            ("/workspace/documents/{public_id}/{action}", frozenset({"POST"}))} <= {
+            ("/workspace/documents/{public_id}/{action}", frozenset({"POST"})),
+            ("/workspace/documents/{public_id}/purge", frozenset({"POST"}))} <= {
         (p, frozenset(m)) for p, m in listed}
     reader = _client(archive)
     _log_in(reader, _account(archive, "reader"))

@@ -159,6 +159,9 @@ ELSEWHERE = {
     "/workspace/documents/{public_id}/{action}": "POST only, login, role and CSRF required; "
                                                  "checked in tests/e2e/test_workspace_access.py "
                                                  "and test_workspace_documents.py",
+    "/workspace/documents/{public_id}/purge": "POST only, an admin's, with CSRF; checked in "
+                                              "tests/e2e/test_workspace_access.py and "
+                                              "tests/e2e/test_purge.py",
     **{f"/api/v1/documents/{{public_id}}/{w}": "POST with a write token only: without one the "
        "answer is the same 401 for any id (test_write_routes_answer_anonymous_alike); roles in "
        "tests/e2e/test_api_tokens.py" for w in ("state", "embargo")},

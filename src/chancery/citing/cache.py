@@ -48,3 +48,11 @@ class CitationCache:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(asdict(rendered), ensure_ascii=False))
         tmp.replace(path)
+
+    def forget(self, key: str) -> bool:
+        """Remove a kept rendering (a purge); whether there was one."""
+        try:
+            self._path(key).unlink()
+        except FileNotFoundError:
+            return False
+        return True

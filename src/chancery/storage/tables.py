@@ -195,6 +195,15 @@ meta = Table(
 Index("ix_documents_pub", documents.c.pub_state, documents.c.embargo_until)
 
 
+# Documents purged for good (a legal takedown): only the public id, and the change number of
+# the purge, by which the search index drops them as it catches up (storage/purge.py).
+purged_documents = Table(
+    "purged_documents", metadata,
+    Column("public_id", String(40), primary_key=True),
+    Column("change_no", BigInteger, nullable=False, index=True),
+)
+
+
 # Counters kept with the catalogue: "changes" grows with every document write, deletion or
 # publication change; "index_generation" names the search index built from it.
 catalogue_meta = Table(

@@ -8,7 +8,7 @@ import re
 from fastapi import APIRouter
 
 from chancery.bootstrap import App
-from chancery.web.workspace import dashboard, documents, login
+from chancery.web.workspace import dashboard, documents, login, purge
 
 _LINK = re.compile(r"(/set-password/)[^/?\s\"]+")
 
@@ -33,5 +33,6 @@ def routes(app: App) -> APIRouter:
     router = APIRouter()
     router.include_router(login.routes(app))
     router.include_router(dashboard.routes(app))
+    router.include_router(purge.routes(app))  # before …/{action}, which would take "purge"
     router.include_router(documents.routes(app))
     return router
