@@ -24,8 +24,9 @@ BEFORE = {
     "upgr0004": ("published", "2100-01-01", 0, 1),
     "hukou058": ("published", None, 1, 1),
 }
-# tables issue #11 brings (accounts, workflow, tokens, purges)
-NEW_TABLES = {"users", "sessions", "audit_log", "workflow_events", "api_tokens", "purged_documents"}
+# tables issue #11 brings (accounts, workflow, tokens, purges, release histories)
+NEW_TABLES = {"users", "sessions", "audit_log", "workflow_events", "api_tokens", "purged_documents",
+              "document_releases"}
 
 
 def _run(data: Path, *args: str) -> tuple[int, str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from chancery.domain.authorities import Role
+from chancery.domain.declassification import RELEASE_COLUMNS, release_columns
 from chancery.domain.formulas import guard_cell
 from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
@@ -24,7 +25,7 @@ COLUMNS = ("public_id", "source_id", "number", "title", "type", "date", "date_st
            "date_precision", "date_note", "summary", "classification", "classification_level",
            "languages", "authors", "recipients", "people", "organizations", "places", "subjects",
            "collections", "holding_archive", "archive_place", "fonds", "reference_code", "publishing_archive",
-           "source_note", "rights", "funders", "scans", "text")
+           "source_note", "rights", "funders", "scans", "text", *RELEASE_COLUMNS)
 LISTS = {"languages", "authors", "recipients", "people", "organizations", "places", "subjects",
          "collections", "funders", "scans"}
 
@@ -64,6 +65,7 @@ def row(stored: StoredDocument) -> dict[str, Any]:
         "reference_code": p.reference_code, "publishing_archive": p.publishing_archive,
         "source_note": p.source_note, "rights": p.rights, "funders": list(p.funders),
         "scans": [m.filename for m in d.media], "text": main.body if main else "",
+        **release_columns(d.releases),
     }
 
 

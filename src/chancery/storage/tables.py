@@ -176,6 +176,18 @@ relations = Table(
     Column("position", Integer, nullable=False),
 )
 
+# A declassified document's release history (domain/declassification.py), in its order.
+document_releases = Table(
+    "document_releases", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("released", String(10), nullable=False, default=""),  # "2025", "2017-10-26"
+    Column("agency", Text, nullable=False, default=""),
+    Column("authority", Text, nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("position", Integer, nullable=False),
+)
+
 revisions = Table(
     "revisions", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
