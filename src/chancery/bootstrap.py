@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from chancery.blobs.burning import BurnedFiles
+from chancery.blobs.derived import DerivedFiles
 from chancery.blobs.folder import FolderBlobStore
 from chancery.blobs.pages import PDFIUM_LOCK, PageImages
 from chancery.citing.cache import CitationCache
@@ -26,6 +27,7 @@ from chancery.services.collection_editing import CollectionEditor
 from chancery.services.editing import Editing, Names
 from chancery.services.imports import ImportContext
 from chancery.services.publishing import Publishing
+from chancery.services.purging import Kept, Purging
 from chancery.services.redacting import Redacting
 from chancery.services.scan_redacting import ScanRedacting
 from chancery.services.search import Search
@@ -38,6 +40,7 @@ from chancery.storage.database import SqlCatalogue
 from chancery.storage.import_runs import SqlImportRuns
 from chancery.storage.limits import SqlRateBuckets
 from chancery.storage.pending import SqlPending
+from chancery.storage.purge import SqlPurge
 from chancery.storage.redacting import SqlRedacting
 from chancery.storage.scan_redactions import SqlScanRedactions
 from chancery.storage.tokens import SqlTokens
@@ -60,8 +63,13 @@ class App:
     @property
     def citer(self) -> Citer:
         """Citations as this archive makes them: its name, its address, the kept renderings."""
-        return Citer(self.engine, CitationCache(self.settings.data / "derived" / "citations"),
-                     self.settings.archive_name, self.settings.base_url)
+        return Citer(self.engine, self.citation_cache, self.settings.archive_name,
+                     self.settings.base_url)
+
+    @property
+    def citation_cache(self) -> CitationCache:
+        """The renderings kept in the data folder."""
+        return CitationCache(self.settings.data / "derived" / "citations")
 
     @cached_property
     def accounts(self) -> Accounts:
@@ -120,9 +128,9 @@ class App:
     def redacting(self) -> Redacting:
         """Redactions: added at once, lifted on review, each dropping the document's kept
         citations (their words must not outlive the redaction in a cache)."""
-        cache = CitationCache(self.settings.data / "derived" / "citations")
         return Redacting(self.catalogue, SqlRedacting(self.catalogue.engine),
-                         self.settings.allow_self_approval, self.accounts.record, cache.forget,
+                         self.settings.allow_self_approval, self.accounts.record,
+                         self.citation_cache.forget,
                          self._page_size)
 
     def _page_size(self, media: MediaFile, page: int) -> tuple[int, int] | None:
@@ -138,6 +146,17 @@ class App:
                        SqlPending(self.catalogue.engine),
                        Names(with_generated_variants, phonetic_key),
                        self.settings.allow_self_approval, self.accounts.record)
+
+    @cached_property
+    def purging(self) -> Purging:
+        """Purging documents for good, with their files, derived images, citations and index
+        entries."""
+        derived = self.settings.data / "derived"
+        files = DerivedFiles(self.blobs, derived, derived / "iiif", derived / "downloads")
+        kept = Kept(self.citation_cache.forget)
+        return Purging(self.catalogue, SqlPurge(self.catalogue.engine),
+                       SqlEditorial(self.catalogue.engine), files, self.index, kept,
+                       self.accounts.record)
 
     @cached_property
     def tokens(self) -> Tokens:

@@ -389,11 +389,12 @@ def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:
 
 # the operator's commands (check, reindex, serve, demo), `user ...`, `token ...`, `audit` and the editorial
 # workflow's (submit, publish, ..., history, revert, edit, approve, reject, redact,
-# redact-scan) register themselves on `app`
+# redact-scan) and `purge` register themselves on `app`
 from chancery import (  # noqa: E402, F401
     cli_accounts,
     cli_editing,
     cli_operate,
+    cli_purge,
     cli_redact,
     cli_redact_scans,
     cli_tokens,

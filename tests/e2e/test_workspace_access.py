@@ -218,7 +218,8 @@ def test_every_workspace_route_needs_a_login(archive: App) -> None:
             ("/workspace/files/{sha256}/{filename}", frozenset({"GET"})),
             ("/workspace/redactions/{public_id}", frozenset({"POST"})),
             ("/workspace/redactions/{public_id}/{redaction_id}/{action}",
-             frozenset({"POST"}))} <= {
+             frozenset({"POST"})),
+            ("/workspace/documents/{public_id}/purge", frozenset({"POST"}))} <= {
         (p, frozenset(m)) for p, m in listed}
     reader = _client(archive)
     _log_in(reader, _account(archive, "reader"))

@@ -216,6 +216,9 @@ ELSEWHERE = {
     "/workspace/redactions/{public_id}/{redaction_id}/{action}":
         "POST only, login, role and CSRF required; checked in "
         "tests/e2e/test_workspace_access.py and tests/leaks/test_redacted_document.py",
+    "/workspace/documents/{public_id}/purge": "POST only, an admin's, with CSRF; checked in "
+                                              "tests/e2e/test_workspace_access.py and "
+                                              "tests/e2e/test_purge.py",
     **{f"/api/v1/documents/{{public_id}}/{w}": "A write token only (POST; draft: GET): without one the "
        "answer is the same 401 for any id (test_write_routes_answer_anonymous_alike); roles in "
        "tests/e2e/test_api_tokens.py" for w in ("state", "embargo", "draft")},

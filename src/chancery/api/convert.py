@@ -77,6 +77,8 @@ def document(stored: StoredDocument, urls: Urls, archive_name: str) -> m.Documen
         relations=[m.RelationOut(label=r.label, type=r.type.value, public_id=r.public_id,
                                  title=r.title, url=urls.api(f"/documents/{r.public_id}"))
                    for r in stored.related],
+        releases=[m.ReleaseOut(released=r.released, agency=r.agency, authority=r.authority,
+                               note=r.note) for r in d.releases],
         citation=house_citation(d, archive_name),
         html_url=urls.site(doc_url(d.public_id, d.title)),
         updated_at=stored.updated_at.isoformat() if stored.updated_at else None,

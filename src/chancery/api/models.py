@@ -120,6 +120,15 @@ class RelationOut(BaseModel):
     url: str
 
 
+class ReleaseOut(BaseModel):
+    """One release of a declassified document: when, by whom, under what authority."""
+
+    released: str = Field(description='"2025", "2017-10" or "2017-10-26"; empty if unknown')
+    agency: str = Field(description="the releasing agency or programme")
+    authority: str = Field(description="the declassification authority or review case number")
+    note: str
+
+
 class DocumentSummaryOut(BaseModel):
     """A document as a list shows it."""
 
@@ -158,6 +167,7 @@ class DocumentOut(BaseModel):
     provenance: ProvenanceOut
     collections: list[CollectionRef]
     relations: list[RelationOut]
+    releases: list[ReleaseOut] = Field(description="its release history, in order")
     citation: str = Field(description="the house citation")
     html_url: str
     updated_at: str | None

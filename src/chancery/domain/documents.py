@@ -11,6 +11,7 @@ from chancery.domain.authorities import Authority, Link
 from chancery.domain.classification import Classification
 from chancery.domain.collections import Membership
 from chancery.domain.dates import FuzzyDate
+from chancery.domain.declassification import Release
 from chancery.domain.media import MediaFile
 from chancery.domain.provenance import Provenance
 from chancery.domain.publication import Publication
@@ -125,6 +126,7 @@ class Document:
     relations: tuple[Relation, ...] = field(default_factory=tuple)
     publication: Publication = field(default_factory=Publication)
     number: str = ""  # the printed number within its volume or series ("3")
+    releases: tuple[Release, ...] = field(default_factory=tuple)  # its release history
 
     @property
     def languages(self) -> list[str]:

@@ -13,6 +13,7 @@ from chancery.domain.authorities import Authority, AuthorityKind, Link, NameVari
 from chancery.domain.classification import Classification, Level, classify_marking
 from chancery.domain.collections import Membership
 from chancery.domain.dates import FuzzyDate, Precision, parse_iso_date
+from chancery.domain.declassification import release_from_record, release_record
 from chancery.domain.documents import Document, parse_document_type
 from chancery.domain.media import MediaFile
 from chancery.domain.provenance import Provenance
@@ -132,6 +133,8 @@ def document_record(doc: Document, with_bodies: bool = True) -> Record:
                       for r in doc.relations],
         "publication": {"state": doc.publication.state.value,
                         "embargo_until": _iso(doc.publication.embargo_until)},
+        # only when there are some: records (and their hashes) without them stay as they were
+        **({"releases": [release_record(r) for r in doc.releases]} if doc.releases else {}),
     }
 
 
@@ -179,6 +182,7 @@ def document_from_record(rec: Record) -> Document:
                         for r in rec.get("relations") or []),
         publication=Publication(PublicationState(pub.get("state") or "published"),
                                 date.fromisoformat(str(embargo)) if embargo else None),
+        releases=tuple(release_from_record(r) for r in rec.get("releases") or []),
     )
 
 

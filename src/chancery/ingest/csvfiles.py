@@ -16,6 +16,7 @@ from chancery.domain.authorities import Authority, AuthorityKind, Link, Role, fo
 from chancery.domain.classification import classify_marking
 from chancery.domain.collections import Collection, Membership
 from chancery.domain.dates import FuzzyDate, parse_iso_date
+from chancery.domain.declassification import RELEASE_COLUMNS, Release, releases_from_columns
 from chancery.domain.documents import Document, ParsedDocument, parse_document_type, public_id_for
 from chancery.domain.formulas import unguard_cell
 from chancery.domain.media import MediaFile
@@ -34,7 +35,7 @@ COLUMNS = (
     "classification", "language", "text", "text_file", "text_kind", "translators", "files",
     "authors", "author_orgs", "recipients", "recipient_orgs", "places", "subjects", "archive",
     "fonds", "reference", "box", "folder", "rights", "funders", "collection", "state",
-    "embargo_until",
+    "embargo_until", *RELEASE_COLUMNS,
 )
 _AGENT_COLUMNS = {"authors": (AuthorityKind.PERSON, Role.AUTHOR),
                   "author_orgs": (AuthorityKind.ORGANIZATION, Role.AUTHOR),
@@ -191,6 +192,13 @@ def _provenance(row: dict[str, str]) -> Provenance:
                       funders=tuple(_split(row.get("funders", ""))))
 
 
+def _releases(row: dict[str, str]) -> tuple[Release, ...]:
+    try:
+        return releases_from_columns(row)
+    except ValueError as exc:
+        raise ImportRefused(str(exc)) from None
+
+
 def _row_key(row: dict[str, str]) -> str:
     """What names a row without a source id, stable when its metadata is corrected: its id,
     else the first file it names (the document's scan or transcription: two documents do not
@@ -226,5 +234,6 @@ def _parse_row(row: dict[str, str], path: Path, limits: Limits) -> ParsedDocumen
         texts=texts, media=tuple(media), provenance=_provenance(row),
         collections=(Membership(slugify(row["collection"])),) if row.get("collection") else (),
         publication=Publication(PublicationState(row.get("state") or "draft"),
-                                parse_iso_date(embargo).start if embargo else None))
+                                parse_iso_date(embargo).start if embargo else None),
+        releases=_releases(row))
     return ParsedDocument(doc, tuple(authorities), tuple(files))

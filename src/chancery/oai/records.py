@@ -127,6 +127,9 @@ def chancery_record(parent: etree._Element, s: StoredDocument, url: str, archive
         sub(rec, "collection", c.title, CHANCERY, key=c.key)
     for r in s.related:
         sub(rec, "relation", r.title, CHANCERY, type=r.type.value, label=r.label, target=r.public_id)
+    for rel in d.releases:
+        sub(rec, "release", rel.note, CHANCERY, released=rel.released, agency=rel.agency,
+            authority=rel.authority)
     sub(rec, "citation", house_citation(d, archive), CHANCERY)
 
 

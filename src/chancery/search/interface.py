@@ -163,6 +163,10 @@ class SearchIndex(Protocol):
         the index was just cleared, so there is nothing to replace."""
         ...
 
+    def delete(self, public_ids: Iterable[str]) -> None:
+        """Remove documents (a purge): they are gone once the writes are committed."""
+        ...
+
     def commit(self, seen_changes: int) -> None:
         """Make writes visible; record the catalogue change count they reflect."""
         ...

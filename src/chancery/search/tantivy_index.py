@@ -130,6 +130,12 @@ class TantivyIndex:
             n += 1
         return n
 
+    def delete(self, public_ids: Iterable[str]) -> None:
+        """Remove documents by public id (a purge); gone once committed."""
+        writer = self._writer_()
+        for public_id in public_ids:
+            writer.delete_documents_by_term("id", public_id)
+
     def commit(self, seen_changes: int) -> None:
         """Make the writes visible and record the catalogue changes they reflect."""
         state = self.state()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from chancery.domain.authorities import Role
+from chancery.domain.declassification import RELEASE_COLUMNS, release_columns
 from chancery.domain.formulas import guard_cell
 from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
@@ -25,7 +26,8 @@ COLUMNS = ("public_id", "source_id", "number", "title", "type", "date", "date_st
            "date_precision", "date_note", "summary", "classification", "classification_level",
            "languages", "authors", "recipients", "people", "organizations", "places", "subjects",
            "collections", "holding_archive", "archive_place", "fonds", "reference_code", "publishing_archive",
-           "source_note", "rights", "funders", "scans", "state", "embargo_until", "text")
+           "source_note", "rights", "funders", "scans", "state", "embargo_until", "text",
+           *RELEASE_COLUMNS)
 LISTS = {"languages", "authors", "recipients", "people", "organizations", "places", "subjects",
          "collections", "funders", "scans"}
 
@@ -68,6 +70,7 @@ def row(stored: StoredDocument) -> dict[str, Any]:
         # so that the file imported again keeps what it was (a row without a state is a draft)
         "state": d.publication.state.value,
         "embargo_until": _iso(d.publication.embargo_until), "text": main.body if main else "",
+        **release_columns(d.releases),
     }
 
 

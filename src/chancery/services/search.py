@@ -384,8 +384,12 @@ def sync_index(catalogue: Catalogue, index: SearchIndex) -> int:
     ids = catalogue.changed_since(state[2])
     n = 0
     for start in range(0, len(ids), 500):
-        for chunk in catalogue.documents_for_index(ids[start:start + 500]):
+        named = ids[start:start + 500]
+        found: set[str] = set()
+        for chunk in catalogue.documents_for_index(named):
+            found |= {s.document.public_id for s in chunk}
             n += index.upsert(index_document(s) for s in chunk)
+        index.delete(pid for pid in named if pid not in found)  # purged since
     index.commit(now)
     return n
 

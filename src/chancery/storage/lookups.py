@@ -25,6 +25,7 @@ from chancery.storage.tables import (
     document_links,
     documents,
     media,
+    purged_documents,
 )
 
 _CHUNK = 500
@@ -44,9 +45,10 @@ def bump_changes(conn: Connection, n: int = 1) -> int:
 
 
 def changed_since(conn: Connection, seen: int) -> list[str]:
-    """Public ids of documents written after the change count ``seen``."""
+    """Public ids of documents written or purged after the change count ``seen``."""
     q = select(documents.c.public_id).where(documents.c.change_no > seen).order_by(documents.c.id)
-    return list(conn.execute(q).scalars())
+    gone = select(purged_documents.c.public_id).where(purged_documents.c.change_no > seen)
+    return list(dict.fromkeys([*conn.execute(q).scalars(), *conn.execute(gone).scalars()]))
 
 
 def set_meta(conn: Connection, key: str, value: int) -> None:

@@ -40,6 +40,7 @@ from chancery.storage.tables import (
     collections,
     document_collections,
     document_links,
+    document_releases,
     documents,
     media,
     relations,
@@ -117,7 +118,7 @@ def _load(conn: Connection, doc_rows: list[Row[Any]], actor: Actor, today: date,
     ids = [r.id for r in doc_rows]
     texts, media_rows = _children(conn, text_versions, ids), _children(conn, media, ids)
     rels, linked = _children(conn, relations, ids), _linked(conn, ids)
-    members = _memberships(conn, ids)
+    members, releases = _memberships(conn, ids), _children(conn, document_releases, ids)
     withheld = for_documents(conn, ids)
     if actor is not Actor.EDITOR:  # a box on a file covers every document that carries it
         withheld = with_shared_boxes(conn, withheld, media_rows)
@@ -129,7 +130,8 @@ def _load(conn: Connection, doc_rows: list[Row[Any]], actor: Actor, today: date,
         links = [Link(la.authority.key, la.role, la.as_written) for la in linked[row.id]]
         doc = rows.document_from_rows(row, texts[row.id], media_rows[row.id],
                                       [m for m, _ in members[row.id]],
-                                      [r for r in rels[row.id] if r.target not in hidden], links)
+                                      [r for r in rels[row.id] if r.target not in hidden], links,
+                                      releases[row.id])
         out.append(_as_seen(actor, withheld.get(row.id, []), StoredDocument(
             row.id, doc, linked[row.id], [c for _, c in members[row.id]],
             _related(conn, row, rels[row.id], actor, today) if full else [],

@@ -12,6 +12,7 @@ from chancery.domain.authorities import AuthorityKind, Link, VariantSource
 from chancery.domain.classification import Classification, Level
 from chancery.domain.collections import Collection, Membership
 from chancery.domain.dates import FuzzyDate, Precision
+from chancery.domain.declassification import Release, release_record
 from chancery.domain.documents import Document, DocumentType
 from chancery.domain.media import MediaFile
 from chancery.domain.provenance import Provenance
@@ -106,6 +107,7 @@ class ChildRows:
     members: list[RowDict] = field(default_factory=list)
     relations: list[RowDict] = field(default_factory=list)
     revisions: list[RowDict] = field(default_factory=list)
+    releases: list[RowDict] = field(default_factory=list)
 
 
 def child_rows(pairs: list[tuple[int, DocumentWrite]], coll_ids: dict[str, int]) -> ChildRows:
@@ -130,6 +132,8 @@ def child_rows(pairs: list[tuple[int, DocumentWrite]], coll_ids: dict[str, int])
         out.relations += [{"document_id": doc_id, "type": r.type.value, "target": r.target,
                            "note": r.note, "position": i} for i, r in enumerate(d.relations)]
         out.revisions.append(revision_row(doc_id, w.revision))
+        out.releases += [{"document_id": doc_id, "position": i, **release_record(r)}
+                         for i, r in enumerate(d.releases)]
     return out
 
 
@@ -140,7 +144,7 @@ def date_key(start: date | None) -> int:
 
 def document_from_rows(row: Row[Any], texts: list[Row[Any]], media_rows: list[Row[Any]],
                        members: list[Membership], rels: list[Row[Any]],
-                       links: list[Link]) -> Document:
+                       links: list[Link], releases: list[Row[Any]]) -> Document:
     """A Document from its row and the rows that hang off it."""
     return Document(
         public_id=row.public_id, source_id=row.source_id or "", number=row.number,
@@ -161,6 +165,7 @@ def document_from_rows(row: Row[Any], texts: list[Row[Any]], media_rows: list[Ro
         collections=tuple(members),
         relations=tuple(Relation(RelationType(r.type), r.target, r.note) for r in rels),
         publication=Publication(PublicationState(row.pub_state), row.embargo_until),
+        releases=tuple(Release(r.released, r.agency, r.authority, r.note) for r in releases),
     )
 
 

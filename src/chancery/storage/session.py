@@ -20,6 +20,7 @@ from chancery.storage.tables import (
     collections,
     document_collections,
     document_links,
+    document_releases,
     documents,
     media,
     relations,
@@ -27,7 +28,8 @@ from chancery.storage.tables import (
     text_versions,
 )
 
-_CHILD_TABLES = (document_links, text_versions, media, document_collections, relations)
+_CHILD_TABLES = (document_links, text_versions, media, document_collections, relations,
+                 document_releases)
 
 
 class SqlSession:
@@ -185,7 +187,8 @@ class SqlSession:
         batches = rows.child_rows(pairs, coll_ids)
         for table, table_rows in ((document_links, batches.links), (text_versions, batches.texts),
                                   (media, batches.media), (document_collections, batches.members),
-                                  (relations, batches.relations), (revisions, batches.revisions)):
+                                  (relations, batches.relations), (revisions, batches.revisions),
+                                  (document_releases, batches.releases)):
             if table_rows:
                 self.conn.execute(insert(table), table_rows)
 

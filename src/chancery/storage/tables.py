@@ -182,6 +182,18 @@ relations = Table(
     Column("position", Integer, nullable=False),
 )
 
+# A declassified document's release history (domain/declassification.py), in its order.
+document_releases = Table(
+    "document_releases", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("released", String(10), nullable=False, default=""),  # "2025", "2017-10-26"
+    Column("agency", Text, nullable=False, default=""),
+    Column("authority", Text, nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("position", Integer, nullable=False),
+)
+
 revisions = Table(
     "revisions", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -199,6 +211,15 @@ meta = Table(
 )
 
 Index("ix_documents_pub", documents.c.pub_state, documents.c.embargo_until)
+
+
+# Documents purged for good (a legal takedown): only the public id, and the change number of
+# the purge, by which the search index drops them as it catches up (storage/purge.py).
+purged_documents = Table(
+    "purged_documents", metadata,
+    Column("public_id", String(40), primary_key=True),
+    Column("change_no", BigInteger, nullable=False, index=True),
+)
 
 
 # Counters kept with the catalogue: "changes" grows with every document write, deletion or

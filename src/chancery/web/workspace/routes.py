@@ -16,6 +16,7 @@ from chancery.web.workspace import (
     documents,
     login,
     originals,
+    purge,
     redactions,
 )
 from chancery.web.workspace import search as workspace_search
@@ -43,6 +44,7 @@ def routes(app: App) -> APIRouter:
     router = APIRouter()
     router.include_router(login.routes(app))
     router.include_router(dashboard.routes(app))
+    router.include_router(purge.routes(app))  # before …/{action}, which would take "purge"
     router.include_router(documents.routes(app))
     router.include_router(authorities.routes(app))
     router.include_router(collections.routes(app))
