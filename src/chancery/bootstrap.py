@@ -15,11 +15,13 @@ from chancery.ingest.base import Importer, Limits
 from chancery.ingest.bundle import BundleImporter
 from chancery.ingest.csvfiles import CsvImporter
 from chancery.ingest.frus import FrusImporter
+from chancery.ingest.media import read_media
 from chancery.search.tantivy_index import TantivyIndex
 from chancery.services.accounts import Accounts
 from chancery.services.acting import Acting
 from chancery.services.citing import Citer
 from chancery.services.editing import Editing, Names
+from chancery.services.editor import Editor
 from chancery.services.imports import ImportContext
 from chancery.services.publishing import Publishing
 from chancery.services.search import Search
@@ -79,6 +81,12 @@ class App:
                        SqlPending(self.catalogue.engine),
                        Names(with_generated_variants, phonetic_key),
                        self.settings.allow_self_approval, self.accounts.record)
+
+    @cached_property
+    def editor(self) -> Editor:
+        """The document editor's uploads (the import's checks) and pickers."""
+        return Editor(self.catalogue, self.blobs, read_media, Limits(self.settings.max_file_size),
+                      self.search, phonetic_key)
 
     @cached_property
     def tokens(self) -> Tokens:

@@ -83,6 +83,10 @@ EXAMPLES = {
     "/set-password/{token}": "/set-password/{link}",
     "/workspace": "/workspace",
     "/workspace/documents/{public_id}": f"/workspace/documents/{DOC}",
+    "/workspace/documents/new": "/workspace/documents/new",
+    "/workspace/documents/{public_id}/edit": f"/workspace/documents/{DOC}/edit",
+    "/workspace/lookup/authorities": "/workspace/lookup/authorities?q=Khrushchev",
+    "/workspace/lookup/documents": "/workspace/lookup/documents?q=Taiwan",
 }
 # GET routes for a write token only: anonymous, they answer 401 (HEAD too)
 TOKEN_ONLY = {"/api/v1/documents/{public_id}/draft"}

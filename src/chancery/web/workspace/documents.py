@@ -30,7 +30,10 @@ DONE = {"submit": "Submitted for review.", "publish": "Published: readers can se
         "reinstate": "Sent back to review.", "request-changes": "Sent back to draft with your "
         "comment.", "embargo": "The embargo is changed.",
         "approve": "The change is approved: readers see it now.",
-        "reject": "The change is rejected: readers keep the published version."}
+        "reject": "The change is rejected: readers keep the published version.",
+        "created": "The document is made, as a draft.", "saved": "Saved.",
+        "proposed": "Saved for review: readers keep seeing the published version until a "
+                    "reviewer approves the change."}
 
 
 def routes(app: App) -> APIRouter:

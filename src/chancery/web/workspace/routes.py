@@ -8,7 +8,7 @@ import re
 from fastapi import APIRouter
 
 from chancery.bootstrap import App
-from chancery.web.workspace import dashboard, documents, login
+from chancery.web.workspace import dashboard, documents, editor, login
 
 _LINK = re.compile(r"(/set-password/)[^/?\s\"]+")
 
@@ -26,12 +26,13 @@ class HideLinkTokens(logging.Filter):
 
 
 def routes(app: App) -> APIRouter:
-    """Login, logout, set-password, /workspace and its document pages."""
+    """Login, logout, set-password, /workspace, its document pages and the editor."""
     access_log = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, HideLinkTokens) for f in access_log.filters):
         access_log.addFilter(HideLinkTokens())
     router = APIRouter()
     router.include_router(login.routes(app))
     router.include_router(dashboard.routes(app))
+    router.include_router(editor.routes(app))  # before documents/{public_id}/{action}
     router.include_router(documents.routes(app))
     return router
