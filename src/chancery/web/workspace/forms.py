@@ -123,7 +123,8 @@ async def _multipart(request: Request, limits: FormLimits) -> dict[str, str]:
         raise HTTPException(413 if too_large else 400, limits.too_large if too_large else
                             f"This form could not be read: {exc.detail}") from None
     fields: dict[str, str] = {}
-    request.state.uploads = []
+    request.state.spooled = [v for _, v in form.multi_items() if not isinstance(v, str)]
+    request.state.uploads = []  # a file input left empty posts a part without a name
     for name, value in form.multi_items():
         if isinstance(value, str):
             fields.setdefault(name, value)
@@ -135,7 +136,7 @@ async def _multipart(request: Request, limits: FormLimits) -> dict[str, str]:
 async def close_uploads(request: Request) -> None:
     """Let go of the files a multipart form spooled (the guard calls it when the answer is
     made, whether the handler ran or the request was refused)."""
-    for _, upload in getattr(request.state, "uploads", []):
+    for upload in getattr(request.state, "spooled", []):
         await upload.close()
 
 
