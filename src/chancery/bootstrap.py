@@ -18,6 +18,7 @@ from chancery.ingest.base import Importer, Limits
 from chancery.ingest.bundle import BundleImporter
 from chancery.ingest.csvfiles import CsvImporter
 from chancery.ingest.frus import FrusImporter
+from chancery.ingest.media import read_media
 from chancery.search.tantivy_index import TantivyIndex
 from chancery.services.accounts import Accounts
 from chancery.services.acting import Acting
@@ -25,6 +26,7 @@ from chancery.services.authority_editing import AuthorityEditor
 from chancery.services.citing import Citer
 from chancery.services.collection_editing import CollectionEditor
 from chancery.services.editing import Editing, Names
+from chancery.services.editor import Editor
 from chancery.services.imports import ImportContext
 from chancery.services.publishing import Publishing
 from chancery.services.purging import Kept, Purging
@@ -157,6 +159,12 @@ class App:
         return Purging(self.catalogue, SqlPurge(self.catalogue.engine),
                        SqlEditorial(self.catalogue.engine), files, self.index, kept,
                        self.accounts.record)
+
+    @cached_property
+    def editor(self) -> Editor:
+        """The document editor's uploads (the import's checks) and pickers."""
+        return Editor(self.catalogue, self.blobs, read_media, Limits(self.settings.max_file_size),
+                      self.search, phonetic_key)
 
     @cached_property
     def tokens(self) -> Tokens:

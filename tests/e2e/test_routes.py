@@ -90,6 +90,10 @@ EXAMPLES = {
     "/workspace/search": "/workspace/search?q=state:draft",
     "/workspace/audit": "/workspace/audit?action=login",
     "/workspace/files/{sha256}/{filename}": "/workspace/files/{sha}/scan.pdf",
+    "/workspace/documents/new": "/workspace/documents/new",
+    "/workspace/documents/{public_id}/edit": f"/workspace/documents/{DOC}/edit",
+    "/workspace/lookup/authorities": "/workspace/lookup/authorities?q=Khrushchev",
+    "/workspace/lookup/documents": "/workspace/lookup/documents?q=Taiwan",
 }
 # GET routes for a write token only: anonymous, they answer 401 (HEAD too)
 TOKEN_ONLY = {"/api/v1/documents/{public_id}/draft"}

@@ -5,6 +5,7 @@ login, wrong role → 403, a POST without the CSRF token → 403."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
 import re
@@ -219,7 +220,13 @@ def test_every_workspace_route_needs_a_login(archive: App) -> None:
             ("/workspace/redactions/{public_id}", frozenset({"POST"})),
             ("/workspace/redactions/{public_id}/{redaction_id}/{action}",
              frozenset({"POST"})),
-            ("/workspace/documents/{public_id}/purge", frozenset({"POST"}))} <= {
+            ("/workspace/documents/{public_id}/purge", frozenset({"POST"})),
+            ("/workspace/documents/new", frozenset({"GET"})),
+            ("/workspace/documents/new", frozenset({"POST"})),
+            ("/workspace/documents/{public_id}/edit", frozenset({"GET"})),
+            ("/workspace/documents/{public_id}/edit", frozenset({"POST"})),
+            ("/workspace/lookup/authorities", frozenset({"GET"})),
+            ("/workspace/lookup/documents", frozenset({"GET"}))} <= {
         (p, frozenset(m)) for p, m in listed}
     reader = _client(archive)
     _log_in(reader, _account(archive, "reader"))
@@ -293,3 +300,17 @@ def test_pages_link_to_no_inline_script(tmp_path: Path, archive: App) -> None:
         for attributes in re.findall(r"<script\b([^>]*)>", html):
             assert "src=" in attributes
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", html)
+
+
+def test_the_editors_multipart_forms_check_csrf_before_storing_a_file(archive: App) -> None:
+    """The editor's forms are multipart (they carry scans): posted without the session's
+    token, or with a forged one, they get 403 and the file is not kept."""
+    client = _client(archive)
+    _log_in(client, _account(archive))
+    scan = b"%PDF-1.4 a forged upload " + bytes(next(_clients) % 256 for _ in range(3))
+    for url in ("/workspace/documents/new", "/workspace/documents/1/edit"):
+        for data in ({}, {"csrf": "forged"}):
+            answer = client.post(url, data={**data, "title": "Forged"},
+                                 files=[("scans", ("forged.pdf", scan, "application/pdf"))])
+            assert answer.status_code == 403, url
+    assert not archive.blobs.exists(hashlib.sha256(scan).hexdigest())

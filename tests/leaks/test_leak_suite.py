@@ -219,6 +219,10 @@ ELSEWHERE = {
     "/workspace/documents/{public_id}/purge": "POST only, an admin's, with CSRF; checked in "
                                               "tests/e2e/test_workspace_access.py and "
                                               "tests/e2e/test_purge.py",
+    **{path: "the document editor and its lookups: login, role and CSRF required; checked in "
+              "tests/e2e/test_workspace_access.py and test_workspace_editor.py"
+       for path in ("/workspace/documents/new", "/workspace/documents/{public_id}/edit",
+                    "/workspace/lookup/authorities", "/workspace/lookup/documents")},
     **{f"/api/v1/documents/{{public_id}}/{w}": "A write token only (POST; draft: GET): without one the "
        "answer is the same 401 for any id (test_write_routes_answer_anonymous_alike); roles in "
        "tests/e2e/test_api_tokens.py" for w in ("state", "embargo", "draft")},

@@ -42,6 +42,10 @@ from chancery.storage.interface import (
 
 __all__ = ["Conflict", "Editing", "Invalid", "NotFound", "Saved"]
 
+# marks a pending revision whose scans the editor changed (the workspace editor's scans
+# list): approving it takes its scans, where other pending revisions keep the stored ones
+SCANS_CHANGED = "scans_changed"
+
 
 class NotFound(Refused):
     """No document by that id."""
@@ -96,7 +100,8 @@ class Editing:
         stored = self._document(ident)
         waiting = self.store.pending(stored.id)
         if waiting is not None:
-            return waiting.record, waiting.updated_at, True
+            record = {k: v for k, v in waiting.record.items() if k != SCANS_CHANGED}
+            return record, waiting.updated_at, True
         return document_record(stored.document), stamp(stored.updated_at), False
 
     def pending(self, ident: str) -> tuple[Pending, dict[str, list[Any]]] | None:
@@ -112,14 +117,17 @@ class Editing:
         return self.store.waiting(limit)
 
     def edit(self, ident: str, changes: Record, actor: Acting, seen: datetime | None,
-             comment: str = "") -> Saved:
-        """Make the changes (a partial document record). Invalid (nothing stored) when a
-        field is not right; Conflict when the document changed since ``seen``."""
+             comment: str = "", scans: list[Record] | None = None) -> Saved:
+        """Make the changes (a partial document record) and, when given, set the scans (media
+        records of files already checked and stored). Invalid (nothing stored) when a field
+        is not right; Conflict when the document changed since ``seen``."""
         actor.check("editing a document", Role.EDITOR)
         stored = self._document(ident)
         waiting = self.store.pending(stored.id)
         base = waiting.record if waiting else document_record(stored.document)
         record, errors = merged(base, changes)
+        if scans is not None:
+            record = {**record, "media": scans, SCANS_CHANGED: True}
         record = self._valid(record, errors)
         self._lock(stored, waiting, seen)
         record = self._with_new_authorities(record)
@@ -127,13 +135,15 @@ class Editing:
             return self._propose(stored, record, actor, seen, comment)
         return self._write_now(stored, record, actor, seen, comment)
 
-    def create(self, record: Record, actor: Acting, comment: str = "") -> Saved:
-        """A new draft from a record; Invalid (nothing stored) when a field is not right."""
+    def create(self, record: Record, actor: Acting, comment: str = "",
+               scans: list[Record] | None = None) -> Saved:
+        """A new draft from a record (and scans already checked and stored); Invalid
+        (nothing stored) when a field is not right."""
         actor.check("making a document", Role.EDITOR)
         merged_, errors = merged({}, record)
         valid = self._with_new_authorities(self._valid(merged_, errors))
         public_id = public_id_for(f"chancery:{uuid.uuid4()}")
-        doc = document_from_record({**valid, "public_id": public_id,
+        doc = document_from_record({**valid, "public_id": public_id, "media": scans or [],
                                     "publication": {"state": PublicationState.DRAFT.value}})
         at = utc_now()
         said = _said("made by hand", comment)
@@ -281,9 +291,10 @@ class Editing:
 
     def _applied(self, stored: StoredDocument, waiting: Pending) -> Record:
         """The record the pending revision would make now: its fields, with the document's
-        ids and publication as they stand (and its scans, unless an import brought others)."""
+        ids and publication as they stand (and its scans, unless an import or the editor's
+        scans list brought others)."""
         record = _kept(waiting.record, stored.document)
-        if not waiting.from_import:
+        if not record.pop(SCANS_CHANGED, False) and not waiting.from_import:
             record["media"] = document_record(stored.document)["media"]
         return record
 

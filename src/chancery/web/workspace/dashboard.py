@@ -17,6 +17,9 @@ from chancery.bootstrap import App
 from chancery.domain.accounts import can_use_workspace, form_token
 from chancery.services import import_runs, workspace
 from chancery.web.workspace.forms import (
+    SMALL_FORM,
+    FormLimits,
+    close_uploads,
     forbidden,
     page,
     posted_form,
@@ -28,7 +31,7 @@ from chancery.web.workspace.forms import (
 _SAFE = ("GET", "HEAD", "OPTIONS")
 
 
-async def _refusal(app: App, request: Request) -> Response | None:
+async def _refusal(app: App, request: Request, limits: FormLimits) -> Response | None:
     """Why this request may not reach a workspace page, as the answer to give; None: it may
     (and request.state.user is the account)."""
     user = await run_in_threadpool(app.accounts.session_user, session_token(request))
@@ -38,22 +41,27 @@ async def _refusal(app: App, request: Request) -> Response | None:
     if not can_use_workspace(user):
         return forbidden(app, request, "This account may not use the workspace. An admin can "
                                        "give it the editor role.")
-    if request.method not in _SAFE and not session_form_ok(request, await posted_form(request)):
+    if request.method not in _SAFE and not session_form_ok(request,
+                                                           await posted_form(request, limits)):
         return forbidden(app, request, "This form has expired or did not come from this site. "
                                        "Reload the page and try again.")
     request.state.user = user
     return None
 
 
-def guarded_route(app: App) -> type[APIRoute]:
-    """A route class whose every route checks the session, the role and CSRF first."""
+def guarded_route(app: App, limits: FormLimits = SMALL_FORM) -> type[APIRoute]:
+    """A route class whose every route checks the session, the role and CSRF first (reading
+    a posted form within ``limits``)."""
 
     class WorkspaceRoute(APIRoute):
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             handler = super().get_route_handler()
 
             async def guarded(request: Request) -> Response:
-                return await _refusal(app, request) or await handler(request)
+                try:
+                    return await _refusal(app, request, limits) or await handler(request)
+                finally:
+                    await close_uploads(request)
 
             return guarded
 

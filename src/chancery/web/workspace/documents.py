@@ -32,6 +32,9 @@ DONE = {"submit": "Submitted for review.", "publish": "Published: readers can se
         "comment.", "embargo": "The embargo is changed.",
         "approve": "The change is approved: readers see it now.",
         "reject": "The change is rejected: readers keep the published version.",
+        "created": "The document is made, as a draft.", "saved": "Saved.",
+        "proposed": "Saved for review: readers keep seeing the published version until a "
+                    "reviewer approves the change.",
         **REDACTION_DONE}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
@@ -12,6 +13,9 @@ from urllib.parse import parse_qs
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request as StarletteRequest
+from starlette.types import Message
 
 from chancery.bootstrap import App
 from chancery.domain.accounts import SESSION_LIFETIME, form_token
@@ -26,6 +30,22 @@ MAX_FORM = 16 * 1024  # bytes: a login form is a few hundred
 # a bulk action one per result of a workspace search page; the byte limit above bounds the
 # work either way
 FORM_FIELDS = 1000
+_TOO_LARGE = "This form is larger than any form of the workspace."
+
+
+@dataclass(frozen=True)
+class FormLimits:
+    """How large a posted form may be. The small default is every form's but the document
+    editor's, which carries whole text versions and scans (web/workspace/editor.py)."""
+
+    body: int = MAX_FORM  # bytes of the whole request
+    field: int = MAX_FORM  # bytes of one field that is not a file
+    fields: int = FORM_FIELDS
+    files: int = 0  # files in one multipart form; 0: only urlencoded forms are read
+    too_large: str = _TOO_LARGE  # what a 413 says
+
+
+SMALL_FORM = FormLimits()
 
 
 def is_secure(app: App) -> bool:
@@ -55,24 +75,80 @@ def anonymous_form_token(request: Request) -> str:
     return request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(32)
 
 
-async def posted_form(request: Request) -> dict[str, str]:
-    """The posted form's fields (first value of each); 413 or 400 for what is not a form."""
-    return {name: values[0] for name, values in (await posted_lists(request)).items()}
+async def posted_form(request: Request, limits: FormLimits = SMALL_FORM) -> dict[str, str]:
+    """The posted form's fields (first value of each; files, where ``limits`` take them, in
+    ``request.state.uploads``); 413 or 400 for what is not a form. Read once per request."""
+    kept: dict[str, str] | None = getattr(request.state, "form", None)
+    if kept is not None:
+        return kept
+    if int(request.headers.get("content-length") or 0) > limits.body:
+        raise HTTPException(413, limits.too_large)
+    if limits.files and request.headers.get("content-type", "").startswith("multipart/form-data"):
+        fields = await _multipart(request, limits)
+    else:
+        fields = {name: values[0] for name, values in (await _urlencoded(request, limits)).items()}
+    request.state.form = fields
+    return fields
 
 
 async def posted_lists(request: Request) -> dict[str, list[str]]:
-    """The posted form's fields with every value of each (ticked boxes share a name)."""
-    if int(request.headers.get("content-length") or 0) > MAX_FORM:
-        raise HTTPException(413, "This form is larger than any form of the workspace.")
+    """The posted (small, urlencoded) form's fields with every value of each (ticked boxes
+    share a name)."""
+    if int(request.headers.get("content-length") or 0) > SMALL_FORM.body:
+        raise HTTPException(413, SMALL_FORM.too_large)
+    return await _urlencoded(request, SMALL_FORM)
+
+
+async def _urlencoded(request: Request, limits: FormLimits) -> dict[str, list[str]]:
     body = await request.body()
-    if len(body) > MAX_FORM:
-        raise HTTPException(413, "This form is larger than any form of the workspace.")
+    if len(body) > limits.body:
+        raise HTTPException(413, limits.too_large)
     try:
         fields = parse_qs(body.decode("utf-8"), keep_blank_values=True,
-                          max_num_fields=FORM_FIELDS)
+                          max_num_fields=limits.fields)
     except (UnicodeDecodeError, ValueError):
         raise HTTPException(400, "This form could not be read.") from None
+    if any(len(v) > limits.field for values in fields.values() for v in values):
+        raise HTTPException(413, limits.too_large)
     return fields
+
+
+async def _multipart(request: Request, limits: FormLimits) -> dict[str, str]:
+    """A multipart form read as it arrives (files spooled to disk), refused with 413 as soon
+    as it passes ``limits.body``, whatever its Content-Length said."""
+    received = 0
+
+    async def counted() -> Message:
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > limits.body:  # the parser closes the files it began, then says why
+            raise MultiPartException("the form is over its maximum size")
+        return message
+
+    try:
+        form = await StarletteRequest(request.scope, counted).form(
+            max_files=limits.files, max_fields=limits.fields, max_part_size=limits.field)
+    except HTTPException as exc:
+        too_large = exc.status_code == 413 or "maximum size" in str(exc.detail)
+        raise HTTPException(413 if too_large else 400, limits.too_large if too_large else
+                            f"This form could not be read: {exc.detail}") from None
+    fields: dict[str, str] = {}
+    request.state.spooled = [v for _, v in form.multi_items() if not isinstance(v, str)]
+    request.state.uploads = []  # a file input left empty posts a part without a name
+    for name, value in form.multi_items():
+        if isinstance(value, str):
+            fields.setdefault(name, value)
+        elif value.filename:
+            request.state.uploads.append((name, value))
+    return fields
+
+
+async def close_uploads(request: Request) -> None:
+    """Let go of the files a multipart form spooled (the guard calls it when the answer is
+    made, whether the handler ran or the request was refused)."""
+    for upload in getattr(request.state, "spooled", []):
+        await upload.close()
 
 
 def _same(sent: str, expected: str) -> bool:

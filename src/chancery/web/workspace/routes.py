@@ -14,6 +14,7 @@ from chancery.web.workspace import (
     collections,
     dashboard,
     documents,
+    editor,
     login,
     originals,
     purge,
@@ -37,7 +38,7 @@ class HideLinkTokens(logging.Filter):
 
 
 def routes(app: App) -> APIRouter:
-    """Login, logout, set-password, /workspace and its document pages."""
+    """Login, logout, set-password, /workspace, its document pages and the editor."""
     access_log = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, HideLinkTokens) for f in access_log.filters):
         access_log.addFilter(HideLinkTokens())
@@ -45,6 +46,7 @@ def routes(app: App) -> APIRouter:
     router.include_router(login.routes(app))
     router.include_router(dashboard.routes(app))
     router.include_router(purge.routes(app))  # before …/{action}, which would take "purge"
+    router.include_router(editor.routes(app))  # before documents/{public_id}/{action}
     router.include_router(documents.routes(app))
     router.include_router(authorities.routes(app))
     router.include_router(collections.routes(app))
