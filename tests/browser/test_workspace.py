@@ -72,6 +72,10 @@ def test_editor_submits_reviewer_publishes_reader_sees_it(chromium: Any, site: s
     checked: dict[str, list[Any]] = {}
     editor = _log_in(chromium, site, EDITOR, checked)
     checked["editor dashboard"] = _serious_violations(editor)
+    # imported drafts are no one's own: the editor finds them through "All drafts"
+    editor.click("a:has-text('All drafts')")
+    editor.wait_for_selector(f"a[href='/workspace/documents/{DOCS[0]}']")
+    checked["workspace search"] = _serious_violations(editor)
     editor.click(f"a[href='/workspace/documents/{DOCS[0]}']")
     editor.wait_for_selector("#actions")
     checked["editor document"] = _serious_violations(editor)
