@@ -389,9 +389,11 @@ def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:
 
 # the operator's commands (check, reindex, serve, demo), `user ...`, `token ...`, `audit` and the editorial
 # workflow's (submit, publish, ..., history, revert, edit, approve, reject, redact,
-# redact-scan) and `purge` register themselves on `app`
+# redact-scan), `purge`, `authority ...` and `collection ...` register themselves on `app`
 from chancery import (  # noqa: E402, F401
     cli_accounts,
+    cli_authorities,
+    cli_collections,
     cli_editing,
     cli_operate,
     cli_purge,

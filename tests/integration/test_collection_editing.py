@@ -73,3 +73,16 @@ def test_created_collections_and_documents_keep_the_order_given(app: App, tmp_pa
     # both came at position 0 (the bundle gives none): only the one that moved is written
     assert app.catalogue.changed_since(before) == ["kdoc1"]
     assert app.accounts.audit()[-1].action == "collection-document-order"
+
+
+def test_counts_keys_given_and_a_whole_order_on_both_catalogues(app: App, tmp_path: Path) -> None:
+    """What `chancery collection` adds: counts per collection (and with those below), a key
+    chosen for a new collection, and the documents' order given at once."""
+    import_archive(app, tmp_path / "b")
+    assert [(c.collection.key, c.documents, c.in_all) for c in app.collections.counted_tree()] == [
+        ("planning", 0, 2), ("planning/1947", 2, 2), ("memos", 2, 2)]
+    assert app.collections.create({"key": "box-3", "title": "Box 3", "parent": "planning"},
+                                  EDITOR) == "planning/box-3"
+    app.collections.order_members("planning/1947", ["kdoc2"], EDITOR)
+    found = app.collections.detail("planning/1947")
+    assert found is not None and [m[0] for m in found.members] == ["kdoc2", "kdoc1"]

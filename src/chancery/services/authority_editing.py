@@ -188,6 +188,7 @@ class AuthorityEditor:
         row, have = self._row(key), self._names(key)
         name, errors = _name(new_name, "new_name")
         moving = [v for v in have if v.name in set(names)]
+        errors.update(self._strays(row, have, names, documents))
         if row.name in names:
             errors["split_names"] = "The display name stays: choose another display name first."
         docs = self._documents_to_move(row, {fold(v.name) for v in moving}, documents,
@@ -203,6 +204,21 @@ class AuthorityEditor:
         self.audit(actor.audit_name, "authority-split", key, new=made,
                    names=[v.name for v in moving], documents=n, **dict(actor.via))
         return made
+
+    def _strays(self, row: AuthorityRow, have: list[NameVariant], names: list[str],
+                documents: list[str]) -> dict[str, str]:
+        """Names the record does not have and documents that do not name it (a typing slip
+        at the command line: the workspace offers only the record's own)."""
+        errors = {}
+        unknown = [n for n in names if n not in {v.name for v in have}]
+        if unknown:
+            errors["split_names"] = "This record has no name " + "; ".join(unknown[:5]) + "."
+        linked = {d[0] for d in self.store.linked_documents(row.id, 1_000_000)[1]}
+        stray = [d for d in documents if d not in linked]
+        if stray:
+            errors["documents"] = "These documents do not name this record: " + \
+                ", ".join(stray[:10]) + "."
+        return errors
 
     def _documents_to_move(self, row: AuthorityRow, folded_names: set[str],
                            chosen: list[str], follow_printed: bool) -> list[str]:

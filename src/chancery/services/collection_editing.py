@@ -7,6 +7,7 @@ as written so the search index follows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,12 +23,17 @@ from chancery.services.publishing import AuditLog
 MAX_TITLE = 500
 MAX_DESCRIPTION = 4000
 MEMBERS_SHOWN = 1000  # documents a collection's workspace page lists (and can reorder)
+MEMBERS_ORDERED = 1_000_000  # a whole collection, when its order is given at once
+MAX_KEY = 300  # the longest key the addresses read (moved_to cuts there)
+# a key is a path of parts as FRUS and bundles write them: "frus/frus1958-60v19/ch3", "box-3"
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,79})*")
 
 
 class CollectionStore(Protocol):
     """What editing collections needs from storage (storage/collection_edits.py)."""
 
     def every(self) -> list[Collection]: ...
+    def counts(self) -> dict[str, int]: ...
     def members(self, key: str, limit: int) -> list[tuple[str, str, str, str]]: ...
     def moved_to(self, key: str) -> str | None: ...
     def create(self, c: Collection) -> None: ...
@@ -45,6 +51,17 @@ class CollectionDetail:
     children: list[Collection]
     members: list[tuple[str, str, str, str]]  # (public id, title, date, state), in order
     parents: list[Collection]  # where it may go: every collection not inside it
+
+
+@dataclass(frozen=True)
+class CountedCollection:
+    """A collection in the tree with its documents (every state): directly in it, and in it
+    or any collection below it."""
+
+    depth: int
+    collection: Collection
+    documents: int
+    in_all: int
 
 
 class CollectionEditor:
@@ -66,6 +83,20 @@ class CollectionEditor:
         walk("", 0)
         return out
 
+    def counted_tree(self) -> list[CountedCollection]:
+        """The tree of ``tree()`` with each collection's document counts."""
+        tree, direct = self.tree(), self.store.counts()
+        parents = {c.key: c.parent_key for _, c in tree}
+        in_all: dict[str, int] = {}
+        for key, n in direct.items():  # each count goes up the parent links, once per level
+            seen: set[str] = set()
+            while key in parents and key not in seen:
+                seen.add(key)
+                in_all[key] = in_all.get(key, 0) + n
+                key = parents[key]
+        return [CountedCollection(d, c, direct.get(c.key, 0), in_all.get(c.key, 0))
+                for d, c in tree]
+
     def detail(self, key: str) -> CollectionDetail | None:
         """A collection with its children, documents and the parents it may move to."""
         every = self.store.every()
@@ -82,16 +113,20 @@ class CollectionEditor:
         return self.store.moved_to(key[:300])
 
     def create(self, form: dict[str, str], actor: Acting) -> str:
-        """A new collection, last among its siblings; returns its key."""
+        """A new collection, last among its siblings; returns its key: the one the form
+        gives ("key", under the parent's), or one made from the title."""
         every = self.store.every()
         title, description, errors = _texts(form)
-        parent = form.get("parent", "").strip()
+        given = form.get("key", "").strip()
+        parent = form.get("parent", "").strip() or (given.rsplit("/", 1)[0] if "/" in given else "")
         if parent and all(c.key != parent for c in every):
-            errors["parent"] = "Choose a parent from the list, or none."
+            errors["parent"] = f"No collection has the key {parent[:MAX_KEY]}: choose a parent " \
+                               "from the list, or none."
+        key = _chosen_key(given, parent, {c.key for c in every}, errors)
         if errors:
             raise Invalid(errors)
-        key = _free_key(f"{parent}/{slugify(title)}" if parent else slugify(title),
-                        {c.key for c in every})
+        key = key or _free_key(f"{parent}/{slugify(title)}" if parent else slugify(title),
+                               {c.key for c in every})
         self.store.create(Collection(key, title, parent, len(_children(every, parent)),
                                      description))
         self.audit(actor.audit_name, "collection-create", key, title=title, parent=parent,
@@ -134,6 +169,38 @@ class CollectionEditor:
         n = self.store.set_members_order(key, _swap(order, public_id, up), self.clock())
         self.audit(actor.audit_name, "collection-document-order", key, document=public_id,
                    up=up, documents=n, **dict(actor.via))
+
+    def order_members(self, key: str, public_ids: list[str], actor: Acting) -> int:
+        """Put the documents given first in a collection, in that order, the others after
+        them as they were; returns how many moved. Invalid for one not in the collection."""
+        _find(self.store.every(), key)
+        order = [m[0] for m in self.store.members(key, MEMBERS_ORDERED)]
+        given = list(dict.fromkeys(p.strip() for p in public_ids if p.strip()))
+        stray = [p for p in given if p not in order]
+        if stray or not given:
+            raise Invalid({"documents": "Not in this collection: " + ", ".join(stray[:10])
+                           if stray else "Give the documents in the order they go."})
+        rest = [p for p in order if p not in set(given)]
+        n = self.store.set_members_order(key, given + rest, self.clock())
+        self.audit(actor.audit_name, "collection-document-order", key, documents=n,
+                   first=given[:20], **dict(actor.via))
+        return n
+
+
+def _chosen_key(key: str, parent: str, taken: set[str], errors: dict[str, str]) -> str:
+    """The full key for a key given with a new collection ("" when none is given): under the
+    parent's when it does not start with it (a key is read as a path, so box-3 under
+    planning is planning/box-3)."""
+    if not key:
+        return ""
+    if parent and not key.startswith(parent + "/"):
+        key = f"{parent}/{key}"
+    if len(key) > MAX_KEY or not _KEY.fullmatch(key):
+        errors["key"] = ("A key is letters, digits, '.', '_' and '-', its parts separated by "
+                         "'/' (box-3, or planning/box-3 under planning).")
+    elif key in taken:
+        errors["key"] = f"{key} is the key of another collection."
+    return key
 
 
 def _texts(form: dict[str, str]) -> tuple[str, str, dict[str, str]]:
