@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.main import get_command
 from typer.testing import CliRunner
 
 from chancery.bootstrap import build_app
@@ -177,3 +178,13 @@ def test_refusals_say_why_and_change_nothing(data: Path) -> None:
 def test_the_operator_acts_without_an_account(data: Path) -> None:
     assert run(data, "authority", "describe", FROST, "Diplomat", user="")[0] == 0
     assert audit(data) == [("operator", "authority-edit", FROST)]
+
+
+def test_every_authority_and_collection_command_is_in_the_archivists_guide() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "editing.md").read_text("utf-8")
+    group = get_command(cli)
+    for name in ("authority", "collection"):
+        commands = group.commands[name].commands  # type: ignore[attr-defined]
+        assert len(commands) >= 5
+        for command in commands:
+            assert f"chancery {name} {command} " in guide, (name, command)
