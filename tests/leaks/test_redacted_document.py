@@ -129,13 +129,16 @@ def test_a_box_on_a_scan_page_is_stored_for_the_burn(archive: App) -> None:
 
 
 def test_the_workspace_box_form_blacks_out_a_region(archive: App) -> None:
-    """The document page's box form (page, unit, left, top, width, height, reason): a region
-    in pixels is burned into the public image at once, under a new key; a page, number or
-    region that does not fit is refused with the reason and nothing stored."""
+    """The document page's box form (page, unit, left, top, width, height, reason), beside a
+    link to each original scan: a region in pixels is burned into the public image at once,
+    under a new key, the original kept for the staff; a page, number or region that does not
+    fit is refused with the reason and nothing stored."""
     public, editor = TestClient(create_app(archive)), _client(archive)
     _log_in(editor, _account(archive))
     page = editor.get(f"/workspace/documents/{SEALED}").text
     assert '<input type="hidden" name="what" value="box">' in page and 'max="1"' in page
+    original = f"/workspace/files/{hashlib.sha256(scan_png(SEALED)).hexdigest()}/{SEALED}.png"
+    assert f'href="{original}"' in page  # what a box covers, to judge it
     form = {"csrf": _csrf(page), "what": "box", "page": "1", "unit": "px", "x": "0", "y": "0",
             "w": "60", "h": "80", "reason": "(b)(6)"}
     for wrong, said in ((dict(page="2"), "there is no page 2"),
@@ -153,3 +156,4 @@ def test_the_workspace_box_form_blacks_out_a_region(archive: App) -> None:
     image = Image.open(io.BytesIO(tile.content)).convert("RGB")
     assert image.getpixel((20, 30)) == (0, 0, 0)  # inside the box
     assert sum(image.getpixel((image.width - 5, image.height - 5))) > 300  # outside it
+    assert editor.get(original).content == scan_png(SEALED)  # the staff keep the original
