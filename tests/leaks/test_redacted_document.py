@@ -5,11 +5,13 @@ the withheld words, and redact or lift a redaction from the workspace page."""
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from chancery.bootstrap import App
 from chancery.domain import clock
@@ -124,3 +126,34 @@ def test_a_box_on_a_scan_page_is_stored_for_the_burn(archive: App) -> None:
                                     operator).redaction
     assert (done.kind, done.media, done.page) == (RedactionKind.BOX, scan, 1)
     assert done.box is not None and done.box.canonical == "0.100000,0.200000,0.300000,0.050000"
+
+
+def test_the_workspace_box_form_blacks_out_a_region(archive: App) -> None:
+    """The document page's box form (page, unit, left, top, width, height, reason), beside a
+    link to each original scan: a region in pixels is burned into the public image at once,
+    under a new key, the original kept for the staff; a page, number or region that does not
+    fit is refused with the reason and nothing stored."""
+    public, editor = TestClient(create_app(archive)), _client(archive)
+    _log_in(editor, _account(archive))
+    page = editor.get(f"/workspace/documents/{SEALED}").text
+    assert '<input type="hidden" name="what" value="box">' in page and 'max="1"' in page
+    original = f"/workspace/files/{hashlib.sha256(scan_png(SEALED)).hexdigest()}/{SEALED}.png"
+    assert f'href="{original}"' in page  # what a box covers, to judge it
+    form = {"csrf": _csrf(page), "what": "box", "page": "1", "unit": "px", "x": "0", "y": "0",
+            "w": "60", "h": "80", "reason": "(b)(6)"}
+    for wrong, said in ((dict(page="2"), "there is no page 2"),
+                        (dict(x="left"), "left, top, width and height as numbers"),
+                        (dict(w="nan"), "numbers from 0"),
+                        (dict(unit="pct", w="120"), "outside the page")):
+        refused = editor.post(f"/workspace/redactions/{SEALED}", data={**form, **wrong})
+        assert refused.status_code == 400 and said in refused.text, (wrong, refused.text[-600:])
+    before = public.get(f"/api/v1/documents/{SEALED}").json()["media"][0]["sha256"]
+    assert editor.post(f"/workspace/redactions/{SEALED}", data=form).status_code == 303
+    after = public.get(f"/api/v1/documents/{SEALED}").json()["media"][0]["sha256"]
+    assert after != before
+    tile = public.get(f"/iiif/3/{after}-1/full/max/0/default.png")
+    assert tile.status_code == 200
+    image = Image.open(io.BytesIO(tile.content)).convert("RGB")
+    assert image.getpixel((20, 30)) == (0, 0, 0)  # inside the box
+    assert sum(image.getpixel((image.width - 5, image.height - 5))) > 300  # outside it
+    assert editor.get(original).content == scan_png(SEALED)  # the staff keep the original

@@ -110,7 +110,10 @@ class Editing:
         waiting = self.store.pending(stored.id)
         if waiting is None:
             return None
-        return waiting, diff(document_record(stored.document), self._applied(stored, waiting))
+        # both sides as a stored record reads back, so the reviewer sees what approving
+        # changes and nothing the form merely spells otherwise (an empty classification)
+        applied = document_record(document_from_record(self._applied(stored, waiting)))
+        return waiting, diff(document_record(stored.document), applied)
 
     def waiting(self, limit: int) -> list[tuple[DocumentSummary, str, datetime]]:
         """Documents with a pending revision, longest waiting first."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -83,6 +84,17 @@ TEMPLATES.env.filters["highlight"] = highlight
 TEMPLATES.env.filters["thousands"] = lambda n: f"{n:,}"
 TEMPLATES.env.filters["documents"] = lambda n: f"{n:,} document{'' if n == 1 else 's'}"
 TEMPLATES.env.filters["shorten"] = lambda text: shorten(text)
+
+
+def as_written(value: Any) -> str:
+    """A record's value as a reviewer reads it in a diff: text as it is, "—" for nothing,
+    anything else as JSON with its letters kept (tojson writes "consul's" as consul\\u0027s)."""
+    if value is None:
+        return "—"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+TEMPLATES.env.filters["as_written"] = as_written
 
 
 def etag_of(body: bytes) -> str:

@@ -42,6 +42,7 @@ class RedactionPanel:
     texts: list[MarkedText]
     fields: list[tuple[str, str, list[Redaction]]]  # (name, value, redactions in force on it)
     links: list[tuple[str, str, bool]]  # (record key, name, withheld)
+    scans: list[tuple[str, str, int]]  # (the original's sha256, file name, pages), in order
     may_redact: bool
     may_request: bool
     may_approve: bool
@@ -65,5 +66,8 @@ def redaction_panel(app: App, user: User, public_id: str) -> RedactionPanel | No
     links = [(la.authority.key, la.authority.name, la.authority.key in withheld)
              for la in stored.authorities]
     return RedactionPanel(every, texts, [f for f in fields if f[1]],
-                          list(dict.fromkeys(links)), acting.may(REDACT_NEEDS),
+                          list(dict.fromkeys(links)),
+                          [(m.sha256, m.filename, max(1, m.pages or 1))
+                           for m in stored.document.media],
+                          acting.may(REDACT_NEEDS),
                           acting.may(REQUEST_NEEDS), acting.may(APPROVE_NEEDS))

@@ -19,7 +19,8 @@ from chancery.web.workspace.dashboard import guarded_route
 from chancery.web.workspace.documents import MAX_ID, show
 from chancery.web.workspace.forms import posted_form
 
-_WHAT = ("text", "field", "link")
+_WHAT = ("text", "field", "link", "box")
+_SIDES = ("x", "y", "w", "h")  # the box form's inputs: left, top, width, height
 
 
 def routes(app: App) -> APIRouter:
@@ -64,12 +65,29 @@ def _redact(app: App, user: User, ident: str, form: dict[str, str]) -> None:
     if what not in _WHAT:
         raise Refused("choose what to redact: words of a text, a field or a linked record")
     chosen = form.get(what, "")
-    wanted = Wanted(form.get("reason", ""), form.get("words", ""),
-                    version=chosen if what == "text" else "",
-                    field=chosen if what == "field" else "",
-                    link=chosen if what == "link" else "")
+    wanted = _box(form) if what == "box" else Wanted(
+        form.get("reason", ""), form.get("words", ""),
+        version=chosen if what == "text" else "", field=chosen if what == "field" else "",
+        link=chosen if what == "link" else "")
     app.redacting.redact(ident, wanted, Acting.of(user))
     search.refresh_index(app.catalogue, app.index)  # the public search follows at once
+
+
+def _box(form: dict[str, str]) -> Wanted:
+    """A region of a page from the box form: the page, then x, y, w, h in percent of the page
+    or in pixels of the full image (as `chancery redact --page N --box` takes them)."""
+    page = form.get("page", "").strip()
+    if not page.isdigit() or not 0 < int(page) < 100_000:
+        raise Refused("give the page as a number, counted from 1 over the document's scans")
+    sides = [form.get(side, "").strip() for side in _SIDES]
+    try:
+        numbers = [float(side) for side in sides]
+    except ValueError:
+        raise Refused("give the region's left, top, width and height as numbers") from None
+    if not all(0 <= n < 1e9 for n in numbers):  # NaN fails this too
+        raise Refused("the region's left, top, width and height are numbers from 0")
+    unit = "pct:" if form.get("unit", "pct") == "pct" else ""
+    return Wanted(form.get("reason", ""), page=int(page), box=unit + ",".join(sides))
 
 
 def _move(app: App, user: User, ident: str, redaction_id: int, action: str,
