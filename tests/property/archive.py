@@ -1,0 +1,94 @@
+"""The property test's archive: a few documents, each findable by a word of its own and all
+by a shared one, written as bundles, on SQLite with a real Tantivy index.
+
+Building and migrating an archive for every example would take most of the time budget, so
+the starting archive is built once and its data folder copied for each example."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from chancery.bootstrap import App, build_app
+from chancery.config import load_settings
+from chancery.domain.publication import PublicationState as S
+from chancery.services import search
+from chancery.services.imports import ImportSummary, import_paths
+from tests.property.model import Source
+
+SHARED = "pangolin"  # in every document's text: a public search for it finds what is public
+# one word per document, in no other, and one more that a revised source adds to its title
+WORDS = ["kestrel", "marmot", "ocelot", "tapir", "wombat", "quoll"]
+REVISED = ["gerenuk", "serval", "binturong", "numbat", "saola", "tenrec"]
+BASE = ["prop0001", "prop0002", "prop0003"]  # in one bundle, re-imported changed or not
+NEW = ["prop0101", "prop0102", "prop0103"]  # imported later, one bundle each
+# the rate limits are off: a run asks the API and OAI-PMH thousands of times
+_LIMITS = {"api_rate_limit": "0", "search_rate_limit": "0", "oai_rate_limit": "0",
+           "export_rate_limit": "0", "allow_self_approval": "false"}
+
+
+def word_of(public_id: str) -> tuple[str, str]:
+    """A document's own word and its revised word."""
+    n = (BASE + NEW).index(public_id)
+    return WORDS[n], REVISED[n]
+
+
+def _record(public_id: str, src: Source) -> dict[str, Any]:
+    word, revised = word_of(public_id)
+    title = f"Telegram on the {word} question" + (f", {revised} corrected" if src.revised else "")
+    publication: dict[str, Any] = {"state": src.state.value}
+    if src.embargo is not None:
+        publication["embargo_until"] = src.embargo.isoformat()
+    # the text inline: a content hash must not depend on where the bundle lies
+    return {"public_id": public_id, "title": title, "type": "telegram", "date": "1961-03-01",
+            "texts": [{"language": "en", "body": f"The {SHARED} affair: the {word} report.\n"}],
+            "publication": publication}
+
+
+def write_bundle(folder: Path, files: dict[str, Source]) -> Path:
+    """A bundle holding one file per document, as ``files`` says."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bundle.yaml").write_text(yaml.safe_dump({"format": "chancery-bundle", "version": 1}))
+    for public_id, src in files.items():
+        (folder / f"{public_id}.yaml").write_text(yaml.safe_dump(_record(public_id, src)))
+    return folder
+
+
+def import_bundle(app: App, folder: Path, files: dict[str, Source]) -> ImportSummary:
+    """Write and import the bundle, then catch the index up, as `chancery import` does."""
+    result = import_paths([write_bundle(folder, files)], app.import_context())
+    assert not result.failed, result.failed
+    search.refresh_index(app.catalogue, app.index)
+    return result
+
+
+def starting_files(today: date) -> dict[str, Source]:
+    """The first bundle: a draft, a published document and one published under an embargo
+    that ends in two days."""
+    return {BASE[0]: Source(S.DRAFT), BASE[1]: Source(S.PUBLISHED),
+            BASE[2]: Source(S.PUBLISHED, date.fromordinal(today.toordinal() + 2))}
+
+
+def open_app(data: Path, migrate: bool = True) -> App:
+    """The archive in ``data`` on SQLite (a copy of the template needs no migration)."""
+    return build_app(load_settings(data=str(data), database_url="", **_LIMITS), migrate=migrate)
+
+
+def build_template(root: Path, today: date) -> Path:
+    """The starting archive's data folder, built once."""
+    app = open_app(root / "data")
+    try:
+        import_bundle(app, root / "bundle", starting_files(today))
+    finally:
+        app.close()
+    return root / "data"
+
+
+def copy_template(template: Path, dest: Path) -> App:
+    """A fresh archive for one example: the template's files, opened."""
+    shutil.copytree(template, dest)
+    return open_app(dest, migrate=False)
