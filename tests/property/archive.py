@@ -7,6 +7,7 @@ the starting archive is built once and its data folder copied for each example."
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import yaml
 
 from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
+from chancery.domain.accounts import Role
 from chancery.domain.publication import PublicationState as S
 from chancery.services import search
 from chancery.services.imports import ImportSummary, import_paths
@@ -26,6 +28,10 @@ WORDS = ["kestrel", "marmot", "ocelot", "tapir", "wombat", "quoll"]
 REVISED = ["gerenuk", "serval", "binturong", "numbat", "saola", "tenrec"]
 BASE = ["prop0001", "prop0002", "prop0003"]  # in one bundle, re-imported changed or not
 NEW = ["prop0101", "prop0102", "prop0103"]  # imported later, one bundle each
+# two reviewers and an editor: four eyes and role refusals happen as often as steps taken
+PEOPLE = {"ann@archive.test": Role.REVIEWER, "ben@archive.test": Role.REVIEWER,
+          "eve@archive.test": Role.EDITOR}
+EDITOR = "eve@archive.test"
 # the rate limits are off: a run asks the API and OAI-PMH thousands of times
 _LIMITS = {"api_rate_limit": "0", "search_rate_limit": "0", "oai_rate_limit": "0",
            "export_rate_limit": "0", "allow_self_approval": "false"}
@@ -78,17 +84,30 @@ def open_app(data: Path, migrate: bool = True) -> App:
     return build_app(load_settings(data=str(data), database_url="", **_LIMITS), migrate=migrate)
 
 
-def build_template(root: Path, today: date) -> Path:
-    """The starting archive's data folder, built once."""
+@dataclass(frozen=True)
+class Template:
+    """The starting archive's data folder, and the API tokens of its accounts."""
+
+    data: Path
+    writers: dict[str, str]  # email -> write token
+    reader: str  # an editor's read token (the API as editors read it)
+
+
+def build_template(root: Path, today: date) -> Template:
+    """The starting archive, built once: the first bundle, and an account with a write
+    token for each person of the test."""
     app = open_app(root / "data")
     try:
         import_bundle(app, root / "bundle", starting_files(today))
+        for email, role in PEOPLE.items():
+            app.accounts.add_user(email, role.value, None)
+        writers = {email: app.tokens.create(email, "write")[1] for email in PEOPLE}
+        return Template(root / "data", writers, app.tokens.create(EDITOR, "read")[1])
     finally:
         app.close()
-    return root / "data"
 
 
-def copy_template(template: Path, dest: Path) -> App:
+def copy_template(template: Template, dest: Path) -> App:
     """A fresh archive for one example: the template's files, opened."""
-    shutil.copytree(template, dest)
+    shutil.copytree(template.data, dest)
     return open_app(dest, migrate=False)

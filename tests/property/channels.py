@@ -26,6 +26,10 @@ def _id_after(text: str, marker: str) -> str:
     return text.split(marker, 1)[1].split("/")[0]
 
 
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 @dataclass
 class Channels:
     """The archive as its readers reach it."""
@@ -54,17 +58,18 @@ class Channels:
         found = self.app.search.documents(text, per_page=PER_PAGE, facets=False, reader=reader)
         return found.results.total, {h.public_id for h in found.results.hits}
 
-    # -- over HTTP, as the public ------------------------------------------------------
+    # -- over HTTP, as the public (or an editor's token) --------------------------------
 
-    def api_list(self) -> tuple[int, set[str]]:
-        """/api/v1/documents: its total and the documents on its one page."""
-        body = self.client.get(f"/api/v1/documents?limit={PER_PAGE}").json()
+    def api_list(self, token: str = "") -> tuple[int, set[str]]:
+        """/api/v1/documents, as the public or with a token: its total and the documents on
+        its one page."""
+        body = self.client.get(f"/api/v1/documents?limit={PER_PAGE}", headers=_bearer(token)).json()
         assert body["next_cursor"] is None
         return body["total"], {item["public_id"] for item in body["items"]}
 
-    def api_status(self, public_id: str) -> int:
-        """What /api/v1/documents/{id} answers."""
-        return self.client.get(f"/api/v1/documents/{public_id}").status_code
+    def api_status(self, public_id: str, token: str = "") -> int:
+        """What /api/v1/documents/{id} answers, to the public or with a token."""
+        return self.client.get(f"/api/v1/documents/{public_id}", headers=_bearer(token)).status_code
 
     def page_status(self, public_id: str) -> int:
         """What the reading room's page answers: 301 to its canonical address when it is

@@ -4,11 +4,13 @@ channel; it follows the rules as the issue states them (the workflow's moves and
 eyes, embargoes, a re-import's overwrite) and says, per document, whether the public sees it,
 whether a withdrawal leaves a tombstone, and which words a reader can find it by.
 
-Extension point: edits with pending revisions and redactions are coming (#11). Each is a
-method here changing ``words`` (what the public can find: the published version, less what is
-redacted) and ``editor_words`` (what editors can find: the pending version, redacted words
-too), plus a rule of a few lines in test_channels_agree.py. Every invariant already compares
-both word sets on every channel, so nothing else has to change."""
+Extension point: edits with pending revisions and redactions are coming (#11, on other
+branches). Their rules are here already, as the issue states them (``edit``, ``approve``,
+``redact``, ``unredact``: they change ``words``, what the public can find, and
+``editor_words``, what editors can find); joining them to the services is a rule of a few lines
+each in test_channels_agree.py. Every invariant already compares both word sets on every
+channel, so nothing else has to change. Where a service decides otherwise than the issue
+(say, what an editor's search finds of a pending edit), change the method here."""
 
 from __future__ import annotations
 
@@ -50,20 +52,23 @@ class DocModel:
     revised: bool = False
     was_public: bool = False
     submitter: str | None = None  # who last sent it to review (four eyes)
-    # extension point: pending edits and redactions change these two sets
-    extra_words: frozenset[str] = frozenset()
-    hidden_words: frozenset[str] = frozenset()
+    # extension point: the words edits and redactions add or hide (see ArchiveModel below)
+    added: set[str] = field(default_factory=set)  # by edits in force: everyone who sees it
+    pending: set[str] = field(default_factory=set)  # by an edit awaiting review: editors only
+    redacted: set[str] = field(default_factory=set)  # hidden from the public, at once
+    unredacting: set[str] = field(default_factory=set)  # a removal awaiting review: still hidden
 
     @property
     def editor_words(self) -> frozenset[str]:
-        """Every word an editor can find it by."""
+        """Every word an editor can find it by (redacted words too: the issue keeps them
+        findable for editors)."""
         own = {self.word, self.revised_word} if self.revised else {self.word}
-        return frozenset(own) | self.extra_words
+        return frozenset(own | self.added | self.pending)
 
     @property
     def words(self) -> frozenset[str]:
         """The words the public can find it by, when it may see it at all."""
-        return self.editor_words - self.hidden_words
+        return self.editor_words - self.pending - self.redacted
 
     def is_public(self, today: date) -> bool:
         """Published, and past any embargo."""
@@ -105,7 +110,7 @@ class ArchiveModel:
     def vocabulary(self) -> set[str]:
         """Every word any document has or had."""
         return {w for d in self.docs.values()
-                for w in (d.word, d.revised_word, *d.extra_words, *d.hidden_words)}
+                for w in (d.word, d.revised_word, *d.added, *d.pending, *d.redacted)}
 
     # -- the rules ---------------------------------------------------------------------
 
@@ -144,6 +149,31 @@ class ArchiveModel:
         """The clock moves on; embargoes that end meanwhile release their documents."""
         self.today = date.fromordinal(self.today.toordinal() + days)
         self.observe()
+
+    # -- edits and redactions (the extension point: not yet joined to services) -----------
+
+    def edit(self, public_id: str, word: str) -> None:
+        """An edit that puts ``word`` in: a published document's waits for review (the public
+        keeps the published version); any other's is in force at once."""
+        doc = self.docs[public_id]
+        (doc.pending if doc.state is S.PUBLISHED else doc.added).add(word)
+
+    def approve(self, public_id: str) -> None:
+        """A reviewer approves what waits: pending edits, and the removal of redactions."""
+        doc = self.docs[public_id]
+        doc.added |= doc.pending
+        doc.redacted -= doc.unredacting
+        doc.pending, doc.unredacting = set(), set()
+
+    def redact(self, public_id: str, word: str) -> None:
+        """Redacting is taking away: at once."""
+        self.docs[public_id].redacted.add(word)
+
+    def unredact(self, public_id: str, word: str) -> None:
+        """Removing a redaction gives back: it waits for review."""
+        doc = self.docs[public_id]
+        if word in doc.redacted:
+            doc.unredacting.add(word)
 
     def reimport(self, files: dict[str, Source]) -> set[str]:
         """Import source files again; returns the documents written.
