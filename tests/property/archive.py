@@ -1,8 +1,6 @@
 """The property test's archive: a few documents, each findable by a word of its own and all
-by a shared one, written as bundles, on SQLite with a real Tantivy index.
-
-Building and migrating an archive for every example would take most of the time budget, so
-the starting archive is built once and its data folder copied for each example."""
+by a shared one, written as bundles, with a real Tantivy index, and an account with API
+tokens for each person of the test; its catalogue on SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,7 +8,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -20,6 +18,7 @@ from chancery.domain.accounts import Role
 from chancery.domain.publication import PublicationState as S
 from chancery.services import search
 from chancery.services.imports import ImportSummary, import_paths
+from tests.conftest import _reset_postgres as reset_postgres
 from tests.property.model import Source
 
 SHARED = "pangolin"  # in every document's text: a public search for it finds what is public
@@ -79,35 +78,55 @@ def starting_files(today: date) -> dict[str, Source]:
             BASE[2]: Source(S.PUBLISHED, date.fromordinal(today.toordinal() + 2))}
 
 
-def open_app(data: Path, migrate: bool = True) -> App:
-    """The archive in ``data`` on SQLite (a copy of the template needs no migration)."""
-    return build_app(load_settings(data=str(data), database_url="", **_LIMITS), migrate=migrate)
+def open_app(data: Path, database_url: str = "", migrate: bool = True) -> App:
+    """The archive in ``data``, its catalogue on SQLite or at ``database_url``."""
+    return build_app(load_settings(data=str(data), database_url=database_url, **_LIMITS),
+                     migrate=migrate)
 
 
 @dataclass(frozen=True)
-class Template:
-    """The starting archive's data folder, and the API tokens of its accounts."""
+class Tokens:
+    """The API tokens of the starting archive's accounts."""
 
-    data: Path
     writers: dict[str, str]  # email -> write token
     reader: str  # an editor's read token (the API as editors read it)
 
 
-def build_template(root: Path, today: date) -> Template:
-    """The starting archive, built once: the first bundle, and an account with a write
-    token for each person of the test."""
-    app = open_app(root / "data")
+def fill(app: App, root: Path, today: date) -> Tokens:
+    """The starting archive: the first bundle, and an account with a write token for each
+    person of the test."""
+    import_bundle(app, root / "bundle", starting_files(today))
+    for email, role in PEOPLE.items():
+        app.accounts.add_user(email, role.value, None)
+    writers = {email: app.tokens.create(email, "write")[1] for email in PEOPLE}
+    return Tokens(writers, app.tokens.create(EDITOR, "read")[1])
+
+
+class Archives(Protocol):
+    """How each example gets its starting archive, in ``folder``."""
+
+    def __call__(self, folder: Path, today: date) -> tuple[App, Tokens]: ...
+
+
+def sqlite_archives(root: Path, today: date) -> Archives:
+    """On SQLite, the starting archive is built once and its data folder copied for each
+    example: building and migrating one each time would take most of the time budget."""
+    app = open_app(root / "template")
     try:
-        import_bundle(app, root / "bundle", starting_files(today))
-        for email, role in PEOPLE.items():
-            app.accounts.add_user(email, role.value, None)
-        writers = {email: app.tokens.create(email, "write")[1] for email in PEOPLE}
-        return Template(root / "data", writers, app.tokens.create(EDITOR, "read")[1])
+        tokens = fill(app, root, today)
     finally:
         app.close()
 
+    def copy(folder: Path, today: date) -> tuple[App, Tokens]:
+        shutil.copytree(root / "template", folder / "data")
+        return open_app(folder / "data", migrate=False), tokens
+    return copy
 
-def copy_template(template: Template, dest: Path) -> App:
-    """A fresh archive for one example: the template's files, opened."""
-    shutil.copytree(template.data, dest)
-    return open_app(dest, migrate=False)
+
+def postgres_archives(url: str) -> Archives:
+    """On PostgreSQL, each example's archive is built afresh (the schema dropped first)."""
+    def build(folder: Path, today: date) -> tuple[App, Tokens]:
+        reset_postgres(url)
+        app = open_app(folder / "data", url)
+        return app, fill(app, folder, today)
+    return build
