@@ -268,6 +268,7 @@ class ChannelsAgree(RuleBasedStateMachine):
         stamps = {d: oai[d][1] for d in public}
         assert self.seen.sitemap() == stamps
         assert self.seen.feed() == stamps
+        assert self.seen.search("", Reader.public()) == (len(public), public)
         for word in sorted(self.model.vocabulary()):
             expect, every = self.model.finds(word), self.model.finds(word, editor=True)
             assert self.seen.search(word, Reader.public()) == (len(expect), expect), word
