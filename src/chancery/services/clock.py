@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from chancery.domain.clock import today as today
-from chancery.domain.clock import utc_now as utc_now
+from chancery.domain import clock
+
+
+def utc_now() -> datetime:
+    """The domain clock's time, read at each call: services import this name, so a binding
+    made at import would keep the real clock when a test sets the domain's (writes were then
+    stamped a day other than the one readers read on, and a withdrawal of a document its
+    embargo had released was judged never public: no tombstone)."""
+    return clock.utc_now()
+
+
+def today() -> date:
+    """The domain clock's date, read at each call."""
+    return clock.today()
 
 
 def utc_stamp(at: datetime) -> str:
