@@ -69,7 +69,8 @@ def test_an_editors_waiting_change_is_not_replaced_by_an_import(app: App, tmp_pa
 
 def test_a_reimport_never_overwrites_the_state_set_in_the_workspace(
         app: App, tmp_path: Path) -> None:
-    """The file says draft; the reviewer published one and withdrew another: both stay."""
+    """The file says draft; the reviewer published one and withdrew another: both stay. A
+    document no one steered follows its file (an upstream publication or withdrawal)."""
     import_bundle(app, tmp_path / "b")
     app.publishing.take_step(DOCS[:2], Step.SUBMIT, OTHER)
     app.publishing.take_step(DOCS[:2], Step.PUBLISH, REVIEWER)
@@ -78,6 +79,10 @@ def test_a_reimport_never_overwrites_the_state_set_in_the_workspace(
     assert (again.updated, again.conflicts) == (1, [])  # a workflow step alone is no edit
     assert _doc(app, DOCS[0])[::2] == (NEW_TITLE, PublicationState.PUBLISHED)
     assert _doc(app, DOCS[1])[2] is PublicationState.WITHDRAWN
-    # a file that now says "published" does not publish the draft either
-    assert _reimport(app, tmp_path / "b", state="published", title_of_first=NEW_TITLE).unchanged == 3
-    assert _doc(app, DOCS[2])[2] is PublicationState.DRAFT
+    # a file that now says "withdrawn" withdraws none of the two the reviewer steered, and
+    # moves the one no one touched
+    again = _reimport(app, tmp_path / "b", state="withdrawn", title_of_first=NEW_TITLE)
+    assert (again.updated, again.unchanged) == (1, 2)
+    assert _doc(app, DOCS[0])[2] is PublicationState.PUBLISHED
+    assert _doc(app, DOCS[1])[2] is PublicationState.WITHDRAWN
+    assert _doc(app, DOCS[2])[2] is PublicationState.WITHDRAWN

@@ -423,7 +423,7 @@ def _editor_browser(app: App) -> TestClient:
 
 def _add_draft(app: App, root: Path) -> None:
     """One more draft on Berlin, imported and indexed into the archive built in ``root``."""
-    extra = root / "bundle-withdrawn"  # the archive as it stands, and one more draft
+    extra = root / "bundle"  # the archive as it stands, and one more draft
     draft = yaml.safe_load((extra / "quokkadraft.yaml").read_text())
     draft["public_id"] = "quokkadraft2"
     (extra / "quokkadraft2.yaml").write_text(yaml.safe_dump(draft))

@@ -52,6 +52,7 @@ class DocModel:
     revised: bool = False
     was_public: bool = False
     submitter: str | None = None  # who last sent it to review (four eyes)
+    steered: bool = False  # someone set its publication (a step, an embargo): imports keep it
     # extension point: the words edits and redactions add or hide (see ArchiveModel below)
     added: set[str] = field(default_factory=set)  # by edits in force: everyone who sees it
     pending: set[str] = field(default_factory=set)  # by an edit awaiting review: editors only
@@ -126,7 +127,7 @@ class ArchiveModel:
             return "wrong state"
         if step is Step.PUBLISH and doc.submitter == actor:
             return "four eyes"
-        doc.state = end
+        doc.state, doc.steered = end, True
         if end is S.IN_REVIEW:
             doc.submitter = actor
         self.observe()
@@ -141,7 +142,7 @@ class ArchiveModel:
             return "not in the future"
         if until == doc.embargo:
             return "already"
-        doc.embargo = until
+        doc.embargo, doc.steered = until, True
         self.observe()
         return None
 
@@ -178,19 +179,21 @@ class ArchiveModel:
     def reimport(self, files: dict[str, Source]) -> set[str]:
         """Import source files again; returns the documents written.
 
-        Today's rule (services/imports.py): a file whose content differs from the one last
-        written overwrites the document, state and embargo included, unless the document
-        already equals what the file says (then nothing is written, and the stored hash stays
-        the old file's). The issue wants an overwrite of a document edited in the workspace
-        to become a pending revision instead: when that lands, this is the one place to change."""
+        The rule (services/imports.py): a file whose content differs from the one last written
+        overwrites the document, unless the document already equals what the file says (then
+        nothing is written, and the stored hash stays the old file's); state and embargo come
+        from the file only while no one has set them (a step, an embargo). Field edits made
+        in the workspace would turn the write into a pending revision: this model has none
+        yet, so the one place to change is here."""
         written = set()
         for public_id, src in files.items():
             doc = self.docs[public_id]
-            if src == doc.source or (src.state, src.embargo, src.revised) == (
+            state, embargo = (doc.state, doc.embargo) if doc.steered else (src.state,
+                                                                             src.embargo)
+            if src == doc.source or (state, embargo, src.revised) == (
                     doc.state, doc.embargo, doc.revised):
                 continue
-            doc.state, doc.embargo, doc.revised, doc.source = (src.state, src.embargo,
-                                                               src.revised, src)
+            doc.state, doc.embargo, doc.revised, doc.source = (state, embargo, src.revised, src)
             written.add(public_id)
         self.observe()
         return written

@@ -97,6 +97,11 @@ class PendingImports(Protocol):
         """The documents edited since their last import, or with a change waiting."""
         ...
 
+    def steered(self, document_ids: Iterable[int]) -> set[int]:
+        """The documents whose publication someone set outside an import (a step, an
+        embargo): a re-import keeps it; the file's state rules the others."""
+        ...
+
     def propose_import(self, document_id: int, record: Record, author: str, comment: str,
                        content_hash: str) -> bool:
         """Keep the source's version as the pending revision (False: an editor's change is
@@ -313,13 +318,14 @@ def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]]
     resolver = AuthorityResolver(session, ctx.make_variants, ctx.phonetic)
     ids = resolve_keeping_keys(resolver, ctx.catalogue, [a for p, _ in changed for a in p.authorities])
     summary.authorities_created += resolver.created
-    review = _for_review(changed, states, ctx)
+    review, steered = _for_review(changed, states, ctx)
     writes = []
     for parsed, digest in changed:
         state = states.get(_ident(parsed.document))
         try:
             _with_media(parsed, ctx.blobs)
-            write = _document_write(parsed, digest, ids, state, batch, ctx)
+            write = _document_write(parsed, digest, ids, state, batch, ctx,
+                                    state is not None and state.id in steered)
         except (KeyError, OSError) as exc:
             summary.failed.append(Failure(batch.path, f"cannot store: {exc}", _ident(parsed.document)))
             continue
@@ -341,12 +347,13 @@ def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]]
 
 
 def _for_review(changed: list[tuple[ParsedDocument, str]], states: dict[str, DocumentState],
-                ctx: ImportContext) -> set[int]:
-    """The stored documents among the changed ones that editors changed since their import."""
+                ctx: ImportContext) -> tuple[set[int], set[int]]:
+    """Among the changed stored documents: those editors changed since their import, and
+    those whose publication someone set in the workspace or by command."""
     stored = [states[_ident(p.document)].id for p, _ in changed if _ident(p.document) in states]
     if ctx.pending is None or not stored:
-        return set()
-    return ctx.pending.held_for_review(stored)
+        return set(), set()
+    return ctx.pending.held_for_review(stored), ctx.pending.steered(stored)
 
 
 def _hold_for_review(held: list[_Held], ctx: ImportContext, summary: ImportSummary) -> None:
@@ -371,13 +378,13 @@ def _links(links: tuple[Link, ...], ids: dict[str, int]) -> list[LinkWrite]:
 
 def _document_write(parsed: ParsedDocument, digest: str, ids: dict[str, int],
                     state: DocumentState | None, batch: SourceBatch,
-                    ctx: ImportContext) -> DocumentWrite | None:
+                    ctx: ImportContext, keep_state: bool) -> DocumentWrite | None:
     doc = parsed.document
     if state is None:
         revision = Revision(utc_now(), f"import:{batch.format}", f"imported from {batch.path}")
         return DocumentWrite(doc, _links(doc.links, ids), digest, revision)
     old = ctx.catalogue.get_document(_ident(doc), Actor.EDITOR, today())
-    if old is not None:  # the state an editor set (or the first import gave) wins
+    if old is not None and keep_state:  # the state someone set wins over the file's
         doc = replace(doc, publication=old.document.publication)
     if same_as_stored(old, doc, ids):
         return None

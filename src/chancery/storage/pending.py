@@ -165,6 +165,14 @@ class SqlPending:
                 pending_revisions.c.document_id.in_(wanted))).scalars())
         return {d for d, yes in edited.items() if yes} | waiting
 
+    def steered(self, document_ids: Iterable[int]) -> set[int]:
+        """The documents whose publication someone (not an import) set: a step, an embargo."""
+        q = (select(revisions.c.document_id, revisions.c.actor, revisions.c.changes)
+             .where(revisions.c.document_id.in_(set(document_ids))))
+        with self.engine.connect() as conn:
+            return {r.document_id for r in conn.execute(q)
+                    if not r.actor.startswith("import:") and "publication" in (r.changes or {})}
+
     def propose_import(self, document_id: int, record: Record, author: str, comment: str,
                        content_hash: str) -> bool:
         """Keep a re-imported source's version as the pending revision; False when an
