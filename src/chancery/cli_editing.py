@@ -20,13 +20,13 @@ from chancery.domain.workflow import Acting, Refused
 from chancery.services.editing import Editing
 
 # --set names: the record's own fields, the provenance's, and these lists given as JSON
-_LISTS = ("links", "texts", "collections", "relations")
+_LISTS = ("links", "texts", "collections", "relations", "releases")
 SetOpt = Annotated[list[str], typer.Option(
     "--set", "-s", help="FIELD=VALUE, repeatable: title, summary, type, number, date (as "
                         "printed, '18 July 1960', or 1960-07-18), classification (the marking), "
                         "holding_archive, collection, reference_code, rights, source_note, "
-                        "url, funders (separated by ;); links, texts, collections, relations "
-                        "as JSON.")]
+                        "url, funders (separated by ;); links, texts, collections, relations, "
+                        "releases ([{released, agency, authority, note}]) as JSON.")]
 
 
 @app.command()
