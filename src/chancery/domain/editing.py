@@ -66,6 +66,7 @@ class Pending:
     updated_at: datetime  # the stamp for optimistic locking of later edits
     content_hash: str = ""  # an import's: the source's hash, stored with it when approved
     authors: tuple[str, ...] = ()  # everyone who put something in it (none may approve it)
+    public_note: str | None = None  # the note its editors propose for the public, if any
 
     @property
     def from_import(self) -> bool:

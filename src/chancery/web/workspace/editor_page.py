@@ -34,8 +34,9 @@ _LABELS = {"title": "Title", "number": "Number", "type": "Type", "summary": "Sum
            "classification.level": "Classification level", "scans": "Scans",
            "provenance.funders": "Funders", "ref": "record", "role": "role", "kind": "kind",
            "language": "language", "key": "key", "target": "other document", "type.": "type",
-           "position": "order", "label": "label", "released": "date", "agency": "agency or "
-           "programme", "authority": "authority or case number", "note": "note"}
+           "position": "order", "label": "label", "public_note": "Public note",
+           "released": "date", "agency": "agency or programme",
+           "authority": "authority or case number", "note": "note"}
 _LISTS = {"links": "Name", "texts": "Text version", "collections": "Collection",
           "relations": "Relation", "releases": "Release", "media": "Scan"}
 
