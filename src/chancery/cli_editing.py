@@ -14,47 +14,61 @@ import typer
 from rich.markup import escape
 
 from chancery.cli import _app, _prepare_citations, _refresh_index, app, console, err
-from chancery.cli_workflow import AsOpt, CommentOpt, FacetOpt, IdsArg, QueryOpt, _acting, _chosen
+from chancery.cli_workflow import (
+    AsOpt,
+    CommentOpt,
+    FacetOpt,
+    IdsArg,
+    NoteOpt,
+    QueryOpt,
+    _acting,
+    _chosen,
+)
 from chancery.domain.editing import Invalid
 from chancery.domain.workflow import Acting, Refused
 from chancery.services.editing import Editing
 
 # --set names: the record's own fields, the provenance's, and these lists given as JSON
-_LISTS = ("links", "texts", "collections", "relations")
+_LISTS = ("links", "texts", "collections", "relations", "releases")
 SetOpt = Annotated[list[str], typer.Option(
     "--set", "-s", help="FIELD=VALUE, repeatable: title, summary, type, number, date (as "
                         "printed, '18 July 1960', or 1960-07-18), classification (the marking), "
                         "holding_archive, collection, reference_code, rights, source_note, "
-                        "url, funders (separated by ;); links, texts, collections, relations "
-                        "as JSON.")]
+                        "url, funders (separated by ;); links, texts, collections, relations, "
+                        "releases ([{released, agency, authority, note}]) as JSON.")]
 
 
 @app.command()
 def edit(ctx: typer.Context, idents: IdsArg = None, set_: SetOpt = [],  # noqa: B006
          query: QueryOpt = None, facet: FacetOpt = None, comment: CommentOpt = "",
-         as_: AsOpt = None) -> None:
+         note: NoteOpt = None, as_: AsOpt = None) -> None:
     """Change fields of documents; a published document's change waits for a reviewer
-    (`chancery approve`), the public keeping the published version until then.
+    (`chancery approve`), the public keeping the published version until then (--note
+    proposes the public note of the correction).
 
     Example: chancery edit 7da35b31 --set 'date=18 July 1960' --set 'reference_code=RG 59, box 3'"""
     changes = _changes(set_)
     a = _app(ctx)
     acting = _acting(a, as_)
     chosen = _chosen(a, idents, query, facet)
-    outcome = _each(chosen, lambda ident: _edit(a.editing, ident, changes, acting, comment))
+    outcome = _each(chosen, lambda ident: _edit(a.editing, ident, changes, acting, comment, note))
     _finish(a, outcome, "changed")
 
 
 @app.command()
 def approve(ctx: typer.Context, idents: IdsArg = None, query: QueryOpt = None,
-            facet: FacetOpt = None, comment: CommentOpt = "", as_: AsOpt = None) -> None:
+            facet: FacetOpt = None, comment: CommentOpt = "", note: NoteOpt = None,
+            as_: AsOpt = None) -> None:
     """Apply the changes waiting for review on documents (four eyes: not by their authors).
+    Readers of a published document are told it was corrected, with --note (or the note its
+    editor proposed; --note '' for none).
 
-    Example: chancery approve 7da35b31 --as reviewer@example.org"""
+    Example: chancery approve 7da35b31 --note 'date corrected from the scan' --as reviewer@example.org"""
     a = _app(ctx)
     acting = _acting(a, as_)
     chosen = _chosen(a, idents, query, facet)
-    outcome = _each(chosen, lambda ident: a.editing.approve(ident, acting, comment) + ": "
+    outcome = _each(chosen, lambda ident: a.editing.approve(ident, acting, comment,
+                                                                   note=note) + ": "
                     "the change is applied")
     _finish(a, outcome, "approved")
 
@@ -107,10 +121,10 @@ def _value(name: str, value: str) -> Any:
 
 
 def _edit(editing: Editing, ident: str, changes: dict[str, Any], acting: Acting,
-          comment: str) -> str:
+          comment: str, note: str | None = None) -> str:
     """One document edited as it stands now (the command reads and saves at once)."""
     _, seen, _ = editing.draft_of(ident, acting)
-    saved = editing.edit(ident, changes, acting, seen, comment)
+    saved = editing.edit(ident, changes, acting, seen, comment, note=note)
     return saved.public_id + (": waits for a reviewer (the public keeps the published "
                               "version)" if saved.pending else ": changed")
 

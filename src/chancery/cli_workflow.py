@@ -40,6 +40,9 @@ QueryOpt = Annotated[Optional[str], typer.Option(
 FacetOpt = Annotated[Optional[list[str]], typer.Option(
     "--facet", "-f", help="With --query: narrow by a facet value, e.g. year:1960; repeatable.")]
 CommentOpt = Annotated[str, typer.Option("--comment", "-m", help="Why: kept in the history.")]
+NoteOpt = Annotated[Optional[str], typer.Option(
+    "--note", help="A public note on what a change of a published document corrects: readers "
+                   "see 'Corrected on DATE: NOTE' (without it, 'Corrected on DATE').")]
 AsOpt = Annotated[Optional[str], typer.Option(
     "--as", envvar="CHANCERY_USER", help="The account acting (an email); without it, the "
                                          "local operator. [env CHANCERY_USER]")]
@@ -124,14 +127,15 @@ def history(ctx: typer.Context,
 def revert(ctx: typer.Context, ident: Annotated[str, typer.Argument(help="Public id or source id.")],
            to: Annotated[int, typer.Option("--to", help="The revision whose field values to "
                                                         "restore (see `chancery history`).")],
-           comment: CommentOpt = "", as_: AsOpt = None) -> None:
+           comment: CommentOpt = "", note: NoteOpt = None, as_: AsOpt = None) -> None:
     """Write a document's field values as they were after a revision back, as a new revision
-    (its publication state stays as it is).
+    (its publication state stays as it is); on a published document, a correction readers
+    are told of (--note says what).
 
     Example: chancery revert 7da35b31 --to 2 --comment 'the import garbled the summary'"""
     a = _app(ctx)
     try:
-        public_id = a.publishing.revert(ident, to, _acting(a, as_), comment)
+        public_id = a.publishing.revert(ident, to, _acting(a, as_), comment, note)
     except Refused as exc:
         err.print(f"[red]Not reverted:[/] {escape(exc.message)}")
         raise typer.Exit(1) from None

@@ -198,6 +198,7 @@ def build_archive(root: Path) -> App:
     result = import_paths([write_bundle(root / "bundle", "published")], app.import_context())
     assert not result.failed, result.failed
     app.scan_redacting.redact_box(REDACTED, 1, redaction_box(), "(b)(6)", Acting.operator())
+    _corrections(app)
     for wanted in SEALED_REDACTIONS:
         app.redacting.redact(SEALED, wanted, Acting.operator())
     # withdrawn as an archivist would: through the workflow, once it had been public
@@ -219,5 +220,25 @@ def _pending_edit(app: App) -> None:
         "title": "Memorandum 2 on the quokka", "summary": f"A quokka {HIDDEN_WORD} summary.",
         "texts": texts, "links": links,
         "collections": [*record["collections"], {"key": "quokka-papers", "position": 0}]},
-        editor, seen, "quokka corrections")
+        editor, seen, "quokka corrections", note=f"quokka {HIDDEN_WORD} pending note")
     assert saved.pending
+
+
+# a public note the public never reads: typed on a change a reviewer then rejected
+REJECTED_NOTE = f"Quokka {HIDDEN_WORD} rejected note"
+
+
+def _corrections(app: App) -> None:
+    """Public notes: one on a change of a public document that a reviewer rejects (never
+    shown), and one approved on the sealed document before its redactions that names what
+    they withhold (shown without it)."""
+    editor = Acting("canary-editor@example.org", Role.EDITOR)
+    reviewer = Acting("canary-reviewer@example.org", Role.REVIEWER)
+    _, seen, _ = app.editing.draft_of(PUBLIC[0], editor)
+    app.editing.edit(PUBLIC[0], {"title": "Memorandum 1 on the quokka"}, editor, seen,
+                     note=REJECTED_NOTE)
+    app.editing.reject(PUBLIC[0], reviewer, "not in the source")
+    _, seen, _ = app.editing.draft_of(SEALED, editor)
+    app.editing.edit(SEALED, {"rights": "Public domain"}, editor, seen,
+                     note="Rights as the quokka source's cable gives them.")
+    app.editing.approve(SEALED, reviewer)

@@ -34,6 +34,7 @@ from tests.leaks.canary import (
     HIDDEN_RECORDS,
     HIDDEN_WORD,
     PENDING_EDIT,
+    PUBLIC,
     REDACTED,
     SEALED,
     SEALED_RECORD,
@@ -519,3 +520,15 @@ def test_a_pending_edit_is_for_editors_only(archive: App, site: TestClient) -> N
     draft = site.get(f"/api/v1/documents/{PENDING_EDIT}/draft",
                      headers={"Authorization": f"Bearer {secret}"}).json()
     assert draft["pending"] and HIDDEN_WORD in json.dumps(draft["record"])
+
+
+def test_public_notes_show_only_approved_and_never_withheld_words(archive: App,
+                                                                  site: TestClient) -> None:
+    """A rejected change's note is kept nowhere the public reads (the leak channels above
+    carry none of it); the sealed document's approved note shows, its withheld words not."""
+    history = archive.publishing.history(PUBLIC[0])
+    assert history is not None and "rejected: not in the source" in history.entries[-1].summary
+    assert site.get(f"/api/v1/documents/{PUBLIC[0]}").json()["corrections"] == []
+    [note] = site.get(f"/api/v1/documents/{SEALED}").json()["corrections"]
+    assert note["note"] == "Rights as the [redacted: (b)(6)]'s cable gives them."
+    assert "Corrected on" in site.get(f"/documents/{SEALED}").text

@@ -79,11 +79,13 @@ def document(stored: StoredDocument, urls: Urls, archive_name: str) -> m.Documen
                    for r in stored.related],
         releases=[m.ReleaseOut(released=r.released, agency=r.agency, authority=r.authority,
                                note=r.note) for r in d.releases],
-        citation=house_citation(d, archive_name),
+        citation=house_citation(d, archive_name, stored.revised),
         html_url=urls.site(doc_url(d.public_id, d.title)),
         updated_at=stored.updated_at.isoformat() if stored.updated_at else None,
         redactions=[m.RedactionOut(date=n.at.date().isoformat() if n.at else None,
-                                   reason=n.reason, kind=n.kind) for n in stored.notices])
+                                   reason=n.reason, kind=n.kind) for n in stored.notices],
+        corrections=[m.CorrectionOut(date=c.at.date().isoformat(), note=c.note)
+                     for c in stored.corrections])
 
 
 def collection_ref(c: Collection, urls: Urls) -> m.CollectionRef:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from chancery.api import auth
 from chancery.api.writes import ERRORS, MAX_COMMENT, _catch_up
 from chancery.bootstrap import App
+from chancery.domain.corrections import MAX_NOTE
 from chancery.domain.editing import Conflict, Invalid
 from chancery.domain.tokens import Caller
 from chancery.domain.workflow import Refused
@@ -52,6 +53,10 @@ class DocumentIn(BaseModel):
     comment: str = Field("", max_length=MAX_COMMENT, description="Why: kept in the history")
     seen: datetime | None = Field(None, description="The `seen` of the draft this change was "
                                                     "made on (or send If-Match)")
+    public_note: str | None = Field(None, max_length=MAX_NOTE,
+                                    description="A published document's change: the note "
+                                                "readers see once a reviewer approves it "
+                                                "('Corrected on DATE: NOTE')")
 
 
 class SavedOut(BaseModel):
@@ -89,7 +94,7 @@ def editing_routes(app: App) -> APIRouter:
                  responses={422: {"description": "Fields that are not right, one per field"}},
                  summary="Make a draft from a record (needs a write token)")
     def create(body: DocumentIn, caller: Caller = write) -> JSONResponse:
-        record = body.model_dump(exclude={"comment", "seen"}, exclude_unset=True)
+        record = body.model_dump(exclude={"comment", "seen", "public_note"}, exclude_unset=True)
         try:
             with _answers(Conflict):
                 saved = app.acting.create(caller, record, body.comment)
@@ -104,12 +109,13 @@ def editing_routes(app: App) -> APIRouter:
     def change(public_id: str, body: DocumentIn, caller: Caller = write,
                if_match: str | None = Header(None),
                if_unmodified_since: str | None = Header(None)) -> JSONResponse:
-        changes = body.model_dump(exclude={"comment", "seen"}, exclude_unset=True)
+        changes = body.model_dump(exclude={"comment", "seen", "public_note"}, exclude_unset=True)
         seen, header = _precondition(app, caller, public_id, body.seen, if_match,
                                      if_unmodified_since)
         try:
             with _answers(412 if header else 409):
-                saved = app.acting.edit(caller, public_id, changes, seen, body.comment)
+                saved = app.acting.edit(caller, public_id, changes, seen, body.comment,
+                                        body.public_note)
         except Invalid as exc:
             return _invalid(exc)
         _catch_up(app)

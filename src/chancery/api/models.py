@@ -149,6 +149,13 @@ class RedactionOut(BaseModel):
                                   "reference_code, link or scan")
 
 
+class CorrectionOut(BaseModel):
+    """The record was corrected after it was published ("Corrected on DATE: NOTE")."""
+
+    date: str = Field(description="when the correction was made public (YYYY-MM-DD)")
+    note: str = Field(description="what was corrected, as the archive says it; \"\" for no note")
+
+
 class DocumentOut(BaseModel):
     """A document's full public record."""
 
@@ -174,6 +181,10 @@ class DocumentOut(BaseModel):
     redactions: list[RedactionOut] = Field(
         default_factory=list, description="what is withheld from this record: when, why, and "
                                           "what kind (text, a field, link or scan), never the words")
+    corrections: list[CorrectionOut] = Field(
+        default_factory=list, description="corrections made after it was published, oldest "
+                                          "first; the citation's revised date is the latest "
+                                          "of these and the redactions")
 
 
 class DocumentPageOut(BaseModel):

@@ -10,6 +10,8 @@ Parts a record lacks are left out without leaving stray punctuation."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from chancery.domain.csl import translators as credited_translators
 from chancery.domain.documents import Document
 
@@ -25,9 +27,10 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?”\"" else text + "."
 
 
-def house_citation(doc: Document, archive_name: str) -> str:
+def house_citation(doc: Document, archive_name: str, revised: date | None = None) -> str:
     """The house citation of a document; ``archive_name`` stands in when the record names no
-    publishing archive."""
+    publishing archive; ``revised``: the day the public record last changed (corrected or
+    redacted), said last, as the CSL styles say it."""
     title = doc.title.strip().rstrip(".,")
     head = [f"“{title},”"]
     if doc.date.display:
@@ -46,4 +49,6 @@ def house_citation(doc: Document, archive_name: str) -> str:
         parts.append(f"Translated by {_names(translators)}.")
     if doc.date.note:
         parts.append(_sentence(doc.date.note))
+    if revised:
+        parts.append(f"Revised {revised:%B} {revised.day}, {revised.year}.")
     return " ".join(parts)

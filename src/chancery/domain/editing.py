@@ -12,6 +12,7 @@ from typing import Any
 from chancery.domain.authorities import AuthorityKind, Role
 from chancery.domain.classification import Level
 from chancery.domain.dates import FuzzyDate, Precision, parse_iso_date
+from chancery.domain.declassification import FIELD_LENGTH, release_day
 from chancery.domain.documents import DocumentType
 from chancery.domain.records import Record, date_from_record, date_record
 from chancery.domain.relations import RelationType
@@ -20,7 +21,7 @@ from chancery.domain.workflow import Refused
 
 # the fields an editor changes; the others are the workflow's, the scans page's or the ids
 EDITABLE = ("title", "number", "type", "date", "summary", "classification", "links", "texts",
-            "provenance", "collections", "relations")
+            "provenance", "collections", "relations", "releases")
 _FIXED = {"public_id": "the public id names the document and does not change",
           "source_id": "the source id is the import's and does not change",
           "media": "scans are added, reordered and removed with the scans, not the record",
@@ -65,6 +66,7 @@ class Pending:
     updated_at: datetime  # the stamp for optimistic locking of later edits
     content_hash: str = ""  # an import's: the source's hash, stored with it when approved
     authors: tuple[str, ...] = ()  # everyone who put something in it (none may approve it)
+    public_note: str | None = None  # the note its editors propose for the public, if any
 
     @property
     def from_import(self) -> bool:
@@ -134,6 +136,10 @@ def checked(record: Record) -> tuple[Record, list[NewAuthority], dict[str, str]]
     _check_texts(record.get("texts"), errors)
     out["collections"] = _collections(record.get("collections"), errors)
     _check_relations(record.get("relations"), errors)
+    # as document_record has it: no key for no release history (else a diff of nothing)
+    out.pop("releases", None)
+    if releases := _releases(record.get("releases"), errors):
+        out["releases"] = releases
     links, new = _links(record.get("links"), errors)
     out["links"] = links
     return out, new, errors
@@ -244,6 +250,33 @@ def _check_relations(value: Any, errors: dict[str, str]) -> None:
             errors[f"relations.{i}.target"] = "name the other document by its id"
         elif len(target) > MAX_RELATION_TARGET:
             errors[f"relations.{i}.target"] = f"an id is at most {MAX_RELATION_TARGET} characters"
+
+
+def _releases(value: Any, errors: dict[str, str]) -> Any:
+    """The release history, each part's white space folded; a message per part that is not
+    right (a date that is not YYYY, YYYY-MM or YYYY-MM-DD, a part over the length kept)."""
+    if not _is_list(value, "releases", errors):
+        return value
+    out = []
+    for i, r in enumerate(value or []):
+        if not isinstance(r, dict):
+            errors[f"releases.{i}"] = "give a release's date, agency, authority and note"
+            continue
+        row = {k: " ".join(str(r.get(k) or "").split())
+               for k in ("released", "agency", "authority", "note")}
+        try:
+            row["released"] = release_day(row["released"])
+        except ValueError:
+            errors[f"releases.{i}.released"] = ("not a release date; write 2025, 2017-10 or "
+                                                "2017-10-26")
+        for k in ("agency", "authority", "note"):
+            if len(row[k]) > FIELD_LENGTH:
+                errors[f"releases.{i}.{k}"] = f"at most {FIELD_LENGTH} characters"
+        if not (row["released"] or row["agency"] or row["authority"]):
+            errors[f"releases.{i}.released"] = ("a release needs its date, the agency or "
+                                                "programme, or the authority")
+        out.append(row)
+    return out
 
 
 def _links(value: Any, errors: dict[str, str]) -> tuple[Any, list[NewAuthority]]:

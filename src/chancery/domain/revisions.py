@@ -15,3 +15,6 @@ class Revision:
     actor: str
     summary: str
     changes: dict[str, list[Any]] = field(default_factory=dict)
+    # a correction the public is told of: its note ("" for none); None: not one
+    # (domain/corrections.py says which changes are)
+    public_note: str | None = None

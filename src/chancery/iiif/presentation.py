@@ -80,7 +80,8 @@ def manifest(app: App, public_id: str, root: str, reader: Reader) -> Json | None
     }
     if d.summary:
         body["summary"] = _lang(d.summary)
-    body["metadata"].append(_pair("Citation", house_citation(d, app.settings.archive_name)))
+    body["metadata"].append(_pair("Citation", house_citation(d, app.settings.archive_name,
+                                                                  stored.revised)))
     return body
 
 

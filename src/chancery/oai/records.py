@@ -130,7 +130,10 @@ def chancery_record(parent: etree._Element, s: StoredDocument, url: str, archive
     for rel in d.releases:
         sub(rec, "release", rel.note, CHANCERY, released=rel.released, agency=rel.agency,
             authority=rel.authority)
-    sub(rec, "citation", house_citation(d, archive), CHANCERY)
+    for change in s.changes:  # what the public is told changed, newest first
+        sub(rec, "change", change.text, CHANCERY, kind=change.kind,
+            date=change.day.isoformat() if change.day else "", withheld=change.withheld)
+    sub(rec, "citation", house_citation(d, archive, s.revised), CHANCERY)
 
 
 def _provenance(prov: etree._Element, s: StoredDocument, archive: str) -> None:

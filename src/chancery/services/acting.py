@@ -51,11 +51,12 @@ class Acting:
         return self._editor(caller).create(record, _acting(caller), comment)
 
     def edit(self, caller: Caller, ident: str, changes: Record, seen: datetime | None,
-             comment: str) -> Saved:
-        """Change a document as the token's account (Invalid, Conflict as editing's)."""
+             comment: str, note: str | None = None) -> Saved:
+        """Change a document as the token's account (Invalid, Conflict as editing's); ``note``
+        the public note proposed for a published document's correction."""
         editing = self._editor(caller)
         public_id = self._public_id(caller, ident)
-        return editing.edit(public_id, changes, _acting(caller), seen, comment)
+        return editing.edit(public_id, changes, _acting(caller), seen, comment, note=note)
 
     def _editor(self, caller: Caller) -> Editing:
         _writer(caller)

@@ -78,9 +78,8 @@ def csl_for(stored: StoredDocument, citer: Citer) -> CslItem:
 
 def _revised(stored: StoredDocument) -> date | None:
     """The day the public record last changed after it was first cited: its latest
-    redaction in force (a reader who cited it before sees that it changed)."""
-    days = [n.at.date() for n in stored.notices if n.at]
-    return max(days) if days else None
+    correction or redaction in force (a reader who cited it before sees that it changed)."""
+    return stored.revised
 
 
 def cite_item(citer: Citer, item: CslItem, style_name: str) -> Citation:
@@ -195,5 +194,5 @@ def cite_selection(catalogue: Catalogue, citer: Citer, idents: list[str], style:
     if style in EXPORTS:
         return export([csl_for(s, citer) for s in stored], style)
     if style == "house":
-        return "\n".join(house_citation(s.document, citer.archive_name) for s in stored)
+        return "\n".join(house_citation(s.document, citer.archive_name, s.revised) for s in stored)
     return "\n".join(cite_item(citer, csl_for(s, citer), style).text for s in stored)

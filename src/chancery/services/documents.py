@@ -121,6 +121,8 @@ def document_view(stored: StoredDocument) -> dict[str, object]:
                        "title": r.title, "inverse": r.inverse} for r in stored.related]
     rec["revisions"] = [{"at": r.at.isoformat(), "actor": r.actor, "summary": r.summary,
                          "changes": sorted(r.changes)} for r in stored.revisions]
+    rec["corrections"] = [{"date": c.at.date().isoformat(), "note": c.note}
+                          for c in stored.corrections]
     rec["languages"] = stored.document.languages
     rec["created_at"] = stored.created_at.isoformat() if stored.created_at else None
     rec["updated_at"] = stored.updated_at.isoformat() if stored.updated_at else None

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from chancery.domain.accounts import Role
 from chancery.domain.authorities import Authority
+from chancery.domain.corrections import correction_note, public_note
 from chancery.domain.documents import Document, public_id_for
 from chancery.domain.editing import (
     Conflict,
@@ -57,7 +58,7 @@ class PendingStore(Protocol):
     def pending(self, document_id: int) -> Pending | None: ...
     def propose(self, document_id: int, record: Record, author: str, comment: str,
                 seen: datetime | None, at: datetime, content_hash: str = "",
-                check: bool = True) -> None: ...
+                check: bool = True, note: str | None = None) -> None: ...
     def apply(self, write: DocumentWrite, seen: datetime | None) -> None: ...
     def discard(self, document_id: int, revision: Revision) -> bool: ...
     def waiting(self, limit: int) -> list[tuple[DocumentSummary, str, datetime]]: ...
@@ -120,11 +121,15 @@ class Editing:
         return self.store.waiting(limit)
 
     def edit(self, ident: str, changes: Record, actor: Acting, seen: datetime | None,
-             comment: str = "", scans: list[Record] | None = None) -> Saved:
+             comment: str = "", scans: list[Record] | None = None,
+             note: str | None = None) -> Saved:
         """Make the changes (a partial document record) and, when given, set the scans (media
         records of files already checked and stored). Invalid (nothing stored) when a field
-        is not right; Conflict when the document changed since ``seen``."""
+        is not right; Conflict when the document changed since ``seen``. ``note``: the public
+        note proposed for a published document's correction (None: keep any proposed; a
+        draft's change is no correction, so it has none)."""
         actor.check("editing a document", Role.EDITOR)
+        note = public_note(note)
         stored = self._document(ident)
         waiting = self.store.pending(stored.id)
         base = waiting.record if waiting else document_record(stored.document)
@@ -135,7 +140,7 @@ class Editing:
         self._lock(stored, waiting, seen)
         record = self._with_new_authorities(record)
         if waiting or stored.document.publication.state is PublicationState.PUBLISHED:
-            return self._propose(stored, record, actor, seen, comment)
+            return self._propose(stored, record, actor, seen, comment, note)
         return self._write_now(stored, record, actor, seen, comment)
 
     def create(self, record: Record, actor: Acting, comment: str = "",
@@ -160,10 +165,13 @@ class Editing:
         return Saved(public_id, False, at)
 
     def approve(self, ident: str, actor: Acting, comment: str = "",
-                seen: datetime | None = None) -> str:
+                seen: datetime | None = None, note: str | None = None) -> str:
         """Apply the pending revision as a new revision (four eyes: not by its authors unless
-        the archive allows); Conflict when it changed since ``seen`` (None: not checked)."""
+        the archive allows); Conflict when it changed since ``seen`` (None: not checked).
+        A change to a document the public reads is a correction it is told of, with the
+        reviewer's ``note`` ("" for none), or else the one its editors proposed."""
         actor.check("approving a change", Role.REVIEWER)
+        note = public_note(note)
         stored = self._document(ident)
         waiting = self._waiting(stored)
         if actor.name in waiting.authors and not self.allow_self_approval:
@@ -173,8 +181,10 @@ class Editing:
         said = _said(_said("edited", waiting.comment) + f"; approved by {actor.name}", comment)
         changes = diff(document_record(stored.document), document_record(new))
         digest = waiting.content_hash or self.editorial.content_hash(stored.id)
+        told = correction_note(stored.document.publication, today(), changes,
+                               waiting.public_note if note is None else note)
         self.store.apply(DocumentWrite(new, self._link_writes(new), digest,
-                                       Revision(utc_now(), waiting.author, said, changes),
+                                       Revision(utc_now(), waiting.author, said, changes, told),
                                        stored.id), seen)
         self.audit(actor.audit_name, "approve", new.public_id, summary=said, **dict(actor.via))
         return new.public_id
@@ -264,10 +274,10 @@ class Editing:
             raise Conflict(*self.store.last_change(stored.id))
 
     def _propose(self, stored: StoredDocument, record: Record, actor: Acting,
-                 seen: datetime | None, comment: str) -> Saved:
+                 seen: datetime | None, comment: str, note: str | None) -> Saved:
         at = utc_now()
         self.store.propose(stored.id, _kept(record, stored.document), actor.name, comment,
-                           seen, at)
+                           seen, at, note=note)
         said = _said("change proposed for review", comment)
         self.audit(actor.audit_name, "edit", stored.document.public_id, summary=said,
                    pending=True, **dict(actor.via))

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from chancery.domain.accounts import Role
 from chancery.domain.collections import Membership
+from chancery.domain.corrections import correction_note, public_note
 from chancery.domain.documents import Document
 from chancery.domain.history import HistoryEntry, values_at
 from chancery.domain.publication import Actor, Publication
@@ -156,9 +157,12 @@ class Publishing:
         return DocumentHistory(doc.public_id, doc.title, doc.publication,
                                self.store.history(stored.id), doc)
 
-    def revert(self, ident: str, number: int, actor: Acting, comment: str = "") -> str:
+    def revert(self, ident: str, number: int, actor: Acting, comment: str = "",
+               note: str | None = None) -> str:
         """Write the field values a document had after revision ``number`` back, as a new
-        revision; returns its public id. Publication stays as it is (that is the workflow's)."""
+        revision; returns its public id. Publication stays as it is (that is the workflow's).
+        Reverting a document the public reads is a correction it is told of, with ``note``."""
+        note = public_note(note)
         stored = self._document(ident)
         actor.check(f"reverting a document that is {stored.document.publication.state.value}",
                     revert_needs(stored.document.publication.state))
@@ -169,7 +173,7 @@ class Publishing:
         except (KeyError, ValueError, TypeError) as exc:
             raise Refused(f"revision {number} cannot be restored: {exc}") from None
         self._write(stored, new, actor, "revert",
-                    _summary(f"reverted to revision {number}", comment), None)
+                    _summary(f"reverted to revision {number}", comment), None, note)
         return stored.document.public_id
 
     def _document(self, ident: str) -> StoredDocument:
@@ -201,10 +205,14 @@ class Publishing:
         self._write(stored, new, actor, step.value, _summary(step.done, comment), event)
 
     def _write(self, stored: StoredDocument, new: Document, actor: Acting, action: str,
-               summary: str, event: WorkflowEvent | None) -> None:
-        """Store the change with its revision, then write it to the audit log."""
+               summary: str, event: WorkflowEvent | None, note: str | None = None) -> None:
+        """Store the change with its revision, then write it to the audit log. A change of a
+        public document's fields is a correction the public is told of (domain/corrections:
+        a step, an embargo or a collection is not)."""
         at = event.at if event else utc_now()
-        revision = Revision(at, actor.name, summary, diff_records(stored.document, new, ()))
+        changes = diff_records(stored.document, new, ())
+        told = correction_note(stored.document.publication, today(), changes, note)
+        revision = Revision(at, actor.name, summary, changes, told)
         links = [LinkWrite(la.authority.id, la.role, la.as_written) for la in stored.authorities]
         # the content hash stays that of the source as last imported: re-importing the
         # unchanged source is then "unchanged" and does not undo the editors' work

@@ -77,7 +77,7 @@ def document_page(catalogue: Catalogue, ident: str, archive_name: str,
     previous = following = None
     if trail:
         previous, following = catalogue.neighbours(stored.id, trail[-1].key, actor, now)
-    return DocumentPage(stored, house_citation(doc, archive_name), [r for r in roles if r[1]],
+    return DocumentPage(stored, house_citation(doc, archive_name, stored.revised), [r for r in roles if r[1]],
                         trail, previous, following, _parallel(doc.texts),
                         _cited(catalogue, doc, actor, now))
 

@@ -130,8 +130,8 @@ def review_change(editing: Editing, user: User, ident: str, action: str,
         raise PermissionError(f"{acting.name} is not a reviewer; approving or rejecting a "
                               "change is for a reviewer or an admin")
     try:
-        if action == "approve":
-            done = editing.approve(ident, acting, comment)
+        if action == "approve":  # the form shows the proposed note: what it sends is the note
+            done = editing.approve(ident, acting, comment, note=form.get("note"))
         else:
             done = editing.reject(ident, acting, comment)
     except Refused as exc:

@@ -13,6 +13,7 @@ from typing import BinaryIO, Protocol
 
 from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, Role
 from chancery.domain.collections import Collection
+from chancery.domain.corrections import Correction, PublicChange, changes_list, masked, revised_on
 from chancery.domain.documents import Document
 from chancery.domain.publication import Actor
 from chancery.domain.redactions import LINK_PREFIX, Redaction, RedactionNotice, public_view
@@ -96,6 +97,19 @@ class StoredDocument:
     redactions: list[Redaction] = field(default_factory=list)
     # a public read: that something was redacted, when and why (the page's "Redacted on")
     notices: list[RedactionNotice] = field(default_factory=list)
+    # the corrections the public is told of, oldest first (public on every read)
+    corrections: list[Correction] = field(default_factory=list)
+
+    @property
+    def revised(self) -> date | None:
+        """The day the public record last changed: its latest correction or redaction."""
+        return revised_on([c.at.date() for c in self.corrections] +
+                          [n.at.date() if n.at else None for n in self.notices])
+
+    @property
+    def changes(self) -> list[PublicChange]:
+        """What the public is told changed (Redacted, Corrected), newest first."""
+        return changes_list(self.corrections, [(n.at, n.reason, n.kind) for n in self.notices])
 
     def names(self, *roles: Role) -> list[str]:
         """The preferred names of the records linked in any of these roles, in document order."""
@@ -109,8 +123,11 @@ class StoredDocument:
         if not live:
             return replace(self, redactions=[]) if self.redactions else self
         gone = {r.field[len(LINK_PREFIX):] for r in live if r.field.startswith(LINK_PREFIX)}
+        names = {la.authority.key: [la.authority.name, la.as_written, *la.variants]
+                 for la in self.authorities}
         return replace(self, document=public_view(self.document, live), redactions=[],
                        notices=[RedactionNotice.of(r) for r in live],
+                       corrections=masked(self.corrections, self.document, live, names),
                        authorities=[la for la in self.authorities
                                     if la.authority.key not in gone])
 

@@ -45,6 +45,9 @@ pending_revisions = Table(
     Column("authors", JSON, nullable=False),
     Column("comment", Text, nullable=False, default=""),
     Column("content_hash", String(64), nullable=False, default=""),
+    # the public note its editors propose for the correction (None: none yet); gone with
+    # the row when the change is rejected, so a rejected change's note is never shown
+    Column("public_note", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
@@ -65,9 +68,10 @@ class SqlPending:
 
     def propose(self, document_id: int, record: Record, author: str, comment: str,
                 seen: datetime | None, at: datetime, content_hash: str = "",
-                check: bool = True) -> None:
+                check: bool = True, note: str | None = None) -> None:
         """Store (or update) the document's pending revision; Conflict when ``check`` and the
-        pending revision (or, with none, the document) changed since ``seen``."""
+        pending revision (or, with none, the document) changed since ``seen``. A ``note``
+        (the public note proposed) replaces the one kept; None keeps it."""
         with self.engine.begin() as conn:
             now = conn.execute(select(documents.c.updated_at).where(
                 documents.c.id == document_id).with_for_update()).scalar()
@@ -77,7 +81,8 @@ class SqlPending:
                 raise Conflict(row.authors[-1], row.updated_at)
             if check and row is None and not same_moment(now, seen):
                 raise Conflict(*_last_change(conn, document_id))
-            values = {"record": record, "content_hash": content_hash, "updated_at": at}
+            values = {"record": record, "content_hash": content_hash, "updated_at": at,
+                      **({"public_note": note} if note is not None else {})}
             if row is None:
                 conn.execute(insert(pending_revisions).values(
                     document_id=document_id, authors=[author], comment=comment.strip(),
@@ -200,7 +205,7 @@ def _last_change(conn: Connection, document_id: int) -> tuple[str, datetime | No
 def _pending(r: Any) -> Pending:
     return Pending(r.document_id, r.record, r.authors[-1], r.comment,
                    stamp(r.created_at) or r.created_at, stamp(r.updated_at) or r.updated_at,
-                   r.content_hash, tuple(r.authors))
+                   r.content_hash, tuple(r.authors), r.public_note)
 
 
 def _joined(before: list[str], more: list[str]) -> list[str]:

@@ -19,6 +19,8 @@ from chancery.domain.authorities import (
     VariantSource,
 )
 from chancery.domain.collections import Collection, Membership
+from chancery.domain.corrections import Correction
+from chancery.domain.editing import stamp
 from chancery.domain.publication import Actor
 from chancery.domain.redactions import Redaction
 from chancery.domain.relations import RelatedDocument, RelationType
@@ -110,7 +112,19 @@ def _related(conn: Connection, row: Row[Any], rels: list[Row[Any]], actor: Actor
 
 def _revisions(conn: Connection, doc_id: int) -> list[Revision]:
     q = select(revisions).where(revisions.c.document_id == doc_id).order_by(revisions.c.id)
-    return [Revision(r.at, r.actor, r.summary, r.changes) for r in conn.execute(q)]
+    return [Revision(r.at, r.actor, r.summary, r.changes, r.public_note)
+            for r in conn.execute(q)]
+
+
+def _corrections(conn: Connection, ids: list[int]) -> dict[int, list[Correction]]:
+    """The corrections the public is told of, per document, oldest first."""
+    q = (select(revisions.c.document_id, revisions.c.at, revisions.c.public_note)
+         .where(revisions.c.document_id.in_(ids), revisions.c.public_note.is_not(None))
+         .order_by(revisions.c.id))
+    found: dict[int, list[Correction]] = defaultdict(list)
+    for r in conn.execute(q):
+        found[r.document_id].append(Correction(stamp(r.at) or r.at, r.public_note))
+    return found
 
 
 def _load(conn: Connection, doc_rows: list[Row[Any]], actor: Actor, today: date,
@@ -119,7 +133,7 @@ def _load(conn: Connection, doc_rows: list[Row[Any]], actor: Actor, today: date,
     texts, media_rows = _children(conn, text_versions, ids), _children(conn, media, ids)
     rels, linked = _children(conn, relations, ids), _linked(conn, ids)
     members, releases = _memberships(conn, ids), _children(conn, document_releases, ids)
-    withheld = for_documents(conn, ids)
+    withheld, corrected = for_documents(conn, ids), _corrections(conn, ids)
     if actor is not Actor.EDITOR:  # a box on a file covers every document that carries it
         withheld = with_shared_boxes(conn, withheld, media_rows)
     # a relation to a document the actor may not see is left out, as that document is
@@ -135,7 +149,8 @@ def _load(conn: Connection, doc_rows: list[Row[Any]], actor: Actor, today: date,
         out.append(_as_seen(actor, withheld.get(row.id, []), StoredDocument(
             row.id, doc, linked[row.id], [c for _, c in members[row.id]],
             _related(conn, row, rels[row.id], actor, today) if full else [],
-            _revisions(conn, row.id) if full else [], row.created_at, row.updated_at)))
+            _revisions(conn, row.id) if full else [], row.created_at, row.updated_at,
+            corrections=corrected[row.id])))
     return out
 
 

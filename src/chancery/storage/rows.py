@@ -94,7 +94,7 @@ def name_row(authority_id: int, n: NameRow) -> RowDict:
 def revision_row(document_id: int, r: Revision) -> RowDict:
     """The revisions-table row of a revision."""
     return {"document_id": document_id, "at": r.at, "actor": r.actor, "summary": r.summary,
-            "changes": r.changes}
+            "changes": r.changes, "public_note": r.public_note}
 
 
 @dataclass

@@ -202,6 +202,8 @@ revisions = Table(
     Column("actor", String(120), nullable=False),
     Column("summary", Text, nullable=False),
     Column("changes", JSON, nullable=False),
+    # a correction the public is told of: its note, "" for none; NULL: no correction
+    Column("public_note", Text, nullable=True),
 )
 
 meta = Table(

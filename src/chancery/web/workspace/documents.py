@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from chancery.bootstrap import App
 from chancery.domain.accounts import User, form_token
+from chancery.domain.corrections import MAX_NOTE
 from chancery.domain.readers import Reader
 from chancery.domain.workflow import Refused
 from chancery.services import search, workspace
@@ -77,7 +78,7 @@ def show(app: App, request: Request, ident: str, status: int = 200,
     return page(app, request, "workspace_document.html", {
         "user": user, "csrf": form_token(session_token(request)), "doc": found,
         "refusal": refusal, "done": done, "labels": LABELS, "when": when,
-        "public": Reader.public().can_view(found.history.publication),
+        "public": Reader.public().can_view(found.history.publication), "max_note": MAX_NOTE,
         "redacting": redaction_panel(app, user, found.history.public_id)}, status=status)
 
 

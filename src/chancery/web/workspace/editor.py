@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from chancery.bootstrap import App
 from chancery.domain.accounts import User, form_token
 from chancery.domain.authorities import Role
+from chancery.domain.corrections import MAX_NOTE
 from chancery.domain.editing import Conflict, Invalid, checked, merged
 from chancery.domain.records import Record
 from chancery.domain.workflow import Acting, Refused
@@ -126,7 +127,8 @@ def _opened(app: App, request: Request, ident: str, values: Values | None = None
     state = app.publishing.history(ident)
     public_id = state.public_id if state else ident
     shown = values or {**values_of(record),
-                       **sealed_values(record.get("media") or [], _key(request))}
+                       **sealed_values(record.get("media") or [], _key(request)),
+                       "public_note": (found[0].public_note or "") if found else ""}
     return Screen(shown, public_id, seen.isoformat() if seen else "",
                   published=bool(state and state.publication.state.value == "published"),
                   pending=(found[0].authors[-1], found[0].updated_at) if found else None)
@@ -163,6 +165,8 @@ def _save(app: App, request: Request, ident: str, values: Values,
     if values.get("more"):
         screen.more = values["more"]
         return editor_page.show(app, request, screen)
+    if len(" ".join(values.get("public_note", "").split())) > MAX_NOTE:
+        screen.errors["public_note"] = f"a public note is at most {MAX_NOTE} characters"
     if screen.errors or posted.errors:
         return _invalid(app, request, screen, posted, current)
     scans = None if media == (current.get("media") or []) else media
@@ -196,7 +200,9 @@ def _store(app: App, acting: Acting, ident: str, record: Record, seen: str, valu
     comment = values.get("comment", "")[:2000]
     if not ident:
         return app.editing.create(record, acting, comment, scans=scans or [])
-    return app.editing.edit(ident, record, acting, _stamp(seen), comment, scans=scans)
+    note = values.get("public_note")  # None: the form had none (not published), keep any
+    return app.editing.edit(ident, record, acting, _stamp(seen), comment, scans=scans,
+                            note=note)
 
 
 def _stamp(text: str) -> datetime | None:

@@ -41,21 +41,18 @@ CHOICES = {
     "kind": [("", "pick an existing record")] + [(k.value, f"make a new {k.value} record")
                                                   for k in AuthorityKind],
 }
-LISTS = ("links", "texts", "collections", "relations", "media")
+LISTS = ("links", "texts", "collections", "relations", "releases", "media")
 # an error about a whole list item or a field without an input of its own: the input it
 # belongs beside
 _ANCHORS = {"date": "date.display", "classification": "classification.marking",
             "provenance": "provenance.holding_archive", "links": "links", "media": "scans",
-            "texts": "texts", "collections": "collections", "relations": "relations"}
+            "texts": "texts", "collections": "collections", "relations": "relations",
+            "releases": "releases"}
 _ROW_FIRST = {"links": "ref", "texts": "language", "collections": "key", "relations": "target",
-              "media": "label"}
-_ROW = re.compile(r"^(links|texts|collections|relations|media)\.(\d+)(?:\.(\w+))?$")
-# RELEASE HISTORY (helper w11f, not on this branch): a list of {date, agency/programme,
-# authority/case number, note} under the record's "releases" key. Its rows go here as
-# "releases.N.date", "releases.N.agency", "releases.N.authority", "releases.N.note", read by
-# _rows("releases", …) like the relations, with a fieldset in workspace_editor.html.
-
-
+              "releases": "released", "media": "label"}
+_ROW = re.compile(r"^(links|texts|collections|relations|releases|media)\.(\d+)(?:\.(\w+))?$")
+# a release's parts, as the record names them (a row's inputs are "releases.N.released"…)
+RELEASE_PARTS = ("released", "agency", "authority", "note")
 @dataclass
 class Rows:
     """Which form row each record row came from, per list ({"links": [3, 0, 5]}), to put an
@@ -102,7 +99,7 @@ def row_numbers(values: Values, name: str) -> list[int]:
 _TYPED = {"links": ("ref", "pick", "as_written", "kind"),
           "texts": ("key", "language", "label", "translators", "made_by", "body"),
           "collections": ("key", "position"), "relations": ("target", "pick", "note"),
-          "media": ("file",)}
+          "releases": RELEASE_PARTS, "media": ("file",)}
 
 
 def is_blank(values: Values, name: str, row: int) -> bool:
@@ -140,6 +137,8 @@ def values_of(record: Record) -> Values:
     for i, r in enumerate(record.get("relations") or []):
         out.update({f"relations.{i}.type": r["type"], f"relations.{i}.target": r["target"],
                     f"relations.{i}.note": r.get("note") or ""})
+    for i, r in enumerate(record.get("releases") or []):
+        out.update({f"releases.{i}.{k}": str(r.get(k) or "") for k in RELEASE_PARTS})
     for i, m in enumerate(record.get("media") or []):
         out.update({f"media.{i}.sha256": m["sha256"], f"media.{i}.label": m.get("label") or "",
                     f"media.{i}.position": str(i + 1)})
@@ -177,6 +176,7 @@ def record_of(values: Values, current: Record) -> Posted:
     _texts(values, current, posted)
     _collections(values, posted)
     _relations(values, posted)
+    _releases(values, posted)
     return posted
 
 
@@ -283,3 +283,16 @@ def _relations(values: Values, posted: Posted) -> None:
                     "note": values.get(f"relations.{i}.note", "").strip()})
         rows.append(i)
     posted.record["relations"], posted.rows.rows["relations"] = out, rows
+
+
+def _releases(values: Values, posted: Posted) -> None:
+    """The release history's rows, oldest first as typed; a row ticked for removal or left
+    blank is dropped (editing checks each part, its messages come back beside the field)."""
+    out: list[Record] = []
+    rows: list[int] = []
+    for i in row_numbers(values, "releases"):
+        if values.get(f"releases.{i}.remove") or is_blank(values, "releases", i):
+            continue
+        out.append({k: values.get(f"releases.{i}.{k}", "").strip() for k in RELEASE_PARTS})
+        rows.append(i)
+    posted.record["releases"], posted.rows.rows["releases"] = out, rows

@@ -34,9 +34,11 @@ _LABELS = {"title": "Title", "number": "Number", "type": "Type", "summary": "Sum
            "classification.level": "Classification level", "scans": "Scans",
            "provenance.funders": "Funders", "ref": "record", "role": "role", "kind": "kind",
            "language": "language", "key": "key", "target": "other document", "type.": "type",
-           "position": "order", "label": "label"}
+           "position": "order", "label": "label", "public_note": "Public note",
+           "released": "date", "agency": "agency or programme",
+           "authority": "authority or case number", "note": "note"}
 _LISTS = {"links": "Name", "texts": "Text version", "collections": "Collection",
-          "relations": "Relation", "media": "Scan"}
+          "relations": "Relation", "releases": "Release", "media": "Scan"}
 
 
 def describe(c: Candidate) -> str:
@@ -97,6 +99,7 @@ def context(app: App, request: Request, screen: Screen) -> dict[str, Any]:
         "summary": summary, "fid": field_id, "links": links, "texts": texts,
         "collections": _rows(values, "collections", _more(screen, "collections")),
         "relations": _rows(values, "relations", _more(screen, "relations")),
+        "releases": _rows(values, "releases", _more(screen, "releases")),
         "scans": shown_scans(values, seal_key(session_token(request))),
         "names": app.editor.names([k for k in keys if k]),
         "collection_keys": app.editor.collection_keys(), "choices": CHOICES,
