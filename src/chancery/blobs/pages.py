@@ -45,8 +45,10 @@ class PageImages:
 
     def served_image(self, scan: ServedScan, page: int, width: int) -> Path | None:
         """A page of a scan as a reader is served it: with boxes, burned, kept under the
-        scan's redacted key (never the original's), so no cache serves an older burn."""
-        if not scan.is_redacted:
+        scan's redacted key (never the original's), so no cache serves an older burn. With no
+        box (words withheld from its text layer only) the original's rendering is served:
+        a page image is pixels alone, with no text layer or metadata to carry the words."""
+        if not scan.boxes:
             return self.image(scan.sha256, scan.media_type, page, width)
         plain = self.image(scan.sha256, scan.media_type, page, width)
         if plain is None:

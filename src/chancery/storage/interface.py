@@ -110,7 +110,7 @@ class StoredDocument:
             return replace(self, redactions=[]) if self.redactions else self
         gone = {r.field[len(LINK_PREFIX):] for r in live if r.field.startswith(LINK_PREFIX)}
         return replace(self, document=public_view(self.document, live), redactions=[],
-                       notices=[RedactionNotice.of(r) for r in live],
+                       notices=[RedactionNotice.of(r) for r in live if r.is_noticed],
                        authorities=[la for la in self.authorities
                                     if la.authority.key not in gone])
 
