@@ -14,8 +14,8 @@ import yaml
 from fastapi.testclient import TestClient
 
 from chancery.bootstrap import App, build_app
-from chancery.domain.accounts import Role
 from chancery.config import load_settings
+from chancery.domain.accounts import Role
 from chancery.domain.redactions import redacted_key
 from chancery.domain.workflow import Acting
 from chancery.services import search

@@ -145,6 +145,11 @@ class SqlScanRedactions:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    def public_key(self, sha256: str) -> str:
+        """The key the public reads a stored file by now (its hash, or a redacted key)."""
+        with self.engine.connect() as conn:
+            return public_key(conn, sha256)
+
     def add_box(self, document_id: int, redaction: Redaction, revision: Revision) -> int:
         """Store a box, its revision and the document's new change number (so the search
         index re-reads it and the pages' validators move) at once; returns the box's id."""
