@@ -196,11 +196,13 @@ class App:
         self.catalogue.dispose()
         self.buckets.dispose()
 
-    def import_context(self, parallel: bool = False) -> ImportContext:
-        """The parts an import works with; ``parallel`` parses in a second process."""
+    def import_context(self, parallel: bool = False, allow_purged: bool = False) -> ImportContext:
+        """The parts an import works with; ``parallel`` parses in a second process;
+        ``allow_purged`` imports a purged document again (else it is refused)."""
         return ImportContext(self.catalogue, self.blobs, importers(), with_generated_variants,
                              phonetic_key, Limits(self.settings.max_file_size),
-                             SqlPending(self.catalogue.engine), parallel)
+                             SqlPending(self.catalogue.engine), parallel,
+                             SqlPurge(self.catalogue.engine), allow_purged)
 
 
 def importers() -> list[Importer]:

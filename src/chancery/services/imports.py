@@ -22,6 +22,7 @@ from chancery.lifetime import die_with_parent
 from chancery.services.authorities import AuthorityResolver, PhoneticKey, VariantMaker
 from chancery.services.clock import today, utc_now
 from chancery.services.matching import resolve_keeping_keys, same_as_stored
+from chancery.services.purged_imports import PurgedLookup, not_purged
 from chancery.storage.interface import (
     BlobStore,
     Catalogue,
@@ -52,6 +53,8 @@ class ImportSummary:
     # documents edited in the workspace since their last import (or with a change waiting
     # for review) whose source changed: the source's version waits for a reviewer instead
     conflicts: list[str] = field(default_factory=list)  # public ids
+    # documents purged before and imported again, as asked (--allow-purged): to be audited
+    readmitted: list[str] = field(default_factory=list)  # public ids
 
     def hold_back(self, spellings: list[str]) -> None:
         """Count spellings kept as evidence only, keeping the first few as examples."""
@@ -135,6 +138,9 @@ class ImportContext:
     # process re-imports the caller's main module, so only entry points with a main guard
     # (the CLI, the benchmarks) turn it on.
     parallel: bool = False
+    # a purged document is not brought back by an import unless asked (None: not checked)
+    purged: PurgedLookup | None = None
+    allow_purged: bool = False
 
 
 def choose_importer(path: Path, importers: Sequence[Importer]) -> Importer | None:
@@ -265,7 +271,9 @@ def store_batch(batch: SourceBatch, ctx: ImportContext, summary: ImportSummary) 
     without it, so that no authority record made only for that document remains."""
     summary.failed += batch.failures
     summary.hold_back(batch.held_back)
-    docs = batch.documents
+    docs, refused, readmitted = not_purged(batch, ctx.purged, ctx.allow_purged)
+    summary.failed += refused
+    summary.readmitted += readmitted
     if not docs and not batch.collections:
         return
     attempt = ImportSummary()
