@@ -202,7 +202,8 @@ class App:
         return ImportContext(self.catalogue, self.blobs, importers(), with_generated_variants,
                              phonetic_key, Limits(self.settings.max_file_size),
                              SqlPending(self.catalogue.engine), parallel,
-                             SqlPurge(self.catalogue.engine), allow_purged)
+                             SqlPurge(self.catalogue.engine), allow_purged,
+                             SqlRedacting(self.catalogue.engine))
 
 
 def importers() -> list[Importer]:

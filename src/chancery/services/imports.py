@@ -21,6 +21,7 @@ from chancery.ingest.base import Failure, Importer, ImportRefused, Limits, Sourc
 from chancery.lifetime import die_with_parent
 from chancery.services.authorities import AuthorityResolver, PhoneticKey, VariantMaker
 from chancery.services.clock import today, utc_now
+from chancery.services.import_redactions import RedactionRestore, restore_redactions
 from chancery.services.matching import resolve_keeping_keys, same_as_stored
 from chancery.services.purged_imports import PurgedLookup, not_purged
 from chancery.storage.interface import (
@@ -55,6 +56,7 @@ class ImportSummary:
     conflicts: list[str] = field(default_factory=list)  # public ids
     # documents purged before and imported again, as asked (--allow-purged): to be audited
     readmitted: list[str] = field(default_factory=list)  # public ids
+    redactions: int = 0  # redactions an editor's export carried, added to its documents
 
     def hold_back(self, spellings: list[str]) -> None:
         """Count spellings kept as evidence only, keeping the first few as examples."""
@@ -77,7 +79,8 @@ class ImportSummary:
                            for f in self.failed],
                 "files": self.files, "authorities_created": self.authorities_created,
                 "held_back": {"count": self.held_back, "examples": self.held_back_examples},
-                "conflicts": {"count": len(self.conflicts), "ids": self.conflicts}}
+                "conflicts": {"count": len(self.conflicts), "ids": self.conflicts},
+                "redactions": self.redactions}
 
 
 _EXAMPLES = 5
@@ -141,6 +144,7 @@ class ImportContext:
     # a purged document is not brought back by an import unless asked (None: not checked)
     purged: PurgedLookup | None = None
     allow_purged: bool = False
+    redactions: RedactionRestore | None = None  # where an export's redactions are restored
 
 
 def choose_importer(path: Path, importers: Sequence[Importer]) -> Importer | None:
@@ -286,6 +290,7 @@ def store_batch(batch: SourceBatch, ctx: ImportContext, summary: ImportSummary) 
     for name in ("imported", "updated", "unchanged", "failed", "authorities_created",
                  "conflicts"):
         setattr(summary, name, getattr(summary, name) + getattr(attempt, name))
+    summary.redactions += restore_redactions(docs, ctx.redactions, f"import:{batch.format}")
 
 
 def _store(batch: SourceBatch, docs: list[ParsedDocument], ctx: ImportContext,
