@@ -30,6 +30,7 @@ from chancery.services.editor import Editor
 from chancery.services.imports import ImportContext
 from chancery.services.publishing import Publishing
 from chancery.services.purging import Kept, Purging
+from chancery.services.redacted_caches import RedactedCaches
 from chancery.services.redacting import Redacting
 from chancery.services.scan_redacting import ScanRedacting
 from chancery.services.search import Search
@@ -118,22 +119,30 @@ class App:
     @cached_property
     def scan_files(self) -> BurnedFiles:
         """The files a scan is served as: the original, or its burned copy (redacted key)."""
-        return BurnedFiles(self.blobs, self.settings.data / "derived" / "files", PDFIUM_LOCK)
+        return BurnedFiles(self.blobs, self.settings.data / "derived" / "files", PDFIUM_LOCK,
+                           self.pages.keys)
 
     @cached_property
     def scan_redacting(self) -> ScanRedacting:
         """Boxes on scan pages: checked, stored with a revision, audited."""
         return ScanRedacting(self.catalogue, SqlScanRedactions(self.catalogue.engine),
-                             self.pages, self.accounts.record)
+                             self.pages, self.accounts.record, self.redacted_caches.changed)
 
     @cached_property
     def redacting(self) -> Redacting:
-        """Redactions: added at once, lifted on review, each dropping the document's kept
-        citations (their words must not outlive the redaction in a cache)."""
+        """Redactions: added at once, lifted on review, each dropping what was made before
+        (kept citations, old burns, downloads: the words must not outlive it on disk)."""
         return Redacting(self.catalogue, SqlRedacting(self.catalogue.engine),
                          self.settings.allow_self_approval, self.accounts.record,
-                         self.citation_cache.forget,
-                         self._page_size)
+                         self.redacted_caches.changed, self._page_size)
+
+    @cached_property
+    def redacted_caches(self) -> RedactedCaches:
+        """What a redaction makes stale on disk: kept citations, files made under a scan's
+        old keys, the downloads made before."""
+        return RedactedCaches(self.catalogue, SqlScanRedactions(self.catalogue.engine),
+                              DerivedFiles(self.blobs, self.settings.data / "derived",
+                                           self.pages.keys), self.citation_cache.forget)
 
     def _page_size(self, media: MediaFile, page: int) -> tuple[int, int] | None:
         """A scan page's full size as IIIF serves it, so a box in pixels means what a viewer
@@ -153,8 +162,7 @@ class App:
     def purging(self) -> Purging:
         """Purging documents for good, with their files, derived images, citations and index
         entries."""
-        derived = self.settings.data / "derived"
-        files = DerivedFiles(self.blobs, derived, derived / "iiif", derived / "downloads")
+        files = DerivedFiles(self.blobs, self.settings.data / "derived", self.pages.keys)
         kept = Kept(self.citation_cache.forget)
         return Purging(self.catalogue, SqlPurge(self.catalogue.engine),
                        SqlEditorial(self.catalogue.engine), files, self.index, kept,
@@ -188,11 +196,14 @@ class App:
         self.catalogue.dispose()
         self.buckets.dispose()
 
-    def import_context(self, parallel: bool = False) -> ImportContext:
-        """The parts an import works with; ``parallel`` parses in a second process."""
+    def import_context(self, parallel: bool = False, allow_purged: bool = False) -> ImportContext:
+        """The parts an import works with; ``parallel`` parses in a second process;
+        ``allow_purged`` imports a purged document again (else it is refused)."""
         return ImportContext(self.catalogue, self.blobs, importers(), with_generated_variants,
                              phonetic_key, Limits(self.settings.max_file_size),
-                             SqlPending(self.catalogue.engine), parallel)
+                             SqlPending(self.catalogue.engine), parallel,
+                             SqlPurge(self.catalogue.engine), allow_purged,
+                             SqlRedacting(self.catalogue.engine))
 
 
 def importers() -> list[Importer]:

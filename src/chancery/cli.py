@@ -111,7 +111,10 @@ def import_(ctx: typer.Context,
             no_progress: Annotated[bool, typer.Option("--no-progress")] = False,
             as_: Annotated[Optional[str], typer.Option(
                 "--as", envvar="CHANCERY_USER", help="The account importing (an email), as the "
-                "workspace's list of imports names it; without it, the local operator.")] = None
+                "workspace's list of imports names it; without it, the local operator.")] = None,
+            allow_purged: Annotated[bool, typer.Option(
+                "--allow-purged", help="Import documents that were purged, again (each is "
+                "audited); without it they are refused and the rest imported.")] = False
             ) -> None:
     """Import FRUS TEI volumes, Chancery bundles or CSV + files; the format is detected.
 
@@ -119,11 +122,14 @@ def import_(ctx: typer.Context,
     clock = Stopwatch()
     a = _app(ctx, create=True)  # the first import makes the archive
     try:
-        operator = a.accounts.acting(as_).name
+        acting = a.accounts.acting(as_)
     except AccountError as exc:
         err.print(f"[red]--as:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
-    summary = _import(a, paths, clock, quiet=as_json or no_progress, operator=operator)
+    summary = _import(a, paths, clock, quiet=as_json or no_progress, operator=acting.name,
+                      allow_purged=allow_purged)
+    for public_id in summary.readmitted:  # a takedown undone: who did it, on the record
+        a.accounts.record(acting.audit_name, "import-purged", public_id)
     if as_json:
         _print_json({**summary.as_dict(), "seconds": round(clock.total, 3),
                      "timings": {k: round(v, 3) for k, v in summary.timings.items()}})
@@ -133,12 +139,12 @@ def import_(ctx: typer.Context,
 
 
 def _import(a: App, paths: list[Path], clock: Stopwatch, quiet: bool,
-            operator: str = LOCAL_OPERATOR) -> imports.ImportSummary:
+            operator: str = LOCAL_OPERATOR, allow_purged: bool = False) -> imports.ImportSummary:
     """Import (recorded, with who ran it), then bring the index and the page citations up to
     date, timing each step."""
     bar = ImportProgress(err, enabled=not quiet)
     before = documents.change_count(a.catalogue)
-    summary = import_runs.run_import(paths, a.import_context(parallel=True), a.import_runs,
+    summary = import_runs.run_import(paths, a.import_context(True, allow_purged), a.import_runs,
                                      operator, bar)
     bar.stop()
     with clock.step("index"):

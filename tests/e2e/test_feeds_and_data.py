@@ -251,7 +251,7 @@ def test_csv_cells_never_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
         assert records["formula2"]["title"] == "=typed as text"  # the marker is not text
         out = tmp_path / "export.csv"
         result = CliRunner().invoke(cli, ["--data", str(app.settings.data), "export", "--format",
-                                          "csv", "--out", str(out)])
+                                          "csv", "--out", str(out), "--public"])
         assert result.exit_code == 0, result.output
         assert out.read_bytes().decode() == download
         from chancery.services.imports import import_paths

@@ -41,7 +41,13 @@ PUBLIC = ["open0001", "open0002"]
 # public, with a scan whose text layer names the canary under a box: the public may have the
 # scan only burned, by its redacted key; the original, by its hash, never
 REDACTED = "redacted1"
-SCAN_LINES = [(72, 650, "Memorandum for the record."), (72, 600, "Agent Quokka met the consul.")]
+SCAN_LINES = [(72, 650, "Memorandum for the record."), (72, 600, "Agent Quokka left the embassy.")]
+# public, with a scan whose own text layer (a publisher's OCR) names the canary, and no box:
+# a redaction of the words in the transcription must reach the scan too (served rasterised,
+# by a redacted key; the original, with its text layer, never)
+LAYERED = "layered1"
+LAYER_LINES = [(72, 650, "Minutes of the meeting."), (72, 600, "Agent Quokka left the embassy.")]
+LAYER_REDACTION = Wanted("(b)(6)", text="Quokka", version="en")
 # a published document with an edit waiting for review that brings the canary into its title,
 # summary, text, names and collections: the public keeps the published version
 PENDING_EDIT = PUBLIC[1]
@@ -158,6 +164,24 @@ def redacted_scan_keys() -> tuple[str, str]:
     return sha, redacted_key(sha, [(1, parse_box(redaction_box()))])
 
 
+def layered_pdf() -> bytes:
+    """The scan of ``LAYERED``: a PDF whose text layer carries the canary."""
+    return text_pdf([LAYER_LINES])
+
+
+def layered_keys() -> tuple[str, str]:
+    """(the original's hash, the redacted key the public reads ``LAYERED``'s scan by)."""
+    sha = hashlib.sha256(layered_pdf()).hexdigest()
+    return sha, redacted_key(sha, [])
+
+
+def _layered() -> dict[str, Any]:
+    return {"public_id": LAYERED, "title": "Minutes with a name withheld", "type": "memorandum",
+            "date": "1960-07-26", "texts": [{"language": "en", "file": f"{LAYERED}.en.txt"}],
+            "media": [{"file": f"{LAYERED}.pdf", "label": "Scan"}],
+            "publication": {"state": "published"}}
+
+
 def _redacted() -> dict[str, Any]:
     return {"public_id": REDACTED, "title": "Memorandum with a name withheld", "type": "memorandum",
             "date": "1960-07-25", "media": [{"file": f"{REDACTED}.pdf", "label": "Scan"}],
@@ -178,6 +202,8 @@ def write_bundle(folder: Path, former_state: str) -> Path:
         (folder / f"{public_id}.png").write_bytes(scan_png(public_id))
     (folder / f"{REDACTED}.yaml").write_text(yaml.safe_dump(_redacted()))
     (folder / f"{REDACTED}.pdf").write_bytes(scan_pdf())
+    _write(folder, LAYERED, _layered(), " ".join(line for _, _, line in LAYER_LINES) + "\n")
+    (folder / f"{LAYERED}.pdf").write_bytes(layered_pdf())
     _write(folder, FORMER, _former(former_state),
            f"Berlin: the quokka {HIDDEN_WORD} letter, later withdrawn.\n")
     _write(folder, SEALED, _sealed(),
@@ -201,6 +227,7 @@ def build_archive(root: Path) -> App:
     _corrections(app)
     for wanted in SEALED_REDACTIONS:
         app.redacting.redact(SEALED, wanted, Acting.operator())
+    app.redacting.redact(LAYERED, LAYER_REDACTION, Acting.operator())
     # withdrawn as an archivist would: through the workflow, once it had been public
     assert app.publishing.take_step([FORMER], Step.WITHDRAW, Acting.operator()).changed
     _pending_edit(app)

@@ -33,6 +33,7 @@ from tests.leaks.canary import (
     HIDDEN,
     HIDDEN_RECORDS,
     HIDDEN_WORD,
+    LAYERED,
     PENDING_EDIT,
     PUBLIC,
     REDACTED,
@@ -40,6 +41,7 @@ from tests.leaks.canary import (
     SEALED_RECORD,
     SEALED_WORD,
     build_archive,
+    layered_keys,
     redacted_scan_keys,
     scan_pdf,
     scan_png,
@@ -56,6 +58,8 @@ IDENT = "&identifier=oai:chancery.archive:"
 FORMER_TITLE = "formerly public letter"
 # the redacted scan: its original's hash (never public) and the key the public reads it by
 ORIGINAL, BURNED = redacted_scan_keys()
+# the scan whose own text layer names the canary, redacted in the transcription only
+LAYER_ORIGINAL, LAYER_KEY = layered_keys()
 
 
 def _sha(public_id: str) -> str:
@@ -91,7 +95,8 @@ def clean_channels() -> dict[str, list[str]]:
         "/collections": ["/collections"],
         "/collections/{key:path}": ["/collections/open-papers"],
         "/{folder}/{slug}": ["/people/herter-christian-a", "/places/berlin"],
-        "/documents/{ident:path}": [f"/documents/{d}" for d in (P, "open0002", S, REDACTED)],
+        "/documents/{ident:path}": [f"/documents/{d}" for d in (P, "open0002", S, REDACTED,
+                                                                 LAYERED)],
         "/documents/{public_id}.json": [f"/documents/{d}.json" for d in (P, S, REDACTED)],
         "/documents/{public_id}/text/{version}.txt": [f"/documents/{d}/text/{TEXT}.txt"
                                                       for d in (P, S)],
@@ -100,9 +105,11 @@ def clean_channels() -> dict[str, list[str]]:
         "/documents/{public_id}/cite": [f"/documents/{d}/cite?style={y}" for d in (P, S)
                                         for y in ("apa", "chicago-note", "house")],
         "/documents/cite.{ext}": [f"/documents/cite.bib?id={P}&id=open0002&id={S}"],
-        "/files/{sha256}/{filename}": [f"/files/{BURNED}/{REDACTED}.pdf"],
-        "/scans/{sha256}/{page}-{width}.png": [f"/scans/{BURNED}/1-{w}.png" for w in WIDTHS],
-        "/iiif/3/{identifier}/info.json": [f"/iiif/3/{BURNED}-1/info.json"],
+        "/files/{sha256}/{filename}": [f"/files/{BURNED}/{REDACTED}.pdf",
+                                       f"/files/{LAYER_KEY}/{LAYERED}.pdf"],
+        "/scans/{sha256}/{page}-{width}.png": [f"/scans/{k}/1-{w}.png" for w in WIDTHS
+                                               for k in (BURNED, LAYER_KEY)],
+        "/iiif/3/{identifier}/info.json": [f"/iiif/3/{k}-1/info.json" for k in (BURNED, LAYER_KEY)],
         "/iiif/3/{identifier}/{region}/{size}/{rotation}/{quality_format}":
             [f"/iiif/3/{BURNED}-1/{cut}/0/default.jpg" for cut in
              ("full/max", "full/200,", "0,0,512,512/256,", "pct:20,10,50,20/max")],
@@ -126,7 +133,8 @@ def clean_channels() -> dict[str, list[str]]:
                  OAI + "GetRecord" + DC + IDENT + S, OAI + "GetRecord" + OURS + IDENT + S,
                  OAI + "GetRecord" + OURS + IDENT + FORMER,
                  OAI + "ListMetadataFormats" + IDENT + P],
-        "/iiif/3/manifests/{public_id}": [f"/iiif/3/manifests/{d}" for d in (P, S, REDACTED)],
+        "/iiif/3/manifests/{public_id}": [f"/iiif/3/manifests/{d}" for d in (P, S, REDACTED,
+                                                                            LAYERED)],
         "/iiif/3/collections/{key:path}": ["/iiif/3/collections/open-papers"],
         "/api/v1/openapi.json": ["/api/v1/openapi.json"],
         "/api/v1/documents": ["/api/v1/documents", "/api/v1/documents?collection=open-papers"],
@@ -153,7 +161,8 @@ def clean_channels() -> dict[str, list[str]]:
 def absent_channels() -> dict[str, list[str]]:
     """Route -> addresses naming something hidden: each must answer as if it did not exist."""
     docs = list(HIDDEN)
-    shas = [_sha(h) for h in docs] + [ORIGINAL]  # the redacted scan's original too
+    # the redacted scans' originals too
+    shas = [_sha(h) for h in docs] + [ORIGINAL, LAYER_ORIGINAL]
     return {
         "/documents/{ident:path}": [f"/documents/{h}" for h in docs] + [f"/documents/{h}/slug" for h in docs],
         "/documents/{public_id}.json": [f"/documents/{h}.json" for h in [*docs, FORMER]],
@@ -173,7 +182,8 @@ def absent_channels() -> dict[str, list[str]]:
         "/iiif/3/{identifier}/{region}/{size}/{rotation}/{quality_format}":
             [f"/iiif/3/{s}-1/full/max/0/default.jpg" for s in shas],
         "/files/{sha256}/{filename}": [f"/files/{s}/scan.png" for s in shas]
-                                      + [f"/files/{ORIGINAL}/{REDACTED}.pdf"],
+                                      + [f"/files/{ORIGINAL}/{REDACTED}.pdf",
+                                         f"/files/{LAYER_ORIGINAL}/{LAYERED}.pdf"],
         "/scans/{sha256}/{page}-{width}.png": [f"/scans/{s}/1-500.png" for s in shas],
         "/{folder}/{slug}": [f"/{folder}/{slug}" for folder, slug in [*HIDDEN_RECORDS.items(),
                                                                        SEALED_RECORD]],
@@ -348,7 +358,7 @@ def test_counts_and_facets_count_only_public_documents(site: TestClient) -> None
     assert places == {"place/berlin": 2}
     assert site.get(f"/api/v1/search?q={HIDDEN_WORD}").json()["total"] == 0
     assert [d["public_id"] for d in site.get("/api/v1/documents").json()["items"]] == \
-        ["open0001", "open0002", SEALED, REDACTED]
+        ["open0001", "open0002", SEALED, REDACTED, LAYERED]
     assert [c["key"] for c in site.get("/api/v1/collections").json()["items"]] == ["open-papers"]
 
 
@@ -411,9 +421,35 @@ def test_a_redacted_scan_region_reaches_no_public_channel(archive: App, site: Te
     assert original.status_code == 200 and CANARY in page_text(original.content, 1).lower()
 
 
-def _editor_browser(app: App) -> TestClient:
+def test_words_withheld_in_the_transcription_leave_no_text_layer(archive: App, site: TestClient,
+                                                                tmp_path: Path) -> None:
+    """A text redaction and no box: the scan's own text layer (the publisher's OCR of the
+    withheld name) reaches no public channel. The public reads the scan by a new key, as a
+    rasterised PDF; the original's hash answers as unknown; the public export carries the
+    rasterised copy only; an editor still gets the original."""
+    assert site.get(f"/api/v1/documents/{LAYERED}").json()["media"][0]["sha256"] == LAYER_KEY
+    for route, urls in clean_channels().items():
+        for url in urls:
+            assert LAYER_ORIGINAL not in site.get(url).text, (route, url)
+    served = site.get(f"/files/{LAYER_KEY}/{LAYERED}.pdf")
+    assert served.headers["content-type"] == "application/pdf"
+    assert page_text(served.content, 1).strip() == ""
+    assert site.get(f"/files/{LAYER_ORIGINAL}/{LAYERED}.pdf").status_code == 404
+    out = tmp_path / "bundle"
+    result = CliRunner().invoke(cli, ["--data", str(archive.settings.data), "export", "--public",
+                                      "--format", "bundle", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    copy = out / "files" / LAYER_KEY / f"{LAYERED}.pdf"
+    assert copy.read_bytes() == served.content
+    assert not (out / "files" / LAYER_ORIGINAL).exists()
+    original = _editor_browser(archive, "layer-browser@example.org").get(
+        f"/workspace/files/{LAYER_ORIGINAL}/{LAYERED}.pdf")
+    assert original.status_code == 200 and CANARY in page_text(original.content, 1).lower()
+
+
+def _editor_browser(app: App, email: str = "leak-browser@example.org") -> TestClient:
     """A browser logged in as an editor."""
-    email, password = "leak-browser@example.org", "a long enough passphrase"
+    password = "a long enough passphrase"
     app.accounts.add_user(email, "editor", password)
     client = TestClient(create_app(app), follow_redirects=False, client=("10.9.4.1", 50000))
     csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)

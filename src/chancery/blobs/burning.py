@@ -24,6 +24,7 @@ from typing import BinaryIO
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
+from chancery.blobs.derived import RedactedKeys
 from chancery.blobs.folder import FolderBlobStore
 from chancery.domain.redactions import Box
 from chancery.domain.served_scans import ServedScan
@@ -103,8 +104,9 @@ class BurnedFiles:
     in, else its burned copy, made on first request and kept by its redacted key (a new set
     of boxes is a new key, so no old burn is ever served)."""
 
-    def __init__(self, blobs: FolderBlobStore, cache_dir: Path, pdf_lock: threading.Lock) -> None:
-        self.blobs, self.cache_dir, self.pdf_lock = blobs, cache_dir, pdf_lock
+    def __init__(self, blobs: FolderBlobStore, cache_dir: Path, pdf_lock: threading.Lock,
+                 keys: RedactedKeys) -> None:
+        self.blobs, self.cache_dir, self.pdf_lock, self.keys = blobs, cache_dir, pdf_lock, keys
 
     def path_of(self, scan: ServedScan) -> Path | None:
         """Where the file to serve is, or None when the original is not stored."""
@@ -115,6 +117,7 @@ class BurnedFiles:
         target = self.cache_dir / scan.key[:2] / scan.key
         if target.exists():
             return target
+        self.keys.note(scan.sha256, scan.key)  # before the file: a purge then finds it
         with _MAKING[zlib.crc32(scan.key.encode()) % len(_MAKING)]:
             if not target.exists():  # made while this reader waited
                 self._make(scan, target)

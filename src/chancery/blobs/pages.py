@@ -14,6 +14,7 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from chancery.blobs.burning import burn
+from chancery.blobs.derived import RedactedKeys
 from chancery.blobs.folder import FolderBlobStore
 from chancery.domain.media import WIDTHS as WIDTHS  # the widths rendered, named in the domain
 from chancery.domain.served_scans import ServedScan
@@ -27,9 +28,12 @@ _RENDERING = tuple(threading.Lock() for _ in range(64))
 class PageImages:
     """Renders and caches page images of stored files."""
 
-    def __init__(self, blobs: FolderBlobStore, cache_dir: Path) -> None:
+    def __init__(self, blobs: FolderBlobStore, cache_dir: Path,
+                 keys: RedactedKeys | None = None) -> None:
         self.blobs = blobs
         self.cache_dir = cache_dir
+        # the redacted keys images were served under (their IIIF renderings too), for a purge
+        self.keys = keys or RedactedKeys(cache_dir / "redacted")
 
     def image(self, sha256: str, media_type: str, page: int, width: int) -> Path | None:
         """A PNG of one page (1-based) at one of WIDTHS, or None when there is no such page."""
@@ -45,8 +49,12 @@ class PageImages:
 
     def served_image(self, scan: ServedScan, page: int, width: int) -> Path | None:
         """A page of a scan as a reader is served it: with boxes, burned, kept under the
-        scan's redacted key (never the original's), so no cache serves an older burn."""
-        if not scan.is_redacted:
+        scan's redacted key (never the original's), so no cache serves an older burn. With no
+        box (words withheld from its text layer only) the original's rendering is served:
+        a page image is pixels alone, with no text layer or metadata to carry the words."""
+        if scan.is_redacted:
+            self.keys.note(scan.sha256, scan.key)
+        if not scan.boxes:
             return self.image(scan.sha256, scan.media_type, page, width)
         plain = self.image(scan.sha256, scan.media_type, page, width)
         if plain is None:

@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from chancery.domain.authorities import Authority, Link
 from chancery.domain.classification import Classification
@@ -17,6 +18,9 @@ from chancery.domain.provenance import Provenance
 from chancery.domain.publication import Publication
 from chancery.domain.relations import Relation
 from chancery.domain.texts import TextVersion
+
+if TYPE_CHECKING:  # redactions.py reads documents: no cycle at run time
+    from chancery.domain.redactions import Redaction
 
 
 class DocumentType(StrEnum):
@@ -142,6 +146,8 @@ class ParsedDocument:
     document: Document
     authorities: tuple[Authority, ...] = field(default_factory=tuple)
     files: tuple[str, ...] = field(default_factory=tuple)  # local paths of scans to store
+    # what an editor's export withheld (domain/redaction_records.py): restored on import
+    redactions: tuple[Redaction, ...] = field(default_factory=tuple)
 
     def authority(self, ref: str) -> Authority | None:
         """The authority record a link's ref points to, if this document carries it."""

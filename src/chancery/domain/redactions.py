@@ -122,6 +122,13 @@ class Redaction:
     def marker(self) -> str:
         return marker(self.reason)
 
+    @property
+    def is_noticed(self) -> bool:
+        """Whether the public page says the document was redacted: not for a box-less one
+        (text_layer_withheld), which only serves another document's shared scan without its
+        text layer; nothing this document shows is withheld."""
+        return self.kind is not RedactionKind.BOX or self.box is not None
+
 
 @dataclass(frozen=True)
 class RedactionNotice:
@@ -217,17 +224,37 @@ def _redact_field(doc: Document, r: Redaction) -> Document:
 
 
 def redacted_key(sha256: str, boxes: list[tuple[int, Box]]) -> str:
-    """The public key of a scan with boxes burned in: a new hash of the original's and the
-    boxes', so no public address names the original file, and a changed set of boxes gets a
-    new key (no cache serves an older burn)."""
+    """The public key of a scan with boxes burned in, or served without its text layer (no
+    boxes): a new hash of the original's and the boxes', so no public address names the
+    original file, and a changed set of boxes gets a new key (no cache serves an older burn).
+    The key names the bytes served: a rasterised copy is the same for any words withheld."""
     spec = ";".join(f"{page}:{b.canonical}" for page, b in sorted(
         boxes, key=lambda pb: (pb[0], pb[1].canonical)))
     return hashlib.sha256(f"{sha256}|{spec}".encode()).hexdigest()
 
 
-def _redact_media(m: MediaFile, rs: list[Redaction]) -> MediaFile:
-    boxes = [(r.page, r.box) for r in rs if r.box is not None]
-    return replace(m, sha256=redacted_key(m.sha256, boxes)) if boxes else m
+def withholds_words(r: Redaction) -> bool:
+    """Whether a redaction in force withholds words that a scan of the document may repeat
+    outside its pixels: a PDF's own text layer (the publisher's OCR of the very words), its
+    title and metadata, an image's embedded description. Every TEXT and FIELD one (a link
+    withholds a name)."""
+    return r.in_force and r.kind is not RedactionKind.BOX
+
+
+def text_layer_withheld(sha256: str, r: Redaction) -> Redaction:
+    """For a document that carries a file another document withholds words of (``r``): the
+    file's text layer is withheld here too, as a box-less redaction of the file, so the file
+    has one public key wherever it appears."""
+    return Redaction(RedactionKind.BOX, r.reason, media=sha256, by=r.by, at=r.at)
+
+
+def _redact_media(m: MediaFile, rs: list[Redaction], flat: bool) -> MediaFile:
+    """A scan with boxes, or with words withheld (``flat``, or a box-less redaction of the
+    file), gets a new public key: served burned and rasterised, without its text layer."""
+    if not (flat or rs):
+        return m
+    return replace(m, sha256=redacted_key(m.sha256, [(r.page, r.box) for r in rs
+                                                     if r.box is not None]))
 
 
 def public_view(doc: Document, redactions: list[Redaction]) -> Document:
@@ -240,8 +267,9 @@ def public_view(doc: Document, redactions: list[Redaction]) -> Document:
             doc = _redact_field(doc, r)
     texts = tuple(_redact_version(t, [r for r in live if r.kind is RedactionKind.TEXT
                                       and r.version == t.version_key]) for t in doc.texts)
+    flat = any(withholds_words(r) for r in live)
     media = tuple(_redact_media(m, [r for r in live if r.kind is RedactionKind.BOX
-                                    and r.media == m.sha256]) for m in doc.media)
+                                    and r.media == m.sha256], flat) for m in doc.media)
     return replace(doc, texts=texts, media=media)
 
 

@@ -17,6 +17,7 @@ from PIL import Image
 from chancery.bootstrap import App
 from chancery.domain.media import WIDTHS
 from chancery.domain.readers import Reader
+from chancery.http.caching import PUBLIC_SCANS
 from chancery.http.limits import SharedLimiter, client_of
 from chancery.iiif import image as iiif_image
 from chancery.iiif import presentation
@@ -112,7 +113,7 @@ class Images:
             req = iiif_image.parse(*params, width, height)
         except iiif_image.BadRequest as exc:
             return _error(400, str(exc))
-        headers = {**CORS, "Cache-Control": "public, max-age=86400",
+        headers = {**CORS, "Cache-Control": PUBLIC_SCANS,
                    "Link": '<http://iiif.io/api/image/3/level1.json>;rel="profile"'}
         media = iiif_image.FORMATS[req.fmt][1]
         # the same image however the request spells it
@@ -166,7 +167,8 @@ def routes(app: App) -> APIRouter:
         body = images.info(identifier, f"{root(request)}/{identifier}", base)
         ld = "application/ld+json" in request.headers.get("accept", "")
         media = f'application/ld+json;profile="{IMAGE_CONTEXT}"' if ld else "application/json"
-        return JSONResponse(body, headers=CORS, media_type=media)
+        return JSONResponse(body, headers={**CORS, "Cache-Control": PUBLIC_SCANS},
+                            media_type=media)
 
     @router.get("/iiif/3/{identifier}/{region}/{size}/{rotation}/{quality_format}",
                 include_in_schema=False)

@@ -18,6 +18,8 @@ from chancery.domain.authorities import Authority, AuthorityKind, Link, Role, fo
 from chancery.domain.collections import Collection
 from chancery.domain.documents import ParsedDocument, public_id_for
 from chancery.domain.records import authority_from_record, document_from_record
+from chancery.domain.redaction_records import redactions_from_records
+from chancery.domain.redactions import BadRedaction, Redaction
 from chancery.ingest.base import Failure, ImportRefused, Limits, SourceBatch, check_size
 from chancery.ingest.media import read_media
 
@@ -206,4 +208,13 @@ def read_document(doc_path: Path, root: Path, shared: dict[str, Authority],
     doc = replace(doc, links=tuple(links), media=tuple(media))
     used = {lk.ref for lk in links}
     files = tuple(str(_inside(doc_path.parent / m["file"], root)) for m in meta.get("media") or [])
-    return ParsedDocument(doc, tuple(a for r, a in known.items() if r in used), files)
+    return ParsedDocument(doc, tuple(a for r, a in known.items() if r in used), files,
+                          _redactions(meta))
+
+
+def _redactions(meta: dict[str, Any]) -> tuple[Redaction, ...]:
+    """What an editor's export withheld, to withhold again once imported."""
+    try:
+        return redactions_from_records(meta.get("redactions") or [])
+    except BadRedaction as exc:
+        raise ImportRefused(str(exc)) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -22,6 +23,8 @@ from chancery.domain.formulas import unguard_cell
 from chancery.domain.media import MediaFile
 from chancery.domain.provenance import Provenance
 from chancery.domain.publication import Publication, PublicationState
+from chancery.domain.redaction_records import redactions_from_records
+from chancery.domain.redactions import BadRedaction, Redaction
 from chancery.domain.texts import TextKind, TextVersion
 from chancery.ingest.base import Failure, ImportRefused, Limits, SourceBatch, check_size
 from chancery.ingest.media import read_media
@@ -35,7 +38,7 @@ COLUMNS = (
     "classification", "language", "text", "text_file", "text_kind", "translators", "files",
     "authors", "author_orgs", "recipients", "recipient_orgs", "places", "subjects", "archive",
     "fonds", "reference", "box", "folder", "rights", "funders", "collection", "state",
-    "embargo_until", *RELEASE_COLUMNS,
+    "embargo_until", *RELEASE_COLUMNS, "redactions",
 )
 _AGENT_COLUMNS = {"authors": (AuthorityKind.PERSON, Role.AUTHOR),
                   "author_orgs": (AuthorityKind.ORGANIZATION, Role.AUTHOR),
@@ -236,4 +239,15 @@ def _parse_row(row: dict[str, str], path: Path, limits: Limits) -> ParsedDocumen
         publication=Publication(PublicationState(row.get("state") or "draft"),
                                 parse_iso_date(embargo).start if embargo else None),
         releases=_releases(row))
-    return ParsedDocument(doc, tuple(authorities), tuple(files))
+    return ParsedDocument(doc, tuple(authorities), tuple(files), _redactions(row))
+
+
+def _redactions(row: dict[str, str]) -> tuple[Redaction, ...]:
+    """An editor's export's redactions cell: a JSON list of records (docs/csv-format.md)."""
+    cell = row.get("redactions", "").strip()
+    try:
+        return redactions_from_records(json.loads(cell)) if cell else ()
+    except json.JSONDecodeError:
+        raise ImportRefused("the redactions cell is not a JSON list") from None
+    except BadRedaction as exc:
+        raise ImportRefused(str(exc)) from None

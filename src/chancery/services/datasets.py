@@ -16,6 +16,7 @@ from chancery.domain.declassification import RELEASE_COLUMNS, release_columns
 from chancery.domain.formulas import guard_cell
 from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
+from chancery.domain.redaction_records import redaction_record
 from chancery.services.documents import document_view
 from chancery.storage.interface import Catalogue, StoredDocument
 
@@ -109,10 +110,15 @@ def csv_lines(catalogue: Catalogue, reader: Reader | Actor, tick: Tick | None = 
     """A header line, then one CSV row per document, or per one of ``only`` (UTF-8, RFC 4180
     quoting; a cell a spreadsheet would run as a formula gets an apostrophe first)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\r\n")
+    editors = Reader.of(reader).actor is Actor.EDITOR  # a public read has them applied
+    writer = csv.DictWriter(buffer, (*COLUMNS, "redactions") if editors else COLUMNS,
+                            lineterminator="\r\n")
     writer.writeheader()
     for stored in _documents(catalogue, reader, tick, only):
         flat = row(stored)
+        if editors:
+            live = [redaction_record(r) for r in stored.redactions if r.in_force]
+            flat["redactions"] = json.dumps(live, ensure_ascii=False) if live else ""
         writer.writerow({k: _cell(" | ".join(v) if k in LISTS else v) for k, v in flat.items()})
         yield buffer.getvalue().encode()
         buffer.seek(0)

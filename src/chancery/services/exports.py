@@ -14,6 +14,7 @@ import yaml
 from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
 from chancery.domain.records import authority_record, document_record
+from chancery.domain.redaction_records import redaction_record
 from chancery.domain.served_scans import ServedScan
 from chancery.storage.interface import Catalogue, StoredDocument
 
@@ -88,6 +89,10 @@ def _write_document(stored: StoredDocument, dest: Path, scan_path: Callable[[str
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(scan_path(m.sha256), target)
         rec["media"].append({"file": f"../files/{m.sha256}/{filename}", "label": m.label})
+    # an editor's read only: a public one has them applied and carries none
+    live = [redaction_record(r) for r in stored.redactions if r.in_force]
+    if live:
+        rec["redactions"] = live
     _dump(rec, dest / "documents" / f"{name}.yaml")
     return len(doc.media)
 

@@ -21,7 +21,9 @@ from chancery.ingest.base import Failure, Importer, ImportRefused, Limits, Sourc
 from chancery.lifetime import die_with_parent
 from chancery.services.authorities import AuthorityResolver, PhoneticKey, VariantMaker
 from chancery.services.clock import today, utc_now
+from chancery.services.import_redactions import RedactionRestore, restore_redactions
 from chancery.services.matching import resolve_keeping_keys, same_as_stored
+from chancery.services.purged_imports import PurgedLookup, not_purged
 from chancery.storage.interface import (
     BlobStore,
     Catalogue,
@@ -52,6 +54,9 @@ class ImportSummary:
     # documents edited in the workspace since their last import (or with a change waiting
     # for review) whose source changed: the source's version waits for a reviewer instead
     conflicts: list[str] = field(default_factory=list)  # public ids
+    # documents purged before and imported again, as asked (--allow-purged): to be audited
+    readmitted: list[str] = field(default_factory=list)  # public ids
+    redactions: int = 0  # redactions an editor's export carried, added to its documents
 
     def hold_back(self, spellings: list[str]) -> None:
         """Count spellings kept as evidence only, keeping the first few as examples."""
@@ -74,7 +79,8 @@ class ImportSummary:
                            for f in self.failed],
                 "files": self.files, "authorities_created": self.authorities_created,
                 "held_back": {"count": self.held_back, "examples": self.held_back_examples},
-                "conflicts": {"count": len(self.conflicts), "ids": self.conflicts}}
+                "conflicts": {"count": len(self.conflicts), "ids": self.conflicts},
+                "redactions": self.redactions}
 
 
 _EXAMPLES = 5
@@ -140,6 +146,10 @@ class ImportContext:
     # process re-imports the caller's main module, so only entry points with a main guard
     # (the CLI, the benchmarks) turn it on.
     parallel: bool = False
+    # a purged document is not brought back by an import unless asked (None: not checked)
+    purged: PurgedLookup | None = None
+    allow_purged: bool = False
+    redactions: RedactionRestore | None = None  # where an export's redactions are restored
 
 
 def choose_importer(path: Path, importers: Sequence[Importer]) -> Importer | None:
@@ -270,7 +280,9 @@ def store_batch(batch: SourceBatch, ctx: ImportContext, summary: ImportSummary) 
     without it, so that no authority record made only for that document remains."""
     summary.failed += batch.failures
     summary.hold_back(batch.held_back)
-    docs = batch.documents
+    docs, refused, readmitted = not_purged(batch, ctx.purged, ctx.allow_purged)
+    summary.failed += refused
+    summary.readmitted += readmitted
     if not docs and not batch.collections:
         return
     attempt = ImportSummary()
@@ -283,6 +295,7 @@ def store_batch(batch: SourceBatch, ctx: ImportContext, summary: ImportSummary) 
     for name in ("imported", "updated", "unchanged", "failed", "authorities_created",
                  "conflicts"):
         setattr(summary, name, getattr(summary, name) + getattr(attempt, name))
+    summary.redactions += restore_redactions(docs, ctx.redactions, f"import:{batch.format}")
 
 
 def _store(batch: SourceBatch, docs: list[ParsedDocument], ctx: ImportContext,

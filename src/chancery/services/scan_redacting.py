@@ -8,6 +8,7 @@ reviewed, like every other redaction's removal (services/redacting.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -64,8 +65,9 @@ class ScanRedacting:
     """Boxes on scan pages, over the catalogue, the page sizes and the audit log."""
 
     def __init__(self, catalogue: Catalogue, store: BoxStore, pages: ScanPages,
-                 audit: AuditLog) -> None:
+                 audit: AuditLog, changed: Callable[[str], None] = lambda public_id: None) -> None:
         self.catalogue, self.store, self.pages, self.audit = catalogue, store, pages, audit
+        self.changed = changed  # told a document's public view changed (caches to drop)
 
     def redact_box(self, ident: str, page: int, box: str, reason: str, actor: Acting,
                    scan: str = "") -> BoxAdded:
@@ -88,6 +90,7 @@ class ScanRedacting:
         public_id = stored.document.public_id
         self.audit(actor.audit_name, "redact", public_id, kind="box", file=media.filename,
                    page=page, reason=why, **dict(actor.via))
+        self.changed(public_id)
         return BoxAdded(public_id, rid, media.filename, page, region,
                         self._public_key(public_id, media))
 

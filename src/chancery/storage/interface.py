@@ -126,7 +126,7 @@ class StoredDocument:
         names = {la.authority.key: [la.authority.name, la.as_written, *la.variants]
                  for la in self.authorities}
         return replace(self, document=public_view(self.document, live), redactions=[],
-                       notices=[RedactionNotice.of(r) for r in live],
+                       notices=[RedactionNotice.of(r) for r in live if r.is_noticed],
                        corrections=masked(self.corrections, self.document, live, names),
                        authorities=[la for la in self.authorities
                                     if la.authority.key not in gone])

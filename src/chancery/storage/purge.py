@@ -4,8 +4,12 @@ up), and the files only it used are named for removal."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, Table, delete, insert, select
+import hashlib
+from datetime import datetime
 
+from sqlalchemy import Engine, Table, delete, insert, or_, select
+
+from chancery.domain import clock
 from chancery.storage import lookups
 from chancery.storage.tables import documents, media, metadata, purged_documents, relations
 
@@ -39,8 +43,9 @@ class SqlPurge:
         """Delete the document and every row of it; returns the hashes of its files that no
         other document uses (the caller removes the files once this has been committed)."""
         with self.engine.begin() as conn:
-            public_id = conn.execute(select(documents.c.public_id).where(
-                documents.c.id == document_id).with_for_update()).scalar_one()
+            public_id, source_id = conn.execute(select(
+                documents.c.public_id, documents.c.source_id).where(
+                documents.c.id == document_id).with_for_update()).one()
             hashes = set(conn.execute(select(media.c.sha256).where(
                 media.c.document_id == document_id)).scalars())
             for table, column in _document_tables():
@@ -48,7 +53,38 @@ class SqlPurge:
             conn.execute(delete(documents).where(documents.c.id == document_id))
             change_no = lookups.bump_changes(conn)
             conn.execute(delete(purged_documents).where(purged_documents.c.public_id == public_id))
-            conn.execute(insert(purged_documents).values(public_id=public_id, change_no=change_no))
+            conn.execute(insert(purged_documents).values(
+                public_id=public_id, change_no=change_no, purged_at=clock.utc_now(),
+                source_hash=source_hash(source_id) if source_id else None))
             used = set(conn.execute(select(media.c.sha256).where(
                 media.c.sha256.in_(hashes))).scalars()) if hashes else set()
         return sorted(hashes - used)
+
+    def purged_on(self, public_ids: list[str],
+                  source_ids: list[str]) -> dict[str, datetime | None]:
+        """Which of these ids (public ids, source ids) name a purged document and no document
+        stored now (one brought back is updated as any other), each with when it was purged
+        (None: before that was kept)."""
+        hashes = {source_hash(s): s for s in source_ids}
+        q = select(purged_documents).where(or_(
+            purged_documents.c.public_id.in_(public_ids),
+            purged_documents.c.source_hash.in_(list(hashes))))
+        found: dict[str, datetime | None] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(q):
+                if row.public_id in public_ids:
+                    found[row.public_id] = row.purged_at
+                if row.source_hash in hashes:
+                    found[hashes[row.source_hash]] = row.purged_at
+            if found:
+                stored = select(documents.c.public_id, documents.c.source_id).where(or_(
+                    documents.c.public_id.in_(list(found)), documents.c.source_id.in_(list(found))))
+                for row in conn.execute(stored):
+                    found.pop(row.public_id, None)
+                    found.pop(row.source_id or "", None)
+        return found
+
+
+def source_hash(source_id: str) -> str:
+    """What purged_documents keeps of a source id: enough to know it again, not to read it."""
+    return hashlib.sha256(source_id.encode()).hexdigest()

@@ -4,14 +4,18 @@ the search index, a new last change for page validators and OAI-PMH datestamps).
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select, update
+from dataclasses import replace
 
+from sqlalchemy import Connection, insert, or_, select, update
+
+from chancery.domain import clock
 from chancery.domain.publication import Publication, PublicationState
+from chancery.domain.redaction_records import same_redaction
 from chancery.domain.redactions import Redaction, RedactionState
 from chancery.domain.release import public_from
 from chancery.domain.revisions import Revision
 from chancery.storage import lookups, rows
-from chancery.storage.redactions import SqlRedactions, redactions
+from chancery.storage.redactions import SqlRedactions, for_documents, redactions
 from chancery.storage.tables import documents, revisions
 
 
@@ -36,6 +40,25 @@ class SqlRedacting(SqlRedactions):
     def find(self, document_id: int, redaction_id: int) -> Redaction | None:
         """One of a document's redactions, whatever its state."""
         return next((r for r in self.of_document(document_id) if r.id == redaction_id), None)
+
+    def restore(self, idents: list[str], wanted: list[Redaction], actor: str) -> int:
+        """Add the redactions a document (by source or public id) lacks, as an import brings
+        them, with one revision; returns how many (0 when there is no such document)."""
+        with self.engine.begin() as conn:
+            doc_id = conn.execute(select(documents.c.id).where(or_(
+                documents.c.source_id.in_(idents), documents.c.public_id.in_(idents)))).scalar()
+            if doc_id is None:
+                return 0
+            have = for_documents(conn, [doc_id]).get(doc_id, [])
+            new = [r for r in wanted if not any(same_redaction(r, h) for h in have)]
+            now = clock.utc_now()
+            for r in new:  # one that does not say who made it, or when: the import, now
+                self.add(conn, doc_id, replace(r, by=r.by or actor, at=r.at or now))
+            if new:
+                _changed(conn, doc_id, Revision(now, actor,
+                                                f"{len(new)} redaction(s) restored by import"),
+                         public=True)
+        return len(new)
 
     def requested_by(self, redaction_id: int) -> str:
         """Who asked for the redaction's removal ('' when nobody has)."""

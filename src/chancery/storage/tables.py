@@ -216,11 +216,14 @@ Index("ix_documents_pub", documents.c.pub_state, documents.c.embargo_until)
 
 
 # Documents purged for good (a legal takedown): only the public id, and the change number of
-# the purge, by which the search index drops them as it catches up (storage/purge.py).
+# the purge, by which the search index drops them as it catches up (storage/purge.py); when,
+# and a hash of the source id (not the id), so that an import does not bring it back unasked.
 purged_documents = Table(
     "purged_documents", metadata,
     Column("public_id", String(40), primary_key=True),
     Column("change_no", BigInteger, nullable=False, index=True),
+    Column("purged_at", DateTime(timezone=True)),  # None: purged before this was kept
+    Column("source_hash", String(64), index=True),
 )
 
 

@@ -6,13 +6,14 @@ import json
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from chancery.bootstrap import App
 from chancery.citing.styles import PAGE_STYLES
 from chancery.domain.media import WIDTHS
 from chancery.domain.provenance import funder_phrase
 from chancery.domain.readers import Reader
+from chancery.http.caching import file_answer
 from chancery.services import citing, documents, reading
 from chancery.web import metadata, notes
 from chancery.web.pages import doc_url, render
@@ -51,23 +52,22 @@ def routes(app: App) -> APIRouter:
                                  headers={"Content-Disposition": f'inline; filename="{name}"'})
 
     @router.get("/files/{sha256}/{filename}", include_in_schema=False)
-    def scan_file(sha256: str, filename: str) -> Response:
+    def scan_file(request: Request, sha256: str, filename: str) -> Response:
         scan = documents.served_scan(app.catalogue, sha256, Reader.public())
         path = app.scan_files.path_of(scan) if scan else None
         if scan is None or path is None:
             return PlainTextResponse("Not found", status_code=404)
-        return FileResponse(path, media_type=scan.media_type, filename=filename,
-                            content_disposition_type="inline")
+        return file_answer(request, path, scan.media_type, filename=filename,
+                           content_disposition_type="inline")
 
     @router.get("/scans/{sha256}/{page}-{width}.png", include_in_schema=False)
-    def scan_page(sha256: str, page: int, width: int) -> Response:
+    def scan_page(request: Request, sha256: str, page: int, width: int) -> Response:
         scan = documents.served_scan(app.catalogue, sha256, Reader.public())
         path = app.pages.served_image(scan, page, width) if scan else None
         if path is None:
             return PlainTextResponse(f"Not found (widths: {', '.join(map(str, WIDTHS))})",
                                      status_code=404)
-        return FileResponse(path, media_type="image/png",
-                            headers={"Cache-Control": "public, max-age=86400"})
+        return file_answer(request, path, "image/png")
 
     @router.get("/documents/{ident:path}", include_in_schema=False)
     def document(request: Request, ident: str) -> Response:
