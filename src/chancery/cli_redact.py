@@ -39,13 +39,13 @@ def redact(ctx: typer.Context, idents: IdsArg = None,
                "--box", help="The region: x,y,w,h in full-image pixels, or pct:x,y,w,h.")] = "",
            reason: Annotated[str, typer.Option(
                "--reason", "-r", help="Why: an exemption such as (b)(6), or privacy. The "
-                                      "public reads [redacted: REASON].")] = "",
+                                      "public reads \\[redacted: REASON].")] = "",
            list_: Annotated[bool, typer.Option(
                "--list", help="List the document's redactions (with their ids).")] = False,
            as_json: Annotated[bool, typer.Option("--json", help="With --list: JSON.")] = False,
            query: QueryOpt = None, facet: FacetOpt = None, as_: AsOpt = None) -> None:
     """Withhold words, a field, a link or a region of a scan from the public, at once: every
-    page, search, feed, export and citation shows [redacted: REASON] instead.
+    page, search, feed, export and citation shows \\[redacted: REASON] instead.
 
     Example: chancery redact 7da35b31 --version en --text "John Smith" --reason "(b)(6)\""""
     a = _app(ctx)
@@ -143,7 +143,7 @@ def _list(a: App, idents: list[str], as_json: bool) -> None:
     for r in found:
         words = f" {r.text!r}" if r.text else ""
         console.print(f"{r.id}  {r.state.value:<18} {_where(r)}{escape(words)}  "
-                      f"[{escape(r.reason)}]  by {escape(r.by)}, "
+                      f"{escape('[' + r.reason + ']')}  by {escape(r.by)}, "
                       f"{utc_stamp(r.at) if r.at else ''}", highlight=False)
 
 

@@ -72,13 +72,13 @@ def _record_table(s: StoredDocument) -> Table:
 
 def print_document(console: Console, s: StoredDocument) -> None:
     """Every field of a document, then each text version with its notes, then its history."""
-    console.rule(f"[bold]{s.document.title}")
+    console.rule(Text(s.document.title, style="bold"))  # a title may read "[redacted: …]"
     console.print(_record_table(s))
     for text in s.document.texts:
         credit = f" — translated by {', '.join(text.translators)}" if text.translators else ""
         made = f" — {text.made_by}" if text.made_by else ""
-        console.rule(f"{text.shown_label} [{text.language}, {text.kind.value}]"
-                     f"{credit}{made}", style="dim")
+        console.rule(Text(f"{text.shown_label} [{text.language}, {text.kind.value}]"
+                          f"{credit}{made}"), style="dim")
         console.print(text.body, markup=False, highlight=False)
         for note in text.notes:
             console.print(f"[{note.mark or '*'}] ({note.kind.value}) {note.text}", markup=False,

@@ -104,3 +104,17 @@ def test_unredact_is_asked_for_then_approved_by_someone_else(data: Path,
     states = [r["state"] for r in json.loads(_run(data, "redact", DOC, "--list", "--json")[1])
               ["redactions"]]
     assert states == ["active", "active", "removed", "active"]
+
+
+def test_what_the_command_line_prints_keeps_every_bracket(data: Path) -> None:
+    """Rich reads "[privacy]" as a style tag and drops it: the help, the list of redactions
+    and a redacted title as `show --public` prints it keep their brackets."""
+    code, out = _run(data, "redact", "--help")
+    assert "[redacted: REASON]" in " ".join(out.split())
+    code, out = _run(data, "redact", DOC, "--field", "title", "--text", SECRET, "--reason",
+                     "privacy", user="ed@example.org")
+    assert code == 0, out
+    code, out = _run(data, "redact", DOC, "--list")
+    assert code == 0 and "[privacy]" in out, out
+    code, out = _run(data, "show", DOC, "--public")
+    assert code == 0 and "Memorandum on Mr. [redacted: privacy]" in out, out

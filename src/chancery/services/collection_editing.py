@@ -33,7 +33,7 @@ class CollectionStore(Protocol):
     """What editing collections needs from storage (storage/collection_edits.py)."""
 
     def every(self) -> list[Collection]: ...
-    def counts(self) -> dict[str, int]: ...
+    def counts(self) -> dict[str, set[int]]: ...
     def members(self, key: str, limit: int) -> list[tuple[str, str, str, str]]: ...
     def moved_to(self, key: str) -> str | None: ...
     def create(self, c: Collection) -> None: ...
@@ -87,14 +87,14 @@ class CollectionEditor:
         """The tree of ``tree()`` with each collection's document counts."""
         tree, direct = self.tree(), self.store.counts()
         parents = {c.key: c.parent_key for _, c in tree}
-        in_all: dict[str, int] = {}
-        for key, n in direct.items():  # each count goes up the parent links, once per level
+        below: dict[str, set[int]] = {}
+        for key, ids in direct.items():  # each document goes up the parent links, once a level
             seen: set[str] = set()
             while key in parents and key not in seen:
                 seen.add(key)
-                in_all[key] = in_all.get(key, 0) + n
+                below.setdefault(key, set()).update(ids)
                 key = parents[key]
-        return [CountedCollection(d, c, direct.get(c.key, 0), in_all.get(c.key, 0))
+        return [CountedCollection(d, c, len(direct.get(c.key, ())), len(below.get(c.key, ())))
                 for d, c in tree]
 
     def detail(self, key: str) -> CollectionDetail | None:

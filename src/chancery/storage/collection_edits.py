@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from chancery.domain.collections import Collection
 from chancery.storage import reads, rows
@@ -26,15 +26,17 @@ class SqlCollectionEdits:
         with self.engine.connect() as conn:
             return reads.all_collections(conn)
 
-    def counts(self) -> dict[str, int]:
-        """Collection key -> how many documents (any state) are directly in it; empty ones
-        are left out."""
+    def counts(self) -> dict[str, set[int]]:
+        """Collection key -> the documents (any state) directly in it; empty ones are left
+        out. Ids, not numbers: a document in a volume and in its chapter counts once below."""
         dc = document_collections
-        q = (select(collections.c.key, func.count(dc.c.document_id))
-             .select_from(dc.join(collections, collections.c.id == dc.c.collection_id))
-             .group_by(collections.c.key))
+        q = (select(collections.c.key, dc.c.document_id)
+             .select_from(dc.join(collections, collections.c.id == dc.c.collection_id)))
+        out: dict[str, set[int]] = {}
         with self.engine.connect() as conn:
-            return {k: int(n) for k, n in conn.execute(q)}
+            for key, document_id in conn.execute(q):
+                out.setdefault(key, set()).add(document_id)
+        return out
 
     def members(self, key: str, limit: int) -> list[tuple[str, str, str, str]]:
         """(public id, title, date as printed, state) of the documents directly in a
