@@ -129,6 +129,9 @@ def _correct(j: Journey, public_id: str) -> None:
     assert cells == ["title", TITLE.replace("meeting", "meetng"), TITLE]
     j.checked("change waiting for review", j.reviewer)
     j.step(j.reviewer, "button:has-text('Approve the change')", "approved")
+    j.reviewer.goto(f"/workspace/documents/{public_id}/history")
+    assert j.reviewer.locator("form[action$='/revert']").count() >= 1
+    j.checked("history with its diffs and revert forms", j.reviewer)
 
 
 def _reader_sees(j: Journey, public_id: str, name: bool) -> None:

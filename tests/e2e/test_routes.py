@@ -92,6 +92,7 @@ EXAMPLES = {
     "/workspace/files/{sha256}/{filename}": "/workspace/files/{sha}/scan.pdf",
     "/workspace/documents/new": "/workspace/documents/new",
     "/workspace/documents/{public_id}/edit": f"/workspace/documents/{DOC}/edit",
+    "/workspace/documents/{public_id}/history": f"/workspace/documents/{DOC}/history",
     "/workspace/lookup/authorities": "/workspace/lookup/authorities?q=Khrushchev",
     "/workspace/lookup/documents": "/workspace/lookup/documents?q=Taiwan",
 }

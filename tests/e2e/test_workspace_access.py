@@ -221,6 +221,8 @@ def test_every_workspace_route_needs_a_login(archive: App) -> None:
             ("/workspace/redactions/{public_id}/{redaction_id}/{action}",
              frozenset({"POST"})),
             ("/workspace/documents/{public_id}/purge", frozenset({"POST"})),
+            ("/workspace/documents/{public_id}/history", frozenset({"GET"})),
+            ("/workspace/documents/{public_id}/revert", frozenset({"POST"})),
             ("/workspace/documents/new", frozenset({"GET"})),
             ("/workspace/documents/new", frozenset({"POST"})),
             ("/workspace/documents/{public_id}/edit", frozenset({"GET"})),

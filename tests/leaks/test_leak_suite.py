@@ -227,6 +227,12 @@ ELSEWHERE = {
     "/workspace/redactions/{public_id}/{redaction_id}/{action}":
         "POST only, login, role and CSRF required; checked in "
         "tests/e2e/test_workspace_access.py and tests/leaks/test_redacted_document.py",
+    "/workspace/documents/{public_id}/history": "login required; checked in "
+                                                "tests/e2e/test_workspace_access.py and "
+                                                "test_workspace_history.py",
+    "/workspace/documents/{public_id}/revert": "POST only, login, role and CSRF required; "
+                                               "checked in tests/e2e/test_workspace_access.py "
+                                               "and test_workspace_history.py",
     "/workspace/documents/{public_id}/purge": "POST only, an admin's, with CSRF; checked in "
                                               "tests/e2e/test_workspace_access.py and "
                                               "tests/e2e/test_purge.py",

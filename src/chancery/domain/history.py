@@ -25,6 +25,9 @@ class HistoryEntry:
     summary: str
     changes: dict[str, list[Any]] = field(default_factory=dict)
     step: WorkflowEvent | None = None
+    # the note readers were told of, when the revision corrected a public document ("" for
+    # a correction without one; None: no correction)
+    public_note: str | None = None
 
 
 def values_at(record: dict[str, Any], entries: list[HistoryEntry],

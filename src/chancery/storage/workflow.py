@@ -64,7 +64,7 @@ class SqlEditorial:
              .where(revisions.c.document_id == document_id).order_by(revisions.c.id))
         with self.engine.connect() as conn:
             return [HistoryEntry(n, r.at, r.actor, r.summary, r.changes or {},
-                                 _event(r) if r.to_state else None)
+                                 _event(r) if r.to_state else None, r.public_note)
                     for n, r in enumerate(conn.execute(q), start=1)]
 
     def content_hash(self, document_id: int) -> str:

@@ -16,9 +16,10 @@ from fastapi.responses import RedirectResponse, Response
 from chancery.bootstrap import App
 from chancery.domain.accounts import User, form_token
 from chancery.domain.corrections import MAX_NOTE
+from chancery.domain.field_diffs import field_diffs
 from chancery.domain.readers import Reader
 from chancery.domain.workflow import Refused
-from chancery.services import search, workspace
+from chancery.services import history, search, workspace
 from chancery.services.publishing import Outcome
 from chancery.web.workspace.dashboard import guarded_route
 from chancery.web.workspace.forms import page, posted_form, session_token, when
@@ -75,7 +76,9 @@ def show(app: App, request: Request, ident: str, status: int = 200,
     if found is None:
         return _missing(app, request, "No document has this id.")
     done = DONE.get(request.query_params.get("done", "")) if status == 200 else None
+    pending_rows = field_diffs(found.pending[1]) if found.pending else []
     return page(app, request, "workspace_document.html", {
+        "pending_rows": pending_rows, "may_revert": history.may_revert(user, found.history),
         "user": user, "csrf": form_token(session_token(request)), "doc": found,
         "refusal": refusal, "done": done, "labels": LABELS, "when": when,
         "public": Reader.public().can_view(found.history.publication), "max_note": MAX_NOTE,

@@ -15,6 +15,7 @@ from chancery.web.workspace import (
     dashboard,
     documents,
     editor,
+    history,
     login,
     originals,
     purge,
@@ -47,6 +48,7 @@ def routes(app: App) -> APIRouter:
     router.include_router(dashboard.routes(app))
     router.include_router(purge.routes(app))  # before …/{action}, which would take "purge"
     router.include_router(editor.routes(app))  # before documents/{public_id}/{action}
+    router.include_router(history.routes(app))  # before …/{action}, which would take "revert"
     router.include_router(documents.routes(app))
     router.include_router(authorities.routes(app))
     router.include_router(collections.routes(app))
