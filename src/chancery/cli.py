@@ -32,9 +32,8 @@ from chancery.render import (
 )
 from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
-from chancery.services import citing, datasets, documents, exports, import_runs, imports
+from chancery.services import citing, documents, import_runs, imports
 from chancery.services import search as search_service
-from chancery.services.documents import StoredDocument
 
 app = typer.Typer(help="Chancery: a digital archive for declassified international-history "
                        "documents.", no_args_is_help=True, rich_markup_mode="rich")
@@ -155,52 +154,6 @@ def _import(a: App, paths: list[Path], clock: Stopwatch, quiet: bool,
     return summary
 
 
-@app.command()
-def export(ctx: typer.Context,
-           out: Annotated[Path, typer.Option("--out", "-o", help=(
-               "Folder to write a bundle to (new or empty), or the file for jsonl, csv, parquet."))],
-           fmt: Annotated[str, typer.Option("--format", help="bundle, jsonl, csv or parquet.")] = "bundle",
-           query: Annotated[Optional[str], typer.Option(
-               "--query", "-q", help="Only the documents this search finds (docs/search.md), "
-                                     "oldest first.")] = None,
-           facet: Annotated[Optional[list[str]], typer.Option(
-               "--facet", "-f", help="Only documents with this facet value, e.g. year:1960; "
-                                     "repeatable, as in `chancery search`.")] = None,
-           public: PublicOpt = False,
-           no_progress: Annotated[bool, typer.Option("--no-progress")] = False) -> None:
-    """Export the archive, or what a search finds: a bundle that re-imports, or the records as
-    JSON lines, CSV or Parquet.
-
-    Example: chancery export --format jsonl --out berlin-1960.jsonl --query 'Berlin date:1960' --public"""
-    if fmt not in ("bundle", *datasets.FORMATS):
-        err.print(f"[red]Unknown format {fmt!r}[/]; use bundle, jsonl, csv or parquet")
-        raise typer.Exit(2)
-    a = _app(ctx)
-    reader = _reader(public)
-    total, only = _export_selection(a, query, facet, reader)
-    with count_bar(err, "Exporting", total) as bar:
-        if no_progress:
-            bar.stop()
-        task = bar.add_task("export", total=total)
-        tick = lambda n: bar.advance(task, n)  # noqa: E731
-        try:
-            if fmt == "bundle":
-                result = exports.export_bundle(a.catalogue, a.scan_files, out, reader, tick, only)
-            elif fmt == "parquet":
-                datasets.write_parquet(a.catalogue, reader, out, tick, only=only)
-            else:
-                lines = datasets.jsonl_lines if fmt == "jsonl" else datasets.csv_lines
-                datasets.write_lines(lines(a.catalogue, reader, tick, only), out)
-        except (FileExistsError, OSError) as exc:
-            err.print(f"[red]{escape(str(exc))}[/]")
-            raise typer.Exit(2) from None
-    if fmt == "bundle":
-        console.print(f"Wrote {result.documents:,} documents, {result.authorities:,} authority "
-                      f"records and {result.files:,} files to {result.path}")
-    else:
-        console.print(f"Wrote {total:,} documents to {out} ({fmt})")
-
-
 @contextmanager
 def _search_errors() -> Iterator[None]:
     """A malformed query exits 2 with its message; an index that cannot answer exits 1."""
@@ -212,16 +165,6 @@ def _search_errors() -> Iterator[None]:
     except IndexUnavailable as exc:
         err.print(f"[red]{escape(str(exc))}[/]")
         raise typer.Exit(1) from None
-
-
-def _export_selection(a: App, query: str | None, facet: list[str] | None,
-                      reader: Reader) -> tuple[int, Iterator[StoredDocument] | None]:
-    """(how many, which) documents an export writes: all, or what the search finds."""
-    if query is None and not facet:
-        return documents.count_documents(a.catalogue, reader), None
-    with _search_errors():
-        chosen = a.search.select(query or "", filters=_facet_options(facet or []), reader=reader)
-    return chosen.total, datasets.selected(a.catalogue, chosen.chunks, reader)
 
 
 @app.command()
@@ -395,12 +338,13 @@ def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:
 
 # the operator's commands (check, reindex, serve, demo), `user ...`, `token ...`, `audit` and the editorial
 # workflow's (submit, publish, ..., history, revert, edit, approve, reject, redact,
-# redact-scan), `purge`, `authority ...` and `collection ...` register themselves on `app`
+# redact-scan), `purge`, `export`, `authority ...` and `collection ...` register themselves on `app`
 from chancery import (  # noqa: E402, F401
     cli_accounts,
     cli_authorities,
     cli_collections,
     cli_editing,
+    cli_export,
     cli_operate,
     cli_purge,
     cli_redact,

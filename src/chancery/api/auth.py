@@ -42,6 +42,7 @@ def reader_of(app: App) -> Callable[[Request], Reader]:
     """The dependency that makes the Reader of a request: the token's account, or the public."""
     def reader(request: Request) -> Reader:
         caller = _caller(app, request)
+        request.state.caller = caller  # who, for the audit of a bulk read (api/routes.py)
         return Reader.account(caller.user) if caller else Reader.public()
     return reader
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
 from chancery.api import auth, convert
@@ -18,6 +18,7 @@ from chancery.http.addresses import PATH_KINDS
 from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
 from chancery.services import citing, documents, reading
+from chancery.services.export_audit import record_export
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": m.Error, "description": "A malformed query, option or cursor"},
@@ -119,7 +120,7 @@ def _documents(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> No
 def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None:
     @router.get("/search", response_model=m.SearchOut, summary="Search (the query grammar of "
                 "docs/search.md), with facet counts over the whole result set")
-    def search(q: str = "", f: Annotated[list[str] | None, Query(
+    def search(request: Request, q: str = "", f: Annotated[list[str] | None, Query(
                    description="facet:value, repeatable")] = None,
                sort: str = "relevance", cursor: Cursor = None, limit: Limit = 20,
                records: Records = "none", reader: Reader = read) -> m.SearchOut:
@@ -133,6 +134,8 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None
             raise HTTPException(503, str(exc)) from None
         full = (documents.show_documents(app.catalogue, [h.public_id for h in found.results.hits],
                                          reader) if records == "full" else {})
+        if records == "full":
+            _audit_records(app, request, reader, q, f or [], len(full), page)
         hits = [convert.hit(h, (page - 1) * limit + i, urls,
                             convert.document(full[h.public_id], urls, app.settings.archive_name)
                             if h.public_id in full else None)
@@ -166,6 +169,16 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None
 
     for folder in PATH_KINDS:
         _authorities(router, app, urls, folder, read)
+
+
+def _audit_records(app: App, request: Request, reader: Reader, q: str, f: list[str],
+                   count: int, page: int) -> None:
+    """A page of whole records read with a staff token is an export (services/export_audit):
+    one audit line a page, with the token, since a cursor can start a walk anywhere."""
+    caller = getattr(request.state, "caller", None)
+    if caller is not None:
+        record_export(app.accounts.record, caller.user.email, reader, "api-records", count, q,
+                      f, via="api", token=caller.token_id, page=page)
 
 
 def _authorities(router: APIRouter, app: App, urls: convert.Urls, folder: str, read: Any) -> None:
