@@ -254,7 +254,11 @@ ELSEWHERE = {
         ("POST", "/workspace/collections/{key:path}"))},
     **{f"{method} /api/v1/documents{path}": _TOKEN for method, path in (
         ("POST", ""), ("PATCH", "/{public_id}"), ("GET", "/{public_id}/draft"),
-        ("POST", "/{public_id}/state"), ("POST", "/{public_id}/embargo"))},
+        ("POST", "/{public_id}/state"), ("POST", "/{public_id}/embargo"),
+        ("POST", "/{public_id}/changes/approve"), ("POST", "/{public_id}/changes/reject"),
+        ("GET", "/{public_id}/redactions"), ("POST", "/{public_id}/redactions"),
+        ("POST", "/{public_id}/redactions/{redaction_id}/request-removal"),
+        ("POST", "/{public_id}/redactions/{redaction_id}/approve-removal"))},
 }
 
 
@@ -332,7 +336,10 @@ def test_hidden_documents_are_not_harvested(site: TestClient) -> None:
 def test_write_routes_answer_anonymous_alike(site: TestClient) -> None:
     """POST to the write routes without a token, or with a bad one, is 401 with one and the
     same answer for a hidden, a withdrawn, a public and an unknown id: nothing to learn."""
-    bodies = {"state": {"action": "publish", "comment": "x"}, "embargo": {"until": None}}
+    bodies = {"state": {"action": "publish", "comment": "x"}, "embargo": {"until": None},
+              "changes/approve": {}, "changes/reject": {"comment": "x"},
+              "redactions": {"kind": "text", "version": "en", "text": CANARY, "reason": "x"},
+              "redactions/1/request-removal": {}, "redactions/1/approve-removal": {}}
     for headers in ({}, {"Authorization": "Bearer chancery_quokka"}):
         for route, body in bodies.items():
             answers = {site.post(f"/api/v1/documents/{h}/{route}", json=body, headers=headers)
@@ -348,6 +355,11 @@ def test_write_routes_answer_anonymous_alike(site: TestClient) -> None:
         answers.add(site.post("/api/v1/documents", json={"title": "x"}, headers=headers))
         seen = {(a.status_code, a.text) for a in answers}
         assert len(seen) == 1 and next(iter(seen))[0] == 401, seen
+        # the staff's list of redactions (with the words withheld) alike, redacted or not
+        listed = {(a.status_code, a.text) for a in (
+            site.get(f"/api/v1/documents/{h}/redactions", headers=headers)
+            for h in [*HIDDEN, FORMER, P, S, "nosuch001"])}
+        assert len(listed) == 1 and next(iter(listed))[0] == 401, listed
 
 
 def test_an_editors_token_sees_what_the_public_may_not(archive: App, site: TestClient) -> None:
