@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -371,6 +372,10 @@ def test_an_editors_token_sees_what_the_public_may_not(archive: App, site: TestC
     for h in HIDDEN:
         answer = site.get(f"/api/v1/documents/{h}", headers=editor)
         assert answer.status_code == 200 and CANARY in answer.text.lower(), h
+        for media in answer.json()["media"]:  # scans the public cannot fetch: the staff's
+            path = urlsplit(media["url"]).path
+            assert path.startswith("/workspace/files/"), (h, path)
+            assert site.get(path, headers=editor).status_code == 200, (h, path)
     assert site.get(f"/api/v1/search?q={HIDDEN_WORD}", headers=editor).json()["total"] > 0
 
 
