@@ -80,3 +80,15 @@ def test_a_withdrawn_documents_scan_is_linked_for_the_staff(scans: App) -> None:
                      headers=editor).json()["hits"]
     urls = {h["public_id"]: urlsplit(h["record"]["media"][0]["url"]).path for h in found}
     assert urls["picture1"] == staff and urls["letter01"].startswith("/files/")
+
+
+def test_a_token_opens_no_other_workspace_page(scans: App) -> None:
+    """The originals are the one workspace address a token opens: elsewhere a staff token
+    is no session (login page), so no form can be posted with one either."""
+    site = TestClient(create_app(scans), follow_redirects=False)
+    editor = _bearer(scans, "ed@example.org", "write")
+    for url in ("/workspace", "/workspace/documents/letter01", "/workspace/search"):
+        answer = site.get(url, headers=editor)
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+    assert site.post("/workspace/redactions/letter01", headers=editor,
+                     data={"what": "field", "field": "title", "reason": "x"}).status_code == 303
