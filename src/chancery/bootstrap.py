@@ -181,9 +181,10 @@ class App:
 
     @cached_property
     def acting(self) -> Acting:
-        """Workflow steps and embargoes taken through the API, checked and audited."""
+        """What a token's account does through the API (steps, embargoes, edits, review,
+        redactions), checked and audited."""
         return Acting(self.catalogue, self.publishing, self.accounts.store,
-                      editing=self.editing)
+                      editing=self.editing, redacting=self.redacting)
 
     @property
     def database(self) -> str:

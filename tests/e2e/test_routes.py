@@ -28,6 +28,7 @@ EXAMPLES = {
     "/api/v1/documents/{public_id}/relations": f"/api/v1/documents/{DOC}/relations",
     "/api/v1/documents/{public_id}/citation": f"/api/v1/documents/{DOC}/citation",
     "/api/v1/documents/{public_id}/draft": f"/api/v1/documents/{DOC}/draft",  # 401: no token
+    "/api/v1/documents/{public_id}/redactions": f"/api/v1/documents/{DOC}/redactions",  # 401
     "/api/v1/search": "/api/v1/search?q=Khrushchev",
     "/api/v1/collections": "/api/v1/collections",
     "/api/v1/collections/{key:path}": "/api/v1/collections/frus/frus1958-60v19",
@@ -96,8 +97,8 @@ EXAMPLES = {
     "/workspace/lookup/authorities": "/workspace/lookup/authorities?q=Khrushchev",
     "/workspace/lookup/documents": "/workspace/lookup/documents?q=Taiwan",
 }
-# GET routes for a write token only: anonymous, they answer 401 (HEAD too)
-TOKEN_ONLY = {"/api/v1/documents/{public_id}/draft"}
+# GET routes for a token only (a write token, a staff account's): anonymous, they answer 401 (HEAD too)
+TOKEN_ONLY = {"/api/v1/documents/{public_id}/draft", "/api/v1/documents/{public_id}/redactions"}
 LONG = "a" * 50_001  # SQLite refuses LIKE patterns over 50,000 bytes
 NUMBERS = ("9" * 30, "-" + "9" * 30)  # beyond 64 bits either way
 # arguments a route reads itself, not declared as parameters

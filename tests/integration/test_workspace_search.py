@@ -19,7 +19,7 @@ EDITOR = Reader(Actor.EDITOR, date(2026, 12, 1))
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """The canary archive: four published documents, a draft, one in review, one withdrawn
+    """The canary archive: five published documents, a draft, one in review, one withdrawn
     before and one after it was public, one published under an embargo to 2999."""
     app = build_archive(tmp_path_factory.mktemp("wsearch"))
     yield app
@@ -36,7 +36,7 @@ def test_the_state_facet_counts_each_document_once(archive: App) -> None:
     """Every document is in one state; a published one under an embargo that has not ended
     counts as embargoed, not published; the counts add up to the total."""
     counts = _states(archive)
-    assert counts == {"draft": 1, "in-review": 1, "published": 4, "withdrawn": 2,
+    assert counts == {"draft": 1, "in-review": 1, "published": 5, "withdrawn": 2,
                       "embargoed": 1}
     assert sum(counts.values()) == archive.search.documents("", reader=EDITOR).results.total
 
@@ -44,7 +44,7 @@ def test_the_state_facet_counts_each_document_once(archive: App) -> None:
 def test_an_embargo_that_has_ended_counts_as_published(archive: App) -> None:
     """On the embargo's day the document is published in the counts and the filter."""
     later = Reader(Actor.EDITOR, date(2999, 1, 1))
-    assert _states(archive, reader=later)["published"] == 5 and "embargoed" not in _states(
+    assert _states(archive, reader=later)["published"] == 6 and "embargoed" not in _states(
         archive, reader=later)
     found = archive.search.documents("state:published", reader=later)
     assert "quokkaembargo" in {h.public_id for h in found.results.hits}
@@ -58,7 +58,7 @@ def test_state_in_the_query_and_as_a_facet_narrow_alike(archive: App) -> None:
     for found in (by_query, by_facet):
         assert [h.public_id for h in found.results.hits] == ["quokkadraft"]
     assert by_facet.filters == {"state": ("draft",)}
-    assert _states(archive, state=("draft",))["published"] == 4
+    assert _states(archive, state=("draft",))["published"] == 5
     assert _states(archive, "state:draft") == {"draft": 1}
     both = archive.search.documents("", filters={"state": ("draft", "in-review")}, reader=EDITOR)
     assert {h.public_id for h in both.results.hits} == {"quokkadraft", "quokkareview"}

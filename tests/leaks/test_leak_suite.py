@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -202,67 +203,82 @@ def absent_channels() -> dict[str, list[str]]:
     }
 
 
-# Routes reached only through other means, with the reason.
+# Routes reached only through other means, by method and path, with the reason. A route is
+# listed once per method: a write route that shares its path with a checked GET is listed too.
+_LOGIN = "login required; checked in tests/e2e/test_workspace_access.py"
+_FORMS = "POST only, login, role and CSRF required; checked in tests/e2e/test_workspace_access.py"
+_EDITOR = ("the document editor and its lookups: login, role and CSRF required; checked in "
+           "tests/e2e/test_workspace_access.py and test_workspace_editor.py")
+_RECORDS = ("login required (POST: role and CSRF too); checked in "
+            "tests/e2e/test_workspace_access.py, test_workspace_authorities.py and "
+            "test_workspace_collections.py")
+_TOKEN = ("a write token only: without one the answer is the same 401 for any id "
+          "(test_write_routes_answer_anonymous_alike); roles in tests/e2e/test_api_tokens.py, "
+          "test_api_editing.py and test_api_reviewing.py")
 ELSEWHERE = {
-    "/static": "package assets, the same for every archive",
-    "/oai": "POST: the same answers as GET, checked in test_oai_post_answers_like_get",
-    "/workspace": "login required; checked in tests/e2e/test_workspace_access.py",
-    "/logout": "POST only, ends a session; checked in tests/e2e/test_workspace_access.py",
-    "/workspace/documents/{public_id}": "login required; checked in "
-                                        "tests/e2e/test_workspace_access.py",
-    "/workspace/files/{sha256}/{filename}": "login required (the original of a redacted "
-                                            "scan); checked in test_workspace_access.py and "
-                                            "test_a_redacted_scan_region_reaches_no_public_channel",
-    "/workspace/documents/{public_id}/{action}": "POST only, login, role and CSRF required; "
-                                                 "checked in tests/e2e/test_workspace_access.py "
-                                                 "and test_workspace_documents.py",
-    "/workspace/search": "login required; checked in tests/e2e/test_workspace_access.py",
-    "/workspace/audit": "login and the admin role required; checked in "
-                        "tests/e2e/test_workspace_access.py and test_workspace_audit.py",
-    "/workspace/search/bulk": "POST only, login, role and CSRF required; checked in "
-                              "tests/e2e/test_workspace_access.py and test_workspace_search.py",
-    "/workspace/redactions/{public_id}": "POST only, login, role and CSRF required; checked in "
-                                         "tests/e2e/test_workspace_access.py and "
-                                         "tests/leaks/test_redacted_document.py",
-    "/workspace/redactions/{public_id}/{redaction_id}/{action}":
-        "POST only, login, role and CSRF required; checked in "
-        "tests/e2e/test_workspace_access.py and tests/leaks/test_redacted_document.py",
-    "/workspace/documents/{public_id}/history": "login required; checked in "
-                                                "tests/e2e/test_workspace_access.py and "
-                                                "test_workspace_history.py",
-    "/workspace/documents/{public_id}/revert": "POST only, login, role and CSRF required; "
-                                               "checked in tests/e2e/test_workspace_access.py "
-                                               "and test_workspace_history.py",
-    "/workspace/documents/{public_id}/purge": "POST only, an admin's, with CSRF; checked in "
-                                              "tests/e2e/test_workspace_access.py and "
-                                              "tests/e2e/test_purge.py",
-    **{path: "the document editor and its lookups: login, role and CSRF required; checked in "
-              "tests/e2e/test_workspace_access.py and test_workspace_editor.py"
-       for path in ("/workspace/documents/new", "/workspace/documents/{public_id}/edit",
-                    "/workspace/lookup/authorities", "/workspace/lookup/documents")},
-    **{f"/api/v1/documents/{{public_id}}/{w}": "A write token only (POST; draft: GET): without one the "
-       "answer is the same 401 for any id (test_write_routes_answer_anonymous_alike); roles in "
-       "tests/e2e/test_api_tokens.py" for w in ("state", "embargo", "draft")},
-    **{path: "login required (POST: role and CSRF too); checked in "
-       "tests/e2e/test_workspace_access.py, test_workspace_authorities.py and "
-       "test_workspace_collections.py" for path in (
-           "/workspace/authorities", "/workspace/authorities/{kind}/{slug}",
-           *(f"/workspace/authorities/{{kind}}/{{slug}}/{a}"
-             for a in ("names", "names/remove", "merge", "split")),
-           "/workspace/collections", "/workspace/collections/{key:path}")},
+    "GET /static": "package assets, the same for every archive",
+    "POST /oai": "the same answers as GET, checked in test_oai_post_answers_like_get",
+    "POST /login": "a login form: checked in tests/e2e/test_workspace_access.py",
+    "POST /logout": "ends a session; checked in tests/e2e/test_workspace_access.py",
+    "POST /set-password/{token}": "a set-password form: checked in "
+                                  "tests/e2e/test_workspace_access.py",
+    "GET /workspace": _LOGIN,
+    "GET /workspace/documents/{public_id}": _LOGIN,
+    "GET /workspace/search": _LOGIN,
+    "GET /workspace/files/{sha256}/{filename}": "login or a staff account's token required (the "
+                                                "original of a redacted scan); checked in "
+                                                "test_workspace_access.py, test_api_originals.py "
+                                                "and test_a_redacted_scan_region_reaches_no_"
+                                                "public_channel",
+    "GET /workspace/audit": "login and the admin role required; checked in "
+                            "tests/e2e/test_workspace_access.py and test_workspace_audit.py",
+    "POST /workspace/documents/{public_id}/{action}": _FORMS + " and test_workspace_documents.py",
+    "POST /workspace/search/bulk": _FORMS + " and test_workspace_search.py",
+    "POST /workspace/redactions/{public_id}": _FORMS + " and tests/leaks/test_redacted_document.py",
+    "POST /workspace/redactions/{public_id}/{redaction_id}/{action}":
+        _FORMS + " and tests/leaks/test_redacted_document.py",
+    "GET /workspace/documents/{public_id}/history": "login required; checked in "
+                                                    "tests/e2e/test_workspace_access.py and "
+                                                    "test_workspace_history.py",
+    "POST /workspace/documents/{public_id}/revert": _FORMS + " and test_workspace_history.py",
+    "POST /workspace/documents/{public_id}/purge": "an admin's, with CSRF; checked in "
+                                                   "tests/e2e/test_workspace_access.py and "
+                                                   "tests/e2e/test_purge.py",
+    **{f"{method} {path}": _EDITOR for method, path in (
+        ("GET", "/workspace/documents/new"), ("POST", "/workspace/documents/new"),
+        ("GET", "/workspace/documents/{public_id}/edit"),
+        ("POST", "/workspace/documents/{public_id}/edit"),
+        ("GET", "/workspace/lookup/authorities"), ("GET", "/workspace/lookup/documents"))},
+    **{f"{method} {path}": _RECORDS for method, path in (
+        ("GET", "/workspace/authorities"), ("GET", "/workspace/authorities/{kind}/{slug}"),
+        ("POST", "/workspace/authorities/{kind}/{slug}"),
+        *(("POST", f"/workspace/authorities/{{kind}}/{{slug}}/{a}")
+          for a in ("names", "names/remove", "merge", "split")),
+        ("GET", "/workspace/collections"), ("POST", "/workspace/collections"),
+        ("GET", "/workspace/collections/{key:path}"),
+        ("POST", "/workspace/collections/{key:path}"))},
+    **{f"{method} /api/v1/documents{path}": _TOKEN for method, path in (
+        ("POST", ""), ("PATCH", "/{public_id}"), ("GET", "/{public_id}/draft"),
+        ("POST", "/{public_id}/state"), ("POST", "/{public_id}/embargo"),
+        ("POST", "/{public_id}/changes/approve"), ("POST", "/{public_id}/changes/reject"),
+        ("GET", "/{public_id}/redactions"), ("POST", "/{public_id}/redactions"),
+        ("POST", "/{public_id}/redactions/{redaction_id}/request-removal"),
+        ("POST", "/{public_id}/redactions/{redaction_id}/approve-removal"))},
 }
 
 
 def _routes(routes: list[BaseRoute], prefix: str = "") -> Iterator[str]:
+    """"METHOD /path" of every route, once per method (HEAD goes with GET; a mount is GET)."""
     for r in routes:
         if isinstance(r, Mount):
             inner = getattr(r.app, "routes", None) or getattr(getattr(r.app, "router", None),
                                                                "routes", None)
-            yield from _routes(inner, prefix + r.path) if inner else iter([prefix + r.path])
+            yield from _routes(inner, prefix + r.path) if inner else iter([f"GET {prefix}{r.path}"])
         elif hasattr(r, "original_router"):  # FastAPI's included routers
             yield from _routes(r.original_router.routes, prefix)
         else:
-            yield prefix + getattr(r, "path", "")
+            methods = set(getattr(r, "methods", None) or {"GET"}) - {"HEAD"}
+            yield from (f"{m} {prefix}{getattr(r, 'path', '')}" for m in sorted(methods))
 
 
 def _scrub(body: str, url: str) -> str:
@@ -274,10 +290,16 @@ def _scrub(body: str, url: str) -> str:
 
 
 def test_every_route_is_in_the_leak_suite(archive: App) -> None:
-    """A route that is neither checked here nor listed with a reason fails the suite."""
-    covered = set(clean_channels()) | set(absent_channels()) | set(ELSEWHERE)
-    missing = sorted(set(_routes(create_app(archive).router.routes)) - covered)
+    """A route that is neither checked here nor listed with a reason fails the suite, by
+    method: the channels above are read with GET, so a POST or PATCH on one of their paths
+    must be listed in ELSEWHERE too."""
+    checked = {f"GET {path}" for path in [*clean_channels(), *absent_channels()]}
+    covered = checked | set(ELSEWHERE)
+    present = set(_routes(create_app(archive).router.routes))
+    missing = sorted(present - covered)
     assert not missing, f"add these routes to the leak suite: {missing}"
+    stale = sorted(set(ELSEWHERE) - present)  # a wrong method would otherwise cover nothing
+    assert not stale, f"ELSEWHERE names routes the app does not have: {stale}"
 
 
 @pytest.mark.parametrize("route", sorted(clean_channels()))
@@ -319,7 +341,10 @@ def test_hidden_documents_are_not_harvested(site: TestClient) -> None:
 def test_write_routes_answer_anonymous_alike(site: TestClient) -> None:
     """POST to the write routes without a token, or with a bad one, is 401 with one and the
     same answer for a hidden, a withdrawn, a public and an unknown id: nothing to learn."""
-    bodies = {"state": {"action": "publish", "comment": "x"}, "embargo": {"until": None}}
+    bodies = {"state": {"action": "publish", "comment": "x"}, "embargo": {"until": None},
+              "changes/approve": {}, "changes/reject": {"comment": "x"},
+              "redactions": {"kind": "text", "version": "en", "text": CANARY, "reason": "x"},
+              "redactions/1/request-removal": {}, "redactions/1/approve-removal": {}}
     for headers in ({}, {"Authorization": "Bearer chancery_quokka"}):
         for route, body in bodies.items():
             answers = {site.post(f"/api/v1/documents/{h}/{route}", json=body, headers=headers)
@@ -335,6 +360,11 @@ def test_write_routes_answer_anonymous_alike(site: TestClient) -> None:
         answers.add(site.post("/api/v1/documents", json={"title": "x"}, headers=headers))
         seen = {(a.status_code, a.text) for a in answers}
         assert len(seen) == 1 and next(iter(seen))[0] == 401, seen
+        # the staff's list of redactions (with the words withheld) alike, redacted or not
+        listed = {(a.status_code, a.text) for a in (
+            site.get(f"/api/v1/documents/{h}/redactions", headers=headers)
+            for h in [*HIDDEN, FORMER, P, S, "nosuch001"])}
+        assert len(listed) == 1 and next(iter(listed))[0] == 401, listed
 
 
 def test_an_editors_token_sees_what_the_public_may_not(archive: App, site: TestClient) -> None:
@@ -346,6 +376,10 @@ def test_an_editors_token_sees_what_the_public_may_not(archive: App, site: TestC
     for h in HIDDEN:
         answer = site.get(f"/api/v1/documents/{h}", headers=editor)
         assert answer.status_code == 200 and CANARY in answer.text.lower(), h
+        for media in answer.json()["media"]:  # scans the public cannot fetch: the staff's
+            path = urlsplit(media["url"]).path
+            assert path.startswith("/workspace/files/"), (h, path)
+            assert site.get(path, headers=editor).status_code == 200, (h, path)
     assert site.get(f"/api/v1/search?q={HIDDEN_WORD}", headers=editor).json()["total"] > 0
 
 

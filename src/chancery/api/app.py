@@ -14,6 +14,8 @@ from starlette.routing import Match
 from chancery.api.auth import document_security
 from chancery.api.editing import editing_routes
 from chancery.api.paging import BadCursor
+from chancery.api.redactions import redaction_routes
+from chancery.api.reviews import review_routes
 from chancery.api.routes import routes
 from chancery.api.writes import write_routes
 from chancery.bootstrap import App
@@ -21,7 +23,8 @@ from chancery.http.limits import SharedLimiter, client_of
 
 DESCRIPTION = """The records of the archive as JSON. Without a token, only what the public may
 see is returned, as on the reading room's pages; with an account's bearer token, what that
-account may see, and (write token) workflow steps and embargoes. Lists are paged with opaque
+account may see, and (write token) workflow steps, embargoes, edits, their review and
+redactions. Lists are paged with opaque
 cursors: pass a page's `next_cursor` as `cursor`. Responses carry an ETag; send it back as
 If-None-Match to get 304 when nothing changed. See docs/api.md."""
 
@@ -42,6 +45,8 @@ def create_api(app: App) -> FastAPI:
     api.include_router(routes(app))
     api.include_router(write_routes(app))
     api.include_router(editing_routes(app))
+    api.include_router(review_routes(app))
+    api.include_router(redaction_routes(app))
     document_security(api)
     limiter = SharedLimiter("api", app.settings.api_rate_limit, app.buckets)
 

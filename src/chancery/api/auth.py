@@ -47,12 +47,13 @@ def reader_of(app: App) -> Callable[[Request], Reader]:
     return reader
 
 
-def writer_of(app: App) -> Callable[[Request], Caller]:
-    """The dependency that makes the Caller of a write request: 401 without a working token."""
+def writer_of(app: App, needs: str = "a write token") -> Callable[[Request], Caller]:
+    """The dependency that makes the Caller of a request that needs a token (a write, or a
+    staff-only read: ``needs`` says which): 401 without a working one."""
     def writer(request: Request) -> Caller:
         caller = _caller(app, request)
         if caller is None:
-            raise _refused("this needs a write token: Authorization: Bearer <token>")
+            raise _refused(f"this needs {needs}: Authorization: Bearer <token>")
         return caller
     return writer
 
@@ -76,5 +77,12 @@ def _with_security(schema: dict[str, Any]) -> dict[str, Any]:
                        "one, GET reads as the public; POST needs a write token."}}
     for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
-            operation["security"] = [{}, {SCHEME: []}] if method == "get" else [{SCHEME: []}]
+            # a GET that needs a token (TOKEN_NEEDED) says so; other GETs read as the public
+            operation.setdefault("security", [{}, {SCHEME: []}] if method == "get"
+                                 else [{SCHEME: []}])
     return schema
+
+
+# openapi_extra of a GET route that answers only with a token (an editor's draft, the
+# redactions of a document)
+TOKEN_NEEDED: dict[str, Any] = {"security": [{SCHEME: []}]}

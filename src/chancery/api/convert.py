@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from urllib.parse import urlencode
 
 from chancery.api import models as m
@@ -47,8 +48,10 @@ def text(public_id: str, t: TextVersion, urls: Urls) -> m.TextOut:
                      notes=[m.NoteOut(mark=n.mark, text=n.text) for n in t.notes])
 
 
-def document(stored: StoredDocument, urls: Urls, archive_name: str) -> m.DocumentOut:
-    """The full public record of a document."""
+def document(stored: StoredDocument, urls: Urls, archive_name: str,
+             staff_only: Set[str] = frozenset()) -> m.DocumentOut:
+    """The full record of a document as its reader may see it; ``staff_only``: the hashes
+    of scans the public cannot fetch, linked at their address for the staff instead."""
     d, p = stored.document, stored.document.provenance
     return m.DocumentOut(
         public_id=d.public_id, source_id=d.source_id, number=d.number, title=d.title,
@@ -67,7 +70,8 @@ def document(stored: StoredDocument, urls: Urls, archive_name: str) -> m.Documen
                 for la in stored.authorities],
         texts=[text_summary(d.public_id, t, urls) for t in d.texts],
         media=[m.MediaOut(filename=f.filename, media_type=f.media_type, sha256=f.sha256,
-                          url=urls.site(f"/files/{f.sha256}/{f.filename}")) for f in d.media],
+                          url=urls.site(f"{'/workspace' if f.sha256 in staff_only else ''}"
+                                        f"/files/{f.sha256}/{f.filename}")) for f in d.media],
         provenance=m.ProvenanceOut(holding_archive=p.holding_archive, collection=p.collection,
                                    reference_code=p.reference_code, archive_place=p.archive_place,
                                    publishing_archive=p.publishing_archive,

@@ -81,6 +81,7 @@ def editing_routes(app: App) -> APIRouter:
     write = Depends(auth.writer_of(app))
 
     @router.get("/documents/{public_id}/draft", response_model=DraftOut,
+                openapi_extra=auth.TOKEN_NEEDED,
                 summary="A document's record to edit, with its version (needs a write token)")
     def draft(public_id: str, caller: Caller = write) -> JSONResponse:
         with _answers(Conflict):

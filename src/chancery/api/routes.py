@@ -63,6 +63,13 @@ def _stored(app: App, public_id: str, reader: Reader) -> Any:
     return stored
 
 
+def _record(app: App, stored: documents.StoredDocument, urls: convert.Urls, reader: Reader) -> m.DocumentOut:
+    """A document's record; for the staff, the scans the public cannot fetch are linked at
+    /workspace/files (which answers their token), not at a public address that 404s."""
+    staff_only = documents.staff_only_scans(app.catalogue, stored, reader)
+    return convert.document(stored, urls, app.settings.archive_name, staff_only)
+
+
 def _documents(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None:
     @router.get("/documents", response_model=m.DocumentPageOut, summary="List documents by date")
     def list_documents(cursor: Cursor = None, limit: Limit = 20,
@@ -81,7 +88,7 @@ def _documents(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> No
 
     @router.get("/documents/{public_id}", response_model=m.DocumentOut, summary="A document")
     def get_document(public_id: str, reader: Reader = read) -> m.DocumentOut:
-        return convert.document(_stored(app, public_id, reader), urls, app.settings.archive_name)
+        return _record(app, _stored(app, public_id, reader), urls, reader)
 
     @router.get("/documents/{public_id}/texts", response_model=list[m.TextSummaryOut],
                 summary="A document's text versions")
@@ -137,7 +144,7 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None
         if records == "full":
             _audit_records(app, request, reader, q, f or [], len(full), page)
         hits = [convert.hit(h, (page - 1) * limit + i, urls,
-                            convert.document(full[h.public_id], urls, app.settings.archive_name)
+                            _record(app, full[h.public_id], urls, reader)
                             if h.public_id in full else None)
                 for i, h in enumerate(found.results.hits, start=1)]
         more = page < found.pages

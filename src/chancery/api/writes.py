@@ -18,12 +18,14 @@ from pydantic import BaseModel, Field
 from chancery.api import auth
 from chancery.api import models as m
 from chancery.bootstrap import App
+from chancery.domain.editing import Conflict
 from chancery.domain.publication import Publication
 from chancery.domain.tokens import Caller
 from chancery.domain.workflow import Refused, Step
 from chancery.search.interface import IndexUnavailable
 from chancery.services import search
 from chancery.services.acting import NotAllowed, Unknown
+from chancery.services.editing import NotFound
 
 log = logging.getLogger("chancery.api")
 MAX_COMMENT = 2000  # characters: a reason, not a document
@@ -94,17 +96,20 @@ def _out(public_id: str, publication: Publication) -> PublicationOut:
 
 
 @contextmanager
-def _answers(app: App) -> Iterator[None]:
-    """The services' refusals as HTTP answers; after a change, the search index catches up
-    (as the CLI's commands do), so search follows a withdrawal at once."""
+def _answers(app: App, refused: int = 409, conflict: int = 409) -> Iterator[None]:
+    """The services' refusals as HTTP answers (``refused``: the status of what the service
+    refuses, ``conflict``: of a version that is stale); after a change, the search index
+    catches up (as the CLI's commands do), so search follows a withdrawal at once."""
     try:
         yield
     except NotAllowed as exc:
         raise HTTPException(403, str(exc)) from None
-    except Unknown as exc:
+    except (Unknown, NotFound) as exc:
         raise HTTPException(404, f"no document {str(exc)!r}") from None
+    except Conflict as exc:
+        raise HTTPException(conflict, exc.message) from None
     except Refused as exc:
-        raise HTTPException(409, exc.message) from None
+        raise HTTPException(refused, exc.message) from None
     _catch_up(app)
 
 

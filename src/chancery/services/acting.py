@@ -1,6 +1,7 @@
-"""Workflow steps and embargoes taken by an account through an API token: the token's scope
-and the account's role are checked here, the step itself is publishing's (four eyes and all),
-and each change is written to the audit log."""
+"""What an account does through an API token: workflow steps, embargoes, edits, the review of
+a pending change, redactions and their removal. The token's scope and the account's role are
+checked here (NotAllowed: HTTP 403); the change itself is the service's (publishing, editing,
+redacting: four eyes and all), and each is written to the audit log marked via=api."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from chancery.domain.accounts import Role, has_role
 from chancery.domain.publication import Publication
 from chancery.domain.readers import Reader
 from chancery.domain.records import Record
+from chancery.domain.redactions import Redaction
 from chancery.domain.tokens import EMBARGO_ROLE, Caller, may_embargo, may_take
 from chancery.domain.workflow import Acting as Actor_
 from chancery.domain.workflow import Refused, Step
@@ -20,6 +22,14 @@ from chancery.services.clock import utc_now
 from chancery.services.documents import show_document
 from chancery.services.editing import Editing, Saved
 from chancery.services.publishing import Outcome, Publishing
+from chancery.services.redacting import (
+    APPROVE_NEEDS,
+    REDACT_NEEDS,
+    REQUEST_NEEDS,
+    Redacted,
+    Redacting,
+    Wanted,
+)
 from chancery.storage.interface import Catalogue
 
 
@@ -35,10 +45,11 @@ class Acting:
     """What a token's account may change, over publishing and the audit log."""
 
     def __init__(self, catalogue: Catalogue, publishing: Publishing, accounts: AccountStore,
-                 clock: Callable[[], datetime] = utc_now, editing: Editing | None = None) -> None:
+                 clock: Callable[[], datetime] = utc_now, editing: Editing | None = None,
+                 redacting: Redacting | None = None) -> None:
         self.catalogue, self.publishing = catalogue, publishing
         self.accounts, self.clock = accounts, clock
-        self.editing = editing
+        self.editing, self.redacting = editing, redacting
 
     def draft(self, caller: Caller, ident: str) -> tuple[str, Record, datetime | None, bool]:
         """(public id, record to edit, stamp, pending) as services/editing's draft_of."""
@@ -58,13 +69,61 @@ class Acting:
         public_id = self._public_id(caller, ident)
         return editing.edit(public_id, changes, _acting(caller), seen, comment, note=note)
 
+    def approve_change(self, caller: Caller, ident: str, comment: str = "",
+                       seen: datetime | None = None, note: str | None = None) -> str:
+        """Apply the change waiting for review, as editing's approve (four eyes, Conflict
+        when it changed since ``seen``, ``note`` the public note; None: the proposed one)."""
+        editing = self._reviewer(caller, "approving a change")
+        public_id = self._public_id(caller, ident)
+        return editing.approve(public_id, _acting(caller), comment, seen, note)
+
+    def reject_change(self, caller: Caller, ident: str, comment: str) -> str:
+        """Discard the change waiting for review; the comment (needed) stays in the history."""
+        editing = self._reviewer(caller, "rejecting a change")
+        return editing.reject(self._public_id(caller, ident), _acting(caller), comment)
+
+    def redact(self, caller: Caller, ident: str, wanted: Wanted) -> Redacted:
+        """Withhold what ``wanted`` names, at once (redacting's checks: Refused)."""
+        redacting = self._redactor(caller, REDACT_NEEDS, "redacting")
+        return redacting.redact(self._public_id(caller, ident), wanted, _acting(caller))
+
+    def redactions(self, caller: Caller, ident: str) -> tuple[str, list[Redaction]]:
+        """(public id, every redaction the document has had, oldest first): for the staff,
+        by a token of either scope; the words withheld are in them."""
+        _staff(caller, "the list of redactions")
+        public_id = self._public_id(caller, ident)
+        assert self.redacting is not None, "the composition root wires redacting in"
+        return public_id, self.redacting.redactions(public_id)[1]
+
+    def move_redaction(self, caller: Caller, ident: str, redaction_id: int, approve: bool,
+                       comment: str = "") -> Redaction:
+        """Ask for a redaction's removal (an editor's), or approve one asked for (a
+        reviewer's, not the asker: four eyes); Refused for a redaction in another state."""
+        needs = APPROVE_NEEDS if approve else REQUEST_NEEDS
+        redacting = self._redactor(caller, needs, "approving a redaction's removal" if approve
+                                   else "asking for a redaction's removal")
+        public_id, acting = self._public_id(caller, ident), _acting(caller)
+        if approve:
+            return redacting.approve_removal(public_id, redaction_id, acting, comment)
+        return redacting.request_removal(public_id, redaction_id, acting, comment)
+
     def _editor(self, caller: Caller) -> Editing:
         _writer(caller)
-        if not has_role(caller.user.role, Role.EDITOR):
-            raise NotAllowed(f"editing is for an editor, a reviewer or an admin; this token's "
-                             f"account is {caller.user.role.value}")
+        _staff(caller, "editing")
         assert self.editing is not None, "the composition root wires editing in"
         return self.editing
+
+    def _reviewer(self, caller: Caller, what: str) -> Editing:
+        _writer(caller)
+        _may(caller, Role.REVIEWER, what)
+        assert self.editing is not None, "the composition root wires editing in"
+        return self.editing
+
+    def _redactor(self, caller: Caller, needs: Role, what: str) -> Redacting:
+        _writer(caller)
+        _may(caller, needs, what)
+        assert self.redacting is not None, "the composition root wires redacting in"
+        return self.redacting
 
     def take_step(self, caller: Caller, ident: str, step: Step, comment: str) -> Publication:
         """Take a workflow step on one document as the caller; its publication after.
@@ -106,6 +165,19 @@ class Acting:
 def _acting(caller: Caller) -> Actor_:
     """The token's account as the workflow's actor, marked as coming through the API."""
     return replace(Actor_.of(caller.user), via=(("via", "api"), ("token", caller.token_id)))
+
+
+def _staff(caller: Caller, what: str) -> None:
+    _may(caller, Role.EDITOR, what)
+
+
+def _may(caller: Caller, needs: Role, what: str) -> None:
+    """NotAllowed unless the token's account has ``needs`` or a higher role."""
+    if not has_role(caller.user.role, needs):
+        allowed = "an editor, a reviewer or an admin" if needs is Role.EDITOR else \
+            f"a {needs.value} or an admin"
+        raise NotAllowed(f"{what} is for {allowed}; this token's account is "
+                         f"{caller.user.role.value}")
 
 
 def _writer(caller: Caller) -> None:

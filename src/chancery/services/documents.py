@@ -48,6 +48,17 @@ def served_scan(catalogue: Catalogue, key: str, reader: Reader) -> ServedScan | 
     return catalogue.served_scan(key, reader.actor, reader.today)
 
 
+def staff_only_scans(catalogue: Catalogue, stored: StoredDocument, reader: Reader) -> set[str]:
+    """The hashes of a document's scans that the public cannot fetch by them (a document
+    the public may not see, an original with boxes or words withheld), for a staff reader,
+    whose record then names them by their staff address; none for anyone else."""
+    if not reader.is_editor:
+        return set()
+    public = Reader(Actor.PUBLIC, reader.today)
+    return {m.sha256 for m in stored.document.media
+            if served_scan(catalogue, m.sha256, public) is None}
+
+
 def scanned_documents(catalogue: Catalogue, collection: str, reader: Reader,
                       limit: int) -> list[tuple[str, str]]:
     """(public id, title) of the documents with scans in a collection the reader may see."""

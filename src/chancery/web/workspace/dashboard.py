@@ -49,21 +49,28 @@ async def _refusal(app: App, request: Request, limits: FormLimits) -> Response |
     return None
 
 
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+def guarded(app: App, handler: Handler, limits: FormLimits = SMALL_FORM) -> Handler:
+    """``handler`` behind the check of the session, the role and CSRF (reading a posted form
+    within ``limits``)."""
+    async def checked(request: Request) -> Response:
+        try:
+            return await _refusal(app, request, limits) or await handler(request)
+        finally:
+            await close_uploads(request)
+
+    return checked
+
+
 def guarded_route(app: App, limits: FormLimits = SMALL_FORM) -> type[APIRoute]:
     """A route class whose every route checks the session, the role and CSRF first (reading
     a posted form within ``limits``)."""
 
     class WorkspaceRoute(APIRoute):
-        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-            handler = super().get_route_handler()
-
-            async def guarded(request: Request) -> Response:
-                try:
-                    return await _refusal(app, request, limits) or await handler(request)
-                finally:
-                    await close_uploads(request)
-
-            return guarded
+        def get_route_handler(self) -> Handler:
+            return guarded(app, super().get_route_handler(), limits)
 
     return WorkspaceRoute
 
