@@ -41,6 +41,11 @@ WHY = {"role": " is an editor; ", "nothing waiting": "no change is waiting",
        "four eyes": "four eyes", "not there": "do not occur", "already": "redacted already",
        "wrong state": "this needs one that is"}
 EXEMPTIONS = st.sampled_from(["(b)(6)", "privacy"])
+ASKER = "the one who asked"
+
+
+def _person(email: str) -> Acting:
+    return Acting(email, ACCOUNTS[email])
 
 
 def changed(record: dict[str, Any], place: Place, word: str,
@@ -101,14 +106,19 @@ class EditorialRules(RuleBasedStateMachine):
             search.refresh_index(self.app.catalogue, self.app.index)
         self.agrees_on(doc, {word})
 
-    @rule(pick=PICK, who=WHO, approving=st.booleans(), later=LATER)
-    def review(self, pick: int, who: Acting, approving: bool, later: int) -> None:
+    @rule(pick=PICK, who=WHO, author=st.booleans(), approving=st.booleans(), later=LATER)
+    def review(self, pick: int, who: Acting, author: bool, approving: bool,
+               later: int) -> None:
         """A reviewer approves or rejects a pending change (of a document with one, if any
-        has): approved, it is what everyone reads; rejected, the stored version stays."""
+        has): approved, it is what everyone reads; rejected, the stored version stays. Now
+        and then (``author``) by the person who last worked on it: four eyes refuse that."""
         self.wait(later)
         docs = sorted(p for p, d in self.model.docs.items() if d.pending) or sorted(
             self.model.docs)
         doc = docs[pick % len(docs)]
+        waiting = self.model.docs[doc].pending
+        if author and waiting and waiting.authors[-1] in ACCOUNTS:
+            who = _person(waiting.authors[-1])
         words = self._words(doc)
         role = who.role or Role.ADMIN
         if approving:
@@ -138,10 +148,13 @@ class EditorialRules(RuleBasedStateMachine):
         self.agrees_on(doc, {word})
 
     @precondition(lambda self: any(d.redactions for d in self.model.docs.values()))
-    @rule(pick=PICK, asking=WHO, approving=st.none() | WHO, later=LATER)
-    def lift(self, pick: int, asking: Acting, approving: Acting | None, later: int) -> None:
+    @rule(pick=PICK, asking=WHO, approving=st.sampled_from([None, ASKER, *PEOPLE]),
+          later=LATER)
+    def lift(self, pick: int, asking: Acting, approving: Acting | str | None,
+             later: int) -> None:
         """Someone asks for a redaction to be lifted (it stays in force meanwhile), and
-        perhaps a reviewer approves that at once: not the one who asked."""
+        perhaps someone approves that at once: a reviewer, not the one who asked (who tries
+        now and then: ``ASKER``). It is asked for the redaction, or for one already asked."""
         self.wait(later)
         every = [(p, n) for p, d in sorted(self.model.docs.items())
                  for n in range(len(d.redactions))]
@@ -150,9 +163,10 @@ class EditorialRules(RuleBasedStateMachine):
         why = self.model.request_removal(doc, n, asking.name)
         self._done(why, lambda: self.app.redacting.request_removal(doc, r.id, asking, "asked"))
         if approving is not None:
-            why = self.model.approve_removal(doc, n, approving.name,
-                                             approving.role or Role.ADMIN)
-            self._done(why, lambda: self.app.redacting.approve_removal(doc, r.id, approving,
+            who = _person(r.asked_by or asking.name) if approving == ASKER else approving
+            assert isinstance(who, Acting)
+            why = self.model.approve_removal(doc, n, who.name, who.role or Role.ADMIN)
+            self._done(why, lambda: self.app.redacting.approve_removal(doc, r.id, who,
                                                                        "lifted"))
         self.agrees_on(doc, {r.word})
 
