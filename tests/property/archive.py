@@ -19,9 +19,8 @@ from chancery.domain.publication import PublicationState as S
 from chancery.services import search
 from chancery.services.imports import ImportSummary, import_paths
 from tests.conftest import _reset_postgres as reset_postgres
-from tests.property.model import Source
+from tests.property.model import SHARED, Source
 
-SHARED = "pangolin"  # in every document's text: a public search for it finds what is public
 # one word per document, in no other, and one more that a revised source adds to its title
 WORDS = ["kestrel", "marmot", "ocelot", "tapir", "wombat", "quoll"]
 REVISED = ["gerenuk", "serval", "binturong", "numbat", "saola", "tenrec"]

@@ -4,8 +4,10 @@ HTTP), in a form the property test can compare with the model and with each othe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from fastapi.testclient import TestClient
 from lxml import etree
@@ -24,6 +26,11 @@ PER_PAGE = 100  # more than the test ever has documents: one page is all of them
 def _id_after(text: str, marker: str) -> str:
     """The public id in an address or identifier, just after ``marker``."""
     return text.split(marker, 1)[1].split("/")[0]
+
+
+def words_in(text: str) -> set[str]:
+    """The words of a text as a search would split them (an address's slug too)."""
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -107,3 +114,50 @@ class Channels:
         root = etree.fromstring(self.client.get("/feeds/recent.atom").content)
         return {_id_after(str(e.findtext(f"{{{ATOM}}}id")), "/documents/"):
                 str(e.findtext(f"{{{ATOM}}}updated")) for e in root.iter(f"{{{ATOM}}}entry")}
+
+    # -- what the words are: a document's, each channel's answer as text ----------------
+
+    def shown(self, public_id: str) -> dict[str, str]:
+        """What the public reads of one document, channel by channel: the API's record and
+        each of its texts, and the reading room's page (its title, text, citations, COinS,
+        metadata and address)."""
+        detail = self.client.get(f"/api/v1/documents/{public_id}")
+        assert detail.status_code == 200, detail.text
+        out = {"api": detail.text}
+        for t in detail.json()["texts"]:
+            out[f"api text {t['key']}"] = self.client.get(t["url"]).text
+        page = self.client.get(f"/documents/{public_id}")
+        assert page.status_code == 200, public_id
+        out["page"] = f"{page.url} {page.text}"
+        return out
+
+    def records(self, prefix: str) -> dict[str, str]:
+        """OAI-PMH ListRecords in a format: public id -> its record (header and metadata)."""
+        root = etree.fromstring(self.client.get(
+            f"/oai?verb=ListRecords&metadataPrefix={prefix}").content)
+        return {str(r.findtext(f"{{{OAI}}}header/{{{OAI}}}identifier")).rsplit(":", 1)[1]:
+                etree.tostring(r, encoding="unicode") for r in root.iter(f"{{{OAI}}}record")}
+
+    def searched(self, word: str) -> str:
+        """The API's search for ``word``: titles, snippets, facets, suggestions."""
+        return self.client.get("/api/v1/search", params={"q": word}).text
+
+    def everywhere(self, word: str) -> dict[str, str]:
+        """The public answers that name many documents: the feed, the API's and the reading
+        room's search for ``word``, the sitemap."""
+        return {"feed": self.client.get("/feeds/recent.atom").text,
+                "api search": self.searched(word),
+                "search page": self.client.get("/search", params={"q": word}).text,
+                "sitemap": self.client.get("/sitemaps/1.xml").text}
+
+    def draft(self, public_id: str, token: str) -> tuple[dict[str, Any], str]:
+        """The record an editor opens through the API (a pending change's, if one waits)
+        and the ETag to name it by."""
+        answer = self.client.get(f"/api/v1/documents/{public_id}/draft",
+                                 headers=_bearer(token))
+        assert answer.status_code == 200, answer.text
+        return answer.json()["record"], answer.headers["ETag"]
+
+    def editors_record(self, public_id: str, token: str) -> str:
+        """/api/v1/documents/{id} as an editor's token reads it."""
+        return self.client.get(f"/api/v1/documents/{public_id}", headers=_bearer(token)).text
