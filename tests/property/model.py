@@ -329,7 +329,8 @@ class ArchiveModel:
         from the file only while no one has set them (a step, an embargo). Over a document
         whose fields someone changed since its last import, or with a change waiting, the
         file's version waits for review instead (a conflict): it replaces a re-import's
-        pending change, never an editor's. Its state is not applied, now or on approval."""
+        pending change, never an editor's. Its state, for a document no one steered, is
+        applied at once (a source's withdrawal is not held back); approving keeps it."""
         written, conflicts = set(), set()
         for public_id, src in files.items():
             doc = self.docs[public_id]
@@ -345,6 +346,7 @@ class ArchiveModel:
                                            doc.pending.source != src):
                     authors = doc.pending.authors if doc.pending else []
                     doc.pending = Change(new, _joined(authors, IMPORT), src)
+                doc.state, doc.embargo = state, embargo
                 continue
             doc.state, doc.embargo, doc.content, doc.source = state, embargo, new, src
             written.add(public_id)

@@ -58,21 +58,19 @@ def test_withdrawing_a_document_its_embargo_released_leaves_a_tombstone(
     assert 'status="deleted"' in oai and "prop0001" in oai
 
 
-@pytest.mark.xfail(strict=True, reason="reported on #11: a changed file over an edited "
-                   "document waits for review whole, and approving it keeps the stored state")
 def test_an_upstream_withdrawal_reaches_an_edited_document_no_one_steered(
         app: App, tmp_path: Path, moved: Clock) -> None:
     """A re-import follows its file's state for a document whose publication no one set
-    (services/imports.py); once an editor's correction of it was approved, a file that now
-    says "withdrawn" is held as a conflict with the rest of its version, and approving that
-    keeps the stored state: the source's withdrawal never arrives (the model, model.py's
-    ``reimport``, follows the services here, so the property test does not see it)."""
+    (services/imports.py). Once an editor's correction of it was approved, a file that now
+    says "withdrawn" is a conflict: its other changes wait for review, but the withdrawal
+    arrives at once (taking away is immediate), and approving the rest keeps it."""
     import_bundle(app, tmp_path / "b", {"prop0001": Source(PublicationState.PUBLISHED)})
     _, seen, _ = app.editing.draft_of("prop0001", BEN)
     app.editing.edit("prop0001", {"summary": "Corrected by hand."}, BEN, seen)
     app.editing.approve("prop0001", ANN)
     withdrawn = {"prop0001": Source(PublicationState.WITHDRAWN)}
     assert import_bundle(app, tmp_path / "b", withdrawn).conflicts == ["prop0001"]
-    app.editing.approve("prop0001", ANN)  # the source's version, conflict resolved
     site = TestClient(create_app(app))
+    assert site.get("/api/v1/documents/prop0001").status_code == 404
+    app.editing.approve("prop0001", ANN)  # the source's version, conflict resolved
     assert site.get("/api/v1/documents/prop0001").status_code == 404

@@ -79,4 +79,5 @@ def test_a_changed_source_over_edits_waits_for_review_and_never_replaces_an_edit
     model.edit("doc1", "title", "mine", False, ANN)  # the editor's now: the next file waits
     assert model.reimport({"doc1": Source(S.WITHDRAWN)}) == (set(), {"doc1"})
     assert model.docs["doc1"].draft.title == {"kestrel", "gerenuk", "mine"}
-    assert model.docs["doc1"].state is S.PUBLISHED
+    # no one steered it: the source's withdrawal arrives at once, its other changes wait
+    assert model.docs["doc1"].state is S.WITHDRAWN

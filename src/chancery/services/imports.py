@@ -332,7 +332,7 @@ def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]]
     ids = resolve_keeping_keys(resolver, ctx.catalogue, [a for p, _ in changed for a in p.authorities])
     summary.authorities_created += resolver.created
     review, steered = _for_review(changed, states, ctx)
-    writes = []
+    writes, at_once = [], []
     for parsed, digest in changed:
         state = states.get(_ident(parsed.document))
         try:
@@ -346,8 +346,11 @@ def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]]
             summary.unchanged += 1
         elif write.existing_id in review:
             held.append(_Held(write, f"import:{batch.format}", batch.path))
+            if state is not None and state.id not in steered:
+                at_once += _publication_now(write, state, batch, ctx)
         else:
             writes.append(write)
+    session.write_documents(at_once)
     failures = session.write_documents(writes)
     for w in writes:
         if w.document.public_id in failures:
@@ -357,6 +360,21 @@ def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]]
             summary.imported += 1
         else:
             summary.updated += 1
+
+
+def _publication_now(held: DocumentWrite, state: DocumentState, batch: SourceBatch,
+                     ctx: ImportContext) -> list[DocumentWrite]:
+    """The file's publication, at once, for a document no one steered whose other changes
+    wait for review: a source's withdrawal is not held back (taking away is immediate)."""
+    old = ctx.catalogue.get_document(held.document.public_id, Actor.EDITOR, today())
+    if old is None or old.document.publication == held.document.publication:
+        return []
+    new = replace(old.document, publication=held.document.publication)
+    revision = Revision(utc_now(), f"import:{batch.format}",
+                        f"publication from {batch.path}; its other changes wait for review",
+                        diff_records(old.document, new, ()))
+    links = [LinkWrite(la.authority.id, la.role, la.as_written) for la in old.authorities]
+    return [DocumentWrite(new, links, state.content_hash, revision, state.id)]
 
 
 def _for_review(changed: list[tuple[ParsedDocument, str]], states: dict[str, DocumentState],
