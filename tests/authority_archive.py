@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from chancery.bootstrap import App
+from chancery.bootstrap import App, build_app
+from chancery.config import load_settings
 from chancery.services import search
 from chancery.services.imports import import_paths
 
@@ -51,3 +52,11 @@ def import_archive(app: App, folder: Path) -> None:
     result = import_paths([folder], app.import_context())
     assert not result.failed, result.failed
     search.refresh_index(app.catalogue, app.index)
+
+
+def built_archive(root: Path) -> App:
+    """A new archive in ``root`` holding the bundle above, indexed (the workspace editors'
+    tests share it)."""
+    app = build_app(load_settings(data=str(root / "data"), database_url=""))
+    import_archive(app, root / "bundle")
+    return app

@@ -10,17 +10,14 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from chancery.bootstrap import App, build_app
-from chancery.config import load_settings
-from tests.authority_archive import FROST, KENNAN, VARIANT, import_archive
+from chancery.bootstrap import App
+from tests.authority_archive import FROST, KENNAN, VARIANT, built_archive
 from tests.e2e.test_workspace_access import _account, _client, _csrf, _log_in
 
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    root = tmp_path_factory.mktemp("ws-authorities")
-    app = build_app(load_settings(data=str(root / "data"), database_url=""))
-    import_archive(app, root / "bundle")
+    app = built_archive(tmp_path_factory.mktemp("ws-authorities"))
     yield app
     app.catalogue.dispose()
 
