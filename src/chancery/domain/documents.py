@@ -13,6 +13,7 @@ from chancery.domain.classification import Classification
 from chancery.domain.collections import Membership
 from chancery.domain.dates import FuzzyDate
 from chancery.domain.declassification import Release
+from chancery.domain.jobs import StageRequest
 from chancery.domain.media import MediaFile
 from chancery.domain.provenance import Provenance
 from chancery.domain.publication import Publication
@@ -148,6 +149,8 @@ class ParsedDocument:
     files: tuple[str, ...] = field(default_factory=tuple)  # local paths of scans to store
     # what an editor's export withheld (domain/redaction_records.py): restored on import
     redactions: tuple[Redaction, ...] = field(default_factory=tuple)
+    # the work to queue once it is stored (OCR of its scans, suggestions): domain/jobs.py
+    stages: tuple[StageRequest, ...] = field(default_factory=tuple)
 
     def authority(self, ref: str) -> Authority | None:
         """The authority record a link's ref points to, if this document carries it."""

@@ -74,3 +74,16 @@ class StageCounts:
         if not self.remaining:
             return 0.0
         return self.remaining / self.per_second if self.per_second > 0 else None
+
+
+@dataclass(frozen=True)
+class StageRequest:
+    """A stage an importer asks for a document it read, with its options as the archivist set
+    them (OCR: ``mode`` auto|always|never, ``language``), queued once the document is stored."""
+
+    stage: Stage
+    options: tuple[tuple[str, str], ...] = ()
+
+    def option(self, name: str, default: str = "") -> str:
+        """One option's value, or the default."""
+        return dict(self.options).get(name, default)
