@@ -37,6 +37,11 @@ _FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("dtg", re.compile(rf"\b(?P<day>[0-3]\d)\d{{4}}Z\s+{_M}\s+{_Y}", re.I)),  # 181530Z JUL 63
     ("d-month-y", re.compile(rf"(?<![\w.])(?:le\s+)?{_D}\s*(?:-|\s)\s*{_M},?\s*(?:-|\s)\s*{_Y}"
                              r"(?:\s*г(?:ода|\.)?)?", re.I)),
+    # a span of days: "August 8 and 9, 1961", "May 4 – 6, 1962", "8-9 August 1961"
+    ("month-dd-y", re.compile(rf"\b{_M}\s+{_D}\s*(?:-|–|—|and|&)\s*(?P<day2>[0-3]?\d),?\s+{_Y4}",
+                              re.I)),
+    ("dd-month-y", re.compile(rf"(?<![\w.]){_D}\s*(?:-|–|—|and|&)\s*(?P<day2>[0-3]?\d)\.?\s+{_M},?"
+                              rf"\s+{_Y4}", re.I)),
     ("month-d-y", re.compile(rf"\b{_M}\s+{_D},?\s+{_Y4}", re.I)),
     ("d-roman-y", re.compile(r"\b(?P<day>[0-3]?\d)\s*[./]\s*(?P<month>XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
                              rf"\s*[./]\s*{_Y}")),
@@ -86,6 +91,8 @@ def _read(form: str, m: re.Match[str], languages: tuple[str, ...]) -> DateMatch 
                          m.start(), m.end(), form)
     parts = m.groupdict()
     day = int(parts["day"]) if parts.get("day") else None
+    if parts.get("day2"):
+        return _days(m, form, year, parts["month"], day, int(parts["day2"]), languages)
     if form in _NUMERIC:
         typed = parts["month"]
         month = _ROMAN[typed] if typed in _ROMAN else int(typed)
@@ -127,6 +134,16 @@ def _named(m: re.Match[str], form: str, year: int, month: str, day: int | None,
     last = calendar.monthrange(got.year, got.month)[1]  # only the month is stated
     return DateMatch(m.group(0), date(got.year, got.month, 1), date(got.year, got.month, last),
                      Precision.MONTH, m.start(), m.end(), form)
+
+
+def _days(m: re.Match[str], form: str, year: int, month: str, first: int | None, last: int,
+          languages: tuple[str, ...]) -> DateMatch | None:
+    """A span of days within one month ("August 8 and 9, 1961"): precision RANGE."""
+    opening, closing = _parse(f"{first} {month} {year}", languages), _parse(
+        f"{last} {month} {year}", languages)
+    if opening is None or closing is None or opening[0] >= closing[0]:
+        return None
+    return DateMatch(m.group(0), opening[0], closing[0], Precision.RANGE, m.start(), m.end(), form)
 
 
 @lru_cache(maxsize=4096)

@@ -23,9 +23,10 @@ _TOP = 1500  # characters: where a letter, memorandum or cable states its own da
 _LABEL = re.compile(r"(?:^|\b)(?:date[d]?|dated|date of (?:document|info(?:rmation)?)|"
                     r"datum|дата|le)\s*[:.]?\s*$", re.I)
 _WORD = r"[A-ZÀ-ÞА-Я][\w'’.-]*"
-_PLACE = re.compile(rf"^[\s|*]*[\[(]?(?P<place>{_WORD}(?:\s+(?:{_WORD}|on|am|de|la|sur))*"
-                    rf"(?:\s*,\s*{_WORD}(?:\s+{_WORD})*)*)[\])]?\s*,?\s*[\[(]?$")
-_UNDATED = re.compile(rf"^[\s|*]*[\[(]?(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}})[\])]?\s*,\s*"
+# "Moscow, ", "Camp David, Maryland, ", "[ Washington ,] " (the editors' brackets)
+_PLACE = re.compile(rf"^[\s|*]*[\[(]?\s*(?P<place>{_WORD}(?:\s+(?:{_WORD}|on|am|de|la|sur))*"
+                    rf"(?:\s*,\s*{_WORD}(?:\s+{_WORD})*)*)\s*,?\s*[\])]?\s*,?\s*[\[(]?$")
+_UNDATED = re.compile(rf"^[\s|*]*[\[(]?\s*(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}})\s*,?[\])]?\s*,\s*"
                       r"\[?(?:undated|n\.\s?d\.|no date)\b", re.M)
 _NOT_PLACE_WORDS = (
     "date dated subject memorandum secret confidential unclassified received sent dear to from "
@@ -37,12 +38,15 @@ _INSTITUTIONS = re.compile(r"\b(?:Department|Embassy|Legation|Consulate|Mission|
 
 
 def find(text: str, ctx: SuggestContext) -> list[Finding]:
-    """The document's date (one) and, when its dateline names one, the place."""
+    """The document's date (one) and, when its dateline names one, the place. A dateline
+    that says "undated" is believed: a date further down is what the text talks about."""
     languages = (ctx.language,) if ctx.language else ("en",)
-    dates = [d for d in find_dates(text[:_TOP], languages) if _possible(d, ctx.today)]
+    undated = _UNDATED.search(text, 0, _TOP)
+    dates = [d for d in find_dates(text[:_TOP], languages) if _possible(d, ctx.today)
+             and (undated is None or d.offset < undated.start())]
     best = _best(text, dates)
     if best is None:
-        return _undated_place(text)
+        return _undated_place(undated)
     match, confidence, place = best
     found = [_date_finding(match, confidence)]
     if place is not None:
@@ -100,9 +104,8 @@ def _parts(written: str) -> Iterator[str]:
             yield cleaned
 
 
-def _undated_place(text: str) -> list[Finding]:
+def _undated_place(m: re.Match[str] | None) -> list[Finding]:
     """An undated dateline still names the place ("Paris, undated.")."""
-    m = _UNDATED.search(text, 0, _TOP)
     name = _place_name(m.group("place")) if m else ""
     if not m or not name:
         return []

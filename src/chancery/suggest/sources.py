@@ -5,9 +5,8 @@ without a text layer gives no text, and the import's OCR stage makes one."""
 from __future__ import annotations
 
 import threading
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import ContextManager
 
 import pypdfium2 as pdfium
 
@@ -27,7 +26,7 @@ def read_text(path: Path, lock: threading.Lock | None = None) -> str:
     if suffix in _TEXT_SUFFIXES:
         return _text_file(path)
     if suffix == ".pdf":
-        guard: ContextManager[object] = lock if lock is not None else nullcontext()
+        guard: AbstractContextManager[object] = lock if lock is not None else nullcontext()
         with guard:
             return _pdf_text(path)
     raise UnreadableFile(f"{path}: not a text file or a PDF (.txt or .pdf)")
