@@ -23,8 +23,9 @@ _TOP = 1500  # characters: where a letter, memorandum or cable states its own da
 _LABEL = re.compile(r"(?:^|\b)(?:date[d]?|dated|date of (?:document|info(?:rmation)?)|"
                     r"datum|дата|le)\s*[:.]?\s*$", re.I)
 _WORD = r"[A-ZÀ-ÞА-Я][\w'’.-]*"
-# "Moscow, ", "Camp David, Maryland, ", "[ Washington ,] " (the editors' brackets)
-_PLACE = re.compile(rf"^[\s|*]*[\[(]?\s*(?P<place>{_WORD}(?:\s+(?:{_WORD}|on|am|de|la|sur))*"
+# "Moscow, ", "Camp David, Maryland, ", "[ Washington ,] " (the editors' brackets); matched
+# from the line's start (match's pos: "^" would hold only at the text's start)
+_PLACE = re.compile(rf"[\s|*]*[\[(]?\s*(?P<place>{_WORD}(?:\s+(?:{_WORD}|on|am|de|la|sur))*"
                     rf"(?:\s*,\s*{_WORD}(?:\s+{_WORD})*)*)\s*,?\s*[\])]?\s*,?\s*[\[(]?$")
 _UNDATED = re.compile(rf"^[\s|*]*[\[(]?\s*(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}})\s*,?[\])]?\s*,\s*"
                       r"\[?(?:undated|n\.\s?d\.|no date)\b", re.M)

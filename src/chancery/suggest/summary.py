@@ -48,9 +48,12 @@ def _words(sentence: str) -> list[str]:
 
 
 def _is_prose(sentence: str) -> bool:
+    """A sentence, not a form's fields run together ("AGENCY: FBI RECORD NUMBER: ...")."""
     words = sentence.split()
-    letters = sum(c.isalpha() for c in sentence)
-    return len(words) >= _MIN_WORDS and letters > 0.7 * len(sentence.replace(" ", ""))
+    letters = [c for c in sentence if c.isalpha()]
+    capitals = sum(c.isupper() for c in letters)
+    return (len(words) >= _MIN_WORDS and len(letters) > 0.7 * len(sentence.replace(" ", ""))
+            and capitals < 0.5 * len(letters) and sentence.count(":") <= 2)
 
 
 def _score(sentence: str, counts: Counter[str], position: int) -> float:
