@@ -12,7 +12,9 @@ from chancery.blobs.pages import PDFIUM_LOCK, PageImages
 from chancery.citing.cache import CitationCache
 from chancery.citing.pandoc import PandocEngine
 from chancery.config import Settings
+from chancery.domain import clock
 from chancery.domain.media import MediaFile
+from chancery.domain.suggestions import Finding
 from chancery.enrich.names import phonetic_key, with_generated_variants
 from chancery.ingest.base import Importer, Limits
 from chancery.ingest.bundle import BundleImporter
@@ -34,6 +36,7 @@ from chancery.services.redacted_caches import RedactedCaches
 from chancery.services.redacting import Redacting
 from chancery.services.scan_redacting import ScanRedacting
 from chancery.services.search import Search
+from chancery.services.suggesting import Suggesting
 from chancery.services.tokens import Tokens
 from chancery.storage.accounts import SqlAccounts
 from chancery.storage.audit import SqlAuditReads
@@ -49,6 +52,9 @@ from chancery.storage.scan_redactions import SqlScanRedactions
 from chancery.storage.tokens import SqlTokens
 from chancery.storage.workflow import SqlEditorial
 from chancery.storage.workspace import SqlWorkspaceReads
+from chancery.suggest.cache import FileCache, StageCache
+from chancery.suggest.pipeline import SuggestContext, suggest
+from chancery.suggest.sources import read_text
 
 
 @dataclass
@@ -186,6 +192,12 @@ class App:
         return Acting(self.catalogue, self.publishing, self.accounts.store,
                       editing=self.editing, redacting=self.redacting)
 
+    @cached_property
+    def suggesting(self) -> Suggesting:
+        """Suggested metadata, each stage's findings kept under derived/suggestions."""
+        return build_suggesting(self.catalogue,
+                                FileCache(self.settings.data / "derived" / "suggestions"))
+
     @property
     def database(self) -> str:
         """The kind of database the catalogue is kept in ("sqlite", "postgresql")."""
@@ -205,6 +217,15 @@ class App:
                              SqlPending(self.catalogue.engine), parallel,
                              SqlPurge(self.catalogue.engine), allow_purged,
                              SqlRedacting(self.catalogue.engine))
+
+
+def build_suggesting(catalogue: SqlCatalogue | None, cache: StageCache | None = None) -> Suggesting:
+    """Suggestions through the pipeline; without a catalogue (no archive) for files only,
+    and without a cache nothing is written (a file suggested outside any archive)."""
+    def pipeline(text: str, language: str) -> list[Finding]:
+        return suggest(text, SuggestContext(language=language, today=clock.today()), cache)
+
+    return Suggesting(catalogue, pipeline, lambda path: read_text(path, PDFIUM_LOCK))
 
 
 def importers() -> list[Importer]:

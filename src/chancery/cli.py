@@ -338,7 +338,8 @@ def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:
 
 # the operator's commands (check, reindex, serve, demo), `user ...`, `token ...`, `audit` and the editorial
 # workflow's (submit, publish, ..., history, revert, edit, approve, reject, redact,
-# redact-scan), `purge`, `export`, `authority ...` and `collection ...` register themselves on `app`
+# redact-scan), `purge`, `export`, `suggest`, `authority ...` and `collection ...` register
+# themselves on `app`
 from chancery import (  # noqa: E402, F401
     cli_accounts,
     cli_authorities,
@@ -349,6 +350,7 @@ from chancery import (  # noqa: E402, F401
     cli_purge,
     cli_redact,
     cli_redact_scans,
+    cli_suggest,
     cli_tokens,
     cli_workflow,
 )

@@ -1,0 +1,69 @@
+"""The kind of document (domain/documents.py DocumentType) from the words its form prints.
+
+A form names itself near the top ("MEMORANDUM OF CONVERSATION", "CLASSIFIED MESSAGE",
+"DISPATCH", "AIRTEL"), a letter opens with "Dear ..." and closes "Sincerely yours", a State
+telegram opens its dateline with the hour and its text with its number ("2532. Deptel
+2478"). Each cue adds its weight, more the nearer the top; the heaviest type wins."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from chancery.domain.documents import DocumentType as T
+from chancery.domain.suggestions import Finding, Kind
+from chancery.suggest.context import SuggestContext
+
+NAME = "type"
+VERSION = "1"
+
+_READ = 6000  # characters: the first pages, where a form names itself
+_M = re.M
+# (pattern, type, weight); capitals are a form's print, any case a phrase of the text
+_CUES: list[tuple[re.Pattern[str], T, float]] = [
+    (re.compile(r"\bMEMORANDUM\s+OF\s+(?:A\s+)?CONVERSATION\b|\bMEMCON\b", re.I),
+     T.MEMORANDUM_OF_CONVERSATION, 3),
+    (re.compile(r"^\s*PARTICIPANTS\s*:?\s*$", _M), T.MEMORANDUM_OF_CONVERSATION, 1.5),
+    (re.compile(r"\bCLASSIFIED\s+MESSAGE\b|\b(?:OUTGOING|INCOMING)\s+MESSAGE\b|\bCABLE\b|"
+                r"^\s*CITE\b|\bCABLE\s+SEC\b", _M), T.CABLE, 2),
+    (re.compile(r"^\s*TO\s*:?\s+DIRECTOR\b|^\s*FROM\s*:?\s+DIRECTOR\b", _M), T.CABLE, 1),
+    (re.compile(r"\bTELEGRAM\b|\b(?:Deptel|Embtel|Depcirtel|Circtel)\b"), T.TELEGRAM, 1.5),
+    (re.compile(r"^[^\n]{2,40}\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|noon|midnight)\.?\s*\n+\s*\d{1,5}\.\s",
+                _M), T.TELEGRAM, 2),
+    (re.compile(r"\bDISPATCH\b|\bDESPATCH\b"), T.DISPATCH, 2),
+    (re.compile(r"\bAIRTEL\b", re.I), T.AIRTEL, 3),
+    (re.compile(r"^\W*(?:OFFICE\s+)?MEMORANDUM\b(?!\s+OF\s+CONVERSATION)|\bMEMORANDUM\s+FOR\b|"
+                r"\bOffice\s+Memorandum\b", _M | re.I), T.MEMORANDUM, 2),
+    (re.compile(r"^\s*MINUTES\b|\bMINUTES\s+OF\s+(?:THE\s+)?(?:MEETING|SESSION)", _M | re.I), T.MINUTES, 3),
+    (re.compile(r"^\s*(?:My\s+)?Dear\s+(?:Mr|Mrs|Miss|Ms|Dr|Sir|Madam|General|Senator|Colleague)\b|"
+                r"^\s*DEAR\s+MR\.", _M), T.LETTER, 2),
+    (re.compile(r"^\s*(?:Sincerely(?:\s+yours)?|Faithfully\s+yours|Yours\s+(?:sincerely|"
+                r"faithfully|truly)|Respectfully(?:\s+yours)?)\s*,?\s*$", _M | re.I), T.LETTER, 1.5),
+    (re.compile(r"\bINFORMATION\s+REPORT\b|^\s*REPORT\b|\bREPORT\s+(?:NO|NUMBER)\b", _M), T.REPORT, 2),
+    (re.compile(r"^\s*(?:ДОКЛАДНАЯ\s+ЗАПИСКА|ЗАПИСЬ\s+БЕСЕДЫ)", _M | re.I), T.MEMORANDUM, 2),
+    (re.compile(r"^\s*(?:ТЕЛЕГРАММА|ШИФРОТЕЛЕГРАММА)", _M | re.I), T.TELEGRAM, 2),
+    (re.compile(r"^\s*ПРОТОКОЛ\b|^\s*(?:Protokoll|Niederschrift)\b", _M | re.I), T.MINUTES, 2),
+    (re.compile(r"^\s*(?:Aufzeichnung|Vermerk)\b", _M), T.MEMORANDUM, 2),
+    (re.compile(r"^\s*(?:Fernschreiben|Drahtbericht)\b", _M), T.TELEGRAM, 2),
+]
+
+
+def find(text: str, ctx: SuggestContext) -> list[Finding]:
+    """The type whose cues weigh most, with the first cue that named it."""
+    head = text[:_READ]
+    scores: defaultdict[T, float] = defaultdict(float)
+    first: dict[T, re.Match[str]] = {}
+    for rx, doc_type, weight in _CUES:
+        for m in rx.finditer(head):
+            scores[doc_type] += weight * (1.5 if m.start() < 1500 else 1.0)
+            if doc_type not in first or m.start() < first[doc_type].start():
+                first[doc_type] = m
+    if not scores:
+        return []
+    best = max(scores, key=lambda t: scores[t])
+    score = scores[best]
+    total = sum(scores.values())
+    confidence = round(min(0.95, 0.35 + 0.6 * score / total) * min(1.0, score / 3), 2)
+    m = first[best]
+    return [Finding(Kind.TYPE, best.value, confidence, evidence=m.group(0).strip(),
+                    start=m.start(), end=m.end(), stage=f"{NAME}/{VERSION}")]

@@ -1,0 +1,83 @@
+"""The stages in order, each one's findings cached, all the findings returned.
+
+A stage is a module with NAME, VERSION and ``find(text, ctx) -> list[Finding]`` (a module
+may set ``CACHED = False`` when its findings depend on more than the text and the language,
+e.g. a lookup of authority records that changes). To add one, append its module to STAGES.
+
+Order: the release stamp first, so that its words are blanked (replaced by spaces, offsets
+kept) before any other stage reads the text; then the language, which later stages read
+from the context; then the rest. The stamp is found the same way in any language, and an
+English stamp on a Russian page would only mislead the language guess."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from typing import Protocol
+
+from chancery.domain.suggestions import Finding, Kind
+from chancery.suggest import (
+    classification,
+    dating,
+    doctype,
+    language,
+    parties,
+    relations,
+    release,
+    summary,
+)
+from chancery.suggest.cache import NoCache, StageCache
+from chancery.suggest.context import KnownNames, SuggestContext
+
+__all__ = ["STAGES", "KnownNames", "Stage", "SuggestContext", "content_hash", "suggest"]
+
+
+class Stage(Protocol):
+    """What the pipeline needs of a stage module."""
+
+    NAME: str
+    VERSION: str
+
+    def find(self, text: str, ctx: SuggestContext) -> list[Finding]:
+        """What the stage reads in the text."""
+
+
+STAGES: list[Stage] = [release, language, dating, classification, doctype, parties, relations,
+                       summary]
+
+
+def content_hash(text: str, ctx: SuggestContext) -> str:
+    """The cache key's content part: the text, and the language when one is given (a stage
+    reads a text differently in another language); what stages derive from these is the same
+    every time."""
+    return hashlib.sha256(f"{ctx.language}\0{text}".encode()).hexdigest()
+
+
+def suggest(text: str, ctx: SuggestContext | None = None, cache: StageCache | None = None,
+            stages: list[Stage] | None = None) -> list[Finding]:
+    """Every stage's findings on the text, in stage order."""
+    ctx = ctx or SuggestContext()
+    store = cache or NoCache()
+    digest = content_hash(text, ctx)
+    read, found = text, []
+    for stage in STAGES if stages is None else stages:
+        findings = _run(stage, read, ctx, store, digest)
+        found.extend(findings)
+        for f in findings:
+            if f.kind is Kind.RELEASE:
+                read = release.blank(read, release.spans(f))
+            elif f.kind is Kind.LANGUAGE and not ctx.language:
+                ctx = replace(ctx, language=f.value)
+    return found
+
+
+def _run(stage: Stage, text: str, ctx: SuggestContext, cache: StageCache,
+         digest: str) -> list[Finding]:
+    cached = getattr(stage, "CACHED", True)
+    kept = cache.get(digest, stage.NAME, stage.VERSION) if cached else None
+    if kept is not None:
+        return kept
+    findings = stage.find(text, ctx)
+    if cached:
+        cache.put(digest, stage.NAME, stage.VERSION, findings)
+    return findings
