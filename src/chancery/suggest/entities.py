@@ -13,15 +13,22 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from chancery.domain.authorities import AuthorityKind, name_tokens
+from chancery.domain.authorities import AuthorityKind, fold, name_tokens
 from chancery.domain.suggestions import Finding, Kind
 from chancery.enrich.names import has_cyrillic
-from chancery.suggest.entity_rules import Verdict, in_spans, shape_confidence, stamp_spans, verdict
+from chancery.suggest.entity_rules import (
+    Verdict,
+    in_spans,
+    is_clean,
+    shape_confidence,
+    stamp_spans,
+    verdict,
+)
 from chancery.suggest.known_only import candidates
-from chancery.suggest.linking import KnownNames, Linked, Way, clean_name, link
+from chancery.suggest.linking import PERSONAL_TITLES, KnownNames, Linked, Way, clean_name, link
 from chancery.suggest.nlp import Mention, english_mentions, russian_mentions
 
 NAME = "entities"
@@ -56,15 +63,11 @@ class _Group:
 
     tokens: tuple[str, ...]
     forms: list[tuple[str, Mention]] = field(default_factory=list)  # (cleaned, as found)
+    verdict: Verdict = Verdict.NO  # the best any of its forms got
 
     @property
     def kind(self) -> Kind:
         return Counter(m.kind for _, m in self.forms).most_common(1)[0][0]
-
-    @property
-    def verdict(self) -> Verdict:
-        """The best any of its forms gets."""
-        return max(verdict(c, self.kind) for c, _ in self.forms)
 
     @property
     def display(self) -> str:
@@ -87,32 +90,48 @@ def find(text: str, ctx: EntityContext) -> list[Finding]:
     return sorted(found, key=lambda f: (f.kind, -f.confidence, f.start))
 
 
-def _plausible(text: str, mentions: list[Mention]) -> list[tuple[str, Mention]]:
+def _plausible(text: str, mentions: list[Mention]) -> list[tuple[str, Mention, Verdict]]:
     """(cleaned name, mention) for the mentions that stand outside the release stamp and
-    are not debris."""
-    stamps = stamp_spans(text)
-    out = []
+    are not debris; a name after a personal title is a person's."""
+    stamps, clean = stamp_spans(text), is_clean(text)
+    out: list[tuple[str, Mention, Verdict]] = []
     for m in mentions:
-        cleaned = clean_name(m.normal or m.text)
-        if not in_spans(m.start, m.end, stamps) and verdict(cleaned, m.kind) is not Verdict.NO:
-            out.append((cleaned, m))
+        if in_spans(m.start, m.end, stamps):
+            continue
+        m = _titled(text, m)
+        cleaned = clean_name(m.normal or m.text, person=m.kind is Kind.PERSON)
+        seen = verdict(cleaned, m.kind, clean)
+        if seen is not Verdict.NO:
+            out.append((cleaned, m, seen))
     return out
 
 
-def _group(named: list[tuple[str, Mention]]) -> list[_Group]:
+def _titled(text: str, m: Mention) -> Mention:
+    before = text[max(0, m.start - 25):m.start].split()
+    first = m.text.split()[:1]
+    titles = [fold(w) for w in before[-1:] + (first if len(m.text.split()) > 1 else [])]
+    if m.kind is not Kind.PERSON and any(t in PERSONAL_TITLES for t in titles):
+        return replace(m, kind=Kind.PERSON)
+    return m
+
+
+def _group(named: list[tuple[str, Mention, Verdict]]) -> list[_Group]:
     """One group per name: the same words (case, accents, titles and "'s" aside), and a
-    surname alone joins the one fuller name of a person that ends with it."""
+    single word joins the one fuller name of a person that ends with it, whatever the
+    recogniser called it ("Dulles" tagged as a place beside "Allen Dulles")."""
     groups: dict[tuple[str, ...], _Group] = {}
-    for cleaned, m in named:
-        tokens = name_tokens(cleaned)
-        groups.setdefault(tokens, _Group(tokens)).forms.append((cleaned, m))
+    for cleaned, m, seen in named:
+        g = groups.setdefault(name_tokens(cleaned), _Group(name_tokens(cleaned)))
+        g.forms.append((cleaned, m))
+        g.verdict = max(g.verdict, seen)
     for tokens, g in list(groups.items()):
-        if len(tokens) != 1 or g.kind is not Kind.PERSON:
+        if len(tokens) != 1:
             continue
         fuller = [o for t, o in groups.items()
                   if len(t) > 1 and t[-1] == tokens[0] and o.kind is Kind.PERSON]
         if len(fuller) == 1:
-            fuller[0].forms += g.forms
+            fuller[0].forms += [(c, replace(m, kind=Kind.PERSON)) for c, m in g.forms]
+            fuller[0].verdict = max(fuller[0].verdict, g.verdict)
             del groups[tokens]
     return list(groups.values())
 
@@ -157,6 +176,6 @@ def _known_only(text: str, language: str, known: KnownNames | None) -> list[Find
             taken.append((m.start, m.end))
             hits.setdefault(linked.key, (linked, []))[1].append(
                 Mention(_FINDING_KIND[linked.kind], m.text, m.start, m.end))
-    out = [_finding(_Group(name_tokens(ms[0].text), [(m.text, m) for m in ms]), lk)
+    out = [_finding(_Group(name_tokens(ms[0].text), [(m.text, m) for m in ms], Verdict.YES), lk)
            for lk, ms in hits.values()]
     return sorted(out, key=lambda f: (f.kind, -f.confidence, f.start))

@@ -47,6 +47,7 @@ director chief headquarters hqs section routing slip date no nr number serial at
 priority routine immediate flash urgent exile exiles dangerous unevaluated information
 granted permission textual contained assoc director exploit utilize initials initial
 retain destroy index indexed source sources comment comments summary report reports
+ibid library papers
 """)
 # All-capital words of four letters or less are mostly routing codes and OCR debris ("DIR",
 # "EEE", "MIRC"); these are organizations and places an archivist files under.
@@ -63,6 +64,8 @@ _WORD = re.compile(
     r"(?:(?:Mc|Mac|O['’]|D['’]|d['’])?[^\W\d_][^\W\d_A-Z]*(?:[-'’][^\W\d_][^\W\d_A-Z]*)*"
     r"|[^\W\d_a-z]+(?:[-'’&][^\W\d_a-z]+)*\.?|(?:[^\W\d_]\.)+)")
 _LETTERS = re.compile(r"[^\W\d_]")
+_LOWER_WORDS = re.compile(r"\b[a-z]{3,}\b")
+_CLEAN = 0.95
 _REPEATS = re.compile(r"(.)\1\1")
 # No name begins with these doubled letters; OCR of "C" and "e" often does ("Ccmmunist").
 _DOUBLED_STARTS = frozenset({"bb", "cc", "dd", "ee", "ff", "gg", "hh", "ii", "jj", "kk", "mm",
@@ -98,7 +101,7 @@ def _dictionary() -> frozenset[str]:
 
 
 def _is_name_word(word: str) -> bool:
-    if word in _PARTICLES:
+    if word.lower() in _PARTICLES:
         return True
     return bool(_WORD.fullmatch(word)) and (word[:1].isupper() or word[:2] in ("d'", "d’"))
 
@@ -107,14 +110,26 @@ def _is_debris(word: str) -> bool:
     """OCR debris inside a name: a short word that is not an initial ("Ce Smith", "Ke Se"),
     a letter tripled or doubled at the start ("Pesssacew", "Ccseunistey")."""
     letters = fold(word)
-    if word in _PARTICLES or word.endswith("."):
+    if letters in _PARTICLES or word.endswith("."):
         return False
     if len(letters) <= 2 and not word.isupper():
         return True
     return bool(_REPEATS.search(letters)) or (letters[:2] in _DOUBLED_STARTS)
 
 
-def _one_word(word: str, kind: Kind) -> Verdict:
+def is_clean(text: str) -> bool:
+    """Whether a text reads as typed, not as OCR of a poor scan: at least 95% of its
+    lower-case words of three letters or more are in the dictionary. Measured: every FRUS
+    document of a sample of 40 has 0.968 or more; the JFK reference OCR 0.29 to 0.99
+    (median 0.73)."""
+    words = _LOWER_WORDS.findall(text)
+    if not words:
+        return True
+    known = _dictionary()
+    return sum(w in known for w in words) >= _CLEAN * len(words)
+
+
+def _one_word(word: str, kind: Kind, clean: bool) -> Verdict:
     letters = fold("".join(_LETTERS.findall(word)))
     if letters in _ACRONYMS:
         return Verdict.YES
@@ -124,14 +139,15 @@ def _one_word(word: str, kind: Kind) -> Verdict:
         return Verdict.KNOWN_ONLY
     if word.isupper():
         return Verdict.REPEATED  # a cable prints names in capitals, and headers too
-    if letters in _dictionary():
+    if clean or letters in _dictionary():
         return Verdict.YES
     return Verdict.KNOWN_ONLY if kind is Kind.ORGANIZATION else Verdict.REPEATED
 
 
-def verdict(name: str, kind: Kind) -> Verdict:
+def verdict(name: str, kind: Kind, clean: bool = False) -> Verdict:
     """Whether a cleaned name could be a person, organization or place an archivist files
-    under: made of name-like words, not of form words, not debris, not a code."""
+    under: made of name-like words, not of form words, not debris, not a code. In a
+    ``clean`` text (see `is_clean`) a word in mixed case is a name whatever it is."""
     words = name.split()
     if not words or len(words) > 8 or len(_LETTERS.findall(name)) < 2:
         return Verdict.NO
@@ -141,7 +157,7 @@ def verdict(name: str, kind: Kind) -> Verdict:
     if all(w in _FORM_WORDS or w in _PARTICLES or len(w) == 1 for w in folded):
         return Verdict.NO
     if len(words) == 1:
-        return _one_word(words[0], kind)
+        return _one_word(words[0], kind, clean)
     if any(_is_debris(w) for w in words):
         return Verdict.NO
     if kind is Kind.PERSON and any(w in _FORM_WORDS for w in folded):

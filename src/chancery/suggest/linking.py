@@ -54,6 +54,11 @@ major maj capt captain lt lieutenant sgt admiral adm ambassador amb secretary pr
 premier chairman minister senator sen governor gov judge justice father rev reverend comrade
 deputy vice prime foreign under assistant acting chancellor consul marshal king queen prince
 herr frau monsieur madame mme товарищ господин""")
+# Titles that make the next name a person's whatever the recogniser said ("Secretary Dulles"
+# tagged as a place, "Mr. Macmillan" as an organization); not "General" (General Motors).
+PERSONAL_TITLES = _words("""mr mrs miss ms dr secretary president ambassador amb chairman
+premier senator chancellor minister governor admiral colonel col marshal comrade herr frau
+monsieur madame mme господин товарищ""")
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 _EDGES = " ,;:-\"'“”‘’()[]"
 _SENTENCE_END = re.compile(r"[^\W\d_]{3,}\.$")
@@ -74,11 +79,13 @@ class Linked:
 NEW = Linked("", "", None, Way.NEW, 0.0)
 
 
-def clean_name(text: str) -> str:
-    """A printed name without leading titles, article or possessive ending, on one line:
-    "Mr. Khrushchev's" -> "Khrushchev", "the State Department" -> "State Department"."""
+def clean_name(text: str, person: bool = True) -> str:
+    """A printed name without leading article, possessive ending and (a person's) titles, on
+    one line: "Mr. Khrushchev's" -> "Khrushchev", "the State Department" -> "State
+    Department"; "General Motors" keeps its "General" when it is not a person."""
     words = " ".join(text.split()).strip(_EDGES).split(" ")
-    while len(words) > 1 and fold(words[0]) in _TITLES | {"the"}:
+    leading = _TITLES | {"the"} if person else {"the"}
+    while len(words) > 1 and fold(words[0]) in leading:
         words = words[1:]
     if words:
         words[-1] = _POSSESSIVE.sub("", words[-1]) if len(words[-1]) > 3 else words[-1]
@@ -91,12 +98,20 @@ def _surname(tokens: tuple[str, ...]) -> str:
     return tokens[-1] if tokens else ""
 
 
+def _agree(a: str, b: str) -> bool:
+    return a == b or (len(a) == 1 and b[:1] == a) or (len(b) == 1 and a[:1] == b)
+
+
 def _given_agree(mine: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
-    """Each given name or initial printed agrees, in order, with one the record has."""
-    rest = list(theirs)
-    for t in mine:
-        hit = next((i for i, o in enumerate(rest) if o == t or (len(t) == 1 and o[:1] == t)
-                    or (len(o) == 1 and t[:1] == o)), None)
+    """The first given name printed is the record's first ("Sergei" is not "Nikita S."),
+    and each further one agrees, in order, with one the record has."""
+    if not mine:
+        return True
+    if not theirs or not _agree(mine[0], theirs[0]):
+        return False
+    rest = list(theirs[1:])
+    for t in mine[1:]:
+        hit = next((i for i, o in enumerate(rest) if _agree(t, o)), None)
         if hit is None:
             return False
         rest = rest[hit + 1:]
@@ -117,12 +132,14 @@ def closeness(printed: str, name: str, kind: AuthorityKind) -> int:
 
 
 def sounds_like(printed: str, name: str) -> bool:
-    """Same phonetic key of the surname and a close spelling of it (Khruschev, Khrushchev)."""
+    """Same phonetic key of the surname, a close spelling of it (Khruschev, Khrushchev) and
+    given names that agree."""
     key = phonetic_key(printed)
     if not key or key != phonetic_key(name):
         return False
-    a, b = _surname(name_tokens(printed)), _surname(name_tokens(name))
-    return SequenceMatcher(None, a, b).ratio() >= _CLOSE
+    mine, theirs = name_tokens(printed), name_tokens(name)
+    return (SequenceMatcher(None, mine[-1], theirs[-1]).ratio() >= _CLOSE
+            and _given_agree(mine[:-1], theirs[:-1]))
 
 
 def _rank(printed: str, a: Authority, sound: bool) -> tuple[int, Way]:
@@ -132,8 +149,9 @@ def _rank(printed: str, a: Authority, sound: bool) -> tuple[int, Way]:
         score = closeness(printed, other, a.kind)
         if score > best[0]:
             best = (score, Way.VARIANT)
-    if best[0] == 0 and sound and any(sounds_like(printed, n) for n in a.all_names()):
-        return 1, Way.SOUND
+    if best[0] == 0:
+        return (1, Way.SOUND) if sound and any(sounds_like(printed, n)
+                                               for n in a.all_names()) else (0, Way.NEW)
     # a spelling outranks a variant at the same score
     return best[0] * 2 + (best[1] is Way.SPELLING), best[1]
 

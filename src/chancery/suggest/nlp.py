@@ -75,6 +75,7 @@ def english_mentions(text: str) -> list[Mention]:
 
 @dataclass(frozen=True)
 class _Natasha:
+    doc: Any  # natasha.Doc, imported only once pymorphy2 is aliased
     segmenter: Any
     morph: Any
     ner: Any
@@ -88,23 +89,21 @@ def _russian() -> _Natasha:
     import pymorphy3
     import pymorphy3.analyzer
 
-    sys.modules.setdefault("pymorphy2", pymorphy3)
-    sys.modules.setdefault("pymorphy2.analyzer", pymorphy3.analyzer)
-    from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+    sys.modules["pymorphy2"] = pymorphy3
+    sys.modules["pymorphy2.analyzer"] = pymorphy3.analyzer
+    from natasha import Doc, MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
 
     emb = NewsEmbedding()
-    return _Natasha(Segmenter(), NewsMorphTagger(emb), NewsNERTagger(emb), MorphVocab())
+    return _Natasha(Doc, Segmenter(), NewsMorphTagger(emb), NewsNERTagger(emb), MorphVocab())
 
 
 def russian_mentions(text: str) -> list[Mention]:
     """People, organizations and places natasha finds, each with its nominative form."""
-    from natasha import Doc
-
     with _LOCK:
         tools = _russian()
     out: list[Mention] = []
     for offset, piece in chunks(text):
-        doc = Doc(piece)
+        doc = tools.doc(piece)
         doc.segment(tools.segmenter)
         doc.tag_morph(tools.morph)
         doc.tag_ner(tools.ner)
@@ -112,7 +111,10 @@ def russian_mentions(text: str) -> list[Mention]:
             kind = _NATASHA_KINDS.get(span.type)
             if kind is None:
                 continue
-            span.normalize(tools.vocab)
-            out.append(Mention(kind, span.text, offset + span.start, offset + span.stop,
-                               span.normal or ""))
+            # natasha's nominative is right for people and places ("Москву" -> "Москва")
+            # but not for organizations ("Совета министров" -> "Совет министры")
+            if kind is not Kind.ORGANIZATION:
+                span.normalize(tools.vocab)
+            normal = (span.normal or "") if kind is not Kind.ORGANIZATION else ""
+            out.append(Mention(kind, span.text, offset + span.start, offset + span.stop, normal))
     return out
