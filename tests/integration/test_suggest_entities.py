@@ -141,3 +141,24 @@ def test_german_names_come_only_from_the_archive(sqlite_app: App, tmp_path: Path
     found = entities.find("Bundeskanzler Adenauer traf in Moskau den Botschafter Kroll.", ctx)
     assert [(f.kind, f.value) for f in found] == [(Kind.PERSON, "Adenauer, Konrad")]
     assert entities.find("Adenauer traf Kroll.", Context("de")) == []
+
+
+def test_chinese_names_come_only_from_the_archive(sqlite_app: App, tmp_path: Path) -> None:
+    """No Chinese recogniser: a surname-led or office-ending run the archive knows is found."""
+    folder = tmp_path / "zh"
+    folder.mkdir()
+    (folder / "bundle.yaml").write_text(yaml.safe_dump(
+        {"format": "chancery-bundle", "version": 1, "authorities": [
+            {"ref": "zel", "kind": "person", "name": "Zhou Enlai",
+             "variants": [{"name": "周恩来", "source": "original-script", "language": "zh"}]},
+            {"ref": "gwy", "kind": "organization", "name": "国务院"}]}, allow_unicode=True))
+    (folder / "d1.yaml").write_text(yaml.safe_dump(
+        {"public_id": "z1", "title": "A note", "type": "memorandum", "date": "1960-01-01",
+         "authors": ["zel"], "mentioned": ["gwy"],
+         "texts": [{"language": "en", "file": "d1.en.txt"}]}))
+    (folder / "d1.en.txt").write_text("A note.\n")
+    assert not import_paths([folder], sqlite_app.import_context()).failed
+    ctx = Context("zh", KnownNames(sqlite_app.catalogue))
+    found = entities.find("一九五八年，周恩来总理向国务院报告。", ctx)
+    assert {(f.kind, f.value) for f in found} == {(Kind.PERSON, "Zhou Enlai"),
+                                                  (Kind.ORGANIZATION, "国务院")}
