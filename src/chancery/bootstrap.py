@@ -30,6 +30,7 @@ from chancery.services.collection_editing import CollectionEditor
 from chancery.services.editing import Editing, Names
 from chancery.services.editor import Editor
 from chancery.services.imports import ImportContext
+from chancery.services.known_names import KnownNames
 from chancery.services.publishing import Publishing
 from chancery.services.purging import Kept, Purging
 from chancery.services.redacted_caches import RedactedCaches
@@ -222,8 +223,11 @@ class App:
 def build_suggesting(catalogue: SqlCatalogue | None, cache: StageCache | None = None) -> Suggesting:
     """Suggestions through the pipeline; without a catalogue (no archive) for files only,
     and without a cache nothing is written (a file suggested outside any archive)."""
+    known = KnownNames(catalogue) if catalogue is not None else None
+
     def pipeline(text: str, language: str) -> list[Finding]:
-        return suggest(text, SuggestContext(language=language, today=clock.today()), cache)
+        return suggest(text, SuggestContext(language=language, known_names=known,
+                                            today=clock.today()), cache)
 
     return Suggesting(catalogue, pipeline, lambda path: read_text(path, PDFIUM_LOCK))
 

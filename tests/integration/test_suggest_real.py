@@ -48,7 +48,8 @@ def test_a_frus_letter_gives_its_date_place_type_and_both_ends() -> None:
     date = next(f for f in found if f.kind is Kind.DATE)
     assert (date.data["start"], date.data["precision"]) == ("1958-02-11", "day")
     kinds = _by_kind(found)
-    assert kinds[Kind.PLACE] == ["Washington"] and kinds[Kind.TYPE] == ["letter"]
+    dateline = [f.value for f in found if f.kind is Kind.PLACE and f.data.get("role") == "dateline"]
+    assert dateline == ["Washington"] and kinds[Kind.TYPE] == ["letter"]
     assert kinds[Kind.FROM] == ["Christian A. Herter"] and kinds[Kind.TO] == ["MR. PRESIDENT"]
     assert kinds[Kind.LANGUAGE] == ["en"] and Kind.SUMMARY in kinds
 

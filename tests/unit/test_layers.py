@@ -9,7 +9,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "chancery"
 ALLOWED = {
     "domain": set(),
     "enrich": {"domain"},
-    "suggest": {"domain"},  # suggested metadata: content in, findings out
+    "suggest": {"domain", "enrich"},  # suggested metadata: content in, findings out
     "ingest": {"domain", "fileutil"},
     "blobs": {"domain", "fileutil"},
     "storage": {"domain"},

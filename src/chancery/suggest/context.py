@@ -6,9 +6,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-# A name as written -> the authority keys it may stand for (the linking's lookup); None when
-# there is no archive to link to (a text file suggested on its own).
-KnownNames = Callable[[str], Sequence[str]]
+from chancery.domain.authorities import Authority
+
+# (folded name, phonetic key or "") -> the authority records it may stand for (the linking's
+# lookup, chancery.suggest.linking); None when there is no archive to link to (a text file
+# suggested on its own).
+KnownNames = Callable[[str, str], Sequence[Authority]]
 
 
 @dataclass(frozen=True)

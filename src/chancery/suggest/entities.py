@@ -19,6 +19,7 @@ from typing import Protocol
 from chancery.domain.authorities import AuthorityKind, fold, name_tokens
 from chancery.domain.suggestions import Finding, Kind
 from chancery.enrich.names import has_cyrillic
+from chancery.suggest.context import KnownNames
 from chancery.suggest.entity_rules import (
     Verdict,
     in_spans,
@@ -28,11 +29,11 @@ from chancery.suggest.entity_rules import (
     verdict,
 )
 from chancery.suggest.known_only import candidates
-from chancery.suggest.linking import PERSONAL_TITLES, KnownNames, Linked, Way, clean_name, link
+from chancery.suggest.linking import PERSONAL_TITLES, Linked, Way, clean_name, link
 from chancery.suggest.nlp import Mention, english_mentions, russian_mentions
 
 NAME = "entities"
-VERSION = 1
+VERSION = "1"
 
 _AUTHORITY_KIND = {Kind.PERSON: AuthorityKind.PERSON, Kind.ORGANIZATION: AuthorityKind.ORGANIZATION,
                    Kind.PLACE: AuthorityKind.PLACE}

@@ -13,21 +13,20 @@ name in ``variants``."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import StrEnum
 
 from chancery.domain.authorities import Authority, AuthorityKind, fold, name_tokens
 from chancery.enrich.names import has_cyrillic, phonetic_key, romanisations
+from chancery.suggest.context import KnownNames
 
 
 def _words(text: str) -> frozenset[str]:
     """The words of a list written as text."""
     return frozenset(text.split())
 
-
-KnownNames = Callable[[str, str], Sequence[Authority]]
 
 
 class Way(StrEnum):

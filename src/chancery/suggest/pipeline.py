@@ -20,6 +20,7 @@ from chancery.suggest import (
     classification,
     dating,
     doctype,
+    entities,
     language,
     parties,
     relations,
@@ -42,8 +43,8 @@ class Stage(Protocol):
         """What the stage reads in the text."""
 
 
-STAGES: list[Stage] = [release, language, dating, classification, doctype, parties, relations,
-                       summary]
+STAGES: list[Stage] = [release, language, dating, classification, doctype, parties, entities,
+                       relations, summary]
 
 
 def content_hash(text: str, ctx: SuggestContext) -> str:
