@@ -17,6 +17,7 @@ from typing import Protocol
 from chancery.domain.accounts import Role
 from chancery.domain.authorities import Role as LinkRole
 from chancery.domain.authorities import fold
+from chancery.domain.documents import Document
 from chancery.domain.editing import Invalid
 from chancery.domain.publication import Actor, PublicationState
 from chancery.domain.records import Record
@@ -61,10 +62,18 @@ class KindGroup:
 class Suggested:
     """A document's suggestions as the workspace shows them."""
 
-    public_id: str
-    title: str
-    state: PublicationState
+    document: Document  # as editors read it (the scans beside the suggestions)
     groups: list[KindGroup]
+
+    @property
+    def public_id(self) -> str:
+        """The document's public id."""
+        return self.document.public_id
+
+    @property
+    def state(self) -> PublicationState:
+        """The document's publication state."""
+        return self.document.publication.state
 
     @property
     def waits_for_review(self) -> bool:
@@ -84,6 +93,10 @@ class Decided:
 
     ids: list[int]
     saved: Saved | None
+
+
+class AlreadyDecided(Refused):
+    """Someone decided on the suggestion before this decision came in."""
 
 
 class Suggesting:
@@ -108,9 +121,7 @@ class Suggesting:
         groups = [KindGroup(k, [s for s in every if s.finding.kind is k and s.is_open],
                             [s for s in every if s.finding.kind is k and not s.is_open])
                   for k in ORDER]
-        d = stored.document
-        return Suggested(d.public_id, d.title, d.publication.state,
-                         [g for g in groups if g.open or g.decided])
+        return Suggested(stored.document, [g for g in groups if g.open or g.decided])
 
     def decide(self, ident: str, suggestion_id: int, decision: Decision, actor: Acting,
                corrected: str = "") -> Decided:
@@ -123,6 +134,8 @@ class Suggesting:
             raise NotFound(f"this document has no suggestion {suggestion_id}")
         if decision is Decision.CORRECTED and not corrected.strip():
             raise Refused("give the value to put in the suggestion's place")
+        if decision is Decision.CORRECTED and _folded(corrected) == _folded(chosen[0].finding.value):
+            decision, corrected = Decision.ACCEPTED, ""  # the value left as suggested
         return self._decide(stored, chosen, decision, actor, corrected.strip())
 
     def decide_kind(self, ident: str, kind: Kind, decision: Decision,
@@ -146,7 +159,8 @@ class Suggesting:
         decided = [s for s in chosen if not s.is_open]
         if decided:
             s = decided[0]
-            raise Refused(f"{s.decided_by} has {s.decision.value} this suggestion already")
+            raise AlreadyDecided(f"{s.decided_by} has {s.decision.value} this suggestion "
+                                 "already")
         public_id = stored.document.public_id
         saved = None
         if decision is not Decision.REJECTED:
@@ -193,3 +207,7 @@ class Suggesting:
         if stored is None:
             raise NotFound(f"no document {ident!r} (give a public id or a source id)")
         return stored
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split())

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chancery.domain.accounts import Role
+from chancery.domain.documents import Document
 from chancery.domain.editing import Invalid
 from chancery.domain.publication import Actor, PublicationState
 from chancery.domain.records import Record
@@ -23,7 +24,7 @@ from chancery.domain.texts import LANGUAGE_NAMES, TextKind
 from chancery.domain.workflow import Acting, Refused
 from chancery.services.clock import today
 from chancery.services.editing import Editing, NotFound, Saved
-from chancery.storage.interface import Catalogue
+from chancery.storage.interface import Catalogue, StoredDocument
 
 FROM_OCR = "corrected from OCR"  # what a transcription's label says it was made from
 MAX_BODY = 8 * 1024 * 1024  # characters: a long report's text is a few MB at most
@@ -37,8 +38,7 @@ class Transcription:
     """The correction form of one OCR version: the text to edit (the correction made
     before, else the OCR text) and where the save goes."""
 
-    public_id: str
-    title: str
+    document: Document  # as editors read it (its scans beside the form)
     ocr_key: str
     ocr_label: str
     body: str
@@ -46,7 +46,16 @@ class Transcription:
     made: bool  # whether that transcription exists (a save updates it)
     seen: datetime | None  # the stamp to send back with the save
     ocr_versions: list[tuple[str, str]]  # every OCR version: (key, label)
-    published: bool
+
+    @property
+    def public_id(self) -> str:
+        """The document's public id."""
+        return self.document.public_id
+
+    @property
+    def published(self) -> bool:
+        """Whether the save waits for a reviewer."""
+        return self.document.publication.state is PublicationState.PUBLISHED
 
 
 def label_for(language: str) -> str:
@@ -84,13 +93,11 @@ class Transcribing:
         texts = list(record.get("texts") or [])
         ocr = _ocr(texts, version)
         key, there = _target(texts, ocr)
-        state = (record.get("publication") or {}).get("state")
-        return Transcription(str(record["public_id"]), str(record["title"]), str(ocr["key"]),
+        return Transcription(self._stored(ident).document, str(ocr["key"]),
                              str(ocr.get("label") or ""), str((there or ocr).get("body") or ""),
                              key, there is not None, seen,
                              [(str(t["key"]), str(t.get("label") or t["key"])) for t in texts
-                              if t.get("kind") == TextKind.OCR.value],
-                             state == PublicationState.PUBLISHED.value)
+                              if t.get("kind") == TextKind.OCR.value])
 
     def save(self, ident: str, version: str, body: str, actor: Acting,
              seen: datetime | None, comment: str = "") -> Saved:
@@ -128,14 +135,18 @@ class Transcribing:
                   body: str) -> tuple[list[Redaction], set[str]]:
         """The text redactions in force on the OCR version whose words the correction
         repeats, and the words redacted on the transcription already."""
-        stored = self.catalogue.get_document(ident, Actor.EDITOR, today())
-        if stored is None:
-            raise NotFound(f"no document {ident!r}")
+        stored = self._stored(ident)
         live = [r for r in stored.redactions if r.kind is RedactionKind.TEXT
                 and r.state is not RedactionState.REMOVED]
         folded = _words(body)
         return ([r for r in live if r.version == ocr_key and _words(r.text) in folded],
                 {_words(r.text) for r in live if r.version == key})
+
+    def _stored(self, ident: str) -> StoredDocument:
+        stored = self.catalogue.get_document(ident, Actor.EDITOR, today())
+        if stored is None:
+            raise NotFound(f"no document {ident!r}")
+        return stored
 
 
 def _words(text: str) -> str:
