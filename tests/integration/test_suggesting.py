@@ -14,8 +14,9 @@ from chancery.domain.accounts import Role
 from chancery.domain.authorities import Role as LinkRole
 from chancery.domain.publication import Actor
 from chancery.domain.suggestions import Decision, Finding, Kind
-from chancery.domain.workflow import Acting, Refused
+from chancery.domain.workflow import Acting, Refused, Step
 from chancery.services.clock import today
+from chancery.services.redacting import Wanted
 from chancery.storage.interface import StoredDocument
 from tests.editorial import DOCS, import_bundle
 
@@ -215,3 +216,34 @@ def test_the_migration_matches_the_suggestions_table(app: App) -> None:
     with app.catalogue.engine.connect() as conn:
         drift = compare_metadata(MigrationContext.configure(conn), metadata)
     assert [d for d in drift if "suggestions" in repr(d)] == []
+
+
+def test_a_purged_document_takes_its_suggestions_with_it(archive: App) -> None:
+    """Purging leaves no suggestion behind (its table goes with the document's rows)."""
+    doc_id = _doc(archive).id
+    _offer(archive, DATE)
+    admin = Acting("admin@example.org", Role.ADMIN)
+    assert archive.purging.purge([DOCS[0]], "test", admin).changed == [DOCS[0]]
+    assert archive.suggesting.suggestions.of_document(doc_id) == []
+
+
+def test_a_published_documents_ocr_correction_may_not_repeat_redacted_words(
+        archive: App) -> None:
+    """Approving would make the transcription public without the OCR's redaction: refused,
+    saying why; a draft's correction carries the redaction instead (the web test)."""
+    record, seen, _ = archive.editing.draft_of(DOCS[0], EDITOR)
+    ocr = {"key": "en-ocr", "language": "en", "kind": "ocr", "body": "Agent Quoll met us."}
+    archive.editing.edit(DOCS[0], {"texts": [*record["texts"], ocr]}, EDITOR, seen)
+    archive.redacting.redact(DOCS[0], Wanted("(b)(6)", text="Quoll", version="en-ocr"),
+                             EDITOR)
+    reviewer = Acting("rev@example.org", Role.REVIEWER)
+    for step, who in ((Step.SUBMIT, EDITOR), (Step.PUBLISH, reviewer)):
+        assert archive.publishing.take_step([DOCS[0]], step, who).changed
+    form = archive.transcribing.form(DOCS[0], EDITOR)
+    assert (form.ocr_key, form.key, form.body) == ("en-ocr", "en-ocr-corrected",
+                                                   "Agent Quoll met us.")
+    with pytest.raises(Refused, match=r"repeats words redacted in the OCR version \(\(b\)\(6\)\)"):
+        archive.transcribing.save(DOCS[0], "en-ocr", "Agent Quoll met us.", EDITOR, form.seen)
+    saved = archive.transcribing.save(DOCS[0], "en-ocr", "Agent [...] met us.", EDITOR,
+                                      form.seen)
+    assert saved.pending and archive.editing.pending(DOCS[0]) is not None
