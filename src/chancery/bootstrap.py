@@ -15,6 +15,7 @@ from chancery.config import Settings
 from chancery.domain import clock
 from chancery.domain.media import MediaFile
 from chancery.domain.suggestions import Finding
+from chancery.domain.workflow import Acting as AccountActing
 from chancery.enrich.names import phonetic_key, with_generated_variants
 from chancery.ingest.base import Importer, Limits
 from chancery.ingest.bundle import BundleImporter
@@ -34,11 +35,13 @@ from chancery.services.known_names import KnownNames
 from chancery.services.publishing import Publishing
 from chancery.services.purging import Kept, Purging
 from chancery.services.redacted_caches import RedactedCaches
-from chancery.services.redacting import Redacting
+from chancery.services.redacting import Redacting, Wanted
 from chancery.services.scan_redacting import ScanRedacting
 from chancery.services.search import Search
 from chancery.services.suggesting import Suggesting
+from chancery.services.suggestion_review import SuggestionReview
 from chancery.services.tokens import Tokens
+from chancery.services.transcribing import Transcribing
 from chancery.storage.accounts import SqlAccounts
 from chancery.storage.audit import SqlAuditReads
 from chancery.storage.authority_edits import SqlAuthorityEdits
@@ -50,6 +53,7 @@ from chancery.storage.pending import SqlPending
 from chancery.storage.purge import SqlPurge
 from chancery.storage.redacting import SqlRedacting
 from chancery.storage.scan_redactions import SqlScanRedactions
+from chancery.storage.suggestions import SqlSuggestions
 from chancery.storage.tokens import SqlTokens
 from chancery.storage.workflow import SqlEditorial
 from chancery.storage.workspace import SqlWorkspaceReads
@@ -180,6 +184,21 @@ class App:
         """The document editor's uploads (the import's checks) and pickers."""
         return Editor(self.catalogue, self.blobs, read_media, Limits(self.settings.max_file_size),
                       self.search, phonetic_key)
+
+    @cached_property
+    def suggestion_review(self) -> SuggestionReview:
+        """Suggested metadata for the staff, accepted into records through editing; its
+        ``store(document_id, findings)`` is what a suggest stage calls with its findings."""
+        return SuggestionReview(self.catalogue, SqlSuggestions(self.catalogue.engine), self.editing,
+                                self.editor.authorities, self.accounts.record)
+
+    @cached_property
+    def transcribing(self) -> Transcribing:
+        """OCR corrected by hand into a transcription, redactions carried over."""
+        def redact(public_id: str, version: str, words: str, reason: str,
+                   actor: AccountActing) -> None:
+            self.redacting.redact(public_id, Wanted(reason, text=words, version=version), actor)
+        return Transcribing(self.catalogue, self.editing, redact)
 
     @cached_property
     def tokens(self) -> Tokens:

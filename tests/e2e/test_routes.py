@@ -96,6 +96,10 @@ EXAMPLES = {
     "/workspace/documents/{public_id}/history": f"/workspace/documents/{DOC}/history",
     "/workspace/lookup/authorities": "/workspace/lookup/authorities?q=Khrushchev",
     "/workspace/lookup/documents": "/workspace/lookup/documents?q=Taiwan",
+    "/workspace/documents/{public_id}/suggestions": f"/workspace/documents/{SCANNED}/suggestions",
+    "/workspace/documents/{public_id}/transcription":
+        f"/workspace/documents/{SCANNED}/transcription?version=en-ocr",
+    "/workspace/scans/{sha256}/{page}-{width}.png": "/workspace/scans/{sha}/1-200.png",
 }
 # GET routes for a token only (a write token, a staff account's): anonymous, they answer 401 (HEAD too)
 TOKEN_ONLY = {"/api/v1/documents/{public_id}/draft", "/api/v1/documents/{public_id}/redactions"}

@@ -228,7 +228,12 @@ def test_every_workspace_route_needs_a_login(archive: App) -> None:
             ("/workspace/documents/{public_id}/edit", frozenset({"GET"})),
             ("/workspace/documents/{public_id}/edit", frozenset({"POST"})),
             ("/workspace/lookup/authorities", frozenset({"GET"})),
-            ("/workspace/lookup/documents", frozenset({"GET"}))} <= {
+            ("/workspace/lookup/documents", frozenset({"GET"})),
+            ("/workspace/documents/{public_id}/suggestions", frozenset({"GET"})),
+            ("/workspace/documents/{public_id}/suggestions", frozenset({"POST"})),
+            ("/workspace/documents/{public_id}/transcription", frozenset({"GET"})),
+            ("/workspace/documents/{public_id}/transcription", frozenset({"POST"})),
+            ("/workspace/scans/{sha256}/{page}-{width}.png", frozenset({"GET"}))} <= {
         (p, frozenset(m)) for p, m in listed}
     reader = _client(archive)
     _log_in(reader, _account(archive, "reader"))

@@ -21,9 +21,12 @@ from PIL import Image
 from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
 from chancery.domain.accounts import Role
+from chancery.domain.publication import Actor
 from chancery.domain.redactions import parse_box, redacted_key
+from chancery.domain.suggestions import Decision, Finding, Kind
 from chancery.domain.workflow import Acting, Step
 from chancery.services import search
+from chancery.services.clock import today
 from chancery.services.imports import import_paths
 from chancery.services.redacting import Wanted
 from tests.scan_pdfs import text_pdf, word_box
@@ -53,6 +56,18 @@ LAYER_REDACTION = Wanted("(b)(6)", text="Quokka", version="en")
 PENDING_EDIT = PUBLIC[1]
 # public once, then withdrawn: its 410 page and deletion record may name it, nothing else
 FORMER = "former01"
+
+# a public document with suggestions an editor has not accepted (one rejected): none of
+# them is public; SUGGESTED_WORD is in one of them only (never in the record or the index)
+SUGGESTED = PUBLIC[0]
+SUGGESTED_WORD = "wallabyite"
+SUGGESTIONS = [
+    Finding(Kind.PERSON, "Quokka Suggested, Canary", 0.9, "QUOKKA SUGGESTED", stage="entities/1"),
+    Finding(Kind.SUMMARY, f"The quokka suggested summary, {SUGGESTED_WORD}.", 0.5,
+            stage="summary/1"),
+    Finding(Kind.DATE, "quokka suggested date", 0.4, "20 Jul 60",
+            data={"display": "20 Jul 60", "start": "1960-07-20", "precision": "day"}),
+    Finding(Kind.PLACE, "Quokka Suggested Bay", 0.7, "QUOKKA BAY", stage="entities/1")]
 
 SEALED_PERSON = {"ref": "quokka-sealed", "kind": "person", "name": "Quokka, Sealed",
                  "variants": ["S. Quokka"]}
@@ -231,8 +246,20 @@ def build_archive(root: Path) -> App:
     # withdrawn as an archivist would: through the workflow, once it had been public
     assert app.publishing.take_step([FORMER], Step.WITHDRAW, Acting.operator()).changed
     _pending_edit(app)
+    _suggestions(app)
     search.rebuild_index(app.catalogue, app.index)
     return app
+
+
+def _suggestions(app: App) -> None:
+    """The suggested document's suggestions, one of them rejected."""
+    stored = app.catalogue.get_document(SUGGESTED, Actor.EDITOR, today())
+    assert stored is not None
+    app.suggestion_review.store(stored.id, SUGGESTIONS)
+    editor = Acting("canary-editor@example.org", Role.EDITOR)
+    [place] = [s for g in app.suggestion_review.suggested(SUGGESTED, editor).groups for s in g.open
+               if s.finding.kind is Kind.PLACE]
+    app.suggestion_review.decide(SUGGESTED, place.id, Decision.REJECTED, editor)
 
 
 def _pending_edit(app: App) -> None:

@@ -32,6 +32,8 @@ from tests.leaks.canary import (
     PENDING_EDIT,
     REDACTED,
     SEALED,
+    SUGGESTED,
+    SUGGESTED_WORD,
     build_archive,
     redacted_scan_keys,
     scan_png,
@@ -72,6 +74,7 @@ STATES = {
     "redacted field": State(SEALED, "informant", ("the quokka informant",)),
     "redacted link": State(SEALED, "sealed", ("quokka, sealed", "quokka-sealed")),
     "redacted scan region": State(REDACTED, "", (ORIGINAL,)),
+    "open suggestion": State(SUGGESTED, SUGGESTED_WORD, ("quokka suggested",)),
 }
 
 
@@ -212,6 +215,10 @@ def _original_scan(e: Editor, s: State) -> bool:
     return answer.content == scan_png(s.doc)
 
 
+def _suggestions_page(e: Editor, s: State) -> bool:
+    return s.shows(e.browser.get(f"/workspace/documents/{s.doc}/suggestions").text)
+
+
 CHANNELS: dict[str, Callable[[Editor, State], bool]] = {
     "workspace page": _workspace_page, "workspace search": _workspace_hits,
     "workspace facets and counts": _workspace_counts, "API record": _api_detail,
@@ -219,6 +226,7 @@ CHANNELS: dict[str, Callable[[Editor, State], bool]] = {
     "API draft (write token)": _api_draft,
     **{f"export {fmt}": _exported(fmt) for fmt in FORMATS},
     "chancery search": _cli_search, "original scan": _original_scan,
+    "workspace suggestions": _suggestions_page,
 }
 
 # Cells where the channel does not show the state's canary to editors either, by decision
@@ -228,11 +236,15 @@ _WAITING = ("an edit waiting for review is not yet the record: it is read on the
             "version in force (the published one) until a reviewer approves")
 _SUMMARY = ("a redacted document is public: a list item shows it as the public reads it, "
             "[redacted: …] and all; the editor reads the withheld words on its page and record")
+_SUGGESTED = ("a suggestion is not the record until an editor accepts it: only the "
+              "workspace's suggestions page reads it (nor is it indexed or exported)")
 NOT_SHOWN: dict[tuple[str, str], str] = {
     **{("pending edit", c): _WAITING for c in (
         "workspace search", "API record", "API text", "API search", "API list",
         "chancery search", *(f"export {f}" for f in FORMATS))},
     **{(s, "API list"): _SUMMARY for s in ("redacted span", "redacted field", "redacted link")},
+    **{("open suggestion", c): _SUGGESTED for c in CHANNELS
+       if c not in ("workspace suggestions", "original scan")},
 }
 # Cells where the channel has nothing of the state to show anyone (not asserted)
 _SCAN_PUBLIC = "the document's scan is public as it is: it is not what this state hides"
@@ -251,6 +263,11 @@ NOTHING_THERE: dict[tuple[str, str], str] = {
        "itself is in the bundle" for f in ("csv", "parquet")},
     ("pending edit", "workspace facets and counts"): "its words are not indexed (see the "
                                                      "pending edit's workspace search cell)",
+    ("open suggestion", "original scan"): _SCAN_PUBLIC,
+    **{(s, "workspace suggestions"): "the page shows the document's title as stored and its "
+       "suggestions: this state's canary is in neither" for s in (
+           "pending edit", "redacted span", "redacted field", "redacted link",
+           "redacted scan region")},
 }
 CELLS = [(s, c) for s in STATES for c in CHANNELS]
 

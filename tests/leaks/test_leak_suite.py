@@ -41,6 +41,7 @@ from tests.leaks.canary import (
     SEALED,
     SEALED_RECORD,
     SEALED_WORD,
+    SUGGESTED_WORD,
     build_archive,
     layered_keys,
     redacted_scan_keys,
@@ -86,7 +87,8 @@ def clean_channels() -> dict[str, list[str]]:
         "/": ["/"],
         "/search": ["/search", "/search?q=Berlin", f"/search?q={HIDDEN_WORD}",
                     "/search?q=Berlin&sort=date", "/search?q=Berlin&f=place:place/berlin",
-                    f"/search?q={SEALED_WORD}", "/search?q=source", "/search?q=redacted"],
+                    f"/search?q={SEALED_WORD}", "/search?q=source", "/search?q=redacted",
+                    f"/search?q={SUGGESTED_WORD}"],
         "/browse": ["/browse"], "/browse/{year}": ["/browse/1960"],
         "/browse/{year}/{month}": ["/browse/1960/07"],
         "/browse/{year}/{month}/{day}": ["/browse/1960/07/20", "/browse/1960/07/21",
@@ -149,7 +151,7 @@ def clean_channels() -> dict[str, list[str]]:
                                                    for d in (P, S)],
         "/api/v1/search": ["/api/v1/search?q=Berlin", f"/api/v1/search?q={HIDDEN_WORD}",
                            "/api/v1/search?q=date:1960", f"/api/v1/search?q={SEALED_WORD}",
-                           "/api/v1/search?q=source"],
+                           "/api/v1/search?q=source", f"/api/v1/search?q={SUGGESTED_WORD}"],
         "/api/v1/collections": ["/api/v1/collections"],
         "/api/v1/collections/{key:path}": ["/api/v1/collections/open-papers"],
         **{f"/api/v1/{folder}": [f"/api/v1/{folder}"]
@@ -215,6 +217,9 @@ _RECORDS = ("login required (POST: role and CSRF too); checked in "
 _TOKEN = ("a write token only: without one the answer is the same 401 for any id "
           "(test_write_routes_answer_anonymous_alike); roles in tests/e2e/test_api_tokens.py, "
           "test_api_editing.py and test_api_reviewing.py")
+_SUGGESTIONS = ("suggested metadata and OCR correction, for the staff only (login, role, CSRF); "
+                "checked in tests/e2e/test_workspace_access.py and test_workspace_suggestions.py, "
+                "and the canary's suggestions reach no public channel (every route above)")
 ELSEWHERE = {
     "GET /static": "package assets, the same for every archive",
     "POST /oai": "the same answers as GET, checked in test_oai_post_answers_like_get",
@@ -241,6 +246,12 @@ ELSEWHERE = {
                                                     "tests/e2e/test_workspace_access.py and "
                                                     "test_workspace_history.py",
     "POST /workspace/documents/{public_id}/revert": _FORMS + " and test_workspace_history.py",
+    **{f"{method} /workspace/documents/{{public_id}}/{page}": _SUGGESTIONS
+       for method in ("GET", "POST") for page in ("suggestions", "transcription")},
+    "GET /workspace/scans/{sha256}/{page}-{width}.png": "login required: a page of any scan "
+                                                         "a staff account may read; checked in "
+                                                         "tests/e2e/test_workspace_access.py "
+                                                         "and test_workspace_suggestions.py",
     "POST /workspace/documents/{public_id}/purge": "an admin's, with CSRF; checked in "
                                                    "tests/e2e/test_workspace_access.py and "
                                                    "tests/e2e/test_purge.py",

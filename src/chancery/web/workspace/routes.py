@@ -20,6 +20,9 @@ from chancery.web.workspace import (
     originals,
     purge,
     redactions,
+    scan_view,
+    suggestions,
+    transcription,
 )
 from chancery.web.workspace import search as workspace_search
 
@@ -49,6 +52,8 @@ def routes(app: App) -> APIRouter:
     router.include_router(purge.routes(app))  # before …/{action}, which would take "purge"
     router.include_router(editor.routes(app))  # before documents/{public_id}/{action}
     router.include_router(history.routes(app))  # before …/{action}, which would take "revert"
+    router.include_router(suggestions.routes(app))  # before …/{action} too
+    router.include_router(transcription.routes(app))  # before …/{action} too
     router.include_router(documents.routes(app))
     router.include_router(authorities.routes(app))
     router.include_router(collections.routes(app))
@@ -56,4 +61,5 @@ def routes(app: App) -> APIRouter:
     router.include_router(audit.routes(app))
     router.include_router(originals.routes(app))
     router.include_router(redactions.routes(app))
+    router.include_router(scan_view.routes(app))
     return router
