@@ -21,7 +21,13 @@ from tantivy import Order, Query
 from chancery.domain.publication import Actor
 from chancery.search.facet_counts import FacetCounter, Invert, Snapshot, field_of
 from chancery.search.grammar import MatchAll, Node
-from chancery.search.highlight import fragments, han_snippet, han_words, min_han_run
+from chancery.search.highlight import (
+    aligned_snippet,
+    fragments,
+    han_snippet,
+    han_words,
+    min_han_run,
+)
 from chancery.search.interface import (
     SCHEMA_VERSION,
     Fragment,
@@ -36,6 +42,8 @@ from chancery.search.interface import (
 from chancery.search.tantivy_query import QueryCompiler
 from chancery.search.tantivy_schema import (
     BODY_LANGS,
+    RESPELLED,
+    Respell,
     analyzers,
     body_field,
     build_schema,
@@ -56,9 +64,11 @@ _SORTS = {"date": ("date_sort", Order.Asc), "-date": ("date_sort_desc", Order.De
 class TantivyIndex:
     """A search index in a folder; the writer is opened only by a process that writes."""
 
-    def __init__(self, path: Path, heap_bytes: int = 256 * 1024 * 1024, threads: int = 0) -> None:
+    def __init__(self, path: Path, heap_bytes: int = 256 * 1024 * 1024, threads: int = 0,
+                 respell: Respell | None = None) -> None:
         self.path = path
         self.heap_bytes, self.threads = heap_bytes, threads
+        self.respell = respell  # the corrected reading of OCR texts, searched beside them
         self.schema = build_schema()
         self.analyzers = analyzers()
         self.compiler = QueryCompiler(self.schema, self.analyzers)
@@ -126,7 +136,7 @@ class TantivyIndex:
         for item in docs:
             if not fresh:
                 writer.delete_documents_by_term("id", item.document.public_id)
-            writer.add_document(to_tantivy(item))
+            writer.add_document(to_tantivy(item, self.respell))
             n += 1
         return n
 
@@ -309,7 +319,8 @@ class _Snippets:
         ranges = [(h.start, h.end) for h in snippet.highlighted()]
         return fragments(snippet.fragment(), ranges, self.min_han) if ranges else ()
 
-    def for_doc(self, doc: tantivy.Document, texts: list[list[str]]) -> tuple[Snippet, ...]:
+    def for_doc(self, doc: tantivy.Document, texts: list[list[str]],
+                meta_respelled: list[list[Any]]) -> tuple[Snippet, ...]:
         """Up to two snippets from the text versions that matched."""
         out = []
         fields = [f"body_{lang}" for lang in BODY_LANGS] + ["summary"]
@@ -324,7 +335,31 @@ class _Snippets:
                 out.append(Snippet(key, lang if field != "summary" else "", shown))
             if len(out) == 2:
                 break
+        if not out and RESPELLED in present:
+            out += self._respelled(doc, meta_respelled)
         return tuple(out)
+
+    def _respelled(self, doc: tantivy.Document, where: list[list[Any]]) -> list[Snippet]:
+        """A hit found only by the corrected reading of its OCR: the raw words in the place
+        that matched, never the corrected ones."""
+        snippet = self._generator(RESPELLED).snippet_from_doc(doc)
+        ranges = [(h.start, h.end) for h in snippet.highlighted()]
+        # the generator reads the field's values joined by a space; find the fragment there
+        readings = [str(v) for v in doc.get_all(RESPELLED)]
+        joined = " ".join(readings).encode()
+        at = joined.find(snippet.fragment().encode())
+        if not ranges or at < 0 or len(where) != len(readings):
+            return []
+        start = at + ranges[0][0]
+        for reading, (field, nth, key) in zip(readings, where, strict=True):
+            size = len(reading.encode())
+            if start < size:
+                raw = str(doc.get_all(field)[nth])
+                moved = [(s + at, e + at) for s, e in ranges]
+                shown = aligned_snippet(raw, reading, moved, _SNIPPET_CHARS)
+                return [Snippet(key, field.removeprefix("body_"), shown)] if shown else []
+            start, at = start - size - 1, at - size - 1
+        return []
 
 
 def _hit(doc: tantivy.Document, key: Any, snippets: _Snippets | None) -> Hit:
@@ -334,5 +369,6 @@ def _hit(doc: tantivy.Document, key: Any, snippets: _Snippets | None) -> Hit:
                title=meta["title"], date_display=meta["date"], date_start=start,
                doc_type=meta["type"], classification=meta["marking"], level=meta["level"],
                score=float(key) if isinstance(key, float) else 0.0,
-               snippets=snippets.for_doc(doc, meta["texts"]) if snippets else (),
+               snippets=snippets.for_doc(doc, meta["texts"], meta.get("respelled", []))
+               if snippets else (),
                scan=meta.get("scan", ""))  # an index made before scans were kept has none
