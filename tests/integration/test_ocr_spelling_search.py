@@ -61,6 +61,16 @@ def test_a_misread_word_is_found_by_its_spelling_and_shown_as_read(archive: App)
     assert "The tests were perforuod with" in shown and "performed" not in shown
 
 
+def test_searching_within_the_document_shows_the_raw_paragraph(archive: App) -> None:
+    """Inside the document too, "performed" finds the paragraph that reads "perforuod",
+    shown as read."""
+    passages = archive.search.within("carbon01", "performed")
+    assert passages is not None and len(passages) == 1
+    assert passages[0].version == "en-ocr"
+    assert [f.text for f in passages[0].fragments if f.highlighted] == ["perforuod"]
+    assert "performed" not in "".join(f.text for f in passages[0].fragments)
+
+
 def test_the_raw_words_still_find_it_first(archive: App) -> None:
     """The raw OCR stays searchable as read, with its own snippet."""
     page = archive.search.documents("perforuod")

@@ -19,6 +19,7 @@ import tantivy
 from tantivy import Order, Query
 
 from chancery.domain.publication import Actor
+from chancery.domain.texts import TextKind
 from chancery.search.facet_counts import FacetCounter, Invert, Snapshot, field_of
 from chancery.search.grammar import MatchAll, Node
 from chancery.search.highlight import (
@@ -238,7 +239,7 @@ class TantivyIndex:
         for name, analyzer in self.analyzers.items():
             index.register_tokenizer(name, analyzer)
         writer = index.writer(heap_size=15_000_000, num_threads=1)
-        for doc in _paragraph_docs(item):
+        for doc in _paragraph_docs(item, self.respell):
             writer.add_document(doc)
         writer.commit()
         index.reload()
@@ -250,14 +251,9 @@ class TantivyIndex:
         out = []
         for _, addr in found.hits:
             doc = searcher.doc(addr)
-            field = next(f for f in doc.to_dict() if f.startswith("body_") or f in ("title", "summary"))
-            gen = tantivy.SnippetGenerator.create(searcher, query, self.schema, field)
-            gen.set_max_num_chars(100_000)
-            snippet = gen.snippet_from_doc(doc)
-            ranges = [(h.start, h.end) for h in snippet.highlighted()]
-            if ranges:
-                out.append(Passage(str(doc.get_first("id")),
-                                   fragments(snippet.fragment(), ranges, min_han_run(request.query))))
+            shown = _paragraph(searcher, query, self.schema, doc, min_han_run(request.query))
+            if shown:
+                out.append(Passage(str(doc.get_first("id")), shown))
         return out
 
 
@@ -277,19 +273,48 @@ def _year(metric: dict[str, Any]) -> int | None:
     return int(value) if value is not None else None
 
 
-def _paragraph_docs(item: IndexDocument) -> list[tantivy.Document]:
-    """One small document per paragraph: id "<version>#<n>", ordered by date_sort = n."""
+def _paragraph(searcher: tantivy.Searcher, query: Query, schema: tantivy.Schema,
+               doc: tantivy.Document, min_han: int) -> tuple[Fragment, ...]:
+    """A matching paragraph highlighted; matched by its corrected reading only, the raw words
+    in the places that matched (the reading itself is never shown)."""
+    present = doc.to_dict()
+    field = next(f for f in present if f.startswith("body_") or f in ("title", "summary"))
+    for name in (field, RESPELLED):
+        if name not in present:
+            continue
+        gen = tantivy.SnippetGenerator.create(searcher, query, schema, name)
+        gen.set_max_num_chars(100_000)
+        snippet = gen.snippet_from_doc(doc)
+        ranges = [(h.start, h.end) for h in snippet.highlighted()]
+        if ranges and name == field:
+            return fragments(snippet.fragment(), ranges, min_han)
+        if ranges:
+            reading = str(doc.get_first(RESPELLED))
+            at = reading.encode().find(snippet.fragment().encode())
+            return aligned_snippet(str(doc.get_first(field)), reading,
+                                   [(a + at, b + at) for a, b in ranges], 100_000)
+    return ()
+
+
+def _paragraph_docs(item: IndexDocument, respell: Respell | None) -> list[tantivy.Document]:
+    """One small document per paragraph: id "<version>#<n>", ordered by date_sort = n; an
+    OCR paragraph with its corrected reading beside it, as the main index has it."""
     d = item.document
-    parts = [("title", "title", d.title), ("summary", "summary", d.summary)]
+    names = tuple(name for n in item.names for name in n.names)
+    parts = [("title", "title", d.title, ""), ("summary", "summary", d.summary, "")]
     for t in d.texts:
-        parts += [(body_field(t.language), t.version_key, p)
+        ocr = t.language if t.kind is TextKind.OCR and respell else ""
+        parts += [(body_field(t.language), t.version_key, p, ocr)
                   for p in [*t.paragraphs, *(n.text for n in t.notes)]]
     out = []
-    for n, (field, version, text) in enumerate(parts):
+    for n, (field, version, text, ocr) in enumerate(parts):
         if text.strip():
             doc = tantivy.Document()
             doc.add_text("id", f"{version}#{n}")
             doc.add_text(field, text)
+            reading = respell(text, ocr, names) if respell and ocr else text
+            if reading != text:
+                doc.add_text(RESPELLED, reading)
             doc.add_text("pub_state", "published")
             doc.add_integer("date_sort", n)
             out.append(doc)

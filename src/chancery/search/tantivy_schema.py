@@ -197,6 +197,8 @@ def _add_texts(doc: tantivy.Document, item: IndexDocument,
 def _respell(item: IndexDocument, respell: Respell) -> list[tuple[tuple[str, int, str], str]]:
     """The corrected reading of each OCR text that has a correction, with where its raw text
     is stored: (body field, which of its values, the text's version key)."""
+    if not any(t.kind is TextKind.OCR for t in item.document.texts):
+        return []
     names = tuple(name for n in item.names for name in n.names)  # the document's own people
     out, seen = [], dict[str, int]()
     for t in item.document.texts:
