@@ -22,6 +22,7 @@ from chancery.ingest.bundle import BundleImporter
 from chancery.ingest.csvfiles import CsvImporter
 from chancery.ingest.frus import FrusImporter
 from chancery.ingest.media import read_media
+from chancery.ocr.spelling import respell_ocr
 from chancery.search.tantivy_index import TantivyIndex
 from chancery.services.accounts import Accounts
 from chancery.services.acting import Acting
@@ -278,6 +279,7 @@ def build_app(settings: Settings, migrate: bool = True) -> App:
         catalogue.migrate()
         catalogue.refresh_statistics(only_if_missing=True)  # an archive from before they were kept
     blobs = FolderBlobStore(settings.blob_dir)
-    return App(settings, catalogue, blobs, TantivyIndex(settings.index_dir),
+    # OCR texts are also searched in their spelling-corrected reading (never shown)
+    return App(settings, catalogue, blobs, TantivyIndex(settings.index_dir, respell=respell_ocr),
                PageImages(blobs, settings.data / "derived"), PandocEngine(),
                SqlRateBuckets(settings.catalogue_url))

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from chancery.search.grammar import parse_query
-from chancery.search.highlight import fragments, han_snippet, han_words, min_han_run
+from chancery.search.highlight import (
+    aligned_snippet,
+    fragments,
+    han_snippet,
+    han_words,
+    min_han_run,
+)
 from chancery.search.interface import Fragment
 
 
@@ -36,3 +42,16 @@ def test_han_snippet_highlights_every_occurrence_in_its_window() -> None:
     assert [f.text for f in shown if f.highlighted] == ["户口登记", "户口登记"]
     assert han_snippet(text, ["外交部"], 40) == ()
     assert han_words(parse_query("Soviet experts")) == []
+
+
+def test_a_match_in_the_corrected_reading_shows_the_raw_words_in_its_place() -> None:
+    """The corrected OCR matched at word 3; the raw text is shown, its word 3 highlighted,
+    starting at a whole word, and no word of the correction appears."""
+    raw = "UNDER\n\nTHE\n\nThe tests wera perforzod with tho assistance of Mr. Dunn"
+    reading = "UNDER\n\nTHE\n\nThe tests were performed with tho assistance of Mr. Dunn"
+    at = len(reading[:reading.index("performed")].encode())
+    shown = aligned_snippet(raw, reading, [(at, at + len("performed"))], 30)
+    assert [f.text for f in shown if f.highlighted] == ["perforzod"]
+    text = "".join(f.text for f in shown)
+    assert text.startswith("wera perforzod") and "performed" not in text
+    assert "were" not in text.split()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from chancery.search.grammar import Node, positive_words
 from chancery.search.interface import Fragment
@@ -68,3 +69,27 @@ def han_snippet(text: str, words: list[str], width: int) -> tuple[Fragment, ...]
     ranges = [(len(text[start:s].encode()), len(text[start:e].encode()))
               for s, e in spans if s >= start and e <= end]
     return fragments(window, ranges)
+
+
+_WORDS = re.compile(r"\S+")  # words as a word-for-word reading counts them (Respell)
+
+
+def aligned_snippet(raw: str, reading: str, ranges: list[tuple[int, int]],
+                    width: int) -> tuple[Fragment, ...]:
+    """A window of ``raw`` around the words that matched in ``reading`` (a word-for-word
+    reading of it: the corrected OCR), the raw words in those places highlighted. ``ranges``
+    are UTF-8 byte offsets in ``reading``; none of its words is shown."""
+    encoded = reading.encode()
+    starts = [len(encoded[:s].decode(errors="ignore")) for s, _ in ranges]
+    firsts = [m.start() for m in _WORDS.finditer(reading)]
+    words = [m.span() for m in _WORDS.finditer(raw)]
+    places = sorted({bisect_right(firsts, c) - 1 for c in starts})
+    spans = [words[n] for n in places if 0 <= n < len(words)]
+    if not spans:
+        return ()
+    # begin a third of the width before the first place, at a word's start
+    start = next(s for s, _ in words if s >= spans[0][0] - width // 3)
+    end = min(len(raw), start + width)
+    ranges = [(len(raw[start:s].encode()), len(raw[start:e].encode()))
+              for s, e in spans if e <= end]
+    return fragments(raw[start:end], ranges)

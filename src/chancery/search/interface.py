@@ -19,8 +19,9 @@ FACETS = ("year", "decade", "type", "classification", "language", "collection", 
 # (yyyymmdd), for browsing by date; only dates precise to the month or day are counted.
 HISTOGRAMS = ("month", "day")
 SORTS = ("relevance", "date", "-date", "recent")  # recent: newest in the archive first
-SCHEMA_VERSION = 6  # bump when the index layout changes: older indexes are then refused
+SCHEMA_VERSION = 7  # bump when the index layout changes: older indexes are then refused
 # 6: documents indexed as the public reads them, the words redactions withhold in "withheld"
+# 7: OCR texts' spelling-corrected reading in the hidden field "respelled"
 
 
 class IndexUnavailable(Exception):

@@ -19,9 +19,16 @@ import tantivy
 from tantivy import Order, Query
 
 from chancery.domain.publication import Actor
+from chancery.domain.texts import TextKind
 from chancery.search.facet_counts import FacetCounter, Invert, Snapshot, field_of
 from chancery.search.grammar import MatchAll, Node
-from chancery.search.highlight import fragments, han_snippet, han_words, min_han_run
+from chancery.search.highlight import (
+    aligned_snippet,
+    fragments,
+    han_snippet,
+    han_words,
+    min_han_run,
+)
 from chancery.search.interface import (
     SCHEMA_VERSION,
     Fragment,
@@ -36,6 +43,8 @@ from chancery.search.interface import (
 from chancery.search.tantivy_query import QueryCompiler
 from chancery.search.tantivy_schema import (
     BODY_LANGS,
+    RESPELLED,
+    Respell,
     analyzers,
     body_field,
     build_schema,
@@ -56,9 +65,11 @@ _SORTS = {"date": ("date_sort", Order.Asc), "-date": ("date_sort_desc", Order.De
 class TantivyIndex:
     """A search index in a folder; the writer is opened only by a process that writes."""
 
-    def __init__(self, path: Path, heap_bytes: int = 256 * 1024 * 1024, threads: int = 0) -> None:
+    def __init__(self, path: Path, heap_bytes: int = 256 * 1024 * 1024, threads: int = 0,
+                 respell: Respell | None = None) -> None:
         self.path = path
         self.heap_bytes, self.threads = heap_bytes, threads
+        self.respell = respell  # the corrected reading of OCR texts, searched beside them
         self.schema = build_schema()
         self.analyzers = analyzers()
         self.compiler = QueryCompiler(self.schema, self.analyzers)
@@ -126,7 +137,7 @@ class TantivyIndex:
         for item in docs:
             if not fresh:
                 writer.delete_documents_by_term("id", item.document.public_id)
-            writer.add_document(to_tantivy(item))
+            writer.add_document(to_tantivy(item, self.respell))
             n += 1
         return n
 
@@ -228,7 +239,7 @@ class TantivyIndex:
         for name, analyzer in self.analyzers.items():
             index.register_tokenizer(name, analyzer)
         writer = index.writer(heap_size=15_000_000, num_threads=1)
-        for doc in _paragraph_docs(item):
+        for doc in _paragraph_docs(item, self.respell):
             writer.add_document(doc)
         writer.commit()
         index.reload()
@@ -240,14 +251,9 @@ class TantivyIndex:
         out = []
         for _, addr in found.hits:
             doc = searcher.doc(addr)
-            field = next(f for f in doc.to_dict() if f.startswith("body_") or f in ("title", "summary"))
-            gen = tantivy.SnippetGenerator.create(searcher, query, self.schema, field)
-            gen.set_max_num_chars(100_000)
-            snippet = gen.snippet_from_doc(doc)
-            ranges = [(h.start, h.end) for h in snippet.highlighted()]
-            if ranges:
-                out.append(Passage(str(doc.get_first("id")),
-                                   fragments(snippet.fragment(), ranges, min_han_run(request.query))))
+            shown = _paragraph(searcher, query, self.schema, doc, min_han_run(request.query))
+            if shown:
+                out.append(Passage(str(doc.get_first("id")), shown))
         return out
 
 
@@ -267,19 +273,48 @@ def _year(metric: dict[str, Any]) -> int | None:
     return int(value) if value is not None else None
 
 
-def _paragraph_docs(item: IndexDocument) -> list[tantivy.Document]:
-    """One small document per paragraph: id "<version>#<n>", ordered by date_sort = n."""
+def _paragraph(searcher: tantivy.Searcher, query: Query, schema: tantivy.Schema,
+               doc: tantivy.Document, min_han: int) -> tuple[Fragment, ...]:
+    """A matching paragraph highlighted; matched by its corrected reading only, the raw words
+    in the places that matched (the reading itself is never shown)."""
+    present = doc.to_dict()
+    field = next(f for f in present if f.startswith("body_") or f in ("title", "summary"))
+    for name in (field, RESPELLED):
+        if name not in present:
+            continue
+        gen = tantivy.SnippetGenerator.create(searcher, query, schema, name)
+        gen.set_max_num_chars(100_000)
+        snippet = gen.snippet_from_doc(doc)
+        ranges = [(h.start, h.end) for h in snippet.highlighted()]
+        if ranges and name == field:
+            return fragments(snippet.fragment(), ranges, min_han)
+        if ranges:
+            reading = str(doc.get_first(RESPELLED))
+            at = reading.encode().find(snippet.fragment().encode())
+            return aligned_snippet(str(doc.get_first(field)), reading,
+                                   [(a + at, b + at) for a, b in ranges], 100_000)
+    return ()
+
+
+def _paragraph_docs(item: IndexDocument, respell: Respell | None) -> list[tantivy.Document]:
+    """One small document per paragraph: id "<version>#<n>", ordered by date_sort = n; an
+    OCR paragraph with its corrected reading beside it, as the main index has it."""
     d = item.document
-    parts = [("title", "title", d.title), ("summary", "summary", d.summary)]
+    names = tuple(name for n in item.names for name in n.names)
+    parts = [("title", "title", d.title, ""), ("summary", "summary", d.summary, "")]
     for t in d.texts:
-        parts += [(body_field(t.language), t.version_key, p)
+        ocr = t.language if t.kind is TextKind.OCR and respell else ""
+        parts += [(body_field(t.language), t.version_key, p, ocr)
                   for p in [*t.paragraphs, *(n.text for n in t.notes)]]
     out = []
-    for n, (field, version, text) in enumerate(parts):
+    for n, (field, version, text, ocr) in enumerate(parts):
         if text.strip():
             doc = tantivy.Document()
             doc.add_text("id", f"{version}#{n}")
             doc.add_text(field, text)
+            reading = respell(text, ocr, names) if respell and ocr else text
+            if reading != text:
+                doc.add_text(RESPELLED, reading)
             doc.add_text("pub_state", "published")
             doc.add_integer("date_sort", n)
             out.append(doc)
@@ -309,7 +344,8 @@ class _Snippets:
         ranges = [(h.start, h.end) for h in snippet.highlighted()]
         return fragments(snippet.fragment(), ranges, self.min_han) if ranges else ()
 
-    def for_doc(self, doc: tantivy.Document, texts: list[list[str]]) -> tuple[Snippet, ...]:
+    def for_doc(self, doc: tantivy.Document, texts: list[list[str]],
+                meta_respelled: list[list[Any]]) -> tuple[Snippet, ...]:
         """Up to two snippets from the text versions that matched."""
         out = []
         fields = [f"body_{lang}" for lang in BODY_LANGS] + ["summary"]
@@ -324,7 +360,31 @@ class _Snippets:
                 out.append(Snippet(key, lang if field != "summary" else "", shown))
             if len(out) == 2:
                 break
+        if not out and RESPELLED in present:
+            out += self._respelled(doc, meta_respelled)
         return tuple(out)
+
+    def _respelled(self, doc: tantivy.Document, where: list[list[Any]]) -> list[Snippet]:
+        """A hit found only by the corrected reading of its OCR: the raw words in the place
+        that matched, never the corrected ones."""
+        snippet = self._generator(RESPELLED).snippet_from_doc(doc)
+        ranges = [(h.start, h.end) for h in snippet.highlighted()]
+        # the generator reads the field's values joined by a space; find the fragment there
+        readings = [str(v) for v in doc.get_all(RESPELLED)]
+        joined = " ".join(readings).encode()
+        at = joined.find(snippet.fragment().encode())
+        if not ranges or at < 0 or len(where) != len(readings):
+            return []
+        start = at + ranges[0][0]
+        for reading, (field, nth, key) in zip(readings, where, strict=True):
+            size = len(reading.encode())
+            if start < size:
+                raw = str(doc.get_all(field)[nth])
+                moved = [(s + at, e + at) for s, e in ranges]
+                shown = aligned_snippet(raw, reading, moved, _SNIPPET_CHARS)
+                return [Snippet(key, field.removeprefix("body_"), shown)] if shown else []
+            start, at = start - size - 1, at - size - 1
+        return []
 
 
 def _hit(doc: tantivy.Document, key: Any, snippets: _Snippets | None) -> Hit:
@@ -334,5 +394,6 @@ def _hit(doc: tantivy.Document, key: Any, snippets: _Snippets | None) -> Hit:
                title=meta["title"], date_display=meta["date"], date_start=start,
                doc_type=meta["type"], classification=meta["marking"], level=meta["level"],
                score=float(key) if isinstance(key, float) else 0.0,
-               snippets=snippets.for_doc(doc, meta["texts"]) if snippets else (),
+               snippets=snippets.for_doc(doc, meta["texts"], meta.get("respelled", []))
+               if snippets else (),
                scan=meta.get("scan", ""))  # an index made before scans were kept has none

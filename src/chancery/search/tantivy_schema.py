@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 import tantivy
@@ -12,15 +12,24 @@ from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
 from chancery.domain.authorities import Role
 from chancery.domain.dates import Precision
+from chancery.domain.texts import TextKind
 from chancery.search.interface import IndexDocument
 
 # Languages with their own stemmed body field; any other language goes to body_xx.
 STEMMED = {"en": "english", "de": "german", "ru": "russian", "fr": "french", "es": "spanish",
            "it": "italian"}
 BODY_LANGS = ("en", "de", "ru", "fr", "es", "it", "zh", "xx")
+# The spelling-corrected reading of OCR texts ("perforzod" read as "performed"): found by the
+# right spelling, weighed below the real text (a guess, on top of the raw words it repeats),
+# stored only so a snippet can point at the raw words in the same place; never shown.
+RESPELLED = "respelled"
 # Text fields a plain word is looked for in, with their relevance boost.
 TEXT_FIELDS = {"title": 2.0, "summary": 1.5, "names": 1.5,
-               **{f"body_{lang}": 1.0 for lang in BODY_LANGS}}
+               **{f"body_{lang}": 1.0 for lang in BODY_LANGS}, RESPELLED: 0.3}
+# How the index corrects an OCR text: (text, language, names not to touch) -> the text with
+# the same words in the same order (word n of the result is word n of the text, words being
+# what whitespace separates), misread ones corrected; the text itself when it cannot help.
+Respell = Callable[[str, str, tuple[str, ...]], str]
 # The words redactions withhold, for editors' searches only: never stored (no snippet or
 # highlight can show them), never in a public query's fields, facets or suggestions.
 EDITOR_FIELDS = {"withheld": 1.0}
@@ -75,7 +84,7 @@ def field_analyzer(name: str) -> str:
     """The analyzer a text field is indexed with."""
     if name.startswith("body_"):
         return "lang_" + name.removeprefix("body_")
-    return "lang_en" if name in ("title", "summary") else "plain"
+    return "lang_en" if name in ("title", "summary", RESPELLED) else "plain"
 
 
 def build_schema() -> tantivy.Schema:
@@ -143,17 +152,16 @@ def body_field(language: str) -> str:
     return f"body_{lang}" if lang in BODY_LANGS else "body_xx"
 
 
-def to_tantivy(item: IndexDocument) -> tantivy.Document:
-    """One index document for one archive document."""
+def to_tantivy(item: IndexDocument, respell: Respell | None = None) -> tantivy.Document:
+    """One index document for one archive document; ``respell`` adds the corrected reading
+    of its OCR texts."""
     d = item.document
     doc = tantivy.Document()
     doc.add_text("id", d.public_id)
     doc.add_text("title", d.title)
     if d.summary:
         doc.add_text("summary", d.summary)
-    for t in d.texts:
-        body = "\n\n".join([t.body, *(n.text for n in t.notes)])
-        doc.add_text(body_field(t.language), body)
+    respelled = _add_texts(doc, item, respell)
     for language in dict.fromkeys(lang.split("-")[0].lower() for lang in d.languages):
         doc.add_text("f_language", language)
     for words in item.withheld:
@@ -170,8 +178,37 @@ def to_tantivy(item: IndexDocument) -> tantivy.Document:
     for facet, parts in PARTS.items():
         for value in dict.fromkeys(keys.get(facet, ())):
             doc.add_text(f"p_{facet}_{home(value, parts)}", value)
-    doc.add_bytes("hit", _hit_json(item))
+    doc.add_bytes("hit", _hit_json(item, respelled))
     return doc
+
+
+def _add_texts(doc: tantivy.Document, item: IndexDocument,
+               respell: Respell | None) -> list[tuple[str, int, str]]:
+    """Adds the texts and their corrected readings; returns where each reading's raw is."""
+    for t in item.document.texts:
+        body = "\n\n".join([t.body, *(n.text for n in t.notes)])
+        doc.add_text(body_field(t.language), body)
+    respelled = _respell(item, respell) if respell else []
+    for _, fixed in respelled:
+        doc.add_text(RESPELLED, fixed)
+    return [where for where, _ in respelled]
+
+
+def _respell(item: IndexDocument, respell: Respell) -> list[tuple[tuple[str, int, str], str]]:
+    """The corrected reading of each OCR text that has a correction, with where its raw text
+    is stored: (body field, which of its values, the text's version key)."""
+    if not any(t.kind is TextKind.OCR for t in item.document.texts):
+        return []
+    names = tuple(name for n in item.names for name in n.names)  # the document's own people
+    out, seen = [], dict[str, int]()
+    for t in item.document.texts:
+        field = body_field(t.language)
+        nth = seen[field] = seen.get(field, -1) + 1
+        if t.kind is TextKind.OCR:
+            fixed = respell(t.body, t.language, names)
+            if fixed != t.body:
+                out.append(((field, nth, t.version_key), fixed))
+    return out
 
 
 def _add_names(doc: tantivy.Document, item: IndexDocument) -> dict[str, list[str]]:
@@ -216,10 +253,13 @@ def _add_facets(doc: tantivy.Document, item: IndexDocument) -> None:
         doc.add_text("pub_state", "embargoed")
 
 
-def _hit_json(item: IndexDocument) -> bytes:
+def _hit_json(item: IndexDocument, respelled: list[tuple[str, int, str]]) -> bytes:
     d = item.document
     texts = [[t.version_key, t.language] for t in d.texts]
     return json.dumps({"source_id": d.source_id, "title": d.title, "date": d.date.display,
+                       # each value of the respelled field: where its raw text is stored
+                       # ([body field, nth value]) and the version key it came from
+                       "respelled": respelled,
                        "start": d.date.start.isoformat() if d.date.start else None,
                        "type": d.doc_type.value, "marking": d.classification.marking,
                        "level": d.classification.level.value, "texts": texts,
