@@ -29,8 +29,8 @@ from tests.scan_words import pdf_words
 
 SCAN = CORPUS / "scans" / "104-10236-10054_ocr.pdf"  # a 2-page cable: Cuba, Jamaica
 PID = "jfkcable1"
-MARK = re.compile(r'<span class="hit-box" style="left:([\d.]+)%;top:([\d.]+)%;'
-                  r'width:([\d.]+)%;height:([\d.]+)%" title="([^"]*)"></span>')
+MARK = re.compile(r'<rect class="hit-box" x="([\d.]+)%" y="([\d.]+)%" width="([\d.]+)%" '
+                  r'height="([\d.]+)%"><title>([^<]*)</title></rect>')
 
 
 def _archive(root: Path) -> App:
@@ -86,7 +86,7 @@ def test_a_search_marks_its_words_on_the_page_images(archive: App) -> None:
     assert on == [1, 2]
     first_page = html.split('id="hit-1-2"')[0]
     for left, top, width, height, _ in marks:
-        image = pages[0] if f"left:{left:.3f}%;top:{top:.3f}%" in first_page else pages[1]
+        image = pages[0] if f'x="{left:.3f}%" y="{top:.3f}%"' in first_page else pages[1]
         w, h = image.size
         cut = image.crop((int(left * w / 100), int(top * h / 100),
                           int((left + width) * w / 100) + 1, int((top + height) * h / 100) + 1))
@@ -187,3 +187,14 @@ def test_the_searchable_pdf_is_the_served_pages_with_their_words(archive: App) -
         original.close()
     for missing in ("2", "0", "99999"):
         assert site.get(f"/documents/{PID}/scans/{missing}/searchable.pdf").status_code == 404
+
+
+def test_the_api_record_links_the_searchable_pdf(archive: App) -> None:
+    """The API's media entry names the searchable PDF of a scan with words read on it."""
+    site = TestClient(create_app(archive))
+    [media] = site.get(f"/api/v1/documents/{PID}").json()["media"]
+    assert media["searchable_pdf"].endswith(f"/documents/{PID}/scans/1/searchable.pdf")
+    SqlWordLayers(archive.catalogue.engine).replace(
+        archive.catalogue.get_document(PID, Reader.editor().actor, Reader.editor().today).id,
+        [], "text-layer")
+    assert site.get(f"/api/v1/documents/{PID}").json()["media"][0]["searchable_pdf"] is None
