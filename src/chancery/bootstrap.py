@@ -9,6 +9,7 @@ from chancery.blobs.burning import BurnedFiles
 from chancery.blobs.derived import DerivedFiles
 from chancery.blobs.folder import FolderBlobStore
 from chancery.blobs.pages import PDFIUM_LOCK, PageImages
+from chancery.blobs.searchable import SearchablePdfMaker
 from chancery.citing.cache import CitationCache
 from chancery.citing.pandoc import PandocEngine
 from chancery.config import Settings
@@ -24,6 +25,7 @@ from chancery.ingest.frus import FrusImporter
 from chancery.ingest.media import read_media
 from chancery.ocr.spelling import respell_ocr
 from chancery.search.tantivy_index import TantivyIndex
+from chancery.search.word_terms import IndexTerms
 from chancery.services.accounts import Accounts
 from chancery.services.acting import Acting
 from chancery.services.authority_editing import AuthorityEditor
@@ -43,6 +45,7 @@ from chancery.services.suggesting import Suggesting
 from chancery.services.suggestion_review import SuggestionReview
 from chancery.services.tokens import Tokens
 from chancery.services.transcribing import Transcribing
+from chancery.services.word_boxes import WordBoxes
 from chancery.storage.accounts import SqlAccounts
 from chancery.storage.audit import SqlAuditReads
 from chancery.storage.authority_edits import SqlAuthorityEdits
@@ -56,6 +59,7 @@ from chancery.storage.redacting import SqlRedacting
 from chancery.storage.scan_redactions import SqlScanRedactions
 from chancery.storage.suggestions import SqlSuggestions
 from chancery.storage.tokens import SqlTokens
+from chancery.storage.words import SqlWordLayers
 from chancery.storage.workflow import SqlEditorial
 from chancery.storage.workspace import SqlWorkspaceReads
 from chancery.suggest.cache import FileCache, StageCache
@@ -133,6 +137,13 @@ class App:
         """The files a scan is served as: the original, or its burned copy (redacted key)."""
         return BurnedFiles(self.blobs, self.settings.data / "derived" / "files", PDFIUM_LOCK,
                            self.pages.keys)
+
+    @cached_property
+    def word_boxes(self) -> WordBoxes:
+        """The words of scan pages as readers are shown them (hit boxes, IIIF Content Search,
+        searchable PDFs kept beside the burned files), through the redaction rule."""
+        return WordBoxes(self.catalogue, SqlWordLayers(self.catalogue.engine), IndexTerms(),
+                         SearchablePdfMaker(self.pages, self.settings.data / "derived" / "files"))
 
     @cached_property
     def scan_redacting(self) -> ScanRedacting:

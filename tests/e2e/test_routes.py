@@ -13,9 +13,12 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 from chancery.bootstrap import App
+from chancery.domain.readers import Reader
 from chancery.search.interface import FACETS
+from chancery.storage.words import SqlWordLayers
 from chancery.web.server import create_app
 from tests.e2e.test_web import _site
+from tests.scan_words import pdf_words
 
 DOC, SCANNED = "7da35b31", "jfk-104-10216-10046"
 # one address per route that answers on the demo archive plus the reference pair
@@ -71,6 +74,9 @@ EXAMPLES = {
     "/oai": "/oai?verb=ListRecords&metadataPrefix=oai_dc",
     "/oai/chancery.xsd": "/oai/chancery.xsd",
     "/iiif/3/manifests/{public_id}": f"/iiif/3/manifests/{SCANNED}",
+    "/iiif/3/manifests/{public_id}/search": f"/iiif/3/manifests/{SCANNED}/search?q=Cuba",
+    "/documents/{public_id}/scans/{scan}/searchable.pdf":
+        f"/documents/{SCANNED}/scans/1/searchable.pdf",
     "/iiif/3/collections/{key:path}": "/iiif/3/collections/jfk-assassination-records-2025-release",
     "/iiif/3/{identifier}": "/iiif/3/{sha}-1",
     "/iiif/3/{identifier}/info.json": "/iiif/3/{sha}-1/info.json",
@@ -134,8 +140,21 @@ def routes(routes_: list[Any], prefix: str = "") -> Iterator[tuple[str, set[str]
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, TestClient]]:
     """The demo archive plus the reference pair; a 500 is answered, not raised."""
     app, _ = _site(tmp_path_factory.mktemp("routes"))
+    _read_words(app, SCANNED)
     yield app, TestClient(create_app(app), raise_server_exceptions=False, follow_redirects=False)
     app.catalogue.dispose()
+
+
+def _read_words(app: App, public_id: str) -> None:
+    """The words of a scan's own text layer, stored as an OCR stage would (for the routes
+    made from them: the searchable PDF, IIIF Content Search)."""
+    editor = Reader.editor()
+    stored = app.catalogue.get_document(public_id, editor.actor, editor.today)
+    assert stored is not None and stored.document.media
+    media = stored.document.media[0]
+    data = app.blobs.path_of(media.sha256).read_bytes()
+    SqlWordLayers(app.catalogue.engine).replace(
+        stored.id, pdf_words(data, app.pages.sizes(media.sha256, media.media_type)), "text-layer")
 
 
 def _get_routes(app: App) -> list[tuple[str, list[str]]]:

@@ -22,14 +22,18 @@ from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
 from chancery.domain.accounts import Role
 from chancery.domain.publication import Actor
+from chancery.domain.readers import Reader
 from chancery.domain.redactions import parse_box, redacted_key
 from chancery.domain.suggestions import Decision, Finding, Kind
+from chancery.domain.words import PageWords, Word
 from chancery.domain.workflow import Acting, Step
 from chancery.services import search
 from chancery.services.clock import today
 from chancery.services.imports import import_paths
 from chancery.services.redacting import Wanted
+from chancery.storage.words import SqlWordLayers
 from tests.scan_pdfs import text_pdf, word_box
+from tests.scan_words import pdf_words
 
 CANARY = "quokka"
 # the one word of the hidden texts a reader might search for (it never names anything)
@@ -238,6 +242,7 @@ def build_archive(root: Path) -> App:
                                      for kind in ("api", "search", "oai", "export")}))
     result = import_paths([write_bundle(root / "bundle", "published")], app.import_context())
     assert not result.failed, result.failed
+    _word_layers(app)
     app.scan_redacting.redact_box(REDACTED, 1, redaction_box(), "(b)(6)", Acting.operator())
     _corrections(app)
     for wanted in SEALED_REDACTIONS:
@@ -260,6 +265,34 @@ def _suggestions(app: App) -> None:
     [place] = [s for g in app.suggestion_review.suggested(SUGGESTED, editor).groups for s in g.open
                if s.finding.kind is Kind.PLACE]
     app.suggestion_review.decide(SUGGESTED, place.id, Decision.REJECTED, editor)
+
+
+# the words read on a PNG scan of each document (made by hand: a picture has no text layer)
+SCAN_WORDS = {public_id: f"The quokka {HIDDEN_WORD} report on Berlin" for public_id in HIDDEN}
+SCAN_WORDS |= {p: "Memorandum on Berlin" for p in PUBLIC}
+SCAN_WORDS[SEALED] = "In Vienna the quokka source met the consul"
+
+
+def _png_words(public_id: str, text: str) -> list[PageWords]:
+    words = tuple(Word(t, 1, 4 + 14 * i, 20, 12, 8) for i, t in enumerate(text.split()))
+    with Image.open(io.BytesIO(scan_png(public_id))) as img:
+        return [PageWords(0, 1, img.width, img.height, words)]
+
+
+def _word_layers(app: App) -> None:
+    """Every document with a scan gets the words read on it, as an OCR stage stores them: the
+    canary among them wherever the document holds it."""
+    layers, editor = SqlWordLayers(app.catalogue.engine), Reader.editor()
+    for public_id in [*SCAN_WORDS, REDACTED, LAYERED]:
+        stored = app.catalogue.get_document(public_id, editor.actor, editor.today)
+        assert stored is not None, public_id
+        media = stored.document.media[0]
+        if public_id in SCAN_WORDS:
+            pages = _png_words(public_id, SCAN_WORDS[public_id])
+        else:
+            pages = pdf_words(scan_pdf() if public_id == REDACTED else layered_pdf(),
+                              app.pages.sizes(media.sha256, media.media_type))
+        layers.replace(stored.id, pages, "text-layer")
 
 
 def _pending_edit(app: App) -> None:

@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 from chancery.bootstrap import App
 from chancery.cli import app as cli
 from chancery.domain.media import WIDTHS
+from chancery.domain.readers import Reader
 from chancery.services import search
 from chancery.services.imports import import_paths
 from chancery.web.server import create_app
@@ -64,6 +65,11 @@ ORIGINAL, BURNED = redacted_scan_keys()
 LAYER_ORIGINAL, LAYER_KEY = layered_keys()
 
 
+# what a reader might look for on the scans beside the canary (the canary itself is echoed
+# by the search box: test_no_withheld_word_reaches_the_scan_word_outputs looks for it)
+WORD_QUERIES = ["agent", "berlin", "source", "vienna", "embassy", "%22the%20consul%22"]
+
+
 def _sha(public_id: str) -> str:
     return hashlib.sha256(scan_png(public_id)).hexdigest()
 
@@ -99,7 +105,14 @@ def clean_channels() -> dict[str, list[str]]:
         "/collections/{key:path}": ["/collections/open-papers"],
         "/{folder}/{slug}": ["/people/herter-christian-a", "/places/berlin"],
         "/documents/{ident:path}": [f"/documents/{d}" for d in (P, "open0002", S, REDACTED,
-                                                                 LAYERED)],
+                                                                 LAYERED)]
+                                   + [f"/documents/{d}?q={w}" for d in (P, S, REDACTED, LAYERED)
+                                      for w in WORD_QUERIES],
+        "/documents/{public_id}/scans/{scan}/searchable.pdf":
+            [f"/documents/{d}/scans/1/searchable.pdf" for d in (P, S, REDACTED, LAYERED)],
+        "/iiif/3/manifests/{public_id}/search": [f"/iiif/3/manifests/{d}/search?q={w}"
+                                                 for d in (P, S, REDACTED, LAYERED)
+                                                 for w in WORD_QUERIES],
         "/documents/{public_id}.json": [f"/documents/{d}.json" for d in (P, S, REDACTED)],
         "/documents/{public_id}/text/{version}.txt": [f"/documents/{d}/text/{TEXT}.txt"
                                                       for d in (P, S)],
@@ -180,6 +193,10 @@ def absent_channels() -> dict[str, list[str]]:
         "/iiif/3/collections/{key:path}": ["/iiif/3/collections/quokka-papers",
                                            "/iiif/3/collections/open-papers/quokka-box"],
         "/iiif/3/manifests/{public_id}": [f"/iiif/3/manifests/{h}" for h in docs],
+        "/iiif/3/manifests/{public_id}/search": [f"/iiif/3/manifests/{h}/search?q=quokka"
+                                                 for h in docs],
+        "/documents/{public_id}/scans/{scan}/searchable.pdf":
+            [f"/documents/{h}/scans/1/searchable.pdf" for h in docs],
         "/iiif/3/{identifier}": [f"/iiif/3/{s}-1" for s in shas],
         "/iiif/3/{identifier}/info.json": [f"/iiif/3/{s}-1/info.json" for s in shas],
         "/iiif/3/{identifier}/{region}/{size}/{rotation}/{quality_format}":
@@ -619,3 +636,27 @@ def test_public_notes_show_only_approved_and_never_withheld_words(archive: App,
     [note] = site.get(f"/api/v1/documents/{SEALED}").json()["corrections"]
     assert note["note"] == "Rights as the [redacted: (b)(6)]'s cable gives them."
     assert "Corrected on" in site.get(f"/documents/{SEALED}").text
+
+
+def test_no_withheld_word_reaches_the_scan_word_outputs(archive: App, site: TestClient) -> None:
+    """The words read on the scans: the box over the canary on the redacted scan, the words a
+    text redaction withholds (the layered and the sealed document) are in no searchable PDF's
+    text, Content Search answer or hit box; an editor's read still has them (so their absence
+    is the redaction rule's doing)."""
+    for d in (P, S, REDACTED, LAYERED):
+        pdf = site.get(f"/documents/{d}/scans/1/searchable.pdf")
+        assert pdf.status_code == 200, d
+        text = " ".join(page_text(pdf.content, n) for n in (1,)).lower()
+        assert text.strip() and CANARY not in text, (d, text)
+        found = site.get(f"/iiif/3/manifests/{d}/search?q=quokka%20agent%20source").json()
+        assert CANARY not in json.dumps(found["items"] + found.get("annotations", [])).lower()
+        for q in ("quokka", "quokk*", "%22quokka%20source%22"):
+            page = site.get(f"/documents/{d}?q={q}").text
+            assert 'class="hit-box"' not in page and "No word matching" in page, (d, q)
+    assert "embassy" in page_text(site.get(f"/documents/{REDACTED}/scans/1/searchable.pdf")
+                                .content, 1).lower()  # the words beside the box stay
+    editor = Reader.editor()
+    for d in (S, REDACTED, LAYERED):
+        seen = archive.word_boxes.visible(d, editor)
+        assert seen is not None and CANARY in " ".join(
+            w.text for p in seen.pages for w in p.words).lower(), d

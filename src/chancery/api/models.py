@@ -86,6 +86,8 @@ class MediaOut(BaseModel):
     media_type: str
     sha256: str
     url: str
+    # the scan's served pages with the words read on them as a text layer (none unread)
+    searchable_pdf: str | None = None
 
 
 class ProvenanceOut(BaseModel):

@@ -67,7 +67,12 @@ def _record(app: App, stored: documents.StoredDocument, urls: convert.Urls, read
     """A document's record; for the staff, the scans the public cannot fetch are linked at
     /workspace/files (which answers their token), not at a public address that 404s."""
     staff_only = documents.staff_only_scans(app.catalogue, stored, reader)
-    return convert.document(stored, urls, app.settings.archive_name, staff_only)
+    record = convert.document(stored, urls, app.settings.archive_name, staff_only)
+    if not reader.is_editor:  # the PDF is made for the public: the staff read the originals
+        for n in app.word_boxes.searchable_scans(stored, reader):
+            record.media[n - 1].searchable_pdf = urls.site(
+                f"/documents/{stored.document.public_id}/scans/{n}/searchable.pdf")
+    return record
 
 
 def _documents(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None:

@@ -110,6 +110,13 @@ def masked(corrections: list[Correction], doc: Document, live: list[Redaction],
     return out
 
 
+def withheld_phrases(doc: Document, live: list[Redaction],
+                     names: dict[str, list[str]]) -> list[str]:
+    """Every run of words the redactions in force withhold (their words, a whole field's
+    value, a withheld record's names), for what repeats them elsewhere (a scan's words)."""
+    return [words for r in live if r.in_force for words in _withheld(doc, r, names)]
+
+
 def _withheld(doc: Document, r: Redaction, names: dict[str, list[str]]) -> list[str]:
     if r.text:
         return [r.text]

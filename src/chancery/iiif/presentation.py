@@ -11,6 +11,7 @@ from chancery.domain.authorities import Role
 from chancery.domain.citations import house_citation
 from chancery.domain.readers import Reader
 from chancery.domain.served_scans import ServedScan
+from chancery.iiif import content_search
 from chancery.services import documents, reading
 from chancery.services.documents import StoredDocument
 
@@ -78,6 +79,13 @@ def manifest(app: App, public_id: str, root: str, reader: Reader) -> Json | None
                      "format": "application/json", "label": _lang("Full record (JSON)")}],
         "items": canvases,
     }
+    searchable = app.word_boxes.searchable_scans(stored, reader)
+    if searchable:  # words read on the pages: a viewer can search them and fetch a PDF
+        body["service"] = [content_search.service(mid)]
+        body["rendering"] += [{"id": f"{site}/documents/{d.public_id}/scans/{n}/searchable.pdf",
+                               "type": "Text", "format": "application/pdf",
+                               "label": _lang(f"Searchable PDF: {d.media[n - 1].filename}")}
+                              for n in searchable]
     if d.summary:
         body["summary"] = _lang(d.summary)
     body["metadata"].append(_pair("Citation", house_citation(d, app.settings.archive_name,

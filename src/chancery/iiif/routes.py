@@ -19,8 +19,8 @@ from chancery.domain.media import WIDTHS
 from chancery.domain.readers import Reader
 from chancery.http.caching import PUBLIC_SCANS
 from chancery.http.limits import SharedLimiter, client_of
+from chancery.iiif import content_search, presentation
 from chancery.iiif import image as iiif_image
-from chancery.iiif import presentation
 from chancery.services import documents
 
 CORS = {"Access-Control-Allow-Origin": "*"}
@@ -148,6 +148,15 @@ def routes(app: App) -> APIRouter:
     def manifest(request: Request, public_id: str) -> Response:
         return _presentation(presentation.manifest(app, public_id, root(request), Reader.public()),
                              f"no document with scans {public_id!r}")
+
+    @router.get("/iiif/3/manifests/{public_id}/search", include_in_schema=False)
+    def search_within(request: Request, public_id: str) -> Response:
+        try:
+            found = content_search.answer(app, public_id, root(request),
+                                          dict(request.query_params), Reader.public())
+        except content_search.BadSearch as exc:
+            return _error(400, str(exc))
+        return _presentation(found, f"no document with scans {public_id!r}")
 
     @router.get("/iiif/3/collections/{key:path}", include_in_schema=False)
     def collection(request: Request, key: str) -> Response:

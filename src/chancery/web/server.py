@@ -18,7 +18,17 @@ from chancery.oai import routes as oai
 from chancery.web import middleware
 from chancery.web.limits import limit_reading_room
 from chancery.web.pages import STATIC, render
-from chancery.web.views import api_docs, citations, documents, feeds, finding, records, registers, site
+from chancery.web.views import (
+    api_docs,
+    citations,
+    documents,
+    feeds,
+    finding,
+    records,
+    registers,
+    scan_words,
+    site,
+)
 from chancery.web.workspace import routes as workspace
 
 log = logging.getLogger("chancery.web")
@@ -33,7 +43,7 @@ def create_app(app: App) -> FastAPI:
     web.include_router(api_docs.routes(app, api.openapi))  # before the mount takes /api/v1/*
     web.mount("/api/v1", api)
     # order matters: /{folder}/{slug} (authority pages) comes last
-    for module in (finding, citations, feeds, documents, site, registers, oai, iiif, workspace,
+    for module in (finding, citations, feeds, scan_words, documents, site, registers, oai, iiif, workspace,
                    records):
         web.include_router(module.routes(app))
     limit_reading_room(web, app)

@@ -15,7 +15,7 @@ from chancery.domain.provenance import funder_phrase
 from chancery.domain.readers import Reader
 from chancery.http.caching import file_answer
 from chancery.services import citing, documents, reading
-from chancery.web import metadata, notes
+from chancery.web import metadata, notes, word_hits
 from chancery.web.pages import doc_url, render
 from chancery.web.views.citations import STYLE_LABELS, page_citations
 
@@ -96,7 +96,8 @@ def _document(app: App, request: Request, ident: str, reader: Reader) -> Respons
     doc = page.stored.document
     canonical = doc_url(doc.public_id, doc.title)
     if request.url.path != canonical:  # old slugs and source ids lead to the one address
-        return RedirectResponse(canonical, status_code=301)
+        query = request.url.query  # a search's ?q= still marks its words on the scans
+        return RedirectResponse(canonical + (f"?{query}" if query else ""), status_code=301)
     modified = page.stored.updated_at
     view = request.query_params.get("view", "")
     item = citing.csl_for(page.stored, app.citer)
@@ -109,7 +110,11 @@ def _document(app: App, request: Request, ident: str, reader: Reader) -> Respons
         "style_labels": STYLE_LABELS, "cites_pending": len(cites) < len(PAGE_STYLES),
         "meta": metadata.document_meta(page, app.settings.base_url,
                                        app.settings.archive_name, item),
-        "widths": WIDTHS, "now": datetime.now(UTC), "notice_kinds": NOTICE_KINDS},
+        "widths": WIDTHS, "now": datetime.now(UTC), "notice_kinds": NOTICE_KINDS,
+        "q": request.query_params.get("q", ""),
+        "marks": word_hits.page_marks(app, doc.public_id, request.query_params.get("q", ""),
+                                      reader),
+        "searchable": app.word_boxes.searchable_scans(page.stored, reader)},
         modified=modified,
         cache=len(cites) == len(PAGE_STYLES))  # the missing styles arrive soon: no ETag yet
 
