@@ -14,6 +14,7 @@ from chancery.citing.pandoc import PandocEngine
 from chancery.config import Settings
 from chancery.domain.media import MediaFile
 from chancery.enrich.names import phonetic_key, with_generated_variants
+from chancery.enrich.ocr.reader import ScanReader
 from chancery.ingest.base import Importer, Limits
 from chancery.ingest.bundle import BundleImporter
 from chancery.ingest.csvfiles import CsvImporter
@@ -28,6 +29,7 @@ from chancery.services.collection_editing import CollectionEditor
 from chancery.services.editing import Editing, Names
 from chancery.services.editor import Editor
 from chancery.services.imports import ImportContext
+from chancery.services.ocr import Ocr
 from chancery.services.publishing import Publishing
 from chancery.services.purging import Kept, Purging
 from chancery.services.redacted_caches import RedactedCaches
@@ -42,6 +44,7 @@ from chancery.storage.collection_edits import SqlCollectionEdits
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.import_runs import SqlImportRuns
 from chancery.storage.limits import SqlRateBuckets
+from chancery.storage.ocr_texts import SqlOcrTexts
 from chancery.storage.pending import SqlPending
 from chancery.storage.purge import SqlPurge
 from chancery.storage.redacting import SqlRedacting
@@ -171,8 +174,14 @@ class App:
     @cached_property
     def editor(self) -> Editor:
         """The document editor's uploads (the import's checks) and pickers."""
-        return Editor(self.catalogue, self.blobs, read_media, Limits(self.settings.max_file_size),
+        return Editor(self.catalogue, self.blobs, read_media, self.limits,
                       self.search, phonetic_key)
+
+    @cached_property
+    def ocr(self) -> Ocr:
+        """The OCR stage (a job runs ``ocr.run``): scans read into a text version and words."""
+        return Ocr(self.catalogue, self.blobs, ScanReader(PDFIUM_LOCK),
+                   SqlOcrTexts(self.catalogue.engine))
 
     @cached_property
     def tokens(self) -> Tokens:
@@ -185,6 +194,11 @@ class App:
         redactions), checked and audited."""
         return Acting(self.catalogue, self.publishing, self.accounts.store,
                       editing=self.editing, redacting=self.redacting)
+
+    @property
+    def limits(self) -> Limits:
+        """What an import or an upload reads at most: bytes of a file, pages of a scan."""
+        return Limits(self.settings.max_file_size, self.settings.max_scan_pages)
 
     @property
     def database(self) -> str:
@@ -201,7 +215,7 @@ class App:
         """The parts an import works with; ``parallel`` parses in a second process;
         ``allow_purged`` imports a purged document again (else it is refused)."""
         return ImportContext(self.catalogue, self.blobs, importers(), with_generated_variants,
-                             phonetic_key, Limits(self.settings.max_file_size),
+                             phonetic_key, self.limits,
                              SqlPending(self.catalogue.engine), parallel,
                              SqlPurge(self.catalogue.engine), allow_purged,
                              SqlRedacting(self.catalogue.engine))
