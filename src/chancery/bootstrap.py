@@ -13,6 +13,7 @@ from chancery.citing.cache import CitationCache
 from chancery.citing.pandoc import PandocEngine
 from chancery.config import Settings
 from chancery.domain.media import MediaFile
+from chancery.domain.ocr import OcrMode
 from chancery.enrich.names import phonetic_key, with_generated_variants
 from chancery.enrich.ocr.reader import ScanReader
 from chancery.ingest.base import Importer, Limits
@@ -20,6 +21,7 @@ from chancery.ingest.bundle import BundleImporter
 from chancery.ingest.csvfiles import CsvImporter
 from chancery.ingest.frus import FrusImporter
 from chancery.ingest.media import read_media
+from chancery.ingest.scans import ScanImporter
 from chancery.search.tantivy_index import TantivyIndex
 from chancery.services.accounts import Accounts
 from chancery.services.acting import Acting
@@ -211,19 +213,22 @@ class App:
         self.catalogue.dispose()
         self.buckets.dispose()
 
-    def import_context(self, parallel: bool = False, allow_purged: bool = False) -> ImportContext:
+    def import_context(self, parallel: bool = False, allow_purged: bool = False,
+                       ocr: OcrMode = OcrMode.AUTO) -> ImportContext:
         """The parts an import works with; ``parallel`` parses in a second process;
-        ``allow_purged`` imports a purged document again (else it is refused)."""
-        return ImportContext(self.catalogue, self.blobs, importers(), with_generated_variants,
+        ``allow_purged`` imports a purged document again (else it is refused); ``ocr`` is
+        the OCR asked for scans whose source does not say."""
+        return ImportContext(self.catalogue, self.blobs, importers(ocr), with_generated_variants,
                              phonetic_key, self.limits,
                              SqlPending(self.catalogue.engine), parallel,
                              SqlPurge(self.catalogue.engine), allow_purged,
                              SqlRedacting(self.catalogue.engine))
 
 
-def importers() -> list[Importer]:
-    """Every source format Chancery reads, best match chosen per path."""
-    return [FrusImporter(), BundleImporter(), CsvImporter()]
+def importers(ocr: OcrMode = OcrMode.AUTO) -> list[Importer]:
+    """Every source format Chancery reads, best match chosen per path; ``ocr`` is the
+    default for scans (a CSV's ocr column says otherwise per row)."""
+    return [FrusImporter(), BundleImporter(), CsvImporter(ocr), ScanImporter(ocr)]
 
 
 def has_archive(settings: Settings) -> bool:

@@ -36,7 +36,9 @@ def _image_pages(path: Path) -> int:
     try:
         with Image.open(path) as img:
             return int(getattr(img, "n_frames", 1))
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
+    # Pillow says a broken file many ways (a truncated TIFF: TypeError "Missing dimensions")
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, TypeError,
+            KeyError, EOFError, SyntaxError) as exc:
         raise ImportRefused(f"{path.name}: not a readable image ({exc})") from None
 
 

@@ -91,7 +91,10 @@ class Ocr:
             return
         language = self._language(doc, scans, options.get("language", ""), mode)
         readings = [r for scan in scans for r in self._read(scan, mode, language)]
-        text = _text_version(readings, language)
+        # a text the source gave as OCR stays the document's (auto): the words are still kept
+        given = mode is OcrMode.AUTO and any(t.kind is TextKind.OCR and
+                                             not t.made_by.startswith(MADE_BY) for t in doc.texts)
+        text = None if given else _text_version(readings, language)
         source = "+".join(dict.fromkeys(r.source for r in readings))[:40] or TEXT_LAYER
         self.texts.store(document_id, text, [r.words for r in readings], source,
                          Revision(utc_now(), "ocr", _summary(text, readings)))
