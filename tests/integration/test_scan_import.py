@@ -14,8 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from chancery.bootstrap import App, build_app, importers
+from chancery.cli import app as cli
 from chancery.config import load_settings
 from chancery.domain.jobs import Stage, StageRequest
 from chancery.domain.ocr import OcrMode
@@ -192,3 +194,16 @@ def test_the_manifest_has_a_canvas_per_tiff_page(app: App, tmp_path: Path) -> No
 def test_importers_list_scans_last() -> None:
     """A CSV or a bundle is a surer match than a bare scan."""
     assert [i.name for i in importers()][-1] == "scans"
+
+
+def test_chancery_import_takes_the_ocr_default_for_every_scan_importer(tmp_path: Path) -> None:
+    """--ocr reaches the CSV and scan importers; a value other than the three is refused."""
+    built = build_app(load_settings(data=str(tmp_path / "data"), database_url=""))
+    modes = {i.name: getattr(i, "ocr", None) for i in built.import_context(ocr=OcrMode.NEVER).importers}
+    built.close()
+    assert modes["scans"] is modes["csv"] is OcrMode.NEVER
+    scan = _tiff(tmp_path / "memo.tif", "ONE")
+    data = ["--data", str(tmp_path / "cli")]
+    assert CliRunner().invoke(cli, [*data, "import", "--ocr", "sometimes", str(scan)]).exit_code == 2
+    done = CliRunner().invoke(cli, [*data, "import", "--ocr", "never", "--json", str(scan)])
+    assert done.exit_code == 0 and '"imported": 1' in done.stdout
