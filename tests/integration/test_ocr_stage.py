@@ -77,6 +77,9 @@ def test_search_finds_djakarta_once_the_scans_own_text_is_stored(
     assert "text layer" in text.made_by
     word = _word(app, doc_id, "Djakarta")
     assert 1000 < word.x < 2000 and word.y > 1000  # right column, lower half of a 2000-wide page
+    (page,) = SqlWordLayers(app.catalogue.engine).pages(doc_id)
+    scan = app.catalogue.get_document("djakarta", Actor.PUBLIC, today()).document.media[0]
+    assert [(page.width, page.height)] == app.pages.sizes(scan.sha256, scan.media_type)
 
 
 def test_a_poor_layer_is_read_again_with_boxes_where_the_layer_has_them(

@@ -207,3 +207,16 @@ def test_chancery_import_takes_the_ocr_default_for_every_scan_importer(tmp_path:
     assert CliRunner().invoke(cli, [*data, "import", "--ocr", "sometimes", str(scan)]).exit_code == 2
     done = CliRunner().invoke(cli, [*data, "import", "--ocr", "never", "--json", str(scan)])
     assert done.exit_code == 0 and '"imported": 1' in done.stdout
+
+
+def test_the_language_nobody_named_is_detected(app: App, tmp_path: Path) -> None:
+    """A German page with no language given: Latin script, a first reading, py3langid among
+    the archive's languages says German; the text is "German (OCR)"."""
+    _tiff(tmp_path / "vermerk.tif", "Die Bundesregierung hat heute beschlossen,",
+          "dass die Verhandlungen fortgesetzt werden")
+    import_paths([tmp_path / "vermerk.tif"], app.import_context())
+    app.ocr.run(_doc_id(app), {"mode": "auto"})
+    stored = app.catalogue.get_document(_stored(app)["vermerk"].public_id,  # type: ignore[attr-defined]
+                                        Actor.EDITOR, today())
+    assert stored is not None
+    assert [(t.language, t.shown_label) for t in stored.document.texts] == [("de", "German (OCR)")]
