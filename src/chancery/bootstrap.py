@@ -15,14 +15,17 @@ from chancery.citing.pandoc import PandocEngine
 from chancery.config import Settings
 from chancery.domain import clock
 from chancery.domain.media import MediaFile
+from chancery.domain.ocr import OcrMode
 from chancery.domain.suggestions import Finding
 from chancery.domain.workflow import Acting as AccountActing
 from chancery.enrich.names import phonetic_key, with_generated_variants
+from chancery.enrich.ocr.reader import ScanReader
 from chancery.ingest.base import Importer, Limits
 from chancery.ingest.bundle import BundleImporter
 from chancery.ingest.csvfiles import CsvImporter
 from chancery.ingest.frus import FrusImporter
 from chancery.ingest.media import read_media
+from chancery.ingest.scans import ScanImporter
 from chancery.ocr.spelling import respell_ocr
 from chancery.search.tantivy_index import TantivyIndex
 from chancery.search.word_terms import IndexTerms
@@ -35,6 +38,7 @@ from chancery.services.editing import Editing, Names
 from chancery.services.editor import Editor
 from chancery.services.imports import ImportContext
 from chancery.services.known_names import KnownNames
+from chancery.services.ocr import Ocr
 from chancery.services.publishing import Publishing
 from chancery.services.purging import Kept, Purging
 from chancery.services.redacted_caches import RedactedCaches
@@ -53,6 +57,7 @@ from chancery.storage.collection_edits import SqlCollectionEdits
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.import_runs import SqlImportRuns
 from chancery.storage.limits import SqlRateBuckets
+from chancery.storage.ocr_texts import SqlOcrTexts
 from chancery.storage.pending import SqlPending
 from chancery.storage.purge import SqlPurge
 from chancery.storage.redacting import SqlRedacting
@@ -194,7 +199,7 @@ class App:
     @cached_property
     def editor(self) -> Editor:
         """The document editor's uploads (the import's checks) and pickers."""
-        return Editor(self.catalogue, self.blobs, read_media, Limits(self.settings.max_file_size),
+        return Editor(self.catalogue, self.blobs, read_media, self.limits,
                       self.search, phonetic_key)
 
     @cached_property
@@ -211,6 +216,12 @@ class App:
                    actor: AccountActing) -> None:
             self.redacting.redact(public_id, Wanted(reason, text=words, version=version), actor)
         return Transcribing(self.catalogue, self.editing, redact)
+
+    @cached_property
+    def ocr(self) -> Ocr:
+        """The OCR stage (a job runs ``ocr.run``): scans read into a text version and words."""
+        return Ocr(self.catalogue, self.blobs, ScanReader(PDFIUM_LOCK),
+                   SqlOcrTexts(self.catalogue.engine))
 
     @cached_property
     def tokens(self) -> Tokens:
@@ -231,6 +242,11 @@ class App:
                                 FileCache(self.settings.data / "derived" / "suggestions"))
 
     @property
+    def limits(self) -> Limits:
+        """What an import or an upload reads at most: bytes of a file, pages of a scan."""
+        return Limits(self.settings.max_file_size, self.settings.max_scan_pages)
+
+    @property
     def database(self) -> str:
         """The kind of database the catalogue is kept in ("sqlite", "postgresql")."""
         return self.catalogue.dialect
@@ -241,11 +257,13 @@ class App:
         self.catalogue.dispose()
         self.buckets.dispose()
 
-    def import_context(self, parallel: bool = False, allow_purged: bool = False) -> ImportContext:
+    def import_context(self, parallel: bool = False, allow_purged: bool = False,
+                       ocr: OcrMode = OcrMode.AUTO) -> ImportContext:
         """The parts an import works with; ``parallel`` parses in a second process;
-        ``allow_purged`` imports a purged document again (else it is refused)."""
-        return ImportContext(self.catalogue, self.blobs, importers(), with_generated_variants,
-                             phonetic_key, Limits(self.settings.max_file_size),
+        ``allow_purged`` imports a purged document again (else it is refused); ``ocr`` is
+        the OCR asked for scans whose source does not say."""
+        return ImportContext(self.catalogue, self.blobs, importers(ocr), with_generated_variants,
+                             phonetic_key, self.limits,
                              SqlPending(self.catalogue.engine), parallel,
                              SqlPurge(self.catalogue.engine), allow_purged,
                              SqlRedacting(self.catalogue.engine))
@@ -263,9 +281,12 @@ def build_suggesting(catalogue: SqlCatalogue | None, cache: StageCache | None = 
     return Suggesting(catalogue, pipeline, lambda path: read_text(path, PDFIUM_LOCK))
 
 
-def importers() -> list[Importer]:
-    """Every source format Chancery reads, best match chosen per path."""
-    return [FrusImporter(), BundleImporter(), CsvImporter()]
+
+
+def importers(ocr: OcrMode = OcrMode.AUTO) -> list[Importer]:
+    """Every source format Chancery reads, best match chosen per path; ``ocr`` is the
+    default for scans (a CSV's ocr column says otherwise per row)."""
+    return [FrusImporter(), BundleImporter(), CsvImporter(ocr), ScanImporter(ocr)]
 
 
 def has_archive(settings: Settings) -> bool:

@@ -19,6 +19,7 @@ from chancery.citing.interface import CitationError, StyleNotFound
 from chancery.citing.styles import PAGE_STYLES, style_names
 from chancery.config import SETTINGS, load_settings
 from chancery.domain.accounts import AccountError
+from chancery.domain.ocr import OcrMode
 from chancery.domain.readers import Reader
 from chancery.domain.workflow import LOCAL_OPERATOR
 from chancery.progress import ImportProgress, Stopwatch, count_bar
@@ -113,11 +114,16 @@ def import_(ctx: typer.Context,
                 "workspace's list of imports names it; without it, the local operator.")] = None,
             allow_purged: Annotated[bool, typer.Option(
                 "--allow-purged", help="Import documents that were purged, again (each is "
-                "audited); without it they are refused and the rest imported.")] = False
+                "audited); without it they are refused and the rest imported.")] = False,
+            ocr: Annotated[OcrMode, typer.Option(
+                "--ocr", help="Scans: auto reads a PDF's own text layer where it is good "
+                "enough and OCRs the rest; always OCRs; never keeps the text layer only. A "
+                "CSV's ocr column overrides it per row.")] = OcrMode.AUTO
             ) -> None:
-    """Import FRUS TEI volumes, Chancery bundles or CSV + files; the format is detected.
+    """Import FRUS TEI volumes, Chancery bundles, CSV + files, or bare scans (PDF, TIFF,
+    JPEG, PNG: one draft document each); the format is detected.
 
-    Example: chancery import ../shared/corpus/frus/core my-bundle/ box3.csv"""
+    Example: chancery import ../shared/corpus/frus/core my-bundle/ box3.csv scans/"""
     clock = Stopwatch()
     a = _app(ctx, create=True)  # the first import makes the archive
     try:
@@ -126,7 +132,7 @@ def import_(ctx: typer.Context,
         err.print(f"[red]--as:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
     summary = _import(a, paths, clock, quiet=as_json or no_progress, operator=acting.name,
-                      allow_purged=allow_purged)
+                      allow_purged=allow_purged, ocr=ocr)
     for public_id in summary.readmitted:  # a takedown undone: who did it, on the record
         a.accounts.record(acting.audit_name, "import-purged", public_id)
     if as_json:
@@ -138,12 +144,13 @@ def import_(ctx: typer.Context,
 
 
 def _import(a: App, paths: list[Path], clock: Stopwatch, quiet: bool,
-            operator: str = LOCAL_OPERATOR, allow_purged: bool = False) -> imports.ImportSummary:
+            operator: str = LOCAL_OPERATOR, allow_purged: bool = False,
+            ocr: OcrMode = OcrMode.AUTO) -> imports.ImportSummary:
     """Import (recorded, with who ran it), then bring the index and the page citations up to
     date, timing each step."""
     bar = ImportProgress(err, enabled=not quiet)
     before = documents.change_count(a.catalogue)
-    summary = import_runs.run_import(paths, a.import_context(True, allow_purged), a.import_runs,
+    summary = import_runs.run_import(paths, a.import_context(True, allow_purged, ocr), a.import_runs,
                                      operator, bar)
     bar.stop()
     with clock.step("index"):

@@ -31,6 +31,9 @@ SETTINGS: tuple[Setting, ...] = (
             "data folder. PostgreSQL: postgresql+psycopg://user@host/dbname"),
     Setting("max_file_size", str(256 * 1024 * 1024),
             "Largest file an import will read, in bytes; larger files are refused."),
+    Setting("max_scan_pages", "1000",
+            "Most pages one scan file (PDF or TIFF) may have; longer files are refused at import "
+            "(at 5-10 s a page, 1,000 pages is hours of OCR on one core)."),
     Setting("archive_name", "Chancery Digital Archive",
             "The archive's own name, used in citations and page titles."),
     Setting("public_url", "",
@@ -73,6 +76,7 @@ class Settings:
     database_url: str
     max_file_size: int
     archive_name: str
+    max_scan_pages: int = 1000
     public_url: str = ""  # empty: the address serve listens on
     api_rate_limit: int = 600
     search_rate_limit: int = 120
@@ -120,6 +124,7 @@ def load_settings(**overrides: str | None) -> Settings:
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(data=Path(values["data"]), database_url=values["database_url"],
                     max_file_size=int(values["max_file_size"]),
+                    max_scan_pages=int(values["max_scan_pages"]),
                     archive_name=values["archive_name"], public_url=values["public_url"],
                     api_rate_limit=int(values["api_rate_limit"]),
                     search_rate_limit=int(values["search_rate_limit"]),

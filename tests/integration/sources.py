@@ -90,7 +90,7 @@ def run_import(app: App, *paths: Path, max_bytes: int | None = None) -> ImportSu
     """Import paths through the service, optionally with a smaller file-size limit."""
     ctx = app.import_context()
     if max_bytes is not None:
-        ctx = dataclasses.replace(ctx, limits=Limits(max_bytes))
+        ctx = dataclasses.replace(ctx, limits=Limits(max_bytes, 1000))
     return import_paths(list(paths), ctx)
 
 

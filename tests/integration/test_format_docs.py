@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from PIL import Image
 
 from chancery.bootstrap import App
 from chancery.domain.publication import Actor
@@ -90,7 +91,7 @@ def test_the_csv_doc_example_imports(sqlite_app: App, tmp_path: Path) -> None:
     (box / "box-3.csv").write_text(example, encoding="utf-8")
     for name in ("item-1.pdf", "item-2.pdf"):
         shutil.copy(PDF, box / "scans" / name)
-    (box / "scans" / "item-2-envelope.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    Image.new("L", (20, 30), 255).save(box / "scans" / "item-2-envelope.png")  # pages counted
     (box / "texts" / "item-1.txt").write_text("OCR text of the dispatch.\n", encoding="utf-8")
     summary = run_import(sqlite_app, box / "box-3.csv")
     assert (summary.imported, summary.failed) == (2, [])

@@ -106,7 +106,7 @@ def _volume_synonyms(path: Path) -> tuple[list[str], int]:
     """Synonyms of a listed person holding another listed person's surname that is not a
     word of their own listed name or aliases (nor a transliteration or misprint of one);
     and how many spellings were held back."""
-    root = parse_xml_file(path, Limits(max_file_bytes=1 << 30)).getroot()
+    root = parse_xml_file(path, Limits(max_file_bytes=1 << 30, max_pages=1000)).getroot()
     listed = read_list(root, "persons", "persName")
     registry = AuthorityRegistry(path.stem, listed, read_list(root, "terms", "term"))
     for el in root.iter(PERSNAME):

@@ -50,10 +50,16 @@ def date_from_record(rec: Record | str | None) -> FuzzyDate:
 
 
 def text_record(t: TextVersion) -> Record:
-    """A text version as a record (with its body)."""
-    return {"key": t.version_key, "language": t.language, "kind": t.kind.value, "label": t.label,
-            "translators": list(t.translators), "made_by": t.made_by, "body": t.body,
-            "notes": [{"mark": n.mark, "text": n.text, "kind": n.kind.value} for n in t.notes]}
+    """A text version as a record (with its body); the confidence only when there is one,
+    so that records (and the content hashes of imports) made before it stay as they were."""
+    rec: Record = {"key": t.version_key, "language": t.language, "kind": t.kind.value,
+                   "label": t.label, "translators": list(t.translators), "made_by": t.made_by,
+                   "body": t.body,
+                   "notes": [{"mark": n.mark, "text": n.text, "kind": n.kind.value}
+                             for n in t.notes]}
+    if t.confidence is not None:
+        rec["confidence"] = t.confidence
+    return rec
 
 
 def text_from_record(rec: Record) -> TextVersion:
@@ -64,7 +70,9 @@ def text_from_record(rec: Record) -> TextVersion:
                        body=str(rec.get("body") or ""), key=str(rec.get("key") or ""),
                        label=str(rec.get("label") or ""),
                        translators=tuple(rec.get("translators") or ()),
-                       made_by=str(rec.get("made_by") or ""), notes=notes)
+                       made_by=str(rec.get("made_by") or ""), notes=notes,
+                       confidence=None if rec.get("confidence") is None
+                       else float(rec["confidence"]))
 
 
 def authority_record(a: Authority) -> Record:

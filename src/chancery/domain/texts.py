@@ -53,6 +53,9 @@ class TextVersion:
     translators: tuple[str, ...] = field(default_factory=tuple)
     made_by: str = ""  # who produced the version (an archive, a project, a program)
     notes: tuple[Note, ...] = field(default_factory=tuple)
+    # machine-read text: the words' mean confidence, 0-100, as Tesseract gave it (None: not
+    # OCR'd by us, or read from the file's own text layer, which carries none)
+    confidence: float | None = None
 
     def __post_init__(self) -> None:
         if not self.key:  # every version is addressable, so derive a key when none is given

@@ -30,6 +30,7 @@ class Limits:
     default is the max_file_size setting (config.py), so the limit cannot say two things."""
 
     max_file_bytes: int
+    max_pages: int  # of one scan file (PDF, TIFF): the max_scan_pages setting
 
 
 @dataclass

@@ -20,7 +20,9 @@ from chancery.domain.dates import FuzzyDate, parse_iso_date
 from chancery.domain.declassification import RELEASE_COLUMNS, Release, releases_from_columns
 from chancery.domain.documents import Document, ParsedDocument, parse_document_type, public_id_for
 from chancery.domain.formulas import unguard_cell
+from chancery.domain.jobs import StageRequest
 from chancery.domain.media import MediaFile
+from chancery.domain.ocr import OcrMode, parse_ocr_mode
 from chancery.domain.provenance import Provenance
 from chancery.domain.publication import Publication, PublicationState
 from chancery.domain.redaction_records import redactions_from_records
@@ -28,6 +30,7 @@ from chancery.domain.redactions import BadRedaction, Redaction
 from chancery.domain.texts import TextKind, TextVersion
 from chancery.ingest.base import Failure, ImportRefused, Limits, SourceBatch, check_size
 from chancery.ingest.media import read_media
+from chancery.ingest.scans import ocr_request
 
 REQUIRED = ("title",)
 # The same rule as a bundle's public_id: the id appears in URLs and in file names of exports.
@@ -38,7 +41,7 @@ COLUMNS = (
     "classification", "language", "text", "text_file", "text_kind", "translators", "files",
     "authors", "author_orgs", "recipients", "recipient_orgs", "places", "subjects", "archive",
     "fonds", "reference", "box", "folder", "rights", "funders", "collection", "state",
-    "embargo_until", *RELEASE_COLUMNS, "redactions",
+    "embargo_until", *RELEASE_COLUMNS, "redactions", "ocr",
 )
 _AGENT_COLUMNS = {"authors": (AuthorityKind.PERSON, Role.AUTHOR),
                   "author_orgs": (AuthorityKind.ORGANIZATION, Role.AUTHOR),
@@ -101,6 +104,9 @@ class CsvImporter:
 
     name = "csv"
 
+    def __init__(self, ocr: OcrMode = OcrMode.AUTO) -> None:
+        self.ocr = ocr  # for rows without an ocr cell (chancery import --ocr)
+
     def score(self, path: Path) -> float:
         """A .csv file matches."""
         return 0.9 if path.is_file() and path.suffix.lower() == ".csv" else 0.0
@@ -113,7 +119,7 @@ class CsvImporter:
         for line, row in read_rows(path, limits):
             try:
                 _check_encoding(row)
-                parsed = _parse_row(row, path, limits)
+                parsed = _parse_row(row, path, limits, self.ocr)
                 _refuse_repeat(parsed.document.source_id, line, seen)
             except (ImportRefused, ValueError) as exc:
                 batch.items.append(Failure(str(path), str(exc), f"line {line}"))
@@ -217,7 +223,15 @@ def _row_key(row: dict[str, str]) -> str:
     return slug if len(slug) <= 60 else f"{slug[:51]}-{sha256(name.encode()).hexdigest()[:8]}"
 
 
-def _parse_row(row: dict[str, str], path: Path, limits: Limits) -> ParsedDocument:
+def _stages(row: dict[str, str], media: list[MediaFile], default: OcrMode) -> tuple[StageRequest, ...]:
+    """OCR of the row's scans, as its ocr cell says (else the import's default), in the
+    language the row gives (else the stage detects it)."""
+    mode = parse_ocr_mode(row["ocr"]) if row.get("ocr") else default
+    return (ocr_request(mode, row.get("language", "")),) if media else ()
+
+
+def _parse_row(row: dict[str, str], path: Path, limits: Limits,
+               ocr: OcrMode = OcrMode.AUTO) -> ParsedDocument:
     if not row.get("title"):
         raise ImportRefused("empty title")
     if row.get("id") and not _PUBLIC_ID.fullmatch(row["id"]):
@@ -239,7 +253,8 @@ def _parse_row(row: dict[str, str], path: Path, limits: Limits) -> ParsedDocumen
         publication=Publication(PublicationState(row.get("state") or "draft"),
                                 parse_iso_date(embargo).start if embargo else None),
         releases=_releases(row))
-    return ParsedDocument(doc, tuple(authorities), tuple(files), _redactions(row))
+    return ParsedDocument(doc, tuple(authorities), tuple(files), _redactions(row),
+                          _stages(row, media, ocr))
 
 
 def _redactions(row: dict[str, str]) -> tuple[Redaction, ...]:

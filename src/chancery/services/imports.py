@@ -14,6 +14,7 @@ from typing import Protocol
 
 from chancery.domain.authorities import Authority, Link
 from chancery.domain.documents import Document, ParsedDocument
+from chancery.domain.media import MEDIA_TYPES
 from chancery.domain.publication import Actor
 from chancery.domain.records import Record, content_hash, document_record
 from chancery.domain.revisions import Revision
@@ -159,14 +160,22 @@ def choose_importer(path: Path, importers: Sequence[Importer]) -> Importer | Non
     return best[2] if best[0] > 0 else None
 
 
-def expand_paths(paths: Sequence[Path], importers: Sequence[Importer]) -> Iterator[Path]:
-    """Files and bundle folders to import: a folder no importer claims is walked."""
+def expand_paths(paths: Sequence[Path], importers: Sequence[Importer],
+                 under_csv: bool = False) -> Iterator[Path]:
+    """Files and bundle folders to import: a folder no importer claims is walked. Below a
+    folder holding a CSV, scans are the CSV's to describe, not a document each."""
     for path in paths:
         if path.is_dir() and choose_importer(path, importers) is None:
-            yield from expand_paths(sorted(p for p in path.iterdir()
-                                           if not p.name.startswith(".")), importers)
+            children = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+            csv_here = under_csv or any(p.suffix.lower() == ".csv" for p in children)
+            yield from expand_paths([p for p in children if not (csv_here and _is_scan(p))],
+                                    importers, csv_here)
         else:
             yield path
+
+
+def _is_scan(path: Path) -> bool:
+    return path.suffix.lower() in MEDIA_TYPES and path.is_file()
 
 
 def _size(path: Path) -> int:
@@ -183,7 +192,7 @@ def read_source(path: Path, importers: Sequence[Importer], limits: Limits) -> li
     importer = choose_importer(path, importers)
     if importer is None:
         return [SourceBatch(name, "", items=[Failure(name, "unrecognised format: not FRUS TEI, "
-                                                           "a Chancery bundle or a CSV")])]
+                                                           "a Chancery bundle, a CSV or a scan")])]
     try:
         return list(importer.read(path, limits))
     except ImportRefused as exc:

@@ -119,7 +119,7 @@ def child_rows(pairs: list[tuple[int, DocumentWrite]], coll_ids: dict[str, int])
                        "as_written": lk.as_written, "position": i} for i, lk in enumerate(w.links)]
         for i, t in enumerate(d.texts):
             rec = text_record(t)
-            out.texts.append({"document_id": doc_id, "position": i, **rec})
+            out.texts.append({"document_id": doc_id, "position": i, "confidence": None, **rec})
         out.media += [{"document_id": doc_id, "sha256": m.sha256, "filename": m.filename,
                        "media_type": m.media_type, "size": m.size, "pages": m.pages,
                        "label": m.label, "position": i, "language": m.language}

@@ -133,6 +133,7 @@ text_versions = Table(
     Column("body", Text, nullable=False),
     Column("notes", JSON, nullable=False),
     Column("position", Integer, nullable=False),
+    Column("confidence", Float, nullable=True),  # OCR's mean word confidence (migration 0022)
     UniqueConstraint("document_id", "key", name="uq_text_versions_document_key"),
 )
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Column,
+    Connection,
     Engine,
     ForeignKey,
     Integer,
@@ -51,6 +52,15 @@ def _page(row: Any) -> PageWords:
     return PageWords(row.media, row.page, row.width, row.height, words)
 
 
+def replace_words(conn: Connection, document_id: int, pages: Sequence[PageWords],
+                  source: str) -> None:
+    """A document's word layer replaced within the caller's transaction (the OCR stage
+    stores its text and its words together)."""
+    conn.execute(delete(word_layers).where(word_layers.c.document_id == document_id))
+    if pages:
+        conn.execute(insert(word_layers), [_row(document_id, p, source) for p in pages])
+
+
 class SqlWordLayers:
     """The word layers of documents, on the catalogue's engine."""
 
@@ -61,9 +71,7 @@ class SqlWordLayers:
         """Store a document's pages of words, dropping what was read before (one transaction:
         a reader sees the old layer or the new one, never half of each)."""
         with self.engine.begin() as conn:
-            conn.execute(delete(word_layers).where(word_layers.c.document_id == document_id))
-            if pages:
-                conn.execute(insert(word_layers), [_row(document_id, p, source) for p in pages])
+            replace_words(conn, document_id, pages, source)
 
     def pages(self, document_id: int, media: int | None = None) -> list[PageWords]:
         """A document's pages of words (of one scan, when ``media`` is given), in order. No
