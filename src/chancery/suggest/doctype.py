@@ -13,6 +13,7 @@ from collections import defaultdict
 from chancery.domain.documents import DocumentType as T
 from chancery.domain.suggestions import Finding, Kind
 from chancery.suggest.context import SuggestContext
+from chancery.suggest.covers import body_start
 
 NAME = "type"
 VERSION = "1"
@@ -50,12 +51,13 @@ _CUES: list[tuple[re.Pattern[str], T, float]] = [
 
 def find(text: str, ctx: SuggestContext) -> list[Finding]:
     """The type whose cues weigh most, with the first cue that named it."""
-    head = text[:_READ]
+    start = body_start(text)
+    head = text[:start + _READ]
     scores: defaultdict[T, float] = defaultdict(float)
     first: dict[T, re.Match[str]] = {}
     for rx, doc_type, weight in _CUES:
         for m in rx.finditer(head):
-            scores[doc_type] += weight * (1.5 if m.start() < 1500 else 1.0)
+            scores[doc_type] += weight * (1.5 if m.start() < start + 1500 else 1.0)
             if doc_type not in first or m.start() < first[doc_type].start():
                 first[doc_type] = m
     if not scores:

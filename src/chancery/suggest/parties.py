@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from chancery.domain.suggestions import Finding, Kind
 from chancery.suggest.context import SuggestContext
+from chancery.suggest.covers import body_start
 
 NAME = "parties"
 VERSION = "1"
@@ -52,7 +53,7 @@ def _finding(kind: Kind, value: str, confidence: float, text: str, start: int,
 
 
 def _headers(text: str) -> Iterator[Finding]:
-    for m in _LABEL.finditer(text, 0, _TOP):
+    for m in _LABEL.finditer(text, 0, body_start(text) + _TOP):
         kind = Kind.FROM if (m.group("label") or "").casefold() == "from" else Kind.TO
         value, start = m.group("value"), m.start("value")
         cut = _NEXT_LABEL.search(" " + value)
@@ -97,7 +98,7 @@ def _clean(value: str) -> str:
 
 
 def _salutation(text: str) -> Iterator[Finding]:
-    m = _SALUTATION.search(text, 0, _TOP)
+    m = _SALUTATION.search(text, 0, body_start(text) + _TOP)
     if m and (name := _clean(m.group("name"))):
         yield _finding(Kind.TO, name, 0.6, text, m.start("name"), "salutation")
 
