@@ -37,7 +37,7 @@ _OTHER = re.compile(r"\b(?:REF\w*|Ref\w*|DOI|DATE\W*OF|Date\W*of|date\W*of|INFO|
                     r"REVIEW\w*|Review\w*|APPROVED|Approved|dated|DATED)\b")
 # a subject line, and the line it wraps onto, name what the document is about
 _SUBJECT = re.compile(r"[\W_]*(?:SUBJECT|SUBJ|Subject|RE|Re)\b\W")
-_FRAME = " \t|*[(-_.,:;'\"“‘"  # a stamp's frame and the OCR's specks before a date
+_FRAME = " \t\f|*[(-_.,:;'\"“‘"  # a stamp's frame and the OCR's specks before a date
 # a date inside a sentence is what the text talks about
 _IN_PROSE = re.compile(r"\b(?:dated|on|of|since|until|by|from|to|in|before|after|and|"
                        r"DATED|ON|OF|SINCE|UNTIL|BY|FROM|IN|BEFORE|AFTER)\W*$")

@@ -1,6 +1,6 @@
 """The text a file offers for suggestions: a text file as it is, a PDF's own text layer
-(pypdfium2; pages separated by form feeds, as pdftotext does). The layer's words are read by
-line, top to bottom and left to right (domain/words.py ``reading_order``), not in the order
+(pypdfium2; each page's last line ended, then a form feed, as pdftotext does). The layer's
+words are read by line, top to bottom and left to right (domain/words.py ``reading_order``), not in the order
 the layer stores them: an OCR layer stores a form's labels and values in different blocks.
 OCR is not done here: a PDF without a text layer gives no text, and the import's OCR stage
 makes one."""
@@ -54,7 +54,7 @@ def _pdf_text(path: Path) -> str:
         for number, page in enumerate(pdf, start=1):
             pages.append(page_text(reading_order(_words(page, number))))
             page.close()
-        return "\f".join(pages)
+        return "".join(f"{page}\n\f" for page in pages)
     finally:
         pdf.close()
 
