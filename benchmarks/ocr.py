@@ -3,7 +3,8 @@ tesserocr, page rendered from the PDF inside the timing) against bare `tesseract
 page images (rendered once at 300 dpi, outside the timing), in the same run; our path with 1
 and 2 worker processes; word and character error rates against the text layer shipped with
 the scans (reference-ocr/, itself Tesseract 4.1 output: a noisy baseline) and, when helper
-transcriptions exist, against benchmarks/gold/transcriptions/ (<pdf stem>-p<page>.txt).
+transcriptions exist, against benchmarks/gold/transcriptions/ (<pdf stem>_p<page>.txt, as
+benchmarks/gold/README.md names them).
 
 "words_missed" is the order-free word error (see bag_error).
 Run: PYTHONPATH=src .venv/bin/python benchmarks/ocr.py [--pages 10 | --all] [--threshold]

@@ -8,16 +8,17 @@ dateline place (the first placeName of the dateline; a document whose dateline n
 right when no place is suggested). Editorial notes and catalogue entries are left out: they
 are the editors' prose, not documents with a dateline.
 
-Part 2, JFK scans: hand labels at benchmarks/gold/jfk_labels.csv (helper "gold"), scored by
-``score_jfk``; the labels were committed before any tuning and nothing was tuned on them.
+Part 2, JFK scans: hand labels at benchmarks/gold/jfk_labels.csv (helper "gold"), committed
+before any tuning; each PDF's text layer read in reading order and scored as
+benchmarks/suggest_jfk.py says, for a dev half (the only one rules were tuned on), a held-out
+half and both.
 
     PYTHONPATH=src python benchmarks/suggest.py frus [--n 500] [--seed 1962] [--show-wrong 20]
-    PYTHONPATH=src python benchmarks/suggest.py jfk"""
+    PYTHONPATH=src python benchmarks/suggest.py jfk [--show-wrong 40] [--held-out]"""
 
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import sys
 import time
@@ -25,18 +26,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import suggest_jfk
 from lxml import etree
 
 from chancery.domain.authorities import Role, fold
-from chancery.domain.classification import level_of
-from chancery.domain.dates import parse_iso_date
-from chancery.domain.documents import DocumentType, ParsedDocument, parse_document_type
+from chancery.domain.documents import DocumentType, ParsedDocument
 from chancery.domain.suggestions import Finding, Kind
 from chancery.domain.texts import NoteKind
 from chancery.ingest.base import Limits
 from chancery.ingest.frus import FrusImporter
 from chancery.suggest.pipeline import suggest
-from chancery.suggest.sources import read_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -83,7 +82,7 @@ def frus_cases() -> Iterator[FrusCase]:
     """Every full-text document of the corpus, volume by volume."""
     for path in sorted(FRUS.glob("*/*.xml")):
         dated = _datelines(path)
-        for batch in FrusImporter().read(path, Limits(1 << 31)):
+        for batch in FrusImporter().read(path, Limits(1 << 31, 1000)):
             for parsed in batch.documents:
                 doc = parsed.document
                 if doc.doc_type in _SKIPPED or not doc.texts:
@@ -139,56 +138,13 @@ def score_frus(n: int, seed: int, show_wrong: int) -> dict[str, float]:
     return figures
 
 
-# --- part 2: the JFK scans against hand labels ---------------------------------------------
+# --- part 2: the JFK scans against hand labels (benchmarks/suggest_jfk.py) ----------------
 
-def _names(cell: str) -> set[str]:
-    return {fold(x) for x in cell.split(";") if x.strip()}
-
-
-def _f1(right: int, got: int, gold: int) -> float:
-    if not got and not gold:
-        return 1.0
-    precision, recall = right / got if got else 0.0, right / gold if gold else 0.0
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
-def score_jfk(gold: Path = GOLD, scans: Path = SCANS) -> dict[str, float]:
-    """Each labelled scan's own text layer suggested on, scored per field: date (exact start
-    and end), classification level, type, and from/to as micro-averaged F1 over names."""
-    with gold.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    right = {"date": 0, "classification": 0, "type": 0}
-    names = {"from": [0, 0, 0], "to": [0, 0, 0]}  # right, suggested, gold
-    for row in rows:
-        found = suggest(read_text(scans / row["file"]))
-        right["date"] += _date_right(found, row["date"])
-        marking = _one(found, Kind.CLASSIFICATION)
-        right["classification"] += (marking.data["level"] if marking else "unknown") == \
-            level_of(row["classification"]).value
-        doc_type = _one(found, Kind.TYPE)
-        right["type"] += (doc_type.value if doc_type else "other") == \
-            parse_document_type(row["type"] or "other").value
-        for key, kind in (("from", Kind.FROM), ("to", Kind.TO)):
-            got = {fold(f.value) for f in found if f.kind is kind}
-            want = _names(row[key])
-            names[key] = [a + b for a, b in zip(names[key], [len(got & want), len(got), len(want)],
-                                                 strict=True)]
-    n = max(len(rows), 1)
-    figures = {k: v / n for k, v in right.items()}
-    figures |= {k: _f1(*v) for k, v in names.items()}
-    print(f"JFK scans: {len(rows)} labelled files")
-    for key, value in figures.items():
-        print(f"  {key:<15} {value:.1%}" if key not in names else f"  {key:<15} F1 {value:.2f}")
-    return figures
-
-
-def _date_right(found: list[Finding], gold: str) -> bool:
-    date = _one(found, Kind.DATE)
-    if not gold.strip():
-        return date is None
-    want = parse_iso_date(gold.strip())
-    return bool(date) and date is not None and (date.data["start"], date.data["end"]) == (
-        str(want.start), str(want.end))
+def score_jfk(gold: Path = GOLD, scans: Path = SCANS, show_wrong: int = 0,
+              held_out: bool = False) -> dict[str, dict[str, float]]:
+    """Each labelled scan's own text layer, in reading order, suggested on and scored per
+    field for the dev half, the held-out half and both (suggest_jfk.py says how)."""
+    return suggest_jfk.report(suggest_jfk.run(gold, scans), show_wrong, held_out)
 
 
 def main(argv: list[str]) -> int:
@@ -197,11 +153,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--n", type=int, default=500)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--show-wrong", type=int, default=20)
+    parser.add_argument("--held-out", action="store_true",
+                        help="jfk: show wrong cases of the held-out half too (not while tuning)")
     args = parser.parse_args(argv)
     if args.part == "frus":
         score_frus(args.n, args.seed, args.show_wrong)
     else:
-        score_jfk()
+        score_jfk(show_wrong=args.show_wrong if argv.count("--show-wrong") else 0,
+                  held_out=args.held_out)
     return 0
 
 

@@ -16,7 +16,7 @@ from chancery.domain.suggestions import Finding, Kind
 from chancery.suggest.context import SuggestContext
 
 NAME = "classification"
-VERSION = "1"
+VERSION = "2"
 
 _CAVEATS = (r"(?:[\s/,;-]+(?:EYES\s+ONLY|NOFORN|NODIS|EXDIS|LIMDIS|NIACT|RYBAT|SENSITIVE|"
             r"PRIORITY|ROUTINE|NO\s+FOREIGN\s+DISSEM))*")
@@ -33,6 +33,10 @@ _PATTERNS = [
                r"|\bvs-vertraulich\b|\bvertraulich\b|\btrès\s+secret\b|\bsecret\s+défense\b"
                r"|\bconfidentiel\b|绝密|机密", re.I),
 ]
+# a cable's or report's marking typed letter by letter: "S E C R E T", "S-E-C-R-E-T",
+# "C-O-N-F-I-D-E-N-T-I-A-L" (the OCR reads the O as Q)
+_SPACED = re.compile(r"\b(?P<marking>(?:T[\s-]O[\s-]P[\s-]+)?S[\s-]E[\s-]?C[\s-]?R[\s-]?E[\s-]?T|"
+                     r"C[\s-][OQ0][\s-]N[\s-]F[\s-]I[\s-]D[\s-]E[\s-]N[\s-]T[\s-]I[\s-]A[\s-]L)\b")
 # a form's field: "CLASSIFICATION: — Secret"
 _LABELLED = re.compile(r"\bclassification\s*[:.]?\s*[—–-]?\s*(?P<marking>top\s+secret|secret|"
                        r"confidential|unclassified)\b", re.I)
@@ -43,12 +47,12 @@ def find(text: str, ctx: SuggestContext) -> list[Finding]:
     seen = _markings(text)
     levels: Counter[Level] = Counter()
     for m, weight in seen:
-        levels[classify_marking(m.group(0)).level] += weight
+        levels[classify_marking(_printed(m)).level] += weight
     levels.pop(Level.UNKNOWN, None)  # "EYES ONLY" alone names no level
     if not levels:
         return []
     best = max(levels, key=lambda lvl: (levels[lvl], lvl.rank))
-    match = max((m for m, _ in seen if classify_marking(m.group(0)).level is best),
+    match = max((m for m, _ in seen if classify_marking(_printed(m)).level is best),
                 key=lambda m: len(_printed(m).split()))  # the fullest form: with its caveats
     marking = classify_marking(_printed(match))
     confidence = min(0.95, 0.5 + 0.15 * levels[best])
@@ -63,7 +67,7 @@ def _markings(text: str) -> list[tuple[re.Match[str], int]]:
     """Every marking with its weight; a span read by one pattern is not read again."""
     seen = [(m, 3) for m in _LABELLED.finditer(text)]
     taken = [(m.start(), m.end()) for m, _ in seen]
-    for rx in _PATTERNS:
+    for rx in (_SPACED, *_PATTERNS):
         for m in rx.finditer(text):
             if not any(m.start() < b and a < m.end() for a, b in taken):
                 seen.append((m, 1))
@@ -74,4 +78,7 @@ def _markings(text: str) -> list[tuple[re.Match[str], int]]:
 def _printed(m: re.Match[str]) -> str:
     """The marking as printed, without a form's label or the stamp's frame."""
     marking = m.groupdict().get("marking") or m.group(0)
+    if m.re is _SPACED:  # "S-E-C-R-E-T" is SECRET
+        marking = re.sub(r"[\s-]", "", marking).replace("TOPSECRET", "TOP SECRET").replace(
+            "CQN", "CON").replace("C0N", "CON")
     return marking.strip(" \t\n|[]().*-")

@@ -35,7 +35,9 @@ _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII":
 _FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("circa", re.compile(r"\b(?:ca\.|circa|c\.|approx\.?)\s*(?P<year>1[6-9]\d\d|20\d\d)\b", re.I)),
     ("dtg", re.compile(rf"\b(?P<day>[0-3]\d)\d{{4}}Z\s+{_M}\s+{_Y}", re.I)),  # 181530Z JUL 63
-    ("d-month-y", re.compile(rf"(?<![\w.])(?:le\s+)?{_D}\s*(?:-|\s)\s*{_M},?\s*(?:-|\s)\s*{_Y}"
+    # "18 Jul 63", "18-Apr-68", "18_Apr-68" (a typed field's underline read as "_"); not the
+    # end of a span ("20-26 NOVEMBER 1963" is the span, read below)
+    ("d-month-y", re.compile(rf"(?<![\w.\-–])(?:le\s+)?{_D}\s*(?:[-_]|\s)\s*{_M},?\s*(?:[-_]|\s)\s*{_Y}"
                              r"(?:\s*г(?:ода|\.)?)?", re.I)),
     # a span of days: "August 8 and 9, 1961", "May 4 – 6, 1962", "8-9 August 1961"
     ("month-dd-y", re.compile(rf"\b{_M}\s+{_D}\s*(?:-|–|—|and|&)\s*(?P<day2>[0-3]?\d),?\s+{_Y4}",

@@ -12,16 +12,35 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+from chancery.domain.dates import Precision
 from chancery.domain.suggestions import Finding, Kind
 from chancery.suggest.context import SuggestContext
+from chancery.suggest.covers import body_start
 from chancery.suggest.datetext import DateMatch, find_dates
+from chancery.suggest.ocrdates import dtg_date, dtg_groups, loose_date
 
 NAME = "date"
-VERSION = "1"
+VERSION = "2"
 
 _TOP = 1500  # characters: where a letter, memorandum or cable states its own date
-_LABEL = re.compile(r"(?:^|\b)(?:date[d]?|dated|date of (?:document|info(?:rmation)?)|"
-                    r"datum|дата|le)\s*[:.]?\s*$", re.I)
+# A form's field for the document's own date: "DATE:", "DATE DISTR." (CIA information
+# reports; the OCR reads "DATE pistR.", "DATE BISTR."), "DATE TYPED" (dispatches), "DIST"
+# (intelligence cables), "Date:" (airtels), "DTG"; in other languages "Datum:", "Дата:".
+_DATE_LABEL = re.compile(r"\b(?:DATE\s*[A-Za-z]{0,2}[IiLl1]?ST?R\b\.?|DATE\s+TYPED|DIST\b|"
+                         r"DTG\b|(?<!\w)(?:DATE|Date|date|Datum|Дата|дата)\b(?!\s*(?:OF|of|ACQ|Acq)\b))"
+                         r"[\s:;.,_-]*")
+_DISTRIBUTED = re.compile(r"\bDATE\s*[A-Za-z]{0,2}[IiLl1]?ST?R\b")
+# What a date's line says it is not: the date of a reference, of the information, of its
+# acquisition, of a review, a release or a declassification stamp.
+_OTHER = re.compile(r"\b(?:REF\w*|Ref\w*|DOI|DATE\W*OF|Date\W*of|date\W*of|INFO|AC[QO]|"
+                    r"PLACE(?:S|\s*&)|DECLASSIF\w*|Declassif\w*|RELEASE[SD]?|Release[sd]?|"
+                    r"REVIEW\w*|Review\w*|APPROVED|Approved|dated|DATED)\b")
+# a subject line, and the line it wraps onto, name what the document is about
+_SUBJECT = re.compile(r"[\W_]*(?:SUBJECT|SUBJ|Subject|RE|Re)\b\W")
+_FRAME = " \t\f|*[(-_.,:;'\"“‘"  # a stamp's frame and the OCR's specks before a date
+# a date inside a sentence is what the text talks about
+_IN_PROSE = re.compile(r"\b(?:dated|on|of|since|until|by|from|to|in|before|after|and|"
+                       r"DATED|ON|OF|SINCE|UNTIL|BY|FROM|IN|BEFORE|AFTER)\W*$")
 _WORD = r"[A-ZÀ-ÞА-Я][\w'’.-]*"
 # "Moscow, ", "Camp David, Maryland, ", "[ Washington ,] " (the editors' brackets); matched
 # from the line's start (match's pos: "^" would hold only at the text's start)
@@ -42,11 +61,12 @@ def find(text: str, ctx: SuggestContext) -> list[Finding]:
     """The document's date (one) and, when its dateline names one, the place. A dateline
     that says "undated" is believed: a date further down is what the text talks about."""
     languages = (ctx.language,) if ctx.language else ("en",)
-    undated = _UNDATED.search(text, 0, _TOP)
-    dates = [d for d in find_dates(text[:_TOP], languages) if _possible(d, ctx.today)
-             and (undated is None or d.offset < undated.start())]
-    best = _best(text, dates)
-    if best is None:
+    top = body_start(text) + _TOP
+    undated = _UNDATED.search(text, 0, top)
+    dates = [d for d in find_dates(text[:top], languages) if _possible(d, ctx.today)
+             and (undated is None or d.offset < undated.start()) and not _not_its_own(text, d)]
+    best = _best(text, dates, top)
+    if best is None or not _possible(best[0], ctx.today):  # a loose reading after today
         return _undated_place(undated)
     match, confidence, place = best
     found = [_date_finding(match, confidence)]
@@ -59,18 +79,85 @@ def _possible(found: DateMatch, today: date | None) -> bool:
     return today is None or found.start <= today
 
 
-def _best(text: str, dates: list[DateMatch]) -> tuple[DateMatch, float, Finding | None] | None:
-    """The most telling date near the top: a dateline, a labelled or lone date, else the first."""
+def _prefix(text: str, at: int) -> str:
+    """The words before a place in the text, on its line."""
+    return text[text.rfind("\n", 0, at) + 1:at]
+
+
+def _not_its_own(text: str, found: DateMatch) -> bool:
+    """A date its line says is of something else: a reference, the information, an
+    acquisition, a review, a release or a declassification."""
+    line_start = text.rfind("\n", 0, found.offset) + 1
+    line_before = text[text.rfind("\n", 0, max(line_start - 1, 0)) + 1:line_start]
+    return bool(_OTHER.search(_prefix(text, found.offset)) or _SUBJECT.match(line_before)
+                or _SUBJECT.match(text, line_start))
+
+
+def _best(text: str, dates: list[DateMatch],
+          top: int) -> tuple[DateMatch, float, Finding | None] | None:
+    """The most telling date near the top. On a form with a DATE DISTR. field (an information
+    report), that field's date or none: its other dates are of the information, of its
+    acquisition, of events. Else a dateline; a cable's date-time group; a form's date field;
+    a date alone on its line (typed or stamped; a span of days is a period, not a date); else
+    the first date not in a sentence."""
+    labelled = _labelled(text, dates, top)
+    if _DISTRIBUTED.search(text, 0, top):
+        return (labelled, 0.85, None) if labelled else None
     for match in dates:
-        prefix_start = text.rfind("\n", 0, match.offset) + 1
-        place = _place(text, prefix_start, match.offset)
+        place = _place(text, text.rfind("\n", 0, match.offset) + 1, match.offset)
         if place is not None:
             return match, 0.9, place
-    for match in dates:
-        prefix = text[text.rfind("\n", 0, match.offset) + 1:match.offset]
-        if _LABEL.search(prefix) or not prefix.strip(" \t|*[(-"):
-            return match, 0.75, None
-    return (dates[0], 0.4, None) if dates else None
+    grouped = _grouped(text, dates, top)
+    if grouped is not None:
+        return grouped, 0.85, None
+    if labelled is not None:
+        return labelled, 0.85, None
+    days = [d for d in dates if d.precision is not Precision.RANGE]  # a period, not a day
+    lone = _lone(text, days, top)
+    if lone is not None:
+        return lone, 0.75, None
+    prose = [d for d in days if not _IN_PROSE.search(_prefix(text, d.offset))]
+    return (prose[0], 0.4, None) if prose else None
+
+
+def _lone(text: str, dates: list[DateMatch], top: int) -> DateMatch | None:
+    """The first date alone at the start of its line (a typed or stamped date), read through
+    the OCR's misreadings of the month ("10 Jure 1964")."""
+    found = [d for d in dates if not _prefix(text, d.offset).strip(_FRAME)]
+    for line in re.finditer(r"^[^\S\n]*[|*\[(_.,:;'\"“‘-]*", text[:top], re.M):
+        end = text.find("\n", line.end())
+        loose = loose_date(text, line.end(), top if end < 0 else min(end, top))
+        if loose is not None and loose.offset == line.end():
+            found.append(loose)
+            break
+    return min(found, key=lambda d: d.offset) if found else None
+
+
+def _labelled(text: str, dates: list[DateMatch], top: int) -> DateMatch | None:
+    """The date a form's date label gives ("DATE: 18 Jul 63", "DATE DISTR. 2 OCTOBER 1963",
+    "DIST 30 AUGUST 1967", "Date: 1/8/65"), the OCR's misreadings read through."""
+    for m in _DATE_LABEL.finditer(text, 0, top):
+        for match in dates:
+            if m.end() <= match.offset <= m.end() + 8:
+                return match
+        loose = loose_date(text, m.end(), min(m.end() + 30, len(text)))
+        if loose is not None and loose.offset <= m.end() + 8:
+            return loose
+    return None
+
+
+def _grouped(text: str, dates: list[DateMatch], top: int) -> DateMatch | None:
+    """A cable's date-time group: whole ("132216Z OCT 76"), or its day and time with the
+    month of the form's date it agrees with (the DATE field or the receipt stamp)."""
+    whole = next((d for d in dates if d.form == "dtg"), None)
+    if whole is not None:
+        return whole
+    for group in dtg_groups(text, top):
+        for known in dates:
+            found = dtg_date(group, known)
+            if found is not None:
+                return found
+    return None
 
 
 def _place(text: str, line_start: int, date_at: int) -> Finding | None:

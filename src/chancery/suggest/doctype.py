@@ -13,9 +13,11 @@ from collections import defaultdict
 from chancery.domain.documents import DocumentType as T
 from chancery.domain.suggestions import Finding, Kind
 from chancery.suggest.context import SuggestContext
+from chancery.suggest.covers import body_start
+from chancery.suggest.ocrwords import nearest
 
 NAME = "type"
-VERSION = "1"
+VERSION = "2"
 
 _READ = 6000  # characters: the first pages, where a form names itself
 _M = re.M
@@ -39,7 +41,15 @@ _CUES: list[tuple[re.Pattern[str], T, float]] = [
                 r"^\s*DEAR\s+MR\.", _M), T.LETTER, 2),
     (re.compile(r"^\s*(?:Sincerely(?:\s+yours)?|Faithfully\s+yours|Yours\s+(?:sincerely|"
                 r"faithfully|truly)|Respectfully(?:\s+yours)?)\s*,?\s*$", _M | re.I), T.LETTER, 1.5),
-    (re.compile(r"\bINFORMATION\s+REPORT\b|^\s*REPORT\b|\bREPORT\s+(?:NO|NUMBER)\b", _M), T.REPORT, 2),
+    # the form's title, not an intelligence cable's "THIS IS AN INFORMATION REPORT, NOT ..."
+    (re.compile(r"(?<!\bAN )\bINFORMATION\s+REPORT\b|^\s*REPORT\b|\bREPORT\s+(?:NO|NUMBER)\b", _M),
+     T.REPORT, 2),
+    (re.compile(r"\bEND\s+OF\s+MESSAGE\b|\bINFORMATION\s+CABLE\b"), T.CABLE, 2),
+    # an intercepted telegram's routing: "FR WASHINGTON: BRAZILIAN EMBASSY 26 NOV 63"
+    (re.compile(r"^\W*FR\s+[A-Z][A-Z .]+:\s", _M), T.TELEGRAM, 2),
+    # the printed head of the Government's Optional Form 10 ("UNITED STATES GOVERNMENT /
+    # Memorandum")
+    (re.compile(r"\bUNITED\s*.?\s*STATES\s+GO\w*\s*\W*\s*\w*MENT\b", re.I), T.MEMORANDUM, 1),
     (re.compile(r"^\s*(?:ДОКЛАДНАЯ\s+ЗАПИСКА|ЗАПИСЬ\s+БЕСЕДЫ)", _M | re.I), T.MEMORANDUM, 2),
     (re.compile(r"^\s*(?:ТЕЛЕГРАММА|ШИФРОТЕЛЕГРАММА)", _M | re.I), T.TELEGRAM, 2),
     (re.compile(r"^\s*ПРОТОКОЛ\b|^\s*(?:Protokoll|Niederschrift)\b", _M | re.I), T.MINUTES, 2),
@@ -48,16 +58,29 @@ _CUES: list[tuple[re.Pattern[str], T, float]] = [
 ]
 
 
+# A form's title as the OCR of a carbon misreads it ("REMORANDUN FOR:", "ATRTEL"): a word at
+# the start of a line near a title (ocrwords.py) counts as the title, but less.
+_TITLES = {"MEMORANDUM": T.MEMORANDUM, "AIRTEL": T.AIRTEL, "DISPATCH": T.DISPATCH,
+           "TELEGRAM": T.TELEGRAM}
+_LINE_START = re.compile(r"^[^\w\n]*(?P<word>[A-Za-z]{5,12})\b", _M)
+
+
 def find(text: str, ctx: SuggestContext) -> list[Finding]:
     """The type whose cues weigh most, with the first cue that named it."""
-    head = text[:_READ]
+    start = body_start(text)
+    head = text[:start + _READ]
     scores: defaultdict[T, float] = defaultdict(float)
     first: dict[T, re.Match[str]] = {}
     for rx, doc_type, weight in _CUES:
         for m in rx.finditer(head):
-            scores[doc_type] += weight * (1.5 if m.start() < 1500 else 1.0)
+            scores[doc_type] += weight * (1.5 if m.start() < start + 1500 else 1.0)
             if doc_type not in first or m.start() < first[doc_type].start():
                 first[doc_type] = m
+    for m in _LINE_START.finditer(head, start):
+        title = nearest(m.group("word"), _TITLES)
+        if title is not None and m.group("word").upper() != title:
+            scores[_TITLES[title]] += 1.5 * (1.5 if m.start() < start + 1500 else 1.0)
+            first.setdefault(_TITLES[title], m)
     if not scores:
         return []
     best = max(scores, key=lambda t: scores[t])

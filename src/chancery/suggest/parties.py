@@ -11,14 +11,16 @@ from collections.abc import Iterator
 
 from chancery.domain.suggestions import Finding, Kind
 from chancery.suggest.context import SuggestContext
+from chancery.suggest.covers import body_start
+from chancery.suggest.routing import cited, letterhead, routing
 
 NAME = "parties"
-VERSION = "1"
+VERSION = "2"
 
 _TOP = 3000
 # "TO" opens many lines of an all-capitals cable's text: only a label with its colon counts
-_LABEL = re.compile(r"^[ \t|*]*(?:(?P<label>TO|FROM|To|From)[ \t]*:|(?P<memo>MEMORANDUM\s+FOR|"
-                    r"Memorandum\s+for)[ \t]*:?)[ \t]*(?P<value>[^\n]*)$", re.M)
+_LABEL = re.compile(r"^[ \t|*]*(?:(?P<label>TO|FROM|To|From)[ \t]*:|(?P<memo>\w{0,2}EMORAND\w{1,3}"
+                    r"\s+FOR|Memorandum\s+for)[ \t]*:?)[ \t]*(?P<value>[^\n]*)$", re.M)
 _NEXT_LABEL = re.compile(r"\s(?:FROM|TO|SUBJECT|SUBJ|INFO|REF|ACTION|DATE|CITE)\s*:?\s")
 _ANY_LABEL = re.compile(r"^\W*[A-Z][A-Za-z ]{1,24}:\s*$")
 _SALUTATION = re.compile(r"^[ \t]*(?:My\s+)?(?:Dear|DEAR)\s+(?P<name>[^:,\n]{2,60})[:,]", re.M)
@@ -28,13 +30,16 @@ _CLOSER = re.compile(r"^[ \t]*(?:Sincerely(?:\s+yours)?|Faithfully\s+yours|Yours
 _NAME_LINE = re.compile(r"^(?:[A-ZА-Я][\w'’-]*\.?|[A-Z]\.)(?:\s+(?:[A-ZА-Я][\w'’-]*\.?|[A-Z]\.|"
                         r"de|van|von|du)){0,4}$")
 _MARK = re.compile(r"\[\d+\]|\[[a-z]\]")
-_NOT_NAMES = frozenset({"the record", "the files", "secret", "top secret", "confidential",
-                        "unclassified", "subject", "participants", "copy", "end"})
+_NOT_NAMES = frozenset({"the record", "the files", "record", "incoming", "outgoing", "secret",
+                        "top secret", "confidential", "unclassified", "subject", "participants",
+                        "copy", "end"})
 
 
 def find(text: str, ctx: SuggestContext) -> list[Finding]:
     """Senders (Kind.FROM) and recipients (Kind.TO), each name once."""
-    found = [*_headers(text), *_salutation(text), *_signature(text)]
+    found = [*_headers(text), *routing(text), *_salutation(text), *_signature(text)]
+    if not any(f.kind is Kind.FROM for f in found):
+        found.extend(list(cited(text)) or list(letterhead(text)))
     seen: set[tuple[Kind, str]] = set()
     out = []
     for f in found:
@@ -52,7 +57,11 @@ def _finding(kind: Kind, value: str, confidence: float, text: str, start: int,
 
 
 def _headers(text: str) -> Iterator[Finding]:
-    for m in _LABEL.finditer(text, 0, _TOP):
+    """A header's parties, on the document's first page (a later page's TO and FROM are an
+    attachment's)."""
+    start = body_start(text)
+    page_end = text.find("\f", start)
+    for m in _LABEL.finditer(text, 0, min(start + _TOP, page_end if page_end > 0 else len(text))):
         kind = Kind.FROM if (m.group("label") or "").casefold() == "from" else Kind.TO
         value, start = m.group("value"), m.start("value")
         cut = _NEXT_LABEL.search(" " + value)
@@ -87,17 +96,22 @@ def _next_line(text: str, after: int) -> tuple[str, int]:
     return "", after
 
 
+# not a person or an office: an archive's stamp ("Photocopy from Gerald R. Ford Library"),
+# the OCR's reading of a smudge ("WHLLULLULULULLLLLLLLE": no vowel, a letter run)
+_NOT_PARTY = re.compile(r"\b(?:Library|LIBRARY|Archives|ARCHIVES)\b|(\w)\1\1|\b[^\WAEIOUYaeiouy\d]{5,}\b")
+
+
 def _clean(value: str) -> str:
     name = _MARK.sub("", value)
-    name = re.split(r"\s{3,}|\t", name.strip())[0].strip(" .,;:|*-—")
+    name = re.split(r"\s{3,}|\t|\(\s*\d", name.strip())[0].strip(" .,;:|*-—")
     if (len(name) < 3 or len(name) > 80 or len(name.split()) > 6 or not name[0].isupper()
-            or name.casefold() in _NOT_NAMES):
+            or name.casefold() in _NOT_NAMES or _NOT_PARTY.search(name)):
         return ""
     return name
 
 
 def _salutation(text: str) -> Iterator[Finding]:
-    m = _SALUTATION.search(text, 0, _TOP)
+    m = _SALUTATION.search(text, 0, body_start(text) + _TOP)
     if m and (name := _clean(m.group("name"))):
         yield _finding(Kind.TO, name, 0.6, text, m.start("name"), "salutation")
 

@@ -5,9 +5,11 @@ may set ``CACHED = False`` when its findings depend on more than the text and th
 e.g. a lookup of authority records that changes). To add one, append its module to STAGES.
 
 Order: the release stamp first, so that its words are blanked (replaced by spaces, offsets
-kept) before any other stage reads the text; then the language, which later stages read
-from the context; then the rest. The stamp is found the same way in any language, and an
-English stamp on a Russian page would only mislead the language guess."""
+kept) before any other stage reads the text, and the leading cover pages with them
+(covers.py: an identification form's DATE and FROM are not the document's); then the
+language, which later stages read from the context; then the rest. The stamp is found the
+same way in any language, and an English stamp on a Russian page would only mislead the
+language guess."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from typing import Protocol
 from chancery.domain.suggestions import Finding, Kind
 from chancery.suggest import (
     classification,
+    covers,
     dating,
     doctype,
     entities,
@@ -43,6 +46,10 @@ class Stage(Protocol):
         """What the stage reads in the text."""
 
 
+# The version of what every stage is handed (the release and the covers blanked): a change
+# to it is a change to every stage's input, so it is part of every cache key.
+PREPARED = "covers/1"
+
 STAGES: list[Stage] = [release, language, dating, classification, doctype, parties, entities,
                        relations, summary]
 
@@ -51,7 +58,7 @@ def content_hash(text: str, ctx: SuggestContext) -> str:
     """The cache key's content part: the text, and the language when one is given (a stage
     reads a text differently in another language); what stages derive from these is the same
     every time."""
-    return hashlib.sha256(f"{ctx.language}\0{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{PREPARED}\0{ctx.language}\0{text}".encode()).hexdigest()
 
 
 def suggest(text: str, ctx: SuggestContext | None = None, cache: StageCache | None = None,
@@ -60,8 +67,10 @@ def suggest(text: str, ctx: SuggestContext | None = None, cache: StageCache | No
     ctx = ctx or SuggestContext()
     store = cache or NoCache()
     digest = content_hash(text, ctx)
-    read, found = text, []
+    read, found, covered = text, [], False
     for stage in STAGES if stages is None else stages:
+        if stage is not release and not covered:
+            read, covered = covers.blank_covers(read), True
         findings = _run(stage, read, ctx, store, digest)
         found.extend(findings)
         for f in findings:

@@ -13,7 +13,7 @@ from chancery.domain.suggestions import Finding, Kind
 from chancery.suggest.context import SuggestContext
 
 NAME = "release"
-VERSION = "1"
+VERSION = "2"
 
 _JFK_ACT = "President John F. Kennedy Assassination Records Act of 1992"
 # The stamp's three lines, each found on its own: the OCR of a carbon splits them, and puts
@@ -22,6 +22,9 @@ _YEAR = re.compile(r"\b(20\d\d)\s+RELEASE\b(?:\s+UNDER\b)?")
 _ACT = re.compile(r"(?:\bUNDER\s+)?(?:\bTHE\s+)?\bPRESIDENT\s+JOHN\s+F\.?\s+KENNE\w*"
                   r"(?:\s+ASSASSINATION)?(?:\s+RECORDS)?(?:\s+ACT\s+OF\s+1992)?"
                   r"|(?:\bASSASSINATION\s+)?\bRECORDS\s+ACT\s+OF\s+1992\b")
+# The record number the release gives each file ("104-10100-10199"), stamped beside the
+# release line and again on later pages, where the OCR reads it into the line of a typed date
+_RECORD = re.compile(r"(?<![\d-])\d{3}\s?-\s?\d{5}\s?-\s?\d{5}(?![\d-])")
 # Other agencies' release stamps: "Approved For Release 2001/03/06 : CIA-RDP..."
 _APPROVED = re.compile(r"\bApproved\s+For\s+Release\s*:?\s*((?:19|20)\d\d)(?:/\d\d/\d\d)?"
                        r"(?:\s*:\s*CIA-RDP[\w-]+)?", re.I)
@@ -32,7 +35,7 @@ def find(text: str, ctx: SuggestContext) -> list[Finding]:
     years = list(_YEAR.finditer(text))
     acts = list(_ACT.finditer(text))
     if years or acts:
-        return [_jfk(years, acts)]
+        return [_jfk(years, acts + list(_RECORD.finditer(text)))]
     approved = list(_APPROVED.finditer(text))
     if approved:
         year = approved[0].group(1)

@@ -1,6 +1,9 @@
 """The text a file offers for suggestions: a text file as it is, a PDF's own text layer
-(pypdfium2; pages separated by form feeds, as pdftotext does). OCR is not done here: a PDF
-without a text layer gives no text, and the import's OCR stage makes one."""
+(pypdfium2; each page's last line ended, then a form feed, as pdftotext does). The layer's
+words are read by line, top to bottom and left to right (domain/words.py ``reading_order``), not in the order
+the layer stores them: an OCR layer stores a form's labels and values in different blocks.
+OCR is not done here: a PDF without a text layer gives no text, and the import's OCR stage
+makes one."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import pypdfium2 as pdfium
+
+from chancery.domain.words import Word, page_text, reading_order
 
 _TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 
@@ -46,11 +51,42 @@ def _pdf_text(path: Path) -> str:
         raise UnreadableFile(f"{path}: not a readable PDF ({exc})") from None
     try:
         pages = []
-        for page in pdf:
-            textpage = page.get_textpage()
-            pages.append(textpage.get_text_bounded().replace("\r\n", "\n"))
-            textpage.close()
+        for number, page in enumerate(pdf, start=1):
+            pages.append(page_text(reading_order(_words(page, number))))
             page.close()
-        return "\f".join(pages)
+        return "".join(f"{page}\n\f" for page in pages)
     finally:
         pdf.close()
+
+
+_UNITS = 10  # word boxes in tenths of a point: whole numbers, as Word holds them
+
+
+def _words(page: pdfium.PdfPage, number: int) -> list[Word]:
+    """The layer's characters gathered into words at whitespace, each with the union of its
+    characters' boxes, measured from the page's top."""
+    textpage = page.get_textpage()
+    try:
+        top = page.get_size()[1]
+        words: list[Word] = []
+        chars: list[str] = []
+        boxes: list[tuple[float, float, float, float]] = []
+        for i in range(textpage.count_chars() + 1):
+            char = textpage.get_text_range(i, 1) if i < textpage.count_chars() else " "
+            if char.strip():
+                chars.append(char)
+                boxes.append(textpage.get_charbox(i))
+            elif chars:
+                words.append(_word("".join(chars), boxes, number, top))
+                chars, boxes = [], []
+        return words
+    finally:
+        textpage.close()
+
+
+def _word(text: str, boxes: list[tuple[float, float, float, float]], number: int,
+          top: float) -> Word:
+    left, bottom = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    right, high = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    return Word(text, number, round(left * _UNITS), round((top - high) * _UNITS),
+                max(1, round((right - left) * _UNITS)), max(1, round((high - bottom) * _UNITS)))
