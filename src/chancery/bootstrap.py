@@ -11,7 +11,9 @@ from chancery.blobs.folder import FolderBlobStore
 from chancery.blobs.pages import PDFIUM_LOCK, PageImages
 from chancery.citing.cache import CitationCache
 from chancery.citing.pandoc import PandocEngine
+from chancery.citing.styles import PAGE_STYLES
 from chancery.config import Settings
+from chancery.domain.jobs import Stage
 from chancery.domain.media import MediaFile
 from chancery.enrich.names import phonetic_key, with_generated_variants
 from chancery.ingest.base import Importer, Limits
@@ -23,11 +25,12 @@ from chancery.search.tantivy_index import TantivyIndex
 from chancery.services.accounts import Accounts
 from chancery.services.acting import Acting
 from chancery.services.authority_editing import AuthorityEditor
-from chancery.services.citing import Citer
+from chancery.services.citing import Citer, CiteStage
 from chancery.services.collection_editing import CollectionEditor
 from chancery.services.editing import Editing, Names
 from chancery.services.editor import Editor
 from chancery.services.imports import ImportContext
+from chancery.services.jobs import BatchRun, Dispatch, Jobs, Polled, StageRun
 from chancery.services.publishing import Publishing
 from chancery.services.purging import Kept, Purging
 from chancery.services.redacted_caches import RedactedCaches
@@ -41,6 +44,7 @@ from chancery.storage.authority_edits import SqlAuthorityEdits
 from chancery.storage.collection_edits import SqlCollectionEdits
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.import_runs import SqlImportRuns
+from chancery.storage.jobs import SqlJobs
 from chancery.storage.limits import SqlRateBuckets
 from chancery.storage.pending import SqlPending
 from chancery.storage.purge import SqlPurge
@@ -185,6 +189,34 @@ class App:
         redactions), checked and audited."""
         return Acting(self.catalogue, self.publishing, self.accounts.store,
                       editing=self.editing, redacting=self.redacting)
+
+    @cached_property
+    def jobs(self) -> Jobs:
+        """The job queue with the code of each stage; through Celery when a broker is set."""
+        return Jobs(SqlJobs(self.catalogue.engine), self.job_stages(), self._job_batches(),
+                    self._dispatch())
+
+    def job_stages(self) -> dict[Stage, StageRun]:
+        """The code of each stage, a callable ``run(document_id, options)``. OCR and
+        suggestions join here: ``Stage.OCR: self.<service>.run``, ``Stage.SUGGEST: ...``."""
+        return {Stage.CITE: self._cite_stage}
+
+    def _job_batches(self) -> dict[Stage, BatchRun]:
+        """Stages that run many documents at once."""
+        return {Stage.CITE: self._cite_stage.run_many}
+
+    @cached_property
+    def _cite_stage(self) -> CiteStage:
+        return CiteStage(self.catalogue, self.citer, PAGE_STYLES,
+                         SqlJobs(self.catalogue.engine).public_ids)
+
+    def _dispatch(self) -> Dispatch:
+        """How queued jobs reach workers: Celery messages with a broker, else none (the
+        archive's own workers poll the catalogue)."""
+        if not self.settings.broker_url:
+            return Polled()
+        from chancery.tasks.celery import CeleryDispatch  # celery is loaded only when used
+        return CeleryDispatch(self.settings)
 
     @property
     def database(self) -> str:

@@ -113,7 +113,10 @@ def import_(ctx: typer.Context,
                 "workspace's list of imports names it; without it, the local operator.")] = None,
             allow_purged: Annotated[bool, typer.Option(
                 "--allow-purged", help="Import documents that were purged, again (each is "
-                "audited); without it they are refused and the rest imported.")] = False
+                "audited); without it they are refused and the rest imported.")] = False,
+            no_wait: Annotated[bool, typer.Option(
+                "--no-wait", help="Return once the documents are stored and searchable; their "
+                "OCR and suggestions stay queued for `chancery worker` or `serve`.")] = False
             ) -> None:
     """Import FRUS TEI volumes, Chancery bundles or CSV + files; the format is detected.
 
@@ -126,21 +129,27 @@ def import_(ctx: typer.Context,
         err.print(f"[red]--as:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
     summary = _import(a, paths, clock, quiet=as_json or no_progress, operator=acting.name,
-                      allow_purged=allow_purged)
+                      allow_purged=allow_purged, wait=not no_wait)
     for public_id in summary.readmitted:  # a takedown undone: who did it, on the record
         a.accounts.record(acting.audit_name, "import-purged", public_id)
+    from chancery.cli_jobs import after_import_json, print_after_import
     if as_json:
         _print_json({**summary.as_dict(), "seconds": round(clock.total, 3),
-                     "timings": {k: round(v, 3) for k, v in summary.timings.items()}})
+                     "timings": {k: round(v, 3) for k, v in summary.timings.items()},
+                     "jobs": after_import_json(a, summary)})
     else:
         print_import_summary(console, summary, clock.total)
-    raise typer.Exit(1 if summary.failed else 0)
+        print_after_import(a, summary)
+    raise typer.Exit(1 if summary.failed or summary.job_failures else 0)
 
 
 def _import(a: App, paths: list[Path], clock: Stopwatch, quiet: bool,
-            operator: str = LOCAL_OPERATOR, allow_purged: bool = False) -> imports.ImportSummary:
-    """Import (recorded, with who ran it), then bring the index and the page citations up to
-    date, timing each step."""
+            operator: str = LOCAL_OPERATOR, allow_purged: bool = False,
+            wait: bool = True) -> imports.ImportSummary:
+    """Import (recorded, with who ran it), bring the index up to date, queue the jobs of the
+    changed documents (their citations, the stages their importer asked for) and, unless
+    told not to, wait for those other than citations; timing each step."""
+    from chancery.cli_jobs import queue_after_import
     bar = ImportProgress(err, enabled=not quiet)
     before = documents.change_count(a.catalogue)
     summary = import_runs.run_import(paths, a.import_context(True, allow_purged), a.import_runs,
@@ -148,8 +157,8 @@ def _import(a: App, paths: list[Path], clock: Stopwatch, quiet: bool,
     bar.stop()
     with clock.step("index"):
         _refresh_index(a, quiet=quiet)
-    with clock.step("citations"):
-        _prepare_citations(a, documents.changed_since(a.catalogue, before), quiet=quiet)
+    queue_after_import(a, summary, documents.changed_since(a.catalogue, before), clock,
+                       wait, quiet)
     summary.timings.update(clock.steps)
     return summary
 
@@ -345,6 +354,7 @@ from chancery import (  # noqa: E402, F401
     cli_collections,
     cli_editing,
     cli_export,
+    cli_jobs,
     cli_operate,
     cli_purge,
     cli_redact,

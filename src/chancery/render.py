@@ -111,7 +111,8 @@ def print_import_summary(console: Console, summary: ImportSummary, seconds: floa
                       "(chancery approve|reject ID): " + escape(", ".join(summary.conflicts)),
                       highlight=False)
     steps = [f"{name} {duration(summary.timings[name])}"
-             for name in ("parse", "store", "index", "citations") if name in summary.timings]
+             for name in ("parse", "store", "index", "queue", "jobs", "citations")
+             if name in summary.timings]
     if steps:
         console.print(f"Time spent: {', '.join(steps)}", highlight=False)
     if summary.failed:
