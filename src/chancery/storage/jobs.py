@@ -137,7 +137,13 @@ class SqlJobs:
                             .limit(1)).first() is None:
                 return []
         with self.engine.begin() as conn:
-            conn.execute(self._start(worker, token).where(jobs.c.id.in_(pick.scalar_subquery()),
+            # PostgreSQL: lock the rows first, then mark them (inside the UPDATE the locking
+            # subquery may be run again and take more than n: each rescan skips the rows this
+            # statement already changed). SQLite: one statement, so its write lock is taken
+            # at once and a concurrent writer cannot slip in between a read and the write.
+            chosen: Any = (list(conn.execute(pick).scalars())
+                           if conn.dialect.name == "postgresql" else pick.scalar_subquery())
+            conn.execute(self._start(worker, token).where(jobs.c.id.in_(chosen),
                                                           jobs.c.state == JobState.QUEUED.value))
             return self._claimed(conn, token)
 
