@@ -16,6 +16,7 @@ from chancery.web.workspace import (
     documents,
     editor,
     history,
+    jobs,
     login,
     originals,
     purge,
@@ -56,4 +57,5 @@ def routes(app: App) -> APIRouter:
     router.include_router(audit.routes(app))
     router.include_router(originals.routes(app))
     router.include_router(redactions.routes(app))
+    router.include_router(jobs.routes(app))
     return router
