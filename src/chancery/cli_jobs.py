@@ -22,7 +22,9 @@ from chancery.progress import StageBars, Stopwatch
 from chancery.services.imports import ImportSummary
 from chancery.tasks.local import start_workers, stop_workers, worker_count
 
-jobs_app = typer.Typer(help="The jobs queued for documents (OCR, suggestions, citations).",
+jobs_app = typer.Typer(help="The jobs queued for documents (OCR, suggestions, citations): "
+                            "counts per stage with rate and ETA, and the failures.  Example: "
+                            "chancery jobs --json; chancery jobs retry --failed",
                        invoke_without_command=True, no_args_is_help=False)
 app.add_typer(jobs_app, name="jobs")
 _WAIT_POLL = 0.5  # seconds between looks at the counts while waiting
