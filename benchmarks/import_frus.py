@@ -3,7 +3,12 @@
 Run: .venv/bin/python benchmarks/import_frus.py [--corpus ../shared/corpus/frus] [--pg URL]
 Each backend runs in a child process so that its peak memory is its own; with --pg (or
 CHANCERY_TEST_PG_URL) SQLite and PostgreSQL run in the same invocation, so their ratio holds
-on this shared, noisy machine. Figures go to docs/benchmarks.md."""
+on this shared, noisy machine. Figures go to docs/benchmarks.md.
+
+The whole command, as an archivist waits for it (storing, indexing, queueing the jobs):
+  .venv/bin/python benchmarks/import_frus.py --command [--src OLD/src --src NEW/src]
+runs `chancery import --json` on the volumes into a fresh data folder per source tree, timing
+the wall clock of the process, then `chancery check` (every document in the index)."""
 
 from __future__ import annotations
 
@@ -51,12 +56,40 @@ def run_one(corpus: Path, database_url: str) -> dict[str, object]:
             "peak_mb": round(peak_mb)}
 
 
+def run_command(corpus: Path, src: str) -> dict[str, object]:
+    """`chancery import` of every volume, a fresh archive, as one process: its wall clock,
+    then whether every document is searchable (`chancery check` compares the index)."""
+    env = {**os.environ, "PYTHONPATH": src} if src else dict(os.environ)
+    cli = [sys.executable, "-c", "from chancery.cli import app; app()"]
+    with tempfile.TemporaryDirectory() as data:
+        started = time.perf_counter()
+        done = subprocess.run([*cli, "--data", data, "import", "--json", "--no-progress",
+                               *map(str, sorted(corpus.rglob("*.xml")))],
+                              env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        report = json.loads(done.stdout)
+        checked = subprocess.run([*cli, "--data", data, "check"], env=env, capture_output=True,
+                                 text=True)
+    return {"src": src or "installed", "seconds": round(seconds, 1),
+            "documents": report["imported"] + report["updated"] + report["unchanged"],
+            "timings": report.get("timings", {}), "jobs": report.get("jobs", {}).get("queued"),
+            "searchable": checked.returncode == 0}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpus/frus")
     parser.add_argument("--pg", default=os.environ.get("CHANCERY_TEST_PG_URL", ""))
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--command", action="store_true",
+                        help="Time the whole `chancery import` command instead.")
+    parser.add_argument("--src", action="append", default=[],
+                        help="A source tree to run the command from (repeat: before, after).")
     args = parser.parse_args()
+    if args.command:
+        for src in args.src or [""]:
+            print(json.dumps(run_command(args.corpus, src)), flush=True)
+        return
     if args.child is not None:
         print(json.dumps(run_one(args.corpus, args.child)))
         return

@@ -12,8 +12,10 @@ from chancery.blobs.pages import PDFIUM_LOCK, PageImages
 from chancery.blobs.searchable import SearchablePdfMaker
 from chancery.citing.cache import CitationCache
 from chancery.citing.pandoc import PandocEngine
+from chancery.citing.styles import PAGE_STYLES
 from chancery.config import Settings
 from chancery.domain import clock
+from chancery.domain.jobs import Stage
 from chancery.domain.media import MediaFile
 from chancery.domain.ocr import OcrMode
 from chancery.domain.suggestions import Finding
@@ -32,11 +34,12 @@ from chancery.search.word_terms import IndexTerms
 from chancery.services.accounts import Accounts
 from chancery.services.acting import Acting
 from chancery.services.authority_editing import AuthorityEditor
-from chancery.services.citing import Citer
+from chancery.services.citing import Citer, CiteStage
 from chancery.services.collection_editing import CollectionEditor
 from chancery.services.editing import Editing, Names
 from chancery.services.editor import Editor
 from chancery.services.imports import ImportContext
+from chancery.services.jobs import BatchRun, Dispatch, Jobs, Polled, StageRun
 from chancery.services.known_names import KnownNames
 from chancery.services.ocr import Ocr
 from chancery.services.publishing import Publishing
@@ -45,6 +48,7 @@ from chancery.services.redacted_caches import RedactedCaches
 from chancery.services.redacting import Redacting, Wanted
 from chancery.services.scan_redacting import ScanRedacting
 from chancery.services.search import Search
+from chancery.services.suggest_stage import SuggestStage
 from chancery.services.suggesting import Suggesting
 from chancery.services.suggestion_review import SuggestionReview
 from chancery.services.tokens import Tokens
@@ -56,6 +60,7 @@ from chancery.storage.authority_edits import SqlAuthorityEdits
 from chancery.storage.collection_edits import SqlCollectionEdits
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.import_runs import SqlImportRuns
+from chancery.storage.jobs import SqlJobs
 from chancery.storage.limits import SqlRateBuckets
 from chancery.storage.ocr_texts import SqlOcrTexts
 from chancery.storage.pending import SqlPending
@@ -245,6 +250,42 @@ class App:
     def limits(self) -> Limits:
         """What an import or an upload reads at most: bytes of a file, pages of a scan."""
         return Limits(self.settings.max_file_size, self.settings.max_scan_pages)
+
+    @cached_property
+    def jobs(self) -> Jobs:
+        """The job queue with the code of each stage; through Celery when a broker is set."""
+        return Jobs(SqlJobs(self.catalogue.engine), self.job_stages(), self._job_batches(),
+                    self._dispatch())
+
+    def job_stages(self) -> dict[Stage, StageRun]:
+        """The code of each stage, a callable ``run(document_id, options)``. OCR and
+        suggestions join here: ``Stage.OCR: self.<service>.run``, ``Stage.SUGGEST: ...``."""
+        return {Stage.OCR: self.ocr.run, Stage.SUGGEST: self.suggest_stage.run,
+                Stage.CITE: self._cite_stage}
+
+    @cached_property
+    def suggest_stage(self) -> SuggestStage:
+        """The suggest stage a job runs: findings on a stored document, kept for review."""
+        return SuggestStage(self.catalogue, self.suggesting,
+                            SqlJobs(self.catalogue.engine).public_ids,
+                            self.suggestion_review.store)
+
+    def _job_batches(self) -> dict[Stage, BatchRun]:
+        """Stages that run many documents at once."""
+        return {Stage.CITE: self._cite_stage.run_many}
+
+    @cached_property
+    def _cite_stage(self) -> CiteStage:
+        return CiteStage(self.catalogue, self.citer, PAGE_STYLES,
+                         SqlJobs(self.catalogue.engine).public_ids)
+
+    def _dispatch(self) -> Dispatch:
+        """How queued jobs reach workers: Celery messages with a broker, else none (the
+        archive's own workers poll the catalogue)."""
+        if not self.settings.broker_url:
+            return Polled()
+        from chancery.tasks.celery import CeleryDispatch  # celery is loaded only when used
+        return CeleryDispatch(self.settings)
 
     @property
     def database(self) -> str:

@@ -118,7 +118,10 @@ def import_(ctx: typer.Context,
             ocr: Annotated[OcrMode, typer.Option(
                 "--ocr", help="Scans: auto reads a PDF's own text layer where it is good "
                 "enough and OCRs the rest; always OCRs; never keeps the text layer only. A "
-                "CSV's ocr column overrides it per row.")] = OcrMode.AUTO
+                "CSV's ocr column overrides it per row.")] = OcrMode.AUTO,
+            no_wait: Annotated[bool, typer.Option(
+                "--no-wait", help="Return once the documents are stored and searchable; their "
+                "OCR and suggestions stay queued for `chancery worker` or `serve`.")] = False
             ) -> None:
     """Import FRUS TEI volumes, Chancery bundles, CSV + files, or bare scans (PDF, TIFF,
     JPEG, PNG: one draft document each); the format is detected.
@@ -132,22 +135,27 @@ def import_(ctx: typer.Context,
         err.print(f"[red]--as:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
     summary = _import(a, paths, clock, quiet=as_json or no_progress, operator=acting.name,
-                      allow_purged=allow_purged, ocr=ocr)
+                      allow_purged=allow_purged, ocr=ocr, wait=not no_wait)
     for public_id in summary.readmitted:  # a takedown undone: who did it, on the record
         a.accounts.record(acting.audit_name, "import-purged", public_id)
+    from chancery.cli_jobs import after_import_json, print_after_import
     if as_json:
         _print_json({**summary.as_dict(), "seconds": round(clock.total, 3),
-                     "timings": {k: round(v, 3) for k, v in summary.timings.items()}})
+                     "timings": {k: round(v, 3) for k, v in summary.timings.items()},
+                     "jobs": after_import_json(a, summary)})
     else:
         print_import_summary(console, summary, clock.total)
-    raise typer.Exit(1 if summary.failed else 0)
+        print_after_import(a, summary)
+    raise typer.Exit(1 if summary.failed or summary.job_failures else 0)
 
 
 def _import(a: App, paths: list[Path], clock: Stopwatch, quiet: bool,
             operator: str = LOCAL_OPERATOR, allow_purged: bool = False,
-            ocr: OcrMode = OcrMode.AUTO) -> imports.ImportSummary:
-    """Import (recorded, with who ran it), then bring the index and the page citations up to
-    date, timing each step."""
+            ocr: OcrMode = OcrMode.AUTO, wait: bool = True) -> imports.ImportSummary:
+    """Import (recorded, with who ran it), bring the index up to date, queue the jobs of the
+    changed documents (their citations, the stages their importer asked for) and, unless
+    told not to, wait for those other than citations; timing each step."""
+    from chancery.cli_jobs import queue_after_import
     bar = ImportProgress(err, enabled=not quiet)
     before = documents.change_count(a.catalogue)
     summary = import_runs.run_import(paths, a.import_context(True, allow_purged, ocr), a.import_runs,
@@ -155,8 +163,8 @@ def _import(a: App, paths: list[Path], clock: Stopwatch, quiet: bool,
     bar.stop()
     with clock.step("index"):
         _refresh_index(a, quiet=quiet)
-    with clock.step("citations"):
-        _prepare_citations(a, documents.changed_since(a.catalogue, before), quiet=quiet)
+    queue_after_import(a, summary, documents.changed_since(a.catalogue, before), clock,
+                       wait, quiet)
     summary.timings.update(clock.steps)
     return summary
 
@@ -353,6 +361,7 @@ from chancery import (  # noqa: E402, F401
     cli_collections,
     cli_editing,
     cli_export,
+    cli_jobs,
     cli_operate,
     cli_purge,
     cli_redact,

@@ -62,6 +62,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", "1",
             "Processes `serve` answers requests with; 0: one per core. Rate limits are shared "
             "by all of them."),
+    Setting("job_workers", "0",
+            "Processes that run jobs (OCR, suggestions, citations) beside `serve`, or in "
+            "`import` and `worker` without a broker; 0: one per core."),
+    Setting("broker_url", "",
+            "Redis URL of a Celery broker (redis://host:6379/0): jobs then go to `chancery "
+            "worker` processes on any machine; empty: the archive's own processes run them."),
+    Setting("job_timeout", "3600",
+            "Seconds a Celery worker may hold a job before the broker hands it to another "
+            "(longer than the slowest job); a killed worker's jobs wait this long."),
     Setting("allow_self_approval", "false",
             "Whether the person who submitted a document for review may also publish it "
             "(true/false); false keeps four eyes on every publication."),
@@ -87,6 +96,9 @@ class Settings:
     oai_namespace: str = ""
     trusted_proxies: frozenset[str] = frozenset()
     allow_self_approval: bool = False
+    job_workers: int = 0  # 0: one per core
+    broker_url: str = ""  # empty: jobs run in the archive's own processes
+    job_timeout: int = 3600
 
     @property
     def base_url(self) -> str:
@@ -134,7 +146,9 @@ def load_settings(**overrides: str | None) -> Settings:
                     admin_email=values["admin_email"], oai_namespace=values["oai_namespace"],
                     trusted_proxies=frozenset(a.strip() for a in values["trusted_proxies"].split(",")
                                               if a.strip()),
-                    allow_self_approval=_flag("allow_self_approval", values["allow_self_approval"]))
+                    allow_self_approval=_flag("allow_self_approval", values["allow_self_approval"]),
+                    job_workers=int(values["job_workers"]), broker_url=values["broker_url"],
+                    job_timeout=int(values["job_timeout"]))
 
 
 def _flag(name: str, value: str) -> bool:

@@ -21,6 +21,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from chancery.domain.jobs import StageCounts
+
 
 class ImportProgress:
     """A bar over the bytes of the sources, with documents per second beside it."""
@@ -99,3 +101,39 @@ def duration(seconds: float) -> str:
     if minutes < 60:
         return f"{minutes} min {secs} s"
     return f"{minutes // 60} h {minutes % 60} min"
+
+
+class StageBars:
+    """One bar per job stage while a command waits for them: this run's share (done and
+    failed since the bar appeared, over that plus what remains), the recent rate and ETA."""
+
+    def __init__(self, console: Console, start: list[StageCounts], enabled: bool = True) -> None:
+        self.bar = Progress(TextColumn("[bold]{task.description:<8}"), BarColumn(),
+                            TextColumn("{task.completed:,}/{task.total:,}"),
+                            TextColumn("{task.fields[rate]}"), TextColumn("{task.fields[failed]}"),
+                            TimeElapsedColumn(), TextColumn("ETA {task.fields[eta]}"),
+                            console=console, disable=not enabled)
+        self.base = {c.stage: c.done + c.failed for c in start}
+        self.tasks = {c.stage: self.bar.add_task(c.stage.value, total=c.remaining, rate="",
+                                                 failed="", eta="…") for c in start}
+
+    def __enter__(self) -> StageBars:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.bar.stop()
+
+    def update(self, counts: list[StageCounts]) -> None:
+        """Show the counts as they are now."""
+        for c in counts:
+            if c.stage not in self.tasks:
+                self.base[c.stage] = c.done + c.failed
+                self.tasks[c.stage] = self.bar.add_task(c.stage.value, total=0, rate="",
+                                                        failed="", eta="…")
+            finished = c.done + c.failed - self.base[c.stage]
+            eta = c.eta_seconds
+            self.bar.update(self.tasks[c.stage], completed=finished, total=finished + c.remaining,
+                            rate=f"{c.per_second:,.1f}/s" if c.per_second else "",
+                            failed=f"[red]{c.failed:,} failed[/]" if c.failed else "",
+                            eta="…" if eta is None else time.strftime("%H:%M:%S", time.gmtime(eta)))

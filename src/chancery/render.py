@@ -94,8 +94,9 @@ def print_import_summary(console: Console, summary: ImportSummary, seconds: floa
     """The closing table of an import, with every failure named: ``seconds`` is the whole
     command, and the summary's timings say what it was spent on."""
     rate = summary.documents / seconds if seconds > 0 else 0.0
+    shown = f"{rate:,.0f}" if rate >= 10 else f"{rate:.2g}"  # a slow scan import: not "0"
     console.print(f"[bold]{summary.files}[/] source(s) in {duration(seconds)} "
-                  f"({rate:,.0f} documents/s): "
+                  f"({shown} documents/s): "
                   f"[green]{summary.imported} imported[/], [blue]{summary.updated} updated[/], "
                   f"{summary.unchanged} unchanged, "
                   f"[{'red' if summary.failed else 'green'}]{len(summary.failed)} failed[/]; "
@@ -111,7 +112,8 @@ def print_import_summary(console: Console, summary: ImportSummary, seconds: floa
                       "(chancery approve|reject ID): " + escape(", ".join(summary.conflicts)),
                       highlight=False)
     steps = [f"{name} {duration(summary.timings[name])}"
-             for name in ("parse", "store", "index", "citations") if name in summary.timings]
+             for name in ("parse", "store", "index", "queue", "jobs", "citations")
+             if name in summary.timings]
     if steps:
         console.print(f"Time spent: {', '.join(steps)}", highlight=False)
     if summary.failed:

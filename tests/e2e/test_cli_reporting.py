@@ -30,19 +30,23 @@ def archive(tmp_path: Path) -> Path:
 
 
 def test_import_reports_the_whole_time_and_each_step(tmp_path: Path) -> None:
-    """The seconds cover parsing, storing, indexing and citations, each reported."""
+    """The seconds cover parsing, storing, indexing, queueing the jobs and waiting for the
+    scans' OCR and suggestions (citations are queued, not waited for), each reported."""
     code, out = _run(tmp_path / "a", "import", "--json", str(SCANS))
     assert code == 0, out
     report = json.loads(out)
     steps = report["timings"]
-    assert set(steps) == {"parse", "store", "index", "citations"}
+    assert set(steps) == {"parse", "store", "index", "queue", "jobs"}
+    assert report["jobs"]["queued"] == {"ocr": 3, "cite": 3} and report["jobs"]["waited"]
+    assert report["jobs"]["failed"] == []
     assert report["seconds"] >= sum(steps.values()) - 0.005 > 0  # each rounded to 1 ms
 
 
 def test_the_import_summary_says_what_the_time_went_on(tmp_path: Path) -> None:
     code, out = _run(tmp_path / "a", "import", "--no-progress", str(SCANS))
     assert code == 0, out
-    assert "Time spent: parse" in out and "citations" in out
+    assert "Time spent: parse" in out and "queue" in out
+    assert "Citations: 3 document(s) queued" in out
 
 
 def test_export_runs_without_a_progress_bar(archive: Path, tmp_path: Path) -> None:

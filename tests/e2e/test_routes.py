@@ -96,6 +96,7 @@ EXAMPLES = {
     "/workspace/collections/{key:path}": "/workspace/collections/frus/frus1958-60v19",
     "/workspace/search": "/workspace/search?q=state:draft",
     "/workspace/audit": "/workspace/audit?action=login",
+    "/workspace/jobs": "/workspace/jobs",
     "/workspace/files/{sha256}/{filename}": "/workspace/files/{sha}/scan.pdf",
     "/workspace/documents/new": "/workspace/documents/new",
     "/workspace/documents/{public_id}/edit": f"/workspace/documents/{DOC}/edit",

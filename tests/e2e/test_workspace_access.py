@@ -216,6 +216,8 @@ def test_every_workspace_route_needs_a_login(archive: App) -> None:
             ("/workspace/search", frozenset({"GET"})),
             ("/workspace/search/bulk", frozenset({"POST"})),
             ("/workspace/audit", frozenset({"GET"})),
+            ("/workspace/jobs", frozenset({"GET"})),
+            ("/workspace/jobs/retry", frozenset({"POST"})),
             ("/workspace/files/{sha256}/{filename}", frozenset({"GET"})),
             ("/workspace/redactions/{public_id}", frozenset({"POST"})),
             ("/workspace/redactions/{public_id}/{redaction_id}/{action}",

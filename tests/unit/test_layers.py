@@ -29,8 +29,10 @@ _ENTRY_ALLOWED = {"services", "domain", "config", "bootstrap", "http", "search.g
 ENTRY_POINTS = {
     "web": _ENTRY_ALLOWED, "api": _ENTRY_ALLOWED, "oai": _ENTRY_ALLOWED,
     "iiif": _ENTRY_ALLOWED,
-    "cli": _ENTRY_ALLOWED | {"progress", "render", "demo", "cli_operate"},
+    "cli": _ENTRY_ALLOWED | {"progress", "render", "demo", "cli_operate", "tasks"},
     "render": _ENTRY_ALLOWED | {"progress"},  # the CLI's output
+    # the job workers: in-process or Celery, both over the services through the root
+    "tasks": _ENTRY_ALLOWED | {"lifetime"},
 }
 # The two places the siblings are put together: the server mounts the API, OAI-PMH and IIIF
 # beside the reading room, and `chancery serve` starts that server.

@@ -44,6 +44,13 @@ class Job:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     worker: str = ""  # host:pid of the process that ran it
+    options: tuple[tuple[str, str], ...] = ()  # as the StageRequest gave them
+    public_id: str = ""  # the document's, for people reading a failure list
+    claim: str = ""  # the token of the run that holds it: a run taken over cannot finish it
+
+    def option(self, name: str, default: str = "") -> str:
+        """One option's value, or the default."""
+        return dict(self.options).get(name, default)
 
 
 @dataclass(frozen=True)
@@ -87,3 +94,14 @@ class StageRequest:
     def option(self, name: str, default: str = "") -> str:
         """One option's value, or the default."""
         return dict(self.options).get(name, default)
+
+
+@dataclass(frozen=True)
+class JobWorker:
+    """A process that runs jobs, as its last heartbeat tells: a worker not seen for a while
+    is dead, and the jobs it held are queued again."""
+
+    name: str  # host:pid
+    kind: str  # "local" (chancery serve / import / worker without a broker) or "celery"
+    started_at: datetime
+    seen_at: datetime

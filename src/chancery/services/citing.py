@@ -4,7 +4,7 @@ style (made in batches and kept), and the exports reference managers read."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -196,3 +196,24 @@ def cite_selection(catalogue: Catalogue, citer: Citer, idents: list[str], style:
     if style == "house":
         return "\n".join(house_citation(s.document, citer.archive_name, s.revised) for s in stored)
     return "\n".join(cite_item(citer, csl_for(s, citer), style).text for s in stored)
+
+
+@dataclass(frozen=True)
+class CiteStage:
+    """The citation job (Stage.CITE): a document's page styles rendered and kept, many
+    documents in one engine call when a worker takes a batch."""
+
+    catalogue: Catalogue
+    citer: Citer
+    style_names: tuple[str, ...]
+    public_ids: Callable[[list[int]], dict[int, str]]  # catalogue ids to public ids
+
+    def __call__(self, document_id: int, options: Mapping[str, str]) -> None:
+        """Render one document's page styles (already kept ones are not made again)."""
+        self.run_many([document_id])
+
+    def run_many(self, document_ids: Sequence[int]) -> None:
+        """Render the page styles of these documents, in batches."""
+        found = self.public_ids(list(document_ids))
+        if found:
+            prerender(self.catalogue, self.citer, self.style_names, list(found.values()))

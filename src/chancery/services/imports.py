@@ -14,6 +14,7 @@ from typing import Protocol
 
 from chancery.domain.authorities import Authority, Link
 from chancery.domain.documents import Document, ParsedDocument
+from chancery.domain.jobs import Job, StageRequest
 from chancery.domain.media import MEDIA_TYPES
 from chancery.domain.publication import Actor
 from chancery.domain.records import Record, content_hash, document_record
@@ -58,6 +59,13 @@ class ImportSummary:
     # documents purged before and imported again, as asked (--allow-purged): to be audited
     readmitted: list[str] = field(default_factory=list)  # public ids
     redactions: int = 0  # redactions an editor's export carried, added to its documents
+    # what to queue for the documents written (public id -> the stages their importer
+    # asked for, and the file they came from, for the job list)
+    asked: dict[str, tuple[StageRequest, ...]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    queued: dict[str, int] = field(default_factory=dict)  # jobs queued after it, by stage
+    waited: bool = False  # whether the command waited for its jobs (all but citations)
+    job_failures: list[Job] = field(default_factory=list)  # its documents' failed jobs
 
     def hold_back(self, spellings: list[str]) -> None:
         """Count spellings kept as evidence only, keeping the first few as examples."""
@@ -304,6 +312,8 @@ def store_batch(batch: SourceBatch, ctx: ImportContext, summary: ImportSummary) 
     for name in ("imported", "updated", "unchanged", "failed", "authorities_created",
                  "conflicts"):
         setattr(summary, name, getattr(summary, name) + getattr(attempt, name))
+    summary.asked.update(attempt.asked)
+    summary.sources.update(attempt.sources)
     summary.redactions += restore_redactions(docs, ctx.redactions, f"import:{batch.format}")
 
 
@@ -359,16 +369,25 @@ def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]]
                 at_once += _publication_now(write, state, batch, ctx)
         else:
             writes.append(write)
+            _ask(summary, write.document.public_id, parsed, batch.path)
     session.write_documents(at_once)
     failures = session.write_documents(writes)
     for w in writes:
         if w.document.public_id in failures:
             summary.failed.append(Failure(batch.path, failures[w.document.public_id],
                                           _ident(w.document)))
+            summary.asked.pop(w.document.public_id, None)
         elif w.existing_id is None:
             summary.imported += 1
         else:
             summary.updated += 1
+
+
+def _ask(summary: ImportSummary, public_id: str, parsed: ParsedDocument, path: str) -> None:
+    """Keep what to queue for a document about to be written: its stages, its file."""
+    summary.sources[public_id] = parsed.files[0] if parsed.files else path
+    if parsed.stages:
+        summary.asked[public_id] = parsed.stages
 
 
 def _publication_now(held: DocumentWrite, state: DocumentState, batch: SourceBatch,

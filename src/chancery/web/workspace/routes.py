@@ -16,6 +16,7 @@ from chancery.web.workspace import (
     documents,
     editor,
     history,
+    jobs,
     login,
     originals,
     purge,
@@ -62,4 +63,5 @@ def routes(app: App) -> APIRouter:
     router.include_router(originals.routes(app))
     router.include_router(redactions.routes(app))
     router.include_router(scan_view.routes(app))
+    router.include_router(jobs.routes(app))
     return router
