@@ -9,16 +9,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
-from chancery.bootstrap import App
+from chancery.bootstrap import App, build_app
+from chancery.config import load_settings
 from chancery.domain.accounts import Role
+from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
 from chancery.domain.redactions import RedactionKind
 from chancery.domain.workflow import Acting
 from chancery.services import search
+from chancery.services.clock import today
+from chancery.services.imports import import_paths
 from chancery.web.server import create_app
 from tests.leaks.canary import CANARY, REDACTED, REDACTED_TEXT, build_archive
+from tests.scan_pdfs import text_pdf, word_box
 
 # the box's margin covers the end of "Agent" too: its burn blacks that word out in part
 PUBLIC_TEXT = "Memorandum for the record.\n[redacted: (b)(6)] left the embassy."
@@ -81,5 +87,37 @@ def test_lifting_the_box_gives_the_word_back_to_the_text_and_search(tmp_path: Pa
         assert "Agent Quokka left the embassy." in site.get(
             f"/documents/{REDACTED}/text/{REDACTED_TEXT}.txt").text
         assert REDACTED in _found(site, CANARY)
+    finally:
+        app.catalogue.dispose()
+
+
+# a scan whose text layer misreads a word ("perforzod": the spelling-corrected reading the
+# index keeps beside OCR finds it as "performed"), to be boxed
+MISREAD = [(72, 650, "The agent perforzod his duties.")]
+
+
+def test_the_spelling_corrected_reading_is_made_of_the_public_text(tmp_path: Path) -> None:
+    """A box over a misread word: neither the word nor its correction finds the document
+    (the corrected reading is made from the public text), the words beside it do."""
+    src = tmp_path / "bundle"
+    src.mkdir()
+    (src / "bundle.yaml").write_text(yaml.safe_dump({"format": "chancery-bundle", "version": 1}))
+    (src / "misread.pdf").write_bytes(text_pdf([MISREAD]))
+    (src / "misread1.yaml").write_text(yaml.safe_dump({
+        "public_id": "misread1", "title": "Report", "type": "report", "date": "1964-06-10",
+        "publication": {"state": "published"}, "media": [{"file": "misread.pdf"}]}))
+    app = build_app(load_settings(data=str(tmp_path / "data"), database_url=""))
+    try:
+        assert not import_paths([src], app.import_context()).failed
+        stored = app.catalogue.get_document("misread1", Actor.EDITOR, today())
+        assert stored is not None
+        app.ocr.run(stored.id, {"mode": "never"})
+        box = word_box(text_pdf([MISREAD]), 1, "perforzod", margin=0.002)
+        app.scan_redacting.redact_box("misread1", 1, f"pct:{box.x * 100},{box.y * 100},"
+                                      f"{box.w * 100},{box.h * 100}", "(b)(3)", Acting.operator())
+        search.rebuild_index(app.catalogue, app.index)
+        site = TestClient(create_app(app))
+        assert _found(site, "duties") == ["misread1"]
+        assert _found(site, "performed") == [] and _found(site, "perforzod") == []
     finally:
         app.catalogue.dispose()
