@@ -96,28 +96,60 @@ def test_lifting_the_box_gives_the_word_back_to_the_text_and_search(tmp_path: Pa
 MISREAD = [(72, 650, "The agent perforzod his duties.")]
 
 
-def test_the_spelling_corrected_reading_is_made_of_the_public_text(tmp_path: Path) -> None:
-    """A box over a misread word: neither the word nor its correction finds the document
-    (the corrected reading is made from the public text), the words beside it do."""
-    src = tmp_path / "bundle"
+def _scanned(root: Path, public_ids: list[str]) -> App:
+    """An archive of published documents that each carry the same scan (``MISREAD``), read
+    by the OCR stage (its text layer) and indexed."""
+    src = root / "bundle"
     src.mkdir()
     (src / "bundle.yaml").write_text(yaml.safe_dump({"format": "chancery-bundle", "version": 1}))
     (src / "misread.pdf").write_bytes(text_pdf([MISREAD]))
-    (src / "misread1.yaml").write_text(yaml.safe_dump({
-        "public_id": "misread1", "title": "Report", "type": "report", "date": "1964-06-10",
-        "publication": {"state": "published"}, "media": [{"file": "misread.pdf"}]}))
-    app = build_app(load_settings(data=str(tmp_path / "data"), database_url=""))
-    try:
-        assert not import_paths([src], app.import_context()).failed
-        stored = app.catalogue.get_document("misread1", Actor.EDITOR, today())
+    for public_id in public_ids:
+        (src / f"{public_id}.yaml").write_text(yaml.safe_dump({
+            "public_id": public_id, "title": "Report", "type": "report", "date": "1964-06-10",
+            "publication": {"state": "published"}, "media": [{"file": "misread.pdf"}]}))
+    app = build_app(load_settings(data=str(root / "data"), database_url=""))
+    assert not import_paths([src], app.import_context()).failed
+    for public_id in public_ids:
+        stored = app.catalogue.get_document(public_id, Actor.EDITOR, today())
         assert stored is not None
         app.ocr.run(stored.id, {"mode": "never"})
-        box = word_box(text_pdf([MISREAD]), 1, "perforzod", margin=0.002)
-        app.scan_redacting.redact_box("misread1", 1, f"pct:{box.x * 100},{box.y * 100},"
-                                      f"{box.w * 100},{box.h * 100}", "(b)(3)", Acting.operator())
-        search.rebuild_index(app.catalogue, app.index)
+    search.rebuild_index(app.catalogue, app.index)
+    return app
+
+
+def _box_misread(app: App, public_id: str) -> None:
+    box = word_box(text_pdf([MISREAD]), 1, "perforzod", margin=0.002)
+    app.scan_redacting.redact_box(public_id, 1, f"pct:{box.x * 100},{box.y * 100},"
+                                  f"{box.w * 100},{box.h * 100}", "(b)(3)", Acting.operator())
+    search.refresh_index(app.catalogue, app.index)  # as the workspace does after a change
+
+
+def test_the_spelling_corrected_reading_is_made_of_the_public_text(tmp_path: Path) -> None:
+    """A box over a misread word: neither the word nor its correction finds the document
+    (the corrected reading is made from the public text), the words beside it do."""
+    app = _scanned(tmp_path, ["misread1"])
+    try:
+        _box_misread(app, "misread1")
         site = TestClient(create_app(app))
         assert _found(site, "duties") == ["misread1"]
         assert _found(site, "performed") == [] and _found(site, "perforzod") == []
+    finally:
+        app.catalogue.dispose()
+
+
+def test_a_box_on_a_shared_scan_cuts_the_text_of_every_document_that_carries_it(
+        tmp_path: Path) -> None:
+    """Two documents carry one scan; a box put through one: the other's OCR text and its
+    search entry lose the word as well (a box covers the file, not one copy of it)."""
+    app = _scanned(tmp_path, ["misread1", "misread2"])
+    try:
+        _box_misread(app, "misread1")
+        site = TestClient(create_app(app))
+        assert sorted(_found(site, "duties")) == ["misread1", "misread2"]
+        assert _found(site, "perforzod") == [] and _found(site, "performed") == []
+        text = site.get("/documents/misread2/text/en-ocr.txt").text
+        assert "agent [redacted: (b)(3)] his duties" in text
+        editor = _editor_token(app, "shared-editor@example.org")
+        assert sorted(_found(site, "perforzod", editor)) == ["misread1", "misread2"]
     finally:
         app.catalogue.dispose()

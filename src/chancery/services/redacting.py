@@ -280,7 +280,7 @@ def withheld_words(stored: StoredDocument) -> list[str]:
         elif r.field:
             out.append(field_value(stored, r.field))
     if stored.scan_words:  # what the OCR text loses with the scan's words: boxed names
-        live = [r for r in stored.redactions if r.in_force]
+        live = [r for r in [*stored.redactions, *stored.shared] if r.in_force]
         out += withheld_read_words(stored.document, stored.scan_words, live,
                                    stored.record_names)
     return list(dict.fromkeys(w for w in out if w.strip()))

@@ -101,6 +101,9 @@ class StoredDocument:
     notices: list[RedactionNotice] = field(default_factory=list)
     # the corrections the public is told of, oldest first (public on every read)
     corrections: list[Correction] = field(default_factory=list)
+    # an editor's read: the redactions of other documents on files this one carries (a box
+    # on a shared scan, a text layer withheld), which its public view applies too
+    shared: list[Redaction] = field(default_factory=list)
     # an editor's read of a document with redactions in force and an OCR text: the words read
     # on its scans, so that ``public`` cuts what they withhold out of the OCR text too (never
     # on a public read)
@@ -132,14 +135,15 @@ class StoredDocument:
         redacted links gone from the linked records too, and from an OCR text the words its
         scans' boxes hide (domain/read_texts.py). The one rule every public channel
         takes a document through (catalogue reads, the index, citations, exports)."""
-        live = [r for r in self.redactions if r.in_force]
+        live = [r for r in [*self.redactions, *self.shared] if r.in_force]
         if not live:
-            return replace(self, redactions=[], scan_words=()) \
-                if self.redactions or self.scan_words else self
+            return replace(self, redactions=[], shared=[], scan_words=()) \
+                if self.redactions or self.shared or self.scan_words else self
         gone = {r.field[len(LINK_PREFIX):] for r in live if r.field.startswith(LINK_PREFIX)}
         names = self.record_names
         read = public_read_texts(self.document, self.scan_words, live, names)
-        return replace(self, document=public_view(read, live), redactions=[], scan_words=(),
+        return replace(self, document=public_view(read, live), redactions=[], shared=[],
+                       scan_words=(),
                        notices=[RedactionNotice.of(r) for r in live if r.is_noticed],
                        corrections=masked(self.corrections, self.document, live, names),
                        authorities=[la for la in self.authorities
