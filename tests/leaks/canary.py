@@ -49,6 +49,8 @@ PUBLIC = ["open0001", "open0002"]
 # scan only burned, by its redacted key; the original, by its hash, never
 REDACTED = "redacted1"
 SCAN_LINES = [(72, 650, "Memorandum for the record."), (72, 600, "Agent Quokka left the embassy.")]
+# its text as the OCR stage read it from the scan (the canary in it, under the box)
+REDACTED_TEXT = "en-ocr"
 # public, with a scan whose own text layer (a publisher's OCR) names the canary, and no box:
 # a redaction of the words in the transcription must reach the scan too (served rasterised,
 # by a redacted key; the original, with its text layer, never)
@@ -281,17 +283,20 @@ def _png_words(public_id: str, text: str) -> list[PageWords]:
 
 def _word_layers(app: App) -> None:
     """Every document with a scan gets the words read on it, as an OCR stage stores them: the
-    canary among them wherever the document holds it."""
+    canary among them wherever the document holds it. The redacted document's scan is read
+    by the OCR stage itself (its own text layer: no Tesseract), which keeps an OCR text too."""
     layers, editor = SqlWordLayers(app.catalogue.engine), Reader.editor()
     for public_id in [*SCAN_WORDS, REDACTED, LAYERED]:
         stored = app.catalogue.get_document(public_id, editor.actor, editor.today)
         assert stored is not None, public_id
         media = stored.document.media[0]
+        if public_id == REDACTED:
+            app.ocr.run(stored.id, {"mode": "never"})
+            continue
         if public_id in SCAN_WORDS:
             pages = _png_words(public_id, SCAN_WORDS[public_id])
         else:
-            pages = pdf_words(scan_pdf() if public_id == REDACTED else layered_pdf(),
-                              app.pages.sizes(media.sha256, media.media_type))
+            pages = pdf_words(layered_pdf(), app.pages.sizes(media.sha256, media.media_type))
         layers.replace(stored.id, pages, "text-layer")
 
 

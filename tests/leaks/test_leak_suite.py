@@ -39,6 +39,7 @@ from tests.leaks.canary import (
     PENDING_EDIT,
     PUBLIC,
     REDACTED,
+    REDACTED_TEXT,
     SEALED,
     SEALED_RECORD,
     SEALED_WORD,
@@ -94,7 +95,7 @@ def clean_channels() -> dict[str, list[str]]:
         "/search": ["/search", "/search?q=Berlin", f"/search?q={HIDDEN_WORD}",
                     "/search?q=Berlin&sort=date", "/search?q=Berlin&f=place:place/berlin",
                     f"/search?q={SEALED_WORD}", "/search?q=source", "/search?q=redacted",
-                    f"/search?q={SUGGESTED_WORD}"],
+                    f"/search?q={SUGGESTED_WORD}", "/search?q=embassy", "/search?q=agent"],
         "/browse": ["/browse"], "/browse/{year}": ["/browse/1960"],
         "/browse/{year}/{month}": ["/browse/1960/07"],
         "/browse/{year}/{month}/{day}": ["/browse/1960/07/20", "/browse/1960/07/21",
@@ -115,7 +116,9 @@ def clean_channels() -> dict[str, list[str]]:
                                                  for w in WORD_QUERIES],
         "/documents/{public_id}.json": [f"/documents/{d}.json" for d in (P, S, REDACTED)],
         "/documents/{public_id}/text/{version}.txt": [f"/documents/{d}/text/{TEXT}.txt"
-                                                      for d in (P, S)],
+                                                      for d in (P, S)]
+                                                     + [f"/documents/{REDACTED}/text/"
+                                                        f"{REDACTED_TEXT}.txt"],
         "/documents/{public_id}/cite.{ext}": [f"/documents/{d}/cite.{x}" for x in ("bib", "ris", "json")
                                               for d in (P, S)],
         "/documents/{public_id}/cite": [f"/documents/{d}/cite?style={y}" for d in (P, S)
@@ -132,12 +135,13 @@ def clean_channels() -> dict[str, list[str]]:
         "/feeds/recent.atom": ["/feeds/recent.atom"],
         "/feeds/collections/{key:path}.atom": ["/feeds/collections/open-papers.atom"],
         "/feeds/search.atom": ["/feeds/search.atom?q=Berlin", f"/feeds/search.atom?q={HIDDEN_WORD}",
-                               f"/feeds/search.atom?q={SEALED_WORD}"],
+                               f"/feeds/search.atom?q={SEALED_WORD}",
+                               "/feeds/search.atom?q=embassy"],
         "/downloads/documents.{ext}": [f"/downloads/documents.{x}" for x in ("jsonl", "csv")],
         "/search/cite.{ext}": ["/search/cite.bib?q=Berlin", "/search/cite.ris?q=Berlin",
                                f"/search/cite.ris?q={SEALED_WORD}"],
         "/oembed": [f"/oembed?url=http://testserver/documents/{d}" for d in (P, S)],
-        "/embed/documents/{public_id}": [f"/embed/documents/{d}" for d in (P, S)],
+        "/embed/documents/{public_id}": [f"/embed/documents/{d}" for d in (P, S, REDACTED)],
         "/robots.txt": ["/robots.txt"], "/sitemap.xml": ["/sitemap.xml"],
         "/sitemaps/{n}.xml": ["/sitemaps/1.xml"], "/opensearch.xml": ["/opensearch.xml"],
         "/search-help": ["/search-help"], "/oai/chancery.xsd": ["/oai/chancery.xsd"],
@@ -148,23 +152,28 @@ def clean_channels() -> dict[str, list[str]]:
                  OAI + "GetRecord" + DC + IDENT + P, OAI + "GetRecord" + OURS + IDENT + P,
                  OAI + "GetRecord" + DC + IDENT + S, OAI + "GetRecord" + OURS + IDENT + S,
                  OAI + "GetRecord" + OURS + IDENT + FORMER,
+                 OAI + "GetRecord" + OURS + IDENT + REDACTED,
                  OAI + "ListMetadataFormats" + IDENT + P],
         "/iiif/3/manifests/{public_id}": [f"/iiif/3/manifests/{d}" for d in (P, S, REDACTED,
                                                                             LAYERED)],
         "/iiif/3/collections/{key:path}": ["/iiif/3/collections/open-papers"],
         "/api/v1/openapi.json": ["/api/v1/openapi.json"],
         "/api/v1/documents": ["/api/v1/documents", "/api/v1/documents?collection=open-papers"],
-        "/api/v1/documents/{public_id}": [f"/api/v1/documents/{d}" for d in (P, S)],
-        "/api/v1/documents/{public_id}/texts": [f"/api/v1/documents/{d}/texts" for d in (P, S)],
+        "/api/v1/documents/{public_id}": [f"/api/v1/documents/{d}" for d in (P, S, REDACTED)],
+        "/api/v1/documents/{public_id}/texts": [f"/api/v1/documents/{d}/texts"
+                                                for d in (P, S, REDACTED)],
         "/api/v1/documents/{public_id}/texts/{version}": [f"/api/v1/documents/{d}/texts/{TEXT}"
-                                                          for d in (P, S)],
+                                                          for d in (P, S)]
+                                                         + [f"/api/v1/documents/{REDACTED}/"
+                                                            f"texts/{REDACTED_TEXT}"],
         "/api/v1/documents/{public_id}/relations": [f"/api/v1/documents/{d}/relations"
                                                     for d in (P, S)],
         "/api/v1/documents/{public_id}/citation": [f"/api/v1/documents/{d}/citation?style=apa"
                                                    for d in (P, S)],
         "/api/v1/search": ["/api/v1/search?q=Berlin", f"/api/v1/search?q={HIDDEN_WORD}",
                            "/api/v1/search?q=date:1960", f"/api/v1/search?q={SEALED_WORD}",
-                           "/api/v1/search?q=source", f"/api/v1/search?q={SUGGESTED_WORD}"],
+                           "/api/v1/search?q=source", f"/api/v1/search?q={SUGGESTED_WORD}",
+                           "/api/v1/search?q=embassy"],
         "/api/v1/collections": ["/api/v1/collections"],
         "/api/v1/collections/{key:path}": ["/api/v1/collections/open-papers"],
         **{f"/api/v1/{folder}": [f"/api/v1/{folder}"]

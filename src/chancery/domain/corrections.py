@@ -114,7 +114,14 @@ def withheld_phrases(doc: Document, live: list[Redaction],
                      names: dict[str, list[str]]) -> list[str]:
     """Every run of words the redactions in force withhold (their words, a whole field's
     value, a withheld record's names), for what repeats them elsewhere (a scan's words)."""
-    return [words for r in live if r.in_force for words in _withheld(doc, r, names)]
+    return [words for words, _ in withheld_runs(doc, live, names)]
+
+
+def withheld_runs(doc: Document, live: list[Redaction],
+                  names: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """``withheld_phrases`` each with the reason of the redaction that withholds it, for the
+    mark a text shows where they were."""
+    return [(words, r.reason) for r in live if r.in_force for words in _withheld(doc, r, names)]
 
 
 def _withheld(doc: Document, r: Redaction, names: dict[str, list[str]]) -> list[str]:

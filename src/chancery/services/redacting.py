@@ -15,6 +15,7 @@ from typing import Protocol
 from chancery.domain.accounts import Role
 from chancery.domain.media import MediaFile
 from chancery.domain.publication import Actor
+from chancery.domain.read_texts import withheld_read_words
 from chancery.domain.redactions import (
     LINK_PREFIX,
     REDACTABLE_FIELDS,
@@ -278,6 +279,10 @@ def withheld_words(stored: StoredDocument) -> list[str]:
                     for n in (la.authority.name, *la.variants)]
         elif r.field:
             out.append(field_value(stored, r.field))
+    if stored.scan_words:  # what the OCR text loses with the scan's words: boxed names
+        live = [r for r in [*stored.redactions, *stored.shared] if r.in_force]
+        out += withheld_read_words(stored.document, stored.scan_words, live,
+                                   stored.record_names)
     return list(dict.fromkeys(w for w in out if w.strip()))
 
 

@@ -16,10 +16,12 @@ from chancery.domain.collections import Collection
 from chancery.domain.corrections import Correction, PublicChange, changes_list, masked, revised_on
 from chancery.domain.documents import Document
 from chancery.domain.publication import Actor
+from chancery.domain.read_texts import public_read_texts
 from chancery.domain.redactions import LINK_PREFIX, Redaction, RedactionNotice, public_view
 from chancery.domain.relations import RelatedDocument
 from chancery.domain.revisions import Revision
 from chancery.domain.served_scans import ServedScan
+from chancery.domain.words import PageWords
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,13 @@ class StoredDocument:
     notices: list[RedactionNotice] = field(default_factory=list)
     # the corrections the public is told of, oldest first (public on every read)
     corrections: list[Correction] = field(default_factory=list)
+    # an editor's read: the redactions of other documents on files this one carries (a box
+    # on a shared scan, a text layer withheld), which its public view applies too
+    shared: list[Redaction] = field(default_factory=list)
+    # an editor's read of a document with redactions in force and an OCR text: the words read
+    # on its scans, so that ``public`` cuts what they withhold out of the OCR text too (never
+    # on a public read)
+    scan_words: tuple[PageWords, ...] = ()
 
     @property
     def revised(self) -> date | None:
@@ -115,17 +124,26 @@ class StoredDocument:
         """The preferred names of the records linked in any of these roles, in document order."""
         return [la.authority.name for la in self.authorities if la.role in roles]
 
+    @property
+    def record_names(self) -> dict[str, list[str]]:
+        """Every name of each linked record, by its key (what a withheld link withholds)."""
+        return {la.authority.key: [la.authority.name, la.as_written, *la.variants]
+                for la in self.authorities}
+
     def public(self) -> StoredDocument:
         """What the public may read of an editor's read: every redaction in force applied,
-        redacted links gone from the linked records too. The one rule every public channel
+        redacted links gone from the linked records too, and from an OCR text the words its
+        scans' boxes hide (domain/read_texts.py). The one rule every public channel
         takes a document through (catalogue reads, the index, citations, exports)."""
-        live = [r for r in self.redactions if r.in_force]
+        live = [r for r in [*self.redactions, *self.shared] if r.in_force]
         if not live:
-            return replace(self, redactions=[]) if self.redactions else self
+            return replace(self, redactions=[], shared=[], scan_words=()) \
+                if self.redactions or self.shared or self.scan_words else self
         gone = {r.field[len(LINK_PREFIX):] for r in live if r.field.startswith(LINK_PREFIX)}
-        names = {la.authority.key: [la.authority.name, la.as_written, *la.variants]
-                 for la in self.authorities}
-        return replace(self, document=public_view(self.document, live), redactions=[],
+        names = self.record_names
+        read = public_read_texts(self.document, self.scan_words, live, names)
+        return replace(self, document=public_view(read, live), redactions=[], shared=[],
+                       scan_words=(),
                        notices=[RedactionNotice.of(r) for r in live if r.is_noticed],
                        corrections=masked(self.corrections, self.document, live, names),
                        authorities=[la for la in self.authorities

@@ -25,6 +25,8 @@ from chancery.domain.publication import Actor
 from chancery.domain.redactions import Redaction
 from chancery.domain.relations import RelatedDocument, RelationType
 from chancery.domain.revisions import Revision
+from chancery.domain.texts import TextKind
+from chancery.domain.words import PageWords
 from chancery.storage import rows
 from chancery.storage.access import hidden_targets, viewable_by
 from chancery.storage.interface import (
@@ -49,6 +51,7 @@ from chancery.storage.tables import (
     revisions,
     text_versions,
 )
+from chancery.storage.words import pages_of
 
 _CHUNK = 500
 
@@ -133,9 +136,11 @@ def _load(conn: Connection, doc_rows: list[Row[Any]], actor: Actor, today: date,
     texts, media_rows = _children(conn, text_versions, ids), _children(conn, media, ids)
     rels, linked = _children(conn, relations, ids), _linked(conn, ids)
     members, releases = _memberships(conn, ids), _children(conn, document_releases, ids)
-    withheld, corrected = for_documents(conn, ids), _corrections(conn, ids)
-    if actor is not Actor.EDITOR:  # a box on a file covers every document that carries it
-        withheld = with_shared_boxes(conn, withheld, media_rows)
+    own, corrected = for_documents(conn, ids), _corrections(conn, ids)
+    # a box on a file covers every document that carries it: the public view has the boxes
+    # other documents put on its files, an editor's list of redactions only its own
+    withheld = with_shared_boxes(conn, own, media_rows)
+    read = _scan_words(conn, withheld, texts)
     # a relation to a document the actor may not see is left out, as that document is
     hidden = hidden_targets(conn, {r.target for rs in rels.values() for r in rs}, actor,
                                     today)
@@ -146,21 +151,34 @@ def _load(conn: Connection, doc_rows: list[Row[Any]], actor: Actor, today: date,
                                       [m for m, _ in members[row.id]],
                                       [r for r in rels[row.id] if r.target not in hidden], links,
                                       releases[row.id])
-        out.append(_as_seen(actor, withheld.get(row.id, []), StoredDocument(
+        out.append(_as_seen(actor, own.get(row.id, []), withheld.get(row.id, []), StoredDocument(
             row.id, doc, linked[row.id], [c for _, c in members[row.id]],
             _related(conn, row, rels[row.id], actor, today) if full else [],
             _revisions(conn, row.id) if full else [], row.created_at, row.updated_at,
-            corrections=corrected[row.id])))
+            corrections=corrected[row.id], scan_words=tuple(read.get(row.id, ())))))
     return out
 
 
-def _as_seen(actor: Actor, withheld: list[Redaction], stored: StoredDocument) -> StoredDocument:
-    """An editor reads the original with its redactions beside it; anyone else the public
-    view (StoredDocument.public)."""
+def _scan_words(conn: Connection, withheld: dict[int, list[Redaction]],
+                texts: dict[int, list[Row[Any]]]) -> dict[int, list[PageWords]]:
+    """The word layers of the documents with a redaction in force and an OCR text: what the
+    public view cuts out of that text (StoredDocument.public). One query, and none for the
+    documents that need none (nearly all)."""
+    wanted = [doc_id for doc_id, rs in withheld.items() if any(r.in_force for r in rs)
+              and any(t.kind == TextKind.OCR.value for t in texts[doc_id])]
+    return pages_of(conn, wanted)
+
+
+def _as_seen(actor: Actor, own: list[Redaction], withheld: list[Redaction],
+             stored: StoredDocument) -> StoredDocument:
+    """An editor reads the original with its own redactions beside it (and those of the
+    documents sharing its files apart, for its public view); anyone else the public view
+    (StoredDocument.public)."""
     if not withheld:
         return stored
-    seen = replace(stored, redactions=withheld)
-    return seen if actor is Actor.EDITOR else seen.public()
+    if actor is Actor.EDITOR:
+        return replace(stored, redactions=own, shared=[r for r in withheld if r not in own])
+    return replace(stored, redactions=withheld).public()
 
 
 def get_document(conn: Connection, ident: str, actor: Actor, today: date) -> StoredDocument | None:

@@ -15,7 +15,9 @@ from chancery.domain.redactions import Redaction, RedactionState
 from chancery.domain.release import public_from
 from chancery.domain.revisions import Revision
 from chancery.storage import lookups, rows
+from chancery.storage.moves import touch_documents
 from chancery.storage.redactions import SqlRedactions, for_documents, redactions
+from chancery.storage.scan_redactions import sharing
 from chancery.storage.tables import documents, revisions
 
 
@@ -27,6 +29,7 @@ class SqlRedacting(SqlRedactions):
         with self.engine.begin() as conn:
             redaction_id = self.add(conn, document_id, r)
             _changed(conn, document_id, revision, public=True)
+            touch_documents(conn, sharing(conn, document_id), revision.at)
         return redaction_id
 
     def move(self, document_id: int, redaction_id: int, state: RedactionState,
@@ -36,6 +39,8 @@ class SqlRedacting(SqlRedactions):
         with self.engine.begin() as conn:
             self.set_state(conn, redaction_id, state, revision.actor, revision.at)
             _changed(conn, document_id, revision, public=state is RedactionState.REMOVED)
+            if state is RedactionState.REMOVED:  # the documents sharing its files follow
+                touch_documents(conn, sharing(conn, document_id), revision.at)
 
     def find(self, document_id: int, redaction_id: int) -> Redaction | None:
         """One of a document's redactions, whatever its state."""

@@ -139,6 +139,15 @@ def with_shared_boxes(conn: Connection, withheld: dict[int, list[Redaction]],
     return out
 
 
+def sharing(conn: Connection, document_id: int) -> list[int]:
+    """The other documents that carry a file this one carries: a box on the file, or a
+    text layer withheld for it, changes their public view too."""
+    files = select(media.c.sha256).where(media.c.document_id == document_id)
+    q = (select(media.c.document_id).where(media.c.sha256.in_(files),
+                                           media.c.document_id != document_id).distinct())
+    return list(conn.execute(q).scalars())
+
+
 class SqlScanRedactions:
     """The catalogue side of redacting scans, on the catalogue's engine."""
 
@@ -156,7 +165,9 @@ class SqlScanRedactions:
         with self.engine.begin() as conn:
             rid = SqlRedactions(self.engine).add(conn, document_id, redaction)
             change_no = lookups.bump_changes(conn)
-            conn.execute(update(documents).where(documents.c.id == document_id)
+            # every document carrying the file reads it (and the words on it) anew
+            ids = [document_id, *sharing(conn, document_id)]
+            conn.execute(update(documents).where(documents.c.id.in_(ids))
                          .values(change_no=change_no, updated_at=revision.at))
             conn.execute(insert(revisions).values(
                 document_id=document_id, at=revision.at, actor=revision.actor,

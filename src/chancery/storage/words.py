@@ -52,6 +52,18 @@ def _page(row: Any) -> PageWords:
     return PageWords(row.media, row.page, row.width, row.height, words)
 
 
+def pages_of(conn: Connection, document_ids: Sequence[int]) -> dict[int, list[PageWords]]:
+    """The pages of words of these documents, each in order ({} for none asked)."""
+    found: dict[int, list[PageWords]] = {}
+    if not document_ids:
+        return found
+    q = (select(word_layers).where(word_layers.c.document_id.in_(document_ids))
+         .order_by(word_layers.c.document_id, word_layers.c.media, word_layers.c.page))
+    for row in conn.execute(q):
+        found.setdefault(row.document_id, []).append(_page(row))
+    return found
+
+
 def replace_words(conn: Connection, document_id: int, pages: Sequence[PageWords],
                   source: str) -> None:
     """A document's word layer replaced within the caller's transaction (the OCR stage
