@@ -278,6 +278,10 @@ ELSEWHERE = {
                                                          "a staff account may read; checked in "
                                                          "tests/e2e/test_workspace_access.py "
                                                          "and test_workspace_suggestions.py",
+    "GET /workspace/jobs": "login required (counts of jobs reveal how many drafts are being "
+                           "read); checked in tests/e2e/test_workspace_access.py and "
+                           "test_workspace_jobs.py",
+    "POST /workspace/jobs/retry": _FORMS + " and test_workspace_jobs.py",
     "POST /workspace/documents/{public_id}/purge": "an admin's, with CSRF; checked in "
                                                    "tests/e2e/test_workspace_access.py and "
                                                    "tests/e2e/test_purge.py",
