@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chancery.domain.suggestions import Finding, Kind
+from chancery.suggest.doctype import first_document_end
 from chancery.suggest.pipeline import suggest
 
 
@@ -78,3 +79,30 @@ def test_an_archives_stamp_and_a_smudge_are_not_signatures() -> None:
     """178-10004-10053 ends with the library's stamp, 177-10002-10092 with a smudge."""
     assert _of(suggest("The text.\nPhotocopy from Gerald R. Ford Library"), Kind.FROM) == []
     assert _of(suggest("TOP SECRET\nWHLLULLULULULLLLLLLLE EOS Z"), Kind.FROM) == []
+
+
+# 124-10273-10104 p2 and p3: an airtel, then a memorandum on Optional Form 10 stamped SECRET
+AIRTEL = ("ATRTEL ©. : ‘ rm rs .\nDo ATEMATL -\nTOs SAC, JACKSONVILLE\n"
+          "FROM: SAC, JACKSON (166-174) ) an Oo fe og FLEE |\n"
+          "on 216/67 (zr LOUISE g “LEON, Bilat, seemne\n")
+LATER_MEMO = ("c * @PTIONAL FORM NO. 10 _ $010 107~03 ot, ee\n4 . MAY 1982 EDITION os .\n"
+              "UNITED‘STATES GO «-.NMENT ag NEE] bere)\ncoe SECRET OEE\n~Memoranaum .— SELRET RR\n"
+              "TO : ” DIRECTOR, FBI - DATE: 3/6/67 ELI i\n")
+# 104-10236-10054 p1 and p2: a cable and its continuation page, which repeats the form
+CABLE = ("_ CLASSIFIED MESSAGE jd\nACTION: a “ Ss, an pare; 93 OCT 62\n"
+         "To “DIR WAVE n JNFO cre WA\n1. COS DOES NOT QUESTION POSSIGILITY COVERAGE\n")
+CABLE_TWO = ("” plata: CLASSIFIED MESSAGE\nACTION: DATE:. 83 OCT 62\nINFO: SECRET rice: 8393392\n"
+             "PAGE TWO\nTYPE DELEGATION IN JAMAICA WOULD BE HARMFUL TO KUBARK AND ODYOKE ;\n")
+
+
+def test_a_later_document_in_the_file_does_not_name_the_first() -> None:
+    """The airtel is an airtel, unmarked, though the memorandum after it says SECRET
+    twice and names itself in three ways."""
+    found = suggest(f"{AIRTEL}\f{LATER_MEMO}")
+    assert _of(found, Kind.TYPE) == ["airtel"] and _of(found, Kind.CLASSIFICATION) == []
+
+
+def test_a_continuation_page_is_the_same_document() -> None:
+    """A cable's page two repeats its form: its SECRET is the cable's."""
+    assert first_document_end(f"{CABLE}\f{CABLE_TWO}") == len(CABLE) + 1 + len(CABLE_TWO)
+    assert _of(suggest(f"{CABLE}\f{CABLE_TWO}"), Kind.CLASSIFICATION) == ["SECRET"]
