@@ -106,3 +106,22 @@ def test_a_continuation_page_is_the_same_document() -> None:
     """A cable's page two repeats its form: its SECRET is the cable's."""
     assert first_document_end(f"{CABLE}\f{CABLE_TWO}") == len(CABLE) + 1 + len(CABLE_TWO)
     assert _of(suggest(f"{CABLE}\f{CABLE_TWO}"), Kind.CLASSIFICATION) == ["SECRET"]
+
+
+# 104-10216-10171 p1 and p2: a memorandum for the record, signed in a typed block
+MFR = ("10 Jure 1964 ae\nTMORANDUM FOR TiS RECORD po | FT an\n"
+       "EUVEJECT : Tosta of Modified Sights for 7.62 Polgiun (¥AL) Rifle\f"
+       "; munmber of clicks por rovolution of tho krob should te roducad,\n"
+       "ducted to determine the reasons for the erratic porforzuance.\n"
+       "Bio + \" DANIEL J, HOGAN\niP , ec: C/TSD a (i Ud\n#... Attachmeft; As Stated ‘ ) . oo: ,\n")
+
+
+def test_a_typed_signature_block_is_the_sender() -> None:
+    """No FROM line: the signer's typed name, its initial's dot misread as a comma."""
+    assert _of(suggest(MFR), Kind.FROM) == ["DANIEL J. HOGAN"]
+
+
+def test_a_capitalised_line_of_cable_text_is_no_signature() -> None:
+    """104-10100-10199 p1: a line of a cable's text in capitals names no signer."""
+    text = "CLASSIFIED MESSAGE\n23 = MA IARVARD\n28 BA, M. UNIV Pam\nPROF NATIONAL TSTEGEUA UNIV, PEKING\n"
+    assert _of(suggest(text), Kind.FROM) == []
