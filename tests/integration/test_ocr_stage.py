@@ -19,12 +19,13 @@ from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
 from chancery.domain.publication import Actor
 from chancery.domain.texts import TextKind
-from chancery.domain.words import Word
+from chancery.domain.words import Word, page_text, reading_order
 from chancery.services import search
 from chancery.services.clock import today
 from chancery.services.imports import import_paths
 from chancery.storage.tables import documents, revisions
 from chancery.storage.words import SqlWordLayers
+from chancery.suggest.sources import read_text
 from chancery.web.server import create_app
 from tests.conftest import CORPUS, need
 
@@ -82,6 +83,18 @@ def test_search_finds_djakarta_once_the_scans_own_text_is_stored(
     assert [(page.width, page.height)] == app.pages.sizes(scan.sha256, scan.media_type)
 
 
+def test_the_stored_text_is_the_layer_read_by_line_as_suggestions_read_it(
+        archive: tuple[App, int], tmp_path: Path) -> None:
+    """The text stored from the layer is the page read by line (a form's labels beside their
+    values), the same text `chancery suggest` reads from the file and the benchmark scores."""
+    app, doc_id = archive
+    app.ocr.run(doc_id, {"mode": "never"})
+    text = app.catalogue.get_document("djakarta", Actor.PUBLIC, today()).document.texts[0]
+    assert text.body == read_text(_one_page(3, tmp_path / "page.pdf")).strip()
+    (page,) = SqlWordLayers(app.catalogue.engine).pages(doc_id)
+    assert list(page.words) == reading_order(page.words)
+
+
 def test_a_poor_layer_is_read_again_with_boxes_where_the_layer_has_them(
         archive: tuple[App, int]) -> None:
     """In mode auto the page's layer (58% dictionary words) is read again by Tesseract: the
@@ -98,6 +111,8 @@ def test_a_poor_layer_is_read_again_with_boxes_where_the_layer_has_them(
     assert text.confidence is not None and 30 < text.confidence <= 100
     read = _word(app, doc_id, "Djakarta")
     assert read.confidence > 0 and read.overlaps(layer.x, layer.y, layer.w, layer.h)
+    (page,) = SqlWordLayers(app.catalogue.engine).pages(doc_id)  # Tesseract's, read by line
+    assert list(page.words) == reading_order(page.words) and text.body == page_text(page.words)
     assert _found(app, "Djakarta") == ["djakarta"]
     count = select(func.count()).select_from(revisions).where(revisions.c.document_id == doc_id)
     with app.catalogue.engine.connect() as conn:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chancery.domain.suggestions import Finding, Kind
+from chancery.suggest.doctype import first_document_end
 from chancery.suggest.pipeline import suggest
 
 
@@ -78,3 +79,49 @@ def test_an_archives_stamp_and_a_smudge_are_not_signatures() -> None:
     """178-10004-10053 ends with the library's stamp, 177-10002-10092 with a smudge."""
     assert _of(suggest("The text.\nPhotocopy from Gerald R. Ford Library"), Kind.FROM) == []
     assert _of(suggest("TOP SECRET\nWHLLULLULULULLLLLLLLE EOS Z"), Kind.FROM) == []
+
+
+# 124-10273-10104 p2 and p3: an airtel, then a memorandum on Optional Form 10 stamped SECRET
+AIRTEL = ("ATRTEL ©. : ‘ rm rs .\nDo ATEMATL -\nTOs SAC, JACKSONVILLE\n"
+          "FROM: SAC, JACKSON (166-174) ) an Oo fe og FLEE |\n"
+          "on 216/67 (zr LOUISE g “LEON, Bilat, seemne\n")
+LATER_MEMO = ("c * @PTIONAL FORM NO. 10 _ $010 107~03 ot, ee\n4 . MAY 1982 EDITION os .\n"
+              "UNITED‘STATES GO «-.NMENT ag NEE] bere)\ncoe SECRET OEE\n~Memoranaum .— SELRET RR\n"
+              "TO : ” DIRECTOR, FBI - DATE: 3/6/67 ELI i\n")
+# 104-10236-10054 p1 and p2: a cable and its continuation page, which repeats the form
+CABLE = ("_ CLASSIFIED MESSAGE jd\nACTION: a “ Ss, an pare; 93 OCT 62\n"
+         "To “DIR WAVE n JNFO cre WA\n1. COS DOES NOT QUESTION POSSIGILITY COVERAGE\n")
+CABLE_TWO = ("” plata: CLASSIFIED MESSAGE\nACTION: DATE:. 83 OCT 62\nINFO: SECRET rice: 8393392\n"
+             "PAGE TWO\nTYPE DELEGATION IN JAMAICA WOULD BE HARMFUL TO KUBARK AND ODYOKE ;\n")
+
+
+def test_a_later_document_in_the_file_does_not_name_the_first() -> None:
+    """The airtel is an airtel, unmarked, though the memorandum after it says SECRET
+    twice and names itself in three ways."""
+    found = suggest(f"{AIRTEL}\f{LATER_MEMO}")
+    assert _of(found, Kind.TYPE) == ["airtel"] and _of(found, Kind.CLASSIFICATION) == []
+
+
+def test_a_continuation_page_is_the_same_document() -> None:
+    """A cable's page two repeats its form: its SECRET is the cable's."""
+    assert first_document_end(f"{CABLE}\f{CABLE_TWO}") == len(CABLE) + 1 + len(CABLE_TWO)
+    assert _of(suggest(f"{CABLE}\f{CABLE_TWO}"), Kind.CLASSIFICATION) == ["SECRET"]
+
+
+# 104-10216-10171 p1 and p2: a memorandum for the record, signed in a typed block
+MFR = ("10 Jure 1964 ae\nTMORANDUM FOR TiS RECORD po | FT an\n"
+       "EUVEJECT : Tosta of Modified Sights for 7.62 Polgiun (¥AL) Rifle\f"
+       "; munmber of clicks por rovolution of tho krob should te roducad,\n"
+       "ducted to determine the reasons for the erratic porforzuance.\n"
+       "Bio + \" DANIEL J, HOGAN\niP , ec: C/TSD a (i Ud\n#... Attachmeft; As Stated ‘ ) . oo: ,\n")
+
+
+def test_a_typed_signature_block_is_the_sender() -> None:
+    """No FROM line: the signer's typed name, its initial's dot misread as a comma."""
+    assert _of(suggest(MFR), Kind.FROM) == ["DANIEL J. HOGAN"]
+
+
+def test_a_capitalised_line_of_cable_text_is_no_signature() -> None:
+    """104-10100-10199 p1: a line of a cable's text in capitals names no signer."""
+    text = "CLASSIFIED MESSAGE\n23 = MA IARVARD\n28 BA, M. UNIV Pam\nPROF NATIONAL TSTEGEUA UNIV, PEKING\n"
+    assert _of(suggest(text), Kind.FROM) == []

@@ -14,9 +14,10 @@ from collections import Counter
 from chancery.domain.classification import Level, classify_marking
 from chancery.domain.suggestions import Finding, Kind
 from chancery.suggest.context import SuggestContext
+from chancery.suggest.doctype import first_document_end
 
 NAME = "classification"
-VERSION = "2"
+VERSION = "3"
 
 _CAVEATS = (r"(?:[\s/,;-]+(?:EYES\s+ONLY|NOFORN|NODIS|EXDIS|LIMDIS|NIACT|RYBAT|SENSITIVE|"
             r"PRIORITY|ROUTINE|NO\s+FOREIGN\s+DISSEM))*")
@@ -43,8 +44,9 @@ _LABELLED = re.compile(r"\bclassification\s*[:.]?\s*[—–-]?\s*(?P<marking>top
 
 
 def find(text: str, ctx: SuggestContext) -> list[Finding]:
-    """The marking stamped most often (a labelled one weighs more), with its level."""
-    seen = _markings(text)
+    """The marking stamped most often (a labelled one weighs more), with its level, on the
+    file's first document: a later memorandum's SECRET is not the airtel's before it."""
+    seen = _markings(text[:first_document_end(text)])
     levels: Counter[Level] = Counter()
     for m, weight in seen:
         levels[classify_marking(_printed(m)).level] += weight

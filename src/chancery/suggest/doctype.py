@@ -17,7 +17,7 @@ from chancery.suggest.covers import body_start
 from chancery.suggest.ocrwords import nearest
 
 NAME = "type"
-VERSION = "2"
+VERSION = "3"
 
 _READ = 6000  # characters: the first pages, where a form names itself
 _M = re.M
@@ -66,21 +66,10 @@ _LINE_START = re.compile(r"^[^\w\n]*(?P<word>[A-Za-z]{5,12})\b", _M)
 
 
 def find(text: str, ctx: SuggestContext) -> list[Finding]:
-    """The type whose cues weigh most, with the first cue that named it."""
+    """The type whose cues weigh most in the first document, with the first cue that named
+    it (a later memorandum in the same file does not make an airtel a memorandum)."""
     start = body_start(text)
-    head = text[:start + _READ]
-    scores: defaultdict[T, float] = defaultdict(float)
-    first: dict[T, re.Match[str]] = {}
-    for rx, doc_type, weight in _CUES:
-        for m in rx.finditer(head):
-            scores[doc_type] += weight * (1.5 if m.start() < start + 1500 else 1.0)
-            if doc_type not in first or m.start() < first[doc_type].start():
-                first[doc_type] = m
-    for m in _LINE_START.finditer(head, start):
-        title = nearest(m.group("word"), _TITLES)
-        if title is not None and m.group("word").upper() != title:
-            scores[_TITLES[title]] += 1.5 * (1.5 if m.start() < start + 1500 else 1.0)
-            first.setdefault(_TITLES[title], m)
+    scores, first = _scores(text, start, min(start + _READ, first_document_end(text)))
     if not scores:
         return []
     best = max(scores, key=lambda t: scores[t])
@@ -90,3 +79,47 @@ def find(text: str, ctx: SuggestContext) -> list[Finding]:
     m = first[best]
     return [Finding(Kind.TYPE, best.value, confidence, evidence=m.group(0).strip(),
                     start=m.start(), end=m.end(), stage=f"{NAME}/{VERSION}")]
+
+
+def _scores(text: str, start: int, stop: int) -> tuple[dict[T, float], dict[T, re.Match[str]]]:
+    """Each type's weight between start and stop, and the first cue that named it."""
+    head = text[:stop]
+    scores: defaultdict[T, float] = defaultdict(float)
+    first: dict[T, re.Match[str]] = {}
+    for rx, doc_type, weight in _CUES:
+        for m in rx.finditer(head, start):
+            scores[doc_type] += weight * (1.5 if m.start() < start + 1500 else 1.0)
+            if doc_type not in first or m.start() < first[doc_type].start():
+                first[doc_type] = m
+    for m in _LINE_START.finditer(head, start):
+        title = nearest(m.group("word"), _TITLES)
+        if title is not None and m.group("word").upper() != title:
+            scores[_TITLES[title]] += 1.5 * (1.5 if m.start() < start + 1500 else 1.0)
+            first.setdefault(_TITLES[title], m)
+    return scores, first
+
+
+_PAGE_HEAD = 800  # characters at a page's top where a new document's title stands
+
+
+def head_type(text: str, start: int) -> T | None:
+    """The type a page's head names (its title or form), None when it names none."""
+    end = text.find("\f", start)
+    scores, _ = _scores(text, start, min(start + _PAGE_HEAD, len(text) if end < 0 else end))
+    return max(scores, key=lambda t: scores[t]) if scores else None
+
+
+def first_document_end(text: str) -> int:
+    """Where the file's first document ends: at the first later page whose head names
+    another type than the first page's ("UNITED STATES GOVERNMENT / Memorandum" after an
+    airtel); the whole text when the first page names none or no page differs. A cable's
+    continuation page ("CLASSIFIED MESSAGE ... PAGE TWO") names the same type."""
+    start = body_start(text)
+    own = head_type(text, start)
+    page = text.find("\f", start)
+    while own is not None and page >= 0:
+        later = head_type(text, page + 1)
+        if later is not None and later is not own:
+            return page
+        page = text.find("\f", page + 1)
+    return len(text)

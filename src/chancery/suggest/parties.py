@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from chancery.domain.suggestions import Finding, Kind
 from chancery.suggest.context import SuggestContext
 from chancery.suggest.covers import body_start
+from chancery.suggest.doctype import first_document_end
 from chancery.suggest.routing import cited, letterhead, routing
 
 NAME = "parties"
-VERSION = "2"
+VERSION = "3"
 
 _TOP = 3000
 # "TO" opens many lines of an all-capitals cable's text: only a label with its colon counts
@@ -39,7 +40,7 @@ def find(text: str, ctx: SuggestContext) -> list[Finding]:
     """Senders (Kind.FROM) and recipients (Kind.TO), each name once."""
     found = [*_headers(text), *routing(text), *_salutation(text), *_signature(text)]
     if not any(f.kind is Kind.FROM for f in found):
-        found.extend(list(cited(text)) or list(letterhead(text)))
+        found.extend(list(cited(text)) or list(_typed_signature(text)) or list(letterhead(text)))
     seen: set[tuple[Kind, str]] = set()
     out = []
     for f in found:
@@ -128,6 +129,23 @@ def _signature(text: str) -> Iterator[Finding]:
     last = _last_body_line(text)
     if last is not None:
         yield _finding(Kind.FROM, last[0], 0.45, text, last[1], "signature")
+
+
+# A typed signature block: the signer's name in capitals with a middle initial, closing its
+# line ("DANIEL J, HOGAN": the OCR reads the initial's dot as a comma), after at most a few
+# characters of the handwritten signature's smudge
+_TYPED = re.compile(r"^[^\n]{0,10}?(?<![A-Za-z])(?P<name>[A-Z][A-Z'-]{2,}[ \t]+[A-Z][.,][ \t]?"
+                    r"(?:[A-Z][.,][ \t]?)?[A-Z][A-Z'-]{2,})[ \t]*$", re.M)
+
+
+def _typed_signature(text: str) -> Iterator[Finding]:
+    """The last typed signature block of the first document (a memorandum for the record
+    has no FROM line: its signer is its author)."""
+    blocks = list(_TYPED.finditer(text, body_start(text), first_document_end(text)))
+    if blocks:
+        m = blocks[-1]
+        name = m.group("name").replace(",", ".")
+        yield _finding(Kind.FROM, name, 0.5, text, m.start("name"), "typed signature")
 
 
 def _last_body_line(text: str) -> tuple[str, int] | None:

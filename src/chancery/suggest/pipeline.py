@@ -7,7 +7,9 @@ e.g. a lookup of authority records that changes). To add one, append its module 
 Order: the release stamp first, so that its words are blanked (replaced by spaces, offsets
 kept) before any other stage reads the text, and the leading cover pages with them
 (covers.py: an identification form's DATE and FROM are not the document's); then the
-language, which later stages read from the context; then the rest. The stamp is found the
+language, which later stages read from the context; then the rest. A fallback stage
+(``FALLBACK = True``: coverform.py, what the identification form says) reads the text with
+its covers and is kept only for the kinds no other stage found. The stamp is found the
 same way in any language, and an English stamp on a Russian page would only mislead the
 language guess."""
 
@@ -20,6 +22,7 @@ from typing import Protocol
 from chancery.domain.suggestions import Finding, Kind
 from chancery.suggest import (
     classification,
+    coverform,
     covers,
     dating,
     doctype,
@@ -51,7 +54,7 @@ class Stage(Protocol):
 PREPARED = "covers/1"
 
 STAGES: list[Stage] = [release, language, dating, classification, doctype, parties, entities,
-                       relations, summary]
+                       relations, summary, coverform]
 
 
 def content_hash(text: str, ctx: SuggestContext) -> str:
@@ -67,10 +70,15 @@ def suggest(text: str, ctx: SuggestContext | None = None, cache: StageCache | No
     ctx = ctx or SuggestContext()
     store = cache or NoCache()
     digest = content_hash(text, ctx)
-    read, found, covered = text, [], False
+    read, uncovered, found, fallback = text, text, [], []
+    covered = False
     for stage in STAGES if stages is None else stages:
+        if getattr(stage, "FALLBACK", False):  # reads the covers too, after every other stage
+            fallback.extend(_run(stage, uncovered, ctx, store, digest))
+            continue
         if stage is not release and not covered:
-            read, covered = covers.blank_covers(read), True
+            uncovered, covered = read, True
+            read = covers.blank_covers(read)
         findings = _run(stage, read, ctx, store, digest)
         found.extend(findings)
         for f in findings:
@@ -78,7 +86,8 @@ def suggest(text: str, ctx: SuggestContext | None = None, cache: StageCache | No
                 read = release.blank(read, release.spans(f))
             elif f.kind is Kind.LANGUAGE and not ctx.language:
                 ctx = replace(ctx, language=f.value)
-    return found
+    kinds = {f.kind for f in found}
+    return found + [f for f in fallback if f.kind not in kinds]
 
 
 def _run(stage: Stage, text: str, ctx: SuggestContext, cache: StageCache,

@@ -1,7 +1,8 @@
 """The text a file offers for suggestions: a text file as it is, a PDF's own text layer
 (pypdfium2; each page's last line ended, then a form feed, as pdftotext does). The layer's
-words are read by line, top to bottom and left to right (domain/words.py ``reading_order``), not in the order
-the layer stores them: an OCR layer stores a form's labels and values in different blocks.
+words are read as the import's OCR stage reads them (enrich/ocr/textlayer.py): by line, top
+to bottom and left to right, not in the order the layer stores them (an OCR layer stores a
+form's labels and values in different blocks).
 OCR is not done here: a PDF without a text layer gives no text, and the import's OCR stage
 makes one."""
 
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from chancery.domain.words import Word, page_text, reading_order
+from chancery.domain.words import page_text
+from chancery.enrich.ocr.textlayer import pdf_page_words
 
 _TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 
@@ -52,41 +54,8 @@ def _pdf_text(path: Path) -> str:
     try:
         pages = []
         for number, page in enumerate(pdf, start=1):
-            pages.append(page_text(reading_order(_words(page, number))))
+            pages.append(page_text(pdf_page_words(page, number).words))
             page.close()
         return "".join(f"{page}\n\f" for page in pages)
     finally:
         pdf.close()
-
-
-_UNITS = 10  # word boxes in tenths of a point: whole numbers, as Word holds them
-
-
-def _words(page: pdfium.PdfPage, number: int) -> list[Word]:
-    """The layer's characters gathered into words at whitespace, each with the union of its
-    characters' boxes, measured from the page's top."""
-    textpage = page.get_textpage()
-    try:
-        top = page.get_size()[1]
-        words: list[Word] = []
-        chars: list[str] = []
-        boxes: list[tuple[float, float, float, float]] = []
-        for i in range(textpage.count_chars() + 1):
-            char = textpage.get_text_range(i, 1) if i < textpage.count_chars() else " "
-            if char.strip():
-                chars.append(char)
-                boxes.append(textpage.get_charbox(i))
-            elif chars:
-                words.append(_word("".join(chars), boxes, number, top))
-                chars, boxes = [], []
-        return words
-    finally:
-        textpage.close()
-
-
-def _word(text: str, boxes: list[tuple[float, float, float, float]], number: int,
-          top: float) -> Word:
-    left, bottom = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    right, high = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    return Word(text, number, round(left * _UNITS), round((top - high) * _UNITS),
-                max(1, round((right - left) * _UNITS)), max(1, round((high - bottom) * _UNITS)))

@@ -4,10 +4,9 @@ where OCR is not wanted), else Tesseract; and the language of a file nobody name
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 
 from chancery.domain.ocr import TEXT_LAYER, OcrMode, PageReading
-from chancery.domain.words import PageWords, Word, page_text
+from chancery.domain.words import PageWords, Word, page_text, reading_order
 from chancery.enrich.ocr.language import language_of_script, language_of_text
 from chancery.enrich.ocr.pages import PageImage, ScanPages
 from chancery.enrich.ocr.quality import is_good_enough
@@ -64,10 +63,13 @@ class ScanReader:
             pages.close()
 
     def _ocr(self, page_image: PageImage, page: int, media: int, language: str) -> PageReading:
+        """Tesseract's words in reading order by line, as a text layer's are (textlayer.py):
+        its blocks, like a layer's, put a form's labels apart from their values, and the
+        suggestions were measured on text read by line."""
         read = self.tesseract.read(page_image.image, language, page_image.dpi)
-        words = PageWords(media, page, *page_image.full,
-                          tuple(_placed(w, page, media, page_image.scale) for w in read))
-        return PageReading(words, _laid_out(read), f"tesseract {VERSION} {language}")
+        ordered = reading_order(_placed(w, page, media, page_image.scale) for w in read)
+        words = PageWords(media, page, *page_image.full, tuple(ordered))
+        return PageReading(words, page_text(words.words), f"tesseract {VERSION} {language}")
 
 
 def _reads_well(layer: PageWords, language: str) -> bool:
@@ -79,14 +81,3 @@ def _placed(w: ReadWord, page: int, media: int, scale: float) -> Word:
     x, y, width, height = w.box
     return Word(w.text, page, round(x * scale), round(y * scale), max(1, round(width * scale)),
                 max(1, round(height * scale)), round(w.confidence, 1), media)
-
-
-def _laid_out(words: Iterable[ReadWord]) -> str:
-    """The words as text: a blank line between Tesseract's paragraphs, a line break between
-    its lines, so paragraphs read as the page shows them."""
-    out: list[str] = []
-    for w in words:
-        if out:
-            out.append({"para": "\n\n", "line": "\n"}.get(w.starts, " "))
-        out.append(w.text)
-    return "".join(out)
