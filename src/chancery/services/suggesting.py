@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from chancery.domain.ocr import MADE_BY
 from chancery.domain.readers import Reader
 from chancery.domain.suggestions import SINGLE, Finding, Kind
 from chancery.domain.texts import NoteKind, TextKind, TextVersion
@@ -115,6 +116,13 @@ def _text_of(texts: tuple[TextVersion, ...]) -> TextVersion | None:
 
 
 def document_text(text: TextVersion) -> str:
-    """A text version's body, then its footnotes ("[1] ..."), as the stages read it."""
+    """A text version's body, then its footnotes ("[1] ..."), as the stages read it. A text
+    the OCR stage wrote has a blank line only between pages (each page is its lines), so
+    there the blank line is a page break again: the stages that find cover pages and the end
+    of a file's first document read pages ("\f", as a PDF's text layer gives them). The text
+    itself cannot keep "\f": XML 1.0, and so TEI and OAI-PMH, has no such character."""
+    body = text.body
+    if text.kind is TextKind.OCR and text.made_by.startswith(MADE_BY):
+        body = body.replace("\n\n", "\n\f")
     notes = [f"[{n.mark}] {n.text}" for n in text.notes if n.kind is NoteKind.FOOTNOTE]
-    return "\n\n".join([text.body, *notes])
+    return "\n\n".join([body, *notes])
