@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from chancery.bootstrap import App
-from chancery.cli import JsonOpt, _app, _print_json, app, console, err
+from chancery.cli import JsonOpt, _app, _print_json, _refresh_index, app, console, err
 from chancery.domain.jobs import FOLLOWS, Job, Stage, StageCounts
 from chancery.progress import StageBars, Stopwatch
 from chancery.services.imports import ImportSummary
@@ -110,10 +110,15 @@ def retry(ctx: typer.Context,
     if not failed:
         raise typer.BadParameter("say which jobs: --failed (the only ones retried today)")
     a = _app(ctx)
-    n = a.jobs.retry_failed(_stage(stage))
+    only = _stage(stage)
+    # the stages of the jobs retried, and what their success queues (a retried OCR is
+    # followed by its suggestions); other queued work is left to the workers
+    of = {j.stage for j in a.jobs.failures(limit=100_000) if only in (None, j.stage)}
+    stages = _with_follow_ups([s for s in Stage if s in of and s in a.jobs.stages])
+    n = a.jobs.retry_failed(only)
     if not no_wait:
-        wait_for(a, [c.stage for c in a.jobs.counts() if c.remaining and c.stage in a.jobs.stages],
-                 quiet=as_json)
+        wait_for(a, stages, quiet=as_json)
+        _refresh_index(a, quiet=True)  # what the jobs wrote (OCR text) is searched at once
     still = a.jobs.failures()
     if as_json:
         _print_json({"retried": n, "failures": failures_json(still)})
@@ -193,6 +198,8 @@ def queue_after_import(a: App, summary: ImportSummary, changed: list[str], clock
     if wait and stages:
         with clock.step("jobs"):
             summary.waited = wait_for(a, stages, quiet)
+        with clock.step("index"):  # the OCR text the jobs wrote is searched the same day
+            _refresh_index(a, quiet=True)
     mine = set(summary.sources)
     summary.job_failures = [j for j in a.jobs.failures(limit=10_000)
                             if j.public_id in mine and j.stage is not Stage.CITE]

@@ -1,5 +1,6 @@
-"""The archivists' guide (docs/editing.md) and the security model (docs/security.md) name only
-commands and options the CLI has, and the guide names every command an archivist acts with."""
+"""The archivists' guides (docs/editing.md, docs/scans.md) and the security model
+(docs/security.md) name only commands and options the CLI has, and the guide names every
+command an archivist acts with."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typer.main import get_command
 from chancery.cli import app as cli
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-GUIDES = ("editing.md", "security.md")
+GUIDES = ("editing.md", "security.md", "scans.md")
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
 _INLINE = re.compile(r"`(chancery [^`]+)`")
 _OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z-]*)")
@@ -38,7 +39,7 @@ def _resolve(line: str) -> tuple[list[str], Any]:
     """The command path a line names (["authority", "set-id"]) and its command; the global
     --data option and its value may come first."""
     words = line.split("#")[0].split()[1:]
-    if words[:1] == ["--data"]:
+    while words[:1] in (["--data"], ["--db"]):
         words = words[2:]
     command: Any = get_command(cli)  # typer's own click: groups are told by their commands
     path: list[str] = []

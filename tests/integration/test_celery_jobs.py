@@ -1,10 +1,13 @@
 """Jobs through a real Celery worker on the real Redis: a worker killed (SIGKILL) in the
 middle of a job loses nothing; its message, never acknowledged, goes to a second worker,
-which takes the job over and finishes it (late acknowledgement, idempotent stages)."""
+which takes the job over and finishes it (late acknowledgement, idempotent stages); and a
+real scan imported without waiting is read and suggested by a worker."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,13 +16,22 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from chancery.bootstrap import App, build_app
+from chancery.cli import app as cli
 from chancery.config import load_settings
 from chancery.demo import DEMO_DIR
-from chancery.domain.jobs import JobState, StageCounts
+from chancery.domain.accounts import Role
+from chancery.domain.jobs import JobState, Stage, StageCounts
+from chancery.domain.publication import Actor
+from chancery.domain.readers import Reader
+from chancery.domain.suggestions import Kind
+from chancery.domain.workflow import Acting
+from chancery.services import documents
+from chancery.services.clock import today
 from chancery.services.imports import import_paths
-from tests.conftest import need
+from tests.conftest import CORPUS, need
 
 REDIS = os.environ.get("CHANCERY_TEST_REDIS_URL", "")
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -87,3 +99,42 @@ def test_a_job_whose_worker_is_killed_is_done_by_another(archive: App, tmp_path:
     taken_over = [archive.jobs.store.get(i) for i in range(1, 4)]
     assert all(j is not None and j.state is JobState.DONE for j in taken_over)
     assert max(j.attempts for j in taken_over if j) == 2  # run again after the kill
+
+
+def test_a_scan_imported_without_waiting_is_read_and_suggested_by_a_celery_worker(
+        archive: App, tmp_path: Path) -> None:
+    """Tom's journey through Celery: `chancery import --no-wait` sends the OCR job through
+    the broker and returns; a `chancery worker` process reads the real scan (its own text
+    layer) and suggests for it; the suggestions wait in the workspace."""
+    need((CORPUS / "scans").is_dir(), "the JFK scans are not in the corpus")
+    box = tmp_path / "box"
+    box.mkdir()
+    shutil.copy(CORPUS / "scans" / "157-10004-10280_ocr.pdf", box)
+    result = CliRunner().invoke(cli, ["import", "--no-wait", "--json", str(box)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["jobs"]["queued"] == {"cite": 1, "ocr": 1}
+    worker = _worker(tmp_path, stall=False)
+    try:
+        stages = _stages_until(archive, lambda c: c[Stage.SUGGEST].done == 1, 120)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(20)
+    assert stages[Stage.OCR].failed == 0, (tmp_path / "worker.log").read_text()
+    (ident,) = [row.public_id for row in documents.list_documents(
+        archive.catalogue, Reader.editor(), None, 10, 0)]
+    suggested = archive.suggestion_review.suggested(ident, Acting("tom", Role.EDITOR))
+    kinds = {g.kind for g in suggested.groups}
+    assert {Kind.CLASSIFICATION, Kind.TYPE} <= kinds, kinds
+    stored = archive.catalogue.get_document(ident, Actor.EDITOR, today())
+    assert stored and "MAHEU" in next(t.body for t in stored.document.texts).upper()
+
+
+def _stages_until(app: App, ok: Callable[[dict[Stage, StageCounts]], bool],
+                  seconds: float) -> dict[Stage, StageCounts]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        counts = {c.stage: c for c in app.jobs.counts()}
+        if Stage.SUGGEST in counts and ok(counts):
+            return counts
+        time.sleep(0.5)
+    raise AssertionError(f"jobs never got there: {app.jobs.counts()}")

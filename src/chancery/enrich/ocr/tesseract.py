@@ -6,6 +6,7 @@ tilted lines (the boxes stay those of the image as scanned)."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from tesserocr import PSM, RIL, PyTessBaseAPI, iterate_level
 from chancery.domain.ocr import OCR_LANGUAGES, ocr_language
 
 TESSDATA = "/usr/share/tesseract-ocr/5/tessdata/"  # Debian's language data (tesseract-ocr-*)
+# Tesseract's own variable for another folder (other systems keep the data elsewhere)
+TESSDATA_ENV = "TESSDATA_PREFIX"
 VERSION = str(tesserocr.tesseract_version().split()[1])  # "5.5.4"
 
 
@@ -42,8 +45,8 @@ class Tesseract:
     """One Tesseract per language, made once and reused (loading a language takes a fifth of
     a second); a lock per process, as one Tesseract reads one image at a time."""
 
-    def __init__(self, tessdata: str = TESSDATA) -> None:
-        self.tessdata = tessdata
+    def __init__(self, tessdata: str = "") -> None:
+        self.tessdata = tessdata or os.environ.get(TESSDATA_ENV) or TESSDATA
         self._apis: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -75,8 +78,22 @@ class Tesseract:
 
     def _api(self, language: str, psm: int) -> Any:
         if language not in self._apis:
-            self._apis[language] = PyTessBaseAPI(path=self.tessdata, lang=language, psm=psm)
+            self._apis[language] = PyTessBaseAPI(path=self._data_for(language), lang=language,
+                                                 psm=psm)
         return self._apis[language]
+
+    def _data_for(self, language: str) -> str:
+        """The data folder, once it is known to hold the language: tesserocr's own error
+        ("Failed to init API, possibly an invalid tessdata path") names neither the language
+        nor the package that brings it, and a failed OCR job shows this reason."""
+        missing = [name for name in language.split("+")
+                   if not os.path.isfile(os.path.join(self.tessdata, f"{name}.traineddata"))]
+        if missing:
+            packages = ", ".join(f"tesseract-ocr-{m.replace('_', '-')}" for m in missing)
+            raise LookupError(f"no Tesseract language data for {'+'.join(missing)} in "
+                              f"{self.tessdata} (install {packages}, or set {TESSDATA_ENV} to "
+                              f"the folder that holds {missing[0]}.traineddata)")
+        return self.tessdata
 
 
 def _words(api: Any) -> Iterator[ReadWord]:
