@@ -14,6 +14,7 @@ from chancery.progress import Stopwatch, count_bar
 from chancery.render import print_import_summary
 from chancery.services import documents
 from chancery.services import search as search_service
+from chancery.tasks.follower import start_follower
 from chancery.tasks.local import start_workers, stop_workers, worker_count
 
 
@@ -68,10 +69,12 @@ def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
     # jobs (citations, OCR, suggestions) run in processes of their own, at a lower priority
     # than the web workers; with a broker, `chancery worker` processes take them instead
     jobs = [] if a.settings.broker_url else start_workers(a.settings, worker_count(a.settings))
+    # what those workers (or Celery workers elsewhere) write reaches this machine's index
+    follower = start_follower(a.settings)
     try:
         run(a, host, port, count if count > 0 else os.cpu_count() or 1)
     finally:
-        stop_workers(jobs)
+        stop_workers([*jobs, follower])
 
 
 @app.command()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -58,6 +59,7 @@ _META = "chancery-index.json"
 _TANTIVY_FILE = re.compile(r"[0-9a-f]{32}\.[a-z0-9.]+|meta\.json|\.managed\.json|"
                            r"chancery-index\.json(\.tmp)?")
 _SNIPPET_CHARS = 240
+WRITER_WAIT = 30.0  # seconds a write waits for another process's writer to commit
 _SORTS = {"date": ("date_sort", Order.Asc), "-date": ("date_sort_desc", Order.Desc),
           "recent": ("added", Order.Desc)}
 
@@ -127,8 +129,22 @@ class TantivyIndex:
 
     def _writer_(self) -> Any:
         if self._writer is None:
-            self._writer = self._open().writer(heap_size=self.heap_bytes, num_threads=self.threads)
+            self._writer = self._locked_writer()
         return self._writer
+
+    def _locked_writer(self) -> Any:
+        """Tantivy allows one writer per index folder, across processes: another process
+        writing (the index follower of `serve`, a web worker saving an edit, an import)
+        holds the lock for the second or so its commit takes, so wait for it rather than
+        fail; after WRITER_WAIT seconds the error is raised as it is."""
+        deadline = time.monotonic() + WRITER_WAIT
+        while True:
+            try:
+                return self._open().writer(heap_size=self.heap_bytes, num_threads=self.threads)
+            except ValueError as exc:
+                if "LockBusy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def upsert(self, docs: Iterable[IndexDocument], fresh: bool = False) -> int:
         """Add or replace documents by public id; ``fresh`` (an index just cleared) skips the

@@ -430,3 +430,14 @@ def refresh_index(catalogue: Catalogue, index: SearchIndex,
     except IndexUnavailable:
         return "rebuilt", rebuild_index(catalogue, index, advance)
     return "synced", sync_index(catalogue, index)
+
+
+def follow_index(catalogue: Catalogue, index: SearchIndex) -> int:
+    """One round of the index follower: nothing when the index is in step with the
+    catalogue's change counter (one cheap read), else catch up (or rebuild an index that
+    cannot be caught up); returns the documents indexed."""
+    state = index.state()
+    if (state is not None and state[0] == SCHEMA_VERSION
+            and state[1] == catalogue.index_generation() and state[2] == catalogue.changes()):
+        return 0
+    return refresh_index(catalogue, index)[1]

@@ -88,7 +88,7 @@ def _worker_main(env: dict[str, str], stages: tuple[Stage, ...] | None, parent: 
     os.environ.update(env)
     os.nice(NICE)
     stop = threading.Event()
-    _on_term(lambda: stop.set())
+    on_term(lambda: stop.set())
     app = build_app(load_settings(), migrate=False)
     try:
         work(app.jobs, worker_name(), stop, stages, until_idle)
@@ -96,7 +96,7 @@ def _worker_main(env: dict[str, str], stages: tuple[Stage, ...] | None, parent: 
         app.close()
 
 
-def _on_term(then: Callable[[], None]) -> None:
+def on_term(then: Callable[[], None]) -> None:
     """SIGTERM and SIGINT stop the loop after the job under way (Ctrl-C in a terminal
     reaches the whole process group)."""
     for sig in (signal.SIGTERM, signal.SIGINT):
