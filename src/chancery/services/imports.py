@@ -220,11 +220,22 @@ def read_source(path: Path, importers: Sequence[Importer], limits: Limits) -> li
         return [SourceBatch(name, "", items=[Failure(name, "unrecognised format: not FRUS TEI, "
                                                            "a Chancery bundle, a CSV or a scan")])]
     try:
-        return list(importer.read(path, limits))
+        return [_with_digests(b) for b in importer.read(path, limits)]
     except ImportRefused as exc:
         return [SourceBatch(name, importer.name, items=[Failure(name, str(exc))])]
     except (OSError, UnicodeDecodeError) as exc:
         return [SourceBatch(name, importer.name, items=[Failure(name, f"cannot read: {exc}")])]
+
+
+def _with_digests(batch: SourceBatch) -> SourceBatch:
+    batch.digests = [content_hash(i.document, list(i.authorities))
+                     if isinstance(i, ParsedDocument) else "" for i in batch.items]
+    return batch
+
+
+def _digest(parsed: ParsedDocument, known: dict[int, str]) -> str:
+    """A document's content hash: as its reader made it, else made now."""
+    return known.get(id(parsed)) or content_hash(parsed.document, list(parsed.authorities))
 
 
 def import_paths(paths: Sequence[Path], ctx: ImportContext,
@@ -358,7 +369,8 @@ def _store(batch: SourceBatch, docs: list[ParsedDocument], ctx: ImportContext,
         if batch.collections:
             session.upsert_collections(batch.collections)
         states = session.document_states([_ident(p.document) for p in docs])
-        todo = [(p, content_hash(p.document, list(p.authorities))) for p in docs]
+        known = {id(i): d for i, d in zip(batch.items, batch.digests, strict=False) if d}
+        todo = [(p, _digest(p, known)) for p in docs]
         changed = [(p, h) for p, h in todo
                    if states.get(_ident(p.document)) is None
                    or states[_ident(p.document)].content_hash != h]
