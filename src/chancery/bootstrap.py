@@ -75,6 +75,7 @@ from chancery.storage.workspace import SqlWorkspaceReads
 from chancery.suggest.cache import FileCache, StageCache
 from chancery.suggest.pipeline import SuggestContext, suggest
 from chancery.suggest.sources import read_text
+from chancery.tasks.index_follower import start_index_follower
 
 
 @dataclass
@@ -307,7 +308,8 @@ class App:
                              phonetic_key, self.limits,
                              SqlPending(self.catalogue.engine), parallel,
                              SqlPurge(self.catalogue.engine), allow_purged,
-                             SqlRedacting(self.catalogue.engine))
+                             SqlRedacting(self.catalogue.engine),
+                             lambda: start_index_follower(self.settings))
 
 
 def build_suggesting(catalogue: SqlCatalogue | None, cache: StageCache | None = None) -> Suggesting:

@@ -142,6 +142,7 @@ def import_(ctx: typer.Context,
     if as_json:
         _print_json({**summary.as_dict(), "seconds": round(clock.total, 3),
                      "timings": {k: round(v, 3) for k, v in summary.timings.items()},
+                     "indexed_while_storing": summary.indexed,
                      "jobs": after_import_json(a, summary)})
     else:
         print_import_summary(console, summary, clock.total)
@@ -161,11 +162,17 @@ def _import(a: App, paths: list[Path], clock: Stopwatch, quiet: bool,
     summary = import_runs.run_import(paths, a.import_context(True, allow_purged, ocr), a.import_runs,
                                      operator, bar)
     bar.stop()
-    with clock.step("index"):
-        _refresh_index(a, quiet=quiet)
+    if summary.indexed is not None and not quiet:  # a large import indexed as it stored
+        err.print(f"Search index: {summary.indexed:,} document(s) indexed while storing.")
+    with clock.step("index"):  # what a follower left (nothing, unless it failed)
+        _refresh_index(a, quiet=quiet or summary.indexed is not None)
     queue_after_import(a, summary, documents.changed_since(a.catalogue, before), clock,
                        wait, quiet)
-    summary.timings.update(clock.steps)
+    if summary.waited:  # the stages waited for wrote texts (OCR) and fields: searchable too
+        with clock.step("index"):
+            _refresh_index(a, quiet=True)
+    for step, seconds in clock.steps.items():
+        summary.add_time(step, seconds)
     return summary
 
 

@@ -19,16 +19,17 @@ import zlib
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from fpdf import FPDF
-from fpdf.enums import TextMode
 from PIL import Image
 
 from chancery.blobs.burning import JPEG_QUALITY, write_atomically
 from chancery.blobs.pages import WIDTHS, PageImages
 from chancery.domain.served_scans import ServedScan
 from chancery.domain.words import PageWords
+
+if TYPE_CHECKING:  # fpdf2 (with numpy and fontTools) takes 0.6 s to import: only when used
+    from fpdf import FPDF
 
 DPI = 200  # the page images are read as scanned at this resolution: 2,000 px is 10 inches
 FONT = "occulta"
@@ -69,6 +70,7 @@ class SearchablePdfMaker:
 
     def _write(self, scan: ServedScan, count: int, by_page: dict[int, PageWords],
                out: BinaryIO) -> None:
+        from fpdf import FPDF
         pdf = FPDF(unit="pt")
         pdf.set_auto_page_break(auto=False)
         pdf.c_margin = 0
@@ -92,6 +94,7 @@ def _add_page(pdf: FPDF, image: Path, words: PageWords | None) -> None:
     pdf.image(jpeg, x=0, y=0, w=width, h=height)
     if words is None or not words.words:
         return
+    from fpdf.enums import TextMode
     pdf.text_mode = TextMode.INVISIBLE
     scale = width / words.width  # word boxes are in the page's IIIF full-size pixels
     for w in words.words:

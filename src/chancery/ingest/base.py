@@ -43,6 +43,9 @@ class SourceBatch:
     items: list[ParsedDocument | Failure] = field(default_factory=list)
     # spellings a source tags as a person that are not plausibly their name, kept as evidence
     held_back: list[str] = field(default_factory=list)
+    # each item's content hash (domain/records.py; "" for a failure), made where the batch
+    # was read: in a parallel import, the reader process has time to spare, the writer none
+    digests: list[str] = field(default_factory=list)
 
     @property
     def documents(self) -> list[ParsedDocument]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from chancery.domain.media import MEDIA_TYPES, MediaFile
 from chancery.fileutil import sha256_of
@@ -22,6 +20,8 @@ _MAGIC = {
 
 def _pdf_pages(path: Path) -> int:
     """The page count from the PDF's page tree, without reading a page (0.1 s for 2,000)."""
+    from pypdf import PdfReader  # 0.1 s to import: paid by imports of PDFs only
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
     try:
         return len(PdfReader(str(path), strict=False).pages)
     except FileNotDecryptedError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
@@ -66,6 +66,7 @@ class ImportSummary:
     queued: dict[str, int] = field(default_factory=dict)  # jobs queued after it, by stage
     waited: bool = False  # whether the command waited for its jobs (all but citations)
     job_failures: list[Job] = field(default_factory=list)  # its documents' failed jobs
+    indexed: int | None = None  # documents indexed while storing (None: not followed)
 
     def hold_back(self, spellings: list[str]) -> None:
         """Count spellings kept as evidence only, keeping the first few as examples."""
@@ -128,6 +129,20 @@ class PendingImports(Protocol):
         ...
 
 
+class IndexFollowing(Protocol):
+    """Indexing what an import stores while it stores (services/index_follow.py, run in its
+    own process by tasks/index_follower.py)."""
+
+    def finish(self) -> int | None:
+        """Storing is over: wait for its one commit; the documents it indexed, or None when
+        it failed (the caller's own catch-up then does the work)."""
+        ...
+
+    def cancel(self) -> None:
+        """Stop it without committing (an import that was interrupted)."""
+        ...
+
+
 class NoProgress:
     """Progress that shows nothing."""
 
@@ -159,6 +174,9 @@ class ImportContext:
     purged: PurgedLookup | None = None
     allow_purged: bool = False
     redactions: RedactionRestore | None = None  # where an export's redactions are restored
+    # starts indexing what a large (parallel) import stores while it stores (None: the
+    # caller indexes afterwards)
+    follow_index: Callable[[], IndexFollowing] | None = None
 
 
 def choose_importer(path: Path, importers: Sequence[Importer]) -> Importer | None:
@@ -202,11 +220,22 @@ def read_source(path: Path, importers: Sequence[Importer], limits: Limits) -> li
         return [SourceBatch(name, "", items=[Failure(name, "unrecognised format: not FRUS TEI, "
                                                            "a Chancery bundle, a CSV or a scan")])]
     try:
-        return list(importer.read(path, limits))
+        return [_with_digests(b) for b in importer.read(path, limits)]
     except ImportRefused as exc:
         return [SourceBatch(name, importer.name, items=[Failure(name, str(exc))])]
     except (OSError, UnicodeDecodeError) as exc:
         return [SourceBatch(name, importer.name, items=[Failure(name, f"cannot read: {exc}")])]
+
+
+def _with_digests(batch: SourceBatch) -> SourceBatch:
+    batch.digests = [content_hash(i.document, list(i.authorities))
+                     if isinstance(i, ParsedDocument) else "" for i in batch.items]
+    return batch
+
+
+def _digest(parsed: ParsedDocument, known: dict[int, str]) -> str:
+    """A document's content hash: as its reader made it, else made now."""
+    return known.get(id(parsed)) or content_hash(parsed.document, list(parsed.authorities))
 
 
 def import_paths(paths: Sequence[Path], ctx: ImportContext,
@@ -217,7 +246,24 @@ def import_paths(paths: Sequence[Path], ctx: ImportContext,
     sizes = [_size(p) for p in sources]
     progress.start(sum(sizes))
     summary = ImportSummary()
-    parsed = _parsed_sources(sources, ctx, parallel=ctx.parallel and sum(sizes) >= _PARALLEL_BYTES)
+    large = ctx.parallel and sum(sizes) >= _PARALLEL_BYTES
+    follower = ctx.follow_index() if large and ctx.follow_index else None
+    try:
+        _store_sources(sources, sizes, ctx, summary, progress, large)
+    except BaseException:
+        if follower is not None:
+            follower.cancel()
+        raise
+    if follower is not None:
+        started = perf_counter()
+        summary.indexed = follower.finish()
+        summary.add_time("index", perf_counter() - started)
+    return summary
+
+
+def _store_sources(sources: list[Path], sizes: list[int], ctx: ImportContext,
+                   summary: ImportSummary, progress: Progress, parallel: bool) -> None:
+    parsed = _parsed_sources(sources, ctx, parallel)
     for nbytes, batches in zip(sizes, _timed(parsed, summary), strict=True):
         started = perf_counter()
         for batch in batches:
@@ -229,7 +275,6 @@ def import_paths(paths: Sequence[Path], ctx: ImportContext,
         started = perf_counter()
         ctx.catalogue.refresh_statistics()
         summary.add_time("store", perf_counter() - started)
-    return summary
 
 
 def _timed(parsed: Iterator[list[SourceBatch]],
@@ -324,7 +369,8 @@ def _store(batch: SourceBatch, docs: list[ParsedDocument], ctx: ImportContext,
         if batch.collections:
             session.upsert_collections(batch.collections)
         states = session.document_states([_ident(p.document) for p in docs])
-        todo = [(p, content_hash(p.document, list(p.authorities))) for p in docs]
+        known = {id(i): d for i, d in zip(batch.items, batch.digests, strict=False) if d}
+        todo = [(p, _digest(p, known)) for p in docs]
         changed = [(p, h) for p, h in todo
                    if states.get(_ident(p.document)) is None
                    or states[_ident(p.document)].content_hash != h]

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
+
+if TYPE_CHECKING:  # Alembic is imported when a migration is looked at, not by `--help`
+    from alembic.config import Config
 
 _SCRIPTS = str(Path(__file__).with_name("migrations"))
 
 
 def _config() -> Config:
+    from alembic.config import Config
     cfg = Config()
     cfg.set_main_option("script_location", _SCRIPTS)
     return cfg
@@ -21,6 +22,7 @@ def _config() -> Config:
 
 def head_revision() -> str:
     """The newest migration this version of Chancery knows."""
+    from alembic.script import ScriptDirectory
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
@@ -28,12 +30,14 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     """The migration the database is at (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def upgrade(engine: Engine) -> None:
     """Bring the database to the newest schema."""
+    from alembic import command
     cfg = _config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -42,6 +46,7 @@ def upgrade(engine: Engine) -> None:
 
 def make_revision(engine: Engine, message: str) -> None:
     """Write a new migration by comparing the tables with the database (developers only)."""
+    from alembic import command
     cfg = _config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

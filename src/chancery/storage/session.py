@@ -28,6 +28,7 @@ from chancery.storage.tables import (
     text_versions,
 )
 
+_KEYS_TRIED = 20  # keys looked up at once for a new authority record: "name", "name-2", ...
 _CHILD_TABLES = (document_links, text_versions, media, document_collections, relations,
                  document_releases)
 
@@ -84,8 +85,14 @@ class SqlSession:
 
     def _unique_key(self, authority: Authority) -> str:
         base = f"{authority.kind.value}/{slugify(authority.name)}"
+        # the first keys it could take, looked up by the unique index: a LIKE scans every
+        # record (SQLite's is case-blind), once per new record, 5 s of the FRUS import
+        first = [base, *(f"{base}-{n}" for n in range(2, _KEYS_TRIED + 1))]
         taken = set(self.conn.execute(select(authorities.c.key).where(
-            authorities.c.key.like(base + "%"))).scalars())
+            authorities.c.key.in_(first))).scalars())
+        if len(taken) == len(first):  # all of them taken: read every key that may follow
+            taken = set(self.conn.execute(select(authorities.c.key).where(
+                authorities.c.key.like(base + "%"))).scalars())
         key, n = base, 2
         while key in taken:
             key, n = f"{base}-{n}", n + 1
@@ -93,9 +100,10 @@ class SqlSession:
 
     def create_authority(self, authority: Authority, names: list[NameRow]) -> int:
         """Store a new authority record with its names and source ids."""
-        new_id = self.conn.execute(insert(authorities).values(
-            key=authority.key or self._unique_key(authority), kind=authority.kind.value,
-            name=authority.name, description=authority.description)
+        # parameters, not .values(): one compiled statement for every record
+        new_id = self.conn.execute(insert(authorities), {
+            "key": authority.key or self._unique_key(authority), "kind": authority.kind.value,
+            "name": authority.name, "description": authority.description}
         ).inserted_primary_key[0]  # type: ignore[index]
         # A new record has no names yet, and its source ids matched nothing (else it would not
         # be new): insert without looking first, the hot path of a large first import.

@@ -13,10 +13,12 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-
-from dateparser.date import DateDataParser
+from typing import TYPE_CHECKING
 
 from chancery.domain.dates import Precision
+
+if TYPE_CHECKING:  # dateparser is imported by the first date read, not by every command
+    from dateparser.date import DateDataParser
 
 _MONTHS = (
     r"jan(?:uary|vier|uar)?|j[äa]nner|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|mar(?:ch|s)?|m[äa]rz|"
@@ -158,6 +160,7 @@ def _parse(written: str, languages: tuple[str, ...]) -> tuple[date, str] | None:
 
 @lru_cache(maxsize=16)
 def _parser(languages: tuple[str, ...]) -> DateDataParser:
+    from dateparser.date import DateDataParser
     wanted = [lang for lang in dict.fromkeys((*languages, "en", "fr", "de", "ru"))
               if lang in ("en", "fr", "de", "ru")]
     return DateDataParser(languages=wanted)

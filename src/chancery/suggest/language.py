@@ -4,11 +4,13 @@ holds (FACTS.md: 100% on short en/ru/zh/de snippets restricted, 80% unrestricted
 from __future__ import annotations
 
 from functools import lru_cache
-
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from typing import TYPE_CHECKING
 
 from chancery.domain.suggestions import Finding, Kind
 from chancery.suggest.context import SuggestContext
+
+if TYPE_CHECKING:  # py3langid loads numpy: imported by the first text read, not every command
+    from py3langid.langid import LanguageIdentifier
 
 NAME = "language"
 VERSION = "1"
@@ -31,6 +33,7 @@ def find(text: str, ctx: SuggestContext) -> list[Finding]:
 
 @lru_cache(maxsize=1)
 def _identifier() -> LanguageIdentifier:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # loads numpy: on first use
     found = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     found.set_languages(list(LANGUAGES))
     return found

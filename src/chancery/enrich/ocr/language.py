@@ -7,8 +7,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
 from chancery.domain.ocr import OCR_LANGUAGES
 
 _BY_SCRIPT = {"Cyrillic": "ru", "Han": "zh", "HanS": "zh", "HanT": "zh"}
@@ -16,6 +14,7 @@ _BY_SCRIPT = {"Cyrillic": "ru", "Han": "zh", "HanS": "zh", "HanT": "zh"}
 
 @cache
 def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # loads numpy: on first use
     found = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     found.set_languages(sorted(OCR_LANGUAGES))
     return found
