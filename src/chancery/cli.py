@@ -283,7 +283,11 @@ def _refresh_index(a: App, quiet: bool = False) -> None:
         task = bar.add_task("index", total=total)
         mode, n = search_service.refresh_index(a.catalogue, a.index, lambda k: bar.advance(task, k))
         bar.update(task, completed=total)
-    if not quiet:
+    if mode == "busy":  # said even when quiet: search misses the changes until caught up
+        err.print("[yellow]![/] Search index busy (another process is writing it): the changes "
+                  "are searched once it is caught up (`chancery serve` does so by itself; "
+                  "else `chancery check --repair`).")
+    elif not quiet:
         err.print(f"Search index {mode}: {n:,} document(s) indexed.")
 
 

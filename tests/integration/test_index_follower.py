@@ -95,3 +95,18 @@ def test_a_second_writer_waits_for_the_first_to_commit(archive: tuple[App, int])
     assert time.monotonic() - started >= 0.3
     app.index.commit(app.catalogue.changes())
     released.join()
+
+
+def test_a_write_that_finds_the_index_busy_too_long_is_left_to_the_follower(
+        archive: tuple[App, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit saved while a large import holds the writer answers, not fails: its change is
+    indexed when the index is next caught up."""
+    app, doc_id = archive
+    monkeypatch.setattr("chancery.search.tantivy_index.WRITER_WAIT", 0.2)
+    other = TantivyIndex(app.settings.index_dir)
+    other.upsert([])  # the import's follower, holding the writer
+    app.ocr.run(doc_id, {"mode": "never"})
+    assert search.refresh_index(app.catalogue, app.index) == ("busy", 0)
+    other.commit(other.state()[2] if other.state() else 0)  # type: ignore[index]
+    assert search.follow_index(app.catalogue, app.index) == 1
+    assert _finds(app, "Djakarta")

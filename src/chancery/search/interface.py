@@ -28,6 +28,12 @@ class IndexUnavailable(Exception):
     """The index cannot answer (missing, stale, or from an older schema), with the fix."""
 
 
+class IndexBusy(ValueError):
+    """Another process held the index's one writer for longer than a write waits (a large
+    import indexing as it stores): the write is left to whoever catches the index up next
+    (the index follower of `serve`, the next command), never an error for a reader."""
+
+
 @dataclass(frozen=True)
 class IndexedName:
     """An authority linked to a document, with every name a reader might search it by."""

@@ -34,6 +34,7 @@ from chancery.search.interface import (
     SCHEMA_VERSION,
     Fragment,
     Hit,
+    IndexBusy,
     IndexDocument,
     Passage,
     SearchRequest,
@@ -142,8 +143,11 @@ class TantivyIndex:
             try:
                 return self._open().writer(heap_size=self.heap_bytes, num_threads=self.threads)
             except ValueError as exc:
-                if "LockBusy" not in str(exc) or time.monotonic() > deadline:
+                if "LockBusy" not in str(exc):
                     raise
+                if time.monotonic() > deadline:
+                    raise IndexBusy(f"the search index at {self.path} is being written by "
+                                    "another process") from exc
                 time.sleep(0.05)
 
     def upsert(self, docs: Iterable[IndexDocument], fresh: bool = False) -> int:

@@ -35,6 +35,7 @@ from chancery.search.interface import (
     SORTS,
     Bucket,
     Expansion,
+    IndexBusy,
     IndexDocument,
     IndexedName,
     IndexUnavailable,
@@ -424,12 +425,17 @@ def index_problems(catalogue: Catalogue, index: SearchIndex) -> list[str]:
 def refresh_index(catalogue: Catalogue, index: SearchIndex,
                   advance: Callable[[int], None] = lambda n: None) -> tuple[str, int]:
     """After a write: catch the index up, or build it when there is none usable yet.
-    Returns ("synced" | "rebuilt", documents indexed)."""
+    Returns ("synced" | "rebuilt" | "busy", documents indexed): "busy" when another process
+    held the index's writer too long; what changed is indexed when the index is next
+    caught up (serve's follower does so every few seconds)."""
     try:
-        check_index(catalogue, index)
-    except IndexUnavailable:
-        return "rebuilt", rebuild_index(catalogue, index, advance)
-    return "synced", sync_index(catalogue, index)
+        try:
+            check_index(catalogue, index)
+        except IndexUnavailable:
+            return "rebuilt", rebuild_index(catalogue, index, advance)
+        return "synced", sync_index(catalogue, index)
+    except IndexBusy:
+        return "busy", 0
 
 
 def follow_index(catalogue: Catalogue, index: SearchIndex) -> int:
