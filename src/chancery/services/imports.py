@@ -68,7 +68,13 @@ class ImportSummary:
     # asked for, and the file they came from, for the job list)
     asked: dict[str, tuple[StageRequest, ...]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    # the same for documents stored already and unchanged: their stages are queued again only
+    # where the options differ from those of the stage's last job (another --ocr, language)
+    unchanged_asked: dict[str, tuple[StageRequest, ...]] = field(default_factory=dict)
+    unchanged_sources: dict[str, str] = field(default_factory=dict)
     queued: dict[str, int] = field(default_factory=dict)  # jobs queued after it, by stage
+    # of those, the jobs of unchanged documents queued again because their options changed
+    requeued: dict[str, int] = field(default_factory=dict)
     waited: bool = False  # whether the command waited for its jobs (all but citations)
     job_failures: list[Job] = field(default_factory=list)  # its documents' failed jobs
 
@@ -226,7 +232,7 @@ def store_batch(batch: SourceBatch, ctx: ImportContext, summary: ImportSummary) 
     for name in ("imported", "updated", "unchanged", "failed", "authorities_created",
                  "conflicts"):
         setattr(summary, name, getattr(summary, name) + getattr(attempt, name))
-    for name in ("asked", "sources"):
+    for name in ("asked", "sources", "unchanged_asked", "unchanged_sources"):
         getattr(summary, name).update(getattr(attempt, name))
     summary.redactions += restore_redactions(docs, ctx.redactions, f"import:{batch.format}")
 
@@ -244,6 +250,7 @@ def _store(batch: SourceBatch, docs: list[ParsedDocument], ctx: ImportContext,
             state = states.get(_ident(parsed.document))
             if state is not None and state.content_hash == digest:
                 summary.unchanged += 1
+                _ask_again(summary, parsed, batch.path)
             else:
                 changed.append((parsed, digest))
         _write_changed(batch, changed, states, session, ctx, summary, held)
@@ -271,6 +278,7 @@ def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]]
             continue
         if write is None:  # same as stored, though from another source (an exported bundle)
             summary.unchanged += 1
+            _ask_again(summary, parsed, batch.path)
         elif write.existing_id in review:
             held.append(Held(write, f"import:{batch.format}", batch.path))
             if state is not None and state.id not in steered:
@@ -296,6 +304,15 @@ def _ask(summary: ImportSummary, public_id: str, parsed: ParsedDocument, path: s
     summary.sources[public_id] = parsed.files[0] if parsed.files else path
     if parsed.stages:
         summary.asked[public_id] = parsed.stages
+
+
+def _ask_again(summary: ImportSummary, parsed: ParsedDocument, path: str) -> None:
+    """Keep the stages asked for a document left unchanged, for the queue to compare their
+    options with those it ran with last."""
+    if parsed.stages:
+        public_id = parsed.document.public_id
+        summary.unchanged_asked[public_id] = parsed.stages
+        summary.unchanged_sources[public_id] = parsed.files[0] if parsed.files else path
 
 
 def _links(links: tuple[Link, ...], ids: dict[str, int]) -> list[LinkWrite]:
