@@ -5,6 +5,7 @@ import` does for its stages. They register on the one Typer app of ``chancery.cl
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from multiprocessing.process import BaseProcess
@@ -193,14 +194,19 @@ def queue_after_import(a: App, summary: ImportSummary, changed: list[str], clock
     citations (a page renders a missing citation itself, and workers render the queue)."""
     with clock.step("queue"):
         queued = a.jobs.queue_documents(changed, summary.asked, summary.sources)
-    summary.queued = {s.value: n for s, n in queued.items()}
-    stages = _with_follow_ups([s for s in queued if s is not Stage.CITE])
+        again = a.jobs.queue_changed_options(summary.unchanged_asked, summary.unchanged_sources)
+    requeued = Counter(s for stages in again.values() for s in stages)
+    summary.queued = {s.value: queued.get(s, 0) + requeued[s] for s in Stage
+                      if s in queued or s in requeued}
+    summary.requeued = {s.value: n for s, n in requeued.items()}
+    stages = _with_follow_ups([s for s in Stage if s.value in summary.queued
+                               and s is not Stage.CITE])
     if wait and stages:
         with clock.step("jobs"):
             summary.waited = wait_for(a, stages, quiet)
         with clock.step("index"):  # the OCR text the jobs wrote is searched the same day
             _refresh_index(a, quiet=True)
-    mine = set(summary.sources)
+    mine = set(summary.sources) | set(again)
     summary.job_failures = [j for j in a.jobs.failures(limit=10_000)
                             if j.public_id in mine and j.stage is not Stage.CITE]
 
@@ -236,6 +242,9 @@ def print_after_import(a: App, summary: ImportSummary) -> None:
         console.print("Queued, not waited for: " + ", ".join(
             f"{n:,} {k}" for k, n in others.items()) + f"; {_who_runs(a)} (`chancery jobs`).",
             highlight=False)
+    for stage, n in summary.requeued.items():
+        console.print(f"{n:,} unchanged document(s) queued for {stage} again: their {stage} "
+                      "settings changed since it last ran.", highlight=False)
     print_failures(console, summary.job_failures)
     if summary.job_failures:
         console.print("Retry them with `chancery jobs retry --failed`.")
@@ -243,5 +252,6 @@ def print_after_import(a: App, summary: ImportSummary) -> None:
 
 def after_import_json(a: App, summary: ImportSummary) -> dict[str, object]:
     """The "jobs" key of `import --json`."""
-    return {"queued": summary.queued, "waited": summary.waited,
+    return {"queued": summary.queued, "settings_changed": summary.requeued,
+            "waited": summary.waited,
             "workers": len(a.jobs.workers()), "failed": failures_json(summary.job_failures)}

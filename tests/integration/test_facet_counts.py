@@ -21,7 +21,8 @@ from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
 from chancery.demo import DEMO_DIR
 from chancery.domain.publication import Actor
-from chancery.search import facet_counts
+from chancery.search import facet_aggregate, facet_counts
+from chancery.search.facet_aggregate import ALL_VALUES
 from chancery.search.facet_counts import Invert
 from chancery.search.grammar import MatchAll, parse_query
 from chancery.search.interface import Bucket, IndexedName, SearchRequest
@@ -141,7 +142,7 @@ def test_a_facet_with_too_many_values_is_counted_directly(archive: App,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """When Tantivy refuses a group (too many buckets), each facet is tried alone, and one it
     still refuses is left to direct counting: the counts stay exact."""
-    real = facet_counts._aggregate
+    real = facet_aggregate.aggregate
 
     def refusing(searcher: object, query: object, facets: list[str], size: int,
                  slotted: frozenset[str] = frozenset()) -> object:
@@ -152,7 +153,7 @@ def test_a_facet_with_too_many_values_is_counted_directly(archive: App,
     index = archive.index
     assert isinstance(index, TantivyIndex)
     direct = _facets(archive, "-Quemoy", invert="never")
-    monkeypatch.setattr(facet_counts, "_aggregate", refusing)
+    monkeypatch.setattr(facet_counts, "aggregate", refusing)
     monkeypatch.setattr(index, "_snapshot", None)  # a fresh snapshot: nothing kept yet
     made = index.snapshot().universe(Actor.PUBLIC, date(2032, 2, 2), index.compiler, wait=True)
     assert made is not None and "person" not in made.counts and "type" in made.counts
@@ -168,8 +169,8 @@ def test_slotted_counts_equal_the_multi_valued_columns(archive: App, text: str) 
     searcher = index.snapshot().searcher
     query = _compiled(index, text)
     facets = list(SLOTS)
-    slotted = facet_counts._collect(searcher, query, facets, 0, frozenset(SLOTS))
-    whole = facet_counts._collect(searcher, query, facets, facet_counts._ALL, frozenset())
+    slotted = facet_aggregate.collect(searcher, query, facets, 0, frozenset(SLOTS))
+    whole = facet_aggregate.collect(searcher, query, facets, ALL_VALUES, frozenset())
     assert slotted[1] == whole[1] == set(facets)
     assert slotted[0] == whole[0]
     assert sum(slotted[0]["place"].values()) > 0
@@ -190,9 +191,9 @@ def test_values_beyond_the_slots_are_counted(archive: App, tmp_path: Path) -> No
     searcher = index.snapshot().searcher
     query = _compiled(index, "")
     assert searcher.aggregate(query, {"o": {"terms": {"field": "o_place"}}})["o"]["buckets"]
-    slotted = facet_counts._collect(searcher, query, ["place"], 0, frozenset(["place"]))
+    slotted = facet_aggregate.collect(searcher, query, ["place"], 0, frozenset(["place"]))
     assert slotted[0]["place"] == {f"place/p{i}": min(i + 1, 4, 9 - i) for i in range(8)}
-    assert slotted == facet_counts._collect(searcher, query, ["place"], facet_counts._ALL, frozenset())
+    assert slotted == facet_aggregate.collect(searcher, query, ["place"], ALL_VALUES, frozenset())
 
 
 def test_a_slot_with_more_values_than_asked_is_recounted(archive: App,
@@ -201,12 +202,12 @@ def test_a_slot_with_more_values_than_asked_is_recounted(archive: App,
     assert isinstance(index, TantivyIndex)
     searcher = index.snapshot().searcher
     query = _compiled(index, "")
-    exact = facet_counts._collect(searcher, query, ["place"], facet_counts._ALL, frozenset())
-    monkeypatch.setattr(facet_counts, "_SLOT_SIZE", 3)  # every slot has more than 3 places
-    got = facet_counts._aggregate(searcher, query, ["place"], 0, frozenset(["place"]))[0]["place"]
+    exact = facet_aggregate.collect(searcher, query, ["place"], ALL_VALUES, frozenset())
+    monkeypatch.setattr(facet_aggregate, "_SLOT_SIZE", 3)  # every slot has more than 3 places
+    got = facet_aggregate.aggregate(searcher, query, ["place"], 0, frozenset(["place"]))[0]["place"]
     spec = {f"place/{c}": {"terms": {"field": c, "size": 3}}
-            for c in facet_counts._slot_columns("place")}
-    assert facet_counts._summed(searcher.aggregate(query, spec), "place") is None  # short
+            for c in facet_aggregate.slot_columns("place")}
+    assert facet_aggregate.summed(searcher.aggregate(query, spec), "place") is None  # short
     assert got == exact[0]["place"]  # fewer than the reported number of values: all of them
 
 
@@ -241,10 +242,10 @@ def test_a_facet_counted_in_parts_gives_the_whole(archive: App) -> None:
     assert isinstance(index, TantivyIndex)
     searcher = index.snapshot().searcher
     query = _compiled(index, "")
-    parts = facet_counts._split("person", frozenset())
+    parts = facet_aggregate.split_facet("person", frozenset())
     assert len(parts) == PARTS["person"]
-    got = facet_counts._collect(searcher, query, parts, facet_counts._ALL, frozenset())[0]
-    whole = facet_counts._collect(searcher, query, ["person"], facet_counts._ALL, frozenset())[0]
+    got = facet_aggregate.collect(searcher, query, parts, ALL_VALUES, frozenset())[0]
+    whole = facet_aggregate.collect(searcher, query, ["person"], ALL_VALUES, frozenset())[0]
     assert all(got[p] for p in parts)
     assert not set(got[parts[0]]) & set(got[parts[1]])
     assert {**got[parts[0]], **got[parts[1]]} == whole["person"]
@@ -266,13 +267,13 @@ def test_counts_over_everything_leave_the_searches_pool_and_cores_alone(
     index = archive.index
     assert isinstance(index, TantivyIndex)
     threads: set[str] = set()
-    real = facet_counts._aggregate
+    real = facet_aggregate.aggregate
 
     def recording(*args: object, **kw: object) -> object:
         threads.add(threading.current_thread().name)
         return real(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(facet_counts, "_aggregate", recording)
+    monkeypatch.setattr(facet_counts, "aggregate", recording)
     monkeypatch.setattr(index, "_snapshot", None)
     assert index.snapshot().universe(Actor.PUBLIC, date(2033, 3, 3), index.compiler, wait=True)
     assert threads and all(t.startswith("chancery-universe") for t in threads), threads

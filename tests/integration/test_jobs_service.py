@@ -154,3 +154,22 @@ def test_the_citation_stage_renders_the_page_styles_in_one_batch(sqlite_app: App
         assert item is not None
         assert set(citing.kept_citations(sqlite_app.citer, item, PAGE_STYLES)) == set(PAGE_STYLES)
     assert sqlite_app.jobs.failures() == []
+
+
+def test_a_stage_asked_again_is_queued_only_when_its_options_changed(sqlite_app: App) -> None:
+    """For unchanged documents: a stage that never ran is queued, one that ran with the same
+    options is not, one asked with other options is; a stage this archive has no code for,
+    and a document it does not hold, are left out."""
+    ids = _archive(sqlite_app)
+    ocr = Recorder()
+    jobs = _jobs(sqlite_app, ocr=ocr)
+    never = (StageRequest(Stage.OCR, (("mode", "never"),)),)
+    assert jobs.queue_changed_options({ids[0]: never}, {}) == {ids[0]: [Stage.OCR]}
+    while jobs.run_next("w:1"):
+        pass
+    assert jobs.queue_changed_options({ids[0]: never, "no-such-id": never}, {}) == {}
+    always = (StageRequest(Stage.OCR, (("mode", "always"),)), StageRequest(Stage.SUGGEST))
+    assert jobs.queue_changed_options({ids[0]: always}, {ids[0]: "box1/a.pdf"}) == {
+        ids[0]: [Stage.OCR]}
+    assert jobs.run_next("w:1") == 1
+    assert [options for _, options in ocr.ran] == [{"mode": "never"}, {"mode": "always"}]

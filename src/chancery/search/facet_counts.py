@@ -27,28 +27,23 @@ import tantivy
 from tantivy import Occur, Query
 
 from chancery.domain.publication import Actor
+from chancery.search.facet_aggregate import (
+    ALL_VALUES,
+    PART,
+    Counts,
+    aggregate,
+    balanced,
+    hit_count,
+    size_of,
+    split_facet,
+)
+from chancery.search.facet_aggregate import field_of as field_of  # tantivy_index imports it here
 from chancery.search.grammar import MatchAll
 from chancery.search.interface import FACETS, Bucket, SearchRequest
 from chancery.search.tantivy_query import QueryCompiler
-from chancery.search.tantivy_schema import (
-    EMPTY_SLOT,
-    NUMERIC_FACETS,
-    PARTS,
-    SLOTS,
-    home,
-    slot_fields,
-)
+from chancery.search.tantivy_schema import PARTS, SLOTS, home
 
-FACET_SIZE = {"year": 300, "decade": 50, "month": 1200, "day": 4000}  # default 50
-_ALL = 20_000  # a facet with more values than this is always counted directly
-_PART = "#"  # person#1: the second part of the people facet
 SLOT_VALUES = 1_000  # a facet with more values is counted over its one multi-valued column
-_SLOT_SIZE = 20_000  # values asked of each slot column: all of them, so the sums are exact
-# what counting a facet costs, in ms for 426k hits of 1M documents (measured: "Berlin" in the
-# benchmark corpus); used only to balance the threads
-_COST = {"person": 44.0, "place": 16.0, "collection": 9.0, "author": 8.5, "recipient": 4.0,
-         "archive": 2.5, "year": 2.0, "classification": 1.8, "day": 6.0}
-_COST_SLOTTED = {"place": 4.0, "collection": 1.6}
 _POOL = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1),
                            thread_name_prefix="chancery-facets")
 
@@ -70,21 +65,7 @@ _ONE_AT_A_TIME = threading.Semaphore(1)
 # a snapshot younger than this is not given counts over everything: under an import a new
 # one comes with every commit, and making them for each would take the cores from searches
 SETTLE_S = 2.0
-Counts = dict[str, dict[str, int]]
 Invert = Literal["never", "when-ready", "always"]
-
-
-def size_of(facet: str) -> int:
-    """How many values of a facet are reported."""
-    return FACET_SIZE.get(facet, 50)
-
-
-def field_of(facet: str) -> str:
-    """The index field a facet (or one part of it: ``person#1``) is counted on."""
-    if _PART in facet:
-        name, _, part = facet.partition(_PART)
-        return f"p_{name}_{part}"
-    return facet if facet in NUMERIC_FACETS else f"f_{facet}"
 
 
 @dataclass
@@ -99,7 +80,7 @@ class Universe:
     def of(self, task: str) -> dict[str, int]:
         """The counts of a facet, or of one part of it (``person#1``: the values that live in
         that part, sorted out once rather than by every search)."""
-        facet, _, part = task.partition(_PART)
+        facet, _, part = task.partition(PART)
         if not part:
             return self.counts[facet]
         found = self._parts.get(task)
@@ -178,13 +159,13 @@ class Snapshot:
         counts: Counts = {}
         # in this (background, lowered) thread, not in the searches' pool: a search arriving
         # meanwhile would wait behind them (seen as 160 ms outliers at 1M)
-        for group in _balanced(facets):
+        for group in balanced(facets):
             try:
-                got, complete = _aggregate(self.searcher, query, group, _ALL)
+                got, complete = aggregate(self.searcher, query, group, ALL_VALUES)
             except ValueError:  # Tantivy refused (too many buckets): each facet on its own
                 got, complete = self._one_by_one(query, group)
             counts.update({f: c for f, c in got.items() if f in complete})
-        total = _total(self.searcher, query)
+        total = hit_count(self.searcher, query)
         return Universe(total, counts)
 
     def _one_by_one(self, query: Query, facets: list[str]) -> tuple[Counts, set[str]]:
@@ -192,7 +173,7 @@ class Snapshot:
         complete: set[str] = set()
         for f in facets:
             try:
-                got, done = _aggregate(self.searcher, query, [f], _ALL)
+                got, done = aggregate(self.searcher, query, [f], ALL_VALUES)
             except ValueError:  # too many values to keep: this facet is counted directly
                 continue
             counts.update(got)
@@ -224,7 +205,7 @@ class FacetCounter:
         totals: dict[str, int] = {}
         for part in self._parts:
             for name, values in part().items():  # a facet counted in parts comes in parts
-                counts.setdefault(name.partition(_PART)[0], {}).update(values)
+                counts.setdefault(name.partition(PART)[0], {}).update(values)
         for facet in counts:
             totals[facet] = self._totals[facet]
         return _buckets(counts, totals, self.request.filters)
@@ -241,15 +222,15 @@ class FacetCounter:
         searcher = self.snap.searcher
         if self._may_invert(skip):
             if group_total is None:
-                group_total = _total(searcher, query)
+                group_total = hit_count(searcher, query)
             if group_total * 2 > searcher.num_docs:
                 direct = self._invert(facets, group_total)
         if direct:
             if group_total is None:
-                self._parts.append(_later(_POOL.submit(_total, searcher, query), self._totals, direct))
-            tasks = [t for f in direct for t in _split(f, self.slotted)]
-            for part in _balanced(tasks, self.slotted):
-                job = _POOL.submit(_aggregate, searcher, query, part, 0, self.slotted)
+                self._parts.append(_later(_POOL.submit(hit_count, searcher, query), self._totals, direct))
+            tasks = [t for f in direct for t in split_facet(f, self.slotted)]
+            for part in balanced(tasks, self.slotted):
+                job = _POOL.submit(aggregate, searcher, query, part, 0, self.slotted)
                 self._parts.append(partial(_counts_of, job))
         if group_total is not None:
             self._totals.update(dict.fromkeys(facets, group_total))
@@ -278,8 +259,8 @@ class FacetCounter:
                 (Occur.Must, everything),
                 (Occur.MustNot, self.compiler.for_actor(request.actor).node(
                     request.query, request.expansions, request.today))])
-            tasks = [t for f in kept for t in _split(f, self.slotted)]
-            for part in _balanced(tasks, self.slotted):
+            tasks = [t for f in kept for t in split_facet(f, self.slotted)]
+            for part in balanced(tasks, self.slotted):
                 job = _POOL.submit(_left_out, self.snap.searcher, rest, part, self.slotted)
                 self._parts.append(partial(_subtract, universe, job, part))
         return [f for f in facets if f not in kept]
@@ -298,99 +279,6 @@ def _later(job: Future[int], totals: dict[str, int], facets: list[str]) -> Calla
     return wait
 
 
-def _split(facet: str, slotted: frozenset[str]) -> list[str]:
-    """What counting a facet directly takes: the facet, or its parts (``person#0``...)."""
-    if facet in slotted or facet not in PARTS:
-        return [facet]
-    return [f"{facet}{_PART}{k}" for k in range(PARTS[facet])]
-
-
-def _cost(task: str, slotted: frozenset[str]) -> float:
-    facet, _, part = task.partition(_PART)
-    if facet in slotted:
-        return _COST_SLOTTED.get(facet, 0.5)
-    return _COST.get(facet, 0.5) / (PARTS[facet] if part else 1)
-
-
-def _balanced(facets: list[str], slotted: frozenset[str] = frozenset(),
-              bins: int = 2) -> list[list[str]]:
-    """Facets (or their parts) in groups of about equal counting cost, one per thread."""
-    groups: list[tuple[float, list[str]]] = [(0.0, []) for _ in range(bins)]
-    for f in sorted(facets, key=lambda f: -_cost(f, slotted)):
-        cost, members = min(groups, key=lambda g: g[0])
-        groups.remove((cost, members))
-        groups.append((cost + _cost(f, slotted), [*members, f]))
-    return [members for _, members in groups if members]
-
-
-def _aggregate(searcher: tantivy.Searcher, query: Query, facets: list[str], size: int,
-               slotted: frozenset[str] = frozenset()) -> tuple[Counts, set[str]]:
-    """Counts per facet, and which facets came back complete (every value counted).
-    ``size`` 0 asks for the reported number of values only; facets in ``slotted`` are
-    counted over their slot columns."""
-    try:
-        return _collect(searcher, query, facets, size, slotted)
-    except ValueError:  # too many buckets at once for Tantivy: the columns of many values
-        if not slotted.intersection(facets):
-            raise
-        return _collect(searcher, query, facets, size, frozenset())
-
-
-def _collect(searcher: tantivy.Searcher, query: Query, facets: list[str], size: int,
-             slotted: frozenset[str]) -> tuple[Counts, set[str]]:
-    spec: dict[str, Any] = {}
-    for f in facets:
-        if f in slotted:  # every value of every slot, summed below
-            spec.update({f"{f}/{col}": {"terms": {"field": col, "size": _SLOT_SIZE,
-                                                  "segment_size": _SLOT_SIZE}}
-                         for col in _slot_columns(f)})
-        else:
-            spec[f] = {"terms": {"field": field_of(f), "size": size or size_of(f.partition(_PART)[0]),
-                                 **({"segment_size": size} if size else {})}}
-    result = searcher.aggregate(query, spec)
-    counts: Counts = {}
-    complete = set()
-    recount = []
-    for f in facets:
-        if f in spec:
-            got = result.get(f, {})
-            counts[f] = {str(b["key"]): int(b["doc_count"]) for b in got.get("buckets", [])}
-            if f in SLOTS:  # as over the slots, where "" means "nothing here"
-                counts[f].pop(EMPTY_SLOT, None)
-            if not got.get("sum_other_doc_count"):
-                complete.add(f)
-            continue
-        merged = _summed(result, f)
-        if merged is None:
-            recount.append(f)
-        else:
-            counts[f] = merged
-            complete.add(f)
-    if recount:
-        got, done = _collect(searcher, query, recount, size, frozenset())
-        counts.update(got)
-        complete |= done
-    return counts, complete
-
-
-def _summed(result: dict[str, Any], facet: str) -> dict[str, int] | None:
-    """A slotted facet's counts: the sum over its columns; None when a column has more
-    values than were asked for, so the sums would not be exact."""
-    merged: dict[str, int] = {}
-    for col in _slot_columns(facet):
-        got = result.get(f"{facet}/{col}", {})
-        if got.get("sum_other_doc_count"):
-            return None
-        for b in got.get("buckets", []):
-            if b["key"] != EMPTY_SLOT:
-                merged[b["key"]] = merged.get(b["key"], 0) + int(b["doc_count"])
-    return merged
-
-
-def _slot_columns(facet: str) -> list[str]:
-    return [*slot_fields(facet), f"o_{facet}"]
-
-
 def _copy(universe: Universe, facets: list[str]) -> Counts:
     return {f: dict(universe.counts[f]) for f in facets}
 
@@ -400,11 +288,11 @@ def _left_out(searcher: tantivy.Searcher, rest: Query, facets: list[str],
     """Every value's count among the documents a query leaves out. Each facet was counted
     whole over everything, so alone it fits; together they may pass Tantivy's bucket limit."""
     try:
-        return _aggregate(searcher, rest, facets, _ALL, slotted)
+        return aggregate(searcher, rest, facets, ALL_VALUES, slotted)
     except ValueError:
         counts: Counts = {}
         for f in facets:
-            counts.update(_aggregate(searcher, rest, [f], _ALL, slotted)[0])
+            counts.update(aggregate(searcher, rest, [f], ALL_VALUES, slotted)[0])
         return counts, set(facets)
 
 
@@ -421,10 +309,6 @@ def _subtract(universe: Universe, job: Future[tuple[Counts, set[str]]],
         out[task] = {v: n - minus.get(v, 0) for v, n in universe.of(task).items()
                      if n > minus.get(v, 0)}
     return out
-
-
-def _total(searcher: tantivy.Searcher, query: Query) -> int:
-    return int(getattr(searcher.search(query, 1, count=True), "count", 0) or 0)
 
 
 def _buckets(counts: Counts, totals: dict[str, int],

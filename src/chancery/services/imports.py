@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-import os
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
 from pathlib import Path
 from time import perf_counter
 from typing import Protocol
 
-from chancery.domain.authorities import Authority, Link
+from chancery.domain.authorities import Link
 from chancery.domain.documents import Document, ParsedDocument
 from chancery.domain.jobs import Job, StageRequest
-from chancery.domain.media import MEDIA_TYPES
 from chancery.domain.publication import Actor
-from chancery.domain.records import Record, content_hash, document_record
+from chancery.domain.records import content_hash
 from chancery.domain.revisions import Revision
-from chancery.ingest.base import Failure, Importer, ImportRefused, Limits, SourceBatch
-from chancery.lifetime import die_with_parent
+from chancery.ingest.base import Failure, Importer, Limits, SourceBatch
 from chancery.services.authorities import AuthorityResolver, PhoneticKey, VariantMaker
 from chancery.services.clock import today, utc_now
 from chancery.services.import_redactions import RedactionRestore, restore_redactions
+from chancery.services.import_review import (
+    Held,
+    PendingImports,
+    for_review,
+    hold_for_review,
+    publication_now,
+)
+from chancery.services.import_review import diff_records as diff_records  # callers import it from here
+from chancery.services.import_sources import choose_importer as choose_importer  # callers import it from here
+from chancery.services.import_sources import expand_paths, parsed_sources, source_size
+from chancery.services.import_sources import read_source as read_source  # callers import it from here
 from chancery.services.matching import resolve_keeping_keys, same_as_stored
 from chancery.services.purged_imports import PurgedLookup, not_purged
 from chancery.storage.interface import (
@@ -63,7 +68,13 @@ class ImportSummary:
     # asked for, and the file they came from, for the job list)
     asked: dict[str, tuple[StageRequest, ...]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    # the same for documents stored already and unchanged: their stages are queued again only
+    # where the options differ from those of the stage's last job (another --ocr, language)
+    unchanged_asked: dict[str, tuple[StageRequest, ...]] = field(default_factory=dict)
+    unchanged_sources: dict[str, str] = field(default_factory=dict)
     queued: dict[str, int] = field(default_factory=dict)  # jobs queued after it, by stage
+    # of those, the jobs of unchanged documents queued again because their options changed
+    requeued: dict[str, int] = field(default_factory=dict)
     waited: bool = False  # whether the command waited for its jobs (all but citations)
     job_failures: list[Job] = field(default_factory=list)  # its documents' failed jobs
     indexed: int | None = None  # documents indexed while storing (None: not followed)
@@ -104,29 +115,6 @@ class Progress(Protocol):
 
     def advance(self, nbytes: int, documents: int) -> None:
         """A file is done."""
-
-
-class PendingImports(Protocol):
-    """Where a re-import that meets workspace edits leaves its version (storage/pending.py)."""
-
-    def held_for_review(self, document_ids: Iterable[int]) -> set[int]:
-        """The documents edited since their last import, or with a change waiting."""
-        ...
-
-    def steered(self, document_ids: Iterable[int]) -> set[int]:
-        """The documents whose publication someone set outside an import (a step, an
-        embargo): a re-import keeps it; the file's state rules the others."""
-        ...
-
-    def propose_import(self, document_id: int, record: Record, author: str, comment: str,
-                       content_hash: str) -> bool:
-        """Keep the source's version as the pending revision (False: an editor's change is
-        waiting already and stays, or the same version waits already)."""
-        ...
-
-    def authority_keys(self, ids: Iterable[int]) -> dict[int, str]:
-        """Authority keys by stored id."""
-        ...
 
 
 class IndexFollowing(Protocol):
@@ -179,71 +167,12 @@ class ImportContext:
     follow_index: Callable[[], IndexFollowing] | None = None
 
 
-def choose_importer(path: Path, importers: Sequence[Importer]) -> Importer | None:
-    """The importer that matches a path best, if any matches at all."""
-    scored = [(imp.score(path), i, imp) for i, imp in enumerate(importers)]
-    best = max(scored, default=(0.0, 0, None))
-    return best[2] if best[0] > 0 else None
-
-
-def expand_paths(paths: Sequence[Path], importers: Sequence[Importer],
-                 under_csv: bool = False) -> Iterator[Path]:
-    """Files and bundle folders to import: a folder no importer claims is walked. Below a
-    folder holding a CSV, scans are the CSV's to describe, not a document each."""
-    for path in paths:
-        if path.is_dir() and choose_importer(path, importers) is None:
-            children = sorted(p for p in path.iterdir() if not p.name.startswith("."))
-            csv_here = under_csv or any(p.suffix.lower() == ".csv" for p in children)
-            yield from expand_paths([p for p in children if not (csv_here and _is_scan(p))],
-                                    importers, csv_here)
-        else:
-            yield path
-
-
-def _is_scan(path: Path) -> bool:
-    return path.suffix.lower() in MEDIA_TYPES and path.is_file()
-
-
-def _size(path: Path) -> int:
-    if path.is_dir():
-        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-    return path.stat().st_size if path.exists() else 0
-
-
-def read_source(path: Path, importers: Sequence[Importer], limits: Limits) -> list[SourceBatch]:
-    """Parse one source into batches; a file that cannot be read becomes a failed batch."""
-    name = str(path)
-    if not path.exists():
-        return [SourceBatch(name, "", items=[Failure(name, "no such file or folder")])]
-    importer = choose_importer(path, importers)
-    if importer is None:
-        return [SourceBatch(name, "", items=[Failure(name, "unrecognised format: not FRUS TEI, "
-                                                           "a Chancery bundle, a CSV or a scan")])]
-    try:
-        return [_with_digests(b) for b in importer.read(path, limits)]
-    except ImportRefused as exc:
-        return [SourceBatch(name, importer.name, items=[Failure(name, str(exc))])]
-    except (OSError, UnicodeDecodeError) as exc:
-        return [SourceBatch(name, importer.name, items=[Failure(name, f"cannot read: {exc}")])]
-
-
-def _with_digests(batch: SourceBatch) -> SourceBatch:
-    batch.digests = [content_hash(i.document, list(i.authorities))
-                     if isinstance(i, ParsedDocument) else "" for i in batch.items]
-    return batch
-
-
-def _digest(parsed: ParsedDocument, known: dict[int, str]) -> str:
-    """A document's content hash: as its reader made it, else made now."""
-    return known.get(id(parsed)) or content_hash(parsed.document, list(parsed.authorities))
-
-
 def import_paths(paths: Sequence[Path], ctx: ImportContext,
                  progress: Progress | None = None) -> ImportSummary:
     """Import files and folders; every document lands whole or not at all."""
     progress = progress or NoProgress()
     sources = list(expand_paths(paths, ctx.importers))
-    sizes = [_size(p) for p in sources]
+    sizes = [source_size(p) for p in sources]
     progress.start(sum(sizes))
     summary = ImportSummary()
     large = ctx.parallel and sum(sizes) >= _PARALLEL_BYTES
@@ -263,7 +192,7 @@ def import_paths(paths: Sequence[Path], ctx: ImportContext,
 
 def _store_sources(sources: list[Path], sizes: list[int], ctx: ImportContext,
                    summary: ImportSummary, progress: Progress, parallel: bool) -> None:
-    parsed = _parsed_sources(sources, ctx, parallel)
+    parsed = parsed_sources(sources, ctx.importers, ctx.limits, parallel)
     for nbytes, batches in zip(sizes, _timed(parsed, summary), strict=True):
         started = perf_counter()
         for batch in batches:
@@ -292,27 +221,6 @@ def _timed(parsed: Iterator[list[SourceBatch]],
 
 # Below this much source, starting a reader process costs more than it saves.
 _PARALLEL_BYTES = 8 * 1024 * 1024
-_READ_AHEAD = 2  # sources parsed ahead of the writer: bounds memory to a few volumes
-
-
-def _parsed_sources(sources: list[Path], ctx: ImportContext,
-                    parallel: bool) -> Iterator[list[SourceBatch]]:
-    """Each source's batches, in order. In parallel mode a reader process parses the next
-    sources while this one writes: parsing and storing each take about half of an import,
-    so on two cores the pipeline nearly halves the time."""
-    if not parallel or len(sources) < 2:
-        yield from (read_source(p, ctx.importers, ctx.limits) for p in sources)
-        return
-    # spawn, not fork: the parent holds database connections and a progress-bar thread.
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=die_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        pending: deque[Future[list[SourceBatch]]] = deque()
-        for path in sources:
-            pending.append(pool.submit(read_source, path, list(ctx.importers), ctx.limits))
-            if len(pending) > _READ_AHEAD:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 def _ident(doc: Document) -> str:
@@ -357,46 +265,46 @@ def store_batch(batch: SourceBatch, ctx: ImportContext, summary: ImportSummary) 
     for name in ("imported", "updated", "unchanged", "failed", "authorities_created",
                  "conflicts"):
         setattr(summary, name, getattr(summary, name) + getattr(attempt, name))
-    summary.asked.update(attempt.asked)
-    summary.sources.update(attempt.sources)
+    for name in ("asked", "sources", "unchanged_asked", "unchanged_sources"):
+        getattr(summary, name).update(getattr(attempt, name))
     summary.redactions += restore_redactions(docs, ctx.redactions, f"import:{batch.format}")
 
 
 def _store(batch: SourceBatch, docs: list[ParsedDocument], ctx: ImportContext,
            summary: ImportSummary, undo_on_failure: bool = False) -> None:
-    held: list[_Held] = []
+    held: list[Held] = []
     with ctx.catalogue.session() as session:
         if batch.collections:
             session.upsert_collections(batch.collections)
         states = session.document_states([_ident(p.document) for p in docs])
+        changed: list[tuple[ParsedDocument, str]] = []
         known = {id(i): d for i, d in zip(batch.items, batch.digests, strict=False) if d}
-        todo = [(p, _digest(p, known)) for p in docs]
-        changed = [(p, h) for p, h in todo
-                   if states.get(_ident(p.document)) is None
-                   or states[_ident(p.document)].content_hash != h]
-        summary.unchanged += len(todo) - len(changed)
+        for parsed in docs:
+            digest = _digest(parsed, known)
+            state = states.get(_ident(parsed.document))
+            if state is not None and state.content_hash == digest:
+                summary.unchanged += 1
+                _ask_again(summary, parsed, batch.path)
+            else:
+                changed.append((parsed, digest))
         _write_changed(batch, changed, states, session, ctx, summary, held)
         if undo_on_failure and summary.failed:
             raise _Undone(summary.failed)
-    _hold_for_review(held, ctx, summary)
+    summary.conflicts += hold_for_review(held, ctx.pending)
 
 
-@dataclass(frozen=True)
-class _Held:
-    """A changed source over a document edited in the workspace: kept for a reviewer."""
-
-    write: DocumentWrite
-    author: str
-    path: str
+def _digest(parsed: ParsedDocument, known: dict[int, str]) -> str:
+    """A document's content hash: as its reader made it, else made now."""
+    return known.get(id(parsed)) or content_hash(parsed.document, list(parsed.authorities))
 
 
 def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]],
                    states: dict[str, DocumentState], session: CatalogueSession,
-                   ctx: ImportContext, summary: ImportSummary, held: list[_Held]) -> None:
+                   ctx: ImportContext, summary: ImportSummary, held: list[Held]) -> None:
     resolver = AuthorityResolver(session, ctx.make_variants, ctx.phonetic)
     ids = resolve_keeping_keys(resolver, ctx.catalogue, [a for p, _ in changed for a in p.authorities])
     summary.authorities_created += resolver.created
-    review, steered = _for_review(changed, states, ctx)
+    review, steered = for_review(changed, states, ctx.pending)
     writes, at_once = [], []
     for parsed, digest in changed:
         state = states.get(_ident(parsed.document))
@@ -409,10 +317,11 @@ def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]]
             continue
         if write is None:  # same as stored, though from another source (an exported bundle)
             summary.unchanged += 1
+            _ask_again(summary, parsed, batch.path)
         elif write.existing_id in review:
-            held.append(_Held(write, f"import:{batch.format}", batch.path))
+            held.append(Held(write, f"import:{batch.format}", batch.path))
             if state is not None and state.id not in steered:
-                at_once += _publication_now(write, state, batch, ctx)
+                at_once += publication_now(write, state, batch, ctx.catalogue)
         else:
             writes.append(write)
             _ask(summary, write.document.public_id, parsed, batch.path)
@@ -436,45 +345,13 @@ def _ask(summary: ImportSummary, public_id: str, parsed: ParsedDocument, path: s
         summary.asked[public_id] = parsed.stages
 
 
-def _publication_now(held: DocumentWrite, state: DocumentState, batch: SourceBatch,
-                     ctx: ImportContext) -> list[DocumentWrite]:
-    """The file's publication, at once, for a document no one steered whose other changes
-    wait for review: a source's withdrawal is not held back (taking away is immediate)."""
-    old = ctx.catalogue.get_document(held.document.public_id, Actor.EDITOR, today())
-    if old is None or old.document.publication == held.document.publication:
-        return []
-    new = replace(old.document, publication=held.document.publication)
-    revision = Revision(utc_now(), f"import:{batch.format}",
-                        f"publication from {batch.path}; its other changes wait for review",
-                        diff_records(old.document, new, ()))
-    links = [LinkWrite(la.authority.id, la.role, la.as_written) for la in old.authorities]
-    return [DocumentWrite(new, links, state.content_hash, revision, state.id)]
-
-
-def _for_review(changed: list[tuple[ParsedDocument, str]], states: dict[str, DocumentState],
-                ctx: ImportContext) -> tuple[set[int], set[int]]:
-    """Among the changed stored documents: those editors changed since their import, and
-    those whose publication someone set in the workspace or by command."""
-    stored = [states[_ident(p.document)].id for p, _ in changed if _ident(p.document) in states]
-    if ctx.pending is None or not stored:
-        return set(), set()
-    return ctx.pending.held_for_review(stored), ctx.pending.steered(stored)
-
-
-def _hold_for_review(held: list[_Held], ctx: ImportContext, summary: ImportSummary) -> None:
-    """Leave each held source version as its document's pending revision, and report it."""
-    if not held or ctx.pending is None:
-        return
-    keys = ctx.pending.authority_keys(lk.authority_id for h in held for lk in h.write.links)
-    for h in held:
-        record = document_record(h.write.document)
-        record["links"] = [{"ref": keys[lk.authority_id], "role": lk.role.value,
-                            "as_written": lk.as_written} for lk in h.write.links]
-        assert h.write.existing_id is not None
-        ctx.pending.propose_import(h.write.existing_id, record, h.author,
-                                   f"re-imported from {h.path} over edits made in the "
-                                   "workspace", h.write.content_hash)
-        summary.conflicts.append(h.write.document.public_id)
+def _ask_again(summary: ImportSummary, parsed: ParsedDocument, path: str) -> None:
+    """Keep the stages asked for a document left unchanged, for the queue to compare their
+    options with those it ran with last."""
+    if parsed.stages:
+        public_id = parsed.document.public_id
+        summary.unchanged_asked[public_id] = parsed.stages
+        summary.unchanged_sources[public_id] = parsed.files[0] if parsed.files else path
 
 
 def _links(links: tuple[Link, ...], ids: dict[str, int]) -> list[LinkWrite]:
@@ -503,13 +380,3 @@ def _document_write(parsed: ParsedDocument, digest: str, ids: dict[str, int],
 
 def _with_public_id(doc: Document, public_id: str) -> Document:
     return replace(doc, public_id=public_id)
-
-
-def diff_records(old: Document | None, new: Document,
-                 authorities: tuple[Authority, ...]) -> dict[str, list[object]]:
-    """Top-level fields that differ between the stored and the incoming document."""
-    before = document_record(old) if old else {}
-    after = document_record(new)
-    skip = {"links"}  # stored links name authority keys, incoming ones batch refs
-    return {k: [before.get(k), v] for k, v in after.items()
-            if k not in skip and before.get(k) != v}

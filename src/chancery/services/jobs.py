@@ -40,6 +40,8 @@ class JobStore(Protocol):
     def recover(self, stale_after: timedelta) -> list[int]: ...
     def queued_ids(self, stage: Stage | None = ...) -> list[int]: ...
     def document_ids(self, public_ids: Iterable[str]) -> dict[str, int]: ...
+    def last_options(self, document_ids: Iterable[int]
+                     ) -> dict[tuple[int, Stage], dict[str, str]]: ...
     def beat(self, name: str, kind: str) -> None: ...
     def leave(self, name: str) -> None: ...
     def workers(self, within: timedelta) -> list[JobWorker]: ...
@@ -103,6 +105,22 @@ class Jobs:
         self.queue(wanted)
         counted = Counter(s for _, s in {(d, s) for d, s, _, _ in wanted if s in self.stages})
         return dict(counted)
+
+    def queue_changed_options(self, asked: Mapping[str, Sequence[StageRequest]],
+                              files: Mapping[str, str]) -> dict[str, list[Stage]]:
+        """Queue the stages asked for documents stored already, and unchanged, whose options
+        differ from those of the stage's last job for the document (a scan imported again
+        with ``--ocr always``, or another language); the same options queue nothing, so an
+        unchanged re-import does no work twice. A stage that never ran is queued. Returns
+        the stages queued, by public id."""
+        ids = self.store.document_ids(asked)
+        last = self.store.last_options(ids.values())
+        again = {public_id: [r for r in asked[public_id] if r.stage in self.stages
+                             and last.get((document_id, r.stage)) != dict(r.options)]
+                 for public_id, document_id in ids.items()}
+        self.queue([(ids[p], r.stage, dict(r.options), files.get(p, ""))
+                    for p, requests in again.items() for r in requests])
+        return {p: [r.stage for r in requests] for p, requests in again.items() if requests}
 
     def run_next(self, worker: str, stages: Iterable[Stage] | None = None) -> int:
         """Claim and run the next jobs of the first stage with work, in stage order (a scan's

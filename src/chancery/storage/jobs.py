@@ -255,6 +255,18 @@ class SqlJobs:
                 found.update({str(p): int(i) for p, i in conn.execute(q)})
         return found
 
+    def last_options(self, document_ids: Iterable[int]
+                     ) -> dict[tuple[int, Stage], dict[str, str]]:
+        """The options each document's job of each stage last ran (or waits) with."""
+        wanted, found = list(document_ids), {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), _CHUNK):
+                q = select(jobs.c.document_id, jobs.c.stage, jobs.c.options).where(
+                    jobs.c.document_id.in_(wanted[start:start + _CHUNK]))
+                found.update({(int(d), Stage(s)): {str(k): str(v) for k, v in (o or {}).items()}
+                              for d, s, o in conn.execute(q)})
+        return found
+
     def public_ids(self, document_ids: Iterable[int]) -> dict[int, str]:
         """Public ids of documents by catalogue id."""
         wanted, found = list(document_ids), {}
