@@ -16,8 +16,8 @@
     the text layer shipped with the scans (reference-ocr/, Tesseract 4.1 output: a noisy
     baseline) and against the hand transcriptions in benchmarks/gold/transcriptions/
     (<pdf stem>_p<page>.txt; scored as benchmarks/gold/README.md says: the release header,
-    the first two lines of a first page, is dropped from the truth and its best-matching line
-    from each reading, so the document text alone is scored; `[illegible]` is dropped).
+    the first two lines of a first page, is dropped from the truth and the nearest stretch of
+    each reading, so the document text alone is scored; `[illegible]` is dropped).
 
 Rates: "wer" is the word edit distance on whitespace tokens as written (case and punctuation
 count); "wer_words" the same on lowercase words without punctuation (what search and the
@@ -26,7 +26,7 @@ whatever their order (the shipped layer reads stamps and columns in another orde
 sequence WER counts as errors); "cer" characters, whitespace folded.
 
 Run: PYTHONPATH=src .venv/bin/python benchmarks/ocr.py [--pages 20 | --all] [--no-gold]
-     [--skip-workers] [--threshold]
+     [--skip-workers] [--threshold] [--rescore]
 The gold pages are added to the sample unless --no-gold. ``--threshold`` prints, per page, the
 share of dictionary words in the shipped layer and in our OCR (how enrich/ocr/quality.py's
 GOOD_ENOUGH was chosen)."""
@@ -150,19 +150,35 @@ def rates(pairs: list[tuple[str, str]]) -> dict[str, float]:
 
 def gold_pair(page: Page, truth: str, read: str) -> tuple[str, str]:
     """The truth without `[illegible]` and, on a first page, without the release header; the
-    reading without the lines that best match that header (the document text alone)."""
+    reading without the stretch of text nearest to each header line (the document text
+    alone)."""
     lines = truth.splitlines()
     if page[1] == 1:
         header, lines = lines[:HEADER_LINES], lines[HEADER_LINES:]
-        read_lines = read.splitlines()
         for wanted in header:
-            scored = [(jellyfish.levenshtein_distance(_fold(wanted), _fold(line))
-                       / max(1, len(_fold(wanted))), i) for i, line in enumerate(read_lines)
-                      if line.strip()]
-            if scored and min(scored)[0] <= 0.5:
-                del read_lines[min(scored)[1]]
-        read = "\n".join(read_lines)
+            read = without(read, wanted)
     return "\n".join(lines).replace(ILLEGIBLE, " "), read
+
+
+def without(text: str, line: str) -> str:
+    """``text`` (whitespace folded) with the substring nearest to ``line`` cut out, when that
+    substring is within a third of the line's length in edits (approximate substring matching:
+    edit distance with a free start and end in the text)."""
+    a, h = _fold(text), _fold(line)
+    if not h:
+        return a
+    cost, start = [0] * (len(a) + 1), list(range(len(a) + 1))
+    for i, ch in enumerate(h, 1):
+        prev_cost, prev_start = cost, start
+        cost, start = [i] + [0] * len(a), [0] + [0] * len(a)
+        for j in range(1, len(a) + 1):
+            options = ((prev_cost[j - 1] + (a[j - 1] != ch), prev_start[j - 1]),
+                       (prev_cost[j] + 1, prev_start[j]), (cost[j - 1] + 1, start[j - 1]))
+            cost[j], start[j] = min(options)
+    end = min(range(len(a) + 1), key=lambda j: cost[j])
+    if cost[end] > len(h) / 3:
+        return a
+    return f"{a[:start[end]]} {a[end:]}"
 
 
 # -- the two readers ------------------------------------------------------------------------
@@ -326,6 +342,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="1- and 2-worker runs each")
     parser.add_argument("--skip-workers", action="store_true", help="no (b)")
     parser.add_argument("--threshold", action="store_true", help="layer vs OCR dictionary share")
+    parser.add_argument("--rescore", action="store_true",
+                        help="(c) again from the readings the last run kept in --cache")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/chancery-ocr-bench"))
     args = parser.parse_args()
     pages = all_pages()
@@ -333,6 +351,11 @@ def main() -> None:
     chosen += [p for p in ([] if args.no_gold else sorted(gold())) if p not in chosen]
     if args.threshold:
         threshold(chosen)
+        return
+    if args.rescore:
+        kept = json.loads((args.cache / "texts.json").read_text())
+        pages_read = [(name, number) for name, number in kept.pop("pages")]
+        print(json.dumps({"accuracy": accuracy(pages_read, kept)}, indent=2))
         return
     args.cache.mkdir(parents=True, exist_ok=True)
     images = [render(p, args.cache) for p in chosen]
