@@ -20,6 +20,11 @@ How it is scored, following benchmarks/gold/README.md:
   figure is the headline, since one cable's 54 addressees would otherwise outweigh the rest.
 - Rows whose notes begin "UNCERTAIN." are reported apart, in no half and not in the total.
 
+With ``--ocr-pages N`` (suggest.py jfk), the first N pages of each file are read as the
+product's OCR stage reads them in mode auto (chancery.enrich.ocr.reader.ScanReader: the text
+layer where it reads well enough, else our own Tesseract) and the rest from the layer as
+above; OCR readings are cached by file and page under /tmp (``ocr_reader``).
+
 Against overfitting, the labelled files are split into a dev half and a held-out half by a
 hash of the file name (``half``). Rules are tuned looking at the dev half only; ``--show-wrong``
 prints dev files only unless ``--held-out`` is given. The salt was chosen, before any result
@@ -30,6 +35,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +48,8 @@ from chancery.domain.documents import parse_document_type
 from chancery.domain.suggestions import Finding, Kind
 from chancery.suggest.pipeline import suggest
 from chancery.suggest.sources import read_text
+
+OCR_CACHE = Path("/tmp/chancery-suggest-ocr")
 
 SPLIT_SALT = "30"
 _RANKS = frozenset({"chief", "acting", "deputy", "director", "sac", "sa", "legat", "of", "base",
@@ -167,3 +176,43 @@ def report(judged: list[Judged], show_wrong: int, held_out: bool) -> dict[str, d
         for line in j.wrong:
             print(f"      {line}")
     return table
+
+
+def ocr_reader(first_pages: int, cache: Path = OCR_CACHE) -> tuple[Reader, list[int]]:
+    """A reader that takes the first ``first_pages`` pages of a PDF as the OCR stage does
+    (mode auto, English) and the rest from the text layer; and a counter [pages OCR read,
+    pages read that way] that fills as it reads."""
+    import pypdfium2 as pdfium
+
+    from chancery.domain.ocr import OcrMode
+    from chancery.domain.words import page_text
+    from chancery.enrich.ocr.reader import ScanReader
+    from chancery.enrich.ocr.textlayer import pdf_page_words
+
+    cache.mkdir(parents=True, exist_ok=True)
+    reader = ScanReader(threading.Lock())
+    counts = [0, 0]
+
+    def staged(path: Path, page: int, data: bytes) -> str:
+        kept = cache / f"{path.stem}-p{page}.json"
+        if not kept.exists():
+            got = reader.read_page(data, "application/pdf", page, 0, OcrMode.AUTO, "en")
+            kept.write_text(json.dumps({"text": got.text if got else "",
+                                        "ocr": bool(got and got.is_ocr)}))
+        found = json.loads(kept.read_text())
+        counts[0] += found["ocr"]
+        counts[1] += 1
+        return str(found["text"])
+
+    def read(path: Path) -> str:
+        data = path.read_bytes()
+        pdf = pdfium.PdfDocument(data)
+        try:
+            pages = [staged(path, n, data) if n <= first_pages
+                     else page_text(pdf_page_words(pdf[n - 1], n).words)
+                     for n in range(1, len(pdf) + 1)]
+        finally:
+            pdf.close()
+        return "".join(f"{page}\n\f" for page in pages)
+
+    return read, counts
