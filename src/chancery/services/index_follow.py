@@ -10,14 +10,13 @@ as an editor reads them, the public view and the withheld words made by ``index_
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from chancery.search.interface import IndexUnavailable, SearchIndex
-from chancery.services.search import check_index, index_document
+from chancery.services.search import check_index, index_changed, index_document
 from chancery.storage.interface import Catalogue
 
 POLL_SECONDS = 0.2  # how long the follower waits for more batches before looking again
-_CHUNK = 500  # documents read back at a time
 
 
 def follow_catalogue(catalogue: Catalogue, index: SearchIndex,
@@ -57,31 +56,3 @@ def _start(catalogue: Catalogue, index: SearchIndex) -> tuple[int | None, int, s
     state = index.state()
     assert state is not None  # check_index passed
     return None, state[2], None
-
-
-def index_changed(catalogue: Catalogue, index: SearchIndex, ids: list[str],
-                  added: set[str] | None) -> int:
-    """Re-index these documents (those purged since are removed); ``added`` holds what a
-    new index has already been given (None: an index in use, every document replaced)."""
-    n = 0
-    for start in range(0, len(ids), _CHUNK):
-        named = ids[start:start + _CHUNK]
-        found: set[str] = set()
-        for chunk in catalogue.documents_for_index(named):
-            found |= {s.document.public_id for s in chunk}
-            if added is None:
-                n += index.upsert(index_document(s) for s in chunk)
-                continue
-            again = [s for s in chunk if s.document.public_id in added]
-            n += index.upsert(index_document(s) for s in again)
-            n += index.upsert((index_document(s) for s in chunk
-                               if s.document.public_id not in added), fresh=True)
-            added.update(s.document.public_id for s in chunk)
-        _delete(index, [pid for pid in named if pid not in found])
-    return n
-
-
-def _delete(index: SearchIndex, gone: Iterable[str]) -> None:
-    ids = list(gone)
-    if ids:  # purged since it was written
-        index.delete(ids)

@@ -308,17 +308,36 @@ def sync_index(catalogue: Catalogue, index: SearchIndex) -> int:
     if state is None or state[0] != SCHEMA_VERSION or state[1] != catalogue.index_generation():
         return 0
     now = catalogue.changes()
-    ids = catalogue.changed_since(state[2])
+    n = index_changed(catalogue, index, catalogue.changed_since(state[2]), None)
+    index.commit(now)
+    return n
+
+
+def index_changed(catalogue: Catalogue, index: SearchIndex, ids: list[str],
+                  added: set[str] | None) -> int:
+    """Re-index these documents (those purged since are removed); ``added`` holds what a
+    new index has already been given (None: an index in use, every document replaced)."""
     n = 0
     for start in range(0, len(ids), 500):
         named = ids[start:start + 500]
         found: set[str] = set()
         for chunk in catalogue.documents_for_index(named):
             found |= {s.document.public_id for s in chunk}
-            n += index.upsert(index_document(s) for s in chunk)
-        index.delete(pid for pid in named if pid not in found)  # purged since
-    index.commit(now)
+            if added is None:
+                n += index.upsert(index_document(s) for s in chunk)
+                continue
+            again = [s for s in chunk if s.document.public_id in added]
+            n += index.upsert(index_document(s) for s in again)
+            n += index.upsert((index_document(s) for s in chunk
+                               if s.document.public_id not in added), fresh=True)
+            added.update(s.document.public_id for s in chunk)
+        _delete(index, [pid for pid in named if pid not in found])
     return n
+
+
+def _delete(index: SearchIndex, gone: list[str]) -> None:
+    if gone:  # purged since it was written
+        index.delete(gone)
 
 
 def rebuild_index(catalogue: Catalogue, index: SearchIndex,

@@ -245,37 +245,36 @@ class SqlJobs:
         with self.engine.connect() as conn:
             return list(conn.execute(q.order_by(jobs.c.id)).scalars())
 
+    def _rows_in(self, columns: tuple[Any, ...], key: Any, wanted: Iterable[Any]) -> list[Any]:
+        """The rows of these columns whose ``key`` is one of ``wanted``, asked in chunks (a
+        database caps the parameters of one statement)."""
+        values = list(wanted)
+        rows: list[Any] = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(values), _CHUNK):
+                q = select(*columns).where(key.in_(values[start:start + _CHUNK]))
+                rows.extend(conn.execute(q))
+        return rows
+
     def document_ids(self, public_ids: Iterable[str]) -> dict[str, int]:
         """Catalogue ids of documents by public id (the ones that exist)."""
-        wanted, found = list(public_ids), {}
-        with self.engine.connect() as conn:
-            for start in range(0, len(wanted), _CHUNK):
-                q = select(documents.c.public_id, documents.c.id).where(
-                    documents.c.public_id.in_(wanted[start:start + _CHUNK]))
-                found.update({str(p): int(i) for p, i in conn.execute(q)})
-        return found
+        rows = self._rows_in((documents.c.public_id, documents.c.id), documents.c.public_id,
+                             public_ids)
+        return {str(p): int(i) for p, i in rows}
 
     def last_options(self, document_ids: Iterable[int]
                      ) -> dict[tuple[int, Stage], dict[str, str]]:
         """The options each document's job of each stage last ran (or waits) with."""
-        wanted, found = list(document_ids), {}
-        with self.engine.connect() as conn:
-            for start in range(0, len(wanted), _CHUNK):
-                q = select(jobs.c.document_id, jobs.c.stage, jobs.c.options).where(
-                    jobs.c.document_id.in_(wanted[start:start + _CHUNK]))
-                found.update({(int(d), Stage(s)): {str(k): str(v) for k, v in (o or {}).items()}
-                              for d, s, o in conn.execute(q)})
-        return found
+        rows = self._rows_in((jobs.c.document_id, jobs.c.stage, jobs.c.options),
+                             jobs.c.document_id, document_ids)
+        return {(int(d), Stage(s)): {str(k): str(v) for k, v in (o or {}).items()}
+                for d, s, o in rows}
 
     def public_ids(self, document_ids: Iterable[int]) -> dict[int, str]:
         """Public ids of documents by catalogue id."""
-        wanted, found = list(document_ids), {}
-        with self.engine.connect() as conn:
-            for start in range(0, len(wanted), _CHUNK):
-                q = select(documents.c.id, documents.c.public_id).where(
-                    documents.c.id.in_(wanted[start:start + _CHUNK]))
-                found.update({int(i): str(p) for i, p in conn.execute(q)})
-        return found
+        rows = self._rows_in((documents.c.id, documents.c.public_id), documents.c.id,
+                             document_ids)
+        return {int(i): str(p) for i, p in rows}
 
     def beat(self, name: str, kind: str) -> None:
         """A worker says it is alive."""
