@@ -15,7 +15,8 @@ half and both.
 
     PYTHONPATH=src python benchmarks/suggest.py frus [--n 500] [--seed 1962] [--show-wrong 20]
     PYTHONPATH=src python benchmarks/suggest.py jfk [--show-wrong 40] [--held-out]
-        [--ocr-pages 2]   (the first 2 pages of each file as the OCR stage reads them)"""
+        [--ocr-pages 2]   (the first 2 pages of each file as the OCR stage reads them)
+        [--ocr-always]    (with --ocr-pages: our Tesseract on those pages, text layer or not)"""
 
 from __future__ import annotations
 
@@ -142,15 +143,18 @@ def score_frus(n: int, seed: int, show_wrong: int) -> dict[str, float]:
 # --- part 2: the JFK scans against hand labels (benchmarks/suggest_jfk.py) ----------------
 
 def score_jfk(gold: Path = GOLD, scans: Path = SCANS, show_wrong: int = 0,
-              held_out: bool = False, ocr_pages: int = 0) -> dict[str, dict[str, float]]:
+              held_out: bool = False, ocr_pages: int = 0,
+              ocr_always: bool = False) -> dict[str, dict[str, float]]:
     """Each labelled scan's own text layer, in reading order, suggested on and scored per
     field for the dev half, the held-out half and both (suggest_jfk.py says how); with
-    ``ocr_pages``, its first pages read as the OCR stage reads them."""
+    ``ocr_pages``, its first pages read as the OCR stage reads them (in mode always with
+    ``ocr_always``)."""
     if not ocr_pages:
         return suggest_jfk.report(suggest_jfk.run(gold, scans), show_wrong, held_out)
-    reader, counts = suggest_jfk.ocr_reader(ocr_pages)
+    reader, counts = suggest_jfk.ocr_reader(ocr_pages, always=ocr_always)
     judged = suggest_jfk.run(gold, scans, reader)
-    print(f"First {ocr_pages} pages as the OCR stage reads them (mode auto): {counts[0]} of "
+    mode = "always" if ocr_always else "auto"
+    print(f"First {ocr_pages} pages as the OCR stage reads them (mode {mode}): {counts[0]} of "
           f"{counts[1]} pages by our Tesseract, the rest from the layer")
     return suggest_jfk.report(judged, show_wrong, held_out)
 
@@ -165,12 +169,14 @@ def main(argv: list[str]) -> int:
                         help="jfk: show wrong cases of the held-out half too (not while tuning)")
     parser.add_argument("--ocr-pages", type=int, default=0,
                         help="jfk: read the first N pages of each file as the OCR stage does")
+    parser.add_argument("--ocr-always", action="store_true",
+                        help="jfk, with --ocr-pages: our Tesseract on those pages, layer or not")
     args = parser.parse_args(argv)
     if args.part == "frus":
         score_frus(args.n, args.seed, args.show_wrong)
     else:
         score_jfk(show_wrong=args.show_wrong if argv.count("--show-wrong") else 0,
-                  held_out=args.held_out, ocr_pages=args.ocr_pages)
+                  held_out=args.held_out, ocr_pages=args.ocr_pages, ocr_always=args.ocr_always)
     return 0
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +49,9 @@ from chancery.domain.documents import parse_document_type
 from chancery.domain.suggestions import Finding, Kind
 from chancery.suggest.pipeline import suggest
 from chancery.suggest.sources import read_text
+
+sys.path.insert(0, str(Path(__file__).parent))  # the sibling modules, run or imported
+import suggest_jfk_readable as readable
 
 OCR_CACHE = Path("/tmp/chancery-suggest-ocr")
 
@@ -73,6 +77,7 @@ class Judged:
     parties: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     # per from/to: suggestions that match, suggestions, labelled parties matched, labelled
     wrong: list[str] = field(default_factory=list)
+    readable: dict[str, float] = field(default_factory=dict)  # suggest_jfk_readable.py
 
     def f1(self, key: str) -> float:
         """This file's F1 for the from or to field."""
@@ -116,8 +121,8 @@ def judge_date(found: list[Finding], labelled: str) -> bool:
         str(want.start), str(want.end))
 
 
-def judge(row: dict[str, str], found: list[Finding]) -> Judged:
-    """Every field of one labelled file."""
+def judge(row: dict[str, str], found: list[Finding], text: str = "") -> Judged:
+    """Every field of one labelled file, and what of its labels the text carries."""
     group = "uncertain" if row["notes"].startswith("UNCERTAIN.") else half(row["file"])
     out = Judged(row["file"], group)
     date, marking, kind = (_one(found, k) for k in (Kind.DATE, Kind.CLASSIFICATION, Kind.TYPE))
@@ -135,14 +140,30 @@ def judge(row: dict[str, str], found: list[Finding]) -> Judged:
         out.parties[key] = judge_parties(names, row[key])
         if out.f1(key) < 1:
             out.wrong.append(f"{key}: want {row[key][:120]!r} got {names[:8]!r}")
+    out.readable = _readable(row, text)
     return out
+
+
+def _readable(row: dict[str, str], text: str) -> dict[str, float]:
+    """What of this file's labels its text carries at all (suggest_jfk_readable.py)."""
+    return {
+        "date": readable.date_readable(text, row["date"]),
+        "classification": readable.classification_readable(
+            text, level_of(row["classification"]).value),
+        **{key: readable.parties_readable(text, [_variants(p) for p in row[key].split(";")
+                                                  if p.strip()]) for key in ("from", "to")},
+    }
 
 
 def run(gold: Path, scans: Path, reader: Reader = read_text) -> list[Judged]:
     """Suggest on every labelled file and judge it."""
     with gold.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    return [judge(row, suggest(reader(scans / row["file"]))) for row in rows]
+    judged = []
+    for row in rows:
+        text = reader(scans / row["file"])
+        judged.append(judge(row, suggest(text), text))
+    return judged
 
 
 def figures(judged: list[Judged]) -> dict[str, float]:
@@ -153,6 +174,8 @@ def figures(judged: list[Judged]) -> dict[str, float]:
         out[key] = sum(j.f1(key) for j in judged) / n
         pooled = [sum(j.parties[key][i] for j in judged) for i in range(4)]
         out[f"{key} pooled"] = _f1(*pooled)
+    for key in ("date", "classification", "from", "to"):
+        out[f"{key} readable"] = sum(j.readable.get(key, 0.0) for j in judged) / n
     return out
 
 
@@ -164,12 +187,14 @@ def report(judged: list[Judged], show_wrong: int, held_out: bool) -> dict[str, d
     groups["uncertain"] = [j for j in judged if j.group == "uncertain"]
     table = {name: figures(rows) for name, rows in groups.items()}
     print(f"JFK scans: {len(judged)} labelled files (text layer in reading order by line)")
-    print(f"  {'':<13}" + "".join(f"{f'{g} ({len(r)})':>16}" for g, r in groups.items()))
+    print(f"  {'':<23}" + "".join(f"{f'{g} ({len(r)})':>16}" for g, r in groups.items()))
     for key in table["total"]:
+        if key == "date readable":
+            print("  readable in the text at all (a ceiling; suggest_jfk_readable.py):")
         cells = (f"{table[g][key]:.2f}" if key.startswith(("from", "to")) else
                  f"{table[g][key]:.1%}" for g in groups)
         label = f"{key} F1" if key in ("from", "to") else key
-        print(f"  {label:<13}" + "".join(f"{c:>16}" for c in cells))
+        print(f"  {label:<23}" + "".join(f"{c:>16}" for c in cells))
     shown = [j for j in judged if j.group == "dev" or held_out]
     for j in [j for j in shown if j.wrong][:show_wrong]:
         print(f"  [{j.group}] {j.file}")
@@ -178,10 +203,12 @@ def report(judged: list[Judged], show_wrong: int, held_out: bool) -> dict[str, d
     return table
 
 
-def ocr_reader(first_pages: int, cache: Path = OCR_CACHE) -> tuple[Reader, list[int]]:
+def ocr_reader(first_pages: int, cache: Path = OCR_CACHE,
+               always: bool = False) -> tuple[Reader, list[int]]:
     """A reader that takes the first ``first_pages`` pages of a PDF as the OCR stage does
-    (mode auto, English) and the rest from the text layer; and a counter [pages OCR read,
-    pages read that way] that fills as it reads."""
+    (mode auto, English; or mode always: our Tesseract on every such page) and the rest from
+    the text layer; and a counter [pages OCR read, pages read that way] that fills as it
+    reads."""
     import pypdfium2 as pdfium
 
     from chancery.domain.ocr import OcrMode
@@ -189,6 +216,7 @@ def ocr_reader(first_pages: int, cache: Path = OCR_CACHE) -> tuple[Reader, list[
     from chancery.enrich.ocr.reader import ScanReader
     from chancery.enrich.ocr.textlayer import pdf_page_words
 
+    cache = cache.with_name(cache.name + "-always") if always else cache
     cache.mkdir(parents=True, exist_ok=True)
     reader = ScanReader(threading.Lock())
     counts = [0, 0]
@@ -196,7 +224,8 @@ def ocr_reader(first_pages: int, cache: Path = OCR_CACHE) -> tuple[Reader, list[
     def staged(path: Path, page: int, data: bytes) -> str:
         kept = cache / f"{path.stem}-p{page}.json"
         if not kept.exists():
-            got = reader.read_page(data, "application/pdf", page, 0, OcrMode.AUTO, "en")
+            mode = OcrMode.ALWAYS if always else OcrMode.AUTO
+            got = reader.read_page(data, "application/pdf", page, 0, mode, "en")
             kept.write_text(json.dumps({"text": got.text if got else "",
                                         "ocr": bool(got and got.is_ocr)}))
         found = json.loads(kept.read_text())

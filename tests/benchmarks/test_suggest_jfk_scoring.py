@@ -47,3 +47,20 @@ def test_uncertain_rows_are_apart_and_the_halves_are_fixed() -> None:
     assert scoring.judge(row, []).group == "uncertain"
     assert scoring.judge(row | {"notes": ""}, []).group == scoring.half(row["file"])
     assert {scoring.half(f"{n}.pdf") for n in range(20)} == {"dev", "held-out"}
+
+
+def test_a_label_is_readable_only_when_the_text_carries_it() -> None:
+    """The ceiling: "24 OCT 61" read by the OCR as "2h OCT 61" is not readable; a date-time
+    group gives the day with the month the text states; spaced letters spell the level; a
+    party counts when a matching form stands in the text."""
+    _scoring()
+    readable = importlib.import_module("suggest_jfk_readable")
+    assert not readable.date_readable("DATE 2h OCT 61\nFROM LONDON", "1961-10-24")
+    assert readable.date_readable("DATE 24 OCT 61", "1961-10-24")
+    assert readable.date_readable("S E C R E T 021514Z\nDATE 03 OCT 62", "1962-10-02")
+    assert readable.date_readable("no date at all", "")
+    assert readable.classification_readable("S E C R E T", "secret")
+    assert not readable.classification_readable("MEMORANDUM FOR THE RECORD", "secret")
+    assert readable.classification_readable("MEMORANDUM", "unknown")
+    assert readable.parties_readable("TO: DIRECTOR\nFROM: LONDON", [{"london"}, {"cara"}]) == 0.5
+    assert readable.parties_readable("", []) == 1.0
