@@ -96,6 +96,8 @@ NOT_CHINESE = [
     ("Kim Il-sung", "Premier of the Democratic People’s Republic of Korea"),
     ("Le Duan", "First Secretary of the Lao Dong Party (North Vietnam)"),
     ("O’Neill, Con", "British Chargé in the People’s Republic of China"),
+    ("岸信介", "Prime Minister of Japan"),  # Kishi Nobusuke, in kanji
+    ("きし のぶすけ", ""),
 ]
 
 

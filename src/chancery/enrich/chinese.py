@@ -70,18 +70,20 @@ class _Parse:
 
 def looks_chinese(name: str, description: str = "") -> bool:
     """Whether a name is plausibly a Chinese personal name, read with its office text."""
-    if _HAN.search(name):
-        return True
     context = _context(description)
+    if _HAN.search(name):
+        return context != "other" and _han_name(name) is not None
     return any(_accepted(_parse_latin(part), context) for part in _parts(name))
 
 
 def chinese_variants(name: str, description: str = "") -> list[NameVariant]:
     """Every other spelling of a plausibly Chinese name (never the name itself)."""
+    found: dict[str, NameVariant] = {}
     if _HAN.search(name):
-        found = _character_variants(name)
+        if looks_chinese(name, description):
+            found = _character_variants(name)
     else:
-        found, context = {}, _context(description)
+        context = _context(description)
         for part in _parts(name):
             parse = _parse_latin(part)
             if parse is not None and _accepted(parse, context):
@@ -215,9 +217,7 @@ def _join_pinyin(syllables: tuple[str, ...]) -> str:
 
 def _character_variants(name: str) -> dict[str, NameVariant]:
     """Pinyin and Wade-Giles of a name in characters, and its other character set."""
-    chars = "".join(name.split())
-    if not 2 <= len(chars) <= 4 or not all(_HAN.match(c) for c in chars):
-        return {}
+    chars = _han_name(name) or ""
     found: dict[str, NameVariant] = {}
     reading = _read_characters(chars)
     if reading is not None:
@@ -225,6 +225,13 @@ def _character_variants(name: str) -> dict[str, NameVariant]:
     for form, language, scheme in _other_script(chars):
         found.setdefault(form, NameVariant(form, VariantSource.GENERATED, language, scheme))
     return found
+
+
+def _han_name(name: str) -> str | None:
+    """The name's characters when it is two to four Han characters and nothing else (kana
+    makes it Japanese; the office text tells a Japanese or Korean name in kanji or hanja)."""
+    chars = "".join(name.split())
+    return chars if 2 <= len(chars) <= 4 and all(_HAN.match(c) for c in chars) else None
 
 
 def _surname_length(chars: str) -> int:
