@@ -12,7 +12,15 @@ import re
 import iuliia
 import jellyfish
 
-from chancery.domain.authorities import Authority, NameVariant, VariantSource, fold, name_tokens
+from chancery.domain.authorities import (
+    Authority,
+    AuthorityKind,
+    NameVariant,
+    VariantSource,
+    fold,
+    name_tokens,
+)
+from chancery.enrich.chinese import chinese_variants
 
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _SCHEMES = {
@@ -84,10 +92,13 @@ def phonetic_key(name: str) -> str:
 
 
 def with_generated_variants(authority: Authority) -> Authority:
-    """The authority with romanisations of every Cyrillic name it carries."""
+    """The authority with romanisations of every Cyrillic name it carries, and a Chinese
+    person's other spellings (pinyin, Wade-Giles, characters: enrich/chinese.py)."""
     extra: list[NameVariant] = []
     for name in authority.all_names():
         extra += romanisations(name)
+        if authority.kind is AuthorityKind.PERSON:
+            extra += chinese_variants(name, authority.description)
     have = set(authority.all_names())
     new = tuple(v for v in extra if v.name not in have)
     if not new:
