@@ -165,6 +165,9 @@ class ImportContext:
     # starts indexing what a large (parallel) import stores while it stores (None: the
     # caller indexes afterwards)
     follow_index: Callable[[], IndexFollowing] | None = None
+    # lays the gazetteer's names onto the records once documents are stored
+    # (services/name_seeding.py); returns the records it made (None: not done)
+    seed_names: Callable[[CatalogueSession], int] | None = None
 
 
 def import_paths(paths: Sequence[Path], ctx: ImportContext,
@@ -202,6 +205,9 @@ def _store_sources(sources: list[Path], sizes: list[int], ctx: ImportContext,
         progress.advance(nbytes, sum(len(b.documents) for b in batches))
     if summary.imported or summary.updated:
         started = perf_counter()
+        if ctx.seed_names is not None:
+            with ctx.catalogue.session() as session:
+                summary.authorities_created += ctx.seed_names(session)
         ctx.catalogue.refresh_statistics()
         summary.add_time("store", perf_counter() - started)
 

@@ -42,7 +42,7 @@ from chancery.search.interface import (
     SearchResults,
 )
 from chancery.services.redacting import withheld_words
-from chancery.services.search_names import PhoneticKey, expand_names
+from chancery.services.search_names import PhoneticKey, expand_names, group_names
 from chancery.services.search_states import STATE_FACET, count_states, narrowed, split_states
 from chancery.storage.interface import Catalogue, StoredDocument
 
@@ -127,7 +127,7 @@ class Search:
     def _request(self, text: str, filters: dict[str, tuple[str, ...]] | None, sort: str,
                  page: int, per_page: int, reader: Reader, **options: Any) -> SearchRequest:
         """The request for a query and its options; raises QueryError for a malformed one."""
-        tree = relax(parse_query(text, staff=reader.is_editor))
+        tree = relax(group_names(self.catalogue, parse_query(text, staff=reader.is_editor)))
         chosen = _check_options(filters or {}, sort, page, per_page)
         if sort == "relevance" and not any(w.field not in _FILTER_FIELDS for w in positive_words(tree)):
             # nothing to rank by (an empty query, dates or facets alone): every score ties, and
@@ -163,7 +163,7 @@ class Search:
         """Every passage of one document that matches the query, highlighted; None when the
         document does not exist for this reader."""
         who = reader or Reader.of(actor)
-        tree = relax(parse_query(text))
+        tree = relax(group_names(self.catalogue, parse_query(text)))
         stored = self.catalogue.get_document(ident, who.actor, who.today)
         if stored is None:
             return None

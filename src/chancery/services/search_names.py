@@ -6,12 +6,55 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from chancery.domain.authorities import fold
-from chancery.search.grammar import Node, Word, positive_words
+from chancery.search.grammar import And, Node, Phrase, Word, positive_words
 from chancery.search.interface import Expansion
 from chancery.storage.interface import Catalogue
 
 PhoneticKey = Callable[[str], str]
 _NAME_FIELDS = ("", "author", "recipient", "person", "place", "subject")
+# spellings searched for one word or phrase: a Russian or Chinese name has a score of them
+_MOST_SPELLINGS = 48
+_LONGEST_NAME = 4  # words of a name typed without quotes ("Nikita Sergeyevich Khrushchev")
+
+
+def group_names(catalogue: Catalogue, tree: Node) -> Node:
+    """A name typed without quotes, read as the one name it is: in "Wang Bingnan talks", the
+    words "Wang Bingnan" are the whole name of a record and become one phrase, so that the
+    record's spellings are searched for the name, not every Wang for "Wang". Only runs of
+    two to four plain words that are exactly a record's name are joined."""
+    if not isinstance(tree, And):
+        return tree
+    children, i = list(tree.children), 0
+    out: list[Node] = []
+    while i < len(children):
+        run = _name_run(catalogue, children, i)
+        if run > 1:
+            out.append(Phrase(" ".join(_plain(c) for c in children[i:i + run])))
+            i += run
+        else:
+            out.append(children[i])
+            i += 1
+    return out[0] if len(out) == 1 else And(tuple(out))
+
+
+def _plain(node: Node) -> str:
+    """The text of a plain word of all text ("" for anything else)."""
+    if isinstance(node, Word) and not (node.field or node.prefix or node.fuzzy):
+        return node.text
+    return ""
+
+
+def _name_run(catalogue: Catalogue, children: list[Node], start: int) -> int:
+    """How many plain words from ``start`` make the whole name of a record (0 or 1: none)."""
+    for run in range(min(_LONGEST_NAME, len(children) - start), 1, -1):
+        words = [_plain(c) for c in children[start:start + run]]
+        if not all(words):
+            continue
+        folded = fold(" ".join(words))
+        if any(fold(f) == folded for _, names in catalogue.authorities_for_word(folded, "")
+               for n in names for f in _forms(n)):
+            return run
+    return 0
 
 
 def expand_names(catalogue: Catalogue, tree: Node,
@@ -31,7 +74,27 @@ def expand_names(catalogue: Catalogue, tree: Node,
         if found:
             spellings = {s for a, names in found for s in _spellings(names, a.kind.value)}
             spellings.discard(folded)
-            out[folded] = Expansion(tuple(a.key for a, _ in found), tuple(sorted(spellings))[:24])
+            if " " in folded:  # a whole name asked for: not every Wang for Wang Ping-nan
+                spellings -= _shared_surnames(catalogue, spellings, len(found))
+            out[folded] = Expansion(tuple(a.key for a, _ in found),
+                                    tuple(sorted(spellings))[:_MOST_SPELLINGS])
+    return out
+
+
+def _shared_surnames(catalogue: Catalogue, spellings: set[str], named: int) -> set[str]:
+    """The one-word spellings that stand for more people than the ones asked for: a record
+    of Wang Ping-nan carries "Wang" (FRUS tags the surname alone), and so do a dozen other
+    Wangs; searching it would find every Wang. Documents that tag the person by that word
+    are still found through the record's key."""
+    out = set()
+    for spelling in spellings:
+        word = fold(spelling)
+        if " " in word or len(word) < 3:
+            continue
+        people = [a for a, names in catalogue.authorities_for_word(word, "")
+                  if a.kind.value == "person" and _names_it(word, "", "person", names, None)]
+        if len(people) > named:
+            out.add(spelling)
     return out
 
 
