@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chancery.cli import app
+from chancery.enrich.names import phonetic_key
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "upgrade" / "archive"
 runner = CliRunner()
@@ -94,3 +95,12 @@ def test_the_upgraded_archive_checks_clean_and_searches(old_archive: Path) -> No
     assert code == 0 and "upgr0002" not in out, out
     code, out = _run(old_archive, "show", "upgr0003", "--public")
     assert code != 0, out  # withdrawn: not shown to the public
+
+
+def test_migrate_rekeys_the_sound_key_of_every_name(old_archive: Path) -> None:
+    """Names stored with the old sound key get today's, so a spelling nobody listed finds
+    the records the old code made."""
+    db = old_archive / "catalogue.sqlite3"
+    assert _run(old_archive, "migrate")[0] == 0
+    rows = _rows(db, "SELECT name, phonetic FROM authority_names")
+    assert rows and all(key == phonetic_key(str(name)) for name, key in rows)

@@ -43,6 +43,7 @@ _APOSTROPHES = re.compile(r"['’ʼ`\[\]]")
 _CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", [
     "a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
     "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"], strict=True))
+_CYRILLIC_TABLE = str.maketrans(_CYRILLIC)
 # Spellings of one sound in the romanisations readers meet (English, German, scholarly),
 # longest first: Khrushchev, Chruschtschow, Hruščëv and Хрущёв share a skeleton.
 _SOUNDS = [("schtsch", "S"), ("shch", "S"), ("sch", "S"), ("sh", "S"), ("tsch", "C"),
@@ -92,6 +93,29 @@ def skeleton(word: str) -> str:
         plain = plain.replace(spelling, sound)
     kept = plain[:1] + re.sub(r"[aeiouy]", "", plain[1:])
     return re.sub(r"(.)\1+", r"\1", kept)
+
+
+# Spellings the skeleton alone keeps apart, made one before it: the German "tsch" and
+# "schtsch" and the French "chtch" (Gorbatschow, Chruschtschow, Khrouchtchev); a German "ch"
+# before a consonant (Chr-, -cht) and an initial "h" before one (ISO 9's Hruščëv) are х; a
+# final "-off" is the "-ov" of emigre and French spellings (Rachmaninoff).
+_SOUND_SPELLINGS = [(re.compile(r"schtsch|chtch"), "shch"), (re.compile(r"tsch"), "ch"),
+                    (re.compile(r"ch(?=[rlts])"), "kh"), (re.compile(r"^h(?=[^aeiouy])"), "kh"),
+                    (re.compile(r"ff$"), "v")]
+
+
+def sound_key(name: str) -> str:
+    """The phonetic key of a person's surname (the word before a comma, else the last word):
+    its skeleton with kh and k one sound, so the misspellings a reader types meet the listed
+    name (Krushchev, Khruschev, Khrushchov, Chruschtschow, Хрущёв all "krSv")."""
+    head, comma, _ = name.partition(",")
+    words = [w for w in _words(head if comma else name) if not w.isdigit()]
+    if not words:
+        return ""
+    word = words[-1].translate(_CYRILLIC_TABLE)
+    for pattern, repl in _SOUND_SPELLINGS:
+        word = pattern.sub(repl, word)
+    return skeleton(word).replace("K", "k")[:40]
 
 
 def _distance(a: str, b: str) -> int:

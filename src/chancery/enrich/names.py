@@ -3,23 +3,18 @@
 Cyrillic names are romanised by the transliteration systems readers meet in print (via the
 `iuliia` library: BGN/PCGN, Library of Congress, scholarly, ICAO passports, Wikipedia, ...),
 plus the German Duden spelling ("Chruschtschow") that East German files use, which iuliia
-lacks. The phonetic key is jellyfish's Match Rating codex of the surname."""
+lacks. The phonetic key is the surname's consonant skeleton (domain/spellings.py `sound_key`),
+which replaced jellyfish's Match Rating codex: that codex gave Krushchev another key than
+Khrushchev (it keeps the "h" of "kh" as a letter)."""
 
 from __future__ import annotations
 
 import re
 
 import iuliia
-import jellyfish
 
-from chancery.domain.authorities import (
-    Authority,
-    AuthorityKind,
-    NameVariant,
-    VariantSource,
-    fold,
-    name_tokens,
-)
+from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, VariantSource
+from chancery.domain.spellings import sound_key
 from chancery.enrich.chinese import chinese_variants
 
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -82,13 +77,9 @@ def romanisations(name: str) -> list[NameVariant]:
 
 
 def phonetic_key(name: str) -> str:
-    """A sound-alike key of the surname: Khrushchev, Khruschev and Khrushchov share one."""
-    tokens = name_tokens(name)
-    if not tokens:
-        return ""
-    surname = fold(tokens[-1]) if "," not in name else fold(name.split(",")[0])
-    latin = "".join(ch for ch in surname if "a" <= ch <= "z")
-    return jellyfish.match_rating_codex(latin) if latin else ""
+    """A sound-alike key of the surname: Khrushchev, Krushchev, Khruschev, Khrushchov and
+    Chruschtschow share one. Stored in authority_names.phonetic (migration 0024 re-keys)."""
+    return sound_key(name)
 
 
 def with_generated_variants(authority: Authority) -> Authority:
