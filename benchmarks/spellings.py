@@ -88,6 +88,7 @@ def build_archive(data: Path, core: Path = CORE) -> App:
     if summary.failed:
         raise RuntimeError(f"import failed: {summary.failed}")
     refresh_index(app.catalogue, app.index)
+    app.lay_gazetteer()  # as `chancery import` does once the import is indexed
     return app
 
 
@@ -148,8 +149,13 @@ def implausible_spellings(app: App) -> list[Implausible]:
         for name in record[1] if record else []:
             if fold(name) == fold(row.name) or is_plausible_spelling(name, [row.name]):
                 continue
-            foreign = tuple(w for w in fold(name).split()
-                            if w not in own and owners.get(w, set()) - {row.key})
+            words = fold(name).split()
+            foreign = tuple(w for w in words if w not in own and owners.get(w, set()) - {row.key})
+            rest = "".join(w for w in words if w not in foreign)
+            if foreign and len(rest) >= 3 and rest in "".join(fold(row.name).split()):
+                # the record's own given names under another romanisation of its surname:
+                # "Chiang T'ing-fu" for "Tsiang, Ting-fu" (蔣廷黻), not another person
+                foreign = ()
             wrong.append(Implausible(f"{row.name} ({row.key})", name, foreign))
     return wrong
 

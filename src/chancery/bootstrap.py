@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 
 from chancery.blobs.burning import BurnedFiles
@@ -20,6 +21,7 @@ from chancery.domain.media import MediaFile
 from chancery.domain.ocr import OcrMode
 from chancery.domain.suggestions import Finding
 from chancery.domain.workflow import Acting as AccountActing
+from chancery.enrich import gazetteer
 from chancery.enrich.names import phonetic_key, with_generated_variants
 from chancery.enrich.ocr.reader import ScanReader
 from chancery.ingest.base import Importer, Limits
@@ -41,6 +43,7 @@ from chancery.services.editor import Editor
 from chancery.services.imports import ImportContext
 from chancery.services.jobs import BatchRun, Dispatch, Jobs, Polled, StageRun
 from chancery.services.known_names import KnownNames
+from chancery.services.name_seeding import prints_any, seed_names
 from chancery.services.ocr import Ocr
 from chancery.services.publishing import Publishing
 from chancery.services.purging import Kept, Purging
@@ -299,6 +302,13 @@ class App:
         self.catalogue.dispose()
         self.buckets.dispose()
 
+    def lay_gazetteer(self) -> int:
+        """After an import is indexed: the gazetteer's entries that no record carries become
+        records where a document prints one of their names (services/name_seeding.py)."""
+        with self.catalogue.session() as session:
+            return seed_names(session, gazetteer.as_authorities(), with_generated_variants,
+                              phonetic_key, prints_any(self.index, date.today()))
+
     def import_context(self, parallel: bool = False, allow_purged: bool = False,
                        ocr: OcrMode = OcrMode.AUTO) -> ImportContext:
         """The parts an import works with; ``parallel`` parses in a second process;
@@ -309,7 +319,9 @@ class App:
                              SqlPending(self.catalogue.engine), parallel,
                              SqlPurge(self.catalogue.engine), allow_purged,
                              SqlRedacting(self.catalogue.engine),
-                             lambda: start_index_follower(self.settings))
+                             lambda: start_index_follower(self.settings),
+                             lambda session: seed_names(session, gazetteer.as_authorities(),
+                                                        with_generated_variants, phonetic_key))
 
 
 def build_suggesting(catalogue: SqlCatalogue | None, cache: StageCache | None = None) -> Suggesting:

@@ -166,6 +166,9 @@ def _import(a: App, paths: list[Path], clock: Stopwatch, quiet: bool,
         err.print(f"Search index: {summary.indexed:,} document(s) indexed while storing.")
     with clock.step("index"):  # what a follower left (nothing, unless it failed)
         _refresh_index(a, quiet=quiet or summary.indexed is not None)
+    if summary.imported or summary.updated:
+        with clock.step("store"):  # historic names the new documents print (Peiping)
+            summary.authorities_created += a.lay_gazetteer()
     queue_after_import(a, summary, documents.changed_since(a.catalogue, before), clock,
                        wait, quiet)
     if summary.waited:  # the stages waited for wrote texts (OCR) and fields: searchable too

@@ -17,7 +17,7 @@ from chancery.cli import app as cli
 from chancery.config import load_settings
 from chancery.demo import DEMO_DIR
 from chancery.domain.publication import Actor
-from chancery.services import documents
+from chancery.services import documents, search
 from tests.integration.sources import SCANS, archive_records, row_counts, run_import
 
 FRUS_VOLUME = DEMO_DIR / "frus1958-60v19.xml"
@@ -42,6 +42,8 @@ def source(app: App, reference_bundle: Path) -> App:
     meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     summary = run_import(app, reference_bundle, SCANS / "scans.csv", FRUS_VOLUME)
     assert (summary.imported, summary.failed) == (409, [])
+    search.rebuild_index(app.catalogue, app.index)
+    app.lay_gazetteer()  # as `chancery import` does once the import is indexed
     return app
 
 

@@ -55,3 +55,30 @@ def test_no_person_record_holds_another_persons_surname(core: App) -> None:
     the record's name holds the surname of another person record."""
     foreign = [w for w in BENCH.implausible_spellings(core) if w.foreign]
     assert foreign == []
+
+
+def test_a_whole_name_finds_that_person_not_everyone_of_his_surname(core: App) -> None:
+    """"Wang Bingnan" typed without quotes is one name: it finds the documents that print one
+    of Wang Ping-nan's spellings or tag him, not every Wang (before: all 134 Wang documents,
+    since each word was expanded alone and his record carries the bare "Wang")."""
+    wang, _ = BENCH.found(core, "Wang")
+    him, _ = BENCH.found(core, "Wang Bingnan")
+    historic, _ = BENCH.found(core, "Wang Ping-nan")
+    assert him == historic
+    assert 0 < len(him) < len(wang) / 2
+
+
+def test_a_chinese_name_in_characters_finds_its_person_not_his_surname(core: App) -> None:
+    """王炳南 is Wang Bingnan's whole name: his documents, not every Wang's; 蒋介石 finds
+    Chiang Kai-shek, not Chiang Ching-kuo as well."""
+    assert BENCH.found(core, "王炳南")[0] == BENCH.found(core, "Wang Ping-nan")[0]
+    father, son = BENCH.found(core, "蒋介石")[0], BENCH.found(core, "Chiang Ching-kuo")[0]
+    assert len(father) <= 1.5 * len(BENCH.found(core, "Chiang Kai-shek")[0])
+    assert not son <= father
+
+
+def test_a_short_sound_key_does_not_bridge_unrelated_names(core: App) -> None:
+    """Xinjiang and Jiang Qingguo (a reading of Chiang Ching-kuo) share the sound key "kng":
+    too short to mean the same name, so Xinjiang finds Sinkiang and nothing of Chiang's."""
+    xinjiang, _ = BENCH.found(core, "Xinjiang")
+    assert xinjiang == BENCH.found(core, "Sinkiang")[0]

@@ -224,6 +224,11 @@ def _kind(word: str, name: _Name) -> str | None:
     return None
 
 
+def is_title(word: str) -> bool:
+    """Whether a word names a rank, office or form of address ("Major", "Ambassador")."""
+    return fold(word) in _TITLES
+
+
 def _are_initials(written: str, name: _Name) -> bool:
     """"JFD", "C. K.", "McG. B.", "McN", "Desai, M.J.": each part the start of the next name
     word in order (given names, then the surname), the last one the surname's."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from chancery.domain.authorities import AuthorityKind, NameVariant, VariantSource, fold
+from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, VariantSource, fold
 
 SCHEME = "gazetteer"
 _KINDS = {"place": AuthorityKind.PLACE, "person": AuthorityKind.PERSON}
@@ -124,3 +124,16 @@ def entry_for(names: Iterable[str], kind: AuthorityKind) -> GazetteerEntry | Non
         if found is not None:
             return found
     return None
+
+
+def as_authorities() -> tuple[Authority, ...]:
+    """Every entry as an authority record to lay onto the archive's records
+    (services/name_seeding.py), each with a source id that marks it laid:
+    "gazetteer:place/beijing"."""
+    return tuple(Authority(e.kind, e.name, variants=e.variants,
+                           source_ids=(f"{SCHEME}:{e.kind.value}/{_slug(e.name)}",))
+                 for e in entries())
+
+
+def _slug(name: str) -> str:
+    return "-".join(fold(name).split())

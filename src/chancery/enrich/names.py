@@ -14,7 +14,7 @@ import re
 import iuliia
 
 from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, VariantSource
-from chancery.domain.spellings import sound_key
+from chancery.domain.spellings import is_title, sound_key
 from chancery.enrich.chinese import chinese_variants
 
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -82,14 +82,39 @@ def phonetic_key(name: str) -> str:
     return sound_key(name)
 
 
+def _russian(name: str, description: str) -> list[NameVariant]:
+    """A Soviet person listed in Latin script: the Cyrillic form (enrich/cyrillic.py) and
+    that form's other romanisations (Khrushchev -> Хрущёв -> Chruschtschow). Only with an
+    office text that says Soviet: a surname ending in -in or -ov alone (Martin, Rostov) is no
+    reason to write it in Cyrillic."""
+    from chancery.enrich.cyrillic import cyrillic_forms  # it reads this module's schemes
+
+    if not description or has_cyrillic(name):
+        return []
+    if any(is_title(w) for w in re.findall(r"[^\W\d_]+", name)):
+        # "Shilov, Major A.S." would give "Шилов, Маёр А.С." and "Mayor": the surname only
+        forms = [f for f in cyrillic_forms(name, description) if " " not in f.name]
+    else:
+        forms = cyrillic_forms(name, description)
+    return forms + [r for f in forms if " " not in f.name for r in romanisations(f.name)]
+
+
 def with_generated_variants(authority: Authority) -> Authority:
     """The authority with romanisations of every Cyrillic name it carries, and a Chinese
     person's other spellings (pinyin, Wade-Giles, characters: enrich/chinese.py)."""
     extra: list[NameVariant] = []
-    for name in authority.all_names():
+    # from the names sources and editors gave, never from generated ones: a spelling of a
+    # spelling drifts, and generating again would not give back the same record
+    given = [authority.name] + [v.name for v in authority.variants
+                                if v.source not in (VariantSource.GENERATED, VariantSource.HELD_BACK)]
+    for name in dict.fromkeys(given):
         extra += romanisations(name)
-        if authority.kind is AuthorityKind.PERSON:
-            extra += chinese_variants(name, authority.description)
+    if authority.kind is AuthorityKind.PERSON:
+        # from the record's own name only: the names a later volume tags ("N. Khrushchev")
+        # are added without generating, so only this gives the same record when an export
+        # is imported fresh (tests/integration/test_export_roundtrip.py)
+        extra += chinese_variants(authority.name, authority.description)
+        extra += _russian(authority.name, authority.description)
     have = set(authority.all_names())
     new = tuple(v for v in extra if v.name not in have)
     if not new:

@@ -6,24 +6,37 @@ search could expand. The gazetteer (shipped data, each entry with its source) na
 places and people with all their spellings. Each entry is laid once onto the archive's
 records: its spellings are added to every stored record of its kind that already carries one
 of them ("Moscow" from a dateline gains Moskau, Moscou and Москва), or, when none does, it
-becomes a record of its own. Either way the record keeps the entry's source id
+becomes a record of its own — but only once some document of the archive prints one of its
+names (asked of the search index after an import), so that an archive is not handed two
+hundred records nobody names. Either way the record keeps the entry's source id
 ("gazetteer:place/beijing"), so the entry is never laid again: a spelling an editor removed
 stays removed, and an editor sees, adds and removes these spellings like any other."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
 
-from chancery.domain.authorities import Authority, AuthorityKind, fold
+from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, VariantSource, fold
+from chancery.domain.publication import Actor
+from chancery.search.grammar import Or, Phrase
+from chancery.search.interface import SearchIndex, SearchRequest
 from chancery.services.authorities import AuthorityResolver, PhoneticKey, VariantMaker
-from chancery.storage.interface import CatalogueSession
+from chancery.storage.interface import CatalogueSession, NameRow
 
 SOURCE_PREFIX = "gazetteer:"
 
 
+Printed = Callable[[list[str]], bool]  # whether some document prints one of these names
+
+
 def seed_names(session: CatalogueSession, entries: Sequence[Authority],
-               make_variants: VariantMaker, phonetic: PhoneticKey) -> int:
-    """Lay the entries not laid before onto the stored records; the number of records made."""
+               make_variants: VariantMaker, phonetic: PhoneticKey,
+               printed: Printed | None = None) -> int:
+    """Lay the entries not laid before onto the stored records; an entry no record carries
+    becomes a record when ``printed`` says a document prints one of its names (never
+    without it). The number of records made."""
     laid = session.authority_ids_for_sources([s for a in entries for s in a.source_ids])
     todo = [a for a in entries if not any(s in laid for s in a.source_ids)]
     names = AuthorityResolver(session, make_variants, phonetic)
@@ -39,8 +52,31 @@ def seed_names(session: CatalogueSession, entries: Sequence[Authority],
             rows = names.name_rows(full)
             matched = {r.id for n in entry.all_names() for r in found.get(fold(n), [])}
             for authority_id in sorted(matched):
-                session.add_authority_names(authority_id, rows, entry.source_ids)
-            if not matched:
+                session.add_authority_names(authority_id, _as_generated(rows, full.name),
+                                            entry.source_ids)
+            if not matched and printed is not None and printed(entry.all_names()):
                 session.create_authority(full, rows)
                 created += 1
     return created
+
+
+def _as_generated(rows: list[NameRow], name: str) -> list[NameRow]:
+    """An entry's names as laid onto a record that has its own: the entry's preferred name
+    ("Andrei Gromyko") is the gazetteer's help, not a form a source printed for the record,
+    so no further spelling is generated from it (a fresh import of an export then makes the
+    same record)."""
+    scheme = next((v.variant.scheme for v in rows if v.variant.scheme), "")
+    return [replace(r, variant=NameVariant(name, VariantSource.GENERATED, "", scheme))
+            if r.variant.name == name and r.variant.source is VariantSource.SOURCE else r
+            for r in rows]
+
+
+def prints_any(index: SearchIndex, today: date) -> Printed:
+    """Whether any stored document, draft or published, prints one of the names: the
+    record made is an editor's help (the registers list records public documents name)."""
+    def printed(names: list[str]) -> bool:
+        query = Or(tuple(Phrase(n) for n in names if len(fold(n)) >= 2))
+        request = SearchRequest(query, Actor.EDITOR, today, limit=1, snippets=False,
+                                facets=False)
+        return bool(query.children) and index.search(request).total > 0
+    return printed

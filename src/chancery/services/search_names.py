@@ -14,6 +14,8 @@ PhoneticKey = Callable[[str], str]
 _NAME_FIELDS = ("", "author", "recipient", "person", "place", "subject")
 # spellings searched for one word or phrase: a Russian or Chinese name has a score of them
 _MOST_SPELLINGS = 48
+# a shorter sound key is shared by unrelated names (Xinjiang and Qingguo are both "kng")
+_SHORTEST_KEY = 4
 _LONGEST_NAME = 4  # words of a name typed without quotes ("Nikita Sergeyevich Khrushchev")
 
 
@@ -66,16 +68,18 @@ def expand_names(catalogue: Catalogue, tree: Node,
         if leaf.field not in _NAME_FIELDS or (isinstance(leaf, Word) and (leaf.prefix or leaf.fuzzy)):
             continue
         folded = fold(leaf.text)
-        if len(folded) < 3 or folded in out:
+        if len(folded) < _shortest(folded) or folded in out:
             continue
-        key = phonetic(leaf.text) if phonetic and len(folded) >= 5 else ""
+        # the sound key is a surname's: for a word typed alone, not for a whole name
+        key = phonetic(leaf.text) if phonetic and len(folded) >= 5 and " " not in folded else ""
+        key = key if len(key) >= _SHORTEST_KEY else ""
         found = [(a, names) for a, names in catalogue.authorities_for_word(folded, key)
                  if _names_it(folded, key, a.kind.value, names, phonetic)][:10]
         if found:
             spellings = {s for a, names in found for s in _spellings(names, a.kind.value)}
             spellings.discard(folded)
-            if " " in folded:  # a whole name asked for: not every Wang for Wang Ping-nan
-                spellings -= _shared_surnames(catalogue, spellings, len(found))
+            # not every Wang for Wang Ping-nan (or 王炳南); every Wang for Wang
+            spellings -= _shared_surnames(catalogue, spellings, len(found))
             out[folded] = Expansion(tuple(a.key for a, _ in found),
                                     tuple(sorted(spellings))[:_MOST_SPELLINGS])
     return out
@@ -96,6 +100,12 @@ def _shared_surnames(catalogue: Catalogue, spellings: set[str], named: int) -> s
         if len(people) > named:
             out.add(spelling)
     return out
+
+
+def _shortest(folded: str) -> int:
+    """The fewest letters a word needs to name a record: two characters are a whole name in
+    Chinese (北京), three in the alphabets."""
+    return 2 if any("\u2e80" <= ch <= "\u9fff" for ch in folded) else 3
 
 
 def _forms(name: str) -> list[str]:
