@@ -164,6 +164,23 @@ def test_authority_keys_stay_unique_for_namesakes(app: App) -> None:
     assert len({r.key for r in found}) == 2
 
 
+def test_names_and_their_people_are_looked_up_in_one_query(app: App) -> None:
+    """names_among: which phrases are exactly a stored name (search reads "Wang Bingnan" as
+    one name); people_named: how many person records carry a word as a name or its first
+    word (so a whole name does not expand to a surname others share). A 100% sign or an
+    underscore in a word is a letter, not a pattern."""
+    with app.catalogue.session() as s:
+        for a in (Authority(AuthorityKind.PERSON, "Wang Ping-nan", variants=(
+                      NameVariant("Wang"), NameVariant("Wang Bingnan"))),
+                  Authority(AuthorityKind.PERSON, "Wang Shu-ming"),
+                  Authority(AuthorityKind.PLACE, "Wang River")):
+            s.create_authority(a, _names(a))
+    assert app.catalogue.names_among(["wang bingnan", "wang", "bingnan", "wang ping"]) == {
+        "wang bingnan", "wang"}
+    assert app.catalogue.names_among([]) == set()
+    assert app.catalogue.people_named(["wang", "shu", "w_ng", "wan%"]) == {"wang": 2}
+
+
 def test_update_in_place_replaces_children_and_keeps_history(app: App) -> None:
     """Rewriting a document with its id replaces its texts, and both revisions are kept."""
     _write(app, [_doc(1)])

@@ -21,21 +21,24 @@ _LONGEST_NAME = 4  # words of a name typed without quotes ("Nikita Sergeyevich K
 
 def group_names(catalogue: Catalogue, tree: Node) -> Node:
     """A name typed without quotes, read as the one name it is: in "Wang Bingnan talks", the
-    words "Wang Bingnan" are the whole name of a record and become one phrase, so that the
-    record's spellings are searched for the name, not every Wang for "Wang". Only runs of
-    two to four plain words that are exactly a record's name are joined."""
+    words "Wang Bingnan" are a record's name and become one phrase, so that the record's
+    spellings are searched for the name, not every Wang for "Wang". Only runs of two to four
+    plain words that are exactly a stored name are joined, the longest first; every run of a
+    query is looked up in one query (a long question has dozens)."""
     if not isinstance(tree, And):
         return tree
-    children, i = list(tree.children), 0
+    children = list(tree.children)
+    words = [_plain(c) for c in children]
+    runs = {(start, size): fold(" ".join(words[start:start + size]))
+            for start in range(len(words)) for size in range(2, _LONGEST_NAME + 1)
+            if start + size <= len(words) and all(words[start:start + size])}
+    names = catalogue.names_among(list(runs.values()))
     out: list[Node] = []
+    i = 0
     while i < len(children):
-        run = _name_run(catalogue, children, i)
-        if run > 1:
-            out.append(Phrase(" ".join(_plain(c) for c in children[i:i + run])))
-            i += run
-        else:
-            out.append(children[i])
-            i += 1
+        size = next((n for n in range(_LONGEST_NAME, 1, -1) if runs.get((i, n)) in names), 1)
+        out.append(Phrase(" ".join(words[i:i + size])) if size > 1 else children[i])
+        i += size
     return out[0] if len(out) == 1 else And(tuple(out))
 
 
@@ -44,19 +47,6 @@ def _plain(node: Node) -> str:
     if isinstance(node, Word) and not (node.field or node.prefix or node.fuzzy):
         return node.text
     return ""
-
-
-def _name_run(catalogue: Catalogue, children: list[Node], start: int) -> int:
-    """How many plain words from ``start`` make the whole name of a record (0 or 1: none)."""
-    for run in range(min(_LONGEST_NAME, len(children) - start), 1, -1):
-        words = [_plain(c) for c in children[start:start + run]]
-        if not all(words):
-            continue
-        folded = fold(" ".join(words))
-        if any(fold(f) == folded for _, names in catalogue.authorities_for_word(folded, "")
-               for n in names for f in _forms(n)):
-            return run
-    return 0
 
 
 def expand_names(catalogue: Catalogue, tree: Node,
@@ -87,20 +77,12 @@ def expand_names(catalogue: Catalogue, tree: Node,
 
 def _shared_surnames(catalogue: Catalogue, spellings: set[str], named: int) -> set[str]:
     """The one-word spellings that stand for more people than the ones asked for: a record
-    of Wang Ping-nan carries "Wang" (FRUS tags the surname alone), and so do a dozen other
-    Wangs; searching it would find every Wang. Documents that tag the person by that word
-    are still found through the record's key."""
-    out = set()
-    for spelling in spellings:
-        word = fold(spelling)
-        if " " in word or len(word) < 3:
-            continue
-        people = [a for a, names in catalogue.authorities_for_word(word, "")
-                  if a.kind.value == "person" and _names_it(word, "", "person", names, None)]
-        if len(people) > named:
-            out.add(spelling)
-    return out
-
+    of Wang Ping-nan carries "Wang" (FRUS tags the surname alone), and so do other Wangs';
+    searching it would find every Wang. Documents that tag the person by that word are still
+    found through the record's key."""
+    words = {fold(s): s for s in spellings if " " not in fold(s) and len(fold(s)) >= 3}
+    owners = catalogue.people_named(list(words))
+    return {s for w, s in words.items() if owners.get(w, 0) > named}
 
 def _shortest(folded: str) -> int:
     """The fewest letters a word needs to name a record: two characters are a whole name in

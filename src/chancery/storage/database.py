@@ -225,6 +225,16 @@ class SqlCatalogue:
         with self.engine.connect() as conn:
             return lookups.authorities_for_word(conn, folded, phonetic)
 
+    def names_among(self, folded: list[str]) -> set[str]:
+        """Which of these folded phrases are, exactly, a name of some record."""
+        with self.engine.connect() as conn:
+            return lookups.names_among(conn, folded)
+
+    def people_named(self, folded: list[str]) -> dict[str, int]:
+        """For each folded word, how many person records carry it as a name or its first word."""
+        with self.engine.connect() as conn:
+            return lookups.people_named(conn, folded)
+
     def authority_labels(self, keys: list[str]) -> dict[str, str]:
         """Preferred names of authority records by key."""
         with self.engine.connect() as conn:

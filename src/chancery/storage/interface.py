@@ -337,6 +337,14 @@ class Catalogue(Protocol):
         """Authority records a search word or phrase names, with all their names."""
         ...
 
+    def names_among(self, folded: list[str]) -> set[str]:
+        """Which of these folded phrases are, exactly, a name of some record."""
+        ...
+
+    def people_named(self, folded: list[str]) -> dict[str, int]:
+        """For each folded word, how many person records carry it as a name or its first word."""
+        ...
+
     def authority_labels(self, keys: list[str]) -> dict[str, str]:
         """Preferred names of authority records by key."""
         ...

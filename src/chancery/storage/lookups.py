@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, or_, select, update
 
+from chancery.domain.authorities import AuthorityKind
 from chancery.domain.publication import Actor
 from chancery.storage import reads, rows
 from chancery.storage.access import viewable_by
@@ -76,6 +77,36 @@ def authorities_for_word(conn: Connection, folded: str,
         for aid, name in conn.execute(q2):
             names[aid].append(name)
     return [(a, names[a.id]) for a in found]
+
+
+def names_among(conn: Connection, folded: list[str]) -> set[str]:
+    """Which of these folded phrases are, exactly, a name of some record (one indexed query)."""
+    if not folded:
+        return set()
+    q = select(authority_names.c.folded).where(
+        authority_names.c.folded.in_(sorted(set(folded))), rows.is_a_name()).distinct()
+    return set(conn.execute(q).scalars())
+
+
+def people_named(conn: Connection, folded: list[str]) -> dict[str, int]:
+    """For each folded word, how many person records carry it as a name or as the first word
+    of one ("chiang" in "chiang ching kuo", "khrushchev" in "khrushchev nikita s"); one query
+    answers every word of a search."""
+    words = sorted(set(folded))
+    if not words:
+        return {}
+    q = (select(authority_names.c.folded, authority_names.c.authority_id)
+         .join(authorities, authorities.c.id == authority_names.c.authority_id)
+         .where(or_(*[or_(authority_names.c.folded == w,
+                          authority_names.c.folded.startswith(w + " ", autoescape=True))
+                      for w in words]),
+                rows.is_a_name(), authorities.c.kind == AuthorityKind.PERSON.value))
+    owners: dict[str, set[int]] = defaultdict(set)
+    for name, authority_id in conn.execute(q):
+        for w in words:
+            if name == w or name.startswith(w + " "):
+                owners[w].add(authority_id)
+    return {w: len(ids) for w, ids in owners.items()}
 
 
 def _like(text: str) -> str:
