@@ -25,9 +25,6 @@ from chancery.search.interface import SearchIndex, SearchRequest
 from chancery.services.authorities import AuthorityResolver, PhoneticKey, VariantMaker
 from chancery.storage.interface import CatalogueSession, NameRow
 
-SOURCE_PREFIX = "gazetteer:"
-
-
 Printed = Callable[[list[str]], bool]  # whether some document prints one of these names
 
 
