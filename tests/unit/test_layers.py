@@ -14,9 +14,10 @@ ALLOWED = {
     "blobs": {"domain", "fileutil"},
     "storage": {"domain"},
     "services": {"domain", "storage.interface", "ingest.base", "search.grammar", "search.interface",
-                 "citing.interface", "lifetime"},
+                 "meaning.interface", "citing.interface", "lifetime"},
     "citing": {"domain", "lifetime"},
     "search": {"domain"},
+    "meaning": {"domain"},  # embeddings and the vector index
     # what the HTTP entry points share; the rate-limit buckets are an interface of storage
     "http": {"domain", "services", "config", "storage.interface"},
 }

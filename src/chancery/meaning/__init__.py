@@ -1,0 +1,1 @@
+"""Search by meaning: sentence embeddings of passages, and the index that finds the nearest."""

@@ -1,0 +1,68 @@
+"""The seams of search by meaning, so services depend on what they need and not on a model
+or an index library: an embedder turns text into vectors, a vector index finds the nearest
+stored vectors, and a neighbour is what a service hands back (a document, the passage that
+matched it best, and how closely)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]  # (n, dims), each row L2-normalised
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A document found by meaning. Not yet checked against the access rule: whoever shows
+    it to a reader filters it through the search index as that reader first."""
+
+    public_id: str
+    where: str  # the passage that matched best, "<version key>#<n>" (see domain.passages)
+    score: float  # cosine similarity of that passage, -1..1
+
+
+class Embedder(Protocol):
+    """A sentence encoder."""
+
+    @property
+    def model(self) -> str:
+        """Name and version, stored with every vector, so a new model means re-embedding."""
+        ...
+
+    @property
+    def dims(self) -> int:
+        """Length of a vector."""
+        ...
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """One L2-normalised row per text."""
+        ...
+
+
+class VectorIndex(Protocol):
+    """Stored vectors under integer keys (the caller maps keys to passages), searched by
+    cosine similarity. A node's copy is derived data, rebuilt from the catalogue."""
+
+    def add(self, keys: Sequence[int], vectors: Vectors) -> None:
+        """Add or replace vectors under these keys."""
+        ...
+
+    def remove(self, keys: Sequence[int]) -> None:
+        """Forget these keys (a document re-embedded or purged); unknown keys are ignored."""
+        ...
+
+    def nearest(self, vector: Vectors, k: int) -> list[tuple[int, float]]:
+        """The k keys whose vectors are most similar to ``vector`` (one row), best first."""
+        ...
+
+    def count(self) -> int:
+        """How many vectors the index holds."""
+        ...
+
+    def save(self) -> None:
+        """Write the index to its folder atomically: a reader never opens half a file."""
+        ...
