@@ -321,7 +321,8 @@ class App:
                              SqlRedacting(self.catalogue.engine),
                              lambda: start_index_follower(self.settings),
                              lambda session: seed_names(session, gazetteer.as_authorities(),
-                                                        with_generated_variants, phonetic_key))
+                                                        with_generated_variants, phonetic_key),
+                             gazetteer.same_as)
 
 
 def build_suggesting(catalogue: SqlCatalogue | None, cache: StageCache | None = None) -> Suggesting:

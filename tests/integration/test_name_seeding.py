@@ -13,8 +13,10 @@ from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
 from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, VariantSource
 from chancery.domain.workflow import Acting
+from chancery.enrich import gazetteer
 from chancery.enrich.names import phonetic_key, with_generated_variants
 from chancery.services import search
+from chancery.services.authorities import AuthorityResolver
 from chancery.services.imports import import_paths
 from chancery.services.name_seeding import seed_names
 from tests.conftest import CORPUS, need
@@ -78,3 +80,29 @@ def test_a_new_entry_becomes_a_record_of_its_own(archive: App) -> None:
                           says(True)) == 0
     assert [set(n) for _, n in _names(archive, "nirgendwo", "place")] == [
         {"Nowhere-on-Sea", "Nirgendwo"}]
+
+
+def _resolve_listed_liu(archive: App) -> int:
+    """What an import does with a later volume's list entry for Liu Shao-chi."""
+    entry = Authority(AuthorityKind.PERSON, "Liu Shao-chi",
+                      description="Chairman of the People's Republic of China",
+                      source_ids=("frus1964-68v30/p_LSC1",), ref="liu")
+    with archive.catalogue.session() as session:
+        resolver = AuthorityResolver(session, with_generated_variants, phonetic_key,
+                                     gazetteer.same_as)
+        return resolver.resolve([entry])["liu"]
+
+
+def test_a_list_entry_for_a_person_the_gazetteer_made_is_that_record(archive: App) -> None:
+    archive.lay_gazetteer()  # v19 prints "Liu Shao-chi" in running text only
+    (made,) = [a for a, _ in archive.catalogue.authorities_for_word("shaoqi", "")
+               if a.kind is AuthorityKind.PERSON]
+    assert _resolve_listed_liu(archive) == made.id
+    people = {a.id for a, _ in archive.catalogue.authorities_for_word("shaoqi", "")
+              if a.kind is AuthorityKind.PERSON}
+    assert people == {made.id}
+    # the list's source id now marks the record: the next volume's entry finds it by source
+    with archive.catalogue.session() as session:
+        assert session.authority_ids_for_sources(["frus1964-68v30/p_LSC1"]) == {
+            "frus1964-68v30/p_LSC1": made.id}
+

@@ -130,9 +130,19 @@ def as_authorities() -> tuple[Authority, ...]:
     """Every entry as an authority record to lay onto the archive's records
     (services/name_seeding.py), each with a source id that marks it laid:
     "gazetteer:place/beijing"."""
-    return tuple(Authority(e.kind, e.name, variants=e.variants,
-                           source_ids=(f"{SCHEME}:{e.kind.value}/{_slug(e.name)}",))
+    return tuple(Authority(e.kind, e.name, variants=e.variants, source_ids=(_source_id(e),))
                  for e in entries())
+
+
+def same_as(authority: Authority) -> tuple[str, ...]:
+    """The source id of the entry one of the authority's names belongs to, if any: what a
+    record laid from that entry carries (services/authorities.py SameAs)."""
+    entry = entry_for(authority.all_names(), authority.kind)
+    return (_source_id(entry),) if entry is not None else ()
+
+
+def _source_id(entry: GazetteerEntry) -> str:
+    return f"{SCHEME}:{entry.kind.value}/{_slug(entry.name)}"
 
 
 def _slug(name: str) -> str:

@@ -19,6 +19,10 @@ from chancery.storage.interface import AuthorityRow, CatalogueSession, NameRow
 
 VariantMaker = Callable[[Authority], Authority]
 PhoneticKey = Callable[[str], str]
+# Source ids of curated records an authority is known to be, by one of its names (the
+# gazetteer's "gazetteer:person/liu-shaoqi" for "Liu Shao-chi"): an entry matches the record
+# that carries one, as if a source had given it
+SameAs = Callable[[Authority], tuple[str, ...]]
 
 
 def merge_same_ref(items: Iterable[Authority]) -> dict[str, Authority]:
@@ -77,10 +81,11 @@ class AuthorityResolver:
     """Resolves batch refs to stored authority ids inside one catalogue session."""
 
     def __init__(self, session: CatalogueSession, make_variants: VariantMaker,
-                 phonetic: PhoneticKey) -> None:
+                 phonetic: PhoneticKey, same_as: SameAs | None = None) -> None:
         self.session = session
         self.make_variants = make_variants
         self.phonetic = phonetic
+        self.same_as = same_as
         self.created = 0
 
     def name_rows(self, a: Authority) -> list[NameRow]:
@@ -92,12 +97,13 @@ class AuthorityResolver:
     def resolve(self, items: Iterable[Authority]) -> dict[str, int]:
         """Stored ids for every ref: matched by source id, then by name, else created."""
         merged = merge_same_ref(items)
+        known_by = {ref: (*a.source_ids, *self._curated(a)) for ref, a in merged.items()}
         by_source = self.session.authority_ids_for_sources(
-            [s for a in merged.values() for s in a.source_ids])
+            [s for ids in known_by.values() for s in ids])
         ids: dict[str, int] = {}
         pending: list[Authority] = []
         for ref, a in merged.items():
-            known = next((by_source[s] for s in a.source_ids if s in by_source), None)
+            known = next((by_source[s] for s in known_by[ref] if s in by_source), None)
             if known is None:
                 pending.append(a)
             else:
@@ -106,6 +112,14 @@ class AuthorityResolver:
         for kind in AuthorityKind:
             ids.update(self._resolve_by_name([a for a in pending if a.kind is kind], kind))
         return ids
+
+    def _curated(self, a: Authority) -> tuple[str, ...]:
+        """A person's curated record ids: a list entry for someone the gazetteer made a
+        record of ("Liu Shao-chi, Chairman" after "Liu Shaoqi") is that record, not a second
+        one. Places need no help: they are matched by name alone."""
+        if self.same_as is None or a.kind is not AuthorityKind.PERSON:
+            return ()
+        return self.same_as(a)
 
     def _resolve_by_name(self, items: list[Authority], kind: AuthorityKind) -> dict[str, int]:
         if not items:

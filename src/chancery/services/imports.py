@@ -15,7 +15,7 @@ from chancery.domain.publication import Actor
 from chancery.domain.records import content_hash
 from chancery.domain.revisions import Revision
 from chancery.ingest.base import Failure, Importer, Limits, SourceBatch
-from chancery.services.authorities import AuthorityResolver, PhoneticKey, VariantMaker
+from chancery.services.authorities import AuthorityResolver, PhoneticKey, SameAs, VariantMaker
 from chancery.services.clock import today, utc_now
 from chancery.services.import_redactions import RedactionRestore, restore_redactions
 from chancery.services.import_review import (
@@ -168,6 +168,8 @@ class ImportContext:
     # lays the gazetteer's names onto the records once documents are stored
     # (services/name_seeding.py); returns the records it made (None: not done)
     seed_names: Callable[[CatalogueSession], int] | None = None
+    # the curated records an incoming person is known to be (the gazetteer's, by name)
+    same_as: SameAs | None = None
 
 
 def import_paths(paths: Sequence[Path], ctx: ImportContext,
@@ -307,7 +309,7 @@ def _digest(parsed: ParsedDocument, known: dict[int, str]) -> str:
 def _write_changed(batch: SourceBatch, changed: list[tuple[ParsedDocument, str]],
                    states: dict[str, DocumentState], session: CatalogueSession,
                    ctx: ImportContext, summary: ImportSummary, held: list[Held]) -> None:
-    resolver = AuthorityResolver(session, ctx.make_variants, ctx.phonetic)
+    resolver = AuthorityResolver(session, ctx.make_variants, ctx.phonetic, ctx.same_as)
     ids = resolve_keeping_keys(resolver, ctx.catalogue, [a for p, _ in changed for a in p.authorities])
     summary.authorities_created += resolver.created
     review, steered = for_review(changed, states, ctx.pending)
