@@ -75,13 +75,22 @@ def is_generated(v: NameVariant) -> bool:
 
 
 def gazetteer_spellings(entries: Sequence[Authority],
-                        make_variants: VariantMaker) -> dict[str, frozenset[str]]:
-    """Every spelling laying an entry gives a record, by the entry's source id."""
-    return {s: frozenset(make_variants(e).all_names()) for e in entries for s in e.source_ids}
+                        make_variants: VariantMaker) -> dict[tuple[str, str], frozenset[str]]:
+    """Every spelling laying an entry gives a record, by (kind, folded name) of each of the
+    entry's names: an entry is laid onto every record that carries one of its names, though
+    only the first keeps its source id (a source id names one record)."""
+    out: dict[tuple[str, str], frozenset[str]] = {}
+    for entry in entries:
+        spellings = frozenset(make_variants(entry).all_names())
+        for name in entry.all_names():
+            key = (entry.kind.value, fold(name))
+            out[key] = out.get(key, frozenset()) | spellings
+    return out
 
 
 def respell(authority_id: int, record: Authority, make_variants: VariantMaker,
-            laid: Mapping[str, frozenset[str]], removed_by_editors: set[str]) -> Respelling:
+            laid: Mapping[tuple[str, str], frozenset[str]],
+            removed_by_editors: set[str]) -> Respelling:
     """The generated spellings a fresh import gives the record that it lacks (but those an
     editor removed), and the generated ones it has that nothing makes any longer."""
     given = replace(record, variants=tuple(v for v in record.variants if not is_generated(v)))
@@ -90,7 +99,7 @@ def respell(authority_id: int, record: Authority, make_variants: VariantMaker,
     added = tuple(v for v in fresh if v.name not in have and v.name not in removed_by_editors)
     not_again = tuple(v.name for v in fresh if v.name not in have and v.name in removed_by_editors)
     keep = {v.name for v in fresh} | _made_by_other_names(given, make_variants)
-    keep |= {n for s in record.source_ids for n in laid.get(s, ())}
+    keep |= {s for n in record.all_names() for s in laid.get((record.kind.value, fold(n)), ())}
     removed = tuple(v.name for v in record.variants if is_generated(v) and v.name not in keep)
     return Respelling(authority_id, record.key, added, removed, not_again)
 
@@ -108,7 +117,7 @@ class Respeller:
 
     def __init__(self, store: RespellStore, make_variants: VariantMaker, phonetic: PhoneticKey,
                  audit: AuditLog, lay: Lay,
-                 gazetteer: Mapping[str, frozenset[str]],
+                 gazetteer: Mapping[tuple[str, str], frozenset[str]],
                  clock: Callable[[], datetime] = utc_now) -> None:
         self.store, self.make_variants, self.phonetic = store, make_variants, phonetic
         self.audit, self.lay, self.gazetteer, self.clock = audit, lay, gazetteer, clock
