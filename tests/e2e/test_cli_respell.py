@@ -65,6 +65,7 @@ def old_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
+@pytest.mark.corpus
 def test_respell_restores_generated_spellings_keeps_removals_and_settles(old_archive: Path) -> None:
     data = old_archive
     before = {q: found(data, q) for q in ("周恩来", "Liu Shaoqi", "Beijing")}
