@@ -43,12 +43,13 @@ from chancery.services.editor import Editor
 from chancery.services.imports import ImportContext
 from chancery.services.jobs import BatchRun, Dispatch, Jobs, Polled, StageRun
 from chancery.services.known_names import KnownNames
-from chancery.services.name_seeding import prints_any, seed_names
+from chancery.services.name_seeding import lay_entries, prints_any, seed_names
 from chancery.services.ocr import Ocr
 from chancery.services.publishing import Publishing
 from chancery.services.purging import Kept, Purging
 from chancery.services.redacted_caches import RedactedCaches
 from chancery.services.redacting import Redacting, Wanted
+from chancery.services.respelling import Respeller, gazetteer_spellings
 from chancery.services.scan_redacting import ScanRedacting
 from chancery.services.search import Search
 from chancery.services.suggest_stage import SuggestStage
@@ -60,6 +61,7 @@ from chancery.services.word_boxes import WordBoxes
 from chancery.storage.accounts import SqlAccounts
 from chancery.storage.audit import SqlAuditReads
 from chancery.storage.authority_edits import SqlAuthorityEdits
+from chancery.storage.authority_respell import SqlRespellStore
 from chancery.storage.collection_edits import SqlCollectionEdits
 from chancery.storage.database import SqlCatalogue
 from chancery.storage.import_runs import SqlImportRuns
@@ -140,6 +142,18 @@ class App:
         """The authority editor: names, identifiers, merge and split, audited."""
         return AuthorityEditor(SqlAuthorityEdits(self.catalogue.engine), phonetic_key,
                                self.accounts.record)
+
+    @cached_property
+    def respeller(self) -> Respeller:
+        """`chancery authority respell`: every record's generated spellings made again as a
+        fresh import makes them, and the gazetteer laid (services/respelling.py)."""
+        entries = gazetteer.as_authorities()
+        return Respeller(SqlRespellStore(self.catalogue.engine), with_generated_variants,
+                         phonetic_key, self.accounts.record,
+                         lambda session: lay_entries(session, entries, with_generated_variants,
+                                                     phonetic_key,
+                                                     prints_any(self.index, date.today())),
+                         gazetteer_spellings(entries, with_generated_variants))
 
     @cached_property
     def collections(self) -> CollectionEditor:

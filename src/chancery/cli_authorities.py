@@ -23,7 +23,9 @@ from chancery.cli_workflow import AsOpt, _acting
 from chancery.domain.authorities import AuthorityKind, VariantSource
 from chancery.domain.identifiers import LABELS, Scheme, identifier_uri
 from chancery.domain.workflow import Acting
+from chancery.progress import count_bar
 from chancery.services.authority_editing import AuthorityDetail, Invalid
+from chancery.services.respelling import Respelling, RespellSummary
 
 authority_app = typer.Typer(help="Authority records (people, organizations, places, subjects): names "
                        "and their sources, description, identifiers, merge, split "
@@ -211,6 +213,56 @@ def split(ctx: typer.Context, key: KeyArg,
     with _refused(key):
         made = a.authorities.split(key, name, moving, docs, follow, acting)
     _done(a, f"{key}: split; the new record is {made}.")
+
+
+@authority_app.command()
+def respell(ctx: typer.Context,
+            dry_run: Annotated[bool, typer.Option(
+                "--dry-run", help="Print what would change; store nothing.")] = False,
+            no_progress: Annotated[bool, typer.Option("--no-progress")] = False,
+            as_: AsOpt = None) -> None:
+    """Make every record's generated spellings again, as a fresh import does, and lay the
+    gazetteer.
+
+    For an archive imported before the spelling bridges (pinyin, Wade-Giles, characters,
+    Cyrillic). Names sources and editors gave are kept, a spelling an editor removed stays
+    removed; changed records' documents are indexed again.
+
+    Example: chancery authority respell --dry-run"""
+    a, acting = _acting_app(ctx, as_)
+    respeller = a.respeller
+    with count_bar(err, "Respelling", respeller.total()) as bar:
+        if no_progress:
+            bar.stop()
+        task = bar.add_task("respell", total=respeller.total())
+        done = respeller.run(acting, dry_run, lambda n: bar.advance(task, n))
+    if dry_run:
+        for c in done.changes:
+            _print_respelling(c)
+    else:
+        _refresh_index(a, quiet=True)
+    _print_respell_summary(done, dry_run)
+
+
+def _print_respelling(c: Respelling) -> None:
+    added = "; ".join(v.name for v in c.added)
+    removed = "; ".join(c.removed)
+    console.print(f"{escape(c.key)}\t" + "  ".join(
+        p for p in (f"+ {escape(added)}" if added else "", f"- {escape(removed)}" if removed
+                    else "") if p), highlight=False)
+
+
+def _print_respell_summary(s: RespellSummary, dry_run: bool) -> None:
+    would = "would be " if dry_run else ""
+    console.print(f"{s.records:,} records read: {s.changed:,} {would}changed, {s.added:,} "
+                  f"generated spellings {would}added, {s.removed:,} {would}removed "
+                  f"(no name of the record makes them any longer); {s.kept_removed:,} an "
+                  f"editor removed stay removed.", highlight=False)
+    console.print(f"Gazetteer: {s.gazetteer_added:,} spellings {would}laid onto "
+                  f"{s.gazetteer_records:,} records, {s.created:,} records {would}made.",
+                  highlight=False)
+    if not dry_run:
+        console.print(f"{_docs(s.documents)} indexed again.", highlight=False)
 
 
 def _acting_app(ctx: typer.Context, as_: str | None) -> tuple[App, Acting]:

@@ -15,7 +15,7 @@ stays removed, and an editor sees, adds and removes these spellings like any oth
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, VariantSource, fold
@@ -28,16 +28,32 @@ from chancery.storage.interface import CatalogueSession, NameRow
 Printed = Callable[[list[str]], bool]  # whether some document prints one of these names
 
 
+@dataclass(frozen=True)
+class Laid:
+    """What laying the gazetteer did: records made, and the stored records it added names to."""
+
+    created: int
+    laid_on: frozenset[int]
+
+
 def seed_names(session: CatalogueSession, entries: Sequence[Authority],
                make_variants: VariantMaker, phonetic: PhoneticKey,
                printed: Printed | None = None) -> int:
     """Lay the entries not laid before onto the stored records; an entry no record carries
     becomes a record when ``printed`` says a document prints one of its names (never
     without it). The number of records made."""
+    return lay_entries(session, entries, make_variants, phonetic, printed).created
+
+
+def lay_entries(session: CatalogueSession, entries: Sequence[Authority],
+                make_variants: VariantMaker, phonetic: PhoneticKey,
+                printed: Printed | None = None) -> Laid:
+    """seed_names, telling also which stored records gained names (their documents are to
+    be indexed again when they were stored before)."""
     laid = session.authority_ids_for_sources([s for a in entries for s in a.source_ids])
     todo = [a for a in entries if not any(s in laid for s in a.source_ids)]
     names = AuthorityResolver(session, make_variants, phonetic)
-    created = 0
+    created, laid_on = 0, set()
     for kind in AuthorityKind:
         items = [a for a in todo if a.kind is kind]
         if not items:
@@ -51,10 +67,11 @@ def seed_names(session: CatalogueSession, entries: Sequence[Authority],
             for authority_id in sorted(matched):
                 session.add_authority_names(authority_id, _as_generated(rows, full.name),
                                             entry.source_ids)
+            laid_on |= matched
             if not matched and printed is not None and printed(entry.all_names()):
                 session.create_authority(full, rows)
                 created += 1
-    return created
+    return Laid(created, frozenset(laid_on))
 
 
 def _as_generated(rows: list[NameRow], name: str) -> list[NameRow]:
