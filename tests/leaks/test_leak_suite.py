@@ -450,6 +450,18 @@ def test_spelling_suggestions_do_not_offer_hidden_words(site: TestClient) -> Non
         assert "quokkaville" not in body and HIDDEN_WORD not in body, url
 
 
+def test_a_spelling_only_hidden_documents_hold_is_not_offered(site: TestClient) -> None:
+    """'zanzibrite OR Berlni' finds nothing; its corrected form with the hidden word would
+    find the public Berlin documents (by the other word), so only the hidden word's own
+    visible count keeps it out: Berlin is corrected, the hidden word is not."""
+    found = site.get("/api/v1/search", params={"q": "zanzibrite OR Berlni"}).json()
+    assert found["total"] == 0
+    assert "zanzibrite OR Berlin" in found["suggestions"]
+    assert HIDDEN_WORD not in json.dumps(found).lower()
+    page = site.get("/search", params={"q": "zanzibrite OR Berlni"}).text.lower()
+    assert "did you mean" in page and HIDDEN_WORD not in page
+
+
 def test_oai_post_answers_like_get(site: TestClient) -> None:
     """POST is the same repository: a hidden identifier is unknown there too."""
     answer = site.post("/oai", data={"verb": "GetRecord", "metadataPrefix": "oai_dc",
@@ -673,3 +685,4 @@ def test_no_withheld_word_reaches_the_scan_word_outputs(archive: App, site: Test
         seen = archive.word_boxes.visible(d, editor)
         assert seen is not None and CANARY in " ".join(
             w.text for p in seen.pages for w in p.words).lower(), d
+

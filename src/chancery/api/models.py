@@ -232,6 +232,17 @@ class BucketOut(BaseModel):
     selected: bool
 
 
+class SuggestionOut(BaseModel):
+    """A query to try when a search found nothing, with how many documents it finds."""
+
+    query: str
+    total: int
+    reason: str = Field(description="spelling: the words as the archive spells them (did you "
+                                    "mean); fewer-words: without the rarest word; unfiltered: "
+                                    "the query without the filters")
+    filters_kept: bool = Field(description="whether the count is with the search's filters")
+
+
 class SearchOut(BaseModel):
     """A page of search results with facet counts."""
 
@@ -239,7 +250,9 @@ class SearchOut(BaseModel):
     total: int
     hits: list[HitOut]
     facets: dict[str, list[BucketOut]]
-    suggestions: list[str]
+    suggestions: list[str] = Field(description="When nothing was found: queries to try, as "
+                                             "the page shows them (details in suggested)")
+    suggested: list[SuggestionOut] = []
     next_cursor: str | None
     all_words_total: int | None = Field(
         None, description="When a query of three or more ordinary words was relaxed: how many "

@@ -158,7 +158,9 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None
             facets={k: [m.BucketOut(value=b.value, label=b.label or b.value, count=b.count,
                                     selected=b.selected) for b in v]
                     for k, v in found.results.facets.items()},
-            suggestions=[label for label, _ in found.suggestions],
+            suggestions=[s.label for s in found.suggestions],
+            suggested=[m.SuggestionOut(query=s.query, total=s.total, reason=s.reason,
+                                       filters_kept=s.keeps_filters) for s in found.suggestions],
             all_words_total=found.all_words, notice=found.notice or None,
             next_cursor=make_cursor(page=page + 1) if more else None)
 
