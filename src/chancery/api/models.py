@@ -243,6 +243,27 @@ class SuggestionOut(BaseModel):
     filters_kept: bool = Field(description="whether the count is with the search's filters")
 
 
+class NameSuggestionOut(BaseModel):
+    """An authority record offered as a reader types, best known first."""
+
+    key: str
+    kind: str = Field(examples=["person"])
+    name: str = Field(examples=["Chou En-lai (Zhou Enlai)"])
+    matched: str | None = Field(None, description="The spelling the typing matched, when it "
+                                                  "is not the name (e.g. Zhou Enlai)")
+    documents: int = Field(description="Documents the reader may see that name the record")
+    query: str = Field(description="A search for the record's documents by this name")
+    url: str
+
+
+class NameSuggestionsOut(BaseModel):
+    """Authority records whose spellings have words starting with each word typed; only
+    records a document the reader may see names."""
+
+    query: str
+    names: list[NameSuggestionOut]
+
+
 class SearchOut(BaseModel):
     """A page of search results with facet counts."""
 
