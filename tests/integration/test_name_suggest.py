@@ -4,13 +4,18 @@ best known first; the same through the page's route and the API."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
 from chancery.bootstrap import App
 from chancery.domain.readers import Reader
+from chancery.domain.workflow import Acting, Step
+from chancery.services.imports import import_paths
+from chancery.services.search import refresh_index
 from chancery.web.server import create_app
 from tests.conftest import CORPUS, need
 from tests.integration.test_spelling_pairs import BENCH
@@ -70,3 +75,23 @@ def test_the_routes_give_the_same_names(core: App) -> None:
     assert found.results.total >= page[0]["documents"] // 2
     assert 'src="/static/names.js"' in site.get("/").text
     assert site.get("/static/names.js").status_code == 200
+
+
+def test_a_withdrawal_hides_the_name_at_once(app: App, reference_bundle: Path) -> None:
+    """The names read before a change keep answering while they are read again, but a
+    record only withdrawn documents name is not offered even then (each name offered is
+    checked against the catalogue until the names are current again)."""
+    assert not import_paths([reference_bundle], app.import_context()).failed
+    refresh_index(app.catalogue, app.index)
+    reader = Reader.public()
+    found = app.name_suggester.suggest("khrush", reader)
+    assert found and found[0].name.startswith("Khrushchev, Nikita")
+    naming = {h.public_id for h in app.search.documents(found[0].query).results.hits}
+    app.publishing.take_step(sorted(naming), Step.WITHDRAW, Acting("op"))
+    assert app.name_suggester.suggest("khrush", reader) == []  # the names read before
+    for _ in range(100):  # until the names are read again
+        if app.name_suggester._names(reader)[1]:
+            break
+        time.sleep(0.05)
+    assert app.name_suggester.suggest("khrush", reader) == []
+    assert app.name_suggester.suggest("khrush", Reader.editor())[0].key == found[0].key

@@ -46,6 +46,7 @@ class ListedAuthority:
     name: str
     documents: int
     names: tuple[str, ...]  # the preferred name first
+    folded: tuple[str, ...]  # each name folded (domain.authorities.fold), as stored
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import Connection, distinct, func, select
 
-from chancery.domain.authorities import AuthorityKind
+from chancery.domain.authorities import AuthorityKind, fold
 from chancery.domain.publication import Actor
 from chancery.storage import rows
 from chancery.storage.interface import ListedAuthority
@@ -25,13 +25,20 @@ def listed_authorities(conn: Connection, actor: Actor, today: date) -> list[List
                             func.count(distinct(document_links.c.document_id)))
                      .select_from(joined), actor, today).group_by(document_links.c.authority_id)
     counts: dict[int, int] = {aid: n for aid, n in conn.execute(counted)}
-    names: dict[int, list[str]] = defaultdict(list)
-    for aid, name in conn.execute(select(authority_names.c.authority_id, authority_names.c.name)
-                                  .where(rows.is_a_name())):
+    names: dict[int, dict[str, str]] = defaultdict(dict)  # name -> folded, as stored
+    for aid, name, folded in conn.execute(select(
+            authority_names.c.authority_id, authority_names.c.name, authority_names.c.folded)
+            .where(rows.is_a_name())):
         if aid in counts:
-            names[aid].append(name)
+            names[aid][name] = folded
     records = select(authorities.c.id, authorities.c.key, authorities.c.kind, authorities.c.name)
-    out = [ListedAuthority(key, AuthorityKind(kind), name, counts[aid],
-                           tuple(dict.fromkeys([name, *names[aid]])))
+    out = [_listed(key, kind, name, counts[aid], names[aid])
            for aid, key, kind, name in conn.execute(records) if aid in counts]
     return sorted(out, key=lambda a: (-a.documents, a.name, a.key))
+
+
+def _listed(key: str, kind: str, name: str, documents: int,
+            names: dict[str, str]) -> ListedAuthority:
+    every = {name: names.get(name) or fold(name), **names}  # the preferred name first
+    return ListedAuthority(key, AuthorityKind(kind), name, documents, tuple(every),
+                           tuple(every.values()))
