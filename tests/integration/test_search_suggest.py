@@ -102,6 +102,8 @@ def test_the_page_the_api_and_the_cli_show_them(core: App) -> None:
     site = TestClient(create_app(core))
     page = site.get("/search", params={"q": "Khrushchec Berlni"}).text
     assert "Did you mean: <a href=\"/search?q=Khrushchev+Berlin\">Khrushchev Berlin</a>" in page
+    filtered = site.get("/search", params={"q": "Laos", "f": "type:law"}).text
+    assert '<a href="/search?q=Laos">Laos (without the filters)</a>' in filtered
     api = site.get("/api/v1/search", params={"q": "Khrushchec Berlni"}).json()
     assert api["suggestions"][0] == "Khrushchev Berlin"
     assert api["suggested"][0] == {"query": "Khrushchev Berlin", "reason": SPELLING,

@@ -3,26 +3,32 @@
 // list is what keyboards, screen readers and touch use (arrow keys, Enter, Escape).
 (function () {
   "use strict";
-  var box = document.getElementById("site-q");
-  if (!box || !window.fetch) { return; }
-  var list = document.createElement("datalist");
-  list.id = "site-q-names";
-  box.parentNode.appendChild(list);
-  box.setAttribute("list", list.id);
-  var hint = document.createElement("span");  // says how many names are offered
-  hint.className = "visually-hidden";
-  hint.setAttribute("role", "status");
-  box.parentNode.appendChild(hint);
-  var timer = null, asked = "";
-  function show(names) {
-    list.textContent = "";
-    names.forEach(function (n) {
-      var option = document.createElement("option");
-      option.value = n.query;
-      option.label = n.name + (n.matched ? " (" + n.matched + ")" : "") + " · " + n.documents + " documents";
-      list.appendChild(option);
-    });
-    hint.textContent = names.length ? names.length + " names suggested" : "";
+  if (!window.fetch) { return; }
+  // the search box in every page's header, and the home page's own (which replaces it)
+  ["site-q", "home-q"].forEach(function (id) {
+    var box = document.getElementById(id);
+    if (box) { wire(box); }
+  });
+  function wire(box) {
+    var list = document.createElement("datalist");
+    list.id = box.id + "-names";
+    box.parentNode.appendChild(list);
+    box.setAttribute("list", list.id);
+    var hint = document.createElement("span");  // says how many names are offered
+    hint.className = "visually-hidden";
+    hint.id = box.id + "-names-status";
+    hint.setAttribute("role", "status");
+    box.parentNode.appendChild(hint);
+    var timer = null, asked = "";
+    function show(names) {
+      list.textContent = "";
+      names.forEach(function (n) {
+        var option = document.createElement("option");
+        option.value = n.query;
+        option.label = n.name + (n.matched ? " (" + n.matched + ")" : "") + " · " + n.documents + " documents";
+        list.appendChild(option);
+      });
+      hint.textContent = names.length ? names.length + " names suggested" : "";
   }
   function ask() {
     var typed = box.value.trim();
@@ -38,4 +44,5 @@
     clearTimeout(timer);
     timer = setTimeout(ask, 120);  // one request per pause in typing, not per key
   });
+  }
 })();
