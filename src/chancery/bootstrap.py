@@ -44,6 +44,7 @@ from chancery.services.imports import ImportContext
 from chancery.services.jobs import BatchRun, Dispatch, Jobs, Polled, StageRun
 from chancery.services.known_names import KnownNames
 from chancery.services.name_seeding import lay_entries, prints_any, seed_names
+from chancery.services.name_suggest import NameSuggester
 from chancery.services.ocr import Ocr
 from chancery.services.publishing import Publishing
 from chancery.services.purging import Kept, Purging
@@ -130,6 +131,11 @@ class App:
     def search(self) -> Search:
         """The search every entry point uses, built once with the phonetic key."""
         return Search(self.catalogue, self.index, phonetic_key)
+
+    @cached_property
+    def name_suggester(self) -> NameSuggester:
+        """Names suggested as a reader types, kept in memory per reader role and day."""
+        return NameSuggester(self.catalogue)
 
     @cached_property
     def publishing(self) -> Publishing:

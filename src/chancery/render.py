@@ -169,9 +169,11 @@ def print_search(console: Console, page: SearchPage) -> None:
         console.print(Text(f"   {meta}  {hit.source_id}", style="dim"))
         for s in hit.snippets:
             console.print(Text("   … ").append_text(_snippet_text(s)).append(" …"))
-    for label, count in page.suggestions:
-        plural = "" if count == 1 else "s"
-        console.print(f"Nothing found. Try: [bold]{escape(label)}[/] ({count:,} document{plural})")
+    for sug in page.suggestions:
+        plural = "" if sug.total == 1 else "s"
+        lead = "Did you mean" if sug.reason == "spelling" else "Try"
+        console.print(f"Nothing found. {lead}: [bold]{escape(sug.label)}[/] "
+                      f"({sug.total:,} document{plural})")
     for facet, buckets in r.facets.items():
         if buckets:
             shown = ", ".join(f"{'✓ ' if b.selected else ''}{b.label or b.value} ({b.count:,})"
@@ -198,5 +200,6 @@ def search_json(page: SearchPage) -> dict[str, object]:
                                for s in h.snippets]} for h in r.hits],
         "facets": {f: [{"value": b.value, "label": b.label, "count": b.count, "selected": b.selected}
                        for b in buckets] for f, buckets in r.facets.items()},
-        "suggestions": [{"query": q, "total": n} for q, n in page.suggestions],
+        "suggestions": [{"query": s.query, "total": s.total, "reason": s.reason,
+                         "filters_kept": s.keeps_filters} for s in page.suggestions],
     }

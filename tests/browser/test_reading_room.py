@@ -239,3 +239,23 @@ def test_phone_shows_results_before_facets_and_a_jump_bar(browser: Any, base_url
         assert tab.evaluate("location.hash") == "#cite"
     finally:
         context.close()
+
+
+def test_names_are_offered_as_the_reader_types(page: Any) -> None:
+    """Typing the start of a name in the site search box fills its list of names (a native
+    datalist, which keyboards and screen readers use as they use any input's list), and a
+    live region says how many; the box keeps working as a search box."""
+    page.goto("/search?q=Taiwan")
+    box = page.locator("#site-q")
+    box.fill("")
+    box.press_sequentially("khru", delay=30)
+    options = page.locator("#site-q-names option")
+    options.first.wait_for(state="attached", timeout=5_000)
+    assert box.get_attribute("list") == "site-q-names"
+    assert options.first.get_attribute("value").startswith('"Khrushchev')
+    assert "names suggested" in page.locator("#site-q-names-status").text_content()
+    box.press("Enter")
+    page.wait_for_url("**/search?q=khru*")
+    page.goto("/")  # the home page's own box, which takes the header's place
+    page.locator("#home-q").press_sequentially("her", delay=30)
+    page.locator("#home-q-names option").first.wait_for(state="attached", timeout=5_000)

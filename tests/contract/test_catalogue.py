@@ -349,6 +349,31 @@ def test_public_listings_leave_out_what_only_hidden_documents_carry(app: App) ->
     assert app.catalogue.scanned_documents("elsewhere", Actor.EDITOR, TODAY, 10) == []
 
 
+def test_listed_authorities_follow_the_registers_rule_with_counts(app: App) -> None:
+    """Name suggestions read the records the registers list, most named first, with every
+    name and the documents the reader may see that name them; a draft-only person is
+    listed for editors only."""
+    people = [Authority(AuthorityKind.PERSON, f"Person {n}, A.", variants=(NameVariant(f"P. {n}"),))
+              for n in range(3)]
+    with app.catalogue.session() as s:
+        ids = [s.create_authority(a, _names(a)) for a in people]
+        assert s.write_documents([
+            DocumentWrite(_doc(1), [LinkWrite(ids[0], Role.AUTHOR), LinkWrite(ids[1], Role.MENTIONED)],
+                          "h1", REV),
+            DocumentWrite(_doc(2), [LinkWrite(ids[1], Role.MENTIONED)], "h2", REV),
+            DocumentWrite(_doc(3, publication=Publication(PublicationState.DRAFT)),
+                          [LinkWrite(ids[2], Role.MENTIONED), LinkWrite(ids[0], Role.MENTIONED)],
+                          "h3", REV)]) == {}
+    public = app.catalogue.list_authorities("person", Actor.PUBLIC, TODAY, "", 10)
+    listed = app.catalogue.listed_authorities(Actor.PUBLIC, TODAY)
+    assert sorted(a.key for a in listed) == sorted(r.key for r in public)
+    assert [(a.name, a.documents) for a in listed] == [("Person 1, A.", 2), ("Person 0, A.", 1)]
+    assert listed[0].names[0] == "Person 1, A." and "P. 1" in listed[0].names
+    editors = app.catalogue.listed_authorities(Actor.EDITOR, TODAY)
+    assert [(a.name, a.documents) for a in editors] == [
+        ("Person 0, A.", 2), ("Person 1, A.", 2), ("Person 2, A.", 1)]
+
+
 def test_a_collection_key_with_an_underscore_is_not_a_pattern(app: App) -> None:
     """Found by review: "a_b" must not take in "axb/f" (LIKE reads _ as any character)."""
     with app.catalogue.session() as s:

@@ -45,6 +45,8 @@ EXAMPLES = {
     "/api/v1/subjects/{slug}": "/api/v1/subjects/soviet-experts-in-china",
     "/": "/",
     "/search": "/search?q=Taiwan",
+    "/suggest": "/suggest?q=Khru",
+    "/api/v1/names/suggest": "/api/v1/names/suggest?q=Khru",
     "/browse": "/browse",
     "/browse/{year}": "/browse/1960",
     "/browse/{year}/{month}": "/browse/1960/07",

@@ -88,6 +88,23 @@ def site(archive: App) -> TestClient:
     return TestClient(create_app(archive), follow_redirects=True)
 
 
+# what a reader might type towards the hidden records' names (Quokka, Canary; C. Quokka;
+# Quokka Bureau; Quokkaville; Quokkagate; Quokka, Sealed; S. Quokka) and the public ones
+NAME_TYPING = ["quokk", "Quokk", "can", "canary", "c", "c qu", "bur", "sealed", "s qu", "qu",
+               "Her", "ber"]
+
+
+def test_names_typed_offer_public_records_only(site: TestClient) -> None:
+    """The records public documents name are offered as a reader types; those only hidden
+    documents name, or a link a redaction withholds (Quokka, Sealed), never."""
+    for route in ("/suggest", "/api/v1/names/suggest"):
+        herter = site.get(route, params={"q": "her"}).json()["names"]
+        assert [n["name"] for n in herter] == ["Herter, Christian A."], route
+        for typed in NAME_TYPING:
+            names = site.get(route, params={"q": typed}).json()["names"]
+            assert not any(CANARY in json.dumps(n).lower() for n in names), (route, typed)
+
+
 def clean_channels() -> dict[str, list[str]]:
     """Route -> public addresses whose whole answer must carry nothing hidden."""
     return {
@@ -96,6 +113,9 @@ def clean_channels() -> dict[str, list[str]]:
                     "/search?q=Berlin&sort=date", "/search?q=Berlin&f=place:place/berlin",
                     f"/search?q={SEALED_WORD}", "/search?q=source", "/search?q=redacted",
                     f"/search?q={SUGGESTED_WORD}", "/search?q=embassy", "/search?q=agent"],
+        # names as a reader types: the records only hidden documents (or a redacted link)
+        # name, by every spelling and the start of each (the query is echoed: no "quokka")
+        "/suggest": [f"/suggest?q={q}" for q in NAME_TYPING],
         "/browse": ["/browse"], "/browse/{year}": ["/browse/1960"],
         "/browse/{year}/{month}": ["/browse/1960/07"],
         "/browse/{year}/{month}/{day}": ["/browse/1960/07/20", "/browse/1960/07/21",
@@ -174,6 +194,7 @@ def clean_channels() -> dict[str, list[str]]:
                            "/api/v1/search?q=date:1960", f"/api/v1/search?q={SEALED_WORD}",
                            "/api/v1/search?q=source", f"/api/v1/search?q={SUGGESTED_WORD}",
                            "/api/v1/search?q=embassy"],
+        "/api/v1/names/suggest": [f"/api/v1/names/suggest?q={q}" for q in NAME_TYPING],
         "/api/v1/collections": ["/api/v1/collections"],
         "/api/v1/collections/{key:path}": ["/api/v1/collections/open-papers"],
         **{f"/api/v1/{folder}": [f"/api/v1/{folder}"]
@@ -450,6 +471,18 @@ def test_spelling_suggestions_do_not_offer_hidden_words(site: TestClient) -> Non
         assert "quokkaville" not in body and HIDDEN_WORD not in body, url
 
 
+def test_a_spelling_only_hidden_documents_hold_is_not_offered(site: TestClient) -> None:
+    """'zanzibrite OR Berlni' finds nothing; its corrected form with the hidden word would
+    find the public Berlin documents (by the other word), so only the hidden word's own
+    visible count keeps it out: Berlin is corrected, the hidden word is not."""
+    found = site.get("/api/v1/search", params={"q": "zanzibrite OR Berlni"}).json()
+    assert found["total"] == 0
+    assert "zanzibrite OR Berlin" in found["suggestions"]
+    assert HIDDEN_WORD not in json.dumps(found).lower()
+    page = site.get("/search", params={"q": "zanzibrite OR Berlni"}).text.lower()
+    assert "did you mean" in page and HIDDEN_WORD not in page
+
+
 def test_oai_post_answers_like_get(site: TestClient) -> None:
     """POST is the same repository: a hidden identifier is unknown there too."""
     answer = site.post("/oai", data={"verb": "GetRecord", "metadataPrefix": "oai_dc",
@@ -673,3 +706,4 @@ def test_no_withheld_word_reaches_the_scan_word_outputs(archive: App, site: Test
         seen = archive.word_boxes.visible(d, editor)
         assert seen is not None and CANARY in " ".join(
             w.text for p in seen.pages for w in p.words).lower(), d
+

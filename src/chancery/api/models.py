@@ -232,6 +232,38 @@ class BucketOut(BaseModel):
     selected: bool
 
 
+class SuggestionOut(BaseModel):
+    """A query to try when a search found nothing, with how many documents it finds."""
+
+    query: str
+    total: int
+    reason: str = Field(description="spelling: the words as the archive spells them (did you "
+                                    "mean); fewer-words: without the rarest word; unfiltered: "
+                                    "the query without the filters")
+    filters_kept: bool = Field(description="whether the count is with the search's filters")
+
+
+class NameSuggestionOut(BaseModel):
+    """An authority record offered as a reader types, best known first."""
+
+    key: str
+    kind: str = Field(examples=["person"])
+    name: str = Field(examples=["Chou En-lai (Zhou Enlai)"])
+    matched: str | None = Field(None, description="The spelling the typing matched, when it "
+                                                  "is not the name (e.g. Zhou Enlai)")
+    documents: int = Field(description="Documents the reader may see that name the record")
+    query: str = Field(description="A search for the record's documents by this name")
+    url: str
+
+
+class NameSuggestionsOut(BaseModel):
+    """Authority records whose spellings have words starting with each word typed; only
+    records a document the reader may see names."""
+
+    query: str
+    names: list[NameSuggestionOut]
+
+
 class SearchOut(BaseModel):
     """A page of search results with facet counts."""
 
@@ -239,7 +271,9 @@ class SearchOut(BaseModel):
     total: int
     hits: list[HitOut]
     facets: dict[str, list[BucketOut]]
-    suggestions: list[str]
+    suggestions: list[str] = Field(description="When nothing was found: queries to try, as "
+                                             "the page shows them (details in suggested)")
+    suggested: list[SuggestionOut] = []
     next_cursor: str | None
     all_words_total: int | None = Field(
         None, description="When a query of three or more ordinary words was relaxed: how many "

@@ -45,7 +45,21 @@ def routes(app: App) -> APIRouter:
     read = Depends(auth.reader_of(app))  # the token's account, or the public
     _documents(router, app, urls, read)
     _finding(router, app, urls, read)
+    _names(router, app, urls, read)
     return router
+
+
+def _names(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None:
+    @router.get("/names/suggest", response_model=m.NameSuggestionsOut,
+                summary="Names as a reader types them", operation_id="suggest_names")
+    def suggest_names(q: Annotated[str, Query(max_length=200, description=(
+                          "What the reader has typed: each word is the start of a word of "
+                          "any spelling of the record, case and accents aside"))] = "",
+                      limit: Annotated[int, Query(ge=1, le=20)] = 10,
+                      reader: Reader = read) -> m.NameSuggestionsOut:
+        found = app.name_suggester.suggest(q, reader, limit)
+        return m.NameSuggestionsOut(query=q, names=[
+            m.NameSuggestionOut.model_validate(s.as_json(urls.authority(s.key))) for s in found])
 
 
 def _position(cursor: str | None, name: str, first: int) -> int:
@@ -158,7 +172,9 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None
             facets={k: [m.BucketOut(value=b.value, label=b.label or b.value, count=b.count,
                                     selected=b.selected) for b in v]
                     for k, v in found.results.facets.items()},
-            suggestions=[label for label, _ in found.suggestions],
+            suggestions=[s.label for s in found.suggestions],
+            suggested=[m.SuggestionOut(query=s.query, total=s.total, reason=s.reason,
+                                       filters_kept=s.keeps_filters) for s in found.suggestions],
             all_words_total=found.all_words, notice=found.notice or None,
             next_cursor=make_cursor(page=page + 1) if more else None)
 

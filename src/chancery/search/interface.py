@@ -195,6 +195,12 @@ class SearchIndex(Protocol):
         request matches, largest first; values it does not match are left out."""
         ...
 
+    def spellings(self, word: str, actor: Actor, today: date) -> list[tuple[str, int]]:
+        """Up to two spellings the index holds a few edits from ``word`` and likelier than it
+        (as documents print them), each with how many documents ``actor`` may see on
+        ``today`` hold it, likeliest first; [] when ``word`` is as likely as any."""
+        ...
+
     def search_within(self, item: IndexDocument, request: SearchRequest) -> list[Passage]:
         """Every matching paragraph of one document, highlighted, in text order."""
         ...

@@ -52,6 +52,7 @@ from chancery.search.tantivy_schema import (
     build_schema,
     to_tantivy,
 )
+from chancery.search.tantivy_spellings import known_spellings
 
 _META = "chancery-index.json"
 # what Tantivy writes in an index folder: segment files (<uuid>.<part>, deletes as
@@ -249,6 +250,11 @@ class TantivyIndex:
                     self._spans.clear()
                 self._spans[key] = found
         return found
+
+    def spellings(self, word: str, actor: Actor, today: date) -> list[tuple[str, int]]:
+        """Spellings the index knows near ``word``, in documents ``actor`` may see."""
+        snap = self.snapshot()
+        return known_spellings(snap.searcher, self.schema, self.analyzers, word, actor, today)
 
     def search_within(self, item: IndexDocument, request: SearchRequest) -> list[Passage]:
         """Every paragraph of one document's texts that matches, highlighted, in text order.

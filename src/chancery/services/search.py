@@ -15,11 +15,7 @@ from chancery.domain.readers import Reader
 from chancery.domain.release import public_from
 from chancery.domain.texts import LANGUAGE_NAMES
 from chancery.search.grammar import (
-    And,
-    Or,
-    Phrase,
     QueryError,
-    Word,
     every_word,
     is_relaxed,
     parse_query,
@@ -44,6 +40,7 @@ from chancery.search.interface import (
 from chancery.services.redacting import withheld_words
 from chancery.services.search_names import PhoneticKey, expand_names, group_names
 from chancery.services.search_states import STATE_FACET, count_states, narrowed, split_states
+from chancery.services.search_suggest import Suggestion, suggest
 from chancery.storage.interface import Catalogue, StoredDocument
 
 MAX_PER_PAGE = 100
@@ -62,7 +59,7 @@ class SearchPage:
     per_page: int
     sort: str
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    suggestions: list[tuple[str, int]] = field(default_factory=list)  # (relaxed query, hits)
+    suggestions: list[Suggestion] = field(default_factory=list)  # when nothing was found
     all_words: int | None = None  # documents with every word, when a long query was relaxed
 
     @property
@@ -111,10 +108,17 @@ class Search:
         if facets and who.is_editor:  # staff see the publication state as a facet too
             labelled[STATE_FACET] = count_states(self.index, base, states)
         results = SearchResults(results.total, results.hits, labelled, stale_by)
-        suggestions = _suggest(self.index, request, text) if results.total == 0 else []
+        suggestions = suggest(self, text, filters or {}, who) if results.total == 0 else []
         shown = {**request.filters, **({STATE_FACET: states} if states else {})}
         return SearchPage(text, results, page, per_page, sort, shown, suggestions,
                           self._all_words(request, text))
+
+    def count(self, text: str, filters: dict[str, tuple[str, ...]], reader: Reader) -> int:
+        """How many documents a query finds for ``reader``, and nothing else."""
+        chosen, states = split_states(filters, reader)
+        request = self._request(text, chosen, "relevance", 1, 1, reader, snippets=False,
+                                facets=False)
+        return self.index.search(_variant(request, query=narrowed(request.query, states))).total
 
     def _all_words(self, request: SearchRequest, text: str) -> int | None:
         """For a relaxed query, how many documents have every word (but the stop words)."""
@@ -242,33 +246,6 @@ def _bucket_label(facet: str, value: str, names: dict[str, str], titles: dict[st
     if facet in ("type", "classification"):
         return value.replace("-", " ").replace("_", " ").capitalize()
     return names.get(value, value)
-
-
-def _suggest(index: SearchIndex, request: SearchRequest, text: str) -> list[tuple[str, int]]:
-    """Relaxed versions of a search that found nothing, with how many each would find."""
-    # Each step relaxes the one before: first the filters, then all words, then spelling.
-    base = _variant(request, limit=1, snippets=False, facets=False, filters={})
-    unfiltered = " (without the filters)" if request.filters else ""
-    tries: list[tuple[str, SearchRequest]] = []
-    if request.filters:
-        tries.append((text + unfiltered, base))
-    words = positive_words(request.query)
-    if isinstance(request.query, And) and len(words) > 1:
-        tries.append((" OR ".join(_shown(w) for w in words) + unfiltered,
-                      _variant(base, query=Or(tuple(words)))))
-    plain = [w for w in words if isinstance(w, Word) and not (w.prefix or w.fuzzy)
-             and w.field != STATE_FACET]  # a state has no spelling to be off by
-    if plain:
-        fuzzy = [Word(w.text, w.field, fuzzy=1) for w in plain]
-        tries.append((" ".join(f"{w.text}~" for w in plain) + unfiltered,
-                      _variant(base, query=And(tuple(fuzzy)) if len(fuzzy) > 1 else fuzzy[0])))
-    found = [(label, index.search(r).total) for label, r in tries]
-    return [(label, n) for label, n in found if n > 0]
-
-
-def _shown(w: Word | Phrase) -> str:
-    text = f'"{w.text}"' if isinstance(w, Phrase) else w.text
-    return f"{w.field}:{text}" if w.field else text
 
 
 def _variant(request: SearchRequest, **changes: object) -> SearchRequest:

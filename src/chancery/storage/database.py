@@ -17,11 +17,21 @@ from chancery.domain.authorities import Authority
 from chancery.domain.collections import Collection
 from chancery.domain.publication import Actor
 from chancery.domain.served_scans import ServedScan
-from chancery.storage import harvest, lookups, migrate, reads, scan_redactions, stats, visible
+from chancery.storage import (
+    harvest,
+    listed,
+    lookups,
+    migrate,
+    reads,
+    scan_redactions,
+    stats,
+    visible,
+)
 from chancery.storage.interface import (
     AuthorityRow,
     DocumentSummary,
     HarvestHeader,
+    ListedAuthority,
     StoredDocument,
     WithdrawnDocument,
 )
@@ -161,6 +171,11 @@ class SqlCatalogue:
         """Whether a document the actor may see names this authority record."""
         with self.engine.connect() as conn:
             return lookups.authority_listed(conn, key, actor, today)
+
+    def listed_authorities(self, actor: Actor, today: date) -> list[ListedAuthority]:
+        """Every authority record a document the actor may see names, most named first."""
+        with self.engine.connect() as conn:
+            return listed.listed_authorities(conn, actor, today)
 
     def harvest_headers(self, today: date, since: datetime | None, until: datetime | None,
                         collection: str | None, after: tuple[datetime, int] | None,

@@ -37,6 +37,19 @@ class AuthorityRow:
 
 
 @dataclass(frozen=True)
+class ListedAuthority:
+    """An authority record a reader is shown, with every name it goes by (its variants, the
+    generated ones included) and how many documents the reader may see name it."""
+
+    key: str
+    kind: AuthorityKind
+    name: str
+    documents: int
+    names: tuple[str, ...]  # the preferred name first
+    folded: tuple[str, ...]  # each name folded (domain.authorities.fold), as stored
+
+
+@dataclass(frozen=True)
 class NameRow:
     """A stored name variant with its match keys."""
 
@@ -310,6 +323,11 @@ class Catalogue(Protocol):
 
     def authority_listed(self, key: str, actor: Actor, today: date) -> bool:
         """Whether a document the actor may see names this authority record."""
+        ...
+
+    def listed_authorities(self, actor: Actor, today: date) -> list[ListedAuthority]:
+        """Every authority record a document the actor may see names (the registers' rule),
+        most named first, with its names and how many such documents name it."""
         ...
 
     def authority_records(self, keys: list[str]) -> list[Authority]:

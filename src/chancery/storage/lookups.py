@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Select, and_, or_, select, update
 
 from chancery.domain.authorities import AuthorityKind
 from chancery.domain.publication import Actor
@@ -206,12 +206,19 @@ def authority_listed(conn: Connection, key: str, actor: Actor, today: date) -> b
 
 
 def _named(actor: Actor, today: date) -> ColumnElement[bool]:
-    """The authority row is linked to a document the actor may see (for anyone but an
-    editor, by a link no redaction withholds)."""
+    """The authority row is linked to a document the actor may see."""
     q = select(document_links.c.id).join(
         documents, documents.c.id == document_links.c.document_id).where(
-        document_links.c.authority_id == authorities.c.id, viewable_by(actor, today))
-    return (q if actor is Actor.EDITOR else q.where(link_shown())).exists()
+        document_links.c.authority_id == authorities.c.id)
+    return naming(q, actor, today).exists()
+
+
+def naming(links: Select[Any], actor: Actor, today: date) -> Select[Any]:
+    """Document links (joined with their documents and authorities) that show the actor an
+    authority record: the document is one the actor may see and, for anyone but an editor,
+    no redaction withholds the link. The one rule of which records a reader is shown."""
+    q = links.where(viewable_by(actor, today))
+    return q if actor is Actor.EDITOR else q.where(link_shown())
 
 
 def scanned_documents(conn: Connection, collection: str, actor: Actor, today: date,

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from chancery.bootstrap import App
 from chancery.domain.readers import Reader
+from chancery.http.addresses import authority_url
 from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import FACETS, Bucket, IndexUnavailable
 from chancery.services import citing, reading
@@ -35,6 +36,13 @@ def routes(app: App) -> APIRouter:
             return _unavailable(app, request, exc)
         return render(app, request, "home.html", {"f": figures,
                                                   "timeline": timeline(figures.years)})
+
+    @router.get("/suggest", include_in_schema=False)
+    def suggest_names(q: str = "", limit: int = 10) -> Response:
+        """Names for the search box's script as the reader types (JSON)."""
+        found = app.name_suggester.suggest(q[:200], Reader.public(), limit)
+        return JSONResponse({"query": q, "names": [s.as_json(authority_url(s.key))
+                                                   for s in found]})
 
     @router.get("/search", include_in_schema=False)
     def search(request: Request, q: str = "", sort: str = "relevance", page: int = 1) -> Response:
