@@ -374,6 +374,7 @@ from chancery import (  # noqa: E402, F401
     cli_authorities,
     cli_collections,
     cli_editing,
+    cli_embed,
     cli_export,
     cli_jobs,
     cli_operate,

@@ -13,7 +13,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -151,12 +151,12 @@ class Meaning:
         """Embed every document whose vectors are missing or older than its last change
         (``every``: all documents again, as after a new model); ``advance`` is told of each
         chunk done."""
-        total, after = EmbedReport(), 0
+        total, after, started = EmbedReport(), 0, time.perf_counter()
         while ids := self.vectors.pending(self.embedder.model, after, CHUNK, every):
             done = self.embed_documents(ids, force=every)
             advance(done)
             total, after = total + done, ids[-1]
-        return total
+        return replace(total, seconds=time.perf_counter() - started)  # the wall clock
 
     def count_pending(self, every: bool = False) -> int:
         """How many documents ``embed_pending`` would read."""
