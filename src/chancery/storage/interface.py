@@ -381,66 +381,6 @@ class VectorPage:
     vectors: npt.NDArray[np.float32]  # one row per key, as stored (float16) widened back
 
 
-class PassageVectors(Protocol):
-    """The passage vectors kept in the catalogue (storage/vectors.py): written by the embed
-    job, followed by each node's vector index through a sequence number, as the search index
-    follows the change counter. Removals (a document embedded again, or purged) are kept
-    as removed keys with their sequence number, so a follower drops them too."""
-
-    def pending(self, model: str, after: int, limit: int, every: bool = False) -> list[int]:
-        """Ids of documents (after ``after``, in id order) with no vectors of this model or
-        changed since they were embedded; ``every``: all documents."""
-        ...
-
-    def count_pending(self, model: str, every: bool = False) -> int:
-        """How many documents ``pending`` would give in all."""
-        ...
-
-    def public_ids(self, document_ids: list[int]) -> dict[int, str]:
-        """Public ids of stored documents by catalogue id (the gone are left out)."""
-        ...
-
-    def text_hashes(self, document_ids: list[int], model: str) -> dict[int, str]:
-        """The hash of the passages each document's vectors of this model were made from."""
-        ...
-
-    def store(self, document_id: int, model: str, as_of: int, text_hash: str,
-              wheres: list[str], vectors: npt.NDArray[np.float32]) -> bool:
-        """Replace a document's vectors, in one transaction, as embedded at change count
-        ``as_of``; False (nothing written) when the document is gone."""
-        ...
-
-    def mark_embedded(self, document_id: int, model: str, as_of: int) -> None:
-        """Its text is what its vectors were made from: they stand as of change ``as_of``."""
-        ...
-
-    def queue_changed(self, model: str, stage: str) -> list[int]:
-        """Ids of documents written since the last call (by any process) whose vectors are
-        stale and that have no job of ``stage`` waiting: what a worker's sweep queues."""
-        ...
-
-    def sequence(self) -> int:
-        """The sequence number of the last vector write."""
-        ...
-
-    def vectors_since(self, seen: int, after: int, limit: int, model: str = "") -> VectorPage:
-        """Vectors (of ``model``, or any) stored after sequence number ``seen``, by key
-        after ``after``."""
-        ...
-
-    def removed_since(self, seen: int) -> list[int]:
-        """Keys removed after sequence number ``seen``."""
-        ...
-
-    def passages_at(self, keys: list[int]) -> dict[int, tuple[str, str]]:
-        """Key -> (public id, passage) for the keys still stored."""
-        ...
-
-    def vectors_of(self, public_id: str, model: str) -> tuple[list[str], VectorPage]:
-        """A document's own vectors: their passages, and them under their keys."""
-        ...
-
-
 class BlobStore(Protocol):
     """Content-addressed file storage, deduplicated by SHA-256."""
 
