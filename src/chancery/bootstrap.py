@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 
 from chancery.blobs.burning import BurnedFiles
 from chancery.blobs.derived import DerivedFiles
@@ -30,6 +31,10 @@ from chancery.ingest.csvfiles import CsvImporter
 from chancery.ingest.frus import FrusImporter
 from chancery.ingest.media import read_media
 from chancery.ingest.scans import ScanImporter
+from chancery.meaning.encoder import UseEmbedder
+from chancery.meaning.exact import ExactVectorIndex
+from chancery.meaning.interface import VectorIndex
+from chancery.meaning.marks import FileMark
 from chancery.ocr.spelling import respell_ocr
 from chancery.search.tantivy_index import TantivyIndex
 from chancery.search.word_terms import IndexTerms
@@ -43,6 +48,7 @@ from chancery.services.editor import Editor
 from chancery.services.imports import ImportContext
 from chancery.services.jobs import BatchRun, Dispatch, Jobs, Polled, StageRun
 from chancery.services.known_names import KnownNames
+from chancery.services.meaning import Meaning
 from chancery.services.name_seeding import lay_entries, prints_any, seed_names
 from chancery.services.name_suggest import NameSuggester
 from chancery.services.ocr import Ocr
@@ -75,6 +81,7 @@ from chancery.storage.redacting import SqlRedacting
 from chancery.storage.scan_redactions import SqlScanRedactions
 from chancery.storage.suggestions import SqlSuggestions
 from chancery.storage.tokens import SqlTokens
+from chancery.storage.vectors import SqlPassageVectors
 from chancery.storage.words import SqlWordLayers
 from chancery.storage.workflow import SqlEditorial
 from chancery.storage.workspace import SqlWorkspaceReads
@@ -136,6 +143,16 @@ class App:
     def name_suggester(self) -> NameSuggester:
         """Names suggested as a reader types, kept in memory per reader role and day."""
         return NameSuggester(self.catalogue)
+
+    @cached_property
+    def meaning(self) -> Meaning:
+        """Search by meaning: the embed job's code, this node's vector index (under
+        data/vectors, following the catalogue's vectors) and the questions asked of it."""
+        folder = self.settings.data / "vectors"
+        embedder = UseEmbedder()
+        return Meaning(self.catalogue, SqlPassageVectors(self.catalogue.engine, embedder.dims),
+                       embedder, lambda empty: vector_index(folder, embedder.dims, empty),
+                       FileMark(folder))
 
     @cached_property
     def publishing(self) -> Publishing:
@@ -279,13 +296,13 @@ class App:
     def jobs(self) -> Jobs:
         """The job queue with the code of each stage; through Celery when a broker is set."""
         return Jobs(SqlJobs(self.catalogue.engine), self.job_stages(), self._job_batches(),
-                    self._dispatch())
+                    self._dispatch(), {Stage.EMBED: self.meaning.queue_changed})
 
     def job_stages(self) -> dict[Stage, StageRun]:
         """The code of each stage, a callable ``run(document_id, options)``. OCR and
         suggestions join here: ``Stage.OCR: self.<service>.run``, ``Stage.SUGGEST: ...``."""
         return {Stage.OCR: self.ocr.run, Stage.SUGGEST: self.suggest_stage.run,
-                Stage.CITE: self._cite_stage}
+                Stage.CITE: self._cite_stage, Stage.EMBED: self.meaning.run}
 
     @cached_property
     def suggest_stage(self) -> SuggestStage:
@@ -296,7 +313,7 @@ class App:
 
     def _job_batches(self) -> dict[Stage, BatchRun]:
         """Stages that run many documents at once."""
-        return {Stage.CITE: self._cite_stage.run_many}
+        return {Stage.CITE: self._cite_stage.run_many, Stage.EMBED: self.meaning.run_many}
 
     @cached_property
     def _cite_stage(self) -> CiteStage:
@@ -357,6 +374,12 @@ def build_suggesting(catalogue: SqlCatalogue | None, cache: StageCache | None = 
     return Suggesting(catalogue, pipeline, lambda path: read_text(path, PDFIUM_LOCK))
 
 
+
+
+def vector_index(folder: Path, dims: int, empty: bool = False) -> VectorIndex:
+    """A node's vector index, saved in ``folder`` (``empty``: a new one in its place). The
+    one place the kind is chosen: exact numpy search, right for small archives and tests."""
+    return ExactVectorIndex(folder, dims, load=not empty)
 
 
 def importers(ocr: OcrMode = OcrMode.AUTO) -> list[Importer]:

@@ -121,7 +121,11 @@ def import_(ctx: typer.Context,
                 "CSV's ocr column overrides it per row.")] = OcrMode.AUTO,
             no_wait: Annotated[bool, typer.Option(
                 "--no-wait", help="Return once the documents are stored and searchable; their "
-                "OCR and suggestions stay queued for `chancery worker` or `serve`.")] = False
+                "OCR and suggestions stay queued for `chancery worker` or `serve`.")] = False,
+            embed: Annotated[bool, typer.Option(
+                "--embed", help="Embed the new and changed documents for search by meaning "
+                "before returning (else the job workers of `serve` or `worker` do it, or "
+                "`chancery embed`).")] = False
             ) -> None:
     """Import FRUS TEI volumes, Chancery bundles, CSV + files, or bare scans (PDF, TIFF,
     JPEG, PNG: one draft document each); the format is detected.
@@ -138,15 +142,20 @@ def import_(ctx: typer.Context,
                       allow_purged=allow_purged, ocr=ocr, wait=not no_wait)
     for public_id in summary.readmitted:  # a takedown undone: who did it, on the record
         a.accounts.record(acting.audit_name, "import-purged", public_id)
+    from chancery.cli_embed import embed_now, embedding_json, print_embedding
     from chancery.cli_jobs import after_import_json, print_after_import
+    embedded = embed_now(a, quiet=as_json or no_progress) if embed else None
     if as_json:
         _print_json({**summary.as_dict(), "seconds": round(clock.total, 3),
                      "timings": {k: round(v, 3) for k, v in summary.timings.items()},
                      "indexed_while_storing": summary.indexed,
-                     "jobs": after_import_json(a, summary)})
+                     "jobs": after_import_json(a, summary),
+                     **({"embedding": embedding_json(*embedded)} if embedded else {})})
     else:
         print_import_summary(console, summary, clock.total)
         print_after_import(a, summary)
+        if embedded:
+            print_embedding(*embedded)
     raise typer.Exit(1 if summary.failed or summary.job_failures else 0)
 
 
@@ -374,6 +383,7 @@ from chancery import (  # noqa: E402, F401
     cli_authorities,
     cli_collections,
     cli_editing,
+    cli_embed,
     cli_export,
     cli_jobs,
     cli_operate,

@@ -14,6 +14,7 @@ class Stage(StrEnum):
     OCR = "ocr"  # text (and word boxes) from a scan: its own text layer, or Tesseract
     SUGGEST = "suggest"  # suggested metadata from the document's text, for an editor to confirm
     CITE = "cite"  # the document page's citation styles, rendered and kept
+    EMBED = "embed"  # the public passages' vectors for search by meaning (services/meaning.py)
 
 
 # What a finished stage leads to for the same document: suggestions read the OCR text.

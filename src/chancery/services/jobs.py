@@ -19,11 +19,16 @@ from chancery.domain.jobs import FOLLOWS, Job, JobWorker, Stage, StageCounts, St
 StageRun = Callable[[int, Mapping[str, str]], None]
 # Many documents of one stage at once (citations: one pandoc call renders hundreds).
 BatchRun = Callable[[Sequence[int]], None]
+# The documents a stage finds wanting by itself (embedding: those written since the last
+# look, by imports, edits, redactions or OCR alike), for a worker's sweep to queue.
+Sweep = Callable[[], Sequence[int]]
 QueuedJob = tuple[int, Stage, Mapping[str, str], str]  # document id, stage, options, file
 
 ALIVE = timedelta(seconds=30)  # a worker not seen for this long is taken for dead
 BEAT_SECONDS = 5.0  # how often a worker says it is alive (well inside ALIVE)
-BATCH = {Stage.CITE: 200}  # jobs claimed at once; 1 for the others (an OCR job is minutes)
+# jobs claimed at once; 1 for the others (an OCR job is minutes). 32 documents to embed are
+# ~300 passages, one encoder call of about a second on one core
+BATCH = {Stage.CITE: 200, Stage.EMBED: 32}
 
 
 class JobStore(Protocol):
@@ -81,6 +86,7 @@ class Jobs:
     stages: Mapping[Stage, StageRun]
     batches: Mapping[Stage, BatchRun] = field(default_factory=dict)
     dispatch: Dispatch = field(default_factory=Polled)
+    sweeps: Mapping[Stage, Sweep] = field(default_factory=dict)
 
     def queue(self, wanted: Sequence[QueuedJob]) -> int:
         """Queue jobs (again, if they ran before) and hand them to the workers; stages this
@@ -121,6 +127,15 @@ class Jobs:
         self.queue([(ids[p], r.stage, dict(r.options), files.get(p, ""))
                     for p, requests in again.items() for r in requests])
         return {p: [r.stage for r in requests] for p, requests in again.items() if requests}
+
+    def sweep(self, stages: Iterable[Stage] | None = None) -> int:
+        """Queue what the stages that find their own work (of ``stages``, or all) find
+        wanting; workers call it as they beat. Returns how many were queued."""
+        wanted: list[QueuedJob] = []
+        for stage, find in self.sweeps.items():
+            if stages is None or stage in stages:
+                wanted += [(d, stage, {}, "") for d in find()]
+        return self.queue(wanted)
 
     def run_next(self, worker: str, stages: Iterable[Stage] | None = None) -> int:
         """Claim and run the next jobs of the first stage with work, in stage order (a scan's

@@ -11,6 +11,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+import numpy as np
+import numpy.typing as npt
+
 from chancery.domain.authorities import Authority, AuthorityKind, NameVariant, Role
 from chancery.domain.collections import Collection
 from chancery.domain.corrections import Correction, PublicChange, changes_list, masked, revised_on
@@ -386,6 +389,14 @@ class Catalogue(Protocol):
         original by its hash (never to the public once it has boxes), or by its redacted
         key the original with the boxes to burn in."""
         ...
+
+
+@dataclass(frozen=True)
+class VectorPage:
+    """Stored passage vectors under their keys (the keys of a node's vector index)."""
+
+    keys: list[int]
+    vectors: npt.NDArray[np.float32]  # one row per key, as stored (float16) widened back
 
 
 class BlobStore(Protocol):

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, Table, delete, insert, or_, select
 from chancery.domain import clock
 from chancery.storage import lookups
 from chancery.storage.tables import documents, media, metadata, purged_documents, relations
+from chancery.storage.vectors import forget_document
 
 
 def _document_tables() -> list[tuple[Table, str]]:
@@ -48,6 +49,7 @@ class SqlPurge:
                 documents.c.id == document_id).with_for_update()).one()
             hashes = set(conn.execute(select(media.c.sha256).where(
                 media.c.document_id == document_id)).scalars())
+            forget_document(conn, document_id)  # its keys leave every node's vector index
             for table, column in _document_tables():
                 conn.execute(delete(table).where(table.c[column] == document_id))
             conn.execute(delete(documents).where(documents.c.id == document_id))

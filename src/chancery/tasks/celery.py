@@ -79,6 +79,7 @@ def _beat_forever() -> None:
         try:
             _app().jobs.beat(worker_name(), "celery")
             _app().jobs.recover()
+            _app().jobs.sweep()
         except Exception:  # a database away for a moment: beat again later
             continue
 

@@ -28,6 +28,7 @@ def follow(app: App, stop: threading.Event, every: float = FOLLOW_SECONDS) -> No
     while not stop.is_set():
         try:
             follow_index(app.catalogue, app.index)
+            app.meaning.follow()  # the vectors the embed jobs stored join this node's index
         except Exception as exc:
             print(f"chancery index follower: {exc}", flush=True)
         stop.wait(every)

@@ -35,6 +35,7 @@ def work(jobs: Jobs, name: str, stop: threading.Event, stages: Sequence[Stage] |
             if monotonic() - beaten >= BEAT_SECONDS:
                 jobs.beat(name, kind)
                 jobs.recover()
+                jobs.sweep(stages)
                 beaten = monotonic()
             done = jobs.run_next(name, stages)
             ran += done
