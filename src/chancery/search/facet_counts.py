@@ -38,6 +38,13 @@ from chancery.search.facet_aggregate import (
     split_facet,
 )
 from chancery.search.facet_aggregate import field_of as field_of  # tantivy_index imports it here
+from chancery.search.facet_sampling import (
+    SAMPLED_FACETS,
+    Sampling,
+    estimated,
+    estimated_buckets,
+    sample_of,
+)
 from chancery.search.grammar import MatchAll
 from chancery.search.interface import FACETS, Bucket, SearchRequest
 from chancery.search.tantivy_query import QueryCompiler
@@ -185,12 +192,16 @@ class FacetCounter:
     """Counts the facets of one search, in the background; ``result`` waits for them."""
 
     def __init__(self, compiler: QueryCompiler, snapshot: Snapshot, request: SearchRequest,
-                 query: Query, total: int, invert: Invert = "when-ready") -> None:
+                 query: Query, total: int, invert: Invert = "when-ready",
+                 sampling: Sampling | None = None) -> None:
         self.compiler, self.snap, self.request = compiler, snapshot, request
         self.invert = invert
+        self.sampling = None if request.exact else sampling
         self.slotted = snapshot.slotted(request.actor, request.today, compiler)
         self._parts: list[Callable[[], Counts]] = []
         self._totals: dict[str, int] = {}
+        self.estimated: set[str] = set()  # facets counted on a sample
+        self._selected: list[Callable[[], Counts]] = []  # exact counts of selected values
         # Counts of a facet ignore that facet's own selection, so a reader sees what
         # choosing another value would add (values of one facet combine with OR).
         wanted = [*FACETS, *request.histograms]
@@ -208,7 +219,11 @@ class FacetCounter:
                 counts.setdefault(name.partition(PART)[0], {}).update(values)
         for facet in counts:
             totals[facet] = self._totals[facet]
-        return _buckets(counts, totals, self.request.filters)
+        exact: Counts = {}
+        for part in self._selected:
+            for name, values in part().items():
+                exact.setdefault(name, {}).update(values)
+        return _buckets(counts, totals, self.request.filters, self.estimated, exact)
 
     # -- planning ------------------------------------------------------------------------
 
@@ -217,23 +232,70 @@ class FacetCounter:
             return
         if "decade" in facets and "year" in facets:
             facets = [f for f in facets if f != "decade"]  # summed from the years below
-        direct = list(facets)
         group_total = total
         searcher = self.snap.searcher
-        if self._may_invert(skip):
+        if group_total is None and self._may_sample(facets):  # needed to decide
+            group_total = hit_count(searcher, query)
+        sampled = self._to_sample(skip, facets, group_total)
+        direct = [f for f in facets if f not in sampled]
+        if direct and self._may_invert(skip):
             if group_total is None:
                 group_total = hit_count(searcher, query)
             if group_total * 2 > searcher.num_docs:
-                direct = self._invert(facets, group_total)
+                direct = self._invert(direct, group_total)
+        self._sample(skip, sampled, query)
         if direct:
-            if group_total is None:
-                self._parts.append(_later(_POOL.submit(hit_count, searcher, query), self._totals, direct))
-            tasks = [t for f in direct for t in split_facet(f, self.slotted)]
-            for part in balanced(tasks, self.slotted):
-                job = _POOL.submit(aggregate, searcher, query, part, 0, self.slotted)
-                self._parts.append(partial(_counts_of, job))
+            self._count(direct, query, group_total)
         if group_total is not None:
             self._totals.update(dict.fromkeys(facets, group_total))
+
+    def _count(self, facets: list[str], query: Query, total: int | None) -> None:
+        searcher = self.snap.searcher
+        if total is None:
+            self._parts.append(_later(_POOL.submit(hit_count, searcher, query), self._totals, facets))
+        tasks = [t for f in facets for t in split_facet(f, self.slotted)]
+        for part in balanced(tasks, self.slotted):
+            job = _POOL.submit(aggregate, searcher, query, part, 0, self.slotted)
+            self._parts.append(partial(_counts_of, job))
+
+    def _may_sample(self, facets: list[str]) -> bool:
+        return self.sampling is not None and any(f in SAMPLED_FACETS for f in facets)
+
+    def _to_sample(self, skip: str, facets: list[str], total: int | None) -> list[str]:
+        """The facets of a group to estimate: those with many values over a broad result,
+        unless counting what the query leaves out is exact for no more work than the sample."""
+        sampling = self.sampling
+        if sampling is None or total is None:
+            return []
+        chosen = [f for f in facets if sampling.applies(f, total)]
+        left_out = self.snap.searcher.num_docs - total
+        if chosen and self._may_invert(skip) and left_out * sampling.one_in <= total:
+            universe = self.snap.universe(self.request.actor, self.request.today,
+                                          self.compiler, wait=self.invert == "always")
+            if universe is not None and all(f in universe.counts for f in chosen):
+                return []
+        return chosen
+
+    def _sample(self, skip: str, facets: list[str], query: Query) -> None:
+        """Count facets over the sample of ``query``, and the selected values of ``skip``
+        (the reader's own choice) exactly."""
+        if not facets or self.sampling is None:
+            return
+        self.estimated.update(facets)
+        sub = sample_of(self.compiler.schema, query, self.sampling)
+        tasks = [t for f in facets for t in split_facet(f, self.slotted)]
+        for part in balanced(tasks, self.slotted):
+            job = _POOL.submit(aggregate, self.snap.searcher, sub, part, 0, self.slotted)
+            self._parts.append(partial(_scaled, job, self.sampling))
+        for value in self.request.filters.get(skip, ()):
+            job2 = _POOL.submit(hit_count, self.snap.searcher, self._only(skip, value))
+            self._selected.append(partial(_one, skip, value, job2))
+
+    def _only(self, facet: str, value: str) -> Query:
+        r = self.request
+        filters = {**r.filters, facet: (value,)}
+        return self.compiler.compile(SearchRequest(r.query, r.actor, r.today, filters,
+                                                   expansions=r.expansions))
 
     def _may_invert(self, skip: str) -> bool:
         # the counts kept are over everything the reader may see: usable when no other
@@ -270,6 +332,14 @@ class FacetCounter:
         filters = {k: v for k, v in r.filters.items() if k != facet}
         return self.compiler.compile(SearchRequest(r.query, r.actor, r.today, filters,
                                                    expansions=r.expansions))
+
+
+def _scaled(job: Future[tuple[Counts, set[str]]], sampling: Sampling) -> Counts:
+    return {task: estimated(values, sampling) for task, values in _counts_of(job).items()}
+
+
+def _one(facet: str, value: str, job: Future[int]) -> Counts:
+    return {facet: {value: job.result()}}
 
 
 def _later(job: Future[int], totals: dict[str, int], facets: list[str]) -> Callable[[], Counts]:
@@ -311,10 +381,11 @@ def _subtract(universe: Universe, job: Future[tuple[Counts, set[str]]],
     return out
 
 
-def _buckets(counts: Counts, totals: dict[str, int],
-             filters: dict[str, tuple[str, ...]]) -> dict[str, list[Bucket]]:
+def _buckets(counts: Counts, totals: dict[str, int], filters: dict[str, tuple[str, ...]],
+             estimated: set[str], exact: Counts) -> dict[str, list[Bucket]]:
     """Largest first (ties by value), cut to the facet's size; decades summed from years;
-    documents without a year are counted as undated."""
+    documents without a year are counted as undated. An estimated facet's counts are shown
+    to two figures, but for its selected values, counted exactly and always shown."""
     if "year" in counts and "decade" not in counts:
         decades: dict[str, int] = {}
         for year, n in counts["year"].items():
@@ -324,6 +395,9 @@ def _buckets(counts: Counts, totals: dict[str, int],
         totals["decade"] = totals["year"]
     out = {}
     for f, values in counts.items():
+        if f in estimated:
+            out[f] = estimated_buckets(values, exact.get(f, {}), filters.get(f, ()), size_of(f))
+            continue
         pairs = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:size_of(f)]
         if f in ("year", "decade"):  # a document has one year or none: the rest are undated
             undated = totals[f] - sum(values.values())
@@ -332,3 +406,4 @@ def _buckets(counts: Counts, totals: dict[str, int],
         chosen = set(filters.get(f, ()))
         out[f] = [Bucket(v, n, selected=v in chosen) for v, n in pairs]
     return out
+

@@ -1,0 +1,219 @@
+"""Estimated facets at 1M documents (issue #13): how close each sampling rate comes to the
+exact counts, and what searching costs with estimated and with exact facets.
+
+Run: .venv/bin/python benchmarks/facet_sampling.py [--docs 1000000] [--out /tmp/h1-1m]
+     [--rates 2,3,4,6,8] [--json FILE]
+
+1. Builds the search benchmark's synthetic FRUS documents (benchmarks/search.py: same pool,
+   same seed) into OUT/tantivy through TantivyIndex, once; later runs reuse it.
+2. Accuracy: for "everything" and each query of the search benchmark's mix with more than
+   100,000 hits, the exact counts of every value of the estimated facets (person, place,
+   author, recipient) against the estimates from each sample a rate allows (1 in N: the N
+   disjoint ranges of sample buckets; the product uses the first). Reported per rate: the
+   share of values with >= 1,000 documents whose estimate is within 10 % of the exact count,
+   scaled (raw) and as shown (two significant figures), and the worst sample's share.
+3. Latency: the mix, every query with all facets and snippets, 20 a page, public reader,
+   through TantivyIndex.search in the default mode (estimated above the threshold) and with
+   exact=True, interleaved; p50/p95/p99 per mode and per query.
+
+Targets (issue #13): 95 % of the estimates for values >= 1,000 within 10 %; p99 <= 50 ms in
+the default mode. Figures go to docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tantivy import FieldType, Occur, Query
+
+from chancery.domain.publication import Actor
+from chancery.search.facet_aggregate import ALL_VALUES, aggregate
+from chancery.search.facet_sampling import Sampling, estimated, two_figures
+from chancery.search.grammar import MatchAll
+from chancery.search.interface import SearchRequest
+from chancery.search.tantivy_index import TantivyIndex
+from chancery.search.tantivy_schema import SAMPLE
+
+sys.path.insert(0, str(Path(__file__).parent))  # the sibling modules, run or imported
+from frus_corpus import SEED, Generator, Timed, load_pool
+from search_engines import (
+    BenchQuery,
+    build_tantivy,
+    percentiles,
+    query_mix,
+    schedule,
+    tantivy_request,
+)
+
+FACETS = ["person", "place", "author", "recipient"]  # subjects: the benchmark has none
+LARGE = 1_000  # the values the accuracy target is about
+WITHIN = 0.10
+BROAD = 100_000  # queries with more hits are measured for accuracy
+
+
+# -- 2. accuracy ------------------------------------------------------------------------
+
+
+def _window(index: TantivyIndex, query: Query, sampling: Sampling, k: int) -> Query:
+    """The k-th of the disjoint samples a rate allows (the product's sample_of is the first)."""
+    width = sampling.buckets
+    buckets = Query.range_query(index.schema, SAMPLE, FieldType.Integer, k * width,
+                                (k + 1) * width - 1)
+    return Query.boolean_query([(Occur.Must, query), (Occur.Must, buckets)])
+
+
+def _exact(index: TantivyIndex, query: Query) -> dict[str, dict[str, int]]:
+    searcher = index.snapshot().searcher
+    return {f: aggregate(searcher, query, [f], ALL_VALUES)[0][f] for f in FACETS}
+
+
+def _score(exact: dict[str, dict[str, int]], sample: dict[str, dict[str, int]],
+           sampling: Sampling) -> tuple[int, int, int]:
+    """(values >= LARGE, of them within 10 % raw, within 10 % as shown)."""
+    n = raw = shown = 0
+    for f, values in exact.items():
+        got = estimated(sample[f], sampling)
+        for value, count in values.items():
+            if count < LARGE:
+                continue
+            guess = got.get(value, 0)
+            n += 1
+            raw += abs(guess - count) <= WITHIN * count
+            shown += abs(two_figures(guess) - count) <= WITHIN * count
+    return n, raw, shown
+
+
+def accuracy(index: TantivyIndex, mix: list[BenchQuery], rates: list[int],
+             today: date) -> dict[str, Any]:
+    """Per rate: the share of estimates within 10 % over all queries and samples."""
+    searcher = index.snapshot().searcher
+    queries: list[tuple[str, Query]] = [("everything", index.compiler.compile(
+        SearchRequest(MatchAll(), Actor.PUBLIC, today)))]
+    for q in mix:
+        compiled = index.compiler.compile(tantivy_request(q, today))
+        hits = int(searcher.search(compiled, 1, count=True).count or 0)
+        if hits > BROAD:
+            queries.append((q.text, compiled))
+    out: dict[str, Any] = {"queries": [name for name, _ in queries], "rates": {}}
+    exact = {name: _exact(index, query) for name, query in queries}
+    for rate in rates:
+        totals, worst, sampling = [0, 0, 0], 1.0, Sampling(one_in=rate)
+        for k in range(rate):
+            sample_n = [0, 0, 0]
+            for name, query in queries:
+                sub = _window(index, query, sampling, k)
+                counts = {f: aggregate(searcher, sub, [f], ALL_VALUES)[0][f] for f in FACETS}
+                for i, x in enumerate(_score(exact[name], counts, sampling)):
+                    sample_n[i] += x
+            worst = min(worst, sample_n[1] / max(1, sample_n[0]))
+            totals = [a + b for a, b in zip(totals, sample_n, strict=True)]
+        n, raw, shown = totals
+        out["rates"][str(rate)] = {"values": n, "within_raw": raw / max(1, n),
+                                   "within_shown": shown / max(1, n), "worst_sample_raw": worst}
+        print(f"1 in {rate}: {n:,} estimates of values >= {LARGE:,} ({rate} samples): "
+              f"{raw / max(1, n):.1%} within 10 % raw, {shown / max(1, n):.1%} as shown "
+              f"(two figures); worst sample {worst:.1%}", flush=True)
+    return out
+
+
+# -- 3. latency -------------------------------------------------------------------------
+
+
+def latency(index: TantivyIndex, mix: list[BenchQuery], executions: int,
+            today: date) -> dict[str, Any]:
+    """The mix in both modes, interleaved (default first on even runs, exact on odd)."""
+    modes = {"default": False, "exact": True}
+    samples: dict[str, list[float]] = {m: [] for m in modes}
+    per: dict[str, dict[str, list[float]]] = {m: {q.label: [] for q in mix} for m in modes}
+    found: dict[str, dict[str, Any]] = {}
+
+    def run(q: BenchQuery, mode: str) -> float:
+        request = replace(tantivy_request(q, today), exact=modes[mode])
+        t0 = time.perf_counter()
+        results = index.search(request)
+        took = time.perf_counter() - t0
+        found.setdefault(q.label, {})[mode] = (results.total, results.estimated)
+        return took
+
+    for q in mix:  # warm up; then wait for the counts over everything, as a server would
+        run(q, "default")
+        run(q, "exact")
+    index.snapshot().universe(Actor.PUBLIC, today, index.compiler, wait=True)
+    for n, i in enumerate(schedule(mix, executions, SEED)):
+        for mode in (("default", "exact") if n % 2 == 0 else ("exact", "default")):
+            took = run(mix[i], mode)
+            samples[mode].append(took)
+            per[mode][mix[i].label].append(took)
+    out: dict[str, Any] = {m: percentiles(s) for m, s in samples.items()}
+    out["per_query"] = [{"query": q.text, "sort": q.sort, "hits": found[q.label]["default"][0],
+                         "estimated": found[q.label]["default"][1],
+                         **{m: percentiles(per[m][q.label]) for m in modes}} for q in mix]
+    return out
+
+
+def _print_latency(lat: dict[str, Any]) -> None:
+    for mode in ("default", "exact"):
+        x = lat[mode]
+        print(f"{mode:<8} p50 {x['p50']:7.1f} ms  p95 {x['p95']:7.1f} ms  p99 {x['p99']:7.1f} ms"
+              f"  ({x['n']} searches)")
+    print(f"\n{'query':<40} {'sort':<9} {'hits':>9} {'default p50':>12} {'p99':>7} "
+          f"{'exact p50':>10} {'p99':>7}  estimated")
+    for r in lat["per_query"]:
+        d, e = r["default"], r["exact"]
+        print(f"{r['query'][:40]:<40} {r['sort']:<9} {r['hits']:>9,} {d['p50']:12.1f} "
+              f"{d['p99']:7.1f} {e['p50']:10.1f} {e['p99']:7.1f}  {','.join(r['estimated'])}")
+
+
+# -- the run ----------------------------------------------------------------------------
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--docs", type=int, default=1_000_000)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/h1-1m"))
+    parser.add_argument("--corpus", type=Path,
+                        default=Path(__file__).resolve().parents[2] / "shared/corpus/frus")
+    parser.add_argument("--rates", default="2,3,4,6,8", help="1 in N, comma-separated")
+    parser.add_argument("--queries", type=int, default=208, help="timed searches per mode")
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    return parser.parse_args(argv)
+
+
+def _index(args: argparse.Namespace) -> TantivyIndex:
+    path = args.out / "tantivy"
+    pool, _, _ = load_pool(args.corpus, args.out)
+    if not (path / "meta.json").exists():
+        print(f"indexing {args.docs:,} documents …", flush=True)
+        built = build_tantivy(path, Timed(Generator(pool).documents(0, args.docs), args.docs,
+                                          "tantivy"), 512, 2)
+        print(f"indexed in {built['seconds']:.0f} s", flush=True)
+    return TantivyIndex(path)
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    """Run the benchmark; prints the figures and returns them."""
+    args = _parse(argv)
+    index, today = _index(args), date.today()
+    pool, _, _ = load_pool(args.corpus, args.out)
+    mix = query_mix(pool)
+    figures: dict[str, Any] = {"date": today.isoformat(), "docs": index.count(),
+                               "sampling": vars(Sampling())}
+    print(f"{figures['docs']:,} documents; default sampling: 1 in {Sampling().one_in} above "
+          f"{Sampling().above:,} hits", flush=True)
+    figures["accuracy"] = accuracy(index, mix, [int(r) for r in args.rates.split(",")], today)
+    figures["latency"] = latency(index, mix, args.queries, today)
+    _print_latency(figures["latency"])
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, default=str))
+    return figures
+
+
+if __name__ == "__main__":
+    main()
