@@ -244,17 +244,17 @@ class FacetCounter:
             if group_total * 2 > searcher.num_docs:
                 direct = self._invert(direct, group_total)
         self._sample(skip, sampled, query)
-        if direct:
-            self._count(direct, query, group_total)
+        if direct:  # beside a sample, what is left is cheap: one thread, one run of the query
+            self._count(direct, query, group_total, bins=1 if sampled else 2)
         if group_total is not None:
             self._totals.update(dict.fromkeys(facets, group_total))
 
-    def _count(self, facets: list[str], query: Query, total: int | None) -> None:
+    def _count(self, facets: list[str], query: Query, total: int | None, bins: int) -> None:
         searcher = self.snap.searcher
         if total is None:
             self._parts.append(_later(_POOL.submit(hit_count, searcher, query), self._totals, facets))
-        tasks = [t for f in facets for t in split_facet(f, self.slotted)]
-        for part in balanced(tasks, self.slotted):
+        tasks = [t for f in facets for t in split_facet(f, self.slotted)] if bins > 1 else facets
+        for part in balanced(tasks, self.slotted, bins):
             job = _POOL.submit(aggregate, searcher, query, part, 0, self.slotted)
             self._parts.append(partial(_counts_of, job))
 
@@ -283,10 +283,9 @@ class FacetCounter:
             return
         self.estimated.update(facets)
         sub = sample_of(self.compiler.schema, query, self.sampling)
-        tasks = [t for f in facets for t in split_facet(f, self.slotted)]
-        for part in balanced(tasks, self.slotted):
-            job = _POOL.submit(aggregate, self.snap.searcher, sub, part, 0, self.slotted)
-            self._parts.append(partial(_scaled, job, self.sampling))
+        # one aggregation (each runs the query again): the facets whole, not in parts
+        job = _POOL.submit(aggregate, self.snap.searcher, sub, facets, 0, self.slotted)
+        self._parts.append(partial(_scaled, job, self.sampling))
         for value in self.request.filters.get(skip, ()):
             job2 = _POOL.submit(hit_count, self.snap.searcher, self._only(skip, value))
             self._selected.append(partial(_one, skip, value, job2))
