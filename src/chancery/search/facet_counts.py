@@ -259,7 +259,9 @@ class FacetCounter:
             self._parts.append(partial(_counts_of, job))
 
     def _may_sample(self, facets: list[str]) -> bool:
-        return self.sampling is not None and any(f in SAMPLED_FACETS for f in facets)
+        # an archive no bigger than the threshold never samples: no need to count for it
+        return (self.sampling is not None and self.snap.searcher.num_docs > self.sampling.above
+                and any(f in SAMPLED_FACETS for f in facets))
 
     def _to_sample(self, skip: str, facets: list[str], total: int | None) -> list[str]:
         """The facets of a group to estimate: those with many values over a broad result,
