@@ -34,7 +34,7 @@ from typing import Any
 from tantivy import FieldType, Occur, Query
 
 from chancery.domain.publication import Actor
-from chancery.search.facet_aggregate import ALL_VALUES, aggregate, hit_count
+from chancery.search.facet_aggregate import ALL_VALUES, Counts, aggregate, hit_count
 from chancery.search.facet_sampling import Sampling, estimated, two_figures
 from chancery.search.grammar import MatchAll
 from chancery.search.interface import SearchRequest
@@ -69,22 +69,19 @@ def _window(index: TantivyIndex, query: Query, sampling: Sampling, k: int) -> Qu
     return Query.boolean_query([(Occur.Must, query), (Occur.Must, buckets)])
 
 
-def _exact(index: TantivyIndex, query: Query) -> dict[str, dict[str, int]]:
-    searcher = index.snapshot().searcher
-    return {f: aggregate(searcher, query, [f], ALL_VALUES)[0][f] for f in FACETS}
+def _exact(index: TantivyIndex, query: Query) -> Counts:
+    return _sampled(index, query)  # a query counted whole
 
 
-def _score(exact: dict[str, dict[str, int]], sample: dict[str, dict[str, int]],
-           sampling: Sampling) -> list[int]:
+def _score(exact: Counts, guesses: Counts) -> list[int]:
     """[values >= LARGE, of them within 10 % raw, within 10 % as shown; the same three for
     the hardest of them, 1,000-1,999 documents]."""
     out = [0] * 6
     for f, values in exact.items():
-        got = estimated(sample[f], sampling)
         for value, count in values.items():
             if count < LARGE:
                 continue
-            guess = got.get(value, 0)
+            guess = guesses[f].get(value, 0)
             hits = [1, abs(guess - count) <= WITHIN * count,
                     abs(two_figures(guess) - count) <= WITHIN * count]
             for i in range(0, 6 if count < 2 * LARGE else 3, 3):
@@ -102,31 +99,74 @@ def accuracy(index: TantivyIndex, mix: list[BenchQuery], rates: list[int],
         compiled = index.compiler.compile(tantivy_request(q, today))
         if hit_count(searcher, compiled) > BROAD:
             queries.append((q.text, compiled))
-    out: dict[str, Any] = {"queries": [name for name, _ in queries], "rates": {}}
+    out: dict[str, Any] = {"queries": [name for name, _ in queries], "rates": {},
+                           "left_out": {}}
     exact = {name: _exact(index, query) for name, query in queries}
+    rests = _left_out_queries(index, mix, today)
     for rate in rates:
-        totals, worst, sampling = [0] * 6, 1.0, Sampling(one_in=rate)
+        sampling = Sampling(one_in=rate)
+        direct, left = [0] * 6, [0] * 6
         for k in range(rate):
-            sample_n = [0] * 6
             for name, query in queries:
-                sub = _window(index, query, sampling, k)
-                counts = {f: aggregate(searcher, sub, [f], ALL_VALUES)[0][f] for f in FACETS}
-                sample_n = [a + b for a, b in zip(sample_n, _score(exact[name], counts, sampling),
-                                                  strict=True)]
-            worst = min(worst, sample_n[2] / max(1, sample_n[0]))
-            totals = [a + b for a, b in zip(totals, sample_n, strict=True)]
-        n, raw, shown, band, band_raw, band_shown = totals
-        out["rates"][str(rate)] = {
-            "values": n, "within_raw": raw / max(1, n), "within_shown": shown / max(1, n),
-            "worst_sample_shown": worst, "values_1000_1999": band,
-            "within_raw_1000_1999": band_raw / max(1, band),
-            "within_shown_1000_1999": band_shown / max(1, band)}
-        print(f"1 in {rate}: {n:,} estimates of values >= {LARGE:,} ({rate} samples): "
-              f"{raw / max(1, n):.1%} within 10 % raw, {shown / max(1, n):.1%} as shown "
-              f"(two figures; worst sample {worst:.1%}); of them {band:,} with 1,000-1,999 "
-              f"documents: {band_raw / max(1, band):.1%} raw, "
-              f"{band_shown / max(1, band):.1%} as shown", flush=True)
+                got = _sampled(index, _window(index, query, sampling, k))
+                direct = _add(direct, _score(exact[name], {f: estimated(c, sampling)
+                                                           for f, c in got.items()}))
+                if name in rests:  # as the product counts a query matching most documents
+                    minus = _sampled(index, _window(index, rests[name], sampling, k))
+                    left = _add(left, _score(exact[name], _less(exact["everything"], minus,
+                                                                sampling)))
+        out["rates"][str(rate)] = _shares(direct)
+        out["left_out"][str(rate)] = _shares(left)
+        _print_shares(f"1 in {rate}, sample of the result", direct)
+        if left[0]:
+            _print_shares(f"1 in {rate}, everything less a sample of what is left out", left)
     return out
+
+
+def _left_out_queries(index: TantivyIndex, mix: list[BenchQuery], today: date) -> dict[str, Query]:
+    """For each query matching more than half of the documents: what it leaves out."""
+    searcher = index.snapshot().searcher
+    everything = index.compiler.compile(SearchRequest(MatchAll(), Actor.PUBLIC, today))
+    out = {}
+    for q in mix:
+        request = tantivy_request(q, today)
+        if hit_count(searcher, index.compiler.compile(request)) * 2 > searcher.num_docs:
+            node = index.compiler.for_actor(Actor.PUBLIC).node(request.query, request.expansions,
+                                                               today)
+            out[q.text] = Query.boolean_query([(Occur.Must, everything), (Occur.MustNot, node)])
+    return out
+
+
+def _sampled(index: TantivyIndex, query: Query) -> Counts:
+    searcher = index.snapshot().searcher
+    return {f: aggregate(searcher, query, [f], ALL_VALUES)[0][f] for f in FACETS}
+
+
+def _less(everything: Counts, minus: Counts, sampling: Sampling) -> Counts:
+    out = {}
+    for f, values in everything.items():
+        scaled = estimated(minus[f], sampling)
+        out[f] = {v: n - scaled.get(v, 0) for v, n in values.items()}
+    return out
+
+
+def _add(a: list[int], b: list[int]) -> list[int]:
+    return [x + y for x, y in zip(a, b, strict=True)]
+
+
+def _shares(t: list[int]) -> dict[str, float]:
+    n, raw, shown, band, band_raw, band_shown = t
+    return {"values": n, "within_raw": raw / max(1, n), "within_shown": shown / max(1, n),
+            "values_1000_1999": band, "within_raw_1000_1999": band_raw / max(1, band),
+            "within_shown_1000_1999": band_shown / max(1, band)}
+
+
+def _print_shares(name: str, t: list[int]) -> None:
+    x = _shares(t)
+    print(f"{name}: {t[0]:,} estimates of values >= {LARGE:,}: {x['within_raw']:.1%} within "
+          f"10 % raw, {x['within_shown']:.1%} as shown (two figures); of them {t[3]:,} with "
+          f"1,000-1,999 documents: {x['within_raw_1000_1999']:.1%} raw, "
+          f"{x['within_shown_1000_1999']:.1%} as shown", flush=True)
 
 
 # -- 3. latency -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -20,6 +21,7 @@ from chancery.demo import DEMO_DIR
 from chancery.domain.publication import Actor
 from chancery.render import print_search
 from chancery.search.facet_aggregate import ALL_VALUES, aggregate
+from chancery.search.facet_counts import Invert
 from chancery.search.facet_sampling import SAMPLED_FACETS, Sampling, two_figures
 from chancery.search.grammar import MatchAll
 from chancery.search.interface import Bucket, SearchRequest
@@ -72,6 +74,17 @@ def _unsampled(app: App, text: str, **kw: object) -> dict[str, list[Bucket]]:
         index.sampling = before
 
 
+@contextmanager
+def _inverting(app: App, invert: Invert) -> Iterator[None]:
+    index = app.index
+    assert isinstance(index, TantivyIndex)
+    index.invert_broad = invert
+    try:
+        yield
+    finally:
+        index.invert_broad = "when-ready"
+
+
 def test_small_archives_are_counted_exactly_at_the_products_threshold(archive: App) -> None:
     """~460 documents are far below 200,000: nothing is estimated, nothing marked."""
     page = archive.search.documents("")
@@ -80,13 +93,20 @@ def test_small_archives_are_counted_exactly_at_the_products_threshold(archive: A
     assert page.results.facets == _unsampled(archive, "")
 
 
+def _in_sample(app: App, text: str, facet: str, value: str, actor: Actor) -> set[str]:
+    """The documents of a search with the value that fall in the sample (by their ids)."""
+    found = app.search.select(text, filters={facet: (value,)}, actor=actor)
+    return {pid for chunk in found.chunks for pid in chunk if sample_bucket(pid) < FORCED.buckets}
+
+
 @pytest.mark.parametrize("actor", [Actor.PUBLIC, Actor.EDITOR])
 @pytest.mark.parametrize("text", ["", "-Quemoy"])
 def test_estimates_are_the_readers_own_sample_scaled(forced: App, actor: Actor, text: str) -> None:
     """Each estimated count is twice the documents of the reader's result (the access rule
     applied) that have the value and fall in the first half of the sample buckets, to two
     figures; the facets with few values and the total stay exact."""
-    page = forced.search.documents(text, actor=actor)
+    with _inverting(forced, "never"):
+        page = forced.search.documents(text, actor=actor)
     exact = _unsampled(forced, text, actor=actor)
     assert page.results.total > 200
     assert {"author", "recipient", "person", "place"} <= set(page.results.estimated)
@@ -96,10 +116,27 @@ def test_estimates_are_the_readers_own_sample_scaled(forced: App, actor: Actor, 
             assert buckets == exact[facet], facet
             continue
         for b in buckets[:5]:
-            ids = forced.search.select(text, filters={facet: (b.value,)}, actor=actor)
-            sampled = sum(sample_bucket(pid) < FORCED.buckets
-                          for chunk in ids.chunks for pid in chunk)
+            sampled = len(_in_sample(forced, text, facet, b.value, actor))
             assert b.approximate and b.count == two_figures(round(sampled * FORCED.scale))
+
+
+@pytest.mark.parametrize("actor", [Actor.PUBLIC, Actor.EDITOR])
+def test_a_result_of_most_documents_is_estimated_by_what_it_leaves_out(forced: App,
+                                                                      actor: Actor) -> None:
+    """Over more than half the archive the estimate is the exact count over everything the
+    reader may see less twice the sampled documents the query leaves out; over everything
+    it is the exact count, unmarked."""
+    with _inverting(forced, "always"):
+        page = forced.search.documents("-Quemoy", actor=actor)
+        everything = forced.search.documents("", actor=actor).results
+    assert page.results.total * 2 > everything.total
+    assert everything.estimated == [] and everything.facets == _unsampled(forced, "", actor=actor)
+    assert "person" in page.results.estimated
+    for b in page.results.facets["person"][:5]:
+        left_out = (_in_sample(forced, "", "person", b.value, actor)
+                    - _in_sample(forced, "-Quemoy", "person", b.value, actor))
+        whole = forced.search.select("", filters={"person": (b.value,)}, actor=actor).total
+        assert b.approximate and b.count == two_figures(whole - round(len(left_out) * FORCED.scale))
 
 
 def test_the_embargoed_document_is_in_no_public_estimate(forced: App) -> None:
@@ -122,13 +159,19 @@ def test_a_selected_value_is_counted_exactly_and_always_shown(forced: App) -> No
     rare = next(v for v, n in sorted(people.items()) if n == 1 and  # outside the sample
                 sample_bucket(next(forced.search.select("", filters={"person": (v,)}).chunks)[0])
                 >= FORCED.buckets)
-    facets = forced.search.documents("", filters={"person": (rare,)}).results.facets
+    with _inverting(forced, "never"):  # everything is counted exactly from the kept counts
+        facets = forced.search.documents("", filters={"person": (rare,)}).results.facets
     chosen = [b for b in facets["person"] if b.value == rare]
     assert chosen == [Bucket(rare, 1, chosen[0].label, selected=True, approximate=False)]
     assert any(b.approximate for b in facets["person"])
 
 
 def test_the_page_the_api_and_the_cli_mark_estimates_and_offer_exact_counts(forced: App) -> None:
+    with _inverting(forced, "never"):
+        _channels(forced)
+
+
+def _channels(forced: App) -> None:
     client = TestClient(create_app(forced))
     exact = {f: _counts(b) for f, b in _unsampled(forced, "").items()}
     html = client.get("/search", params={"q": ""}).text

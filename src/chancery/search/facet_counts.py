@@ -234,18 +234,16 @@ class FacetCounter:
             facets = [f for f in facets if f != "decade"]  # summed from the years below
         group_total = total
         searcher = self.snap.searcher
-        if group_total is None and self._may_sample(facets):  # needed to decide
+        if group_total is None and (self._may_sample(facets) or self._may_invert(skip)):
             group_total = hit_count(searcher, query)
-        sampled = self._to_sample(skip, facets, group_total)
+        sampled = self._to_sample(facets, group_total)
         direct = [f for f in facets if f not in sampled]
-        if direct and self._may_invert(skip):
-            if group_total is None:
-                group_total = hit_count(searcher, query)
-            if group_total * 2 > searcher.num_docs:
-                direct = self._invert(direct, group_total)
+        if (group_total is not None and group_total * 2 > searcher.num_docs
+                and self._may_invert(skip)):
+            direct, sampled = self._invert(skip, direct, sampled, group_total)
         self._sample(skip, sampled, query)
         if direct:  # beside a sample, what is left is cheap: one thread, one run of the query
-            self._count(direct, query, group_total, bins=1 if sampled else 2)
+            self._count(direct, query, group_total, bins=1 if self.estimated else 2)
         if group_total is not None:
             self._totals.update(dict.fromkeys(facets, group_total))
 
@@ -263,34 +261,29 @@ class FacetCounter:
         return (self.sampling is not None and self.snap.searcher.num_docs > self.sampling.above
                 and any(f in SAMPLED_FACETS for f in facets))
 
-    def _to_sample(self, skip: str, facets: list[str], total: int | None) -> list[str]:
-        """The facets of a group to estimate: those with many values over a broad result,
-        unless counting what the query leaves out is exact for no more work than the sample."""
-        sampling = self.sampling
-        if sampling is None or total is None:
+    def _to_sample(self, facets: list[str], total: int | None) -> list[str]:
+        """The facets of a group to estimate: those with many values over a broad result."""
+        if self.sampling is None or total is None:
             return []
-        chosen = [f for f in facets if sampling.applies(f, total)]
-        left_out = self.snap.searcher.num_docs - total
-        if chosen and self._may_invert(skip) and left_out * sampling.one_in <= total:
-            universe = self.snap.universe(self.request.actor, self.request.today,
-                                          self.compiler, wait=self.invert == "always")
-            if universe is not None and all(f in universe.counts for f in chosen):
-                return []
-        return chosen
+        return [f for f in facets if self.sampling.applies(f, total)]
 
     def _sample(self, skip: str, facets: list[str], query: Query) -> None:
-        """Count facets over the sample of ``query``, and the selected values of ``skip``
-        (the reader's own choice) exactly."""
+        """Estimate facets from the sample of ``query``."""
         if not facets or self.sampling is None:
             return
-        self.estimated.update(facets)
         sub = sample_of(self.compiler.schema, query, self.sampling)
         # one aggregation (each runs the query again): the facets whole, not in parts
         job = _POOL.submit(aggregate, self.snap.searcher, sub, facets, 0, self.slotted)
         self._parts.append(partial(_scaled, job, self.sampling))
-        for value in self.request.filters.get(skip, ()):
-            job2 = _POOL.submit(hit_count, self.snap.searcher, self._only(skip, value))
-            self._selected.append(partial(_one, skip, value, job2))
+        self._mark(skip, facets)
+
+    def _mark(self, skip: str, facets: list[str]) -> None:
+        """Facets estimated; the values the reader chose among them are counted exactly."""
+        self.estimated.update(facets)
+        if skip in facets:
+            for value in self.request.filters.get(skip, ()):
+                job = _POOL.submit(hit_count, self.snap.searcher, self._only(skip, value))
+                self._selected.append(partial(_one, skip, value, job))
 
     def _only(self, facet: str, value: str) -> Query:
         r = self.request
@@ -303,30 +296,40 @@ class FacetCounter:
         # facet narrows this group
         return self.invert != "never" and not any(v for f, v in self.request.filters.items() if f != skip)
 
-    def _invert(self, facets: list[str], total: int) -> list[str]:
-        """Count what the query leaves out and subtract; returns the facets left to count
-        directly (those with too many values to keep)."""
+    def _invert(self, skip: str, facets: list[str], sampled: list[str],
+                total: int) -> tuple[list[str], list[str]]:
+        """Count what the query leaves out and subtract: exactly for ``facets``, from a sample
+        of what is left out for ``sampled`` (cheaper, and closer than a sample of the result:
+        the error is that of the smaller count). Returns those left to count directly and to
+        sample (those with too many values to keep)."""
         universe = self.snap.universe(self.request.actor, self.request.today, self.compiler,
                                       wait=self.invert == "always")
         if universe is None:  # not made yet for this snapshot: count directly meanwhile
-            return facets
-        kept = [f for f in facets if f in universe.counts]
-        if not kept:
-            return facets
-        request = self.request
-        if isinstance(request.query, MatchAll) or total == universe.total:
-            self._parts.append(partial(_copy, universe, kept))
-        else:
+            return facets, sampled
+        kept = [f for f in (*facets, *sampled) if f in universe.counts]
+        if isinstance(self.request.query, MatchAll) or total == universe.total:
+            self._parts.append(partial(_copy, universe, kept))  # exact, and free
+        elif kept:
+            request = self.request
             everything = self.compiler.compile(SearchRequest(MatchAll(), request.actor, request.today))
             rest = Query.boolean_query([
                 (Occur.Must, everything),
                 (Occur.MustNot, self.compiler.for_actor(request.actor).node(
                     request.query, request.expansions, request.today))])
-            tasks = [t for f in kept for t in split_facet(f, self.slotted)]
-            for part in balanced(tasks, self.slotted):
-                job = _POOL.submit(_left_out, self.snap.searcher, rest, part, self.slotted)
-                self._parts.append(partial(_subtract, universe, job, part))
-        return [f for f in facets if f not in kept]
+            self._subtract_from(universe, rest, [f for f in kept if f not in sampled], None)
+            estimate = [f for f in kept if f in sampled]
+            if estimate and self.sampling is not None:
+                self._subtract_from(universe, sample_of(self.compiler.schema, rest, self.sampling),
+                                    estimate, self.sampling)
+                self._mark(skip, estimate)
+        return [f for f in facets if f not in kept], [f for f in sampled if f not in kept]
+
+    def _subtract_from(self, universe: Universe, rest: Query, facets: list[str],
+                       sampling: Sampling | None) -> None:
+        tasks = facets if sampling else [t for f in facets for t in split_facet(f, self.slotted)]
+        for part in balanced(tasks, self.slotted, 1 if sampling else 2) if tasks else []:
+            job = _POOL.submit(_left_out, self.snap.searcher, rest, part, self.slotted)
+            self._parts.append(partial(_subtract, universe, job, part, sampling))
 
     def _without(self, facet: str) -> Query:
         r = self.request
@@ -371,9 +374,9 @@ def _counts_of(job: Future[tuple[Counts, set[str]]]) -> Counts:
     return job.result()[0]
 
 
-def _subtract(universe: Universe, job: Future[tuple[Counts, set[str]]],
-              facets: list[str]) -> Counts:
-    left_out = _counts_of(job)
+def _subtract(universe: Universe, job: Future[tuple[Counts, set[str]]], facets: list[str],
+              sampling: Sampling | None) -> Counts:
+    left_out = _scaled(job, sampling) if sampling else _counts_of(job)
     out: Counts = {}
     for task in facets:
         minus = left_out.get(task, {})
