@@ -33,8 +33,8 @@ from chancery.search.facet_aggregate import (
     Counts,
     aggregate,
     balanced,
+    buckets,
     hit_count,
-    size_of,
     split_facet,
 )
 from chancery.search.facet_aggregate import field_of as field_of  # tantivy_index imports it here
@@ -42,7 +42,6 @@ from chancery.search.facet_sampling import (
     SAMPLED_FACETS,
     Sampling,
     estimated,
-    estimated_buckets,
     sample_of,
 )
 from chancery.search.grammar import MatchAll
@@ -223,7 +222,7 @@ class FacetCounter:
         for part in self._selected:
             for name, values in part().items():
                 exact.setdefault(name, {}).update(values)
-        return _buckets(counts, totals, self.request.filters, self.estimated, exact)
+        return buckets(counts, totals, self.request.filters, self.estimated, exact)
 
     # -- planning ------------------------------------------------------------------------
 
@@ -382,32 +381,5 @@ def _subtract(universe: Universe, job: Future[tuple[Counts, set[str]]], facets: 
         minus = left_out.get(task, {})
         out[task] = {v: n - minus.get(v, 0) for v, n in universe.of(task).items()
                      if n > minus.get(v, 0)}
-    return out
-
-
-def _buckets(counts: Counts, totals: dict[str, int], filters: dict[str, tuple[str, ...]],
-             estimated: set[str], exact: Counts) -> dict[str, list[Bucket]]:
-    """Largest first (ties by value), cut to the facet's size; decades summed from years;
-    documents without a year are counted as undated. An estimated facet's counts are shown
-    to two figures, but for its selected values, counted exactly and always shown."""
-    if "year" in counts and "decade" not in counts:
-        decades: dict[str, int] = {}
-        for year, n in counts["year"].items():
-            key = str(int(year) // 10 * 10)
-            decades[key] = decades.get(key, 0) + n
-        counts["decade"] = decades
-        totals["decade"] = totals["year"]
-    out = {}
-    for f, values in counts.items():
-        if f in estimated:
-            out[f] = estimated_buckets(values, exact.get(f, {}), filters.get(f, ()), size_of(f))
-            continue
-        pairs = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:size_of(f)]
-        if f in ("year", "decade"):  # a document has one year or none: the rest are undated
-            undated = totals[f] - sum(values.values())
-            if undated > 0:
-                pairs.append(("undated", undated))
-        chosen = set(filters.get(f, ()))
-        out[f] = [Bucket(v, n, selected=v in chosen) for v, n in pairs]
     return out
 
