@@ -315,18 +315,20 @@ class FacetCounter:
                 (Occur.Must, everything),
                 (Occur.MustNot, self.compiler.for_actor(request.actor).node(
                     request.query, request.expansions, request.today))])
-            self._subtract_from(universe, rest, [f for f in kept if f not in sampled], None)
-            estimate = [f for f in kept if f in sampled]
+            estimate = [f for f in kept if f in sampled] if self.sampling else []
+            # beside a sample, what is counted exactly is cheap: one thread, one run of the query
+            self._subtract_from(universe, rest, [f for f in kept if f not in sampled], None,
+                                bins=1 if estimate else 2)
             if estimate and self.sampling is not None:
                 self._subtract_from(universe, sample_of(self.compiler.schema, rest, self.sampling),
-                                    estimate, self.sampling)
+                                    estimate, self.sampling, bins=1)
                 self._mark(skip, estimate)
         return [f for f in facets if f not in kept], [f for f in sampled if f not in kept]
 
     def _subtract_from(self, universe: Universe, rest: Query, facets: list[str],
-                       sampling: Sampling | None) -> None:
-        tasks = facets if sampling else [t for f in facets for t in split_facet(f, self.slotted)]
-        for part in balanced(tasks, self.slotted, 1 if sampling else 2) if tasks else []:
+                       sampling: Sampling | None, bins: int) -> None:
+        tasks = [t for f in facets for t in split_facet(f, self.slotted)] if bins > 1 else facets
+        for part in balanced(tasks, self.slotted, bins) if tasks else []:
             job = _POOL.submit(_left_out, self.snap.searcher, rest, part, self.slotted)
             self._parts.append(partial(_subtract, universe, job, part, sampling))
 
