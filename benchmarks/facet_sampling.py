@@ -1,8 +1,8 @@
 """Estimated facets at 1M documents (issue #13): how close each sampling rate comes to the
 exact counts, and what searching costs with estimated and with exact facets.
 
-Run: .venv/bin/python benchmarks/facet_sampling.py [--docs 1000000] [--out /tmp/h1-1m]
-     [--rates 2,3,4,6,8] [--json FILE]
+Run: .venv/bin/python benchmarks/facet_sampling.py [--docs 1000000] [--out DIR]
+     [--rates 2,3,4,6,8] [--one-in 3] [--only accuracy|latency] [--json FILE]
 
 1. Builds the search benchmark's synthetic FRUS documents (benchmarks/search.py: same pool,
    same seed) into OUT/tantivy through TantivyIndex, once; later runs reuse it.
@@ -42,7 +42,7 @@ from chancery.search.tantivy_index import TantivyIndex
 from chancery.search.tantivy_schema import SAMPLE
 
 sys.path.insert(0, str(Path(__file__).parent))  # the sibling modules, run or imported
-from frus_corpus import SEED, Generator, Timed, load_pool
+from frus_corpus import ROOT, SEED, Generator, Timed, load_pool
 from search_engines import (
     BenchQuery,
     build_tantivy,
@@ -223,9 +223,9 @@ def _print_latency(lat: dict[str, Any]) -> None:
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--docs", type=int, default=1_000_000)
-    parser.add_argument("--out", type=Path, default=Path("/tmp/h1-1m"))
-    parser.add_argument("--corpus", type=Path,
-                        default=Path(__file__).resolve().parents[2] / "shared/corpus/frus")
+    parser.add_argument("--out", type=Path,
+                        default=ROOT / "benchmarks" / "results" / "facet-sampling")
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpus/frus")
     parser.add_argument("--rates", default="2,3,4,6,8", help="1 in N, comma-separated")
     parser.add_argument("--queries", type=int, default=208, help="timed searches per mode")
     parser.add_argument("--one-in", type=int, default=Sampling().one_in,
