@@ -256,6 +256,9 @@ def search(ctx: typer.Context,
            within: Annotated[Optional[str], typer.Option(
                "--in", help="Search inside one document (public id or source id): every "
                             "matching passage.")] = None,
+           exact: Annotated[bool, typer.Option(
+               "--exact", help="Count every facet exactly; over a broad result the people, "
+                               "places and other names are otherwise estimated (≈).")] = False,
            as_json: JsonOpt = False, public: PublicOpt = False) -> None:
     """Search the archive, with facet counts and highlighted snippets.
 
@@ -266,7 +269,8 @@ def search(ctx: typer.Context,
         return
     with _search_errors():
         result = a.search.documents(query, filters=_facet_options(facet or []), sort=sort,
-                                    page=page, per_page=per_page, reader=_reader(public))
+                                    page=page, per_page=per_page, reader=_reader(public),
+                                    exact=exact)
     if as_json:
         _print_json(search_json(result))
     else:

@@ -176,9 +176,13 @@ def print_search(console: Console, page: SearchPage) -> None:
                       f"({sug.total:,} document{plural})")
     for facet, buckets in r.facets.items():
         if buckets:
-            shown = ", ".join(f"{'✓ ' if b.selected else ''}{b.label or b.value} ({b.count:,})"
+            shown = ", ".join(f"{'✓ ' if b.selected else ''}{b.label or b.value} "
+                              f"({'≈ ' if b.approximate else ''}{b.count:,})"
                               for b in buckets[:6])
             console.print(Text(f"{facet}: ", style="bold").append(shown), highlight=False)
+    if r.estimated:
+        console.print("≈: estimated from a sample of the results; --exact counts exactly",
+                      style="dim")
 
 
 def search_json(page: SearchPage) -> dict[str, object]:
@@ -198,8 +202,10 @@ def search_json(page: SearchPage) -> dict[str, object]:
                   "snippets": [{"version": s.version, "language": s.language,
                                 "fragments": [[f.text, f.highlighted] for f in s.fragments]}
                                for s in h.snippets]} for h in r.hits],
-        "facets": {f: [{"value": b.value, "label": b.label, "count": b.count, "selected": b.selected}
+        "facets": {f: [{"value": b.value, "label": b.label, "count": b.count, "selected": b.selected,
+                        "approximate": b.approximate}
                        for b in buckets] for f, buckets in r.facets.items()},
+        "approximate": {f: f in r.estimated for f in r.facets},
         "suggestions": [{"query": s.query, "total": s.total, "reason": s.reason,
                          "filters_kept": s.keeps_filters} for s in page.suggestions],
     }

@@ -72,6 +72,21 @@ def test_search_inside_one_document_and_bad_input(tmp_path: Path, reference_bund
         assert "Cannot read the query" in out and "Traceback" not in out
 
 
+def test_a_small_archive_counts_exactly_with_or_without_exact(tmp_path: Path,
+                                                              reference_bundle: Path) -> None:
+    """Far below the sampling threshold no facet is estimated; --exact asks for what the
+    default already gives, and the JSON says so per facet."""
+    data = tmp_path / "archive"
+    _run(data, "import", "--no-progress", str(reference_bundle))
+    code, out = _run(data, "search", "experts", "--json")
+    code_exact, out_exact = _run(data, "search", "experts", "--exact", "--json")
+    assert code == code_exact == 0, out_exact
+    default, exact = json.loads(out), json.loads(out_exact)
+    assert default["facets"] == exact["facets"] and default["facets"]["type"]
+    assert default["approximate"] and not any(default["approximate"].values())
+    assert "≈" not in _run(data, "search", "experts")[1]
+
+
 def test_docs_describe_every_field_and_facet() -> None:
     """docs/search.md names every field of the grammar and every facet."""
     text = (ROOT / "docs" / "search.md").read_text()

@@ -230,6 +230,9 @@ class BucketOut(BaseModel):
     label: str
     count: int
     selected: bool
+    approximate: bool = Field(
+        False, description="The count is estimated from a fixed sample of a broad result and "
+                           "rounded to two significant figures; exact=true counts exactly")
 
 
 class SuggestionOut(BaseModel):
@@ -268,9 +271,14 @@ class SearchOut(BaseModel):
     """A page of search results with facet counts."""
 
     query: str
-    total: int
+    total: int = Field(description="How many documents match: always exact")
     hits: list[HitOut]
     facets: dict[str, list[BucketOut]]
+    approximate: dict[str, bool] = Field(
+        default_factory=dict,
+        description="Per facet: whether its counts are estimated (a facet with many values, "
+                    "such as people or places, over more than ~200,000 documents); "
+                    "exact=true makes every count exact")
     suggestions: list[str] = Field(description="When nothing was found: queries to try, as "
                                              "the page shows them (details in suggested)")
     suggested: list[SuggestionOut] = []

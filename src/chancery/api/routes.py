@@ -149,11 +149,13 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None
     def search(request: Request, q: str = "", f: Annotated[list[str] | None, Query(
                    description="facet:value, repeatable")] = None,
                sort: str = "relevance", cursor: Cursor = None, limit: Limit = 20,
-               records: Records = "none", reader: Reader = read) -> m.SearchOut:
+               records: Records = "none", exact: Annotated[bool, Query(
+                   description="count every facet exactly, also over a broad result")] = False,
+               reader: Reader = read) -> m.SearchOut:
         page = _position(cursor, "page", 1)
         try:
             found = app.search.documents(q, filters=parse_filters(f or []), sort=sort,
-                                         page=page, per_page=limit, reader=reader)
+                                         page=page, per_page=limit, reader=reader, exact=exact)
         except QueryError as exc:
             raise HTTPException(400, exc.message) from None
         except IndexUnavailable as exc:
@@ -170,8 +172,9 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None
         return m.SearchOut(
             query=q, total=found.results.total, hits=hits,
             facets={k: [m.BucketOut(value=b.value, label=b.label or b.value, count=b.count,
-                                    selected=b.selected) for b in v]
+                                    selected=b.selected, approximate=b.approximate) for b in v]
                     for k, v in found.results.facets.items()},
+            approximate={k: k in found.results.estimated for k in found.results.facets},
             suggestions=[s.label for s in found.suggestions],
             suggested=[m.SuggestionOut(query=s.query, total=s.total, reason=s.reason,
                                        filters_kept=s.keeps_filters) for s in found.suggestions],

@@ -1,7 +1,8 @@
 """Counting facets with Tantivy's aggregations: a facet over its multi-valued column, in parts
 (``person#0``, ``person#1``: each value lives in one), or summed over its single-valued slot
 columns; and the facets of one count put in groups of about equal cost, one per thread.
-search/facet_counts.py plans the counts of a search with these."""
+search/facet_counts.py plans the counts of a search with these; ``buckets`` makes what a
+search returns of them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 import tantivy
 from tantivy import Query
 
+from chancery.search.facet_sampling import estimated_buckets
+from chancery.search.interface import Bucket
 from chancery.search.tantivy_schema import EMPTY_SLOT, NUMERIC_FACETS, PARTS, SLOTS, slot_fields
 
 Counts = dict[str, dict[str, int]]
@@ -136,3 +139,31 @@ def slot_columns(facet: str) -> list[str]:
 def hit_count(searcher: tantivy.Searcher, query: Query) -> int:
     """How many documents a query matches."""
     return int(getattr(searcher.search(query, 1, count=True), "count", 0) or 0)
+
+
+def buckets(counts: Counts, totals: dict[str, int], filters: dict[str, tuple[str, ...]],
+             estimated: set[str], exact: Counts) -> dict[str, list[Bucket]]:
+    """Largest first (ties by value), cut to the facet's size; decades summed from years;
+    documents without a year are counted as undated. An estimated facet's counts are shown
+    to two figures, but for its selected values, counted exactly and always shown."""
+    if "year" in counts and "decade" not in counts:
+        decades: dict[str, int] = {}
+        for year, n in counts["year"].items():
+            key = str(int(year) // 10 * 10)
+            decades[key] = decades.get(key, 0) + n
+        counts["decade"] = decades
+        totals["decade"] = totals["year"]
+    out = {}
+    for f, values in counts.items():
+        if f in estimated:
+            out[f] = estimated_buckets(values, exact.get(f, {}), filters.get(f, ()), size_of(f))
+            continue
+        pairs = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:size_of(f)]
+        if f in ("year", "decade"):  # a document has one year or none: the rest are undated
+            undated = totals[f] - sum(values.values())
+            if undated > 0:
+                pairs.append(("undated", undated))
+        chosen = set(filters.get(f, ()))
+        out[f] = [Bucket(v, n, selected=v in chosen) for v, n in pairs]
+    return out
+

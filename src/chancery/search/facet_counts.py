@@ -33,11 +33,17 @@ from chancery.search.facet_aggregate import (
     Counts,
     aggregate,
     balanced,
+    buckets,
     hit_count,
-    size_of,
     split_facet,
 )
 from chancery.search.facet_aggregate import field_of as field_of  # tantivy_index imports it here
+from chancery.search.facet_sampling import (
+    SAMPLED_FACETS,
+    Sampling,
+    estimated,
+    sample_of,
+)
 from chancery.search.grammar import MatchAll
 from chancery.search.interface import FACETS, Bucket, SearchRequest
 from chancery.search.tantivy_query import QueryCompiler
@@ -185,12 +191,16 @@ class FacetCounter:
     """Counts the facets of one search, in the background; ``result`` waits for them."""
 
     def __init__(self, compiler: QueryCompiler, snapshot: Snapshot, request: SearchRequest,
-                 query: Query, total: int, invert: Invert = "when-ready") -> None:
+                 query: Query, total: int, invert: Invert = "when-ready",
+                 sampling: Sampling | None = None) -> None:
         self.compiler, self.snap, self.request = compiler, snapshot, request
         self.invert = invert
+        self.sampling = None if request.exact else sampling
         self.slotted = snapshot.slotted(request.actor, request.today, compiler)
         self._parts: list[Callable[[], Counts]] = []
         self._totals: dict[str, int] = {}
+        self.estimated: set[str] = set()  # facets counted on a sample
+        self._selected: list[Callable[[], Counts]] = []  # exact counts of selected values
         # Counts of a facet ignore that facet's own selection, so a reader sees what
         # choosing another value would add (values of one facet combine with OR).
         wanted = [*FACETS, *request.histograms]
@@ -208,7 +218,11 @@ class FacetCounter:
                 counts.setdefault(name.partition(PART)[0], {}).update(values)
         for facet in counts:
             totals[facet] = self._totals[facet]
-        return _buckets(counts, totals, self.request.filters)
+        exact: Counts = {}
+        for part in self._selected:
+            for name, values in part().items():
+                exact.setdefault(name, {}).update(values)
+        return buckets(counts, totals, self.request.filters, self.estimated, exact)
 
     # -- planning ------------------------------------------------------------------------
 
@@ -217,59 +231,120 @@ class FacetCounter:
             return
         if "decade" in facets and "year" in facets:
             facets = [f for f in facets if f != "decade"]  # summed from the years below
-        direct = list(facets)
         group_total = total
         searcher = self.snap.searcher
-        if self._may_invert(skip):
-            if group_total is None:
-                group_total = hit_count(searcher, query)
-            if group_total * 2 > searcher.num_docs:
-                direct = self._invert(facets, group_total)
-        if direct:
-            if group_total is None:
-                self._parts.append(_later(_POOL.submit(hit_count, searcher, query), self._totals, direct))
-            tasks = [t for f in direct for t in split_facet(f, self.slotted)]
-            for part in balanced(tasks, self.slotted):
-                job = _POOL.submit(aggregate, searcher, query, part, 0, self.slotted)
-                self._parts.append(partial(_counts_of, job))
+        if group_total is None and (self._may_sample(facets) or self._may_invert(skip)):
+            group_total = hit_count(searcher, query)
+        sampled = self._to_sample(facets, group_total)
+        direct = [f for f in facets if f not in sampled]
+        if (group_total is not None and group_total * 2 > searcher.num_docs
+                and self._may_invert(skip)):
+            direct, sampled = self._invert(skip, direct, sampled, group_total)
+        self._sample(skip, sampled, query)
+        if direct:  # beside a sample, what is left is cheap: one thread, one run of the query
+            self._count(direct, query, group_total, bins=1 if self.estimated else 2)
         if group_total is not None:
             self._totals.update(dict.fromkeys(facets, group_total))
+
+    def _count(self, facets: list[str], query: Query, total: int | None, bins: int) -> None:
+        searcher = self.snap.searcher
+        if total is None:
+            self._parts.append(_later(_POOL.submit(hit_count, searcher, query), self._totals, facets))
+        tasks = [t for f in facets for t in split_facet(f, self.slotted)] if bins > 1 else facets
+        for part in balanced(tasks, self.slotted, bins):
+            job = _POOL.submit(aggregate, searcher, query, part, 0, self.slotted)
+            self._parts.append(partial(_counts_of, job))
+
+    def _may_sample(self, facets: list[str]) -> bool:
+        # an archive no bigger than the threshold never samples: no need to count for it
+        return (self.sampling is not None and self.snap.searcher.num_docs > self.sampling.above
+                and any(f in SAMPLED_FACETS for f in facets))
+
+    def _to_sample(self, facets: list[str], total: int | None) -> list[str]:
+        """The facets of a group to estimate: those with many values over a broad result."""
+        if self.sampling is None or total is None:
+            return []
+        return [f for f in facets if self.sampling.applies(f, total)]
+
+    def _sample(self, skip: str, facets: list[str], query: Query) -> None:
+        """Estimate facets from the sample of ``query``."""
+        if not facets or self.sampling is None:
+            return
+        sub = sample_of(self.compiler.schema, query, self.sampling)
+        # one aggregation (each runs the query again): the facets whole, not in parts
+        job = _POOL.submit(aggregate, self.snap.searcher, sub, facets, 0, self.slotted)
+        self._parts.append(partial(_scaled, job, self.sampling))
+        self._mark(skip, facets)
+
+    def _mark(self, skip: str, facets: list[str]) -> None:
+        """Facets estimated; the values the reader chose among them are counted exactly."""
+        self.estimated.update(facets)
+        if skip in facets:
+            for value in self.request.filters.get(skip, ()):
+                job = _POOL.submit(hit_count, self.snap.searcher, self._only(skip, value))
+                self._selected.append(partial(_one, skip, value, job))
+
+    def _only(self, facet: str, value: str) -> Query:
+        r = self.request
+        filters = {**r.filters, facet: (value,)}
+        return self.compiler.compile(SearchRequest(r.query, r.actor, r.today, filters,
+                                                   expansions=r.expansions))
 
     def _may_invert(self, skip: str) -> bool:
         # the counts kept are over everything the reader may see: usable when no other
         # facet narrows this group
         return self.invert != "never" and not any(v for f, v in self.request.filters.items() if f != skip)
 
-    def _invert(self, facets: list[str], total: int) -> list[str]:
-        """Count what the query leaves out and subtract; returns the facets left to count
-        directly (those with too many values to keep)."""
+    def _invert(self, skip: str, facets: list[str], sampled: list[str],
+                total: int) -> tuple[list[str], list[str]]:
+        """Count what the query leaves out and subtract: exactly for ``facets``, from a sample
+        of what is left out for ``sampled`` (cheaper, and closer than a sample of the result:
+        the error is that of the smaller count). Returns those left to count directly and to
+        sample (those with too many values to keep)."""
         universe = self.snap.universe(self.request.actor, self.request.today, self.compiler,
                                       wait=self.invert == "always")
         if universe is None:  # not made yet for this snapshot: count directly meanwhile
-            return facets
-        kept = [f for f in facets if f in universe.counts]
-        if not kept:
-            return facets
-        request = self.request
-        if isinstance(request.query, MatchAll) or total == universe.total:
-            self._parts.append(partial(_copy, universe, kept))
-        else:
+            return facets, sampled
+        kept = [f for f in (*facets, *sampled) if f in universe.counts]
+        if isinstance(self.request.query, MatchAll) or total == universe.total:
+            self._parts.append(partial(_copy, universe, kept))  # exact, and free
+        elif kept:
+            request = self.request
             everything = self.compiler.compile(SearchRequest(MatchAll(), request.actor, request.today))
             rest = Query.boolean_query([
                 (Occur.Must, everything),
                 (Occur.MustNot, self.compiler.for_actor(request.actor).node(
                     request.query, request.expansions, request.today))])
-            tasks = [t for f in kept for t in split_facet(f, self.slotted)]
-            for part in balanced(tasks, self.slotted):
-                job = _POOL.submit(_left_out, self.snap.searcher, rest, part, self.slotted)
-                self._parts.append(partial(_subtract, universe, job, part))
-        return [f for f in facets if f not in kept]
+            estimate = [f for f in kept if f in sampled] if self.sampling else []
+            # beside a sample, what is counted exactly is cheap: one thread, one run of the query
+            self._subtract_from(universe, rest, [f for f in kept if f not in sampled], None,
+                                bins=1 if estimate else 2)
+            if estimate and self.sampling is not None:
+                self._subtract_from(universe, sample_of(self.compiler.schema, rest, self.sampling),
+                                    estimate, self.sampling, bins=1)
+                self._mark(skip, estimate)
+        return [f for f in facets if f not in kept], [f for f in sampled if f not in kept]
+
+    def _subtract_from(self, universe: Universe, rest: Query, facets: list[str],
+                       sampling: Sampling | None, bins: int) -> None:
+        tasks = [t for f in facets for t in split_facet(f, self.slotted)] if bins > 1 else facets
+        for part in balanced(tasks, self.slotted, bins) if tasks else []:
+            job = _POOL.submit(_left_out, self.snap.searcher, rest, part, self.slotted)
+            self._parts.append(partial(_subtract, universe, job, part, sampling))
 
     def _without(self, facet: str) -> Query:
         r = self.request
         filters = {k: v for k, v in r.filters.items() if k != facet}
         return self.compiler.compile(SearchRequest(r.query, r.actor, r.today, filters,
                                                    expansions=r.expansions))
+
+
+def _scaled(job: Future[tuple[Counts, set[str]]], sampling: Sampling) -> Counts:
+    return {task: estimated(values, sampling) for task, values in _counts_of(job).items()}
+
+
+def _one(facet: str, value: str, job: Future[int]) -> Counts:
+    return {facet: {value: job.result()}}
 
 
 def _later(job: Future[int], totals: dict[str, int], facets: list[str]) -> Callable[[], Counts]:
@@ -300,9 +375,9 @@ def _counts_of(job: Future[tuple[Counts, set[str]]]) -> Counts:
     return job.result()[0]
 
 
-def _subtract(universe: Universe, job: Future[tuple[Counts, set[str]]],
-              facets: list[str]) -> Counts:
-    left_out = _counts_of(job)
+def _subtract(universe: Universe, job: Future[tuple[Counts, set[str]]], facets: list[str],
+              sampling: Sampling | None) -> Counts:
+    left_out = _scaled(job, sampling) if sampling else _counts_of(job)
     out: Counts = {}
     for task in facets:
         minus = left_out.get(task, {})
@@ -310,25 +385,3 @@ def _subtract(universe: Universe, job: Future[tuple[Counts, set[str]]],
                      if n > minus.get(v, 0)}
     return out
 
-
-def _buckets(counts: Counts, totals: dict[str, int],
-             filters: dict[str, tuple[str, ...]]) -> dict[str, list[Bucket]]:
-    """Largest first (ties by value), cut to the facet's size; decades summed from years;
-    documents without a year are counted as undated."""
-    if "year" in counts and "decade" not in counts:
-        decades: dict[str, int] = {}
-        for year, n in counts["year"].items():
-            key = str(int(year) // 10 * 10)
-            decades[key] = decades.get(key, 0) + n
-        counts["decade"] = decades
-        totals["decade"] = totals["year"]
-    out = {}
-    for f, values in counts.items():
-        pairs = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:size_of(f)]
-        if f in ("year", "decade"):  # a document has one year or none: the rest are undated
-            undated = totals[f] - sum(values.values())
-            if undated > 0:
-                pairs.append(("undated", undated))
-        chosen = set(filters.get(f, ()))
-        out[f] = [Bucket(v, n, selected=v in chosen) for v, n in pairs]
-    return out

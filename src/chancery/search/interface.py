@@ -19,9 +19,10 @@ FACETS = ("year", "decade", "type", "classification", "language", "collection", 
 # (yyyymmdd), for browsing by date; only dates precise to the month or day are counted.
 HISTOGRAMS = ("month", "day")
 SORTS = ("relevance", "date", "-date", "recent")  # recent: newest in the archive first
-SCHEMA_VERSION = 7  # bump when the index layout changes: older indexes are then refused
+SCHEMA_VERSION = 8  # bump when the index layout changes: older indexes are then refused
 # 6: documents indexed as the public reads them, the words redactions withhold in "withheld"
 # 7: OCR texts' spelling-corrected reading in the hidden field "respelled"
+# 8: "sample", a stable hash of the public id, for facets estimated from a fixed sample
 
 
 class IndexUnavailable(Exception):
@@ -82,6 +83,9 @@ class SearchRequest:
     snippets: bool = True
     facets: bool = True
     histograms: tuple[str, ...] = ()  # any of HISTOGRAMS, counted like facets
+    # every facet counted exactly, even over a result broad enough for the names to be
+    # estimated from a sample (search/facet_sampling.py)
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,8 @@ class Bucket:
     count: int
     label: str = ""
     selected: bool = False
+    # estimated from a sample of a broad result, rounded to two significant figures
+    approximate: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,11 @@ class SearchResults:
     hits: list[Hit]
     facets: dict[str, list[Bucket]] = field(default_factory=dict)
     stale_by: int = 0  # catalogue changes the index has not seen yet
+
+    @property
+    def estimated(self) -> list[str]:
+        """The facets whose counts are estimated from a sample (SearchRequest.exact)."""
+        return [f for f, buckets in self.facets.items() if any(b.approximate for b in buckets)]
 
 
 class SearchIndex(Protocol):

@@ -22,6 +22,7 @@ from tantivy import Order, Query
 from chancery.domain.publication import Actor
 from chancery.domain.texts import TextKind
 from chancery.search.facet_counts import FacetCounter, Invert, Snapshot, field_of
+from chancery.search.facet_sampling import Sampling
 from chancery.search.grammar import MatchAll, Node
 from chancery.search.highlight import (
     aligned_snippet,
@@ -84,6 +85,8 @@ class TantivyIndex:
         self._spans: dict[Any, list[Span]] = {}  # over everything, for the snapshot they were made on
         # count a broad query's complement once the counts over everything are ready
         self.invert_broad: Invert = "when-ready"
+        # facets with many values over a broad result are estimated (None: always exact)
+        self.sampling: Sampling | None = Sampling()
 
     # -- state -------------------------------------------------------------------------
 
@@ -228,8 +231,8 @@ class TantivyIndex:
             found = searcher.search(query, limit, count=True, offset=request.offset)
         total = int(getattr(found, "count", None) or 0)  # the stubs omit it; count=True sets it
         # the facets are counted in other threads while this one makes the snippets
-        counter = (FacetCounter(self.compiler, snap, request, query, total, self.invert_broad)
-                   if request.facets else None)
+        counter = (FacetCounter(self.compiler, snap, request, query, total, self.invert_broad,
+                                self.sampling) if request.facets else None)
         snippets = (_Snippets(searcher, self.schema, query, request.query)
                     if request.snippets else None)
         hits = [_hit(searcher.doc(addr), key, snippets) for key, addr in found.hits[:request.limit]]

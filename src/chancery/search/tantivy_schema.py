@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from collections.abc import Callable, Iterable
@@ -58,6 +59,12 @@ EMPTY_SLOT = ""
 # multi-valued columns p_<facet>_<k>: two threads count the parts at once, and since a value
 # lives in one part only, the largest counts overall are among each part's largest.
 PARTS = {"person": 2}
+# Every document's sample bucket: a stable hash of its public id in [0, SAMPLE_BUCKETS). The
+# documents of buckets [0, k) are a fixed sample of k / SAMPLE_BUCKETS of any result set,
+# the same for every search and every reader, from which a broad result's facets with many
+# values are estimated (search/facet_sampling.py).
+SAMPLE = "sample"
+SAMPLE_BUCKETS = 1024
 
 
 def _analyzer(tokenizer: tantivy.Tokenizer, stemmer: str = "", fold: bool = True) -> TextAnalyzer:
@@ -108,7 +115,7 @@ def build_schema() -> tantivy.Schema:
             sb.add_text_field(f"p_{name}_{k}", tokenizer_name="raw", fast=True,
                               index_option="basic")
     for name in (*NUMERIC_FACETS, "date_start", "date_end", "date_sort", "date_sort_desc",
-                 "embargo", "added"):
+                 "embargo", "added", SAMPLE):
         sb.add_integer_field(name, indexed=True, fast=True)
     sb.add_text_field("pub_state", tokenizer_name="raw", index_option="basic")
     return sb.build()
@@ -141,6 +148,13 @@ def home(value: str, among: int) -> int:
     return zlib.crc32(value.encode()) % among
 
 
+def sample_bucket(public_id: str) -> int:
+    """A document's sample bucket: a stable hash of its public id. A cryptographic one: crc32
+    is linear, so ids that share a pattern (one import's numbering) could share buckets."""
+    digest = hashlib.blake2b(public_id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % SAMPLE_BUCKETS
+
+
 def day_number(d: date | None, missing: int = 0) -> int:
     """A date as yyyymmdd, sortable and range-searchable."""
     return d.year * 10000 + d.month * 100 + d.day if d else missing
@@ -158,6 +172,7 @@ def to_tantivy(item: IndexDocument, respell: Respell | None = None) -> tantivy.D
     d = item.document
     doc = tantivy.Document()
     doc.add_text("id", d.public_id)
+    doc.add_integer(SAMPLE, sample_bucket(d.public_id))
     doc.add_text("title", d.title)
     if d.summary:
         doc.add_text("summary", d.summary)

@@ -94,13 +94,17 @@ class Search:
     def documents(self, text: str, *, filters: dict[str, tuple[str, ...]] | None = None,
                   sort: str = "relevance", page: int = 1, per_page: int = 20,
                   actor: Actor = Actor.PUBLIC, histograms: tuple[str, ...] = (),
-                  facets: bool = True, reader: Reader | None = None) -> SearchPage:
+                  facets: bool = True, reader: Reader | None = None,
+                  exact: bool = False) -> SearchPage:
         """Search as ``reader`` (or ``actor`` today); raises QueryError for a malformed query
-        or option, and IndexUnavailable when the index cannot answer truthfully."""
+        or option, and IndexUnavailable when the index cannot answer truthfully. Over a broad
+        result the facets with many values are estimated (their buckets say so) unless
+        ``exact``."""
         who = reader or Reader.of(actor)
         chosen, states = split_states(filters or {}, who)
         base = self._request(text, chosen, sort, page, per_page, who, facets=facets,
-                             histograms=tuple(h for h in histograms if h in HISTOGRAMS))
+                             histograms=tuple(h for h in histograms if h in HISTOGRAMS),
+                             exact=exact)
         request = _variant(base, query=narrowed(base.query, states))
         stale_by = check_index(self.catalogue, self.index)
         results = self.index.search(request)
@@ -229,8 +233,8 @@ def _label(catalogue: Catalogue, facets: dict[str, list[Bucket]],
     for facet, buckets in facets.items():
         if facet in ("year", "decade", "month", "day"):  # a histogram reads in time order
             buckets = sorted(buckets, key=lambda b: b.value)
-        out[facet] = [Bucket(b.value, b.count, _bucket_label(facet, b.value, names, titles),
-                             b.selected) for b in buckets]
+        out[facet] = [replace(b, label=_bucket_label(facet, b.value, names, titles))
+                      for b in buckets]
     return out
 
 

@@ -38,7 +38,8 @@ def routes(app: App) -> APIRouter:
         return render(app, request, "collections.html", {"tops": tops, "children": children})
 
     @router.get("/collections/{key:path}", include_in_schema=False)
-    def collection(request: Request, key: str, page: int = 1, sort: str = "date") -> Response:
+    def collection(request: Request, key: str, page: int = 1, sort: str = "date",
+                   exact: bool = False) -> Response:
         reader = Reader.public()
         found = reading.collection_record(app.catalogue, key, reader)
         if found is None:
@@ -48,14 +49,15 @@ def routes(app: App) -> APIRouter:
         try:
             filters = {**parse_filters(request.query_params.getlist("f")), **filters}
             docs = app.search.documents("", filters=filters, sort=sort, page=page, per_page=50,
-                                        reader=reader)
+                                        reader=reader, exact=exact)
         except (QueryError, IndexUnavailable) as exc:
             return render(app, request, "error.html", {"heading": "Cannot list this collection",
                                                        "message": str(exc)}, status=400)
         return render(app, request, "collection.html", {
             "c": record, "trail": trail, "children": children, "r": docs, "filters": filters,
             "years": year_bars(docs.results.facets.get("year", [])),
-            "titles": FACET_TITLES, "sidebar": [f for f in SIDEBAR if f != "collection"]})
+            "titles": FACET_TITLES, "sidebar": [f for f in SIDEBAR if f != "collection"],
+            "exact": "1" if exact else ""})
 
     @router.get("/{folder}/{slug}", include_in_schema=False)
     def authority(request: Request, folder: str, slug: str) -> Response:

@@ -38,19 +38,21 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/workspace/search", include_in_schema=False)
     def workspace_search(request: Request, q: str = "", sort: str = "relevance",
-                         page: int = 1) -> Response:
+                         page: int = 1, exact: bool = False) -> Response:
         user: User = request.state.user
         filters: dict[str, tuple[str, ...]] = {}
         try:
             filters = parse_filters(request.query_params.getlist("f"))
             found = app.search.documents(q[:1000], filters=filters, sort=sort, page=page,
-                                         per_page=PER_PAGE, reader=Reader.account(user))
+                                         per_page=PER_PAGE, reader=Reader.account(user),
+                                         exact=exact)
         except QueryError as exc:
             return _page(app, request, {"q": q, "filters": filters, "error": exc.message}, 400)
         except IndexUnavailable as exc:
             return _page(app, request, {"q": q, "filters": filters,
                                         "error": f"The search index is not ready ({exc})."}, 503)
-        return _page(app, request, {"q": q, "r": found, "filters": filters})
+        return _page(app, request, {"q": q, "r": found, "filters": filters,
+                                    "exact": "1" if exact else ""})
 
     @router.post("/workspace/search/bulk", include_in_schema=False)
     async def bulk_action(request: Request) -> Response:
