@@ -17,6 +17,7 @@ ALLOWED = {
                  "citing.interface", "lifetime"},
     "citing": {"domain", "lifetime"},
     "search": {"domain"},
+    "meaning": {"domain"},  # passage vectors: the index adapter (issue #13)
     # what the HTTP entry points share; the rate-limit buckets are an interface of storage
     "http": {"domain", "services", "config", "storage.interface"},
 }
