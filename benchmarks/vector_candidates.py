@@ -125,7 +125,7 @@ class Hnswlib(Candidate):
 class Faiss(Candidate):
     """faiss-cpu from an index factory string, loaded with IO_FLAG_MMAP where it can."""
 
-    def __init__(self, factory: str, nprobe: int = 0, train: int = 131_072) -> None:
+    def __init__(self, factory: str, nprobe: int = 0, train: int = 40_960) -> None:
         self.factory, self.nprobe, self.train = factory, nprobe, train
         self.stem = f"faiss-{factory.replace(',', '-')}"
         self.name = self.stem + (f"-np{nprobe}" if nprobe else "")
@@ -166,7 +166,9 @@ class Faiss(Candidate):
 CANDIDATES: dict[str, Candidate] = {c.name: c for c in (
     Exact("float32"), Exact("float16"), Exact("int8"),
     USearch("i8"), USearch("f16"), USearch("i8", expansion=256), USearch("f16", expansion=256),
-    USearch("i8", expansion=100),
+    USearch("i8", expansion=100), USearch("i8", expansion=1024),
+    USearch("f16", expansion=512), USearch("f16", expansion=1024), USearch("f16", expansion=2048),
+    Hnswlib(ef=1024),
     Hnswlib(), Faiss("IVF1024,SQ8", nprobe=16), Faiss("IVF1024,SQ8", nprobe=48),
     Faiss("IVF1024,PQ64", nprobe=48),
     Faiss("HNSW32,SQ8"),

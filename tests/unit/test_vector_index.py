@@ -125,7 +125,7 @@ def test_a_reader_keeps_its_generation_while_a_rebuild_lands(tmp_path: Path,
     assert reader.nearest(vectors[3000], 1)[0][0] == 4000
     assert reader.count() == 4000
     assert VectorIndex.open(tmp_path).count() == 1000
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json", "vectors-2.usearch"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keys-2.npy", "manifest.json", "vectors-2.faiss"]
 
 
 def test_an_empty_folder_is_not_an_index(tmp_path: Path) -> None:
