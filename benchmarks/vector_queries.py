@@ -1,0 +1,132 @@
+"""Queries for the vector benchmark: the judged queries of tests/relevance (syntax removed),
+questions a historian would ask, and the same kind of questions in Russian, German and
+Chinese. benchmarks/vectors.py adds real FRUS sentences (the "more like this" case)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+QUESTIONS_EN = [
+    "the Soviet experts leaving China",
+    "withdrawal of Soviet technicians from China in 1960",
+    "why did the Chinese shell Quemoy in 1958",
+    "what did Khrushchev demand about West Berlin",
+    "how did the United States react to the Berlin Wall",
+    "talks between the American and Chinese ambassadors in Warsaw",
+    "famine and food shortages in China after the Great Leap Forward",
+    "did the Soviet Union help China build an atomic bomb",
+    "American wheat sales to the Soviet Union",
+    "the shooting down of the U-2 plane and the Paris summit",
+    "Soviet missiles in Cuba and the naval quarantine",
+    "removing the Jupiter missiles from Turkey",
+    "negotiations on a nuclear test ban",
+    "inspection of underground nuclear tests",
+    "the neutrality of Laos and the Geneva conference",
+    "Polish workers and the government of Gomulka",
+    "Yugoslavia and Tito's relations with Moscow",
+    "Albania's quarrel with the Soviet Union",
+    "the Chinese border war with India in 1962",
+    "Tibetan uprising and the flight of the Dalai Lama",
+    "Chiang Kai-shek's wish to return to the mainland",
+    "the defence of Taiwan and the Formosa Straits",
+    "Chinese representation at the United Nations",
+    "trade embargo against Communist China",
+    "Japanese trade with mainland China",
+    "the Hungarian refugees and the revolution of 1956",
+    "Soviet pressure on Finland and President Kekkonen",
+    "the hot line between Washington and Moscow",
+    "access routes to Berlin and the autobahn convoys",
+    "a peace treaty with East Germany",
+    "recognition of the German Democratic Republic",
+    "the Oder-Neisse border of Poland",
+    "cultural and scientific exchanges with the Soviet Union",
+    "visit of Khrushchev to the United States and Camp David",
+    "Kennedy meets Khrushchev in Vienna",
+    "Soviet space program and the launch of Sputnik",
+    "military aid to South Korea after the coup",
+    "Park Chung Hee and the return to civilian rule",
+    "Mongolia's admission to the United Nations",
+    "American prisoners held in China",
+    "Radio Free Europe broadcasts to Eastern Europe",
+    "most favored nation treatment for Poland and Yugoslavia",
+    "Romania drifting away from Moscow",
+    "Czechoslovakia and the Soviet bloc economy",
+    "estimate of Soviet intentions in the Middle East",
+    "intelligence estimate of Chinese Communist military strength",
+    "split between Moscow and Peking over ideology",
+    "Chinese criticism of Soviet revisionism",
+    "the death of Stalin and the new Soviet leadership",
+    "de-Stalinization and the Twentieth Party Congress",
+    "embassy reports on the mood of the Russian people",
+    "the position of the allies on negotiations over Berlin",
+    "British and French views on German reunification",
+    "nuclear weapons for NATO and the multilateral force",
+    "the Chinese nuclear test in 1964",
+    "aerial reconnaissance over China by Nationalist pilots",
+    "Soviet shipments of arms to Cuba",
+    "the Cuban missile crisis letters between the leaders",
+    "refugees escaping from East Berlin",
+    "a summit meeting of heads of government",
+    "disarmament proposals at Geneva",
+    "Soviet grain purchases and the harvest failure",
+    "Hong Kong and refugees from the mainland",
+    "relations between the Soviet Union and Communist China worsen",
+]
+
+# The same kinds of question in the readers' other languages (issue #13).
+QUESTIONS_OTHER = [
+    "вывод советских специалистов из Китая",
+    "Хрущёв требует превратить Западный Берлин в вольный город",
+    "строительство Берлинской стены",
+    "Карибский кризис и советские ракеты на Кубе",
+    "переговоры о запрещении ядерных испытаний",
+    "советско-китайский раскол",
+    "обстрел острова Цзиньмэнь в 1958 году",
+    "визит Хрущёва в США",
+    "встреча Кеннеди и Хрущёва в Вене",
+    "американский самолёт-разведчик U-2 сбит над СССР",
+    "нейтралитет Лаоса",
+    "Гомулка и польские рабочие",
+    "восстание в Тибете",
+    "продажа американской пшеницы Советскому Союзу",
+    "Abzug der sowjetischen Experten aus China",
+    "Chruschtschows Ultimatum zu West-Berlin",
+    "der Bau der Berliner Mauer",
+    "die Kubakrise und die sowjetischen Raketen",
+    "Verhandlungen über ein Atomteststoppabkommen",
+    "der Bruch zwischen Moskau und Peking",
+    "Beschuss der Insel Quemoy 1958",
+    "Friedensvertrag mit der DDR",
+    "Anerkennung der DDR",
+    "die Oder-Neiße-Grenze",
+    "Treffen von Kennedy und Chruschtschow in Wien",
+    "Flüchtlinge aus Ost-Berlin",
+    "Hungersnot in China nach dem Großen Sprung nach vorn",
+    "Tito und die Beziehungen Jugoslawiens zu Moskau",
+    "苏联专家撤出中国",
+    "赫鲁晓夫关于西柏林的最后通牒",
+    "柏林墙的修建",
+    "古巴导弹危机",
+    "禁止核试验条约谈判",
+    "中苏分裂",
+    "一九五八年炮击金门",
+    "中美大使级会谈在华沙",
+    "大跃进之后的饥荒",
+    "西藏叛乱与达赖喇嘛出逃",
+    "中国在联合国的代表权",
+    "中印边界战争",
+    "蒋介石反攻大陆",
+    "中国第一次核试验",
+]
+
+_SYNTAX = re.compile(r"\b\w+:\S+|[\"()~]|\bOR\b")
+
+
+def judged_queries(root: Path) -> list[str]:
+    """The judged queries' words, without fields, quotes and operators."""
+    raw = yaml.safe_load((root / "tests/relevance/queries.yaml").read_text(encoding="utf-8"))
+    words = (" ".join(_SYNTAX.sub(" ", q["query"]).split()) for q in raw["queries"])
+    return [w for w in words if w]
