@@ -28,7 +28,7 @@ from chancery.domain.texts import TextVersion
 from chancery.domain.workflow import Acting
 from chancery.meaning.interface import Embedder, Vectors
 from chancery.services.imports import import_paths
-from chancery.services.meaning import Meaning
+from chancery.services.meaning import REBUILD_AT, Meaning
 from chancery.services.redacting import Wanted
 from chancery.storage.interface import DocumentWrite
 from chancery.tasks.local import work
@@ -87,7 +87,8 @@ def v19(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 def _index_keys(app: App) -> set[int]:
-    index = vector_index(app.settings.data / "vectors", 512)
+    index = vector_index(app.settings.data / "vectors")
+    assert index is not None, "the follower built no vector index"
     return {k for k, _ in index.nearest(np.ones((1, 512), dtype=np.float32), index.count())}
 
 
@@ -183,3 +184,33 @@ def test_embedding_needs_no_network(tmp_path: Path) -> None:
     vectors = UseEmbedder().embed(["a short sentence", "eine kurze Satz"])
     assert vectors.shape == (2, 512)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-4)
+
+
+def test_the_follower_builds_the_index_anew_when_changes_pile_up(v19: App) -> None:
+    """Re-embedded passages wait beside the built index (searched exactly); once they pass a
+    tenth of it the follower builds a new generation from the catalogue's vectors."""
+    folder = v19.settings.data / "vectors"
+    before = vector_index(folder)
+    assert before is not None and before.stale_fraction() <= REBUILD_AT
+    keys = _index_keys(v19)
+    model = v19.meaning.embedder.model
+    every = v19.meaning.vectors.pending(model, 0, 10_000, True)
+    embedded = sorted(v19.meaning.vectors.text_hashes(every, model))
+    v19.meaning.embed_documents(embedded, force=True)  # every vector replaced, new keys
+    v19.meaning.follow()
+    after = vector_index(folder)
+    assert after is not None and after.generation > before.generation  # built anew
+    assert after.stale_fraction() == 0.0 and after.count() == len(keys)
+    assert _index_keys(v19).isdisjoint(keys)
+    hits = v19.meaning.near_text("withdrawal of Soviet technicians from China", 3)
+    assert len(hits) == 3
+
+
+def test_an_archive_with_nothing_embedded_answers_without_the_model(tmp_path: Path) -> None:
+    app = build_app(load_settings(data=str(tmp_path), database_url=""))
+    try:
+        assert app.meaning.follow() == 0  # no vectors: nothing to build
+        assert app.meaning.near_text("Soviet technicians", 5) == []
+        assert app.meaning.embedder._use is None  # type: ignore[attr-defined]
+    finally:
+        app.close()

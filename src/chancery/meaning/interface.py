@@ -51,8 +51,9 @@ class VectorIndex(Protocol):
         """Add or replace vectors under these keys."""
         ...
 
-    def remove(self, keys: Sequence[int]) -> None:
-        """Forget these keys (a document re-embedded or purged); unknown keys are ignored."""
+    def remove(self, keys: Sequence[int]) -> int:
+        """Forget these keys (a document re-embedded or purged); unknown keys are ignored.
+        How many were held."""
         ...
 
     def nearest(self, vector: Vectors, k: int) -> list[tuple[int, float]]:
@@ -61,6 +62,11 @@ class VectorIndex(Protocol):
 
     def count(self) -> int:
         """How many vectors the index holds."""
+        ...
+
+    def stale_fraction(self) -> float:
+        """Changes held beside the built index against its size: the follower builds the
+        index anew from the catalogue when this grows (0 for an index that needs no rebuild)."""
         ...
 
     def save(self) -> None:

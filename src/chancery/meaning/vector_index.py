@@ -68,6 +68,7 @@ class VectorIndex:
         self._dim = int(self._index.d)
         self._removed: set[int] = set()
         self._added: dict[int, NDArray[np.float32]] = {}
+        self._stacked: tuple[NDArray[np.int64], NDArray[np.float32]] | None = None
         state = folder / f"state-{generation}.npz"
         if state.exists():
             with np.load(state) as saved:
@@ -85,7 +86,7 @@ class VectorIndex:
         stream = ((np.asarray(k, np.int64), _unit_rows(v, dim)) for k, v in batches)
         head, rest = _take(stream, TRAIN_PER_LIST * MAX_LISTS)
         n = total or (sum(len(k) for k, _ in head) if rest is None else 0)
-        lists = _lists_for(n)
+        lists = 1 if rest is None and n == 0 else _lists_for(n)  # nothing yet: one empty list
         index = faiss.index_factory(dim, f"IVF{lists},SQ8", faiss.METRIC_INNER_PRODUCT)
         index.train(np.concatenate([v for _, v in head]) if head else np.zeros((1, dim), "f4"))
         keys = []
@@ -146,9 +147,18 @@ class VectorIndex:
             for key, score in zip(keys[0].tolist(), scores[0].tolist(), strict=True):
                 if key >= 0 and key not in self._removed:  # -1: fewer than asked
                     found[key] = float(score)
-        for key, added in self._added.items():  # few: searched exactly
-            found[key] = float(added @ query[0])
+        if self._added:  # searched exactly, as one matrix
+            keys, matrix = self._added_matrix()
+            scores = matrix @ query[0]
+            for at in np.argsort(-scores)[:k].tolist():
+                found[int(keys[at])] = float(scores[at])
         return sorted(found.items(), key=lambda item: -item[1])[:k]
+
+    def _added_matrix(self) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        if self._stacked is None:
+            self._stacked = (np.fromiter(self._added, np.int64, len(self._added)),
+                             np.stack(list(self._added.values())))
+        return self._stacked
 
     def _holds(self, key: int) -> bool:
         at = int(np.searchsorted(self._keys, key))
@@ -167,6 +177,7 @@ class VectorIndex:
     def remove(self, keys: Iterable[int]) -> int:
         """Stop answering with these keys (until save() they live only in this process)."""
         removed = 0
+        self._stacked = None
         for key in keys:
             removed += self._added.pop(key, None) is not None
             if key not in self._removed and self._holds(key):
@@ -178,6 +189,7 @@ class VectorIndex:
         """Add or replace vectors (a re-embedded passage) without rebuilding the index."""
         rows = _unit_rows(vectors, self._dim)
         self.remove(keys)
+        self._stacked = None
         self._added.update(zip((int(k) for k in keys), rows, strict=True))
 
     def save(self) -> None:

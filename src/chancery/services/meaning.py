@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -105,8 +105,11 @@ class FollowMark(Protocol):
         ...
 
 
-# A node's vector index as saved: ``empty`` opens a new one in its place (a first build).
-OpenIndex = Callable[[bool], VectorIndex]
+# A node's vector index: given (keys, vectors) batches, a new one built from them and saved
+# in place of the old; given None, the one saved (None when none was built yet).
+Batches = Iterable[tuple[Sequence[int], Vectors]]
+OpenIndex = Callable[[Batches | None], VectorIndex | None]
+REBUILD_AT = 0.1  # changes held beside the built index, as a share of it, that start a rebuild
 
 
 @dataclass(frozen=True)
@@ -154,8 +157,8 @@ class Meaning:
     def near_text(self, text: str, limit: int) -> list[Neighbour]:
         """The documents whose passages are nearest a text, in any language: one entry per
         document with its best passage, best first. Not access-filtered."""
-        if not text.strip() or limit <= 0:
-            return []
+        if not text.strip() or limit <= 0 or not self._current().count():
+            return []  # nothing embedded yet: the question is not embedded either
         return self._grouped(self.embedder.embed([text]), limit, exclude="")
 
     def near_document(self, public_id: str, limit: int) -> list[Neighbour]:
@@ -198,10 +201,11 @@ class Meaning:
         return list(best.values())
 
     def _current(self) -> VectorIndex:
-        """This node's index, opened again when its follower has saved a newer one."""
+        """This node's index, opened again when its follower has saved a newer one (an empty
+        one before its follower built any)."""
         seen = self.mark.read()
         if self._index is None or seen != self._seen:
-            self._index, self._seen = self.open_index(False), seen
+            self._index, self._seen = self.open_index(None) or _NO_INDEX, seen
         return self._index
 
     # -- embedding ------------------------------------------------------------------------
@@ -279,25 +283,66 @@ class Meaning:
 
     def follow(self) -> int:
         """Bring this node's vector index up to the catalogue's vectors: the keys removed
-        since it last caught up leave it, the vectors stored since join it (all of them,
-        into a new index, the first time); saved, then its mark. Returns vectors added."""
+        since it last caught up leave it and the vectors stored since join it, or, the first
+        time and whenever those changes pass REBUILD_AT of its size, it is built anew from
+        every stored vector; saved, then its mark. Returns vectors added (or built)."""
         with self.mark.held():
             seen = self.mark.read()
             now = self.vectors.sequence()
             if seen is not None and seen >= now:
                 return 0
-            index = self.open_index(seen is None)
-            if seen is not None:
-                index.remove(self.vectors.removed_since(seen))
-            added, after = 0, 0
-            while (page := self.vectors.vectors_since(seen or 0, after, FOLLOW_PAGE,
-                                                      self.embedder.model)).keys:
-                index.add(page.keys, page.vectors)
-                added, after = added + len(page.keys), page.keys[-1]
-            index.save()
+            index = self.open_index(None) if seen is not None else None
+            if index is None:
+                added = self._build()
+            else:
+                index.remove(self.vectors.removed_since(seen or 0))
+                added = 0
+                for page in self._pages(seen or 0):
+                    index.add(page.keys, page.vectors)
+                    added += len(page.keys)
+                if index.stale_fraction() > REBUILD_AT:
+                    self._build()
+                else:
+                    index.save()
             self.mark.write(now)
         self._index = None  # the next question opens what was saved
         return added
+
+    def _build(self) -> int:
+        built = self.open_index((page.keys, page.vectors) for page in self._pages(0))
+        return built.count() if built is not None else 0
+
+    def _pages(self, seen: int) -> Iterator[VectorPage]:
+        after = 0
+        while (page := self.vectors.vectors_since(seen, after, FOLLOW_PAGE,
+                                                  self.embedder.model)).keys:
+            yield page
+            after = page.keys[-1]
+
+
+class _Empty:
+    """The index of a node whose follower has built none yet: it holds nothing."""
+
+    def add(self, keys: Sequence[int], vectors: Vectors) -> None:
+        raise NotImplementedError("the follower builds the first index")
+
+    def remove(self, keys: Sequence[int]) -> int:
+        return 0
+
+    def nearest(self, vector: Vectors, k: int) -> list[tuple[int, float]]:
+        return []
+
+    def count(self) -> int:
+        return 0
+
+    def stale_fraction(self) -> float:
+        return 0.0
+
+    def save(self) -> None:
+        return None
+
+
+_NO_INDEX: VectorIndex = _Empty()
 
 
 def _centre(vectors: Vectors) -> Vectors:
