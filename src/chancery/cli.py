@@ -247,6 +247,8 @@ def search(ctx: typer.Context,
            within: Annotated[Optional[str], typer.Option(
                "--in", help="Search inside one document (public id or source id): every "
                             "matching passage.")] = None,
+           no_meaning: Annotated[bool, typer.Option(
+               "--no-meaning", help="Your words only: no documents found by meaning.")] = False,
            as_json: JsonOpt = False, public: PublicOpt = False) -> None:
     """Search the archive, with facet counts and highlighted snippets.
 
@@ -257,7 +259,8 @@ def search(ctx: typer.Context,
         return
     with _search_errors():
         result = a.search.documents(query, filters=_facet_options(facet or []), sort=sort,
-                                    page=page, per_page=per_page, reader=_reader(public))
+                                    page=page, per_page=per_page, reader=_reader(public),
+                                    meaning=not no_meaning)
     if as_json:
         _print_json(search_json(result))
     else:

@@ -162,6 +162,9 @@ def print_search(console: Console, page: SearchPage) -> None:
                   f" · sorted by {page.sort}")
     if page.notice:
         console.print(f"[yellow]{escape(page.notice)}[/] Put a word in quotes to require it.")
+    if r.by_meaning:
+        console.print(f"{r.by_meaning:,} found by meaning, not by your words (--no-meaning: "
+                      "your words only)")
     for n, hit in enumerate(r.hits, start=(page.page - 1) * page.per_page + 1):
         meta = " · ".join(x for x in (hit.date_display or "undated", hit.doc_type,
                                       hit.classification) if x)
@@ -169,6 +172,9 @@ def print_search(console: Console, page: SearchPage) -> None:
         console.print(Text(f"   {meta}  {hit.source_id}", style="dim"))
         for s in hit.snippets:
             console.print(Text("   … ").append_text(_snippet_text(s)).append(" …"))
+        why = page.passages.get(hit.public_id)
+        if hit.matched_by == "meaning" and why:
+            console.print(Text("   matched by meaning: ", "italic").append(f"… {why.text}"))
     for label, count in page.suggestions:
         plural = "" if count == 1 else "s"
         console.print(f"Nothing found. Try: [bold]{escape(label)}[/] ({count:,} document{plural})")
@@ -186,6 +192,7 @@ def search_json(page: SearchPage) -> dict[str, object]:
         "query": page.query, "total": r.total, "page": page.page, "per_page": page.per_page,
         "sort": page.sort, "filters": {k: list(v) for k, v in page.filters.items()},
         "stale_by": r.stale_by, "all_words_total": page.all_words, "notice": page.notice or None,
+        "by_meaning": r.by_meaning,
         "hits": [{"public_id": h.public_id, "source_id": h.source_id, "title": h.title,
                   "date": h.date_display, "date_start": h.date_start.isoformat() if h.date_start else None,
                   "type": h.doc_type, "classification": h.classification, "level": h.level,
@@ -195,8 +202,16 @@ def search_json(page: SearchPage) -> dict[str, object]:
                                                  for f in s.fragments) for s in h.snippets),
                   "snippets": [{"version": s.version, "language": s.language,
                                 "fragments": [[f.text, f.highlighted] for f in s.fragments]}
-                               for s in h.snippets]} for h in r.hits],
+                               for s in h.snippets],
+                  "matched_by": h.matched_by, "passage": _passage_json(page, h.public_id)}
+                 for h in r.hits],
         "facets": {f: [{"value": b.value, "label": b.label, "count": b.count, "selected": b.selected}
                        for b in buckets] for f, buckets in r.facets.items()},
         "suggestions": [{"query": q, "total": n} for q, n in page.suggestions],
     }
+
+
+def _passage_json(page: SearchPage, public_id: str) -> dict[str, str] | None:
+    """The passage a hit found by meaning matched, as JSON-ready data."""
+    why = page.passages.get(public_id)
+    return {"where": why.where, "text": why.text} if why else None

@@ -257,8 +257,7 @@ class FacetCounter:
             everything = self.compiler.compile(SearchRequest(MatchAll(), request.actor, request.today))
             rest = Query.boolean_query([
                 (Occur.Must, everything),
-                (Occur.MustNot, self.compiler.for_actor(request.actor).node(
-                    request.query, request.expansions, request.today))])
+                (Occur.MustNot, self.compiler.words(request))])
             tasks = [t for f in kept for t in split_facet(f, self.slotted)]
             for part in balanced(tasks, self.slotted):
                 job = _POOL.submit(_left_out, self.snap.searcher, rest, part, self.slotted)
@@ -269,7 +268,7 @@ class FacetCounter:
         r = self.request
         filters = {k: v for k, v in r.filters.items() if k != facet}
         return self.compiler.compile(SearchRequest(r.query, r.actor, r.today, filters,
-                                                   expansions=r.expansions))
+                                                   expansions=r.expansions, meaning=r.meaning))
 
 
 def _later(job: Future[int], totals: dict[str, int], facets: list[str]) -> Callable[[], Counts]:

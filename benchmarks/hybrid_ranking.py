@@ -1,0 +1,62 @@
+"""Hybrid ranking (issue #13): nDCG@10 and recall@10 of words alone against words + meaning
+fused, on the judged set tests/relevance/queries.yaml, for a grid of similarity thresholds and
+fusion constants, per group (the queries of issue #3, the questions in ordinary words).
+
+    PYTHONPATH=src:. nice -n 10 python benchmarks/hybrid_ranking.py \\
+        --data /tmp/hybrid/data --cache /tmp/hybrid/vectors
+
+The first run imports the nine core FRUS volumes and embeds every passage (the encoder reads
+some tens of passages a second: most of an hour); later runs reuse both. Until the meaning
+service is merged, meaning comes from tests/meaning_helpers.py (same encoder, exact cosine)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from chancery.bootstrap import build_app
+from chancery.config import load_settings
+from chancery.search import fusion
+from chancery.services import search, search_meaning
+from chancery.services.imports import import_paths
+from tests.conftest import CORPUS
+from tests.meaning_helpers import EncodedArchive
+from tests.relevance.test_relevance import group, load_queries, ndcg_at, recall_at
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--cache", type=Path, required=True)
+    parser.add_argument("--thresholds", default="0.3,0.35,0.4,0.45,0.5,0.55,0.6,1.1")
+    parser.add_argument("--k", default="60")
+    args = parser.parse_args()
+    app = build_app(load_settings(data=str(args.data), database_url=""))
+    if app.catalogue.index_generation() == 0 or app.index.state() is None:
+        import_paths([CORPUS / "frus" / "core"], app.import_context())
+        search.rebuild_index(app.catalogue, app.index)
+    started = time.perf_counter()
+    near = EncodedArchive(app.catalogue, cache=args.cache)
+    print(f"{len(near.docs):,} passages ready in {time.perf_counter() - started:.0f} s")
+    hybrid = replace(app.search, neighbours=near)
+    queries = load_queries()
+    print("threshold  k   group     nDCG@10 recall@10  (1.1 = words alone)")
+    for k in (int(x) for x in args.k.split(",")):
+        fusion.RRF_K = k
+        for threshold in (float(x) for x in args.thresholds.split(",")):
+            search_meaning.THRESHOLD = threshold
+            rows: dict[str, list[tuple[float, float]]] = {}
+            for q in queries:
+                hits = hybrid.documents(q.query, per_page=10, facets=False).results.hits
+                ranking = [h.source_id for h in hits]
+                rows.setdefault(group(q) or "issue3", []).append(
+                    (ndcg_at(ranking, q.relevant), recall_at(ranking, q.relevant)))
+            for name, part in rows.items():
+                print(f"{threshold:9.2f} {k:3d}   {name:9} {sum(r[0] for r in part) / len(part):.3f}"
+                      f"   {sum(r[1] for r in part) / len(part):.3f}")
+
+
+if __name__ == "__main__":
+    main()
