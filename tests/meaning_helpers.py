@@ -10,6 +10,7 @@ documents it names, and vectors may be kept in a cache folder between runs (by t
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,6 +23,23 @@ from chancery.meaning.interface import Neighbour, Vectors
 from chancery.storage.interface import Catalogue
 
 _MODEL: USE | None = None
+
+
+def _one_blas_thread() -> None:
+    """OpenBLAS on one thread: with its own thread pool, a GEMM hung here, once in a web
+    worker thread and once in the test's thread after web requests (its pool waiting on
+    itself); the encoder's own limit needs threadpoolctl, which is not installed."""
+    with open("/proc/self/maps") as maps:
+        found = next((line.split()[-1] for line in maps if "openblas" in line.lower()), "")
+    if found:
+        lib = ctypes.CDLL(found)
+        for name in ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads"):
+            if hasattr(lib, name):
+                getattr(lib, name)(1)
+                return
+
+
+_one_blas_thread()
 
 
 def encode(texts: list[str]) -> Vectors:
@@ -62,7 +80,9 @@ class EncodedArchive:
         rows = self._ids == public_id
         if not rows.any():
             return []
-        sims = (self.vectors @ self.vectors[rows].T).max(axis=1)
+        # one matrix-vector product per passage: a matrix-matrix product (OpenBLAS's threaded
+        # sgemm) hung here inside a web worker thread
+        sims = np.max([self.vectors @ v for v in self.vectors[rows]], axis=0)
         return self._best(sims, limit, exclude=public_id)
 
     def _best(self, sims: np.ndarray, limit: int, exclude: str) -> list[Neighbour]:
