@@ -31,10 +31,12 @@ GRAIN = "meaning01"  # published; its second paragraph is redacted in one test
 PLOT = "meaning02"  # a draft about the same plot
 SECRET = "The agents planned to poison the water supply of the city before the summit."
 SECRET_RU = "Агенты планировали отравить водопровод города перед встречей на высшем уровне"
-# a paragraph long enough that the plot is a passage of its own (domain.passages)
+# a paragraph of 109 words: the plot's 14 do not fit beside it in a passage of 120, so the
+# plot is a passage of its own (domain.passages)
 GRAIN_TEXT = " ".join(["The delegation discussed grain purchases, the price of wheat and barley "
                        "for the coming year, the credits the bank would extend, shipping by "
-                       "rail and by sea, and storage in the northern ports."] * 4) + "\n\n"
+                       "rail and by sea, and storage in the northern ports."] * 3
+                      + ["The minister asked for a second meeting in the spring."]) + "\n\n"
 PLOT_RU = "заговор с целью отравить водохранилища столицы"
 
 
