@@ -5,8 +5,9 @@ fusion constants, per group (the queries of issue #3, the questions in ordinary 
     PYTHONPATH=src:. nice -n 10 python benchmarks/hybrid_ranking.py \\
         --data /tmp/hybrid/data --cache /tmp/hybrid/vectors
 
-The first run imports the nine core FRUS volumes and embeds every passage (31,505; the encoder
-reads 3-10 passages a second on a busy 2-core machine: hours); later runs reuse both. With
+The first run imports the nine core FRUS volumes and embeds every passage (31,505: about 200
+passages a second on a quiet machine with BLAS on one thread, 3-10 when 5 others share the 2
+cores); later runs reuse both. With
 ``--subset N`` only the documents that can change a top 10 are embedded: the judged ones, the
 first 10 of each query by words, and N others drawn at random (seed 13) to stand in for the
 rest of the archive as distractors. Until the meaning service is merged, meaning comes from
