@@ -137,7 +137,7 @@ class App:
     @cached_property
     def search(self) -> Search:
         """The search every entry point uses, built once with the phonetic key."""
-        return Search(self.catalogue, self.index, phonetic_key)
+        return Search(self.catalogue, self.index, phonetic_key, neighbours=self.meaning)
 
     @cached_property
     def name_suggester(self) -> NameSuggester:

@@ -259,6 +259,8 @@ def search(ctx: typer.Context,
            exact: Annotated[bool, typer.Option(
                "--exact", help="Count every facet exactly; over a broad result the people, "
                                "places and other names are otherwise estimated (≈).")] = False,
+           no_meaning: Annotated[bool, typer.Option(
+               "--no-meaning", help="Your words only: no documents found by meaning.")] = False,
            as_json: JsonOpt = False, public: PublicOpt = False) -> None:
     """Search the archive, with facet counts and highlighted snippets.
 
@@ -270,7 +272,7 @@ def search(ctx: typer.Context,
     with _search_errors():
         result = a.search.documents(query, filters=_facet_options(facet or []), sort=sort,
                                     page=page, per_page=per_page, reader=_reader(public),
-                                    exact=exact)
+                                    exact=exact, meaning=not no_meaning)
     if as_json:
         _print_json(search_json(result))
     else:

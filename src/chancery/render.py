@@ -12,7 +12,7 @@ from rich.text import Text
 
 from chancery.domain.authorities import Role
 from chancery.progress import duration
-from chancery.search.interface import Passage, Snippet
+from chancery.search.interface import Hit, Passage, Snippet
 from chancery.services.documents import ArchiveStats, StoredDocument
 from chancery.services.imports import ImportSummary
 from chancery.services.search import SearchPage
@@ -162,13 +162,11 @@ def print_search(console: Console, page: SearchPage) -> None:
                   f" · sorted by {page.sort}")
     if page.notice:
         console.print(f"[yellow]{escape(page.notice)}[/] Put a word in quotes to require it.")
+    if r.by_meaning:
+        console.print(f"{r.by_meaning:,} found by meaning, not by your words (--no-meaning: "
+                      "your words only)")
     for n, hit in enumerate(r.hits, start=(page.page - 1) * page.per_page + 1):
-        meta = " · ".join(x for x in (hit.date_display or "undated", hit.doc_type,
-                                      hit.classification) if x)
-        console.print(Text(f"{n}. {hit.title}", style="bold"), Text(f"  [{hit.public_id}]", "cyan"))
-        console.print(Text(f"   {meta}  {hit.source_id}", style="dim"))
-        for s in hit.snippets:
-            console.print(Text("   … ").append_text(_snippet_text(s)).append(" …"))
+        _print_hit(console, page, n, hit)
     for sug in page.suggestions:
         plural = "" if sug.total == 1 else "s"
         lead = "Did you mean" if sug.reason == "spelling" else "Try"
@@ -185,6 +183,18 @@ def print_search(console: Console, page: SearchPage) -> None:
                       style="dim")
 
 
+def _print_hit(console: Console, page: SearchPage, n: int, hit: Hit) -> None:
+    meta = " · ".join(x for x in (hit.date_display or "undated", hit.doc_type,
+                                  hit.classification) if x)
+    console.print(Text(f"{n}. {hit.title}", style="bold"), Text(f"  [{hit.public_id}]", "cyan"))
+    console.print(Text(f"   {meta}  {hit.source_id}", style="dim"))
+    for s in hit.snippets:
+        console.print(Text("   … ").append_text(_snippet_text(s)).append(" …"))
+    why = page.passages.get(hit.public_id)
+    if hit.matched_by == "meaning" and why:
+        console.print(Text("   matched by meaning: ", "italic").append(f"… {why.text}"))
+
+
 def search_json(page: SearchPage) -> dict[str, object]:
     """A page of search results as JSON-ready data."""
     r = page.results
@@ -192,6 +202,7 @@ def search_json(page: SearchPage) -> dict[str, object]:
         "query": page.query, "total": r.total, "page": page.page, "per_page": page.per_page,
         "sort": page.sort, "filters": {k: list(v) for k, v in page.filters.items()},
         "stale_by": r.stale_by, "all_words_total": page.all_words, "notice": page.notice or None,
+        "by_meaning": r.by_meaning,
         "hits": [{"public_id": h.public_id, "source_id": h.source_id, "title": h.title,
                   "date": h.date_display, "date_start": h.date_start.isoformat() if h.date_start else None,
                   "type": h.doc_type, "classification": h.classification, "level": h.level,
@@ -201,7 +212,9 @@ def search_json(page: SearchPage) -> dict[str, object]:
                                                  for f in s.fragments) for s in h.snippets),
                   "snippets": [{"version": s.version, "language": s.language,
                                 "fragments": [[f.text, f.highlighted] for f in s.fragments]}
-                               for s in h.snippets]} for h in r.hits],
+                               for s in h.snippets],
+                  "matched_by": h.matched_by, "passage": _passage_json(page, h.public_id)}
+                 for h in r.hits],
         "facets": {f: [{"value": b.value, "label": b.label, "count": b.count, "selected": b.selected,
                         "approximate": b.approximate}
                        for b in buckets] for f, buckets in r.facets.items()},
@@ -209,3 +222,9 @@ def search_json(page: SearchPage) -> dict[str, object]:
         "suggestions": [{"query": s.query, "total": s.total, "reason": s.reason,
                          "filters_kept": s.keeps_filters} for s in page.suggestions],
     }
+
+
+def _passage_json(page: SearchPage, public_id: str) -> dict[str, str] | None:
+    """The passage a hit found by meaning matched, as JSON-ready data."""
+    why = page.passages.get(public_id)
+    return {"where": why.where, "text": why.text} if why else None

@@ -23,6 +23,7 @@ from chancery.services import search
 from chancery.services.imports import import_paths
 from chancery.web.server import create_app
 from tests.e2e.test_api_tokens import _token
+from tests.meaning_helpers import embedded
 
 # Fields whose rules JSON Schema cannot state (the query grammar, cursors this API made, facet
 # names): a schema-valid value may rightly get 400, so only there the check that every
@@ -61,6 +62,8 @@ def map_path_parameters(context: Any, path_parameters: dict[str, Any] | None) ->
 def demo_archive() -> Iterator[None]:
     assert not import_paths(demo_sources(), _APP.import_context()).failed
     search.rebuild_index(_APP.catalogue, _APP.index)
+    # search by meaning, so hits found by meaning and more like this are checked too
+    embedded(_APP)
     _APP.accounts.add_user("admin@example.org", "admin", None)
     STAFF.update(_token(_APP, "admin"))
     yield

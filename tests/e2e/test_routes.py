@@ -29,6 +29,7 @@ EXAMPLES = {
     "/api/v1/documents/{public_id}/texts": f"/api/v1/documents/{DOC}/texts",
     "/api/v1/documents/{public_id}/texts/{version}": f"/api/v1/documents/{DOC}/texts/en-translation",
     "/api/v1/documents/{public_id}/relations": f"/api/v1/documents/{DOC}/relations",
+    "/api/v1/documents/{public_id}/similar": f"/api/v1/documents/{DOC}/similar?limit=5",
     "/api/v1/documents/{public_id}/citation": f"/api/v1/documents/{DOC}/citation",
     "/api/v1/documents/{public_id}/draft": f"/api/v1/documents/{DOC}/draft",  # 401: no token
     "/api/v1/documents/{public_id}/redactions": f"/api/v1/documents/{DOC}/redactions",  # 401

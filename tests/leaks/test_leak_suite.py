@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 import yaml
@@ -50,6 +50,7 @@ from tests.leaks.canary import (
     scan_pdf,
     scan_png,
 )
+from tests.meaning_helpers import embedded
 from tests.scan_pdfs import page_text
 
 P = "open0001"  # a public document that relates to every hidden one
@@ -66,6 +67,11 @@ ORIGINAL, BURNED = redacted_scan_keys()
 LAYER_ORIGINAL, LAYER_KEY = layered_keys()
 
 
+# a question in Russian about what the hidden documents report (no word of theirs): meaning
+# finds them; no channel may show them, count them or facet them
+MEANING_QUERY = quote("отчёт о положении в Берлине")
+
+
 # what a reader might look for on the scans beside the canary (the canary itself is echoed
 # by the search box: test_no_withheld_word_reaches_the_scan_word_outputs looks for it)
 WORD_QUERIES = ["agent", "berlin", "source", "vienna", "embassy", "%22the%20consul%22"]
@@ -77,8 +83,11 @@ def _sha(public_id: str) -> str:
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """The canary archive, built once for the module."""
+    """The canary archive, built once for the module, with search by meaning over every
+    document (hidden ones too, as the meaning service embeds them): whatever meaning finds,
+    the channels must filter."""
     app = build_archive(tmp_path_factory.mktemp("leaks"))
+    embedded(app)
     yield app
     app.catalogue.dispose()
 
@@ -109,7 +118,8 @@ def clean_channels() -> dict[str, list[str]]:
     """Route -> public addresses whose whole answer must carry nothing hidden."""
     return {
         "/": ["/"],
-        "/search": ["/search", "/search?q=Berlin", f"/search?q={HIDDEN_WORD}",
+        "/search": ["/search", f"/search?q={MEANING_QUERY}", "/search?q=Berlin",
+                    f"/search?q={HIDDEN_WORD}",
                     "/search?q=Berlin&sort=date", "/search?q=Berlin&f=place:place/berlin",
                     f"/search?q={SEALED_WORD}", "/search?q=source", "/search?q=redacted",
                     f"/search?q={SUGGESTED_WORD}", "/search?q=embassy", "/search?q=agent"],
@@ -190,7 +200,11 @@ def clean_channels() -> dict[str, list[str]]:
                                                     for d in (P, S)],
         "/api/v1/documents/{public_id}/citation": [f"/api/v1/documents/{d}/citation?style=apa"
                                                    for d in (P, S)],
-        "/api/v1/search": ["/api/v1/search?q=Berlin", f"/api/v1/search?q={HIDDEN_WORD}",
+        "/api/v1/documents/{public_id}/similar": [f"/api/v1/documents/{d}/similar?limit=50"
+                                                  for d in (P, "open0002", S, REDACTED)],
+        "/api/v1/search": [f"/api/v1/search?q={MEANING_QUERY}",
+                           f"/api/v1/search?q={MEANING_QUERY}&sort=date",
+                           "/api/v1/search?q=Berlin", f"/api/v1/search?q={HIDDEN_WORD}",
                            "/api/v1/search?q=date:1960", f"/api/v1/search?q={SEALED_WORD}",
                            "/api/v1/search?q=source", f"/api/v1/search?q={SUGGESTED_WORD}",
                            "/api/v1/search?q=embassy"],
@@ -242,6 +256,8 @@ def absent_channels() -> dict[str, list[str]]:
         "/api/v1/documents/{public_id}/texts/{version}":
             [f"/api/v1/documents/{h}/texts/{TEXT}" for h in docs],
         "/api/v1/documents/{public_id}/relations": [f"/api/v1/documents/{h}/relations" for h in docs],
+        "/api/v1/documents/{public_id}/similar": [f"/api/v1/documents/{h}/similar"
+                                                  for h in [*docs, FORMER]],
         "/api/v1/documents/{public_id}/citation": [f"/api/v1/documents/{h}/citation" for h in docs],
         "/api/v1/collections/{key:path}": ["/api/v1/collections/quokka-papers"],
         "/set-password/{token}": ["/set-password/quokka-not-a-link"],

@@ -14,6 +14,7 @@ from chancery.http.addresses import KIND_PATHS, doc_url
 from chancery.search.interface import Hit
 from chancery.services.documents import StoredDocument
 from chancery.services.reading import AuthorityRow
+from chancery.services.search_meaning import MatchedPassage
 
 
 class Urls:
@@ -126,14 +127,26 @@ def _search(facet_value: str) -> str:
     return "/search?" + urlencode({"f": facet_value, "sort": "date"})
 
 
-def hit(h: Hit, rank: int, urls: Urls, record: m.DocumentOut | None = None) -> m.HitOut:
+def hit(h: Hit, rank: int, urls: Urls, record: m.DocumentOut | None = None,
+        passage: MatchedPassage | None = None) -> m.HitOut:
     """A search hit at its place in the result list, with its highlighted snippets (and the
-    full record when asked for). Its raw score is not given (docs/security.md)."""
+    full record when asked for), and how it matched. Its raw score is not given
+    (docs/security.md)."""
     return m.HitOut(public_id=h.public_id, source_id=h.source_id, title=h.title,
                     date=h.date_display, type=h.doc_type, classification=h.classification,
                     url=urls.api(f"/documents/{h.public_id}"), rank=rank, record=record,
+                    matched_by=h.matched_by,  # type: ignore[arg-type]  # words|meaning|both
+                    passage=m.MeaningPassageOut(where=passage.where, text=passage.text)
+                    if passage else None,
                     snippets=[m.SnippetOut(version=s.version, language=s.language,
                                            fragments=[m.FragmentOut(text=x.text,
                                                                     highlighted=x.highlighted)
                                                       for x in s.fragments])
                               for s in h.snippets])
+
+
+def similar(h: Hit, urls: Urls) -> m.DocumentSummaryOut:
+    """A document like another, as a list shows it."""
+    return m.DocumentSummaryOut(public_id=h.public_id, source_id=h.source_id, title=h.title,
+                                date=h.date_display, type=h.doc_type,
+                                url=urls.api(f"/documents/{h.public_id}"))

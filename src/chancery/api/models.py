@@ -4,6 +4,7 @@ the contract: add fields freely, never rename or remove one within v1."""
 from __future__ import annotations
 
 from datetime import date as Date
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -221,6 +222,25 @@ class HitOut(DocumentSummaryOut):
     snippets: list[SnippetOut]
     record: DocumentOut | None = Field(
         None, description="The document's full record (as /documents/{id}) with records=full")
+    matched_by: Literal["words", "meaning", "both"] = Field(
+        "words", description="What found it: the query's words, its meaning (a passage near the "
+                             "query in any language), or both")
+    passage: MeaningPassageOut | None = Field(
+        None, description="For a hit found by meaning: the passage nearest the query")
+
+
+class MeaningPassageOut(BaseModel):
+    """The passage of a document nearest a query by meaning, cut to a snippet."""
+
+    where: str = Field(description="'<text version>#<paragraph>', or 'summary#0' for the title "
+                                   "and summary")
+    text: str
+
+
+class SimilarOut(BaseModel):
+    """Documents like one (more like this), nearest first; only those the reader may see."""
+
+    items: list[DocumentSummaryOut]
 
 
 class BucketOut(BaseModel):
@@ -290,6 +310,9 @@ class SearchOut(BaseModel):
     notice: str | None = Field(
         None, description="What a reader should know about how the words were matched, e.g. "
                           "'Showing documents that match most of your words; ...'")
+    by_meaning: int = Field(
+        0, description="Of the total, documents found by meaning and not by the words (0 with "
+                       "meaning=0 or explicit syntax: quotes, fields, -, OR)")
 
 
 class CollectionOut(BaseModel):

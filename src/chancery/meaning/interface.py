@@ -72,3 +72,16 @@ class VectorIndex(Protocol):
     def save(self) -> None:
         """Write the index to its folder atomically: a reader never opens half a file."""
         ...
+
+
+class Neighbours(Protocol):
+    """Documents near a text or a document by meaning, one per document at its best passage,
+    best first. Not access-filtered: callers filter through the search index as the reader."""
+
+    def near_text(self, text: str, limit: int) -> list[Neighbour]:
+        """The documents whose passages are nearest to ``text`` (any language)."""
+        ...
+
+    def near_document(self, public_id: str, limit: int) -> list[Neighbour]:
+        """The documents nearest to one document, itself left out."""
+        ...

@@ -313,8 +313,7 @@ class FacetCounter:
             everything = self.compiler.compile(SearchRequest(MatchAll(), request.actor, request.today))
             rest = Query.boolean_query([
                 (Occur.Must, everything),
-                (Occur.MustNot, self.compiler.for_actor(request.actor).node(
-                    request.query, request.expansions, request.today))])
+                (Occur.MustNot, self.compiler.words(request))])
             estimate = [f for f in kept if f in sampled] if self.sampling else []
             # beside a sample, what is counted exactly is cheap: one thread, one run of the query
             self._subtract_from(universe, rest, [f for f in kept if f not in sampled], None,
@@ -336,7 +335,7 @@ class FacetCounter:
         r = self.request
         filters = {k: v for k, v in r.filters.items() if k != facet}
         return self.compiler.compile(SearchRequest(r.query, r.actor, r.today, filters,
-                                                   expansions=r.expansions))
+                                                   expansions=r.expansions, meaning=r.meaning))
 
 
 def _scaled(job: Future[tuple[Counts, set[str]]], sampling: Sampling) -> Counts:

@@ -86,6 +86,10 @@ class SearchRequest:
     # every facet counted exactly, even over a result broad enough for the names to be
     # estimated from a sample (search/facet_sampling.py)
     exact: bool = False
+    # public ids found by meaning, best first: matched besides the query (inside the facet
+    # filters and the access rule, so a hidden document never comes back), and for the
+    # relevance order the two rankings are fused (see search.fusion)
+    meaning: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ class Hit:
     score: float
     snippets: tuple[Snippet, ...] = ()
     scan: str = ""  # SHA-256 of the first scan, whose first page is the result's thumbnail
+    matched_by: str = "words"  # words | meaning | both (a request with ids found by meaning)
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,7 @@ class SearchResults:
     hits: list[Hit]
     facets: dict[str, list[Bucket]] = field(default_factory=dict)
     stale_by: int = 0  # catalogue changes the index has not seen yet
+    by_meaning: int = 0  # of the total, documents found by meaning and not by the words
 
     @property
     def estimated(self) -> list[str]:

@@ -43,6 +43,7 @@ from chancery.search.interface import (
     Snippet,
     Span,
 )
+from chancery.search.tantivy_hybrid import HybridPage, hybrid_page
 from chancery.search.tantivy_query import QueryCompiler
 from chancery.search.tantivy_schema import (
     BODY_LANGS,
@@ -222,21 +223,20 @@ class TantivyIndex:
         snap = self.snapshot()
         searcher = snap.searcher
         query = self.compiler.compile(request)
-        limit = max(1, request.limit)  # Tantivy's collector panics on 0
-        if request.sort in _SORTS:
-            field, order = _SORTS[request.sort]
-            found = searcher.search(query, limit, count=True, order_by_field=field,
-                                    offset=request.offset, order=order)
+        if request.meaning:
+            hybrid = hybrid_page(searcher, self.compiler, request, query, _ranked)
         else:
-            found = searcher.search(query, limit, count=True, offset=request.offset)
-        total = int(getattr(found, "count", None) or 0)  # the stubs omit it; count=True sets it
+            hybrid = HybridPage(*_ranked(searcher, query, request), {}, 0)
+        total = hybrid.total
         # the facets are counted in other threads while this one makes the snippets
         counter = (FacetCounter(self.compiler, snap, request, query, total, self.invert_broad,
                                 self.sampling) if request.facets else None)
         snippets = (_Snippets(searcher, self.schema, query, request.query)
                     if request.snippets else None)
-        hits = [_hit(searcher.doc(addr), key, snippets) for key, addr in found.hits[:request.limit]]
-        return SearchResults(total, hits, counter.result() if counter else {})
+        hits = [_hit(searcher.doc(addr), key, snippets, hybrid.matched)
+                for key, addr in hybrid.page[:request.limit]]
+        return SearchResults(total, hits, counter.result() if counter else {},
+                             by_meaning=hybrid.by_meaning)
 
     def spans(self, request: SearchRequest, facet: str, values: list[str]) -> list[Span]:
         """Count and year span per value, in one pass (a terms count with the least and
@@ -284,6 +284,20 @@ class TantivyIndex:
             if shown:
                 out.append(Passage(str(doc.get_first("id")), shown))
         return out
+
+
+def _ranked(searcher: tantivy.Searcher, query: Query,
+            request: SearchRequest) -> tuple[int, list[tuple[Any, Any]]]:
+    """The total and one page of (score or sort value, address) in the request's order."""
+    limit = max(1, request.limit)  # Tantivy's collector panics on 0
+    if request.sort in _SORTS:
+        field, order = _SORTS[request.sort]
+        found = searcher.search(query, limit, count=True, order_by_field=field,
+                                offset=request.offset, order=order)
+    else:
+        found = searcher.search(query, limit, count=True, offset=request.offset)
+    total = int(getattr(found, "count", None) or 0)  # the stubs omit it; count=True sets it
+    return total, list(found.hits)
 
 
 def _spans(searcher: tantivy.Searcher, query: Query, facet: str, values: list[str]) -> list[Span]:
@@ -416,13 +430,16 @@ class _Snippets:
         return []
 
 
-def _hit(doc: tantivy.Document, key: Any, snippets: _Snippets | None) -> Hit:
+def _hit(doc: tantivy.Document, key: Any, snippets: _Snippets | None,
+         matched: dict[str, str]) -> Hit:
     meta = json.loads(bytes(doc.get_first("hit") or b"{}"))
+    public_id = str(doc.get_first("id"))
     start = date.fromisoformat(meta["start"]) if meta["start"] else None
-    return Hit(public_id=str(doc.get_first("id")), source_id=meta["source_id"],
+    return Hit(public_id=public_id, source_id=meta["source_id"],
                title=meta["title"], date_display=meta["date"], date_start=start,
                doc_type=meta["type"], classification=meta["marking"], level=meta["level"],
                score=float(key) if isinstance(key, float) else 0.0,
                snippets=snippets.for_doc(doc, meta["texts"], meta.get("respelled", []))
                if snippets else (),
-               scan=meta.get("scan", ""))  # an index made before scans were kept has none
+               scan=meta.get("scan", ""),  # an index made before scans were kept has none
+               matched_by=matched.get(public_id, "words"))

@@ -64,12 +64,22 @@ class QueryCompiler:
 
     def compile(self, request: SearchRequest) -> Query:
         """The whole query: the reader's query, narrowed by facets and the access rule."""
-        words = self.for_actor(request.actor).node(request.query, request.expansions,
-                                                   request.today)
-        clauses = [(Occur.Must, words)]
+        clauses = [(Occur.Must, self.words(request))]
         clauses += [(Occur.Must, q) for q in self.facet_filters(request.filters)]
         clauses += viewable_by(self.schema, request.actor, request.today)
         return Query.boolean_query(clauses)
+
+    def words(self, request: SearchRequest) -> Query:
+        """What the reader asked for, before facets and the access rule: the query, or any of
+        the documents found by meaning. Those add nothing to a score (a document the words
+        match ranks as they rank it), so the scores still rank the words alone."""
+        words = self.for_actor(request.actor).node(request.query, request.expansions,
+                                                   request.today)
+        if not request.meaning:
+            return words
+        found = Query.term_set_query(self.schema, "id", list(request.meaning))
+        return Query.boolean_query([(Occur.Should, words),
+                                    (Occur.Should, Query.const_score_query(found, 0.0))])
 
     def facet_filters(self, filters: dict[str, tuple[str, ...]],
                       skip: str = "") -> list[Query]:

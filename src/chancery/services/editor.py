@@ -130,8 +130,9 @@ class Editor:
             d = exact.document
             out[d.public_id] = Found(d.public_id, d.title, d.date.display)
         try:
+            # a lookup of a document by its words or reference: nothing near it by meaning
             hits = self.search.documents(text, per_page=LOOKUP_ROWS, facets=False,
-                                         reader=Reader.editor()).results.hits
+                                         reader=Reader.editor(), meaning=False).results.hits
         except (QueryError, IndexUnavailable):
             hits = []
         for h in hits:

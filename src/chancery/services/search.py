@@ -14,6 +14,7 @@ from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
 from chancery.domain.release import public_from
 from chancery.domain.texts import LANGUAGE_NAMES
+from chancery.meaning.interface import Neighbours
 from chancery.search.grammar import (
     QueryError,
     every_word,
@@ -38,6 +39,13 @@ from chancery.search.interface import (
     SearchResults,
 )
 from chancery.services.redacting import withheld_words
+from chancery.services.search_meaning import (
+    MatchedPassage,
+    SimilarDocument,
+    found_by_meaning,
+    matched_passages,
+    similar_documents,
+)
 from chancery.services.search_names import PhoneticKey, expand_names, group_names
 from chancery.services.search_states import STATE_FACET, count_states, narrowed, split_states
 from chancery.services.search_suggest import Suggestion, suggest
@@ -61,6 +69,8 @@ class SearchPage:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     suggestions: list[Suggestion] = field(default_factory=list)  # when nothing was found
     all_words: int | None = None  # documents with every word, when a long query was relaxed
+    # for the hits on this page that meaning found, the passage that matched, by public id
+    passages: dict[str, MatchedPassage] = field(default_factory=dict)
 
     @property
     def notice(self) -> str:
@@ -90,32 +100,47 @@ class Search:
     catalogue: Catalogue
     index: SearchIndex
     phonetic: PhoneticKey
+    neighbours: Neighbours | None = None  # search by meaning; without it, words alone
 
     def documents(self, text: str, *, filters: dict[str, tuple[str, ...]] | None = None,
                   sort: str = "relevance", page: int = 1, per_page: int = 20,
                   actor: Actor = Actor.PUBLIC, histograms: tuple[str, ...] = (),
                   facets: bool = True, reader: Reader | None = None,
-                  exact: bool = False) -> SearchPage:
-        """Search as ``reader`` (or ``actor`` today); raises QueryError for a malformed query
-        or option, and IndexUnavailable when the index cannot answer truthfully. Over a broad
-        result the facets with many values are estimated (their buckets say so) unless
-        ``exact``."""
+                  exact: bool = False, meaning: bool = True) -> SearchPage:
+        """Search as ``reader`` (or ``actor`` today), by words and, for plain words unless
+        ``meaning`` is off, by meaning; raises QueryError for a malformed query or option,
+        and IndexUnavailable when the index cannot answer truthfully. Over a broad result the
+        facets with many values are estimated (their buckets say so) unless ``exact``."""
         who = reader or Reader.of(actor)
         chosen, states = split_states(filters or {}, who)
         base = self._request(text, chosen, sort, page, per_page, who, facets=facets,
                              histograms=tuple(h for h in histograms if h in HISTOGRAMS),
                              exact=exact)
-        request = _variant(base, query=narrowed(base.query, states))
         stale_by = check_index(self.catalogue, self.index)
+        near = {n.public_id: n for n in found_by_meaning(self.neighbours if meaning else None, text)}
+        base = _variant(base, meaning=tuple(near))
+        request = _variant(base, query=narrowed(base.query, states))
         results = self.index.search(request)
         labelled = _label(self.catalogue, results.facets, who)
         if facets and who.is_editor:  # staff see the publication state as a facet too
             labelled[STATE_FACET] = count_states(self.index, base, states)
-        results = SearchResults(results.total, results.hits, labelled, stale_by)
+        results = replace(results, facets=labelled, stale_by=stale_by)
         suggestions = suggest(self, text, filters or {}, who) if results.total == 0 else []
         shown = {**request.filters, **({STATE_FACET: states} if states else {})}
         return SearchPage(text, results, page, per_page, sort, shown, suggestions,
-                          self._all_words(request, text))
+                          self._all_words(request, text),
+                          matched_passages(self.catalogue, results.hits, near))
+
+    def similar(self, ident: str, *, limit: int = 5,
+                reader: Reader | None = None) -> list[SimilarDocument] | None:
+        """Documents like one (more like this) that ``reader`` may see, nearest first; None
+        when the document does not exist for this reader."""
+        who = reader or Reader.of(Actor.PUBLIC)
+        stored = self.catalogue.get_document(ident, who.actor, who.today)
+        if stored is None:
+            return None
+        return similar_documents(self.index, self.neighbours, stored.document.public_id,
+                                 limit, who)
 
     def count(self, text: str, filters: dict[str, tuple[str, ...]], reader: Reader) -> int:
         """How many documents a query finds for ``reader``, and nothing else."""
@@ -129,7 +154,7 @@ class Search:
         if not is_relaxed(request.query):
             return None
         strict = _variant(request, query=every_word(request.query), limit=1, offset=0,
-                          snippets=False, facets=False, histograms=())
+                          snippets=False, facets=False, histograms=(), meaning=())
         return self.index.search(strict).total
 
     def _request(self, text: str, filters: dict[str, tuple[str, ...]] | None, sort: str,
@@ -147,14 +172,17 @@ class Search:
                              **options)
 
     def select(self, text: str, *, filters: dict[str, tuple[str, ...]] | None = None,
-               actor: Actor = Actor.PUBLIC, reader: Reader | None = None) -> Selection:
-        """Every document a search finds, for a download or an export: a set, not a ranking,
-        so oldest first and every word required. A malformed query raises here, before
-        anything is streamed."""
+               actor: Actor = Actor.PUBLIC, reader: Reader | None = None,
+               meaning: bool = True) -> Selection:
+        """Every document a search finds (by meaning too, as its page counts them), for a
+        download or an export: a set, not a ranking, so oldest first. A malformed query
+        raises here, before anything is streamed."""
         who = reader or Reader.of(actor)
         chosen, states = split_states(filters or {}, who)
         request = self._request(text, chosen, "date", 1, 1, who, snippets=False, facets=False)
-        request = _variant(request, query=narrowed(request.query, states))
+        near = found_by_meaning(self.neighbours if meaning else None, text)
+        request = _variant(request, query=narrowed(request.query, states),
+                           meaning=tuple(n.public_id for n in near))
         check_index(self.catalogue, self.index)
         total = self.index.search(request).total
         return Selection(total, self._chunks(_variant(request, limit=SELECT_CHUNK), total))

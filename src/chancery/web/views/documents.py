@@ -14,10 +14,14 @@ from chancery.domain.media import WIDTHS
 from chancery.domain.provenance import funder_phrase
 from chancery.domain.readers import Reader
 from chancery.http.caching import file_answer
+from chancery.search.interface import IndexUnavailable
 from chancery.services import citing, documents, reading
+from chancery.services.search_meaning import SimilarDocument
 from chancery.web import metadata, notes, word_hits
 from chancery.web.pages import doc_url, render
 from chancery.web.views.citations import STYLE_LABELS, page_citations
+
+SIMILAR_ON_PAGE = 5  # more like this on a document's page
 
 # what a "Redacted on" line says is withheld, by the kind of redaction
 NOTICE_KINDS = {"text": "in the text", "title": "in the title", "summary": "in the summary",
@@ -86,6 +90,15 @@ def _resolve(app: App, ident: str, reader: Reader) -> str:
     return ident
 
 
+def _similar(app: App, public_id: str, reader: Reader) -> list[SimilarDocument]:
+    """More like this: a few documents near this one that the reader may see (none while the
+    index cannot answer: the page itself does not need it)."""
+    try:
+        return app.search.similar(public_id, limit=SIMILAR_ON_PAGE, reader=reader) or []
+    except IndexUnavailable:
+        return []
+
+
 def _document(app: App, request: Request, ident: str, reader: Reader) -> Response:
     lookup = _resolve(app, ident.strip("/"), reader)
     page = reading.document_page(app.catalogue, lookup, app.settings.archive_name, reader)
@@ -114,7 +127,8 @@ def _document(app: App, request: Request, ident: str, reader: Reader) -> Respons
         "q": request.query_params.get("q", ""),
         "marks": word_hits.page_marks(app, doc.public_id, request.query_params.get("q", ""),
                                       reader),
-        "searchable": app.word_boxes.searchable_scans(page.stored, reader)},
+        "searchable": app.word_boxes.searchable_scans(page.stored, reader),
+        "similar": _similar(app, doc.public_id, reader)},
         modified=modified,
         cache=len(cites) == len(PAGE_STYLES))  # the missing styles arrive soon: no ETag yet
 

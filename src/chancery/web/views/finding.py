@@ -46,13 +46,13 @@ def routes(app: App) -> APIRouter:
 
     @router.get("/search", include_in_schema=False)
     def search(request: Request, q: str = "", sort: str = "relevance", page: int = 1,
-               exact: bool = False) -> Response:
+               exact: bool = False, meaning: int = 1) -> Response:
         filters: dict[str, tuple[str, ...]] = {}
         reader = Reader.public()
         try:
             filters = parse_filters(request.query_params.getlist("f"))
             found = app.search.documents(q, filters=filters, sort=sort, page=page, per_page=20,
-                                         reader=reader, exact=exact)
+                                         reader=reader, exact=exact, meaning=meaning != 0)
         except QueryError as exc:
             return render(app, request, "search.html", {"q": q, "error": exc.message,
                                                         "filters": filters}, status=400)
@@ -63,7 +63,7 @@ def routes(app: App) -> APIRouter:
                                  reader)
         return render(app, request, "search.html", {
             "q": q, "r": found, "filters": filters, "titles": FACET_TITLES, "sidebar": SIDEBAR,
-            "coins": coins, "exact": "1" if exact else "",
+            "coins": coins, "exact": "1" if exact else "", "meaning": meaning != 0,
             "years": year_bars(found.results.facets.get("year", []))})
 
     @router.get("/browse", include_in_schema=False)

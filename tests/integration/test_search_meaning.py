@@ -1,0 +1,151 @@
+"""Search by meaning in the one search (issue #13), on the nine core FRUS volumes: plain words
+find documents near them in meaning in any language, fused with the ranking by words; exact
+syntax stays with the words; totals, facets and date order are over the union; meaning=0 is
+the words alone; more like this.
+
+Meaning comes from tests/meaning_helpers.py (the real encoder) over a slice of the archive:
+the Sino-Soviet documents of Aug-Sept 1960 (vol. XIX), Finland under Soviet pressure in
+1961-62 (vol. XVI) and the Berlin deadline of Nov 1958 (vol. VIII): embedding all 31,505
+passages would take most of an hour here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from chancery.bootstrap import App, build_app
+from chancery.config import load_settings
+from chancery.domain.readers import Reader
+from chancery.services import search, search_meaning
+from chancery.services.imports import import_paths
+from chancery.services.search import Search
+from chancery.web.server import create_app
+from tests.conftest import CORPUS, need
+from tests.meaning_helpers import embedded
+
+CORE = CORPUS / "frus" / "core"
+SLICE = ([f"frus1958-60v19/d{n}" for n in range(344, 357)]
+         + [f"frus1961-63v16/d{n}" for n in range(189, 200)]
+         + [f"frus1958-60v08/d{n}" for n in range(22, 31)])
+pytestmark = pytest.mark.corpus
+
+
+@pytest.fixture(scope="module")
+def core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """The core volumes, indexed, with meaning over the slice."""
+    need(CORE.is_dir(), f"FRUS core corpus not found at {CORE}")
+    app = build_app(load_settings(data=str(tmp_path_factory.mktemp("meaning") / "data"),
+                                  database_url=""))
+    assert not import_paths([CORE], app.import_context()).failed
+    search.rebuild_index(app.catalogue, app.index)
+    embedded(app, [_public_id(app, sid) for sid in SLICE])
+    yield app
+    app.catalogue.dispose()
+
+
+def _public_id(app: App, source_id: str) -> str:
+    editor = Reader.editor()
+    stored = app.catalogue.get_document(source_id, editor.actor, editor.today)
+    assert stored is not None, source_id
+    return stored.document.public_id
+
+
+def _found(app: App, text: str, **options: object) -> dict[str, str]:
+    """Source id -> how it matched, over the first 50."""
+    hits = app.search.documents(text, per_page=50, **options).results.hits  # type: ignore[arg-type]
+    return {h.source_id: h.matched_by for h in hits}
+
+
+def test_a_plain_question_finds_a_document_by_meaning_that_its_words_miss(core: App) -> None:
+    """The embassy's telegram of 1 Nov 1961 on the Soviet note to Finland says "Finland" and
+    "Soviet" but neither "pressure" nor "USSR": the words alone (three of four needed) miss
+    it, meaning finds it."""
+    text = "Finland under pressure from the USSR"
+    assert "frus1961-63v16/d190" not in _found(core, text, meaning=False)
+    assert _found(core, text).get("frus1961-63v16/d190") == "meaning"
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("Советский Союз отозвал своих специалистов из Китая", "frus1958-60v19/d351"),
+    ("Finnland unter Druck der Sowjetunion", "frus1961-63v16/d198"),
+    ("苏联专家撤出中国", "frus1958-60v19/d351"),
+])
+def test_a_question_in_another_language_finds_english_documents(core: App, text: str,
+                                                                 wanted: str) -> None:
+    assert wanted not in _found(core, text, meaning=False)
+    assert _found(core, text).get(wanted) == "meaning"
+
+
+@pytest.mark.parametrize("text", ['"Soviet technicians"', "title:Finland", "Soviet -Berlin",
+                                  "Finland OR Kekkonen", "technician*"])
+def test_exact_syntax_stays_with_the_words(core: App, text: str) -> None:
+    hybrid = core.search.documents(text, per_page=50)
+    words = core.search.documents(text, per_page=50, meaning=False)
+    assert hybrid.results.by_meaning == 0
+    assert hybrid.results.total == words.results.total
+    assert [h.public_id for h in hybrid.results.hits] == [h.public_id for h in words.results.hits]
+    assert {h.matched_by for h in hybrid.results.hits} == {"words"}
+
+
+def test_totals_facets_and_date_order_are_over_the_union(core: App) -> None:
+    text = "Soviet note demanding consultations with Finland"
+    words = core.search.documents(text, meaning=False).results
+    hybrid = core.search.documents(text).results
+    assert hybrid.by_meaning > 0
+    assert hybrid.total == words.total + hybrid.by_meaning
+    # every document has one type: the type counts add up to the total, meaning hits included
+    assert sum(b.count for b in hybrid.facets["type"]) == hybrid.total
+    by_date = core.search.documents(text, sort="date", per_page=100).results
+    assert by_date.total == hybrid.total
+    dates = [h.date_start for h in by_date.hits if h.date_start]
+    assert dates == sorted(dates)
+    # a facet narrows the documents found by meaning too
+    narrowed = core.search.documents(text, filters={"year": ("1958",)}).results
+    assert all(h.date_start and h.date_start.year == 1958 for h in narrowed.hits)
+    assert narrowed.total < hybrid.total
+
+
+def test_meaning_off_is_the_words_alone(core: App) -> None:
+    """meaning=False answers exactly as a search without the meaning service."""
+    plain = Search(core.catalogue, core.index, core.search.phonetic)
+    for text in ("Finland under pressure from the USSR", "Kekkonen Khrushchev"):
+        off = core.search.documents(text, per_page=30, meaning=False).results
+        alone = plain.documents(text, per_page=30).results
+        assert off.total == alone.total
+        assert [h.public_id for h in off.hits] == [h.public_id for h in alone.hits]
+
+
+def test_the_page_and_the_api_say_what_came_by_meaning(core: App) -> None:
+    client = TestClient(create_app(core))
+    text = "Finland under pressure from the USSR"
+    page = client.get("/search", params={"q": text}).text
+    assert "found by meaning, not by your words" in page
+    assert "Matched by meaning" in page
+    off = client.get("/search", params={"q": text, "meaning": "0"}).text
+    assert "found by meaning" not in off and "Matched by meaning" not in off
+    api = client.get("/api/v1/search", params={"q": text, "limit": 50}).json()
+    assert api["by_meaning"] > 0
+    d190 = next(h for h in api["hits"] if h["source_id"] == "frus1961-63v16/d190")
+    assert d190["matched_by"] == "meaning"
+    assert d190["passage"]["where"].startswith("en-original#")
+    assert "Finland" in d190["passage"]["text"]
+    words = client.get("/api/v1/search", params={"q": text, "meaning": 0}).json()
+    assert words["by_meaning"] == 0 and {h["matched_by"] for h in words["hits"]} == {"words"}
+    assert words["total"] == api["total"] - api["by_meaning"]
+
+
+def test_more_like_this_on_the_page_and_the_api(core: App) -> None:
+    client = TestClient(create_app(core))
+    d348 = _public_id(core, "frus1958-60v19/d348")
+    items = client.get(f"/api/v1/documents/{d348}/similar", params={"limit": 5}).json()["items"]
+    assert len(items) == 5
+    assert d348 not in {i["public_id"] for i in items}
+    # its neighbours are the other Sino-Soviet documents of the summer of 1960
+    assert all(i["source_id"].startswith("frus1958-60v19/") for i in items[:3])
+    page = client.get(f"/documents/{d348}").text
+    assert "More like this" in page and items[0]["title"] in page
+    assert client.get(f"/api/v1/documents/{d348}/similar", params={"limit": 51}).status_code == 422
+    assert client.get("/api/v1/documents/nosuchdoc/similar").status_code == 404
+    assert search_meaning.MAX_SIMILAR == 50
