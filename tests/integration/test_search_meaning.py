@@ -78,6 +78,14 @@ def test_a_question_in_another_language_finds_english_documents(core: App, text:
     assert _found(core, text).get(wanted) == "meaning"
 
 
+def test_a_question_no_word_matches_is_not_said_to_match_most_words(core: App) -> None:
+    """A Russian question whose words no document holds: every hit came by meaning, and the
+    page does not claim that they match "most of your words"."""
+    found = core.search.documents("Советский Союз отозвал своих специалистов из Китая")
+    assert found.results.total > 0 and found.results.by_meaning == found.results.total
+    assert found.notice == ""
+
+
 @pytest.mark.parametrize("text", ['"Soviet technicians"', "title:Finland", "Soviet -Berlin",
                                   "Finland OR Kekkonen", "technician*"])
 def test_exact_syntax_stays_with_the_words(core: App, text: str) -> None:

@@ -78,6 +78,8 @@ class SearchPage:
         result has all of them."""
         if self.all_words is None or self.all_words >= self.results.total:
             return ""
+        if self.results.total <= self.results.by_meaning:
+            return ""  # none matched by words: the page says they came by meaning
         if self.all_words == 0:
             return "No document has all of your words: showing documents that match most of them."
         first = "come first" if self.sort == "relevance" else "are among them"
