@@ -10,7 +10,9 @@ passages would take most of an hour here."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -142,6 +144,29 @@ def test_the_page_and_the_api_say_what_came_by_meaning(core: App) -> None:
     words = client.get("/api/v1/search", params={"q": text, "meaning": 0}).json()
     assert words["by_meaning"] == 0 and {h["matched_by"] for h in words["hits"]} == {"words"}
     assert words["total"] == api["total"] - api["by_meaning"]
+
+
+def test_words_only_is_kept_by_every_link_of_the_page(core: App) -> None:
+    """After "Your words only", narrowing by a facet, a year or the next page, or removing a
+    filter, stays words only; without it, no link turns meaning off."""
+    client = TestClient(create_app(core))
+    hrefs = re.compile(r'href="(/search\?[^"]*)"')
+    off = client.get("/search", params={"q": "Soviet", "meaning": "0", "f": "type:telegram"}).text
+    back = re.search(r'<a href="([^"]*)">Search by meaning too</a>', off)
+    assert back is not None and "meaning" not in back.group(1)
+    links = [unescape(h) for h in hrefs.findall(off) if h != back.group(1)
+             and ("page=2" in h or "f=" in unescape(h))]
+    assert len(links) > 10 and all("meaning=0" in h for h in links)
+    on = client.get("/search", params={"q": "Soviet", "f": "type:telegram"}).text
+    assert not [h for h in hrefs.findall(on) if "meaning=0" in h and "Your words only" not in h
+                and unescape(h) != unescape(_words_only_link(on))]
+    bad = client.get("/search", params={"q": "title:"}).text  # a malformed query: the form
+    assert 'name="meaning" value="0"' not in bad  # keeps meaning on
+
+
+def _words_only_link(page: str) -> str:
+    found = re.search(r'<a href="([^"]*)">Your words only</a>', page)
+    return found.group(1) if found else ""
 
 
 def test_more_like_this_on_the_page_and_the_api(core: App) -> None:

@@ -55,7 +55,8 @@ def routes(app: App) -> APIRouter:
                                          reader=reader, exact=exact, meaning=meaning != 0)
         except QueryError as exc:
             return render(app, request, "search.html", {"q": q, "error": exc.message,
-                                                        "filters": filters}, status=400)
+                                                        "filters": filters,
+                                                        "meaning": meaning != 0}, status=400)
         except IndexUnavailable as exc:
             return _unavailable(app, request, exc)
         # COinS: Zotero saves several results at once from them
