@@ -337,8 +337,11 @@ def index_changed(catalogue: Catalogue, index: SearchIndex, ids: list[str],
             if added is None:
                 n += index.upsert(index_document(s) for s in chunk)
                 continue
+            # replaced, not counted again: the count is of documents, and these were counted
+            # when first added (a follower that started while the import stored reads a
+            # batch twice, once whole at its start and once by the change counter)
             again = [s for s in chunk if s.document.public_id in added]
-            n += index.upsert(index_document(s) for s in again)
+            index.upsert(index_document(s) for s in again)
             n += index.upsert((index_document(s) for s in chunk
                                if s.document.public_id not in added), fresh=True)
             added.update(s.document.public_id for s in chunk)
