@@ -5,7 +5,6 @@ best known first; the same through the page's route and the API."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,8 +16,7 @@ from chancery.domain.workflow import Acting, Step
 from chancery.services.imports import import_paths
 from chancery.services.search import refresh_index
 from chancery.web.server import create_app
-from tests.conftest import CORPUS, need
-from tests.integration.test_spelling_pairs import BENCH
+from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.corpus
 
@@ -26,12 +24,9 @@ CORE = CORPUS / "frus" / "core"
 
 
 @pytest.fixture(scope="module")
-def core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """The core volumes imported into a fresh SQLite archive and indexed, once."""
-    need(CORE.is_dir(), f"FRUS core volumes not found at {CORE}")
-    app: App = BENCH.build_archive(tmp_path_factory.mktemp("core"), CORE)
-    yield app
-    app.close()
+def core(core_archive: App) -> App:
+    """The core volumes, imported once for the session (tests/integration/conftest.py)."""
+    return core_archive
 
 
 def _names(app: App, typed: str) -> list[tuple[str, str]]:

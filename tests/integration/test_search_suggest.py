@@ -6,7 +6,6 @@ the CLI."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient
@@ -18,8 +17,7 @@ from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
 from chancery.services.search_suggest import FEWER_WORDS, SPELLING, UNFILTERED, replaced
 from chancery.web.server import create_app
-from tests.conftest import CORPUS, need
-from tests.integration.test_spelling_pairs import BENCH
+from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.corpus
 
@@ -27,12 +25,9 @@ CORE = CORPUS / "frus" / "core"
 
 
 @pytest.fixture(scope="module")
-def core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """The core volumes imported into a fresh SQLite archive and indexed, once."""
-    need(CORE.is_dir(), f"FRUS core volumes not found at {CORE}")
-    app: App = BENCH.build_archive(tmp_path_factory.mktemp("core"), CORE)
-    yield app
-    app.close()
+def core(core_archive: App) -> App:
+    """The core volumes, imported once for the session (tests/integration/conftest.py)."""
+    return core_archive
 
 
 def _suggested(app: App, query: str, **options: object) -> list[tuple[str, int, str]]:

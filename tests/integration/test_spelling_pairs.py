@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
 
 from chancery.bootstrap import App
-from tests.conftest import CORPUS, ROOT, need
+from tests.conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.corpus
 
@@ -32,12 +31,9 @@ PAIRS = BENCH.read_pairs()
 
 
 @pytest.fixture(scope="module")
-def core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """The core volumes imported into a fresh SQLite archive and indexed, once."""
-    need(CORE.is_dir(), f"FRUS core volumes not found at {CORE}")
-    app: App = BENCH.build_archive(tmp_path_factory.mktemp("core"), CORE)
-    yield app
-    app.close()
+def core(core_archive: App) -> App:
+    """The core volumes, imported once for the session (tests/integration/conftest.py)."""
+    return core_archive
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[f"{p.language}:{p.label}" for p in PAIRS])
