@@ -32,15 +32,18 @@ from chancery.ingest.frus import FrusImporter
 from chancery.ingest.media import read_media
 from chancery.ingest.scans import ScanImporter
 from chancery.meaning.encoder import UseEmbedder
+from chancery.meaning.glossary import english_glosses
 from chancery.meaning.interface import VectorIndex
 from chancery.meaning.marks import FileMark
 from chancery.meaning.vector_index import VectorIndex as FaissVectorIndex
+from chancery.meaning.word_table import FaissWordTable, chinese_words
 from chancery.ocr.spelling import respell_ocr
 from chancery.search.tantivy_index import TantivyIndex
 from chancery.search.word_terms import IndexTerms
 from chancery.services.accounts import Accounts
 from chancery.services.acting import Acting
 from chancery.services.authority_editing import AuthorityEditor
+from chancery.services.bridge_words import WordBridge
 from chancery.services.citing import Citer, CiteStage
 from chancery.services.collection_editing import CollectionEditor
 from chancery.services.editing import Editing, Names
@@ -82,6 +85,7 @@ from chancery.storage.scan_redactions import SqlScanRedactions
 from chancery.storage.suggestions import SqlSuggestions
 from chancery.storage.tokens import SqlTokens
 from chancery.storage.vectors import SqlPassageVectors
+from chancery.storage.word_vectors import SqlWordVectors
 from chancery.storage.words import SqlWordLayers
 from chancery.storage.workflow import SqlEditorial
 from chancery.storage.workspace import SqlWorkspaceReads
@@ -137,7 +141,8 @@ class App:
     @cached_property
     def search(self) -> Search:
         """The search every entry point uses, built once with the phonetic key."""
-        return Search(self.catalogue, self.index, phonetic_key, neighbours=self.meaning)
+        return Search(self.catalogue, self.index, phonetic_key, neighbours=self.meaning,
+                      bridge=self.meaning.words)
 
     @cached_property
     def name_suggester(self) -> NameSuggester:
@@ -150,9 +155,11 @@ class App:
         data/vectors, following the catalogue's vectors) and the questions asked of it."""
         folder = self.settings.data / "vectors"
         embedder = UseEmbedder()
+        words = WordBridge(SqlWordVectors(self.catalogue.engine, embedder.dims), embedder,
+                           FaissWordTable, chinese_words, english_glosses)
         return Meaning(self.catalogue, SqlPassageVectors(self.catalogue.engine, embedder.dims),
                        embedder, lambda build: vector_index(folder, build),
-                       FileMark(folder))
+                       FileMark(folder), words)
 
     @cached_property
     def publishing(self) -> Publishing:

@@ -20,17 +20,26 @@ def embed(ctx: typer.Context,
           every: Annotated[bool, typer.Option(
               "--all", help="Embed every document again (after a new model), not only those "
                             "written since they were embedded.")] = False,
+          words: Annotated[bool, typer.Option(
+              "--words", help="Count the archive's vocabulary again from every document and "
+                              "embed it (an archive embedded before the vocabulary was "
+                              "kept): what bridges words of other languages.")] = False,
           as_json: JsonOpt = False) -> None:
     """Embed the passages of the documents that need it (new, or changed since), store their
     vectors in the catalogue, and bring this machine's vector index up to them.
 
-    Example: chancery embed; chancery embed --all --json"""
+    Example: chancery embed; chancery embed --all --json; chancery embed --words"""
     a = _app(ctx)
     report, added = embed_now(a, every, quiet=as_json)
+    learnt = a.meaning.learn_words() if words else None
     if as_json:
-        _print_json(embedding_json(report, added))
+        _print_json({**embedding_json(report, added),
+                     **({"words_embedded": learnt} if learnt is not None else {})})
     else:
         print_embedding(report, added)
+        if learnt is not None:
+            console.print(f"Vocabulary counted again: {learnt:,} word(s) embedded.",
+                          highlight=False)
 
 
 def embed_now(a: App, every: bool = False, quiet: bool = False) -> tuple[EmbedReport, int]:

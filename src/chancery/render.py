@@ -165,6 +165,9 @@ def print_search(console: Console, page: SearchPage) -> None:
     if r.by_meaning:
         console.print(f"{r.by_meaning:,} found by meaning, not by your words (--no-meaning: "
                       "your words only)")
+    if page.bridged:
+        console.print("Also searched, in the archive's words: " + escape("; ".join(
+            f"{typed} → {', '.join(words)}" for typed, words in page.bridged.items())))
     for n, hit in enumerate(r.hits, start=(page.page - 1) * page.per_page + 1):
         _print_hit(console, page, n, hit)
     for sug in page.suggestions:
@@ -203,6 +206,7 @@ def search_json(page: SearchPage) -> dict[str, object]:
         "sort": page.sort, "filters": {k: list(v) for k, v in page.filters.items()},
         "stale_by": r.stale_by, "all_words_total": page.all_words, "notice": page.notice or None,
         "by_meaning": r.by_meaning,
+        "bridged": {k: list(v) for k, v in page.bridged.items()},
         "hits": [{"public_id": h.public_id, "source_id": h.source_id, "title": h.title,
                   "date": h.date_display, "date_start": h.date_start.isoformat() if h.date_start else None,
                   "type": h.doc_type, "classification": h.classification, "level": h.level,

@@ -142,3 +142,32 @@ def test_a_redacted_passage_is_not_findable_by_meaning(archive: App) -> None:
     assert not any("poison" in p.text for p in passages_of(stored.public().document))
     assert GRAIN not in {n.public_id for n in near.near_text(SECRET_RU, 3)}
     assert GRAIN not in _ids(after, SECRET_RU, Reader.public())
+
+
+def test_a_word_only_hidden_documents_print_is_never_named_as_bridged(
+        archive: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The vocabulary is counted from every embedded document, the draft too: with every
+    word counted (MIN_DOCUMENTS 1), "reservoirs" is a word only the draft prints. A Russian
+    question is bridged to it for everyone, but the public is never told (page, API), and a
+    word only the draft holds is treated for the public as a word no document holds."""
+    from chancery.services import bridge_words
+
+    monkeypatch.setattr(bridge_words, "MIN_DOCUMENTS", 1)
+    _meaning(archive)
+    archive.meaning.learn_words()
+    question = "водохранилища"
+    editor = archive.search.documents(question, reader=Reader.editor())
+    assert "reservoirs" in editor.bridged.get(question, ())
+    public = archive.search.documents(question, reader=Reader.public())
+    assert "reservoirs" not in {w for words in public.bridged.values() for w in words}
+    client = TestClient(create_app(archive))
+    answer = client.get("/api/v1/search", params={"q": question}).json()
+    assert "reservoirs" not in str(answer["bridged"]) and PLOT not in str(answer)
+    assert "reservoirs" not in client.get("/search", params={"q": question}).text
+    # "contaminate": held by the draft alone; the editor's search takes it as typed, the
+    # public's as a word the archive does not print (bridged, like any unknown word)
+    assert "contaminate" not in archive.search.documents("contaminate",
+                                                         reader=Reader.editor()).bridged
+    assert archive.index.held(["contaminate"], Reader.public().actor, Reader.public().today) == set()
+    assert archive.index.held(["contaminate"], Reader.editor().actor,
+                              Reader.editor().today) == {"contaminate"}

@@ -313,6 +313,11 @@ class SearchOut(BaseModel):
     by_meaning: int = Field(
         0, description="Of the total, documents found by meaning and not by the words (0 with "
                        "meaning=0 or explicit syntax: quotes, fields, -, OR)")
+    bridged: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Words typed in another language or script, each with the archive's own "
+                    "words also searched for it (by meaning, or by sound for Cyrillic names); "
+                    "empty with meaning=0")
 
 
 class CollectionOut(BaseModel):

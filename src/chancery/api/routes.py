@@ -197,6 +197,7 @@ def _finding(router: APIRouter, app: App, urls: convert.Urls, read: Any) -> None
                                        filters_kept=s.keeps_filters) for s in found.suggestions],
             all_words_total=found.all_words, notice=found.notice or None,
             by_meaning=found.results.by_meaning,
+            bridged={k: list(v) for k, v in found.bridged.items()},
             next_cursor=make_cursor(page=page + 1) if more else None)
 
     @router.get("/collections", response_model=m.CollectionListOut, summary="Every collection")

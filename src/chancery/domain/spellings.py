@@ -118,6 +118,17 @@ def sound_key(name: str) -> str:
     return skeleton(word).replace("K", "k")[:40]
 
 
+def romanised(word: str) -> str:
+    """A Cyrillic word in plain Latin letters, lowercased (Кеннеди: kennedi, Хрущёв:
+    khrushchev); other letters stay as they are."""
+    return word.lower().translate(_CYRILLIC_TABLE)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, change, swap two neighbours) from one word to the other."""
+    return _distance(a, b)
+
+
 def _distance(a: str, b: str) -> int:
     """Edits (insert, delete, change, swap two neighbours) from one word to the other."""
     prev2: list[int] = []

@@ -85,3 +85,38 @@ class Neighbours(Protocol):
     def near_document(self, public_id: str, limit: int) -> list[Neighbour]:
         """The documents nearest to one document, itself left out."""
         ...
+
+
+class WordTable(Protocol):
+    """The archive's embedded vocabulary held by one node: nearest words by meaning, words by
+    sound, and the segmentation of a Chinese run into words to look up."""
+
+    def count(self) -> int:
+        """How many words it holds."""
+        ...
+
+    def nearest(self, vectors: Vectors, k: int) -> list[list[tuple[str, float]]]:
+        """For each row, the k nearest words with their cosine similarity, best first."""
+        ...
+
+    def has(self, word: str) -> bool:
+        """Whether the word (lowercased) is one of the table's."""
+        ...
+
+    def sounding(self, key: str, k: int) -> list[str]:
+        """Up to k words with this sound key (domain.spellings.sound_key), commonest first."""
+        ...
+
+
+class Glossary(Protocol):
+    """A bilingual dictionary: the English glosses of a word of another language."""
+
+    def __call__(self, word: str) -> list[str]:
+        ...
+
+
+class Segmenter(Protocol):
+    """Cuts a run of Chinese characters into words (Chinese is written without spaces)."""
+
+    def __call__(self, text: str) -> list[str]:
+        ...

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from chancery.domain.dates import parse_iso_date
+from chancery.domain.vocabulary import STOP_WORDS
 
 FIELDS = ("title", "author", "recipient", "person", "place", "subject", "classification",
           "type", "lang", "collection", "date")
@@ -109,17 +110,8 @@ class Most:
 
 Node = Word | Phrase | DateRange | Not | And | Or | MatchAll | Most
 
-# Words a question is built of that say nothing about which documents are meant: in a relaxed
-# query they are neither required nor counted. Kept short on purpose: "us" (the US), "may"
-# (the month) and "will" (a name) are not here.
-STOP_WORDS = frozenset({
-    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
-    "before", "being", "but", "by", "can", "could", "did", "do", "does", "during", "for",
-    "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into", "is",
-    "it", "its", "me", "my", "of", "on", "or", "our", "she", "should", "so", "such", "than",
-    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to",
-    "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why",
-    "with", "would", "you", "your"})
+# STOP_WORDS (domain/vocabulary.py): the words a question is built of that say nothing about
+# which documents are meant; in a relaxed query they are neither required nor counted.
 
 # "phrase" | ( | ) | field: | -  | a word (anything else up to a space, paren or quote)
 _TOKEN = re.compile(r'\s*(?:(?P<quote>"[^"]*"?)|(?P<open>\()|(?P<close>\))|'

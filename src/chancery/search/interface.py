@@ -218,6 +218,11 @@ class SearchIndex(Protocol):
         ``today`` hold it, likeliest first; [] when ``word`` is as likely as any."""
         ...
 
+    def held(self, words: list[str], actor: Actor, today: date) -> set[str]:
+        """Which of these single words some document ``actor`` may see on ``today`` holds
+        (in any text field, as the field analyzes it)."""
+        ...
+
     def search_within(self, item: IndexDocument, request: SearchRequest) -> list[Passage]:
         """Every matching paragraph of one document, highlighted, in text order."""
         ...

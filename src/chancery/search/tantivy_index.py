@@ -54,7 +54,7 @@ from chancery.search.tantivy_schema import (
     build_schema,
     to_tantivy,
 )
-from chancery.search.tantivy_spellings import known_spellings
+from chancery.search.tantivy_spellings import held_words, known_spellings
 
 _META = "chancery-index.json"
 # what Tantivy writes in an index folder: segment files (<uuid>.<part>, deletes as
@@ -258,6 +258,11 @@ class TantivyIndex:
         """Spellings the index knows near ``word``, in documents ``actor`` may see."""
         snap = self.snapshot()
         return known_spellings(snap.searcher, self.schema, self.analyzers, word, actor, today)
+
+    def held(self, words: list[str], actor: Actor, today: date) -> set[str]:
+        """The words some document ``actor`` may see holds."""
+        snap = self.snapshot()
+        return held_words(snap.searcher, self.schema, self.analyzers, words, actor, today)
 
     def search_within(self, item: IndexDocument, request: SearchRequest) -> list[Passage]:
         """Every paragraph of one document's texts that matches, highlighted, in text order.

@@ -19,7 +19,7 @@ import jellyfish
 import tantivy
 from tantivy import Occur, Query
 
-from chancery.domain.publication import Actor
+from chancery.domain.publication import Actor, PublicationState
 from chancery.search.tantivy_query import viewable_by
 from chancery.search.tantivy_schema import RESPELLED, TEXT_FIELDS, field_analyzer
 
@@ -67,6 +67,48 @@ def known_spellings(searcher: tantivy.Searcher, schema: tantivy.Schema,
         if shown and shown[0].lower() != word.lower():
             out.setdefault(shown[0], shown[1])
     return sorted(out.items(), key=lambda s: -s[1])[:limit]
+
+
+def held_words(searcher: tantivy.Searcher, schema: tantivy.Schema,
+               analyzers: dict[str, tantivy.TextAnalyzer], words: list[str], actor: Actor,
+               today: date) -> set[str]:
+    """The words some document ``actor`` may see holds in any text field (as each field
+    analyzes it), never depending on a document the reader may not see. The term dictionary
+    answers most: a word no document holds costs no search, nor does one held by more
+    documents than there can be unseen ones (hidden, or deleted and not yet merged away);
+    only a rarer one is looked for under the access rule (a short posting list)."""
+    visible = _visible_filter(schema, actor, today)[1:]
+    unseen = _unseen(searcher, actor)
+    out: set[str] = set()
+    for word in words:
+        held = {(f, t): searcher.doc_freq(f, t) for f in _FIELDS
+                for t in analyzers[field_analyzer(f)].analyze(word)[:1]}
+        if any(n > unseen for n in held.values()) or _visible_holds(
+                searcher, [Query.term_query(schema, f, t) for (f, t), n in held.items() if n],
+                visible):
+            out.add(word)
+    return out
+
+
+def _visible_holds(searcher: tantivy.Searcher, terms: list[Query],
+                   visible: list[tuple[Occur, Query]]) -> bool:
+    if not terms:
+        return False
+    query = Query.boolean_query([
+        (Occur.Must, Query.boolean_query([(Occur.Should, q) for q in terms])), *visible])
+    return bool(searcher.search(query, 1).hits)
+
+
+def _unseen(searcher: tantivy.Searcher, actor: Actor) -> int:
+    """At most how many of the documents the term statistics count ``actor`` may not see:
+    the deleted ones not yet merged away and the unpublished and embargoed ones (each
+    document has one publication state)."""
+    counted = sum(searcher.doc_freq("pub_state", s.value) for s in PublicationState)
+    if actor is Actor.EDITOR:
+        return counted - int(searcher.num_docs)
+    shown = (searcher.doc_freq("pub_state", PublicationState.PUBLISHED.value)
+             - searcher.doc_freq("pub_state", "embargoed"))
+    return counted - max(0, shown - (counted - int(searcher.num_docs)))
 
 
 def _analyzed(analyzers: dict[str, tantivy.TextAnalyzer], field: str, word: str) -> str:

@@ -21,6 +21,7 @@ import numpy as np
 from chancery.domain.jobs import Stage
 from chancery.domain.passages import TextPassage, passages_of
 from chancery.meaning.interface import Embedder, Neighbour, VectorIndex, Vectors
+from chancery.services.bridge_words import WordBridge
 from chancery.storage.interface import Catalogue, StoredDocument, VectorPage
 
 POOL = 1000  # passages asked of the index per question, then grouped by document
@@ -148,6 +149,7 @@ class Meaning:
     embedder: Embedder
     open_index: OpenIndex
     mark: FollowMark
+    words: WordBridge | None = None  # the archive's vocabulary, learnt as documents are embedded
     pool: int = POOL
     _index: VectorIndex | None = field(default=None, repr=False)
     _seen: int | None = field(default=None, repr=False)
@@ -264,7 +266,22 @@ class Meaning:
             at += len(passages)
             self.vectors.store(document_id, self.embedder.model, as_of, digest,
                                [p.where for p in passages], rows)
+        if self.words is not None:
+            self.words.learn([p.text for p in passages] for _, passages, _ in todo)
         return len(texts)
+
+    def learn_words(self) -> int:
+        """Count the vocabulary of every document again from its public text and embed what
+        is missing (an archive embedded before the vocabulary was kept). Returns the words
+        embedded."""
+        if self.words is None:
+            return 0
+        self.words.forget()
+        learnt = 0
+        for chunk in self.catalogue.documents_for_index():
+            learnt += self.words.learn([p.text for p in passages_of(d.public().document)]
+                                       for d in chunk)
+        return learnt
 
     def run(self, document_id: int, options: object = None) -> None:
         """The embed job for one document."""

@@ -16,6 +16,7 @@ from chancery.domain.release import public_from
 from chancery.domain.texts import LANGUAGE_NAMES
 from chancery.meaning.interface import Neighbours
 from chancery.search.grammar import (
+    Node,
     QueryError,
     every_word,
     is_relaxed,
@@ -29,6 +30,7 @@ from chancery.search.interface import (
     SCHEMA_VERSION,
     SORTS,
     Bucket,
+    Expansion,
     IndexBusy,
     IndexDocument,
     IndexedName,
@@ -38,6 +40,7 @@ from chancery.search.interface import (
     SearchRequest,
     SearchResults,
 )
+from chancery.services.bridge_words import WordBridge, bridged_expansions, segmented
 from chancery.services.redacting import withheld_words
 from chancery.services.search_meaning import (
     MatchedPassage,
@@ -71,6 +74,8 @@ class SearchPage:
     all_words: int | None = None  # documents with every word, when a long query was relaxed
     # for the hits on this page that meaning found, the passage that matched, by public id
     passages: dict[str, MatchedPassage] = field(default_factory=dict)
+    # words typed in another language or script -> the archive's words also searched for them
+    bridged: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def notice(self) -> str:
@@ -103,6 +108,7 @@ class Search:
     index: SearchIndex
     phonetic: PhoneticKey
     neighbours: Neighbours | None = None  # search by meaning; without it, words alone
+    bridge: WordBridge | None = None  # words of other languages to the archive's, with meaning
 
     def documents(self, text: str, *, filters: dict[str, tuple[str, ...]] | None = None,
                   sort: str = "relevance", page: int = 1, per_page: int = 20,
@@ -117,7 +123,7 @@ class Search:
         chosen, states = split_states(filters or {}, who)
         base = self._request(text, chosen, sort, page, per_page, who, facets=facets,
                              histograms=tuple(h for h in histograms if h in HISTOGRAMS),
-                             exact=exact)
+                             exact=exact, bridged=meaning)
         stale_by = check_index(self.catalogue, self.index)
         near = {n.public_id: n for n in found_by_meaning(self.neighbours if meaning else None, text)}
         base = _variant(base, meaning=tuple(near))
@@ -131,7 +137,21 @@ class Search:
         shown = {**request.filters, **({STATE_FACET: states} if states else {})}
         return SearchPage(text, results, page, per_page, sort, shown, suggestions,
                           self._all_words(request, text),
-                          matched_passages(self.catalogue, results.hits, near))
+                          matched_passages(self.catalogue, results.hits, near),
+                          self._bridged_shown(base, who))
+
+    def _bridged_shown(self, request: SearchRequest, reader: Reader) -> dict[str, tuple[str, ...]]:
+        """The archive's words a query's foreign words were bridged to, as far as documents
+        the reader may see hold them (the vocabulary is counted from every embedded document,
+        so a word only a hidden one prints is searched but never named). A bridged expansion
+        is the one with no authority record's keys."""
+        out = {}
+        for typed, expansion in request.expansions.items():
+            if not expansion.keys:
+                seen = tuple(w for w in expansion.spellings if self.count(w, {}, reader))
+                if seen:
+                    out[typed] = seen
+        return out
 
     def similar(self, ident: str, *, limit: int = 5,
                 reader: Reader | None = None) -> list[SimilarDocument] | None:
@@ -160,9 +180,14 @@ class Search:
         return self.index.search(strict).total
 
     def _request(self, text: str, filters: dict[str, tuple[str, ...]] | None, sort: str,
-                 page: int, per_page: int, reader: Reader, **options: Any) -> SearchRequest:
-        """The request for a query and its options; raises QueryError for a malformed one."""
-        tree = relax(group_names(self.catalogue, parse_query(text, staff=reader.is_editor)))
+                 page: int, per_page: int, reader: Reader, bridged: bool = False,
+                 **options: Any) -> SearchRequest:
+        """The request for a query and its options (``bridged``: with the archive's words
+        for words of other languages); raises QueryError for a malformed one."""
+        parsed = parse_query(text, staff=reader.is_editor)
+        if bridged and self.bridge is not None:
+            parsed = segmented(parsed, self.bridge.segment)
+        tree = relax(group_names(self.catalogue, parsed))
         chosen = _check_options(filters or {}, sort, page, per_page)
         if sort == "relevance" and not any(w.field not in _FILTER_FIELDS for w in positive_words(tree)):
             # nothing to rank by (an empty query, dates or facets alone): every score ties, and
@@ -170,8 +195,19 @@ class Search:
             sort = "date"
         return SearchRequest(tree, reader.actor, reader.today, chosen, sort, per_page,
                              (page - 1) * per_page,
-                             expansions=expand_names(self.catalogue, tree, self.phonetic),
+                             expansions=self._expansions(tree, reader if bridged else None),
                              **options)
+
+    def _expansions(self, tree: Node, bridged_for: Reader | None) -> dict[str, Expansion]:
+        """Other spellings of the names a query holds and, ``bridged_for`` a reader, the
+        archive's words for its words in other languages or scripts."""
+        named = expand_names(self.catalogue, tree, self.phonetic)
+        if bridged_for is None:
+            return named
+        who = bridged_for
+        bridged = bridged_expansions(self.bridge, tree, named,
+                                     lambda words: self.index.held(words, who.actor, who.today))
+        return {**bridged, **named}
 
     def select(self, text: str, *, filters: dict[str, tuple[str, ...]] | None = None,
                actor: Actor = Actor.PUBLIC, reader: Reader | None = None,
@@ -181,7 +217,8 @@ class Search:
         raises here, before anything is streamed."""
         who = reader or Reader.of(actor)
         chosen, states = split_states(filters or {}, who)
-        request = self._request(text, chosen, "date", 1, 1, who, snippets=False, facets=False)
+        request = self._request(text, chosen, "date", 1, 1, who, snippets=False, facets=False,
+                                bridged=meaning)
         near = found_by_meaning(self.neighbours if meaning else None, text)
         request = _variant(request, query=narrowed(request.query, states),
                            meaning=tuple(n.public_id for n in near))
@@ -201,7 +238,10 @@ class Search:
         """Every passage of one document that matches the query, highlighted; None when the
         document does not exist for this reader."""
         who = reader or Reader.of(actor)
-        tree = relax(group_names(self.catalogue, parse_query(text)))
+        parsed = parse_query(text)
+        if self.bridge is not None:
+            parsed = segmented(parsed, self.bridge.segment)
+        tree = relax(group_names(self.catalogue, parsed))
         stored = self.catalogue.get_document(ident, who.actor, who.today)
         if stored is None:
             return None
@@ -209,7 +249,7 @@ class Search:
         (full,) = [d for chunk in self.catalogue.documents_for_index([stored.document.public_id])
                    for d in chunk]
         request = SearchRequest(tree, who.actor, who.today,
-                                expansions=expand_names(self.catalogue, tree, self.phonetic))
+                                expansions=self._expansions(tree, who))
         return self.index.search_within(index_document(full), request)
 
 
