@@ -172,16 +172,22 @@ def _print_shares(name: str, t: list[int]) -> None:
 # -- 3. latency -------------------------------------------------------------------------
 
 
-def latency(index: TantivyIndex, mix: list[BenchQuery], executions: int,
-            today: date) -> dict[str, Any]:
-    """The mix in both modes, interleaved (default first on even runs, exact on odd)."""
-    modes = {"default": False, "exact": True}
+# mode -> (exact counts, facets counted from bounds before the total is known)
+MODES = {"default": (False, True), "exact": (True, True), "waiting": (False, False),
+         "exact-waiting": (True, False)}
+
+
+def latency(index: TantivyIndex, mix: list[BenchQuery], executions: int, today: date,
+            names: Sequence[str] = ("default", "exact")) -> dict[str, Any]:
+    """The mix in each mode, interleaved (each run rotates which mode goes first)."""
+    modes = {m: MODES[m] for m in names}
     samples: dict[str, list[float]] = {m: [] for m in modes}
     per: dict[str, dict[str, list[float]]] = {m: {q.label: [] for q in mix} for m in modes}
     found: dict[str, dict[str, Any]] = {}
 
     def run(q: BenchQuery, mode: str) -> float:
-        request = replace(tantivy_request(q, today), exact=modes[mode])
+        request = replace(tantivy_request(q, today), exact=modes[mode][0])
+        index.count_early = modes[mode][1]
         t0 = time.perf_counter()
         results = index.search(request)
         took = time.perf_counter() - t0
@@ -189,32 +195,34 @@ def latency(index: TantivyIndex, mix: list[BenchQuery], executions: int,
         return took
 
     for q in mix:  # warm up; then wait for the counts over everything, as a server would
-        run(q, "default")
-        run(q, "exact")
+        for mode in modes:
+            run(q, mode)
     index.snapshot().universe(Actor.PUBLIC, today, index.compiler, wait=True)
     for n, i in enumerate(schedule(mix, executions, SEED)):
-        for mode in (("default", "exact") if n % 2 == 0 else ("exact", "default")):
+        order = list(modes)
+        for mode in order[n % len(order):] + order[:n % len(order)]:
             took = run(mix[i], mode)
             samples[mode].append(took)
             per[mode][mix[i].label].append(took)
     out: dict[str, Any] = {m: percentiles(s) for m, s in samples.items()}
-    out["per_query"] = [{"query": q.text, "sort": q.sort, "hits": found[q.label]["default"][0],
-                         "estimated": found[q.label]["default"][1],
+    first = next(iter(modes))
+    out["per_query"] = [{"query": q.text, "sort": q.sort, "hits": found[q.label][first][0],
+                         "estimated": found[q.label][first][1],
                          **{m: percentiles(per[m][q.label]) for m in modes}} for q in mix]
     return out
 
 
-def _print_latency(lat: dict[str, Any]) -> None:
-    for mode in ("default", "exact"):
+def _print_latency(lat: dict[str, Any], modes: Sequence[str]) -> None:
+    for mode in modes:
         x = lat[mode]
-        print(f"{mode:<8} p50 {x['p50']:7.1f} ms  p95 {x['p95']:7.1f} ms  p99 {x['p99']:7.1f} ms"
+        print(f"{mode:<14} p50 {x['p50']:7.1f} ms  p95 {x['p95']:7.1f} ms  p99 {x['p99']:7.1f} ms"
               f"  ({x['n']} searches)")
-    print(f"\n{'query':<40} {'sort':<9} {'hits':>9} {'default p50':>12} {'p99':>7} "
-          f"{'exact p50':>10} {'p99':>7}  estimated")
+    print(f"\n{'query':<34} {'sort':<9} {'hits':>9} "
+          + " ".join(f"{m[:13]:>13} {'p99':>6}" for m in modes) + "  estimated")
     for r in lat["per_query"]:
-        d, e = r["default"], r["exact"]
-        print(f"{r['query'][:40]:<40} {r['sort']:<9} {r['hits']:>9,} {d['p50']:12.1f} "
-              f"{d['p99']:7.1f} {e['p50']:10.1f} {e['p99']:7.1f}  {','.join(r['estimated'])}")
+        print(f"{r['query'][:34]:<34} {r['sort']:<9} {r['hits']:>9,} "
+              + " ".join(f"{r[m]['p50']:13.1f} {r[m]['p99']:6.1f}" for m in modes)
+              + f"  {','.join(r['estimated'])}")
 
 
 # -- the run ----------------------------------------------------------------------------
@@ -232,6 +240,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="the sampling rate of the default mode's searches")
     parser.add_argument("--only", choices=["accuracy", "latency"], default=None,
                         help="run one of the two measurements")
+    parser.add_argument("--modes", default="default,exact",
+                        help=f"latency modes, interleaved, comma-separated: {', '.join(MODES)}")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     return parser.parse_args(argv)
 
@@ -261,8 +271,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         figures["accuracy"] = accuracy(index, mix, [int(r) for r in args.rates.split(",")], today)
     if args.only != "accuracy":
         index.sampling = Sampling(one_in=args.one_in)
-        figures["latency"] = latency(index, mix, args.queries, today)
-        _print_latency(figures["latency"])
+        modes = args.modes.split(",")
+        figures["latency"] = latency(index, mix, args.queries, today, modes)
+        _print_latency(figures["latency"], modes)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, default=str))
     return figures
