@@ -3,6 +3,7 @@ exact counts, and what searching costs with estimated and with exact facets.
 
 Run: .venv/bin/python benchmarks/facet_sampling.py [--docs 1000000] [--out DIR]
      [--rates 2,3,4,6,8] [--one-in 3] [--only accuracy|latency] [--json FILE]
+     [--modes default,exact,waiting,exact-waiting] [--meaning [--vectors DIR]]
 
 1. Builds the search benchmark's synthetic FRUS documents (benchmarks/search.py: same pool,
    same seed) into OUT/tantivy through TantivyIndex, once; later runs reuse it.
@@ -14,7 +15,9 @@ Run: .venv/bin/python benchmarks/facet_sampling.py [--docs 1000000] [--out DIR]
    scaled (raw) and as shown (two significant figures), and the worst sample's share.
 3. Latency: the mix, every query with all facets and snippets, 20 a page, public reader,
    through TantivyIndex.search in the default mode (estimated above the threshold) and with
-   exact=True, interleaved; p50/p95/p99 per mode and per query.
+   exact=True, interleaved; p50/p95/p99 per mode and per query. ``waiting`` modes count the
+   facets only once the total is known (as before hit_bounds), for comparison.
+4. With --meaning, what search by meaning adds (benchmarks/meaning_cost.py).
 
 Targets (issue #13): 95 % of the estimates for values >= 1,000 within 10 %; p99 <= 50 ms in
 the default mode. Figures go to docs/benchmarks.md."""
@@ -43,6 +46,7 @@ from chancery.search.tantivy_schema import SAMPLE
 
 sys.path.insert(0, str(Path(__file__).parent))  # the sibling modules, run or imported
 from frus_corpus import ROOT, SEED, Generator, Timed, load_pool
+from meaning_cost import meaning_cost, print_meaning
 from search_engines import (
     BenchQuery,
     build_tantivy,
@@ -208,7 +212,8 @@ def latency(index: TantivyIndex, mix: list[BenchQuery], executions: int, today: 
     first = next(iter(modes))
     out["per_query"] = [{"query": q.text, "sort": q.sort, "hits": found[q.label][first][0],
                          "estimated": found[q.label][first][1],
-                         **{m: percentiles(per[m][q.label]) for m in modes}} for q in mix]
+                         **{m: {**percentiles(per[m][q.label]), "min": min(per[m][q.label]) * 1000}
+                            for m in modes}} for q in mix]
     return out
 
 
@@ -218,10 +223,11 @@ def _print_latency(lat: dict[str, Any], modes: Sequence[str]) -> None:
         print(f"{mode:<14} p50 {x['p50']:7.1f} ms  p95 {x['p95']:7.1f} ms  p99 {x['p99']:7.1f} ms"
               f"  ({x['n']} searches)")
     print(f"\n{'query':<34} {'sort':<9} {'hits':>9} "
-          + " ".join(f"{m[:13]:>13} {'p99':>6}" for m in modes) + "  estimated")
+          + " ".join(f"{m[:13]:>13} {'p99':>6} {'min':>5}" for m in modes) + "  estimated")
     for r in lat["per_query"]:
         print(f"{r['query'][:34]:<34} {r['sort']:<9} {r['hits']:>9,} "
-              + " ".join(f"{r[m]['p50']:13.1f} {r[m]['p99']:6.1f}" for m in modes)
+              + " ".join(f"{r[m]['p50']:13.1f} {r[m]['p99']:6.1f} {r[m]['min']:5.1f}"
+                         for m in modes)
               + f"  {','.join(r['estimated'])}")
 
 
@@ -242,6 +248,10 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="run one of the two measurements")
     parser.add_argument("--modes", default="default,exact",
                         help=f"latency modes, interleaved, comma-separated: {', '.join(MODES)}")
+    parser.add_argument("--meaning", action="store_true",
+                        help="also time the meaning side (benchmarks/meaning_cost.py)")
+    parser.add_argument("--vectors", type=Path, default=None,
+                        help="a faiss vector index for --meaning's vector search")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     return parser.parse_args(argv)
 
@@ -274,6 +284,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         modes = args.modes.split(",")
         figures["latency"] = latency(index, mix, args.queries, today, modes)
         _print_latency(figures["latency"], modes)
+    if args.meaning:
+        index.sampling, index.count_early = Sampling(one_in=args.one_in), True
+        figures["meaning"] = meaning_cost(index, mix, args.queries, today, args.vectors)
+        print_meaning(figures["meaning"])
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, default=str))
     return figures
