@@ -3,6 +3,7 @@ exact counts, and what searching costs with estimated and with exact facets.
 
 Run: .venv/bin/python benchmarks/facet_sampling.py [--docs 1000000] [--out DIR]
      [--rates 2,3,4,6,8] [--one-in 3] [--only accuracy|latency] [--json FILE]
+     [--modes default,exact,waiting,exact-waiting] [--meaning [--vectors DIR]]
 
 1. Builds the search benchmark's synthetic FRUS documents (benchmarks/search.py: same pool,
    same seed) into OUT/tantivy through TantivyIndex, once; later runs reuse it.
@@ -14,7 +15,9 @@ Run: .venv/bin/python benchmarks/facet_sampling.py [--docs 1000000] [--out DIR]
    scaled (raw) and as shown (two significant figures), and the worst sample's share.
 3. Latency: the mix, every query with all facets and snippets, 20 a page, public reader,
    through TantivyIndex.search in the default mode (estimated above the threshold) and with
-   exact=True, interleaved; p50/p95/p99 per mode and per query.
+   exact=True, interleaved; p50/p95/p99 per mode and per query. ``waiting`` modes count the
+   facets only once the total is known (as before hit_bounds), for comparison.
+4. With --meaning, what search by meaning adds (benchmarks/meaning_cost.py).
 
 Targets (issue #13): 95 % of the estimates for values >= 1,000 within 10 %; p99 <= 50 ms in
 the default mode. Figures go to docs/benchmarks.md."""
@@ -43,6 +46,7 @@ from chancery.search.tantivy_schema import SAMPLE
 
 sys.path.insert(0, str(Path(__file__).parent))  # the sibling modules, run or imported
 from frus_corpus import ROOT, SEED, Generator, Timed, load_pool
+from meaning_cost import meaning_cost, print_meaning
 from search_engines import (
     BenchQuery,
     build_tantivy,
@@ -172,16 +176,22 @@ def _print_shares(name: str, t: list[int]) -> None:
 # -- 3. latency -------------------------------------------------------------------------
 
 
-def latency(index: TantivyIndex, mix: list[BenchQuery], executions: int,
-            today: date) -> dict[str, Any]:
-    """The mix in both modes, interleaved (default first on even runs, exact on odd)."""
-    modes = {"default": False, "exact": True}
+# mode -> (exact counts, facets counted from bounds before the total is known)
+MODES = {"default": (False, True), "exact": (True, True), "waiting": (False, False),
+         "exact-waiting": (True, False)}
+
+
+def latency(index: TantivyIndex, mix: list[BenchQuery], executions: int, today: date,
+            names: Sequence[str] = ("default", "exact")) -> dict[str, Any]:
+    """The mix in each mode, interleaved (each run rotates which mode goes first)."""
+    modes = {m: MODES[m] for m in names}
     samples: dict[str, list[float]] = {m: [] for m in modes}
     per: dict[str, dict[str, list[float]]] = {m: {q.label: [] for q in mix} for m in modes}
     found: dict[str, dict[str, Any]] = {}
 
     def run(q: BenchQuery, mode: str) -> float:
-        request = replace(tantivy_request(q, today), exact=modes[mode])
+        request = replace(tantivy_request(q, today), exact=modes[mode][0])
+        index.count_early = modes[mode][1]
         t0 = time.perf_counter()
         results = index.search(request)
         took = time.perf_counter() - t0
@@ -189,32 +199,36 @@ def latency(index: TantivyIndex, mix: list[BenchQuery], executions: int,
         return took
 
     for q in mix:  # warm up; then wait for the counts over everything, as a server would
-        run(q, "default")
-        run(q, "exact")
+        for mode in modes:
+            run(q, mode)
     index.snapshot().universe(Actor.PUBLIC, today, index.compiler, wait=True)
     for n, i in enumerate(schedule(mix, executions, SEED)):
-        for mode in (("default", "exact") if n % 2 == 0 else ("exact", "default")):
+        order = list(modes)
+        for mode in order[n % len(order):] + order[:n % len(order)]:
             took = run(mix[i], mode)
             samples[mode].append(took)
             per[mode][mix[i].label].append(took)
     out: dict[str, Any] = {m: percentiles(s) for m, s in samples.items()}
-    out["per_query"] = [{"query": q.text, "sort": q.sort, "hits": found[q.label]["default"][0],
-                         "estimated": found[q.label]["default"][1],
-                         **{m: percentiles(per[m][q.label]) for m in modes}} for q in mix]
+    first = next(iter(modes))
+    out["per_query"] = [{"query": q.text, "sort": q.sort, "hits": found[q.label][first][0],
+                         "estimated": found[q.label][first][1],
+                         **{m: {**percentiles(per[m][q.label]), "min": min(per[m][q.label]) * 1000}
+                            for m in modes}} for q in mix]
     return out
 
 
-def _print_latency(lat: dict[str, Any]) -> None:
-    for mode in ("default", "exact"):
+def _print_latency(lat: dict[str, Any], modes: Sequence[str]) -> None:
+    for mode in modes:
         x = lat[mode]
-        print(f"{mode:<8} p50 {x['p50']:7.1f} ms  p95 {x['p95']:7.1f} ms  p99 {x['p99']:7.1f} ms"
+        print(f"{mode:<14} p50 {x['p50']:7.1f} ms  p95 {x['p95']:7.1f} ms  p99 {x['p99']:7.1f} ms"
               f"  ({x['n']} searches)")
-    print(f"\n{'query':<40} {'sort':<9} {'hits':>9} {'default p50':>12} {'p99':>7} "
-          f"{'exact p50':>10} {'p99':>7}  estimated")
+    print(f"\n{'query':<34} {'sort':<9} {'hits':>9} "
+          + " ".join(f"{m[:13]:>13} {'p99':>6} {'min':>5}" for m in modes) + "  estimated")
     for r in lat["per_query"]:
-        d, e = r["default"], r["exact"]
-        print(f"{r['query'][:40]:<40} {r['sort']:<9} {r['hits']:>9,} {d['p50']:12.1f} "
-              f"{d['p99']:7.1f} {e['p50']:10.1f} {e['p99']:7.1f}  {','.join(r['estimated'])}")
+        print(f"{r['query'][:34]:<34} {r['sort']:<9} {r['hits']:>9,} "
+              + " ".join(f"{r[m]['p50']:13.1f} {r[m]['p99']:6.1f} {r[m]['min']:5.1f}"
+                         for m in modes)
+              + f"  {','.join(r['estimated'])}")
 
 
 # -- the run ----------------------------------------------------------------------------
@@ -232,6 +246,12 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="the sampling rate of the default mode's searches")
     parser.add_argument("--only", choices=["accuracy", "latency"], default=None,
                         help="run one of the two measurements")
+    parser.add_argument("--modes", default="default,exact",
+                        help=f"latency modes, interleaved, comma-separated: {', '.join(MODES)}")
+    parser.add_argument("--meaning", action="store_true",
+                        help="also time the meaning side (benchmarks/meaning_cost.py)")
+    parser.add_argument("--vectors", type=Path, default=None,
+                        help="a faiss vector index for --meaning's vector search")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     return parser.parse_args(argv)
 
@@ -261,8 +281,13 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         figures["accuracy"] = accuracy(index, mix, [int(r) for r in args.rates.split(",")], today)
     if args.only != "accuracy":
         index.sampling = Sampling(one_in=args.one_in)
-        figures["latency"] = latency(index, mix, args.queries, today)
-        _print_latency(figures["latency"])
+        modes = args.modes.split(",")
+        figures["latency"] = latency(index, mix, args.queries, today, modes)
+        _print_latency(figures["latency"], modes)
+    if args.meaning:
+        index.sampling, index.count_early = Sampling(one_in=args.one_in), True
+        figures["meaning"] = meaning_cost(index, mix, args.queries, today, args.vectors)
+        print_meaning(figures["meaning"])
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, default=str))
     return figures

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from chancery.search.facet_sampling import Sampling, estimated, two_figures
+from chancery.search.hit_bounds import Bounds, plan
 from chancery.search.tantivy_schema import SAMPLE_BUCKETS, sample_bucket
 
 
@@ -47,3 +48,26 @@ def test_sample_buckets_are_stable_and_even() -> None:
     volume = Counter(sample_bucket(f"frus1958-60v19/d{n}") < SAMPLE_BUCKETS // 2
                      for n in range(1, 2_001))
     assert abs(volume[True] - 1_000) < 100, volume
+
+
+@pytest.mark.parametrize(("low", "high", "docs", "invert", "how"), [
+    (0, 150_000, 1_000_000, True, "direct"),  # can never pass the threshold
+    (250_000, 450_000, 1_000_000, True, "sample"),  # always passes it, never half
+    (257_000, 801_000, 1_000_000, True, "sample"),  # maybe half: sampled directly, at once
+    (780_000, 840_000, 1_000_000, True, "invert"),  # more than half for sure
+    (780_000, 840_000, 1_000_000, False, "sample"),  # ... but another facet narrows it
+    (108_000, 206_000, 1_000_000, True, "wait"),  # either side of the threshold
+    (0, 90_000, 150_000, True, "direct"),  # an archive below the threshold never samples
+    (80_000, 90_000, 150_000, True, "invert"),
+])
+def test_the_bounds_on_a_total_decide_how_its_facets_are_counted(
+        low: int, high: int, docs: int, invert: bool, how: str) -> None:
+    assert plan(Bounds(low, high), docs, Sampling(), invert) == how
+
+
+def test_exact_counts_never_wait_for_the_total() -> None:
+    """Without sampling only "more than half" matters, and counting directly is as cheap
+    as by what is left out near half."""
+    assert plan(Bounds(108_000, 206_000), 1_000_000, None, True) == "direct"
+    assert plan(Bounds(0, 1_000_000), 1_000_000, None, True) == "direct"
+    assert plan(Bounds(600_000, 1_000_000), 1_000_000, None, True) == "invert"

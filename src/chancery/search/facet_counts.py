@@ -45,6 +45,7 @@ from chancery.search.facet_sampling import (
     sample_of,
 )
 from chancery.search.grammar import MatchAll
+from chancery.search.hit_bounds import Bounds, plan
 from chancery.search.interface import FACETS, Bucket, SearchRequest
 from chancery.search.tantivy_query import QueryCompiler
 from chancery.search.tantivy_schema import PARTS, SLOTS, home
@@ -191,8 +192,10 @@ class FacetCounter:
     """Counts the facets of one search, in the background; ``result`` waits for them."""
 
     def __init__(self, compiler: QueryCompiler, snapshot: Snapshot, request: SearchRequest,
-                 query: Query, total: int, invert: Invert = "when-ready",
+                 query: Query, total: int | Bounds, invert: Invert = "when-ready",
                  sampling: Sampling | None = None) -> None:
+        """``total`` is the search's total, or bounds on it (search/hit_bounds.py) to start
+        counting before it is known; ``settle`` then gives it."""
         self.compiler, self.snap, self.request = compiler, snapshot, request
         self.invert = invert
         self.sampling = None if request.exact else sampling
@@ -200,11 +203,18 @@ class FacetCounter:
         self._parts: list[Callable[[], Counts]] = []
         self._totals: dict[str, int] = {}
         self.estimated: set[str] = set()  # facets counted on a sample
+        self._estimates: list[Callable[[], Counts]] = []  # their counts, scaled
+        # the unfiltered facets, counted before the total was known (or waiting for it)
+        self._early: tuple[list[str], Query, bool] | None = None
         self._selected: list[Callable[[], Counts]] = []  # exact counts of selected values
         # Counts of a facet ignore that facet's own selection, so a reader sees what
         # choosing another value would add (values of one facet combine with OR).
         wanted = [*FACETS, *request.histograms]
-        self._group("", [f for f in wanted if not request.filters.get(f)], query, total)
+        unfiltered = [f for f in wanted if not request.filters.get(f)]
+        if isinstance(total, Bounds):
+            self._start(unfiltered, query, total)
+        else:
+            self._group("", unfiltered, query, total)
         for facet in FACETS:
             if request.filters.get(facet):
                 self._group(facet, [facet], self._without(facet), None)
@@ -213,7 +223,7 @@ class FacetCounter:
         """Buckets per facet, largest first, selected values marked."""
         counts: Counts = {}
         totals: dict[str, int] = {}
-        for part in self._parts:
+        for part in [*self._parts, *self._estimates]:
             for name, values in part().items():  # a facet counted in parts comes in parts
                 counts.setdefault(name.partition(PART)[0], {}).update(values)
         for facet in counts:
@@ -224,7 +234,45 @@ class FacetCounter:
                 exact.setdefault(name, {}).update(values)
         return buckets(counts, totals, self.request.filters, self.estimated, exact)
 
+    def settle(self, total: int) -> None:
+        """The total of a search whose counts started from bounds: the counts that waited
+        for it start now; estimates it does not allow are counted again, exactly (bounds
+        that prove wrong cost time, never exactness)."""
+        if self._early is None:
+            return
+        facets, query, waiting = self._early
+        self._early = None
+        if waiting:
+            self._group("", facets, query, total)
+            return
+        self._totals.update(dict.fromkeys(facets, total))
+        if self.estimated and not (self.sampling and total > self.sampling.above):
+            # only the unfiltered facets can have been estimated from bounds (a filter
+            # leaves the lower bound at 0), so every estimate so far is theirs
+            again = sorted(self.estimated)
+            self.estimated.clear()
+            self._estimates.clear()
+            self._count(again, query, bins=2)
+
     # -- planning ------------------------------------------------------------------------
+
+    def _start(self, facets: list[str], query: Query, bounds: Bounds) -> None:
+        """Count the unfiltered facets before the total is known, as far as ``bounds``
+        settle how (search/hit_bounds.py: plan)."""
+        if "decade" in facets and "year" in facets:
+            facets = [f for f in facets if f != "decade"]  # summed from the years below
+        how = plan(bounds, self.snap.searcher.num_docs,
+                   self.sampling if self._may_sample(facets) else None, self._may_invert(""))
+        self._early = (facets, query, how == "wait")
+        if how == "wait":
+            return
+        sampled = self._to_sample(facets, bounds.low) if how != "direct" else []
+        direct = [f for f in facets if f not in sampled]
+        if how == "invert":
+            direct, sampled = self._invert("", direct, sampled, None)
+        self._sample("", sampled, query)
+        if direct:  # beside a sample, what is left is cheap: one thread, one run of the query
+            self._count(direct, query, bins=1 if self.estimated else 2)
 
     def _group(self, skip: str, facets: list[str], query: Query, total: int | None) -> None:
         if not facets:
@@ -242,14 +290,15 @@ class FacetCounter:
             direct, sampled = self._invert(skip, direct, sampled, group_total)
         self._sample(skip, sampled, query)
         if direct:  # beside a sample, what is left is cheap: one thread, one run of the query
-            self._count(direct, query, group_total, bins=1 if self.estimated else 2)
+            self._count(direct, query, bins=1 if self.estimated else 2)
         if group_total is not None:
             self._totals.update(dict.fromkeys(facets, group_total))
+        elif direct:
+            job = _POOL.submit(hit_count, searcher, query)
+            self._parts.append(_later(job, self._totals, facets))
 
-    def _count(self, facets: list[str], query: Query, total: int | None, bins: int) -> None:
+    def _count(self, facets: list[str], query: Query, bins: int) -> None:
         searcher = self.snap.searcher
-        if total is None:
-            self._parts.append(_later(_POOL.submit(hit_count, searcher, query), self._totals, facets))
         tasks = [t for f in facets for t in split_facet(f, self.slotted)] if bins > 1 else facets
         for part in balanced(tasks, self.slotted, bins):
             job = _POOL.submit(aggregate, searcher, query, part, 0, self.slotted)
@@ -273,7 +322,7 @@ class FacetCounter:
         sub = sample_of(self.compiler.schema, query, self.sampling)
         # one aggregation (each runs the query again): the facets whole, not in parts
         job = _POOL.submit(aggregate, self.snap.searcher, sub, facets, 0, self.slotted)
-        self._parts.append(partial(_scaled, job, self.sampling))
+        self._estimates.append(partial(_scaled, job, self.sampling))
         self._mark(skip, facets)
 
     def _mark(self, skip: str, facets: list[str]) -> None:
@@ -296,7 +345,7 @@ class FacetCounter:
         return self.invert != "never" and not any(v for f, v in self.request.filters.items() if f != skip)
 
     def _invert(self, skip: str, facets: list[str], sampled: list[str],
-                total: int) -> tuple[list[str], list[str]]:
+                total: int | None) -> tuple[list[str], list[str]]:
         """Count what the query leaves out and subtract: exactly for ``facets``, from a sample
         of what is left out for ``sampled`` (cheaper, and closer than a sample of the result:
         the error is that of the smaller count). Returns those left to count directly and to
@@ -317,19 +366,20 @@ class FacetCounter:
             estimate = [f for f in kept if f in sampled] if self.sampling else []
             # beside a sample, what is counted exactly is cheap: one thread, one run of the query
             self._subtract_from(universe, rest, [f for f in kept if f not in sampled], None,
-                                bins=1 if estimate else 2)
+                                bins=1 if estimate else 2, into=self._parts)
             if estimate and self.sampling is not None:
                 self._subtract_from(universe, sample_of(self.compiler.schema, rest, self.sampling),
-                                    estimate, self.sampling, bins=1)
+                                    estimate, self.sampling, bins=1, into=self._estimates)
                 self._mark(skip, estimate)
         return [f for f in facets if f not in kept], [f for f in sampled if f not in kept]
 
     def _subtract_from(self, universe: Universe, rest: Query, facets: list[str],
-                       sampling: Sampling | None, bins: int) -> None:
+                       sampling: Sampling | None, bins: int,
+                       into: list[Callable[[], Counts]]) -> None:
         tasks = [t for f in facets for t in split_facet(f, self.slotted)] if bins > 1 else facets
         for part in balanced(tasks, self.slotted, bins) if tasks else []:
             job = _POOL.submit(_left_out, self.snap.searcher, rest, part, self.slotted)
-            self._parts.append(partial(_subtract, universe, job, part, sampling))
+            into.append(partial(_subtract, universe, job, part, sampling))
 
     def _without(self, facet: str) -> Query:
         r = self.request

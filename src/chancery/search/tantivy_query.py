@@ -37,8 +37,8 @@ from chancery.search.tantivy_schema import (
     field_analyzer,
 )
 
-_KEYWORD_QUERIES = {"type", "classification", "lang", "collection"}
-_YEAR = re.compile(r"1[4-9][0-9]{2}|20[0-9]{2}")
+KEYWORD_QUERIES = {"type", "classification", "lang", "collection"}
+YEAR = re.compile(r"1[4-9][0-9]{2}|20[0-9]{2}")
 # What each word of a relaxed query adds when it matches, over and above its BM25: more than
 # the BM25 of all of a question's words together reaches (tens, at a million documents a few
 # hundred at most), so documents rank by how many of the words they have, then by BM25.
@@ -151,13 +151,13 @@ class QueryCompiler:
         return Query.boolean_query(clauses)
 
     def _leaf(self, leaf: Word | Phrase, expansion: Expansion | None) -> Query:
-        if isinstance(leaf, Word) and not leaf.field and _YEAR.fullmatch(leaf.text):
+        if isinstance(leaf, Word) and not leaf.field and YEAR.fullmatch(leaf.text):
             # a bare year is what a document prints or when it was written: "experts 1960"
             # finds the note of July 1960 that never prints its year
             year = int(leaf.text)
             return _any([self._text(leaf, self.text_fields),
                          self._dates(DateRange(date(year, 1, 1), date(year, 12, 31)))])
-        if leaf.field in _KEYWORD_QUERIES:
+        if leaf.field in KEYWORD_QUERIES:
             return self._keyword(leaf.field, leaf.text)
         if leaf.field in NAME_ROLES:
             fields = {f"n_{leaf.field}": 1.0}
@@ -172,12 +172,12 @@ class QueryCompiler:
                         for f in ({key_field, "f_place", "f_subject"} if leaf.field == ""
                                   else {key_field})]
             options += [self._text(Phrase(s), fields)
-                        for s in self._needed(leaf.text, expansion.spellings)]
+                        for s in self.needed(leaf.text, expansion.spellings)]
             # one name, however many spellings: the best match counts, not their sum
             return Query.disjunction_max_query(options, tie_breaker=0.1)
         return _any(options)
 
-    def _needed(self, text: str, spellings: tuple[str, ...]) -> list[str]:
+    def needed(self, text: str, spellings: tuple[str, ...]) -> list[str]:
         """The spellings that can match a document nothing shorter matches: "Nikita S.
         Khrushchev" holds "Khrushchev", so every document it finds, "Khrushchev" finds too,
         and its phrase (with a word as common as "s") only costs time."""
