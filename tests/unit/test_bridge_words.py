@@ -113,7 +113,7 @@ def _segment(text: str) -> list[str]:
 
 
 def test_only_words_enough_documents_print_are_embedded() -> None:
-    bridge, encoder = _bridge(Words())
+    bridge, _ = _bridge(Words())
     bridge.learn([["Missiles in Turkey", "the crisis"], ["missiles", "crisis"]])
     store = bridge.words
     assert isinstance(store, Words)

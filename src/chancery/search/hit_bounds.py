@@ -68,6 +68,13 @@ def hit_bounds(searcher: tantivy.Searcher, compiler: QueryCompiler,
     return Bounds(max(0, min(raw.low - unseen, high)), high)
 
 
+def unseen_at_most(searcher: tantivy.Searcher, actor: Actor) -> int:
+    """At most how many of the documents the term statistics count ``actor`` may not see
+    (hidden from them, or deleted and not yet merged away): a word more documents hold
+    than this is held by one the reader sees."""
+    return _stored(searcher) - _visible(searcher, actor)
+
+
 def _stored(searcher: tantivy.Searcher) -> int:
     """Every document the term statistics count, deleted ones too: each has one state."""
     return sum(searcher.doc_freq("pub_state", s.value) for s in PublicationState)

@@ -19,7 +19,8 @@ import jellyfish
 import tantivy
 from tantivy import Occur, Query
 
-from chancery.domain.publication import Actor, PublicationState
+from chancery.domain.publication import Actor
+from chancery.search.hit_bounds import unseen_at_most
 from chancery.search.tantivy_query import viewable_by
 from chancery.search.tantivy_schema import RESPELLED, TEXT_FIELDS, field_analyzer
 
@@ -78,7 +79,7 @@ def held_words(searcher: tantivy.Searcher, schema: tantivy.Schema,
     documents than there can be unseen ones (hidden, or deleted and not yet merged away);
     only a rarer one is looked for under the access rule (a short posting list)."""
     visible = _visible_filter(schema, actor, today)[1:]
-    unseen = _unseen(searcher, actor)
+    unseen = unseen_at_most(searcher, actor)
     out: set[str] = set()
     for word in words:
         held = {(f, t): searcher.doc_freq(f, t) for f in _FIELDS
@@ -97,18 +98,6 @@ def _visible_holds(searcher: tantivy.Searcher, terms: list[Query],
     query = Query.boolean_query([
         (Occur.Must, Query.boolean_query([(Occur.Should, q) for q in terms])), *visible])
     return bool(searcher.search(query, 1).hits)
-
-
-def _unseen(searcher: tantivy.Searcher, actor: Actor) -> int:
-    """At most how many of the documents the term statistics count ``actor`` may not see:
-    the deleted ones not yet merged away and the unpublished and embargoed ones (each
-    document has one publication state)."""
-    counted = sum(searcher.doc_freq("pub_state", s.value) for s in PublicationState)
-    if actor is Actor.EDITOR:
-        return counted - int(searcher.num_docs)
-    shown = (searcher.doc_freq("pub_state", PublicationState.PUBLISHED.value)
-             - searcher.doc_freq("pub_state", "embargoed"))
-    return counted - max(0, shown - (counted - int(searcher.num_docs)))
 
 
 def _analyzed(analyzers: dict[str, tantivy.TextAnalyzer], field: str, word: str) -> str:
