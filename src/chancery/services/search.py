@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from chancery.domain.authorities import fold
 from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
 from chancery.domain.release import public_from
@@ -145,12 +146,13 @@ class Search:
         the reader may see hold them (the vocabulary is counted from every embedded document,
         so a word only a hidden one prints is searched but never named). A bridged expansion
         is the one with no authority record's keys."""
+        typed = {fold(w.text): w.text for w in positive_words(request.query)}
         out = {}
-        for typed, expansion in request.expansions.items():
+        for folded, expansion in request.expansions.items():
             if not expansion.keys:
                 seen = tuple(w for w in expansion.spellings if self.count(w, {}, reader))
                 if seen:
-                    out[typed] = seen
+                    out[typed.get(folded, folded)] = seen  # as the reader wrote it
         return out
 
     def similar(self, ident: str, *, limit: int = 5,
