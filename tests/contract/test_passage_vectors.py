@@ -113,3 +113,21 @@ def test_nothing_pending_in_an_empty_page(app: App, n: int) -> None:
     store = SqlPassageVectors(app.catalogue.engine)
     ids = _write(app, [f"x{i}" for i in range(n)])
     assert store.pending(MODEL, max(ids.values(), default=0), 10) == []
+
+
+def test_old_removals_are_forgotten_and_the_horizon_is_kept(app: App) -> None:
+    """Removals pile up with every document embedded again; all but the newest are forgotten,
+    and how far, so that a follower older than that knows to build anew."""
+    store = SqlPassageVectors(app.catalogue.engine)
+    ids = _write(app, ["a", "b"])
+    as_of = app.catalogue.changes()
+    seqs = []
+    for n in range(4):  # each store of a document removes its former keys
+        store.store(ids["a"], MODEL, as_of, f"h{n}", ["en#0", "en#1"], _unit(2, 10 + n))
+        seqs.append(store.sequence())
+    assert len(store.removed_since(0)) == 6 and store.pruned_to() == 0
+    assert store.prune_removed(keep=10) == 0
+    assert store.prune_removed(keep=2) == 4  # the two removals of the last store are kept
+    assert store.pruned_to() == seqs[2] and store.removed_since(0) == store.removed_since(seqs[2])
+    assert len(store.removed_since(0)) == 2
+    assert store.prune_removed(keep=2) == 0 and store.pruned_to() == seqs[2]

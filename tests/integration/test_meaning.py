@@ -206,6 +206,27 @@ def test_the_follower_builds_the_index_anew_when_changes_pile_up(v19: App) -> No
     assert len(hits) == 3
 
 
+def test_a_follower_older_than_the_removals_kept_builds_anew(v19: App) -> None:
+    """Removals are forgotten once old (every follow prunes them); a node whose index is
+    older than what was forgotten cannot drop those keys one by one, so it builds anew and
+    no replaced passage stays in its index."""
+    v19.meaning.follow()
+    folder = v19.settings.data / "vectors"
+    before = vector_index(folder)
+    assert before is not None
+    model = v19.meaning.embedder.model
+    every = v19.meaning.vectors.pending(model, 0, 10_000, True)
+    one = sorted(v19.meaning.vectors.text_hashes(every, model))[:1]
+    old = set(v19.meaning.vectors.vectors_of(
+        v19.meaning.vectors.public_ids(one)[one[0]], model)[1].keys)
+    v19.meaning.embed_documents(one, force=True)  # its keys are removed, new ones given
+    assert v19.meaning.vectors.prune_removed(keep=0) >= len(old)  # another node pruned
+    v19.meaning.follow()
+    after = vector_index(folder)
+    assert after is not None and after.generation > before.generation  # built anew
+    assert _index_keys(v19).isdisjoint(old)
+
+
 def test_an_archive_with_nothing_embedded_answers_without_the_model(tmp_path: Path) -> None:
     app = build_app(load_settings(data=str(tmp_path), database_url=""))
     try:

@@ -80,6 +80,14 @@ class PassageVectors(Protocol):
         """Keys removed after sequence number ``seen``."""
         ...
 
+    def prune_removed(self, keep: int) -> int:
+        """Forget all but about the ``keep`` newest removed keys."""
+        ...
+
+    def pruned_to(self) -> int:
+        """The sequence number up to which removals were forgotten."""
+        ...
+
     def passages_at(self, keys: list[int]) -> dict[int, tuple[str, str]]:
         """Key -> (public id, passage) for the keys still stored."""
         ...
@@ -111,6 +119,7 @@ class FollowMark(Protocol):
 Batches = Iterable[tuple[Sequence[int], Vectors]]
 OpenIndex = Callable[[Batches | None], VectorIndex | None]
 REBUILD_AT = 0.1  # changes held beside the built index, as a share of it, that start a rebuild
+KEEP_REMOVED = 10_000  # removed keys kept at least, however small the index
 
 
 @dataclass(frozen=True)
@@ -301,27 +310,35 @@ class Meaning:
     def follow(self) -> int:
         """Bring this node's vector index up to the catalogue's vectors: the keys removed
         since it last caught up leave it and the vectors stored since join it, or, the first
-        time and whenever those changes pass REBUILD_AT of its size, it is built anew from
-        every stored vector; saved, then its mark. Returns vectors added (or built)."""
+        time, whenever those changes pass REBUILD_AT of its size, and when it is older than
+        the removals kept, it is built anew from every stored vector; saved, then its mark.
+        Then removals older than a tenth of the index are forgotten (a follower that far
+        behind would build anew anyway), so they do not pile up. Returns vectors added (or
+        built)."""
         with self.mark.held():
             seen = self.mark.read()
             now = self.vectors.sequence()
             if seen is not None and seen >= now:
                 return 0
-            index = self.open_index(None) if seen is not None else None
+            # behind what was forgotten of the removals: its index cannot be brought up
+            known = seen is not None and seen >= self.vectors.pruned_to()
+            index = self.open_index(None) if known else None
             if index is None:
-                added = self._build()
+                added = size = self._build()
             else:
                 index.remove(self.vectors.removed_since(seen or 0))
                 added = 0
                 for page in self._pages(seen or 0):
                     index.add(page.keys, page.vectors)
                     added += len(page.keys)
+                size = index.count()
                 if index.stale_fraction() > REBUILD_AT:
                     self._build()
                 else:
                     index.save()
             self.mark.write(now)
+            # a node further behind than REBUILD_AT of the index would build anew anyway
+            self.vectors.prune_removed(max(KEEP_REMOVED, int(REBUILD_AT * size)))
         self._index = None  # the next question opens what was saved
         return added
 

@@ -41,6 +41,7 @@ _KEY = BigInteger().with_variant(Integer(), "sqlite")  # SQLite's rowid is 64 bi
 _CHUNK = 500
 SEQUENCE = "vectors"  # catalogue_meta: the sequence number of the last vector write
 SWEPT = "embed_swept"  # catalogue_meta: the change count up to which changes were queued
+PRUNED = "vectors_pruned"  # catalogue_meta: removals at or before this sequence were forgotten
 
 # sqlite_autoincrement: a key is never given twice (SQLite would reuse the highest rowid once
 # deleted), so a follower never confuses a removed passage with a new one
@@ -227,6 +228,27 @@ class SqlPassageVectors:
         with self.engine.connect() as conn:
             return list(conn.execute(select(removed_vectors.c.id).where(
                 removed_vectors.c.seq > seen).order_by(removed_vectors.c.id)).scalars())
+
+    def prune_removed(self, keep: int) -> int:
+        """Forget all but about the ``keep`` newest removed keys (those sharing a sequence
+        number go together); a follower whose index is older than what was forgotten builds
+        it anew (``pruned_to``). Returns how many were forgotten."""
+        rv = removed_vectors
+        with self.engine.begin() as conn:
+            if conn.execute(select(func.count()).select_from(rv)).scalar_one() <= keep:
+                return 0
+            cut = conn.execute(select(rv.c.seq).order_by(rv.c.seq.desc())
+                               .offset(keep).limit(1)).scalar_one()
+            gone = conn.execute(delete(rv).where(rv.c.seq <= cut)).rowcount
+            if meta_value(conn, PRUNED) < cut:
+                conn.execute(delete(catalogue_meta).where(catalogue_meta.c.key == PRUNED))
+                conn.execute(insert(catalogue_meta).values(key=PRUNED, value=cut))
+        return int(gone)
+
+    def pruned_to(self) -> int:
+        """The sequence number up to which removals were forgotten (0: none)."""
+        with self.engine.connect() as conn:
+            return meta_value(conn, PRUNED)
 
     def passages_at(self, keys: list[int]) -> dict[int, tuple[str, str]]:
         """Key -> (public id, passage) for the keys still stored."""
