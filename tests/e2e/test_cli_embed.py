@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from chancery.cli import app
@@ -39,3 +40,28 @@ def test_import_does_not_embed_unless_asked(tmp_path: Path, reference_bundle: Pa
     imported = _run(data, "import", "--json", str(reference_bundle))
     assert "embedding" not in imported
     assert _run(data, "embed", "--json")["embedded"] == 2
+
+
+def test_embed_words_counts_the_vocabulary_again_from_every_document(
+        tmp_path: Path, reference_bundle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`chancery embed --words`, for an archive embedded before the vocabulary was kept:
+    every document's words counted anew (a second run does not count them twice) and the
+    common ones embedded."""
+    from sqlalchemy import create_engine, select
+
+    from chancery.services import bridge_words
+    from chancery.storage.word_vectors import word_vectors
+
+    monkeypatch.setattr(bridge_words, "MIN_DOCUMENTS", 2)  # the bundle has two documents
+    data = tmp_path / "archive"
+    _run(data, "import", "--json", str(reference_bundle))
+    first = _run(data, "embed", "--words", "--json")
+    assert first["embedded"] == 2 and int(first["words_embedded"]) > 10
+    again = _run(data, "embed", "--words", "--json")
+    assert again["words_embedded"] == first["words_embedded"] and again["embedded"] == 0
+    engine = create_engine(f"sqlite:///{data / 'catalogue.sqlite3'}")
+    with engine.connect() as conn:
+        most = max(conn.execute(select(word_vectors.c.documents)).scalars())
+    engine.dispose()
+    assert most == 2  # each document counted once, however often counted again
+    assert "words_embedded" not in _run(data, "embed", "--json")
