@@ -131,3 +131,19 @@ def test_old_removals_are_forgotten_and_the_horizon_is_kept(app: App) -> None:
     assert store.pruned_to() == seqs[2] and store.removed_since(0) == store.removed_since(seqs[2])
     assert len(store.removed_since(0)) == 2
     assert store.prune_removed(keep=2) == 0 and store.pruned_to() == seqs[2]
+
+
+def test_a_large_sweep_is_taken_a_part_at_a_time_without_splitting_a_write(app: App) -> None:
+    """With at most 2 a sweep, three writes (of 1, 3 and 1 documents) are queued over three
+    sweeps, oldest first, the three documents of one write together; nothing twice."""
+    store = SqlPassageVectors(app.catalogue.engine)
+    _write(app, ["a"])
+    _write(app, ["b", "c", "d"])
+    ids = _write(app, ["e"])
+    first = store.queue_changed(MODEL, "embed", most=2)
+    assert first == [ids["a"], ids["b"], ids["c"], ids["d"]]  # b's write kept whole
+    assert store.queue_changed(MODEL, "embed", most=2) == [ids["e"]]
+    assert store.queue_changed(MODEL, "embed", most=2) == []
+    last = _write(app, ["f", "g", "h"])  # the last write, larger than a sweep
+    assert store.queue_changed(MODEL, "embed", most=2) == [last["f"], last["g"], last["h"]]
+    assert store.queue_changed(MODEL, "embed", most=2) == []

@@ -41,6 +41,7 @@ _KEY = BigInteger().with_variant(Integer(), "sqlite")  # SQLite's rowid is 64 bi
 _CHUNK = 500
 SEQUENCE = "vectors"  # catalogue_meta: the sequence number of the last vector write
 SWEPT = "embed_swept"  # catalogue_meta: the change count up to which changes were queued
+SWEEP_MOST = 10_000  # documents one sweep queues, about (an embed job takes ~50 ms each)
 PRUNED = "vectors_pruned"  # catalogue_meta: removals at or before this sequence were forgotten
 
 # sqlite_autoincrement: a key is never given twice (SQLite would reuse the highest rowid once
@@ -189,9 +190,13 @@ class SqlPassageVectors:
             conn.execute(update(e).where(e.c.document_id == document_id, e.c.model == model,
                                          e.c.change_no < as_of).values(change_no=as_of))
 
-    def queue_changed(self, model: str, stage: str) -> list[int]:
+    def queue_changed(self, model: str, stage: str, most: int = SWEEP_MOST) -> list[int]:
         """Documents written since the last sweep (by any process) whose vectors are stale
-        and that have no ``stage`` job waiting; the sweep's mark moves on, once."""
+        and that have no ``stage`` job waiting, oldest change first: about ``most`` (the
+        documents of one write are never split), so that the first sweep of a large archive
+        made before search by meaning is many short transactions, not one holding the
+        catalogue for minutes. The sweep's mark moves on past what was taken, once."""
+        d = documents
         with self.engine.begin() as conn:
             # a write first: it takes the lock, so two sweeps never take the same changes
             conn.execute(update(catalogue_meta).where(catalogue_meta.c.key == SWEPT)
@@ -199,14 +204,21 @@ class SqlPassageVectors:
             swept, now = meta_value(conn, SWEPT), meta_value(conn, "changes")
             if now <= swept:
                 return []
-            conn.execute(update(catalogue_meta).where(catalogue_meta.c.key == SWEPT)
-                         .values(value=now))
             waiting = select(jobs.c.id).where(
-                jobs.c.document_id == documents.c.id, jobs.c.stage == stage,
+                jobs.c.document_id == d.c.id, jobs.c.stage == stage,
                 jobs.c.state.in_(("queued", "running"))).exists()
-            q = self._pending_query(model, False).where(
-                documents.c.change_no > swept, documents.c.change_no <= now, ~waiting)
-            return list(conn.execute(q.order_by(documents.c.id)).scalars())
+            stale = self._pending_query(model, False).add_columns(d.c.change_no).where(
+                d.c.change_no > swept, ~waiting)
+            taken = list(conn.execute(stale.where(d.c.change_no <= now)
+                                      .order_by(d.c.change_no, d.c.id).limit(most)))
+            upto = now
+            if len(taken) == most:  # more may wait: up to the last write taken, all of it
+                upto = taken[-1].change_no
+                taken += conn.execute(stale.where(d.c.change_no == upto,
+                                                  d.c.id > taken[-1].id))
+            conn.execute(update(catalogue_meta).where(catalogue_meta.c.key == SWEPT)
+                         .values(value=upto))
+            return sorted(row.id for row in taken)
 
     def sequence(self) -> int:
         """The sequence number of the last vector write."""
