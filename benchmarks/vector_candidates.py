@@ -211,6 +211,6 @@ CANDIDATES: dict[str, Candidate] = {c.name: c for c in (
     Hnswlib(), Faiss("IVF1024,SQ8", nprobe=16), Faiss("IVF1024,SQ8", nprobe=48),
     Faiss("IVF1024,PQ64", nprobe=48),
     Faiss("HNSW32,SQ8"),
-    *(Product(nprobe) for nprobe in (0, 32, 64, 96, 128, 192)),
+    *(Product(nprobe) for nprobe in (0, 32, 48, 64, 96, 128, 192)),
     *(Product(nprobe, 8192) for nprobe in (0, 48, 64, 96, 128)),
 )}
