@@ -163,6 +163,45 @@ class Faiss(Candidate):
         return search
 
 
+class Product(Candidate):
+    """The product's own index, chancery.meaning.vector_index (faiss IVF-SQ8, mapped), built
+    through VectorIndex.build from streamed batches (keys: row numbers) and opened with
+    VectorIndex.open; ``nprobe`` overrides its lists searched, ``max_lists`` its cap on lists
+    (both to measure other choices; 0 keeps the product's)."""
+
+    def __init__(self, nprobe: int = 0, max_lists: int = 0) -> None:
+        self.nprobe, self.max_lists = nprobe, max_lists
+        self.stem = "product" + (f"-L{max_lists}" if max_lists else "")
+        self.name = self.stem + (f"-np{nprobe}" if nprobe else "")
+
+    def build(self, matrix: np.ndarray, folder: Path) -> Path:
+        import faiss
+
+        from chancery.meaning import vector_index
+
+        faiss.omp_set_num_threads(2)
+        if self.max_lists:
+            vector_index.MAX_LISTS = self.max_lists
+        stream = ((np.arange(start, start + len(block)), block) for start, block in batches(matrix))
+        # no total, as bootstrap.vector_index builds it (the count is not known ahead)
+        index = vector_index.VectorIndex.build(folder / self.stem, stream)
+        return index.folder / f"vectors-{index.generation}.faiss"
+
+    def open(self, path: Path, rows: int) -> Callable[[np.ndarray, int], np.ndarray]:
+        import faiss
+
+        from chancery.meaning.vector_index import VectorIndex
+
+        faiss.omp_set_num_threads(1)
+        index = VectorIndex.open(path.parent)
+        if self.nprobe:
+            faiss.extract_index_ivf(index._index).nprobe = self.nprobe
+
+        def search(q: np.ndarray, k: int) -> np.ndarray:
+            return np.asarray([key for key, _ in index.nearest(q, k)], np.int64)
+        return search
+
+
 CANDIDATES: dict[str, Candidate] = {c.name: c for c in (
     Exact("float32"), Exact("float16"), Exact("int8"),
     USearch("i8"), USearch("f16"), USearch("i8", expansion=256), USearch("f16", expansion=256),
@@ -172,4 +211,6 @@ CANDIDATES: dict[str, Candidate] = {c.name: c for c in (
     Hnswlib(), Faiss("IVF1024,SQ8", nprobe=16), Faiss("IVF1024,SQ8", nprobe=48),
     Faiss("IVF1024,PQ64", nprobe=48),
     Faiss("HNSW32,SQ8"),
+    *(Product(nprobe) for nprobe in (0, 32, 48, 64, 96, 128, 192)),
+    *(Product(nprobe, 8192) for nprobe in (0, 48, 64, 96, 128)),
 )}

@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -35,11 +36,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from frus_corpus import ROOT, load_pool
 from vector_candidates import CANDIDATES
 from vector_queries import QUESTIONS_EN, QUESTIONS_OTHER, judged_queries
-from vectors_corpus import embed_real, neighbours, synthetic_chunk
+from vectors_corpus import embed_real, neighbours, passages_per_document, stored_vectors, synthetic_chunk
 
 CORPUS = ROOT.parent / "shared/corpus/frus"
 CHUNK = 131_072
 K = 100
+POOL = 1000  # services/meaning.py POOL: the passages a question asks the index for
 EXACT_QUERIES = 100  # a scan is slow: the exact candidates run the first 100 queries
 
 
@@ -93,15 +95,21 @@ def _score_profile(scores: np.ndarray) -> dict[str, list[float]]:
             for r in (1, 10, 100)}
 
 
-def prepare(out: Path, docs: int, sizes: list[int]) -> dict[str, Any]:
-    """Real vectors, synthetic ones up to max(sizes) rows, the float16 matrix, and the exact
-    top-K at each size (cached)."""
+def prepare(out: Path, docs: int, sizes: list[int], real_from: Path | None = None
+            ) -> dict[str, Any]:
+    """Real vectors (embedded here, or those an archive stored: ``real_from``, its catalogue
+    file), synthetic ones up to max(sizes) rows, the float16 matrix written block by block, and
+    the exact top-K at each size (cached). Memory stays at the real vectors and one block."""
     summary_path = out / "prepared.json"
     if summary_path.exists():
         return dict(json.loads(summary_path.read_text()))
-    done = int((out / "real.done").read_text())  # the embedded prefix (see embed_real)
-    real, per_doc, embed_seconds = embed_real(CORPUS, out, limit=done)
-    real = np.asarray(real, np.float32)
+    if real_from:
+        real, embed_seconds = stored_vectors(real_from), 0.0
+        per_doc = passages_per_document(CORPUS, out)
+    else:
+        done = int((out / "real.done").read_text())  # the embedded prefix (see embed_real)
+        real, per_doc, embed_seconds = embed_real(CORPUS, out, limit=done)
+        real = np.asarray(real, np.float32)
     queries, _ = make_queries(out)
     n = max(sizes)
     matrix = np.lib.format.open_memmap(out / "all.f16.npy", "w+", np.float16, (n, real.shape[1]))
@@ -127,7 +135,8 @@ def prepare(out: Path, docs: int, sizes: list[int]) -> dict[str, Any]:
                "passages_per_doc": round(float(np.mean(per_doc)), 2),
                "passages_per_doc_median": float(np.median(per_doc)),
                "passages_at_docs": round(float(np.mean(per_doc)) * docs), "sizes": sizes,
-               "embed_passages_per_s": round(len(real) / embed_seconds, 1),
+               "real_from": str(real_from or "embedded here"),
+               "embed_passages_per_s": round(len(real) / embed_seconds, 1) if embed_seconds else None,
                "score_profile": profile}
     summary_path.write_text(json.dumps(summary, indent=1))
     return summary
@@ -156,8 +165,9 @@ def build_child(name: str, rows: int, out: Path) -> dict[str, Any]:
     folder.mkdir(exist_ok=True)
     started = time.perf_counter()
     path = candidate.build(matrix, folder)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     return {"path": str(path), "build_s": round(time.perf_counter() - started, 1),
-            "size_mb": round(path.stat().st_size / 2**20, 1)}
+            "size_mb": round(path.stat().st_size / 2**20, 1), "build_peak_rss_mb": round(peak)}
 
 
 def query_child(name: str, rows: int, out: Path, path: Path) -> dict[str, Any]:
@@ -179,9 +189,16 @@ def query_child(name: str, rows: int, out: Path, path: Path) -> dict[str, Any]:
         t = time.perf_counter()
         found.append(search(q, K))
         times.append((time.perf_counter() - t) * 1000)
+    pool = []  # the search service asks for POOL passages, then groups them by document
+    for q in queries:
+        t = time.perf_counter()
+        search(q, POOL)
+        pool.append((time.perf_counter() - t) * 1000)
     after = memory(path)  # before the scoring below maps the matrix
     return {"open_s": round(open_s, 2), "p50_ms": round(float(np.percentile(times, 50)), 2),
             "p99_ms": round(float(np.percentile(times, 99)), 2),
+            f"p50_ms_k{POOL}": round(float(np.percentile(pool, 50)), 2),
+            f"p99_ms_k{POOL}": round(float(np.percentile(pool, 99)), 2),
             **_recalls(found, truth, meta, queries, out, rows),
             "memory_before_mb": before, "memory_mb": after, "queries": len(queries)}
 
@@ -238,7 +255,11 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=Path("/tmp/h3b"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[131_072, 524_288],
-                        help="index sizes in passages (the machine cannot build 8.7M here)")
+                        help="index sizes in passages (8687372: the count at 1M documents)")
+    parser.add_argument("--real-from", type=Path, metavar="CATALOGUE",
+                        help="real vectors from an archive's passage_vectors (catalogue.sqlite3)")
+    parser.add_argument("--embed", action="store_true",
+                        help="first embed the real passages (resumable; any prefix is a sample)")
     parser.add_argument("--run", nargs=2, action="append", default=[], metavar=("NAME", "ROWS"),
                         help="a candidate at a size; repeatable")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
@@ -246,7 +267,9 @@ def main() -> None:
     if args.child:
         child(args)
         return
-    summary = prepare(args.out, args.docs, sorted(args.sizes))
+    if args.embed:
+        embed_real(CORPUS, args.out)
+    summary = prepare(args.out, args.docs, sorted(args.sizes), args.real_from)
     print(json.dumps(summary, indent=1), flush=True)
     for name, rows in args.run:
         result = run(name, int(rows), args.out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+import sqlite3
 import sys
 import time
 from collections.abc import Iterator
@@ -109,11 +110,31 @@ def embed_real(corpus: Path, out: Path, limit: int = 0) -> tuple[np.ndarray, lis
     return matrix[:goal], per_doc, seconds
 
 
+def stored_vectors(catalogue: Path) -> np.ndarray:
+    """The passage vectors an archive's embedding job stored (float16 in the catalogue's
+    passage_vectors table), as float32 unit rows in a seeded shuffled order: real text
+    embedded by the product itself, when embedding the 42 volumes here is too slow."""
+    with sqlite3.connect(f"file:{catalogue}?mode=ro", uri=True) as conn:
+        rows = [blob for (blob,) in conn.execute("SELECT vector FROM passage_vectors ORDER BY id")]
+    out = np.frombuffer(b"".join(rows), "<f2").reshape(len(rows), -1).astype(np.float32)
+    out /= np.linalg.norm(out, axis=1, keepdims=True)
+    return out[np.random.default_rng(1958).permutation(len(out))]
+
+
+def passages_per_document(corpus: Path, out: Path) -> list[int]:
+    """Passages per full-text document of the corpus (cached as OUT/per_doc.npy)."""
+    counts = out / "per_doc.npy"
+    if not counts.exists():
+        np.save(counts, np.asarray(corpus_passages(corpus)[1], np.int32))
+    return [int(n) for n in np.load(counts)]
+
+
 def neighbours(real: np.ndarray, k: int = 8) -> np.ndarray:
     """The k nearest other real passages of every real passage (for synthetic_chunk)."""
     out = np.empty((len(real), k), np.int64)
-    for start in range(0, len(real), 4096):
-        scores = real[start:start + 4096] @ real.T
+    rows = 1024  # a block of scores against all 118k real passages: ~0.5 GB float32
+    for start in range(0, len(real), rows):
+        scores = real[start:start + rows] @ real.T
         scores[np.arange(len(scores)), np.arange(start, start + len(scores))] = -2
         out[start:start + len(scores)] = np.argpartition(-scores, k, axis=1)[:, :k]
     return out

@@ -35,8 +35,14 @@ DIM = 512  # multilingual USE v3
 # faiss's minimum.
 VECTORS_PER_LIST = 1024
 MAX_LISTS = 4096
-LISTS_SEARCHED = 48
 TRAIN_PER_LIST = 40
+# Lists searched: at least 48, and 1 in 64 of them. Recall depends on the share of lists
+# searched, hardly on the vectors a list holds: at 4,096 lists (what a follower builds past
+# 164k passages, not knowing the count ahead) 48 gave recall@10 0.949 at 1M passages and
+# 0.949 at 8.7M (the passages of 1M documents), 64 gave 0.954 at p50 11 ms (docs/benchmarks.md
+# "Vector index", 8.7M).
+LISTS_SEARCHED = 48
+LISTS_SHARE = 64
 
 Batch = tuple[Sequence[int] | NDArray[np.integer], ArrayLike]
 
@@ -110,7 +116,8 @@ class VectorIndex:
             raise FileNotFoundError(f"no vector index in {folder}")
         index = faiss.read_index(str(folder / f"vectors-{generation}.faiss"),
                                  faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
-        faiss.ParameterSpace().set_index_parameter(index, "nprobe", LISTS_SEARCHED)
+        ivf = faiss.extract_index_ivf(index)
+        ivf.nprobe = lists_searched(int(ivf.nlist))
         keys = np.load(folder / f"keys-{generation}.npy", mmap_mode="r")
         return cls(folder, generation, index, keys)
 
@@ -163,6 +170,16 @@ class VectorIndex:
     def _holds(self, key: int) -> bool:
         at = int(np.searchsorted(self._keys, key))
         return at < len(self._keys) and int(self._keys[at]) == key
+
+    @property
+    def lists(self) -> int:
+        """The index's inverted lists (k-means cells)."""
+        return int(faiss.extract_index_ivf(self._index).nlist)
+
+    @property
+    def lists_searched(self) -> int:
+        """The lists a query scans (faiss nprobe)."""
+        return int(faiss.extract_index_ivf(self._index).nprobe)
 
     def count(self) -> int:
         """Live vectors: the index's, less the removed, plus the added."""
@@ -221,6 +238,12 @@ def _take(stream: Iterator[tuple[NDArray[np.int64], NDArray[np.float32]]], count
         if held >= count:
             return head, stream
     return head, None
+
+
+def lists_searched(lists: int) -> int:
+    """The lists a query scans in an index of ``lists``: LISTS_SEARCHED, or 1 in LISTS_SHARE
+    of them when that is more (never more than there are)."""
+    return min(lists, max(LISTS_SEARCHED, lists // LISTS_SHARE))
 
 
 def _lists_for(n: int) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, exists, or_, select
 
 from chancery.domain.collections import Collection
 from chancery.domain.publication import Actor, PublicationState
@@ -23,9 +23,13 @@ def collections_seen_by(conn: Connection, actor: Actor, today: date) -> list[Col
     every = reads.all_collections(conn)
     if actor is Actor.EDITOR:
         return every
-    holding = select(document_collections.c.document_id).join(
-        documents, documents.c.id == document_collections.c.document_id).where(
-        document_collections.c.collection_id == collections.c.id, viewable_by(actor, today))
+    # a collection's members first, each document looked up by its id: joined, SQLite walked
+    # every published document for each collection (3.7 s at 1M documents, on every search
+    # and document page), since sampled statistics make pub_state look selective
+    member_seen = exists().where(documents.c.id == document_collections.c.document_id,
+                                 viewable_by(actor, today))
+    holding = select(document_collections.c.document_id).where(
+        document_collections.c.collection_id == collections.c.id, member_seen)
     keys = set(conn.execute(select(collections.c.key).where(holding.exists())).scalars())
     by_key = {c.key: c for c in every}
     shown: set[str] = set()
