@@ -6,6 +6,7 @@ its fix instead of serving silently wrong results."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -143,17 +144,22 @@ class Search:
                           self._bridged_shown(base, who))
 
     def _bridged_shown(self, request: SearchRequest, reader: Reader) -> dict[str, tuple[str, ...]]:
-        """The archive's words a query's foreign words were bridged to, as far as documents
-        the reader may see hold them (the vocabulary is counted from every embedded document,
-        so a word only a hidden one prints is searched but never named). A bridged expansion
-        is the one with no authority record's keys."""
+        """The archive's words a query's foreign words were bridged to, those every word of
+        which documents the reader may see print (the vocabulary is counted from every
+        embedded document, so a word only a hidden one prints is searched but never named).
+        A bridged expansion is the one with no authority record's keys. One term-dictionary
+        pass for all (index.held), not a search per word: a broad word costs no search."""
+        bridged = {f: e.spellings for f, e in request.expansions.items() if not e.keys}
+        parts = {s: [p for p in re.split(r"[\s\-]+", s.lower()) if p]
+                 for spellings in bridged.values() for s in spellings}
+        held = self.index.held(sorted({p for ps in parts.values() for p in ps}),
+                               reader.actor, reader.today) if parts else set()
         typed = {fold(w.text): w.text for w in positive_words(request.query)}
         out = {}
-        for folded, expansion in request.expansions.items():
-            if not expansion.keys:
-                seen = tuple(w for w in expansion.spellings if self.count(w, {}, reader))
-                if seen:
-                    out[typed.get(folded, folded)] = seen  # as the reader wrote it
+        for folded, spellings in bridged.items():
+            seen = tuple(s for s in spellings if parts[s] and all(p in held for p in parts[s]))
+            if seen:
+                out[typed.get(folded, folded)] = seen  # as the reader wrote it
         return out
 
     def similar(self, ident: str, *, limit: int = 5,
