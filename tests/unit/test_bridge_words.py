@@ -169,6 +169,17 @@ def test_a_chinese_run_is_searched_as_typed_or_as_its_words() -> None:
     assert segmented(parse_query("Soviet missiles"), _segment) == parse_query("Soviet missiles")
 
 
+def test_a_pasted_paragraph_of_chinese_is_searched_as_at_most_32_words() -> None:
+    """The grammar refuses more than 64 terms; a paragraph typed without spaces is one term
+    until it is cut, so the cut keeps to 32 distinct words."""
+    run = "".join(f"{chr(0x4e00 + 2 * n)}{chr(0x4e01 + 2 * n)}" for n in range(100))
+    tree = segmented(parse_query(run), _segment)
+    assert isinstance(tree, Or) and isinstance(tree.children[1], Most)
+    assert len(tree.children[1].children) == bridge_words.MOST_PARTS
+    assert segmented(parse_query("古巴古巴古巴导弹"), _segment) == Or(
+        (Word("古巴古巴古巴导弹"), And((Word("古巴"), Word("导弹")))))
+
+
 def test_only_what_the_archive_does_not_hold_is_bridged() -> None:
     """English words a visible document holds stay as typed; a word in another script is
     bridged whatever the archive holds; a name an authority record knows keeps its own

@@ -42,6 +42,7 @@ PER_WORD = 3  # archive words per typed word, at most
 BY_SOUND = 2  # words sharing a Cyrillic word's sound key, commonest first
 RELOAD_SECONDS = 30.0  # how stale another process's additions to the vocabulary may be
 EMBED_CHUNK = 2048
+MOST_PARTS = 32  # words a run of Chinese is searched as, at most (half the grammar's 64 terms)
 _TEXT_FIELDS = ("", "title")  # bridged by meaning and sound
 _NAME_FIELDS = ("author", "recipient", "person", "place")  # by sound alone
 _CJK_STRETCH = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]+|[^\u2e80-\u9fff\uf900-\ufaff]+")
@@ -187,7 +188,8 @@ def chinese_parts(text: str, segment: Segmenter) -> list[str]:
             out += [w for w in segment(stretch) if len(w) > 1 and has_cjk(w)]
         elif stretch.strip(" -·.,"):
             out.append(stretch.strip(" -·.,"))
-    return out
+    # a pasted paragraph is hundreds of words: the grammar's own limit on terms holds here too
+    return list(dict.fromkeys(out))[:MOST_PARTS]
 
 
 def segmented(tree: Node, segment: Segmenter) -> Node:
