@@ -27,6 +27,7 @@ def test_counts_add_up_and_only_common_words_are_handed_out(app: App) -> None:
     words.count(MODEL, {"missiles": 1})
     assert words.unembedded(MODEL, 3, 1) == ["missiles"]  # commonest first
     assert words.unembedded(MODEL, 1, 10) == ["missiles", "turkey", "rare"]
+    assert words.unembedded(MODEL, 1, 10, among=["rare", "turkey", "absent"]) == ["turkey", "rare"]
 
 
 def test_vectors_are_kept_and_the_sequence_moves(app: App) -> None:

@@ -52,9 +52,10 @@ class Words:
     def count(self, model: str, words: Mapping[str, int]) -> None:
         self.counts.update(words)
 
-    def unembedded(self, model: str, minimum: int, limit: int) -> list[str]:
-        return sorted(w for w, n in self.counts.items()
-                      if n >= minimum and w not in self.vectors)[:limit]
+    def unembedded(self, model: str, minimum: int, limit: int,
+                   among: Sequence[str] = ()) -> list[str]:
+        return sorted(w for w, n in self.counts.items() if n >= minimum
+                      and w not in self.vectors and (not among or w in among))[:limit]
 
     def store(self, model: str, words: Sequence[str], vectors: np.ndarray) -> None:
         self.vectors.update(zip(words, vectors, strict=True))

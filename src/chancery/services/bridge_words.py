@@ -56,8 +56,9 @@ class ArchiveWords(Protocol):
         """Add to each word's count of documents."""
         ...
 
-    def unembedded(self, model: str, minimum: int, limit: int) -> list[str]:
-        """Words held by ``minimum`` documents or more, not embedded yet."""
+    def unembedded(self, model: str, minimum: int, limit: int,
+                   among: Sequence[str] = ()) -> list[str]:
+        """Words held by ``minimum`` documents or more, not embedded yet (of ``among``)."""
         ...
 
     def store(self, model: str, words: Sequence[str], vectors: Vectors) -> None:
@@ -102,22 +103,31 @@ class WordBridge:
         for texts in documents:
             counts.update(words_of(texts))
         self.words.count(self.embedder.model, counts)
-        return self.embed_pending()
+        return self.embed_pending(sorted(counts))
 
     def forget(self) -> None:
         """Start the vocabulary again (before counting every document anew)."""
         self.words.clear(self.embedder.model)
         self._table = None
 
-    def embed_pending(self) -> int:
-        """Embed every word common enough and not embedded yet."""
-        done = 0
-        while todo := self.words.unembedded(self.embedder.model, MIN_DOCUMENTS, EMBED_CHUNK):
-            self.words.store(self.embedder.model, todo, self.embedder.embed(todo))
-            done += len(todo)
+    def embed_pending(self, among: Sequence[str] = ()) -> int:
+        """Embed every word common enough and not embedded yet (of ``among``: only a word
+        just counted can have become common enough)."""
+        model, done = self.embedder.model, 0
+        for start in range(0, len(among), EMBED_CHUNK):
+            todo = self.words.unembedded(model, MIN_DOCUMENTS, EMBED_CHUNK,
+                                         among[start:start + EMBED_CHUNK])
+            done += self._embed(todo)
+        while not among and (todo := self.words.unembedded(model, MIN_DOCUMENTS, EMBED_CHUNK)):
+            done += self._embed(todo)
         if done:
             self._table = None  # this process sees its own additions at once
         return done
+
+    def _embed(self, words: list[str]) -> int:
+        if words:
+            self.words.store(self.embedder.model, words, self.embedder.embed(words))
+        return len(words)
 
     # -- bridging -------------------------------------------------------------------------
 
@@ -131,7 +141,9 @@ class WordBridge:
             return {}
         texts = [t for t in dict.fromkeys(texts) if bridgeable(t)]
         names = [t for t in dict.fromkeys(names) if bridgeable(t)]
-        out: dict[str, list[str]] = {t: _spelled(table, t) for t in [*texts, *names]}
+        spelled = {t: _spellings(table, t) for t in [*texts, *names]}
+        out: dict[str, list[str]] = {t: [w for part in parts for w in part]
+                                     for t, parts in spelled.items()}
         for name in names:
             if has_cjk(name):  # 肯尼迪: "Kennedy"
                 out[name] += self._glossed(table, name)
@@ -141,7 +153,7 @@ class WordBridge:
                 glossed, left = self._chinese(table, text)
                 out[text] += glossed
                 parts += [(text, p) for p in left]
-            elif not _all_spelled(table, text):  # Тито is Tito, not "tide"
+            elif not (spelled[text] and all(spelled[text])):  # Тито is Tito, not "tide"
                 parts.append((text, text))
         if parts:
             vectors = self.embedder.embed([p for _, p in parts])
@@ -211,16 +223,12 @@ def segmented(tree: Node, segment: Segmenter) -> Node:
     return tree
 
 
-def _spelled(table: WordTable, text: str) -> list[str]:
-    """The archive's Latin spellings of a Cyrillic text's words."""
+def _spellings(table: WordTable, text: str) -> list[list[str]]:
+    """For each word of a Cyrillic text, the archive's Latin spellings of it ([] for a text
+    in another script)."""
     if not has_cyrillic(text):
         return []
-    return [w for part in _SPLIT.split(text) if part for w in _latin(table, part)]
-
-
-def _all_spelled(table: WordTable, text: str) -> bool:
-    parts = [p for p in _SPLIT.split(text) if p]
-    return bool(parts) and has_cyrillic(text) and all(_latin(table, p) for p in parts)
+    return [_latin(table, part) for part in _SPLIT.split(text) if part]
 
 
 def _latin(table: WordTable, word: str) -> list[str]:

@@ -71,12 +71,17 @@ class SqlWordVectors:
             conn.execute(update(catalogue_meta).where(catalogue_meta.c.key == SEQUENCE)
                          .values(value=catalogue_meta.c.value + 1))
 
-    def unembedded(self, model: str, minimum: int, limit: int) -> list[str]:
-        """Words held by at least ``minimum`` documents and not embedded yet, commonest first."""
+    def unembedded(self, model: str, minimum: int, limit: int,
+                   among: Sequence[str] = ()) -> list[str]:
+        """Words held by at least ``minimum`` documents and not embedded yet, commonest first;
+        ``among``: only of these (the words just counted, looked up by key, not a scan of
+        a vocabulary that grows with every misprint)."""
         w = word_vectors
         q = (select(w.c.word).where(w.c.model == model, w.c.vector.is_(None),
                                     w.c.documents >= minimum)
              .order_by(w.c.documents.desc(), w.c.word).limit(limit))
+        if among:
+            q = q.where(w.c.word.in_(list(among)))
         with self.engine.connect() as conn:
             return list(conn.execute(q).scalars())
 
