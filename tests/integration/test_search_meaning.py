@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
 from chancery.domain.readers import Reader
+from chancery.search.facet_sampling import Sampling, two_figures
 from chancery.services import search, search_meaning
 from chancery.services.imports import import_paths
 from chancery.services.search import Search
@@ -119,6 +120,35 @@ def test_totals_facets_and_date_order_are_over_the_union(core: App) -> None:
     narrowed = core.search.documents(text, filters={"year": ("1958",)}).results
     assert all(h.date_start and h.date_start.year == 1958 for h in narrowed.hits)
     assert narrowed.total < hybrid.total
+
+
+@pytest.mark.parametrize("sampled", [False, True])
+def test_each_bucket_counts_what_meaning_added(core: App, sampled: bool) -> None:
+    """The words' facets are counted while meaning is looked up, and the documents found by
+    meaning alone are counted apart and added (search/meaning_counts.py): every bucket is
+    the total of the search narrowed to it, in each facet group (a chosen facet counts
+    without its own choice), estimated facets (a full sample here) and chosen values too."""
+    text = "Soviet note demanding consultations with Finland"
+    if sampled:  # every named facet estimated, from a sample of everything: exact figures
+        saved, core.index.sampling = core.index.sampling, Sampling(above=0, one_in=1)
+    try:
+        whole = core.search.documents(text, histograms=("month",)).results
+        assert whole.by_meaning > 0
+        assert sum(b.count for b in whole.facets["month"]) == whole.total - sum(
+            b.count for b in whole.facets["year"] if b.value == "undated")
+        for facet in ("type", "year", "person"):
+            assert any(b.approximate for b in whole.facets[facet]) == (sampled and facet == "person")
+            for b in whole.facets[facet][:3]:
+                narrowed = core.search.documents(text, filters={facet: (b.value,)}).results
+                shown = two_figures(narrowed.total) if b.approximate else narrowed.total
+                assert shown == b.count, (facet, b)
+                # the chosen facet counts as if not chosen; a chosen value is exact
+                counts = {x.value: x.count for x in narrowed.facets[facet]}
+                assert counts.pop(b.value) == narrowed.total
+                assert counts.items() <= {x.value: x.count for x in whole.facets[facet]}.items()
+    finally:
+        if sampled:
+            core.index.sampling = saved
 
 
 def test_meaning_off_is_the_words_alone(core: App) -> None:

@@ -51,7 +51,7 @@ from chancery.search.tantivy_query import QueryCompiler
 from chancery.search.tantivy_schema import PARTS, SLOTS, home
 
 SLOT_VALUES = 1_000  # a facet with more values is counted over its one multi-valued column
-_POOL = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1),
+POOL = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1),
                            thread_name_prefix="chancery-facets")
 
 
@@ -207,6 +207,9 @@ class FacetCounter:
         # the unfiltered facets, counted before the total was known (or waiting for it)
         self._early: tuple[list[str], Query, bool] | None = None
         self._selected: list[Callable[[], Counts]] = []  # exact counts of selected values
+        # counts of documents the query counted here leaves out (found by meaning alone)
+        self._added: list[Callable[[], tuple[Counts, dict[str, int]]]] = []
+        self._incomplete: set[str] = set()  # facets counted here for their top values only
         # Counts of a facet ignore that facet's own selection, so a reader sees what
         # choosing another value would add (values of one facet combine with OR).
         wanted = [*FACETS, *request.histograms]
@@ -232,7 +235,29 @@ class FacetCounter:
         for part in self._selected:
             for name, values in part().items():
                 exact.setdefault(name, {}).update(values)
+        for added in self._added:
+            self._sum_added(*added(), counts, totals, exact)
         return buckets(counts, totals, self.request.filters, self.estimated, exact)
+
+    def _sum_added(self, more: Counts, more_totals: dict[str, int], counts: Counts,
+                   totals: dict[str, int], exact: Counts) -> None:
+        for name, values in more.items():
+            if name in exact:  # the chosen values of an estimated facet, exact
+                _sum_into(exact[name], {v: n for v, n in values.items() if v in exact[name]})
+            known = counts.setdefault(name, {})
+            if name in self._incomplete or name in self.estimated:
+                # a value outside the top ones counted here has a count unknown here:
+                # added, it would show only the documents found by meaning; left out, it
+                # is missing only where it might have ended the list
+                values = {v: n for v, n in values.items() if v in known}
+            _sum_into(known, values)
+        for name, n in more_totals.items():
+            totals[name] = totals.get(name, 0) + n
+
+    def add(self, parts: list[Callable[[], tuple[Counts, dict[str, int]]]]) -> None:
+        """Counts of documents the query counted here does not match (search/
+        meaning_counts.py: found by meaning alone), each with its facets' totals, summed in."""
+        self._added.extend(parts)
 
     def settle(self, total: int) -> None:
         """The total of a search whose counts started from bounds: the counts that waited
@@ -294,15 +319,15 @@ class FacetCounter:
         if group_total is not None:
             self._totals.update(dict.fromkeys(facets, group_total))
         elif direct:
-            job = _POOL.submit(hit_count, searcher, query)
+            job = POOL.submit(hit_count, searcher, query)
             self._parts.append(_later(job, self._totals, facets))
 
     def _count(self, facets: list[str], query: Query, bins: int) -> None:
         searcher = self.snap.searcher
         tasks = [t for f in facets for t in split_facet(f, self.slotted)] if bins > 1 else facets
         for part in balanced(tasks, self.slotted, bins):
-            job = _POOL.submit(aggregate, searcher, query, part, 0, self.slotted)
-            self._parts.append(partial(_counts_of, job))
+            job = POOL.submit(aggregate, searcher, query, part, 0, self.slotted)
+            self._parts.append(partial(_counts_of, job, self._incomplete))
 
     def _may_sample(self, facets: list[str]) -> bool:
         # an archive no bigger than the threshold never samples: no need to count for it
@@ -321,7 +346,7 @@ class FacetCounter:
             return
         sub = sample_of(self.compiler.schema, query, self.sampling)
         # one aggregation (each runs the query again): the facets whole, not in parts
-        job = _POOL.submit(aggregate, self.snap.searcher, sub, facets, 0, self.slotted)
+        job = POOL.submit(aggregate, self.snap.searcher, sub, facets, 0, self.slotted)
         self._estimates.append(partial(_scaled, job, self.sampling))
         self._mark(skip, facets)
 
@@ -330,7 +355,7 @@ class FacetCounter:
         self.estimated.update(facets)
         if skip in facets:
             for value in self.request.filters.get(skip, ()):
-                job = _POOL.submit(hit_count, self.snap.searcher, self._only(skip, value))
+                job = POOL.submit(hit_count, self.snap.searcher, self._only(skip, value))
                 self._selected.append(partial(_one, skip, value, job))
 
     def _only(self, facet: str, value: str) -> Query:
@@ -378,7 +403,7 @@ class FacetCounter:
                        into: list[Callable[[], Counts]]) -> None:
         tasks = [t for f in facets for t in split_facet(f, self.slotted)] if bins > 1 else facets
         for part in balanced(tasks, self.slotted, bins) if tasks else []:
-            job = _POOL.submit(_left_out, self.snap.searcher, rest, part, self.slotted)
+            job = POOL.submit(_left_out, self.snap.searcher, rest, part, self.slotted)
             into.append(partial(_subtract, universe, job, part, sampling))
 
     def _without(self, facet: str) -> Query:
@@ -386,6 +411,11 @@ class FacetCounter:
         filters = {k: v for k, v in r.filters.items() if k != facet}
         return self.compiler.compile(SearchRequest(r.query, r.actor, r.today, filters,
                                                    expansions=r.expansions, meaning=r.meaning))
+
+
+def _sum_into(counts: dict[str, int], more: dict[str, int]) -> None:
+    for value, n in more.items():
+        counts[value] = counts.get(value, 0) + n
 
 
 def _scaled(job: Future[tuple[Counts, set[str]]], sampling: Sampling) -> Counts:
@@ -420,8 +450,11 @@ def _left_out(searcher: tantivy.Searcher, rest: Query, facets: list[str],
         return counts, set(facets)
 
 
-def _counts_of(job: Future[tuple[Counts, set[str]]]) -> Counts:
-    return job.result()[0]
+def _counts_of(job: Future[tuple[Counts, set[str]]], incomplete: set[str] | None = None) -> Counts:
+    counts, complete = job.result()
+    if incomplete is not None:  # the facets (or parts) only their top values came back for
+        incomplete.update(f.partition(PART)[0] for f in counts if f not in complete)
+    return counts
 
 
 def _subtract(universe: Universe, job: Future[tuple[Counts, set[str]]], facets: list[str],

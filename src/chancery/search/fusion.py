@@ -7,25 +7,28 @@ alone (Cormack, Clarke & Büttcher, SIGIR 2009, where k = 60 was found robust)."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)  # how the two sides name a document
 
 RRF_K = 60  # measured on tests/relevance (docs/benchmarks.md): 60 is as good as any
 
 
-def fuse(words: Mapping[str, int], meaning: Mapping[str, int], k: int = 0) -> list[str]:
+def fuse(words: Mapping[K, int], meaning: Mapping[K, int], k: int = 0) -> list[K]:
     """Ids in fused order, from each side's 1-based ranks; a tie goes to the better rank by
     words, then by meaning, so a ranking by words alone is returned unchanged."""
     k = k or RRF_K
     ids = {*words, *meaning}
     far = len(ids) + 1
 
-    def key(pid: str) -> tuple[float, int, int]:
+    def key(pid: K) -> tuple[float, int, int]:
         return (-fused_score(pid, words, meaning, k), words.get(pid, far), meaning.get(pid, far))
 
     return sorted(ids, key=key)
 
 
-def fused_score(pid: str, words: Mapping[str, int], meaning: Mapping[str, int],
+def fused_score(pid: K, words: Mapping[K, int], meaning: Mapping[K, int],
                 k: int = 0) -> float:
     """The fused score of one id: 1 / (k + rank) summed over the sides that found it."""
     k = k or RRF_K

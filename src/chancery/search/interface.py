@@ -3,7 +3,7 @@ it answers, the results it returns. Services depend on this, never on the engine
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
@@ -179,6 +179,11 @@ class SearchResults:
         return [f for f, buckets in self.facets.items() if any(b.approximate for b in buckets)]
 
 
+# the public ids found by meaning, best first, waited for (search by meaning runs beside the
+# words' search: services/search_meaning.MeaningLookup)
+MeaningLater = Callable[[], tuple[str, ...]]
+
+
 class SearchIndex(Protocol):
     """A full-text index derived from the catalogue: one writer, many readers."""
 
@@ -203,8 +208,11 @@ class SearchIndex(Protocol):
         """(schema version, generation, catalogue changes seen), or None when missing."""
         ...
 
-    def search(self, request: SearchRequest) -> SearchResults:
-        """Answer a search request."""
+    def search(self, request: SearchRequest,
+               meaning_later: MeaningLater | None = None) -> SearchResults:
+        """Answer a search request. ``meaning_later``, for a request without ``meaning``,
+        gives the ids found by meaning when they are known: the words' facets are counted
+        meanwhile (the documents found by meaning alone are then counted and added)."""
         ...
 
     def spans(self, request: SearchRequest, facet: str, values: list[str]) -> list[Span]:

@@ -12,6 +12,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,13 +39,15 @@ from chancery.search.interface import (
     Hit,
     IndexBusy,
     IndexDocument,
+    MeaningLater,
     Passage,
     SearchRequest,
     SearchResults,
     Snippet,
     Span,
 )
-from chancery.search.tantivy_hybrid import HybridPage, hybrid_page
+from chancery.search.meaning_counts import meaning_alone
+from chancery.search.tantivy_hybrid import HybridPage, hybrid_page, key_of
 from chancery.search.tantivy_query import QueryCompiler
 from chancery.search.tantivy_schema import (
     BODY_LANGS,
@@ -222,29 +225,42 @@ class TantivyIndex:
                 snap = self._snapshot = Snapshot(index.searcher(), key)
             return snap
 
-    def search(self, request: SearchRequest) -> SearchResults:
+    def search(self, request: SearchRequest,
+               meaning_later: MeaningLater | None = None) -> SearchResults:
         """A page of hits with snippets, the total, and facet counts."""
         snap = self.snapshot()
         searcher = snap.searcher
-        query = self.compiler.compile(request)
-        # the facets are counted in other threads while this one ranks and makes snippets
+        # the facets are counted in other threads while this one ranks and makes snippets,
+        # over the words alone: the ids found by meaning may still be on their way
+        words = replace(request, meaning=())
+        words_query = self.compiler.compile(words)
         early = request.facets and self.count_early
-        counter = (FacetCounter(self.compiler, snap, request, query,
-                                hit_bounds(searcher, self.compiler, request),
+        counter = (FacetCounter(self.compiler, snap, words, words_query,
+                                hit_bounds(searcher, self.compiler, words),
                                 self.invert_broad, self.sampling) if early else None)
+        if meaning_later is not None and not request.meaning:
+            request = replace(request, meaning=meaning_later())
+        added = (meaning_alone(searcher, self.compiler, request)
+                 if request.meaning and request.facets else [])
         if request.meaning:
-            hybrid = hybrid_page(searcher, self.compiler, request, query, _ranked)
+            descending = _SORTS.get(request.sort, ("", Order.Asc))[1] == Order.Desc
+            hybrid = hybrid_page(searcher, self.compiler, request, words_query, _ranked,
+                                 descending)
         else:
-            hybrid = HybridPage(*_ranked(searcher, query, request), {}, 0)
+            hybrid = HybridPage(*_ranked(searcher, words_query, request), {}, 0)
         total = hybrid.total
+        by_words = total - hybrid.by_meaning
         if counter is not None:
-            counter.settle(total)
+            counter.settle(by_words)
         elif request.facets:
-            counter = FacetCounter(self.compiler, snap, request, query, total, self.invert_broad,
-                                   self.sampling)
-        snippets = (_Snippets(searcher, self.schema, query, request.query)
+            counter = FacetCounter(self.compiler, snap, words, words_query, by_words,
+                                   self.invert_broad, self.sampling)
+        if counter is not None:
+            counter.add(added)
+        snippets = (_Snippets(searcher, self.schema, words_query, request.query)
                     if request.snippets else None)
-        hits = [_hit(searcher.doc(addr), key, snippets, hybrid.matched)
+        hits = [_hit(searcher.doc(addr), key, snippets,
+                     hybrid.matched.get(key_of(addr), "words"))
                 for key, addr in hybrid.page[:request.limit]]
         return SearchResults(total, hits, counter.result() if counter else {},
                              by_meaning=hybrid.by_meaning)
@@ -447,7 +463,7 @@ class _Snippets:
 
 
 def _hit(doc: tantivy.Document, key: Any, snippets: _Snippets | None,
-         matched: dict[str, str]) -> Hit:
+         matched_by: str) -> Hit:
     meta = json.loads(bytes(doc.get_first("hit") or b"{}"))
     public_id = str(doc.get_first("id"))
     start = date.fromisoformat(meta["start"]) if meta["start"] else None
@@ -458,4 +474,4 @@ def _hit(doc: tantivy.Document, key: Any, snippets: _Snippets | None,
                snippets=snippets.for_doc(doc, meta["texts"], meta.get("respelled", []))
                if snippets else (),
                scan=meta.get("scan", ""),  # an index made before scans were kept has none
-               matched_by=matched.get(public_id, "words"))
+               matched_by=matched_by)

@@ -81,6 +81,18 @@ class QueryCompiler:
         return Query.boolean_query([(Occur.Should, words),
                                     (Occur.Should, Query.const_score_query(found, 0.0))])
 
+    def meaning_only(self, request: SearchRequest, skip: str = "") -> Query:
+        """The documents found by meaning (``request.meaning``) that the words do not match,
+        inside the facet filters (but ``skip``'s) and the access rule: what a search's
+        counts over the words alone leave out."""
+        words = self.for_actor(request.actor).node(request.query, request.expansions,
+                                                   request.today)
+        clauses = [(Occur.Must, Query.term_set_query(self.schema, "id", list(request.meaning))),
+                   (Occur.MustNot, words)]
+        clauses += [(Occur.Must, q) for q in self.facet_filters(request.filters, skip)]
+        clauses += viewable_by(self.schema, request.actor, request.today)
+        return Query.boolean_query(clauses)
+
     def facet_filters(self, filters: dict[str, tuple[str, ...]],
                       skip: str = "") -> list[Query]:
         """One clause per facet: its selected values combine with OR."""

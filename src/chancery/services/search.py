@@ -39,6 +39,7 @@ from chancery.search.interface import (
 from chancery.services.bridge_words import WordBridge, bridged_expansions, segmented
 from chancery.services.search_meaning import (
     MatchedPassage,
+    MeaningLookup,
     SimilarDocument,
     found_by_meaning,
     matched_passages,
@@ -123,15 +124,17 @@ class Search:
         and IndexUnavailable when the index cannot answer truthfully. Over a broad result the
         facets with many values are estimated (their buckets say so) unless ``exact``."""
         who = reader or Reader.of(actor)
+        # by meaning, beside the rest: the words' facets are counted while it runs
+        lookup = MeaningLookup.start(self.neighbours if meaning else None, text)
         chosen, states = split_states(filters or {}, who)
         base = self._request(text, chosen, sort, page, per_page, who, facets=facets,
                              histograms=tuple(h for h in histograms if h in HISTOGRAMS),
                              exact=exact, bridged=meaning)
         stale_by = check_index(self.catalogue, self.index)
-        near = {n.public_id: n for n in found_by_meaning(self.neighbours if meaning else None, text)}
-        base = _variant(base, meaning=tuple(near))
         request = _variant(base, query=narrowed(base.query, states))
-        results = self.index.search(request)
+        results = self.index.search(request, lookup.ids if lookup else None)
+        near = lookup.found() if lookup else {}
+        base = _variant(base, meaning=tuple(near))
         labelled = _label(self.catalogue, results.facets, who)
         if facets and who.is_editor:  # staff see the publication state as a facet too
             labelled[STATE_FACET] = count_states(self.index, base, states)
