@@ -3,7 +3,7 @@ exact counts, and what searching costs with estimated and with exact facets.
 
 Run: .venv/bin/python benchmarks/facet_sampling.py [--docs 1000000] [--out DIR]
      [--rates 2,3,4,6,8] [--one-in 3] [--only accuracy|latency] [--json FILE]
-     [--modes default,exact,waiting,exact-waiting] [--meaning [--vectors DIR]]
+     [--modes default,exact,waiting,exact-waiting,kept] [--meaning [--vectors DIR]]
 
 1. Builds the search benchmark's synthetic FRUS documents (benchmarks/search.py: same pool,
    same seed) into OUT/tantivy through TantivyIndex, once; later runs reuse it.
@@ -16,7 +16,9 @@ Run: .venv/bin/python benchmarks/facet_sampling.py [--docs 1000000] [--out DIR]
 3. Latency: the mix, every query with all facets and snippets, 20 a page, public reader,
    through TantivyIndex.search in the default mode (estimated above the threshold) and with
    exact=True, interleaved; p50/p95/p99 per mode and per query. ``waiting`` modes count the
-   facets only once the total is known (as before hit_bounds), for comparison.
+   facets only once the total is known (as before hit_bounds), for comparison. Every mode
+   counts each search afresh but ``kept``, which uses the counts the index keeps for a
+   broad search (search/facet_memo.py: the next page, the other order, the search again).
 4. With --meaning, what search by meaning adds (benchmarks/meaning_cost.py).
 
 Targets (issue #13): 95 % of the estimates for values >= 1,000 within 10 %; p99 <= 50 ms in
@@ -176,9 +178,11 @@ def _print_shares(name: str, t: list[int]) -> None:
 # -- 3. latency -------------------------------------------------------------------------
 
 
-# mode -> (exact counts, facets counted from bounds before the total is known)
-MODES = {"default": (False, True), "exact": (True, True), "waiting": (False, False),
-         "exact-waiting": (True, False)}
+# mode -> (exact counts, facets counted from bounds before the total is known, the counts
+# kept for the snapshot used: "kept" is a search asked again, its next page or other order)
+MODES = {"default": (False, True, False), "exact": (True, True, False),
+         "waiting": (False, False, False), "exact-waiting": (True, False, False),
+         "kept": (False, True, True)}
 
 
 def latency(index: TantivyIndex, mix: list[BenchQuery], executions: int, today: date,
@@ -191,7 +195,7 @@ def latency(index: TantivyIndex, mix: list[BenchQuery], executions: int, today: 
 
     def run(q: BenchQuery, mode: str) -> float:
         request = replace(tantivy_request(q, today), exact=modes[mode][0])
-        index.count_early = modes[mode][1]
+        index.count_early, index.memo_counts = modes[mode][1], modes[mode][2]
         t0 = time.perf_counter()
         results = index.search(request)
         took = time.perf_counter() - t0

@@ -21,7 +21,7 @@ from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
 from chancery.demo import DEMO_DIR
 from chancery.domain.publication import Actor
-from chancery.search import facet_aggregate, facet_counts
+from chancery.search import facet_aggregate, facet_counts, facet_snapshot
 from chancery.search.facet_aggregate import ALL_VALUES
 from chancery.search.facet_counts import Invert
 from chancery.search.grammar import MatchAll, parse_query
@@ -130,7 +130,7 @@ def test_counts_over_everything_are_made_in_the_background(archive: App) -> None
     snap = index.snapshot()
     today = date(2031, 1, 1)  # a day no other test asked for: nothing is kept for it yet
     assert snap.universe(Actor.PUBLIC, today, index.compiler, wait=False) is None
-    snap.taken -= facet_counts.SETTLE_S  # a snapshot that has lived a while
+    snap.taken -= facet_snapshot.SETTLE_S  # a snapshot that has lived a while
     assert snap.universe(Actor.PUBLIC, today, index.compiler, wait=False) is None  # started
     made = snap.universe(Actor.PUBLIC, today, index.compiler, wait=True)
     assert made is not None and made.total > 400
@@ -154,6 +154,7 @@ def test_a_facet_with_too_many_values_is_counted_directly(archive: App,
     assert isinstance(index, TantivyIndex)
     direct = _facets(archive, "-Quemoy", invert="never")
     monkeypatch.setattr(facet_counts, "aggregate", refusing)
+    monkeypatch.setattr(facet_snapshot, "aggregate", refusing)
     monkeypatch.setattr(index, "_snapshot", None)  # a fresh snapshot: nothing kept yet
     made = index.snapshot().universe(Actor.PUBLIC, date(2032, 2, 2), index.compiler, wait=True)
     assert made is not None and "person" not in made.counts and "type" in made.counts
@@ -221,18 +222,18 @@ def test_only_facets_with_few_values_are_counted_over_slots(archive: App,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     index = archive.index
     assert isinstance(index, TantivyIndex)
-    facet_counts._BACKGROUND.submit(lambda: None).result()  # no other test's counts running
+    facet_snapshot._BACKGROUND.submit(lambda: None).result()  # no other test's counts running
     monkeypatch.setattr(index, "_snapshot", None)
     snap = index.snapshot()
     slotted = partial(snap.slotted, Actor.PUBLIC, date.today(), index.compiler)
     assert slotted() == frozenset()  # nothing known yet: every facet by its column
     assert snap._pending == {}  # a snapshot this young: the counts are not started yet
-    snap.taken -= facet_counts.SETTLE_S
+    snap.taken -= facet_snapshot.SETTLE_S
     assert slotted() == frozenset()  # asking starts them
     made = snap._pending[(Actor.PUBLIC, date.today())].result()
-    few = {f for f in SLOTS if len(made.counts[f]) <= facet_counts.SLOT_VALUES}
+    few = {f for f in SLOTS if len(made.counts[f]) <= facet_snapshot.SLOT_VALUES}
     assert "collection" in few and slotted() == few
-    monkeypatch.setattr(facet_counts, "SLOT_VALUES", len(made.counts["collection"]) - 1)
+    monkeypatch.setattr(facet_snapshot, "SLOT_VALUES", len(made.counts["collection"]) - 1)
     assert "collection" not in slotted()
 
 
@@ -256,7 +257,7 @@ def test_counting_in_parts_reports_the_same_values(archive: App, text: str,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """With no facet counted over slots, people are counted in two parts; the reported values
     are those the kept counts over everything give."""
-    monkeypatch.setattr(facet_counts, "SLOT_VALUES", 0)
+    monkeypatch.setattr(facet_snapshot, "SLOT_VALUES", 0)
     assert _facets(archive, text, invert="never") == _facets(archive, text, invert="always")
 
 
@@ -273,10 +274,10 @@ def test_counts_over_everything_leave_the_searches_pool_and_cores_alone(
         threads.add(threading.current_thread().name)
         return real(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(facet_counts, "aggregate", recording)
+    monkeypatch.setattr(facet_snapshot, "aggregate", recording)
     monkeypatch.setattr(index, "_snapshot", None)
     assert index.snapshot().universe(Actor.PUBLIC, date(2033, 3, 3), index.compiler, wait=True)
     assert threads and all(t.startswith("chancery-universe") for t in threads), threads
-    nice = facet_counts._BACKGROUND.submit(
+    nice = facet_snapshot._BACKGROUND.submit(
         lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())).result()
     assert nice >= min(19, os.getpriority(os.PRIO_PROCESS, 0) + 1)

@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
 from chancery.domain.readers import Reader
+from chancery.search import facet_memo
 from chancery.search.facet_sampling import Sampling, two_figures
 from chancery.services import search, search_meaning
 from chancery.services.imports import import_paths
@@ -123,17 +124,22 @@ def test_totals_facets_and_date_order_are_over_the_union(core: App) -> None:
 
 
 @pytest.mark.parametrize("sampled", [False, True])
-def test_each_bucket_counts_what_meaning_added(core: App, sampled: bool) -> None:
+def test_each_bucket_counts_what_meaning_added(core: App, sampled: bool,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The words' facets are counted while meaning is looked up, and the documents found by
     meaning alone are counted apart and added (search/meaning_counts.py): every bucket is
     the total of the search narrowed to it, in each facet group (a chosen facet counts
-    without its own choice), estimated facets (a full sample here) and chosen values too."""
+    without its own choice), estimated facets (a full sample here) and chosen values too;
+    the words' counts kept for the snapshot (search/facet_memo.py) add them again."""
+    monkeypatch.setattr(facet_memo, "WORTH", 0)  # every search's counts kept
     text = "Soviet note demanding consultations with Finland"
     if sampled:  # every named facet estimated, from a sample of everything: exact figures
         saved, core.index.sampling = core.index.sampling, Sampling(above=0, one_in=1)
     try:
         whole = core.search.documents(text, histograms=("month",)).results
         assert whole.by_meaning > 0
+        again = core.search.documents(text, histograms=("month",), page=2).results
+        assert again.facets == whole.facets
         assert sum(b.count for b in whole.facets["month"]) == whole.total - sum(
             b.count for b in whole.facets["year"] if b.value == "undated")
         for facet in ("type", "year", "person"):

@@ -22,8 +22,9 @@ from tantivy import Order, Query
 
 from chancery.domain.publication import Actor
 from chancery.domain.texts import TextKind
-from chancery.search.facet_counts import FacetCounter, Invert, Snapshot, field_of
+from chancery.search.facet_counts import FacetCounter, Invert, field_of
 from chancery.search.facet_sampling import Sampling
+from chancery.search.facet_snapshot import Snapshot
 from chancery.search.grammar import MatchAll, Node
 from chancery.search.highlight import (
     aligned_snippet,
@@ -95,6 +96,9 @@ class TantivyIndex:
         # start counting the facets before the top of the page, from bounds on the total
         # (search/hit_bounds.py); False waits for the total (compared in the benchmarks)
         self.count_early = True
+        # a broad search's facet counts are kept with the snapshot (search/facet_memo.py);
+        # False counts every search afresh (the benchmarks' cold figures)
+        self.memo_counts = True
 
     # -- state -------------------------------------------------------------------------
 
@@ -237,7 +241,8 @@ class TantivyIndex:
         early = request.facets and self.count_early
         counter = (FacetCounter(self.compiler, snap, words, words_query,
                                 hit_bounds(searcher, self.compiler, words),
-                                self.invert_broad, self.sampling) if early else None)
+                                self.invert_broad, self.sampling, self.memo_counts)
+                   if early else None)
         if meaning_later is not None and not request.meaning:
             request = replace(request, meaning=meaning_later())
         added = (meaning_alone(searcher, self.compiler, request)
@@ -254,7 +259,7 @@ class TantivyIndex:
             counter.settle(by_words)
         elif request.facets:
             counter = FacetCounter(self.compiler, snap, words, words_query, by_words,
-                                   self.invert_broad, self.sampling)
+                                   self.invert_broad, self.sampling, self.memo_counts)
         if counter is not None:
             counter.add(added)
         snippets = (_Snippets(searcher, self.schema, words_query, request.query)
