@@ -48,6 +48,7 @@ from chancery.services.citing import Citer, CiteStage
 from chancery.services.collection_editing import CollectionEditor
 from chancery.services.editing import Editing, Names
 from chancery.services.editor import Editor
+from chancery.services.health import Health, Thresholds
 from chancery.services.imports import ImportContext
 from chancery.services.jobs import BatchRun, Dispatch, Jobs, Polled, StageRun
 from chancery.services.known_names import KnownNames
@@ -92,7 +93,9 @@ from chancery.storage.workspace import SqlWorkspaceReads
 from chancery.suggest.cache import FileCache, StageCache
 from chancery.suggest.pipeline import SuggestContext, suggest
 from chancery.suggest.sources import read_text
+from chancery.tasks.broker import broker_ping
 from chancery.tasks.index_follower import start_index_follower
+from chancery.telemetry import import_counter
 
 
 @dataclass
@@ -305,6 +308,14 @@ class App:
         return Jobs(SqlJobs(self.catalogue.engine), self.job_stages(), self._job_batches(),
                     self._dispatch(), {Stage.EMBED: self.meaning.queue_changed})
 
+    @cached_property
+    def health(self) -> Health:
+        """This node's readiness checks: catalogue, index, job queue (and broker), disk."""
+        s = self.settings
+        return Health(self.catalogue, self.index, SqlJobs(self.catalogue.engine).counts, s.data,
+                      Thresholds(s.ready_index_lag, s.ready_free_disk),
+                      broker_ping(s.broker_url) if s.broker_url else None)
+
     def job_stages(self) -> dict[Stage, StageRun]:
         """The code of each stage, a callable ``run(document_id, options)``. OCR and
         suggestions join here: ``Stage.OCR: self.<service>.run``, ``Stage.SUGGEST: ...``."""
@@ -366,7 +377,7 @@ class App:
                              lambda: start_index_follower(self.settings),
                              lambda session: seed_names(session, gazetteer.as_authorities(),
                                                         with_generated_variants, phonetic_key),
-                             gazetteer.same_as)
+                             gazetteer.same_as, import_counter(self.settings))
 
 
 def build_suggesting(catalogue: SqlCatalogue | None, cache: StageCache | None = None) -> Suggesting:

@@ -16,6 +16,7 @@ from chancery.services import documents
 from chancery.services import search as search_service
 from chancery.tasks.follower import start_follower
 from chancery.tasks.local import start_workers, stop_workers, worker_count
+from chancery.telemetry import use_metrics_dir
 
 
 @app.command()
@@ -57,9 +58,10 @@ def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
     """Serve the reading room on the web.  Example: chancery --data ./archive serve --workers 4"""
     import os
 
-    from chancery.web.server import run
     ctx.obj = ctx.obj.served_at(host, port)  # one public address, everywhere
     a = _app(ctx, create=create)
+    use_metrics_dir(a.settings)  # before the server's modules import prometheus_client
+    from chancery.web.server import run
     for problem in search_service.index_problems(a.catalogue, a.index):
         # here, before the workers start: the search index takes one writer at a time
         err.print(f"[yellow]![/] {problem}; catching up before serving")

@@ -4,6 +4,7 @@ One table drives the CLI help, the environment names and docs/operator.md."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -74,6 +75,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("allow_self_approval", "false",
             "Whether the person who submitted a document for review may also publish it "
             "(true/false); false keeps four eyes on every publication."),
+    Setting("internal_addresses", "127.0.0.1,::1",
+            "Addresses and networks (comma-separated, CIDR allowed) that may read /metrics and "
+            "the details of /readyz; the client is read as the rate limits read it."),
+    Setting("metrics_token", "",
+            "A secret that opens /metrics and the details of /readyz to any address "
+            "(Authorization: Bearer TOKEN); empty: internal addresses only."),
+    Setting("ready_index_lag", "50000",
+            "Catalogue changes the search index may be behind and /readyz still say ready "
+            "(0: any lag)."),
+    Setting("ready_free_disk", str(1024 * 1024 * 1024),
+            "Bytes that must be free on the data folder's disk for /readyz to say ready."),
+    Setting("log_format", "text",
+            "text: uvicorn's logs as before; json: one JSON line per request and per message, "
+            "each with its request id."),
 )
 
 
@@ -99,6 +114,11 @@ class Settings:
     job_workers: int = 0  # 0: one per core
     broker_url: str = ""  # empty: jobs run in the archive's own processes
     job_timeout: int = 3600
+    internal_addresses: frozenset[str] = frozenset({"127.0.0.1", "::1"})
+    metrics_token: str = ""  # empty: no token opens /metrics
+    ready_index_lag: int = 50_000
+    ready_free_disk: int = 1024 * 1024 * 1024
+    log_format: str = "text"
 
     @property
     def base_url(self) -> str:
@@ -129,6 +149,11 @@ class Settings:
         """Where file content is stored, by hash."""
         return self.data / "blobs"
 
+    @property
+    def metrics_dir(self) -> Path:
+        """Where this machine's processes keep their Prometheus counts (emptied by `serve`)."""
+        return self.data / "metrics"
+
 
 def load_settings(**overrides: str | None) -> Settings:
     """Settings from defaults, the environment, then explicit overrides (CLI flags)."""
@@ -148,7 +173,12 @@ def load_settings(**overrides: str | None) -> Settings:
                                               if a.strip()),
                     allow_self_approval=_flag("allow_self_approval", values["allow_self_approval"]),
                     job_workers=int(values["job_workers"]), broker_url=values["broker_url"],
-                    job_timeout=int(values["job_timeout"]))
+                    job_timeout=int(values["job_timeout"]),
+                    internal_addresses=_networks(values["internal_addresses"]),
+                    metrics_token=values["metrics_token"],
+                    ready_index_lag=int(values["ready_index_lag"]),
+                    ready_free_disk=int(values["ready_free_disk"]),
+                    log_format=_choice("log_format", values["log_format"], ("text", "json")))
 
 
 def _flag(name: str, value: str) -> bool:
@@ -158,6 +188,20 @@ def _flag(name: str, value: str) -> bool:
     if value.strip().lower() in ("false", "0", "no", "off", ""):
         return False
     raise ValueError(f"{name} must be true or false, not {value!r}")
+
+
+def _networks(value: str) -> frozenset[str]:
+    """Addresses and CIDR networks, each checked now: a typo must not open /metrics."""
+    found = frozenset(a.strip() for a in value.split(",") if a.strip())
+    for entry in found:
+        ipaddress.ip_network(entry, strict=False)  # ValueError names the bad entry
+    return found
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value.strip().lower() not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value.strip().lower()
 
 
 def as_environment(settings: Settings) -> dict[str, str]:

@@ -20,13 +20,15 @@ ALLOWED = {
     "meaning": {"domain"},  # embeddings and the vector index
     # what the HTTP entry points share; the rate-limit buckets are an interface of storage
     "http": {"domain", "services", "config", "storage.interface"},
+    # the Prometheus counts' folder, shared by the processes of one machine
+    "telemetry": {"config"},
 }
 
 # The entry points are siblings: each talks to the services (through the composition root)
 # and shares only http/, never an adapter or one another. The query grammar, the search and
 # citation interfaces and the style list are the services' own vocabulary.
 _ENTRY_ALLOWED = {"services", "domain", "config", "bootstrap", "http", "search.grammar",
-                  "search.interface", "citing.interface", "citing.styles"}
+                  "search.interface", "citing.interface", "citing.styles", "telemetry"}
 ENTRY_POINTS = {
     "web": _ENTRY_ALLOWED, "api": _ENTRY_ALLOWED, "oai": _ENTRY_ALLOWED,
     "iiif": _ENTRY_ALLOWED,

@@ -170,6 +170,8 @@ class ImportContext:
     seed_names: Callable[[CatalogueSession], int] | None = None
     # the curated records an incoming person is known to be (the gazetteer's, by name)
     same_as: SameAs | None = None
+    # told (new, updated) as each batch is stored: the import rate /metrics reports
+    stored: Callable[[int, int], None] | None = None
 
 
 def import_paths(paths: Sequence[Path], ctx: ImportContext,
@@ -275,6 +277,8 @@ def store_batch(batch: SourceBatch, ctx: ImportContext, summary: ImportSummary) 
         setattr(summary, name, getattr(summary, name) + getattr(attempt, name))
     for name in ("asked", "sources", "unchanged_asked", "unchanged_sources"):
         getattr(summary, name).update(getattr(attempt, name))
+    if ctx.stored is not None:
+        ctx.stored(attempt.imported, attempt.updated)
     summary.redactions += restore_redactions(docs, ctx.redactions, f"import:{batch.format}")
 
 

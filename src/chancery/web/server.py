@@ -15,9 +15,10 @@ from chancery.api.app import create_api
 from chancery.bootstrap import App
 from chancery.iiif import routes as iiif
 from chancery.oai import routes as oai
-from chancery.web import middleware
+from chancery.web import health, middleware
 from chancery.web.limits import limit_reading_room
 from chancery.web.pages import STATIC, render
+from chancery.web.request_log import HEADER, current_request_id, uvicorn_logging
 from chancery.web.views import (
     api_docs,
     citations,
@@ -50,6 +51,7 @@ def create_app(app: App) -> FastAPI:
     # added last, so outermost: HEAD as GET and the security headers reach every response,
     # the limiter's 429s included
     middleware.install(web)
+    health.install(web, app)  # outermost of all: request ids, metrics, /healthz and the rest
 
     @web.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -70,11 +72,14 @@ def create_app(app: App) -> FastAPI:
 
     @web.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
-        log.exception("error serving %s", request.url.path)  # the operator sees the cause
-        return render(app, request, "error.html", {
+        rid = current_request_id()  # the error's log line and the page carry the same id
+        log.exception("error serving %s (request %s)", request.url.path, rid)
+        page = render(app, request, "error.html", {
             "heading": "Something went wrong",
             "message": "The archive could not show this page. The error has been logged."},
             status=500, cache=False)
+        page.headers[HEADER] = rid  # sent from outside the middleware that sets it elsewhere
+        return page
 
     return web
 
@@ -88,4 +93,5 @@ def run(app: App, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
     # uvicorn's own reading of X-Forwarded-For (trusting 127.0.0.1) would run before ours
     # and let any local client choose its address: CHANCERY_TRUSTED_PROXIES is the only rule
-    uvicorn.run(create_app(app), host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(create_app(app), host=host, port=port, log_level="info", proxy_headers=False,
+                **uvicorn_logging(app.settings))

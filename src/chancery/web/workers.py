@@ -13,6 +13,7 @@ from uvicorn.supervisors import Multiprocess
 
 from chancery.bootstrap import App, build_app
 from chancery.config import as_environment, load_settings
+from chancery.web.request_log import uvicorn_logging
 
 
 def serve_in_workers(app: App, host: str, port: int, workers: int) -> None:
@@ -21,7 +22,8 @@ def serve_in_workers(app: App, host: str, port: int, workers: int) -> None:
     app.close()  # the parent serves nothing
     # no proxy headers: CHANCERY_TRUSTED_PROXIES is the only rule (see web.server.run)
     config = uvicorn.Config("chancery.web.workers:worker_app", factory=True, workers=workers,
-                            host=host, port=port, log_level="info", proxy_headers=False)
+                            host=host, port=port, log_level="info", proxy_headers=False,
+                            **uvicorn_logging(app.settings))
     # what uvicorn.run does for workers (uvicorn 0.54, as locked), with the socket mended
     Multiprocess(config, sockets=[tcp_listener(config.bind_socket())]).run()
 
