@@ -3,14 +3,18 @@ and JSON log lines every request gets."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
@@ -19,7 +23,15 @@ from chancery.bootstrap import App, build_app
 from chancery.services import search
 from chancery.web.server import create_app
 from tests.conftest import need
-from tests.health_archive import LOOPBACK, PUBLIC_CLIENT, add_documents, client, health_archive
+from tests.e2e.test_serving import SRC, _workers, serving
+from tests.health_archive import (
+    LOOPBACK,
+    PUBLIC_CLIENT,
+    add_documents,
+    client,
+    health_archive,
+    write_bundle,
+)
 
 TOKEN = "s3cret-scrape-token"
 
@@ -269,3 +281,43 @@ def test_a_slow_check_fails_in_time_and_is_not_stacked(tmp_path: Path) -> None:
     finally:
         holder.rollback()
         holder.close()
+
+
+# served as operators run it ------------------------------------------------------------------
+
+def _scrape(base: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return _samples(httpx.get(base + "/metrics").text)  # loopback: an internal address
+
+
+def _api_requests(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float]) -> float:
+    return sum(v for (name, labels), v in samples.items()
+               if name == "chancery_http_requests_total" and ("family", "api") in labels)
+
+
+def test_two_workers_and_an_import_report_one_sum_in_json_logs(tmp_path: Path) -> None:
+    """`serve --workers 2`: every scrape, whichever worker answers, counts every worker's
+    requests and the documents a `chancery import` beside it stored; with log_format=json
+    each request is one JSON line with the id its answer carried."""
+    data = tmp_path / "data"
+    with serving(data, "--workers", "2", log_format="json") as (base, process):
+        assert _workers(process.pid) >= 2
+        ids = [httpx.get(base + "/api/v1/collections").headers["x-request-id"]
+               for _ in range(20)]  # each on a new connection, spread over the workers
+        bundle = write_bundle(tmp_path, {"imp00001": {}, "imp00002": {}, "imp00003": {}})
+        imported = subprocess.run(
+            [sys.executable, "-c", "from chancery.cli import app; app()", "--data", str(data),
+             "import", str(bundle)], env={**os.environ, "PYTHONPATH": SRC},
+            capture_output=True, text=True, timeout=300)
+        assert imported.returncode == 0, imported.stderr[-2000:]
+        scrapes = [_scrape(base) for _ in range(6)]
+    assert all(_api_requests(s) == 20 for s in scrapes), [_api_requests(s) for s in scrapes]
+    assert all(s[("chancery_documents_imported_total", (("outcome", "new"),))] == 3
+               for s in scrapes)
+    writers = {f.stem.rsplit("_", 1)[1] for f in (data / "metrics").glob("histogram_*.db")}
+    assert len(writers) >= 2, writers  # both workers answered: the sums are not one's own
+    lines = [json.loads(line) for line in (tmp_path / f"serve-{base.rsplit(':', 1)[1]}.log")
+             .read_text().splitlines() if line.startswith("{")]
+    access = {line["request_id"]: line for line in lines if line["logger"] == "chancery.access"}
+    assert set(ids) <= set(access)
+    assert {(access[i]["route"], access[i]["status"], access[i]["client"]) for i in ids} == \
+        {("api", 200, "127.0.0.1")}
