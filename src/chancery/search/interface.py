@@ -204,6 +204,15 @@ class SearchIndex(Protocol):
         """Start a new, empty index of the given generation (a rebuild)."""
         ...
 
+    def beside(self, generation: int) -> SearchIndex:
+        """A new, empty index of ``generation`` that searches do not see until ``switch``
+        (a rebuild while this one keeps answering)."""
+        ...
+
+    def switch(self, other: SearchIndex) -> None:
+        """Move every search to ``other`` (made by ``beside``) at once."""
+        ...
+
     def state(self) -> tuple[int, int, int] | None:
         """(schema version, generation, catalogue changes seen), or None when missing."""
         ...

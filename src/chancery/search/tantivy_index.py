@@ -21,41 +21,33 @@ import tantivy
 from tantivy import Order, Query
 
 from chancery.domain.publication import Actor
-from chancery.domain.texts import TextKind
+from chancery.search import index_folders
 from chancery.search.facet_counts import FacetCounter, Invert, field_of
 from chancery.search.facet_sampling import Sampling
 from chancery.search.facet_snapshot import Snapshot
-from chancery.search.grammar import MatchAll, Node
+from chancery.search.grammar import MatchAll
 from chancery.search.highlight import (
-    aligned_snippet,
-    fragments,
-    han_snippet,
-    han_words,
     min_han_run,
 )
 from chancery.search.hit_bounds import hit_bounds
 from chancery.search.interface import (
     SCHEMA_VERSION,
-    Fragment,
-    Hit,
     IndexBusy,
     IndexDocument,
     MeaningLater,
     Passage,
+    SearchIndex,
     SearchRequest,
     SearchResults,
-    Snippet,
     Span,
 )
 from chancery.search.meaning_counts import meaning_alone
+from chancery.search.tantivy_hits import Snippets, hit_of, paragraph, paragraph_docs
 from chancery.search.tantivy_hybrid import HybridPage, hybrid_page, key_of
 from chancery.search.tantivy_query import QueryCompiler
 from chancery.search.tantivy_schema import (
-    BODY_LANGS,
-    RESPELLED,
     Respell,
     analyzers,
-    body_field,
     build_schema,
     to_tantivy,
 )
@@ -78,7 +70,8 @@ class TantivyIndex:
 
     def __init__(self, path: Path, heap_bytes: int = 256 * 1024 * 1024, threads: int = 0,
                  respell: Respell | None = None) -> None:
-        self.path = path
+        self.root = path  # the index folder: the index, or its generations (index_folders)
+        self._at: Path | None = None  # the folder the open index was opened in
         self.heap_bytes, self.threads = heap_bytes, threads
         self.respell = respell  # the corrected reading of OCR texts, searched beside them
         self.schema = build_schema()
@@ -102,6 +95,28 @@ class TantivyIndex:
 
     # -- state -------------------------------------------------------------------------
 
+    @property
+    def path(self) -> Path:
+        """The folder of the index searched now (a rebuild beside it moves searches on)."""
+        return index_folders.current(self.root)
+
+    def beside(self, generation: int) -> TantivyIndex:
+        """A new, empty index of ``generation`` beside this one, for a rebuild that searches
+        do not see until ``switch``."""
+        other = TantivyIndex(index_folders.beside(self.root, generation), self.heap_bytes,
+                             self.threads, self.respell)
+        other.clear(generation)
+        return other
+
+    def switch(self, other: SearchIndex) -> None:
+        """Searches (in every process) move to ``other``, made by ``beside``, in one rename;
+        the index searched until then is removed."""
+        if not isinstance(other, TantivyIndex):
+            raise TypeError("an index made by beside()")
+        with self._lock:
+            self._index, self._writer, self._snapshot = None, None, None
+            index_folders.switch(self.root, other.root)
+
     def state(self) -> tuple[int, int, int] | None:
         """(layout version, generation, catalogue changes seen), or None when missing."""
         try:
@@ -111,18 +126,26 @@ class TantivyIndex:
             return None
 
     def _write_state(self, generation: int, changes: int) -> None:
-        tmp = self.path / (_META + ".tmp")
+        # beside the index written, which a rebuild in another process may have replaced
+        folder = self._at or self.path
+        tmp = folder / (_META + ".tmp")
         tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "generation": generation,
                                    "changes": changes}))
-        tmp.replace(self.path / _META)
+        tmp.replace(folder / _META)
 
     def _open(self) -> tantivy.Index:
+        at = self.path
+        if self._index is not None and at != self._at:
+            # rebuilt beside by another process: this one moves to the new index (a writer
+            # of the old one is dropped before it commits: the new one was built from the
+            # catalogue after, and catches up from the changes it records)
+            self._index, self._writer, self._snapshot = None, None, None
         if self._index is None:
-            self.path.mkdir(parents=True, exist_ok=True)
-            index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+            at.mkdir(parents=True, exist_ok=True)
+            index = tantivy.Index(self.schema, path=str(at), reuse=True)
             for name, analyzer in self.analyzers.items():
                 index.register_tokenizer(name, analyzer)
-            self._index = index
+            self._index, self._at = index, at
         return self._index
 
     def _foreign(self) -> bool:
@@ -216,9 +239,10 @@ class TantivyIndex:
     def snapshot(self) -> Snapshot:
         """The searcher for the index as last committed, with the counts kept for it. A
         new one is taken only when a commit has replaced Tantivy's meta.json."""
+        folder = self.path
         try:
-            st = (self.path / "meta.json").stat()
-            key: Any = (st.st_ino, st.st_mtime_ns, st.st_size)
+            st = (folder / "meta.json").stat()
+            key: Any = (folder, st.st_ino, st.st_mtime_ns, st.st_size)
         except OSError:
             key = None
         with self._lock:
@@ -262,9 +286,9 @@ class TantivyIndex:
                                    self.invert_broad, self.sampling, self.memo_counts)
         if counter is not None:
             counter.add(added)
-        snippets = (_Snippets(searcher, self.schema, words_query, request.query)
+        snippets = (Snippets(searcher, self.schema, words_query, request.query)
                     if request.snippets else None)
-        hits = [_hit(searcher.doc(addr), key, snippets,
+        hits = [hit_of(searcher.doc(addr), key, snippets,
                      hybrid.matched.get(key_of(addr), "words"))
                 for key, addr in hybrid.page[:request.limit]]
         return SearchResults(total, hits, counter.result() if counter else {},
@@ -305,7 +329,7 @@ class TantivyIndex:
         for name, analyzer in self.analyzers.items():
             index.register_tokenizer(name, analyzer)
         writer = index.writer(heap_size=15_000_000, num_threads=1)
-        for doc in _paragraph_docs(item, self.respell):
+        for doc in paragraph_docs(item, self.respell):
             writer.add_document(doc)
         writer.commit()
         index.reload()
@@ -317,7 +341,7 @@ class TantivyIndex:
         out = []
         for _, addr in found.hits:
             doc = searcher.doc(addr)
-            shown = _paragraph(searcher, query, self.schema, doc, min_han_run(request.query))
+            shown = paragraph(searcher, query, self.schema, doc, min_han_run(request.query))
             if shown:
                 out.append(Passage(str(doc.get_first("id")), shown))
         return out
@@ -351,132 +375,3 @@ def _spans(searcher: tantivy.Searcher, query: Query, facet: str, values: list[st
 def _year(metric: dict[str, Any]) -> int | None:
     value = metric.get("value")  # None when no document of the bucket is dated
     return int(value) if value is not None else None
-
-
-def _paragraph(searcher: tantivy.Searcher, query: Query, schema: tantivy.Schema,
-               doc: tantivy.Document, min_han: int) -> tuple[Fragment, ...]:
-    """A matching paragraph highlighted; matched by its corrected reading only, the raw words
-    in the places that matched (the reading itself is never shown)."""
-    present = doc.to_dict()
-    field = next(f for f in present if f.startswith("body_") or f in ("title", "summary"))
-    for name in (field, RESPELLED):
-        if name not in present:
-            continue
-        gen = tantivy.SnippetGenerator.create(searcher, query, schema, name)
-        gen.set_max_num_chars(100_000)
-        snippet = gen.snippet_from_doc(doc)
-        ranges = [(h.start, h.end) for h in snippet.highlighted()]
-        if ranges and name == field:
-            return fragments(snippet.fragment(), ranges, min_han)
-        if ranges:
-            reading = str(doc.get_first(RESPELLED))
-            at = reading.encode().find(snippet.fragment().encode())
-            return aligned_snippet(str(doc.get_first(field)), reading,
-                                   [(a + at, b + at) for a, b in ranges], 100_000)
-    return ()
-
-
-def _paragraph_docs(item: IndexDocument, respell: Respell | None) -> list[tantivy.Document]:
-    """One small document per paragraph: id "<version>#<n>", ordered by date_sort = n; an
-    OCR paragraph with its corrected reading beside it, as the main index has it."""
-    d = item.document
-    names = tuple(name for n in item.names for name in n.names)
-    parts = [("title", "title", d.title, ""), ("summary", "summary", d.summary, "")]
-    for t in d.texts:
-        ocr = t.language if t.kind is TextKind.OCR and respell else ""
-        parts += [(body_field(t.language), t.version_key, p, ocr)
-                  for p in [*t.paragraphs, *(n.text for n in t.notes)]]
-    out = []
-    for n, (field, version, text, ocr) in enumerate(parts):
-        if text.strip():
-            doc = tantivy.Document()
-            doc.add_text("id", f"{version}#{n}")
-            doc.add_text(field, text)
-            reading = respell(text, ocr, names) if respell and ocr else text
-            if reading != text:
-                doc.add_text(RESPELLED, reading)
-            doc.add_text("pub_state", "published")
-            doc.add_integer("date_sort", n)
-            out.append(doc)
-    return out
-
-
-class _Snippets:
-    """Snippet generators per text field, made once per search."""
-
-    def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema, query: Query,
-                 tree: Node) -> None:
-        self.searcher, self.schema, self.query = searcher, schema, query
-        self.min_han, self.han_words = min_han_run(tree), han_words(tree)
-        self._made: dict[str, Any] = {}
-
-    def _generator(self, field: str) -> Any:
-        if field not in self._made:
-            gen = tantivy.SnippetGenerator.create(self.searcher, self.query, self.schema, field)
-            gen.set_max_num_chars(_SNIPPET_CHARS)
-            self._made[field] = gen
-        return self._made[field]
-
-    def _fragments(self, doc: tantivy.Document, field: str) -> tuple[Fragment, ...]:
-        if field == "body_zh" and self.han_words:
-            return han_snippet(str(doc.get_first(field) or ""), self.han_words, _SNIPPET_CHARS // 2)
-        snippet = self._generator(field).snippet_from_doc(doc)
-        ranges = [(h.start, h.end) for h in snippet.highlighted()]
-        return fragments(snippet.fragment(), ranges, self.min_han) if ranges else ()
-
-    def for_doc(self, doc: tantivy.Document, texts: list[list[str]],
-                meta_respelled: list[list[Any]]) -> tuple[Snippet, ...]:
-        """Up to two snippets from the text versions that matched."""
-        out = []
-        fields = [f"body_{lang}" for lang in BODY_LANGS] + ["summary"]
-        present = set(doc.to_dict())
-        for field in fields:
-            if field not in present:
-                continue
-            shown = self._fragments(doc, field)
-            if any(f.highlighted for f in shown):
-                lang = field.removeprefix("body_")
-                key = next((k for k, lg in texts if lg.split("-")[0] == lang), field)
-                out.append(Snippet(key, lang if field != "summary" else "", shown))
-            if len(out) == 2:
-                break
-        if not out and RESPELLED in present:
-            out += self._respelled(doc, meta_respelled)
-        return tuple(out)
-
-    def _respelled(self, doc: tantivy.Document, where: list[list[Any]]) -> list[Snippet]:
-        """A hit found only by the corrected reading of its OCR: the raw words in the place
-        that matched, never the corrected ones."""
-        snippet = self._generator(RESPELLED).snippet_from_doc(doc)
-        ranges = [(h.start, h.end) for h in snippet.highlighted()]
-        # the generator reads the field's values joined by a space; find the fragment there
-        readings = [str(v) for v in doc.get_all(RESPELLED)]
-        joined = " ".join(readings).encode()
-        at = joined.find(snippet.fragment().encode())
-        if not ranges or at < 0 or len(where) != len(readings):
-            return []
-        start = at + ranges[0][0]
-        for reading, (field, nth, key) in zip(readings, where, strict=True):
-            size = len(reading.encode())
-            if start < size:
-                raw = str(doc.get_all(field)[nth])
-                moved = [(s + at, e + at) for s, e in ranges]
-                shown = aligned_snippet(raw, reading, moved, _SNIPPET_CHARS)
-                return [Snippet(key, field.removeprefix("body_"), shown)] if shown else []
-            start, at = start - size - 1, at - size - 1
-        return []
-
-
-def _hit(doc: tantivy.Document, key: Any, snippets: _Snippets | None,
-         matched_by: str) -> Hit:
-    meta = json.loads(bytes(doc.get_first("hit") or b"{}"))
-    public_id = str(doc.get_first("id"))
-    start = date.fromisoformat(meta["start"]) if meta["start"] else None
-    return Hit(public_id=public_id, source_id=meta["source_id"],
-               title=meta["title"], date_display=meta["date"], date_start=start,
-               doc_type=meta["type"], classification=meta["marking"], level=meta["level"],
-               score=float(key) if isinstance(key, float) else 0.0,
-               snippets=snippets.for_doc(doc, meta["texts"], meta.get("respelled", []))
-               if snippets else (),
-               scan=meta.get("scan", ""),  # an index made before scans were kept has none
-               matched_by=matched_by)

@@ -100,15 +100,18 @@ def _delete(index: SearchIndex, gone: list[str]) -> None:
 
 def rebuild_index(catalogue: Catalogue, index: SearchIndex,
                   advance: Callable[[int], None] = lambda n: None) -> int:
-    """Build the index anew from the catalogue; returns the documents indexed."""
+    """Build the index anew from the catalogue, beside the one searched, which keeps
+    answering until the new one is complete (`chancery reindex` during an upgrade); returns
+    the documents indexed. What changes meanwhile is caught up from the changes recorded."""
     generation = catalogue.index_generation() + 1
     seen = catalogue.changes()
-    index.clear(generation)
+    fresh = index.beside(generation)
     n = 0
     for chunk in catalogue.documents_for_index():
-        n += index.upsert((index_document(s) for s in chunk), fresh=True)
+        n += fresh.upsert((index_document(s) for s in chunk), fresh=True)
         advance(len(chunk))
-    index.commit(seen)
+    fresh.commit(seen)
+    index.switch(fresh)
     catalogue.set_index_generation(generation)
     return n
 
