@@ -29,6 +29,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data", "./chancery-data", "Data folder: the SQLite catalogue and the blob store."),
     Setting("database_url", "", "SQLAlchemy URL of the catalogue; empty means SQLite in the "
             "data folder. PostgreSQL: postgresql+psycopg://user@host/dbname"),
+    Setting("database_replica_urls", "",
+            "SQLAlchemy URLs (comma-separated) of PostgreSQL streaming replicas of the catalogue: "
+            "read-only requests read from them, everything else from database_url."),
+    Setting("database_replica_max_lag", "5",
+            "Seconds a replica may be behind the primary and still be read from; beyond it, "
+            "reads go to another replica or the primary."),
     Setting("max_file_size", str(256 * 1024 * 1024),
             "Largest file an import will read, in bytes; larger files are refused."),
     Setting("max_scan_pages", "1000",
@@ -99,6 +105,8 @@ class Settings:
     job_workers: int = 0  # 0: one per core
     broker_url: str = ""  # empty: jobs run in the archive's own processes
     job_timeout: int = 3600
+    database_replica_urls: str = ""  # comma-separated; empty: no replicas
+    database_replica_max_lag: float = 5.0
 
     @property
     def base_url(self) -> str:
@@ -118,6 +126,11 @@ class Settings:
     def catalogue_url(self) -> str:
         """The database URL, defaulting to SQLite inside the data folder."""
         return self.database_url or f"sqlite:///{self.data / 'catalogue.sqlite3'}"
+
+    @property
+    def replica_urls(self) -> tuple[str, ...]:
+        """The read replicas' URLs, in the order given."""
+        return tuple(u.strip() for u in self.database_replica_urls.split(",") if u.strip())
 
     @property
     def index_dir(self) -> Path:
@@ -148,7 +161,9 @@ def load_settings(**overrides: str | None) -> Settings:
                                               if a.strip()),
                     allow_self_approval=_flag("allow_self_approval", values["allow_self_approval"]),
                     job_workers=int(values["job_workers"]), broker_url=values["broker_url"],
-                    job_timeout=int(values["job_timeout"]))
+                    job_timeout=int(values["job_timeout"]),
+                    database_replica_urls=values["database_replica_urls"],
+                    database_replica_max_lag=float(values["database_replica_max_lag"]))
 
 
 def _flag(name: str, value: str) -> bool:
