@@ -33,7 +33,7 @@ def test_a_wal_position_is_read_as_postgresql_writes_it_and_anything_else_ignore
     assert parse_lsn("16/B374D848") == 0x16 * 2**32 + 0xB374D848
     assert parse_lsn("0/0") == 0
     assert parse_lsn("0/16B3748") is not None and parse_lsn("0/16B3748") > parse_lsn("0/16B3747")
-    for bad in (None, "", "16", "16/", "x/1", "1/2/3", "123456789/1", " 0/1"):
+    for bad in (None, "", "16", "16/", "x/1", "1/2/3", "123456789/1", " 0/1", "0/1\n"):
         assert parse_lsn(bad) is None
 
 

@@ -4,7 +4,7 @@ Only the catalogue's reads take a connection here, and only inside ``ReadRouting
 (a read-only web request); outside it (commands, workers, the index follower, every write and
 every request that writes) the primary answers. A replica is read from when it has replayed
 the primary's WAL up to a floor: the reader's own last write (read-your-writes), and at least
-the primary's position ``MAX_LAG`` seconds ago (by default), so that nothing the workspace withdrew stays
+the primary's position ``max_lag`` seconds ago, so that nothing the workspace withdrew stays
 visible on a stalled replica for longer than that. A replica that cannot be reached is left
 alone for ``DOWN_FOR`` seconds; its reads go to another replica or the primary."""
 
@@ -29,14 +29,14 @@ log = logging.getLogger(__name__)
 
 CHECK_EVERY = 0.1  # seconds a replica's (and the primary's) WAL position is trusted per process
 DOWN_FOR = 5.0  # seconds an unreachable replica is not tried again
-MAX_LAG = 5.0  # seconds of the primary's WAL a replica may be behind and still be read from
-CONNECT_TIMEOUT = 2  # seconds: a replica whose host does not answer costs a reader this, once
-_LSN = re.compile(r"^([0-9A-Fa-f]{1,8})/([0-9A-Fa-f]{1,8})$")  # PostgreSQL's "16/B374D848"
+MAX_LAG = 5.0  # default seconds a replica may be behind the primary and still be read from
+CONNECT_TIMEOUT = 2  # seconds: a replica host that does not answer delays one read by this
+_LSN = re.compile(r"([0-9A-Fa-f]{1,8})/([0-9A-Fa-f]{1,8})")  # PostgreSQL's "16/B374D848"
 
 
 def parse_lsn(text: str | None) -> int | None:
     """A WAL position as a number; None for anything that is not one."""
-    found = _LSN.match(text or "")
+    found = _LSN.fullmatch(text or "")
     return (int(found[1], 16) << 32 | int(found[2], 16)) if found else None
 
 
@@ -55,7 +55,7 @@ class _Replica:
     """One replica's engine, when it was last found down, and its replay position."""
 
     def __init__(self, url: str, clock: Callable[[], float]) -> None:
-        self.url = url
+        self.name = make_url(url).render_as_string()  # the password hidden, for logs and counts
         self.engine = create_engine(url, pool_pre_ping=True,
                                     connect_args={"connect_timeout": CONNECT_TIMEOUT})
         self._clock = clock
@@ -68,8 +68,7 @@ class _Replica:
 
     def mark_down(self, why: object) -> None:
         """Leave the replica alone for a while."""
-        log.warning("read replica %s skipped for %.0f s: %s",
-                    make_url(self.url).render_as_string(), DOWN_FOR, why)
+        log.warning("read replica %s skipped for %.0f s: %s", self.name, DOWN_FOR, why)
         self._down_until = self._clock() + DOWN_FOR
 
     def replayed(self) -> int | None:
@@ -102,7 +101,8 @@ class ReadRouting:
         self._lock = threading.Lock()
         # (time, primary's WAL position) samples of the last MAX_LAG seconds, oldest first
         self._history: deque[tuple[float, int]] = deque()
-        # reads of read-only requests, by replica URL or "primary" (the replicas passed over)
+        # reads of read-only requests, by replica URL (no password) or "primary" (the
+        # replicas passed over)
         self.reads: Counter[str] = Counter()
 
     @property
@@ -142,7 +142,7 @@ class ReadRouting:
             replica = None
             conn = self.primary.connect()
         if _READING.get() is not None:
-            self.reads[replica.url if replica else "primary"] += 1
+            self.reads[replica.name if replica else "primary"] += 1
         with conn:
             try:
                 yield conn
