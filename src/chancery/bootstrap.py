@@ -82,6 +82,7 @@ from chancery.storage.ocr_texts import SqlOcrTexts
 from chancery.storage.pending import SqlPending
 from chancery.storage.purge import SqlPurge
 from chancery.storage.redacting import SqlRedacting
+from chancery.storage.replicas import ReadRouting
 from chancery.storage.scan_redactions import SqlScanRedactions
 from chancery.storage.suggestions import SqlSuggestions
 from chancery.storage.tokens import SqlTokens
@@ -347,6 +348,11 @@ class App:
         return CeleryDispatch(self.settings)
 
     @property
+    def reads(self) -> ReadRouting:
+        """Where the catalogue reads: a replica inside a read-only request, else the primary."""
+        return self.catalogue.reads
+
+    @property
     def database(self) -> str:
         """The kind of database the catalogue is kept in ("sqlite", "postgresql")."""
         return self.catalogue.dialect
@@ -431,7 +437,8 @@ def has_archive(settings: Settings) -> bool:
 def build_app(settings: Settings, migrate: bool = True) -> App:
     """Build the app; by default bring the catalogue's schema up to date first."""
     settings.data.mkdir(parents=True, exist_ok=True)
-    catalogue = SqlCatalogue(settings.catalogue_url)
+    catalogue = SqlCatalogue(settings.catalogue_url, settings.replica_urls,
+                             settings.database_replica_max_lag)
     if migrate:
         catalogue.migrate()
         catalogue.refresh_statistics(only_if_missing=True)  # an archive from before they were kept

@@ -30,6 +30,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data", "./chancery-data", "Data folder: the SQLite catalogue and the blob store."),
     Setting("database_url", "", "SQLAlchemy URL of the catalogue; empty means SQLite in the "
             "data folder. PostgreSQL: postgresql+psycopg://user@host/dbname"),
+    Setting("database_replica_urls", "",
+            "SQLAlchemy URLs (comma-separated) of PostgreSQL streaming replicas of the catalogue: "
+            "read-only requests read from them, everything else from database_url."),
+    Setting("database_replica_max_lag", "5",
+            "Seconds a replica may be behind the primary and still be read from; beyond it, "
+            "reads go to another replica or the primary."),
     Setting("max_file_size", str(256 * 1024 * 1024),
             "Largest file an import will read, in bytes; larger files are refused."),
     Setting("max_scan_pages", "1000",
@@ -119,6 +125,8 @@ class Settings:
     ready_index_lag: int = 50_000
     ready_free_disk: int = 1024 * 1024 * 1024
     log_format: str = "text"
+    database_replica_urls: str = ""  # comma-separated; empty: no replicas
+    database_replica_max_lag: float = 5.0
 
     @property
     def base_url(self) -> str:
@@ -138,6 +146,11 @@ class Settings:
     def catalogue_url(self) -> str:
         """The database URL, defaulting to SQLite inside the data folder."""
         return self.database_url or f"sqlite:///{self.data / 'catalogue.sqlite3'}"
+
+    @property
+    def replica_urls(self) -> tuple[str, ...]:
+        """The read replicas' URLs, in the order given."""
+        return tuple(u.strip() for u in self.database_replica_urls.split(",") if u.strip())
 
     @property
     def index_dir(self) -> Path:
@@ -178,7 +191,9 @@ def load_settings(**overrides: str | None) -> Settings:
                     metrics_token=values["metrics_token"],
                     ready_index_lag=int(values["ready_index_lag"]),
                     ready_free_disk=int(values["ready_free_disk"]),
-                    log_format=_choice("log_format", values["log_format"], ("text", "json")))
+                    log_format=_choice("log_format", values["log_format"], ("text", "json")),
+                    database_replica_urls=values["database_replica_urls"],
+                    database_replica_max_lag=float(values["database_replica_max_lag"]))
 
 
 def _flag(name: str, value: str) -> bool:

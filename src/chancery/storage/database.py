@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -35,6 +35,7 @@ from chancery.storage.interface import (
     StoredDocument,
     WithdrawnDocument,
 )
+from chancery.storage.replicas import MAX_LAG, ReadRouting
 from chancery.storage.session import SqlSession
 
 log = logging.getLogger(__name__)
@@ -68,9 +69,12 @@ def make_engine(url: str) -> Engine:
 class SqlCatalogue:
     """The catalogue on SQLite or PostgreSQL."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, replica_urls: Sequence[str] = (),
+                 replica_max_lag: float = MAX_LAG) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url)  # the primary: every write, every transaction
+        # reads below go through it: a replica's connection inside a read-only request
+        self.reads = ReadRouting(self.engine, replica_urls, replica_max_lag)
 
     @property
     def dialect(self) -> str:
@@ -127,107 +131,107 @@ class SqlCatalogue:
 
     def get_document(self, ident: str, actor: Actor, today: date) -> StoredDocument | None:
         """A document by public id or source id, if the actor may see it."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return reads.get_document(conn, ident, actor, today)
 
     def iter_documents(self, actor: Actor, today: date) -> Iterator[StoredDocument]:
         """Every document the actor may see, in catalogue order."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             yield from reads.iter_documents(conn, actor, today)
 
     def list_documents(self, actor: Actor, today: date, collection: str | None,
                        limit: int, offset: int) -> list[DocumentSummary]:
         """A page of documents in date order."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return reads.list_documents(conn, actor, today, collection, limit, offset)
 
     def count_documents(self, actor: Actor, today: date) -> int:
         """How many documents the actor may see."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return stats.count_documents(conn, actor, today)
 
     def counts_by(self, facet: str, actor: Actor, today: date) -> list[tuple[str, int]]:
         """Document counts by collection, type, decade, classification or language."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return stats.counts_by(conn, facet, actor, today)
 
     def authority(self, key: str, actor: Actor, today: date) -> tuple[AuthorityRow, list[str]] | None:
         """An authority record and its names, when a document the actor may see names it."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return visible.authority_seen_by(conn, key, actor, today)
 
     def withdrawn(self, ident: str) -> WithdrawnDocument | None:
         """A withdrawn document, by public or source id, that the public could once see."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return visible.withdrawn(conn, ident)
 
     def list_authorities(self, kind: str, actor: Actor, today: date, after: str,
                          limit: int) -> list[AuthorityRow]:
         """Authority records of a kind in key order, named by a document the actor may see."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return lookups.list_authorities(conn, kind, actor, today, after, limit)
 
     def authority_listed(self, key: str, actor: Actor, today: date) -> bool:
         """Whether a document the actor may see names this authority record."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return lookups.authority_listed(conn, key, actor, today)
 
     def listed_authorities(self, actor: Actor, today: date) -> list[ListedAuthority]:
         """Every authority record a document the actor may see names, most named first."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return listed.listed_authorities(conn, actor, today)
 
     def harvest_headers(self, today: date, since: datetime | None, until: datetime | None,
                         collection: str | None, after: tuple[datetime, int] | None,
                         limit: int) -> list[HarvestHeader]:
         """OAI-PMH headers in (datestamp, id) order, after a position."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return harvest.harvest_headers(conn, today, since, until, collection, after, limit)
 
     def earliest_datestamp(self, today: date) -> datetime | None:
         """The oldest datestamp a harvest can return."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return harvest.earliest_datestamp(conn, today)
 
     def scanned_documents(self, collection: str, actor: Actor, today: date,
                           limit: int) -> list[tuple[str, str]]:
         """(public id, title) of documents with scans in a collection or below it."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return lookups.scanned_documents(conn, collection, actor, today, limit)
 
     def check(self) -> list[str]:
         """Integrity problems found, in words; empty when all is well."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return stats.check(conn)
 
     def collections(self, actor: Actor, today: date) -> list[Collection]:
         """The collections holding a document the actor may see, parents before children."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return visible.collections_seen_by(conn, actor, today)
 
     def authority_records(self, keys: list[str]) -> list[Authority]:
         """Full authority records by key."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return reads.authority_records(conn, keys)
 
     def media_hashes(self) -> list[str]:
         """Every blob hash the catalogue refers to."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return stats.media_hashes(conn)
 
     def changes(self) -> int:
         """How many document writes the catalogue has seen (the search index follows it)."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return lookups.meta_value(conn, "changes")
 
     def changed_since(self, seen: int) -> list[str]:
         """Public ids of documents written after the change count ``seen``."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return lookups.changed_since(conn, seen)
 
     def index_generation(self) -> int:
         """The generation of the search index last rebuilt from this catalogue."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return lookups.meta_value(conn, "index_generation")
 
     def set_index_generation(self, generation: int) -> None:
@@ -237,33 +241,33 @@ class SqlCatalogue:
 
     def authorities_for_word(self, folded: str, phonetic: str) -> list[tuple[AuthorityRow, list[str]]]:
         """Authority records a search word or phrase names, with all their names."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return lookups.authorities_for_word(conn, folded, phonetic)
 
     def names_among(self, folded: list[str]) -> set[str]:
         """Which of these folded phrases are, exactly, a name of some record."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return lookups.names_among(conn, folded)
 
     def people_named(self, folded: list[str]) -> dict[str, int]:
         """For each folded word, how many person records carry it as a name or its first word."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return lookups.people_named(conn, folded)
 
     def authority_labels(self, keys: list[str]) -> dict[str, str]:
         """Preferred names of authority records by key."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return lookups.authority_labels(conn, keys)
 
     def documents_seen_by(self, public_ids: list[str], actor: Actor,
                           today: date) -> list[StoredDocument]:
         """The named documents the actor may see now (the others are left out), in full."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return lookups.documents_by_public_id(conn, public_ids, actor, today)
 
     def documents_for_index(self, public_ids: list[str] | None = None) -> Iterator[list[StoredDocument]]:
         """Documents as the search index needs them: all (in chunks) or the ones named."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             if public_ids is None:
                 yield from lookups.iter_for_index(conn)
             else:
@@ -272,16 +276,17 @@ class SqlCatalogue:
     def neighbours(self, document_id: int, collection_key: str, actor: Actor,
                    today: date) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
         """(public id, title) of the documents before and after one in a collection."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return lookups.neighbours(conn, document_id, collection_key, actor, today)
 
     def served_scan(self, key: str, actor: Actor, today: date) -> ServedScan | None:
         """The scan an address key names, when a document the actor may see carries it: the
         original by its hash (never to the public once it has boxes), or by its redacted
         key the original with the boxes to burn in."""
-        with self.engine.connect() as conn:
+        with self.reads.connect() as conn:
             return scan_redactions.served_scan(conn, key, actor, today)
 
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()
+        self.reads.dispose()

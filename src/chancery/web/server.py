@@ -15,7 +15,7 @@ from chancery.api.app import create_api
 from chancery.bootstrap import App
 from chancery.iiif import routes as iiif
 from chancery.oai import routes as oai
-from chancery.web import health, middleware
+from chancery.web import health, middleware, replica_routing
 from chancery.web.limits import limit_reading_room
 from chancery.web.pages import STATIC, render
 from chancery.web.request_log import HEADER, current_request_id, uvicorn_logging
@@ -47,6 +47,7 @@ def create_app(app: App) -> FastAPI:
     for module in (finding, citations, feeds, scan_words, documents, site, registers, oai, iiif, workspace,
                    records):
         web.include_router(module.routes(app))
+    replica_routing.install(web, app)  # innermost: where each request reads from
     limit_reading_room(web, app)
     # added last, so outermost: HEAD as GET and the security headers reach every response,
     # the limiter's 429s included
