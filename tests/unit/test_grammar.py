@@ -146,3 +146,15 @@ def test_explicit_parts_stay_required_beside_relaxed_words() -> None:
     assert tree.children[2] == Most((Word("Kennedy"), Word("Berlin"), Word("visit"),
                                      Word("Vienna")), 3)
     assert {w.text for w in positive_words(tree)} == {"Kennedy", "Berlin", "visit", "Vienna"}
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("отзыв специалистов в Китае", ("отзыв", "специалистов", "Китае")),
+    ("Rückzug der sowjetischen Experten", ("Rückzug", "sowjetischen", "Experten")),
+    ("le retrait des experts soviétiques", ("retrait", "experts", "soviétiques")),
+])
+def test_function_words_of_other_languages_are_not_required(text: str,
+                                                            kept: tuple[str, ...]) -> None:
+    relaxed = relax(parse_query(text))
+    assert is_relaxed(relaxed)
+    assert every_word(relaxed) == And(tuple(Word(w) for w in kept))

@@ -17,7 +17,15 @@ STOP_WORDS = frozenset({
     "it", "its", "me", "my", "of", "on", "or", "our", "she", "should", "so", "such", "than",
     "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to",
     "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why",
-    "with", "would", "you", "your"})
+    "with", "would", "you", "your",
+    # the function words of a question asked in Russian, German or French: without them a
+    # query of three names and a preposition required the preposition ("в Китае")
+    "в", "во", "и", "к", "на", "о", "об", "от", "по", "с", "со", "у", "из", "за", "для", "до",
+    "что", "как", "это", "при", "или", "не", "ли", "же", "бы",
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "und", "oder", "mit",
+    "von", "vom", "zu", "zum", "zur", "im", "ist", "sind", "auf", "für", "über", "nach",
+    "le", "la", "les", "un", "une", "et", "du", "au", "aux", "dans", "pour", "sur", "par",
+    "avec", "est"})
 SHORTEST = 3  # shorter words (в, на, of) are function words in every language here
 LONGEST = 40  # longer "words" are OCR runs and URLs, never something to bridge to
 # a word: letters, with an apostrophe or a hyphen inside (Chou En-lai's "En-lai", "Turkey's")
