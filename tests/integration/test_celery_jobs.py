@@ -129,6 +129,30 @@ def test_a_scan_imported_without_waiting_is_read_and_suggested_by_a_celery_worke
     assert stored and "MAHEU" in next(t.body for t in stored.document.texts).upper()
 
 
+def test_documents_are_embedded_by_the_sweep_of_a_celery_worker(
+        archive: App, tmp_path: Path, reference_bundle: Path) -> None:
+    """Search by meaning through the broker: a worker's beat finds the documents no vector
+    was made for, queues them as embed jobs, and a worker embeds them into the catalogue,
+    from which every node's vector index follows."""
+    summary = import_paths([reference_bundle], archive.import_context())
+    assert not summary.failed and archive.meaning.count_pending() == 2
+    worker = _worker(tmp_path, stall=False)
+    try:
+        deadline = time.monotonic() + 300
+        while archive.meaning.count_pending() and time.monotonic() < deadline:
+            time.sleep(1)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(20)
+    assert archive.meaning.count_pending() == 0, (tmp_path / "worker.log").read_text()[-2000:]
+    counts = {c.stage: c for c in archive.jobs.counts()}
+    assert counts[Stage.EMBED].done > 0 and counts[Stage.EMBED].failed == 0
+    assert archive.meaning.follow() > 0  # this node's index gains what the worker stored
+    near = archive.meaning.near_text("a note from the Soviet embassy in Washington", 5)
+    assert {n.public_id for n in near} == {r.public_id for r in documents.list_documents(
+        archive.catalogue, Reader.editor(), None, 10, 0)}
+
+
 def _stages_until(app: App, ok: Callable[[dict[Stage, StageCounts]], bool],
                   seconds: float) -> dict[Stage, StageCounts]:
     deadline = time.monotonic() + seconds
