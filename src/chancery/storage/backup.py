@@ -154,14 +154,14 @@ def _pg_load(file: Path, url: URL) -> None:
     finally:
         engine.dispose()
     drop = f"DROP TABLE IF EXISTS {', '.join(tables)} CASCADE" if tables else "SELECT 1"
-    restore = subprocess.Popen([pg_client("pg_restore"), "--no-owner", "--no-privileges",
-                                "--file=-", str(file)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
-    load = subprocess.Popen([pg_client("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                             "--single-transaction", "-c", drop, "-f", "-", _dsn(url)],
-                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env=_env(url))
-    read_err, load_err = _relay(restore, load)
+    with subprocess.Popen([pg_client("pg_restore"), "--no-owner", "--no-privileges",
+                           "--file=-", str(file)], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as restore, \
+            subprocess.Popen([pg_client("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                              "--single-transaction", "-c", drop, "-f", "-", _dsn(url)],
+                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, env=_env(url)) as load:
+        read_err, load_err = _relay(restore, load)
     if restore.returncode or load.returncode:
         raise BackupError("restoring the PostgreSQL catalogue failed, nothing changed: "
                           + (read_err or load_err).decode(errors="replace").strip())
