@@ -165,6 +165,7 @@ def restore_archive(src: Path, catalogue: CatalogueCopy, files: StoredFiles, for
     """Restore the backup in ``src`` into the archive: every file's hash is checked first,
     and nothing is written unless all are sound. Refused for an archive that holds anything
     unless ``force`` (then replaced: its catalogue, and its files the backup lacks)."""
+    report = Report()
     manifest = read_manifest(src)
     if manifest.catalogue.backend != catalogue.backend:
         raise BackupError(f"this is a backup of a {manifest.catalogue.backend} catalogue and "
@@ -175,7 +176,7 @@ def restore_archive(src: Path, catalogue: CatalogueCopy, files: StoredFiles, for
         raise BackupError("the archive is not empty: restore into a new data folder (or "
                           "database), or replace it with --force")
     _verify(src, manifest, catalogue, steps)
-    report = Report(documents=manifest.catalogue.documents, vectors=manifest.catalogue.vectors)
+    report.documents, report.vectors = manifest.catalogue.documents, manifest.catalogue.vectors
     _put_files(src, manifest, files, steps, report)
     catalogue.load(src / manifest.catalogue.file)
     for sha in set(files.hashes()) - manifest.blobs.keys():  # what the old archive held
