@@ -170,6 +170,19 @@ def test_a_damaged_backup_is_refused_before_anything_is_written(sqlite_source: A
     assert not (target / "catalogue.sqlite3").exists()
 
 
+def test_a_backup_of_a_newer_chancery_is_refused(sqlite_source: App, tmp_path: Path) -> None:
+    """A backup whose catalogue is at a schema this Chancery does not know is refused before
+    anything is written, saying to upgrade."""
+    backup = tmp_path / "backup"
+    shutil.copytree(_backup_of(sqlite_source), backup)
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["catalogue"]["revision"] = "0999"
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    result = _cli((tmp_path / "target", ""), "restore", str(backup))
+    assert result.exit_code == 1 and "upgrade Chancery first" in result.output
+    assert not (tmp_path / "target" / "catalogue.sqlite3").exists()
+
+
 def test_a_backup_during_an_import_is_one_consistent_moment(tmp_path: Path) -> None:
     """While an import stores the FRUS volume and the scans batch by batch, three backups
     each hold exactly the documents their manifest counts and every scan their catalogue

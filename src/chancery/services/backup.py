@@ -59,6 +59,10 @@ class CatalogueCopy(Protocol):
         """Whether the catalogue holds nothing people made."""
         ...
 
+    def knows_revision(self, revision: str | None) -> bool:
+        """Whether this Chancery can open a catalogue at that schema revision."""
+        ...
+
     def load(self, file: Path) -> None:
         """Replace the catalogue by the snapshot, all at once or not at all."""
         ...
@@ -171,6 +175,9 @@ def restore_archive(src: Path, catalogue: CatalogueCopy, files: StoredFiles, for
         raise BackupError(f"this is a backup of a {manifest.catalogue.backend} catalogue and "
                           f"the settings name a {catalogue.backend} one: restore it into "
                           f"{manifest.catalogue.backend}")
+    if not catalogue.knows_revision(manifest.catalogue.revision):
+        raise BackupError(f"this backup was made by a newer Chancery ({manifest.version}, "
+                          f"schema {manifest.catalogue.revision}): upgrade Chancery first")
     held = next(iter(files.hashes()), None) is not None
     if not force and (held or not catalogue.is_empty()):
         raise BackupError("the archive is not empty: restore into a new data folder (or "

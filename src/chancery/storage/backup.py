@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import URL, Connection, make_url
 
 from chancery.domain.backups import BackupError, CatalogueFacts
+from chancery.storage import migrate
 from chancery.storage.fixity import named_files
 
 SQLITE_FILE = "catalogue.sqlite3"
@@ -51,6 +52,11 @@ class SqlCatalogueCopy:
             return _sqlite_facts(file)
         except sqlite3.DatabaseError as exc:
             raise BackupError(f"{file.name} is not a readable SQLite catalogue ({exc})") from None
+
+    def knows_revision(self, revision: str | None) -> bool:
+        """Whether this Chancery can open a catalogue at that schema revision (not one a
+        newer Chancery migrated)."""
+        return revision is None or migrate.knows_revision(revision)
 
     def is_empty(self) -> bool:
         """Whether the catalogue holds nothing people made (no catalogue at all counts)."""
