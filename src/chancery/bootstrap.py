@@ -73,8 +73,10 @@ from chancery.storage.accounts import SqlAccounts
 from chancery.storage.audit import SqlAuditReads
 from chancery.storage.authority_edits import SqlAuthorityEdits
 from chancery.storage.authority_respell import SqlRespellStore
+from chancery.storage.backup import SqlCatalogueCopy
 from chancery.storage.collection_edits import SqlCollectionEdits
 from chancery.storage.database import SqlCatalogue
+from chancery.storage.fixity import SqlFixity
 from chancery.storage.import_runs import SqlImportRuns
 from chancery.storage.jobs import SqlJobs
 from chancery.storage.limits import SqlRateBuckets
@@ -131,6 +133,11 @@ class App:
     def audit_reads(self) -> SqlAuditReads:
         """The audit log as the admins' workspace page reads it."""
         return SqlAuditReads(self.catalogue.engine)
+
+    @cached_property
+    def fixity(self) -> SqlFixity:
+        """The stored files the catalogue names, for `chancery check` to re-hash."""
+        return SqlFixity(self.catalogue.engine)
 
     @cached_property
     def import_runs(self) -> SqlImportRuns:
@@ -418,6 +425,14 @@ def importers(ocr: OcrMode = OcrMode.AUTO) -> list[Importer]:
     """Every source format Chancery reads, best match chosen per path; ``ocr`` is the
     default for scans (a CSV's ocr column says otherwise per row)."""
     return [FrusImporter(), BundleImporter(), CsvImporter(ocr), ScanImporter(ocr)]
+
+
+def archive_copy(settings: Settings) -> tuple[SqlCatalogueCopy, FolderBlobStore, list[Path]]:
+    """What `backup` and `restore` work on, without opening the archive (a restore replaces
+    its catalogue): the catalogue's snapshots, the blob store, and the derived folders a
+    restore empties (they are made again from the restored catalogue)."""
+    derived = [settings.index_dir, settings.data / "vectors", settings.data / "derived"]
+    return SqlCatalogueCopy(settings.catalogue_url), FolderBlobStore(settings.blob_dir), derived
 
 
 def has_archive(settings: Settings) -> bool:

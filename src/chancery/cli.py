@@ -387,6 +387,7 @@ def _facet_options(values: list[str]) -> dict[str, tuple[str, ...]]:
 from chancery import (  # noqa: E402, F401
     cli_accounts,
     cli_authorities,
+    cli_backup,
     cli_collections,
     cli_editing,
     cli_embed,

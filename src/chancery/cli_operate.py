@@ -10,9 +10,9 @@ import typer
 
 from chancery.cli import _HELP, _app, _import, _refresh_index, app, console, err
 from chancery.domain.readers import Reader
-from chancery.progress import Stopwatch, count_bar
+from chancery.progress import StepBars, Stopwatch, count_bar
 from chancery.render import print_import_summary
-from chancery.services import documents
+from chancery.services import documents, fixity
 from chancery.services import search as search_service
 from chancery.tasks.follower import start_follower
 from chancery.tasks.local import start_workers, stop_workers, worker_count
@@ -21,13 +21,23 @@ from chancery.telemetry import use_metrics_dir
 
 @app.command()
 def check(ctx: typer.Context,
-          verify_hashes: Annotated[bool, typer.Option(help="Re-hash every stored scan.")] = False,
-          repair: Annotated[bool, typer.Option(help="Catch the search index up first.")] = False) -> None:
-    """Check the archive's integrity; exit status 1 if anything is wrong.  Example: chancery check"""
+          verify_hashes: Annotated[bool, typer.Option(
+              "--verify-hashes/--no-verify-hashes",
+              help="Re-hash every stored file the catalogue names (fixity); without it, only "
+                   "see that each is there.")] = True,
+          repair: Annotated[bool, typer.Option(help="Catch the search index up first.")] = False,
+          no_progress: Annotated[bool, typer.Option("--no-progress")] = False) -> None:
+    """Check the archive's integrity and every stored file's hash; exit status 1 if anything
+    is wrong.  Example: chancery check"""
     a = _app(ctx)
     if repair and search_service.index_problems(a.catalogue, a.index):
         _refresh_index(a)
-    problems = documents.check_archive(a.catalogue, a.blobs, verify_hashes)
+    problems = documents.catalogue_problems(a.catalogue)
+    steps = StepBars(err, enabled=not no_progress)
+    try:
+        problems += fixity.file_problems(a.fixity, a.blobs, verify_hashes, steps)
+    finally:
+        steps.stop()
     problems += search_service.index_problems(a.catalogue, a.index)
     for p in problems:
         console.print(f"[red]✗[/] {p}")

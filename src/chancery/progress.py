@@ -137,3 +137,32 @@ class StageBars:
                             rate=f"{c.per_second:,.1f}/s" if c.per_second else "",
                             failed=f"[red]{c.failed:,} failed[/]" if c.failed else "",
                             eta="…" if eta is None else time.strftime("%H:%M:%S", time.gmtime(eta)))
+
+
+class StepBars:
+    """One counting bar per step of a long command (backup, restore, check): each step's bar
+    replaces the last one's, which stays on screen done."""
+
+    def __init__(self, console: Console, enabled: bool = True) -> None:
+        self.console, self.enabled = console, enabled
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def start(self, label: str, total: int) -> None:
+        """A new step of ``total`` units."""
+        self.stop()
+        self.bar = count_bar(self.console, label, total)
+        if self.enabled:
+            self.bar.start()
+        self.task = self.bar.add_task(label, total=total)
+
+    def advance(self, n: int = 1) -> None:
+        """``n`` more units done."""
+        if self.bar is not None and self.task is not None:
+            self.bar.advance(self.task, n)
+
+    def stop(self) -> None:
+        """Leave the current bar as it is."""
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None

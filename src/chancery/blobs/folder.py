@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -58,6 +59,18 @@ class FolderBlobStore:
         """Whether the stored content is present and still has its hash."""
         path = self._path(sha256)
         return path.is_file() and sha256_of(path) == sha256
+
+    def hashes(self) -> Iterator[str]:
+        """The hash of every stored file, in no order (files being written are left out)."""
+        if not self.root.is_dir():
+            return
+        for path in self.root.glob("??/??/*"):
+            if len(path.name) == 64 and path.name.startswith(path.parent.parent.name + path.parent.name):
+                yield path.name
+
+    def remove(self, sha256: str) -> None:
+        """Remove a stored file (a restore drops what its catalogue does not name)."""
+        self._path(sha256).unlink(missing_ok=True)
 
 
 def _copy_hashing(src: BinaryIO, out: BinaryIO) -> str:

@@ -22,6 +22,7 @@ import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import faiss
@@ -57,6 +58,20 @@ def _replace_atomically(final: Path, write: Callable[[Path], object]) -> None:
         os.replace(temp, final)
     finally:
         temp.unlink(missing_ok=True)
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """faiss on one OpenMP thread, as OPENBLAS_NUM_THREADS=1 (chancery/__init__.py) and the
+    workers' THREAD_LIMITS have it: on a busy machine OpenMP's helpers spin for one another
+    (a restore's build of 31,505 vectors ran >10 min at load average 6 on 2 cores; 0.7 s on
+    one thread)."""
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(threads)
 
 
 def _unit_rows(vectors: ArrayLike, dim: int) -> NDArray[np.float32]:
@@ -96,11 +111,12 @@ class VectorIndex:
         n = total or (sum(len(k) for k, _ in head) if rest is None else 0)
         lists = 1 if rest is None and n == 0 else _lists_for(n)  # nothing yet: one empty list
         index = faiss.index_factory(dim, f"IVF{lists},SQ8", faiss.METRIC_INNER_PRODUCT)
-        index.train(np.concatenate([v for _, v in head]) if head else np.zeros((1, dim), "f4"))
         keys = []
-        for batch_keys, vectors in itertools.chain(head, rest or ()):
-            index.add_with_ids(vectors, batch_keys)
-            keys.append(batch_keys)
+        with _one_thread():
+            index.train(np.concatenate([v for _, v in head]) if head else np.zeros((1, dim), "f4"))
+            for batch_keys, vectors in itertools.chain(head, rest or ()):
+                index.add_with_ids(vectors, batch_keys)
+                keys.append(batch_keys)
         generation = cls._current_generation(folder) + 1
         all_keys = np.sort(np.concatenate(keys)) if keys else np.empty(0, np.int64)
         _replace_atomically(folder / f"keys-{generation}.npy", lambda t: _save_npy(t, all_keys))

@@ -102,13 +102,19 @@ def changed_since(catalogue: Catalogue, mark: int) -> list[str]:
     return catalogue.changed_since(mark)
 
 
-def check_archive(catalogue: Catalogue, blobs: BlobStore, verify_hashes: bool = False) -> list[str]:
-    """Integrity problems: schema behind, dangling references, scans missing or damaged."""
+def catalogue_problems(catalogue: Catalogue) -> list[str]:
+    """Integrity problems of the catalogue itself: schema behind, dangling references."""
     current, head = catalogue.schema_status()
     problems = []
     if current != head:
         problems.append(f"database schema is at {current}, newest is {head}: run `chancery migrate`")
-    problems += catalogue.check()
+    return problems + catalogue.check()
+
+
+def check_archive(catalogue: Catalogue, blobs: BlobStore, verify_hashes: bool = False) -> list[str]:
+    """Integrity problems: the catalogue's, and scans missing or damaged (`chancery check`
+    names each stored file instead: services/fixity.py)."""
+    problems = catalogue_problems(catalogue)
     check = blobs.verify if verify_hashes else blobs.exists
     missing = [h for h in catalogue.media_hashes() if not check(h)]
     if missing:

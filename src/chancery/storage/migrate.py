@@ -44,6 +44,16 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def knows_revision(revision: str) -> bool:
+    """Whether this version of Chancery has the migration (a newer one's is unknown)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+    try:
+        return ScriptDirectory.from_config(_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def make_revision(engine: Engine, message: str) -> None:
     """Write a new migration by comparing the tables with the database (developers only)."""
     from alembic import command

@@ -1,0 +1,310 @@
+"""Backing up an archive and restoring it: a consistent snapshot of the catalogue, every
+stored file, the settings and a manifest that names each file by its SHA-256.
+
+A backup folder::
+
+    manifest.json        written last: without it the backup is unfinished
+    settings.json        the settings in force (passwords in URLs masked), for the record
+    catalogue.sqlite3    or catalogue.dump (pg_dump --format=custom)
+    blobs/ab/cd/abcd…    every stored file, as the blob store keeps it
+
+The search index and the node's vector index are derived: left out, and rebuilt after a
+restore (the passage vectors themselves are rows of the catalogue)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO, Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+from chancery.domain.backups import (
+    MANIFEST,
+    SETTINGS_FILE,
+    BackupError,
+    CatalogueFacts,
+    Manifest,
+)
+from chancery.search.interface import SearchIndex
+from chancery.services.search_sync import rebuild_index
+from chancery.storage.interface import Catalogue
+
+_CHUNK = 1024 * 1024
+
+
+class CatalogueCopy(Protocol):
+    """Snapshots of the catalogue and their loading (storage/backup.py)."""
+
+    @property
+    def backend(self) -> str:
+        """"sqlite" or "postgresql"."""
+        ...
+
+    def snapshot(self, folder: Path) -> CatalogueFacts:
+        """Write a consistent copy into ``folder``; what it holds."""
+        ...
+
+    def facts_of(self, file: Path) -> CatalogueFacts | None:
+        """What a snapshot file holds, when it can be read without loading it."""
+        ...
+
+    def is_empty(self) -> bool:
+        """Whether the catalogue holds nothing people made."""
+        ...
+
+    def knows_revision(self, revision: str | None) -> bool:
+        """Whether this Chancery can open a catalogue at that schema revision."""
+        ...
+
+    def load(self, file: Path) -> None:
+        """Replace the catalogue by the snapshot, all at once or not at all."""
+        ...
+
+
+class StoredFiles(Protocol):
+    """The blob store as a backup reads and a restore fills it."""
+
+    def put(self, path: Path) -> tuple[str, int]:
+        """Store a file; (sha256, size)."""
+        ...
+
+    def open(self, sha256: str) -> BinaryIO:
+        """Read a stored file."""
+        ...
+
+    def verify(self, sha256: str) -> bool:
+        """Whether the file is stored and still has its hash."""
+        ...
+
+    def hashes(self) -> Iterator[str]:
+        """Every stored file's hash."""
+        ...
+
+    def remove(self, sha256: str) -> None:
+        """Remove a stored file."""
+        ...
+
+
+class Steps(Protocol):
+    """Progress as a command shows it: a step with its size, then each unit done."""
+
+    def start(self, label: str, total: int) -> None:
+        """A new step of ``total`` units begins."""
+        ...
+
+    def advance(self, n: int = 1) -> None:
+        """``n`` more units are done."""
+        ...
+
+
+@dataclass
+class Report:
+    """What a backup or restore did, for its summary."""
+
+    documents: int = 0
+    blobs: int = 0
+    bytes: int = 0
+    vectors: int = 0
+    started: float = field(default_factory=time.perf_counter)
+    left_out: list[str] = field(default_factory=list)  # damaged files no document names
+
+    @property
+    def seconds(self) -> float:
+        """Seconds since it began."""
+        return time.perf_counter() - self.started
+
+
+def back_up_archive(catalogue: CatalogueCopy, files: StoredFiles, dest: Path,
+                    settings: dict[str, str], version: str, steps: Steps) -> Report:
+    """Write a backup of the archive into ``dest`` (absent or empty). Safe while the archive
+    serves and imports: the catalogue is one snapshot, and every file it names was stored
+    before it (files are stored before the rows that name them)."""
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise BackupError(f"{dest} is not empty: back up into a new folder")
+    dest.mkdir(parents=True, exist_ok=True)
+    report = Report()
+    facts = catalogue.snapshot(dest)
+    copied, damaged = _copy_files(files, dest / "blobs", steps)
+    missing = sorted(facts.named - copied.keys())
+    if missing:  # the manifest is not written: restore refuses the folder
+        raise BackupError("stored file(s) named by the catalogue missing or damaged (run "
+                          "`chancery check`): " + ", ".join(missing))
+    manifest = Manifest(version, datetime.now(UTC), facts, _hash_file(dest / facts.file), copied)
+    (dest / SETTINGS_FILE).write_text(json.dumps(masked(settings), indent=2) + "\n")
+    _write_json(dest / MANIFEST, manifest.as_json())
+    report.documents, report.vectors = facts.documents, facts.vectors
+    report.blobs, report.bytes, report.left_out = len(copied), manifest.size, damaged
+    return report
+
+
+def _copy_files(files: StoredFiles, folder: Path,
+                steps: Steps) -> tuple[dict[str, int], list[str]]:
+    """Copy every stored file, hashed as it is read: ({sha256: size}, damaged ones)."""
+    hashes = sorted(files.hashes())
+    steps.start("Copying files", len(hashes))
+    copied, damaged = {}, []
+    for sha in hashes:
+        target = folder / sha[:2] / sha[2:4] / sha
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with files.open(sha) as src, target.open("wb") as out:
+            digest, size = _copy(src, out)
+        if digest == sha:
+            copied[sha] = size
+        else:
+            target.unlink()
+            damaged.append(sha)
+        steps.advance()
+    return copied, damaged
+
+
+def restore_archive(src: Path, catalogue: CatalogueCopy, files: StoredFiles, force: bool,
+                    steps: Steps) -> Report:
+    """Restore the backup in ``src`` into the archive: every file's hash is checked first,
+    and nothing is written unless all are sound. Refused for an archive that holds anything
+    unless ``force`` (then replaced: its catalogue, and its files the backup lacks)."""
+    report = Report()
+    manifest = read_manifest(src)
+    if manifest.catalogue.backend != catalogue.backend:
+        raise BackupError(f"this is a backup of a {manifest.catalogue.backend} catalogue and "
+                          f"the settings name a {catalogue.backend} one: restore it into "
+                          f"{manifest.catalogue.backend}")
+    if not catalogue.knows_revision(manifest.catalogue.revision):
+        raise BackupError(f"this backup was made by a newer Chancery ({manifest.version}, "
+                          f"schema {manifest.catalogue.revision}): upgrade Chancery first")
+    held = next(iter(files.hashes()), None) is not None
+    if not force and (held or not catalogue.is_empty()):
+        raise BackupError("the archive is not empty: restore into a new data folder (or "
+                          "database), or replace it with --force")
+    _verify(src, manifest, catalogue, steps)
+    report.documents, report.vectors = manifest.catalogue.documents, manifest.catalogue.vectors
+    _put_files(src, manifest, files, steps, report)
+    catalogue.load(src / manifest.catalogue.file)
+    for sha in set(files.hashes()) - manifest.blobs.keys():  # what the old archive held
+        files.remove(sha)
+    return report
+
+
+def read_manifest(src: Path) -> Manifest:
+    """The manifest of a backup folder; BackupError when there is none or it is damaged."""
+    try:
+        return Manifest.from_json(json.loads((src / MANIFEST).read_text()))
+    except FileNotFoundError:
+        raise BackupError(f"{src} holds no {MANIFEST}: not a backup, or one that did not "
+                          "finish") from None
+    except json.JSONDecodeError as exc:
+        raise BackupError(f"{MANIFEST} is damaged: {exc}") from None
+
+
+def _verify(src: Path, manifest: Manifest, catalogue: CatalogueCopy, steps: Steps) -> None:
+    """Every file the manifest lists hashes to its name, the catalogue snapshot to its
+    recorded hash, and every file the catalogue names is among them; else BackupError
+    naming each bad file."""
+    bad = []
+    snapshot = src / manifest.catalogue.file
+    if not snapshot.is_file() or _hash_file(snapshot) != manifest.catalogue_sha256:
+        bad.append(f"{manifest.catalogue.file} (missing or damaged)")
+    steps.start("Verifying files", len(manifest.blobs))
+    for sha in sorted(manifest.blobs):
+        path = _blob_path(src, sha)
+        if not path.is_file():
+            bad.append(f"{path.relative_to(src)} (missing)")
+        elif _hash_file(path) != sha:
+            bad.append(f"{path.relative_to(src)} (damaged: its content no longer has its hash)")
+        steps.advance()
+    facts = catalogue.facts_of(snapshot) if not bad else None
+    named = manifest.catalogue.named | (facts.named if facts else frozenset())
+    bad += [f"{sha} (named by the catalogue, not in the backup)"
+            for sha in sorted(named - manifest.blobs.keys())]
+    if bad:
+        raise BackupError("the backup cannot be restored, nothing was changed; bad file(s): "
+                          + "; ".join(bad))
+
+
+def _put_files(src: Path, manifest: Manifest, files: StoredFiles, steps: Steps,
+               report: Report) -> None:
+    steps.start("Restoring files", len(manifest.blobs))
+    for sha, size in sorted(manifest.blobs.items()):
+        if not files.verify(sha):  # absent, or a damaged copy the store would keep
+            files.remove(sha)
+            stored, _ = files.put(_blob_path(src, sha))
+            if stored != sha:
+                raise BackupError(f"{_blob_path(src, sha)} changed while it was restored")
+        report.blobs += 1
+        report.bytes += size
+        steps.advance()
+
+
+def rebuild_derived(catalogue: Catalogue, index: SearchIndex, follow_vectors: Callable[[], int],
+                    steps: Steps, documents: int, vectors: int) -> tuple[int, int]:
+    """After a restore: the search index built anew from the catalogue and the node's vector
+    index from its passage vectors, when there are any (the node's follower builds one
+    later otherwise); (documents indexed, vectors placed)."""
+    steps.start("Indexing", documents)
+    indexed = rebuild_index(catalogue, index, steps.advance)
+    return indexed, follow_vectors() if vectors else 0
+
+
+def clear_derived(folders: list[Path]) -> None:
+    """Remove what was made from the archive before the restore (search index, vector
+    index, page images, kept citations): made again from the restored catalogue."""
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def masked(settings: dict[str, str]) -> dict[str, str]:
+    """Settings as kept in a backup: a password inside a URL is replaced by ***."""
+    out = {}
+    for name, value in settings.items():
+        parts = urlsplit(value) if "://" in value else None
+        if parts and parts.password:
+            host = parts.netloc.rsplit("@", 1)[1]
+            value = urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+        out[name] = value
+    return out
+
+
+def settings_changed(src: Path, settings: dict[str, str]) -> list[str]:
+    """Names of the settings the archive is restored under that differ from the backup's
+    (its name, public address…): said, not applied, since the target's settings rule."""
+    try:
+        kept = json.loads((src / SETTINGS_FILE).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return []
+    now = masked(settings)
+    return sorted(k for k, v in kept.items()
+                  if k in now and now[k] != v and k not in ("data", "database_url"))
+
+
+def _blob_path(folder: Path, sha: str) -> Path:
+    return folder / "blobs" / sha[:2] / sha[2:4] / sha
+
+
+def _copy(src: BinaryIO, out: BinaryIO) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    while chunk := src.read(_CHUNK):
+        digest.update(chunk)
+        out.write(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _hash_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_json(path: Path, data: object) -> None:
+    """Written whole or not at all: the manifest marks a finished backup."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(data, indent=2) + "\n")
+    os.replace(partial, path)

@@ -1,0 +1,276 @@
+"""`chancery backup` and `chancery restore`: the same archive comes back (records, rows,
+stored files, search, search by meaning) on SQLite and on PostgreSQL; a backup taken while an
+import writes is one consistent moment; a damaged backup is refused before anything is
+written; `chancery check` names each missing or damaged stored file."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner, Result
+
+from chancery.bootstrap import App, build_app
+from chancery.cli import app as cli
+from chancery.config import load_settings
+from chancery.demo import DEMO_DIR
+from chancery.domain.readers import Reader
+from chancery.services import search
+from tests.conftest import PG_URL, need
+from tests.integration.sources import SCANS, archive_records, row_counts, run_import
+from tests.meaning_helpers import embedded
+from tests.scan_pdfs import text_pdf
+
+FRUS_VOLUME = DEMO_DIR / "frus1958-60v19.xml"
+QUERIES = ("Soviet experts", "Taiwan Strait", "Khrushchev Mao", "date:1960 type:telegram")
+runner = CliRunner()
+
+
+def _cli(settings_of: App | tuple[Path, str], *args: str) -> Result:
+    data, url = ((settings_of.settings.data, settings_of.settings.database_url)
+                 if isinstance(settings_of, App) else settings_of)
+    return runner.invoke(cli, ["--data", str(data), *(["--db", url] if url else []),
+                               *args, "--no-progress"])
+
+
+def _open(data: Path, url: str = "") -> App:
+    return build_app(load_settings(data=str(data), database_url=url))
+
+
+def _fill(app: App, reference_bundle: Path) -> App:
+    """The reference pair, the demo's scans and the FRUS volume on China 1958-60, indexed,
+    with a slice of them embedded for search by meaning."""
+    summary = run_import(app, reference_bundle, SCANS / "scans.csv", FRUS_VOLUME)
+    assert (summary.imported, summary.failed) == (409, [])
+    search.rebuild_index(app.catalogue, app.index)
+    ids = [r.public_id for r in app.search.documents("Soviet experts", per_page=20,
+                                                      reader=Reader.editor()).results.hits]
+    embedded(app, ids)
+    return app
+
+
+def _blobs(app: App) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in app.settings.blob_dir.rglob("*") if p.is_file()}
+
+
+def _searches(app: App) -> dict[str, list[str]]:
+    found = {q: [h.public_id for h in app.search.documents(
+        q, per_page=50, reader=Reader.editor(), meaning=False).results.hits] for q in QUERIES}
+    found["meaning"] = [n.public_id for n in app.meaning.near_text("withdrawal of advisers", 5)]
+    return found
+
+
+def _same_archive(source: App, restored: App) -> None:
+    assert archive_records(restored) == archive_records(source)
+    assert row_counts(restored) == row_counts(source)
+    assert row_counts(restored)["passage_vectors"] > 0
+    assert _blobs(restored) == _blobs(source) and len(_blobs(source)) == 3
+    searched = _searches(restored)
+    assert searched == _searches(source) and all(searched.values())
+
+
+@pytest.fixture(scope="module")
+def sqlite_source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """A SQLite archive with 409 documents, 3 scans and some passage vectors, and a
+    backup of it (module-wide: the tests only read them)."""
+    from tests.conftest import FIXTURES, REFERENCE, _reference_text
+    need(REFERENCE.is_dir(), f"reference documents not found at {REFERENCE}")
+    folder = tmp_path_factory.mktemp("source")
+    bundle = folder / "reference"
+    shutil.copytree(FIXTURES / "reference", bundle)
+    (bundle / "000.en.txt").write_text(_reference_text("000", "The Embassy of the Union", None))
+    (bundle / "001.en.txt").write_text(_reference_text(
+        "001", "TO THE CENTRAL COMMITTEE", "18 July 1960"))
+    app = _fill(_open(folder / "data"), bundle)
+    result = _cli(app, "backup", str(folder / "backup"))
+    assert result.exit_code == 0, result.output
+    yield app
+    app.close()
+
+
+def _backup_of(source: App) -> Path:
+    return source.settings.data.parent / "backup"
+
+
+def test_sqlite_round_trip_gives_back_the_same_archive(sqlite_source: App, tmp_path: Path) -> None:
+    """Restored into a new data folder, the backup is the same archive: every record, every
+    row of every table, the three scans byte for byte, the same search results and the
+    same neighbours by meaning; the summary gives the counts."""
+    result = _cli((tmp_path / "restored", ""), "restore", str(_backup_of(sqlite_source)))
+    assert result.exit_code == 0, result.output
+    assert "Restored 409 documents (409 indexed" in result.output
+    assert "3 stored files" in result.output
+    restored = _open(tmp_path / "restored")
+    try:
+        _same_archive(sqlite_source, restored)
+        assert _cli(restored, "check").exit_code == 0
+    finally:
+        restored.close()
+
+
+def test_restore_refuses_an_archive_in_use_unless_forced(sqlite_source: App,
+                                                         tmp_path: Path) -> None:
+    """Restoring over an archive that holds documents is refused; with --force the archive
+    becomes the backup: a document and a scan added since are gone."""
+    data = tmp_path / "data"
+    shutil.copytree(sqlite_source.settings.data, data)
+    later = _open(data)
+    try:
+        scan = tmp_path / "later.pdf"
+        scan.write_bytes(text_pdf([[(72, 700, "A scan imported after the backup")]]))
+        assert run_import(later, scan).imported == 1
+        extra = _blobs(later).keys() - _blobs(sqlite_source).keys()
+        assert len(extra) == 1
+    finally:
+        later.close()
+    refused = _cli((data, ""), "restore", str(_backup_of(sqlite_source)))
+    assert refused.exit_code == 1 and "not empty" in refused.output
+    forced = _cli((data, ""), "restore", "--force", str(_backup_of(sqlite_source)))
+    assert forced.exit_code == 0, forced.output
+    restored = _open(data)
+    try:
+        assert archive_records(restored) == archive_records(sqlite_source)
+        assert not extra & _blobs(restored).keys()
+    finally:
+        restored.close()
+
+
+def test_a_damaged_backup_is_refused_before_anything_is_written(sqlite_source: App,
+                                                                tmp_path: Path) -> None:
+    """One flipped byte in one stored file of the backup: restore fails naming that file,
+    and the target holds no catalogue and no file; a damaged catalogue snapshot is refused
+    the same way."""
+    backup = tmp_path / "backup"
+    shutil.copytree(_backup_of(sqlite_source), backup)
+    bad = sorted((backup / "blobs").rglob("*/*/*"))[1]
+    data = bytearray(bad.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    bad.write_bytes(bytes(data))
+    result = _cli((tmp_path / "target", ""), "restore", str(backup))
+    assert result.exit_code == 1
+    assert bad.name in result.output.replace("\n", "") and "damaged" in result.output
+    target = tmp_path / "target"
+    assert not (target / "catalogue.sqlite3").exists()
+    assert not [p for p in (target / "blobs").rglob("*") if p.is_file()]
+
+    shutil.copyfile(sorted((_backup_of(sqlite_source) / "blobs").rglob("*/*/*"))[1], bad)
+    with sqlite3.connect(backup / "catalogue.sqlite3") as conn:
+        conn.execute("UPDATE documents SET title = 'forged' WHERE id = 1")
+    conn.close()
+    result = _cli((target, ""), "restore", str(backup))
+    assert result.exit_code == 1 and "catalogue.sqlite3 (missing or damaged)" in result.output
+    assert not (target / "catalogue.sqlite3").exists()
+
+
+def test_a_backup_of_a_newer_chancery_is_refused(sqlite_source: App, tmp_path: Path) -> None:
+    """A backup whose catalogue is at a schema this Chancery does not know is refused before
+    anything is written, saying to upgrade."""
+    backup = tmp_path / "backup"
+    shutil.copytree(_backup_of(sqlite_source), backup)
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["catalogue"]["revision"] = "0999"
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    result = _cli((tmp_path / "target", ""), "restore", str(backup))
+    assert result.exit_code == 1 and "upgrade Chancery first" in result.output
+    assert not (tmp_path / "target" / "catalogue.sqlite3").exists()
+
+
+def test_a_backup_during_an_import_is_one_consistent_moment(tmp_path: Path) -> None:
+    """While an import stores the FRUS volume and the scans batch by batch, three backups
+    each hold exactly the documents their manifest counts and every scan their catalogue
+    names; the last one restores into an archive `check` finds sound."""
+    app = _open(tmp_path / "data")
+    importing = threading.Thread(target=run_import, args=(app, FRUS_VOLUME, SCANS / "scans.csv"))
+    importing.start()
+    manifests = []
+    try:
+        for n in range(3):
+            while importing.is_alive() and app.catalogue.changes() <= 100 * n:
+                threading.Event().wait(0.05)
+            result = _cli(app, "backup", str(tmp_path / f"b{n}"))
+            assert result.exit_code == 0, result.output
+            manifests.append(json.loads((tmp_path / f"b{n}" / "manifest.json").read_text()))
+    finally:
+        importing.join()
+        app.close()
+    counts = [m["catalogue"]["documents"] for m in manifests]
+    assert counts[0] < 409 and counts == sorted(counts), counts  # taken while it ran
+    for n, manifest in enumerate(manifests):
+        with sqlite3.connect(tmp_path / f"b{n}" / "catalogue.sqlite3") as conn:
+            assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == counts[n]
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
+        assert set(manifest["catalogue"]["named_blobs"]) <= set(manifest["blobs"]["sha256"])
+    result = _cli((tmp_path / "restored", ""), "restore", str(tmp_path / "b2"))
+    assert result.exit_code == 0, result.output
+    assert _cli((tmp_path / "restored", ""), "check").exit_code == 0
+
+
+def test_check_names_a_damaged_and_a_missing_stored_file(sqlite_source: App,
+                                                         tmp_path: Path) -> None:
+    """`chancery check` re-hashes every stored file the catalogue names: one damaged and
+    one deleted, each is named (file name, document, hash) and the exit status is 1."""
+    data = tmp_path / "data"
+    shutil.copytree(sqlite_source.settings.data, data)
+    damaged, missing = sorted(p for p in (data / "blobs").rglob("*/*/*"))[:2]
+    damaged.write_bytes(damaged.read_bytes()[:-1] + b"\x00")
+    missing.unlink()
+    result = _cli((data, ""), "check")
+    assert result.exit_code == 1
+    lines = [ln for ln in " ".join(result.output.split()).split("✗") if "stored file" in ln]
+    assert len(lines) == 2, result.output
+    assert any(damaged.name in ln and "no longer has its hash" in ln for ln in lines)
+    assert any(missing.name in ln and "not in the blob store" in ln for ln in lines)
+    assert all(".pdf (" in ln for ln in lines)
+
+
+# -- PostgreSQL -----------------------------------------------------------------------------
+
+@pytest.fixture
+def pg_databases() -> Iterator[tuple[str, str]]:
+    """Two databases of this test's own on the test server (others use chancery_test)."""
+    need(bool(PG_URL), "PostgreSQL not configured: set CHANCERY_TEST_PG_URL")
+    base = make_url(PG_URL)
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    names = [f"h16_backup_{secrets.token_hex(4)}_{n}" for n in ("a", "b")]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    source, target = (base.set(database=n).render_as_string(hide_password=False)
+                      for n in names)
+    try:
+        yield source, target
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            for name in names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_postgresql_round_trip_gives_back_the_same_archive(pg_databases: tuple[str, str],
+                                                           reference_bundle: Path,
+                                                           tmp_path: Path) -> None:
+    """pg_dump in, psql out: restored into another database, the backup is the same archive
+    (records, rows, scans, search, neighbours by meaning)."""
+    source_url, target_url = pg_databases
+    source = _fill(_open(tmp_path / "source", source_url), reference_bundle)
+    try:
+        result = _cli(source, "backup", str(tmp_path / "backup"))
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / "backup" / "catalogue.dump").is_file()
+        result = _cli((tmp_path / "target", target_url), "restore", str(tmp_path / "backup"))
+        assert result.exit_code == 0, result.output
+        restored = _open(tmp_path / "target", target_url)
+        try:
+            _same_archive(source, restored)
+        finally:
+            restored.close()
+    finally:
+        source.close()
