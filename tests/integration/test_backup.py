@@ -62,8 +62,11 @@ def _blobs(app: App) -> dict[str, bytes]:
 
 
 def _searches(app: App) -> dict[str, list[str]]:
-    found = {q: [h.public_id for h in app.search.documents(
-        q, per_page=50, reader=Reader.editor(), meaning=False).results.hits] for q in QUERIES}
+    """What each query finds, as a set (sorted): a rebuilt index may order ties apart."""
+    found = {}
+    for q in QUERIES:
+        chosen = app.search.select(q, reader=Reader.editor(), meaning=False)
+        found[q] = sorted(pid for chunk in chosen.chunks for pid in chunk)
     found["meaning"] = [n.public_id for n in app.meaning.near_text("withdrawal of advisers", 5)]
     return found
 
