@@ -25,6 +25,7 @@ from chancery.domain.workflow import Acting as AccountActing
 from chancery.enrich import gazetteer
 from chancery.enrich.names import phonetic_key, with_generated_variants
 from chancery.enrich.ocr.reader import ScanReader
+from chancery.http.cache_purge import CachePurger, PagePurge
 from chancery.ingest.base import Importer, Limits
 from chancery.ingest.bundle import BundleImporter
 from chancery.ingest.csvfiles import CsvImporter
@@ -176,7 +177,8 @@ class App:
     def publishing(self) -> Publishing:
         """The editorial workflow, history and revert over this catalogue."""
         return Publishing(self.catalogue, SqlEditorial(self.catalogue.engine),
-                          self.settings.allow_self_approval, self.accounts.record)
+                          self.settings.allow_self_approval, self.accounts.record,
+                          self.page_purge.changed)
 
     @cached_property
     def authorities(self) -> AuthorityEditor:
@@ -218,7 +220,7 @@ class App:
     def scan_redacting(self) -> ScanRedacting:
         """Boxes on scan pages: checked, stored with a revision, audited."""
         return ScanRedacting(self.catalogue, SqlScanRedactions(self.catalogue.engine),
-                             self.pages, self.accounts.record, self.redacted_caches.changed)
+                             self.pages, self.accounts.record, self._view_changed)
 
     @cached_property
     def redacting(self) -> Redacting:
@@ -226,7 +228,7 @@ class App:
         (kept citations, old burns, downloads: the words must not outlive it on disk)."""
         return Redacting(self.catalogue, SqlRedacting(self.catalogue.engine),
                          self.settings.allow_self_approval, self.accounts.record,
-                         self.redacted_caches.changed, self._page_size)
+                         self._view_changed, self._page_size)
 
     @cached_property
     def redacted_caches(self) -> RedactedCaches:
@@ -235,6 +237,20 @@ class App:
         return RedactedCaches(self.catalogue, SqlScanRedactions(self.catalogue.engine),
                               DerivedFiles(self.blobs, self.settings.data / "derived",
                                            self.pages.keys), self.citation_cache.forget)
+
+    def _view_changed(self, public_id: str) -> None:
+        """A redaction changed what the public reads: drop what was made before, on disk and
+        in the shared caches."""
+        self.redacted_caches.changed(public_id)
+        self.page_purge.changed(public_id)
+
+    @cached_property
+    def page_purge(self) -> PagePurge:
+        """The shared caches told to drop a document's pages when readers lose something;
+        with replicas once more after their longest lag (http/cache_purge.py)."""
+        s = self.settings
+        return PagePurge(self.catalogue, CachePurger(
+            s.purge_urls, s.database_replica_max_lag if s.replica_urls else 0.0))
 
     def _page_size(self, media: MediaFile, page: int) -> tuple[int, int] | None:
         """A scan page's full size as IIIF serves it, so a box in pixels means what a viewer
@@ -258,7 +274,7 @@ class App:
         kept = Kept(self.citation_cache.forget)
         return Purging(self.catalogue, SqlPurge(self.catalogue.engine),
                        SqlEditorial(self.catalogue.engine), files, self.index, kept,
-                       self.accounts.record)
+                       self.accounts.record, self.page_purge.changed)
 
     @cached_property
     def editor(self) -> Editor:

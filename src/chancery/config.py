@@ -92,6 +92,14 @@ SETTINGS: tuple[Setting, ...] = (
             "(0: any lag)."),
     Setting("ready_free_disk", str(1024 * 1024 * 1024),
             "Bytes that must be free on the data folder's disk for /readyz to say ready."),
+    Setting("cache_max_age", "60",
+            "Seconds a shared cache (nginx, a CDN) may answer an anonymous page or API read "
+            "without asking again (s-maxage; browsers always ask again, with the ETag); "
+            "0: no shared caching. docs/deployment.md, \"Caching anonymous pages\"."),
+    Setting("cache_purge_urls", "",
+            "Addresses of shared caches (comma-separated, http://127.0.0.1:8080) told to drop "
+            "a document's pages when it is withdrawn, embargoed, redacted or purged: PURGE "
+            "ADDRESS/PATH for each page, in the background."),
     Setting("log_format", "text",
             "text: uvicorn's logs as before; json: one JSON line per request and per message, "
             "each with its request id."),
@@ -127,6 +135,8 @@ class Settings:
     log_format: str = "text"
     database_replica_urls: str = ""  # comma-separated; empty: no replicas
     database_replica_max_lag: float = 5.0
+    cache_max_age: int = 60  # 0: pages stay no-cache, as for a server without a cache
+    cache_purge_urls: str = ""  # comma-separated; empty: no cache is told anything
 
     @property
     def base_url(self) -> str:
@@ -151,6 +161,11 @@ class Settings:
     def replica_urls(self) -> tuple[str, ...]:
         """The read replicas' URLs, in the order given."""
         return tuple(u.strip() for u in self.database_replica_urls.split(",") if u.strip())
+
+    @property
+    def purge_urls(self) -> tuple[str, ...]:
+        """The shared caches' addresses, without a trailing slash."""
+        return tuple(u.strip().rstrip("/") for u in self.cache_purge_urls.split(",") if u.strip())
 
     @property
     def index_dir(self) -> Path:
@@ -193,7 +208,9 @@ def load_settings(**overrides: str | None) -> Settings:
                     ready_free_disk=int(values["ready_free_disk"]),
                     log_format=_choice("log_format", values["log_format"], ("text", "json")),
                     database_replica_urls=values["database_replica_urls"],
-                    database_replica_max_lag=float(values["database_replica_max_lag"]))
+                    database_replica_max_lag=float(values["database_replica_max_lag"]),
+                    cache_max_age=int(values["cache_max_age"]),
+                    cache_purge_urls=values["cache_purge_urls"])
 
 
 def _flag(name: str, value: str) -> bool:

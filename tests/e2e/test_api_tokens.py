@@ -79,7 +79,8 @@ def test_a_read_token_reads_as_its_account_and_anonymous_as_the_public(
     assert api.get("/collections/okapi-papers").status_code == 404
     assert api.get("/collections/okapi-papers", headers=editor).status_code == 200
     public = api.get("/documents")
-    assert public.headers["cache-control"] == "no-cache" and public.json()["total"] == 0
+    # the public's answer may be kept by a shared cache (web/page_cache.py), a token's never
+    assert public.headers["cache-control"].startswith("public,") and public.json()["total"] == 0
 
 
 def test_a_token_of_an_account_without_editorial_rights_reads_as_the_public(

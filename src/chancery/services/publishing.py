@@ -96,11 +96,13 @@ class Publishing:
     """The editorial use cases, over the catalogue and the editorial store."""
 
     def __init__(self, catalogue: Catalogue, store: EditorialStore,
-                 allow_self_approval: bool, audit: AuditLog) -> None:
+                 allow_self_approval: bool, audit: AuditLog,
+                 changed: Callable[[str, str], None] = lambda public_id, title: None) -> None:
         self.catalogue = catalogue
         self.store = store
         self.allow_self_approval = allow_self_approval
         self.audit = audit
+        self.changed = changed  # told (public id, title before) that what readers see changed
 
     def take_step(self, idents: Iterable[str], step: Step, actor: Acting,
                   comment: str = "") -> Outcome:
@@ -219,6 +221,7 @@ class Publishing:
         write = DocumentWrite(new, links, self.store.content_hash(stored.id), revision, stored.id)
         self.store.write(write, stored.updated_at, event)
         self.audit(actor.audit_name, action, new.public_id, summary=summary, **dict(actor.via))
+        self.changed(new.public_id, stored.document.title)
 
 
 def _summary(said: str, comment: str) -> str:

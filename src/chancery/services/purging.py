@@ -47,9 +47,11 @@ class Purging:
     """The purge use case over the catalogue, files, citations and the search index."""
 
     def __init__(self, catalogue: Catalogue, store: PurgeStore, editorial: EditorialStore,
-                 files: DerivedFiles, index: SearchIndex, kept: Kept, audit: AuditLog) -> None:
+                 files: DerivedFiles, index: SearchIndex, kept: Kept, audit: AuditLog,
+                 gone: Callable[[str, str], None] = lambda public_id, title: None) -> None:
         self.catalogue, self.store, self.editorial = catalogue, store, editorial
         self.files, self.index, self.kept, self.audit = files, index, kept, audit
+        self.gone = gone  # told (public id, title) once a document is purged: caches to drop
 
     def found(self, idents: Iterable[str]) -> list[tuple[str, StoredDocument | None]]:
         """Each id as given with the document it names (None: no such document), for a
@@ -87,6 +89,7 @@ class Purging:
         for sha256 in self.store.purge(stored.id):
             self.files.remove_file(sha256)
         self.kept.forget(doc.public_id)
+        self.gone(doc.public_id, doc.title)
         # the id, the reason and who: nothing of what the document said
         self.audit(actor.audit_name, "purge", doc.public_id, reason=reason, **dict(actor.via))
 

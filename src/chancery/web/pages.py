@@ -120,7 +120,8 @@ def render(app: App, request: Request, template: str, context: dict[str, Any],
     if cache and status == 200:
         etag = etag_of(bytes(response.body))
         if not_modified(request, etag):
-            return Response(status_code=304, headers={"ETag": etag})
+            # as the 200 would say it (RFC 9111 4.3.4): a shared cache refreshes its copy's age
+            return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
         response.headers["ETag"] = etag
         response.headers["Cache-Control"] = "no-cache"  # revalidate: a 304 is not sent again
     if modified:

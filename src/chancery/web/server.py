@@ -15,7 +15,7 @@ from chancery.api.app import create_api
 from chancery.bootstrap import App
 from chancery.iiif import routes as iiif
 from chancery.oai import routes as oai
-from chancery.web import health, middleware, replica_routing
+from chancery.web import health, middleware, page_cache, replica_routing
 from chancery.web.limits import limit_reading_room
 from chancery.web.pages import STATIC, render
 from chancery.web.request_log import HEADER, current_request_id, uvicorn_logging
@@ -52,6 +52,7 @@ def create_app(app: App) -> FastAPI:
     # added last, so outermost: HEAD as GET and the security headers reach every response,
     # the limiter's 429s included
     middleware.install(web)
+    page_cache.install(web, app.settings)  # who may keep each answer: by who asked
     health.install(web, app)  # outermost of all: request ids, metrics, /healthz and the rest
 
     @web.exception_handler(HTTPException)
