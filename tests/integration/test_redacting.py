@@ -17,6 +17,7 @@ from chancery.domain.publication import Actor
 from chancery.domain.readers import Reader
 from chancery.domain.redactions import RedactionState
 from chancery.domain.workflow import Acting, Refused
+from chancery.search.index_folders import current
 from chancery.search.tantivy_schema import EDITOR_FIELDS, NAME_ROLES, TEXT_FIELDS
 from chancery.services import documents, search
 from chancery.services.imports import import_paths
@@ -76,7 +77,7 @@ def _hits(app: App, word: str, actor: Actor) -> int:
 
 def _index_terms(app: App, word: str) -> dict[str, int]:
     """How many documents of the index hold the word, per field, asked of Tantivy itself."""
-    index = tantivy.Index.open(str(app.settings.index_dir))
+    index = tantivy.Index.open(str(current(app.settings.index_dir)))
     for name, analyzer in app.index.analyzers.items():
         index.register_tokenizer(name, analyzer)
     searcher = index.searcher()
@@ -86,7 +87,7 @@ def _index_terms(app: App, word: str) -> dict[str, int]:
 
 
 def _stored_fields(app: App) -> str:
-    index = tantivy.Index.open(str(app.settings.index_dir))
+    index = tantivy.Index.open(str(current(app.settings.index_dir)))
     searcher = index.searcher()
     found = searcher.search(tantivy.Query.all_query(), 100)
     return " ".join(str(searcher.doc(addr).to_dict()) for _, addr in found.hits).lower()

@@ -18,9 +18,10 @@ from pathlib import Path
 CURRENT = "CURRENT"
 _GENERATION = re.compile(r"gen-\d+(-\d+)?")
 # the files an index of the first layout keeps in the index folder itself: Tantivy's
-# (segments, meta.json, .managed.json, lock files) and ours
+# (segments, meta.json, .managed.json) and ours; not its lock files, which another process
+# may hold
 _ROOT_FILE = re.compile(r"[0-9a-f]{32}\.[a-z0-9.]+|meta\.json|\.managed\.json|"
-                        r"\.tantivy-[a-z-]+\.lock|chancery-index\.json(\.tmp)?")
+                        r"chancery-index\.json(\.tmp)?")
 
 
 def current(root: Path) -> Path:
