@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from chancery.bootstrap import App, build_app
+from chancery.bootstrap import App, build_app, has_archive
 from chancery.config import load_settings
 from chancery.domain.publication import Actor
 from chancery.services import search
@@ -73,3 +73,17 @@ def test_every_node_reads_the_one_blob_folder(nodes: tuple[App, App], tmp_path: 
     assert two.blobs.exists(sha) and two.blobs.verify(sha)
     assert one.settings.blob_dir == two.settings.blob_dir == tmp_path / "blobs"
     assert not (tmp_path / "one" / "blobs").exists()
+
+
+def test_a_new_node_with_a_data_folder_of_its_own_serves_the_archive(
+        nodes: tuple[App, App], tmp_path: Path) -> None:
+    """A third node's data folder does not exist yet: with the catalogue in a database and
+    the blobs in the shared folder, it is an archive (`serve` starts and builds its index);
+    without a blob folder of its own setting, a data folder that is not there is a typo."""
+    url = f"sqlite:///{tmp_path / 'catalogue.sqlite3'}"
+    new = tmp_path / "three"
+    assert has_archive(load_settings(data=str(new), database_url=url,
+                                     blobs_dir=str(tmp_path / "blobs")))
+    assert not has_archive(load_settings(data=str(new), database_url=url, blobs_dir=""))
+    assert not has_archive(load_settings(data=str(new), database_url="",
+                                         blobs_dir=str(tmp_path / "blobs")))

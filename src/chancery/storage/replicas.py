@@ -105,6 +105,12 @@ class ReadRouting:
         # replicas passed over)
         self.reads: Counter[str] = Counter()
 
+    @staticmethod
+    def connection_lost(exc: BaseException) -> bool:
+        """Whether ``exc`` is a statement cut off by its database going away (stopped,
+        restarted): the same read on a fresh connection may well succeed."""
+        return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
     @property
     def has_replicas(self) -> bool:
         """Whether any replica is configured."""
