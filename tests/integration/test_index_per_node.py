@@ -51,12 +51,22 @@ def test_a_new_node_builds_its_own_index_and_leaves_the_others_usable(
     assert _finds(one) == _finds(two) == 3
 
 
-def test_reindex_on_one_node_makes_every_node_rebuild_once(nodes: tuple[App, App]) -> None:
-    """`chancery reindex` starts a new generation on purpose: the other node's follower then
-    rebuilds its own index once, to that generation, and both are usable."""
+def test_reindex_on_one_node_leaves_the_others_searching(nodes: tuple[App, App]) -> None:
+    """`chancery reindex` rebuilds its own node's index; the other node's stays in use."""
     one, two = nodes
     search.follow_index(two.catalogue, two.index)
     search.rebuild_index(one.catalogue, one.index)
+    assert search.index_problems(two.catalogue, two.index) == []
+    assert search.follow_index(two.catalogue, two.index) == 0
+    assert _finds(one) == _finds(two) == 3
+
+
+def test_a_new_generation_makes_every_node_rebuild_once(nodes: tuple[App, App]) -> None:
+    """A rebuild ``everywhere`` (a catalogue put back from a backup) leaves the other node's
+    index unusable; its follower rebuilds it once, to that generation, and both are in use."""
+    one, two = nodes
+    search.follow_index(two.catalogue, two.index)
+    search.rebuild_index(one.catalogue, one.index, everywhere=True)
     assert search.index_problems(two.catalogue, two.index)  # from the generation before
     assert search.follow_index(two.catalogue, two.index) == 3
     assert search.index_problems(one.catalogue, one.index) == []

@@ -99,12 +99,13 @@ def _delete(index: SearchIndex, gone: list[str]) -> None:
 
 
 def rebuild_index(catalogue: Catalogue, index: SearchIndex,
-                  advance: Callable[[int], None] = lambda n: None, everywhere: bool = True) -> int:
-    """Build the index anew from the catalogue, beside the one searched, which keeps
+                  advance: Callable[[int], None] = lambda n: None, everywhere: bool = False) -> int:
+    """Build this node's index anew from the catalogue, beside the one searched, which keeps
     answering until the new one is complete (`chancery reindex` during an upgrade); returns
     the documents indexed. What changes meanwhile is caught up from the changes recorded.
-    ``everywhere`` starts a new generation, which every node's index then rebuilds to; else
-    this node's index alone is made, of the catalogue's generation (see `own_generation`)."""
+    It is of the catalogue's generation (`own_generation`): the other nodes' indexes stay
+    in use. ``everywhere`` starts a new generation instead, which every node's index must
+    then be rebuilt to (a catalogue put back from a backup: no index made before fits it)."""
     generation = catalogue.index_generation() + 1 if everywhere else own_generation(catalogue)
     seen = catalogue.changes()
     fresh = index.beside(generation)
@@ -119,10 +120,9 @@ def rebuild_index(catalogue: Catalogue, index: SearchIndex,
 
 
 def own_generation(catalogue: Catalogue) -> int:
-    """The generation a node builds its own missing or unusable index at: the catalogue's
-    (1 when none was ever built). A new generation would make every other node's index
-    unusable, each rebuild then undoing the others' (two web nodes, one catalogue): only
-    `chancery reindex` starts one, on purpose."""
+    """The generation a node builds its own index at: the catalogue's (1 when none was ever
+    built). A new generation makes every other node's index unusable: when each node's
+    rebuild started one, two web nodes on one catalogue rebuilt in turn without end."""
     return catalogue.index_generation() or 1
 
 
@@ -148,7 +148,7 @@ def refresh_index(catalogue: Catalogue, index: SearchIndex,
         try:
             check_index(catalogue, index)
         except IndexUnavailable:
-            return "rebuilt", rebuild_index(catalogue, index, advance, everywhere=False)
+            return "rebuilt", rebuild_index(catalogue, index, advance)
         return "synced", sync_index(catalogue, index)
     except IndexBusy:
         return "busy", 0
