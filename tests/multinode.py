@@ -59,13 +59,13 @@ def missing_programs() -> list[str]:
     return [p for p in ("haproxy", "redis-server") if not shutil.which(p)]
 
 
-def wait_until(ok: object, seconds: float, what: str | Callable[[], str]) -> None:
+def wait_until(ok: Callable[[], object], seconds: float, what: str | Callable[[], str]) -> None:
     """Wait until ``ok()`` is true; fail saying ``what`` (or what it returns then) did not
     happen."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            if ok():  # type: ignore[operator]
+            if ok():
                 return
         except (httpx.HTTPError, OSError):
             pass

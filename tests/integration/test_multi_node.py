@@ -11,7 +11,7 @@ import itertools
 import statistics
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,7 +147,7 @@ class Searched:
 class FirstSeen:
     """When each public id was first seen by a poller, in a thread, until stopped."""
 
-    def __init__(self, look: object, every: float) -> None:
+    def __init__(self, look: Callable[[], set[str]], every: float) -> None:
         self.look, self.every = look, every
         self.at: dict[str, float] = {}
         self.errors: list[str] = []
@@ -158,7 +158,7 @@ class FirstSeen:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                ids = self.look()  # type: ignore[operator]
+                ids = self.look()
             except Exception as exc:  # reported by the test, not lost in a thread
                 self.errors.append(repr(exc))
                 ids = set()
