@@ -36,6 +36,11 @@ def need(condition: bool, why: str) -> None:
     pytest.skip(why)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "multinode: starts PostgreSQL with a replica, Redis, "
+                            "web nodes, a worker and HAProxy (tests/integration/test_multi_node.py)")
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """In CI a skipped test means a missing service went unnoticed: fail the run."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

@@ -453,11 +453,13 @@ def archive_copy(settings: Settings) -> tuple[SqlCatalogueCopy, FolderBlobStore,
 
 def has_archive(settings: Settings) -> bool:
     """Whether the settings name an archive made before: the data folder, and in it the
-    SQLite catalogue or, with a database URL, a catalogue with its tables."""
-    if not settings.data.is_dir():
-        return False
+    SQLite catalogue or, with a database URL, a catalogue with its tables. A new web node
+    of an archive on a database, its blobs in a shared ``blobs_dir``, starts with a data
+    folder of its own not made yet (its index is built there)."""
     if not settings.database_url:
         return (settings.data / "catalogue.sqlite3").is_file()
+    if not settings.blobs_dir and not settings.data.is_dir():
+        return False  # the blobs would be in it: a mistyped path, not a new node
     catalogue = SqlCatalogue(settings.catalogue_url)
     try:
         return catalogue.schema_status()[0] is not None

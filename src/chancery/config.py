@@ -28,6 +28,9 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("data", "./chancery-data", "Data folder: the SQLite catalogue and the blob store."),
+    Setting("blobs_dir", "",
+            "Folder of the blob store (every imported file, by hash); empty: blobs/ in the data "
+            "folder. Web nodes and workers on several machines name one shared folder (NFS)."),
     Setting("database_url", "", "SQLAlchemy URL of the catalogue; empty means SQLite in the "
             "data folder. PostgreSQL: postgresql+psycopg://user@host/dbname"),
     Setting("database_replica_urls", "",
@@ -137,6 +140,7 @@ class Settings:
     database_replica_max_lag: float = 5.0
     cache_max_age: int = 60  # 0: pages stay no-cache, as for a server without a cache
     cache_purge_urls: str = ""  # comma-separated; empty: no cache is told anything
+    blobs_dir: str = ""  # empty: blobs/ in the data folder
 
     @property
     def base_url(self) -> str:
@@ -174,8 +178,9 @@ class Settings:
 
     @property
     def blob_dir(self) -> Path:
-        """Where file content is stored, by hash."""
-        return self.data / "blobs"
+        """Where file content is stored, by hash (a folder every node shares, or the data
+        folder's own)."""
+        return Path(self.blobs_dir) if self.blobs_dir else self.data / "blobs"
 
     @property
     def metrics_dir(self) -> Path:
@@ -210,7 +215,8 @@ def load_settings(**overrides: str | None) -> Settings:
                     database_replica_urls=values["database_replica_urls"],
                     database_replica_max_lag=float(values["database_replica_max_lag"]),
                     cache_max_age=int(values["cache_max_age"]),
-                    cache_purge_urls=values["cache_purge_urls"])
+                    cache_purge_urls=values["cache_purge_urls"],
+                    blobs_dir=values["blobs_dir"])
 
 
 def _flag(name: str, value: str) -> bool:

@@ -247,7 +247,9 @@ def rebuild_derived(catalogue: Catalogue, index: SearchIndex, follow_vectors: Ca
     index from its passage vectors, when there are any (the node's follower builds one
     later otherwise); (documents indexed, vectors placed)."""
     steps.start("Indexing", documents)
-    indexed = rebuild_index(catalogue, index, steps.advance)
+    # a new generation: every other node's index, made before the catalogue was put back,
+    # is then unusable and rebuilt (docs/operator.md "Backups")
+    indexed = rebuild_index(catalogue, index, steps.advance, everywhere=True)
     return indexed, follow_vectors() if vectors else 0
 
 

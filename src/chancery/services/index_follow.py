@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from chancery.search.interface import IndexUnavailable, SearchIndex
 from chancery.services.search import check_index, index_changed, index_document
+from chancery.services.search_sync import own_generation
 from chancery.storage.interface import Catalogue
 
 POLL_SECONDS = 0.2  # how long the follower waits for more batches before looking again
@@ -46,7 +47,7 @@ def _start(catalogue: Catalogue, index: SearchIndex) -> tuple[int | None, int, s
     try:
         check_index(catalogue, index)
     except IndexUnavailable:
-        generation, seen = catalogue.index_generation() + 1, catalogue.changes()
+        generation, seen = own_generation(catalogue), catalogue.changes()
         index.clear(generation)
         added: set[str] = set()
         for chunk in catalogue.documents_for_index():

@@ -99,11 +99,14 @@ def _delete(index: SearchIndex, gone: list[str]) -> None:
 
 
 def rebuild_index(catalogue: Catalogue, index: SearchIndex,
-                  advance: Callable[[int], None] = lambda n: None) -> int:
-    """Build the index anew from the catalogue, beside the one searched, which keeps
+                  advance: Callable[[int], None] = lambda n: None, everywhere: bool = False) -> int:
+    """Build this node's index anew from the catalogue, beside the one searched, which keeps
     answering until the new one is complete (`chancery reindex` during an upgrade); returns
-    the documents indexed. What changes meanwhile is caught up from the changes recorded."""
-    generation = catalogue.index_generation() + 1
+    the documents indexed. What changes meanwhile is caught up from the changes recorded.
+    It is of the catalogue's generation (`own_generation`): the other nodes' indexes stay
+    in use. ``everywhere`` starts a new generation instead, which every node's index must
+    then be rebuilt to (a catalogue put back from a backup: no index made before fits it)."""
+    generation = catalogue.index_generation() + 1 if everywhere else own_generation(catalogue)
     seen = catalogue.changes()
     fresh = index.beside(generation)
     n = 0
@@ -114,6 +117,13 @@ def rebuild_index(catalogue: Catalogue, index: SearchIndex,
     index.switch(fresh)
     catalogue.set_index_generation(generation)
     return n
+
+
+def own_generation(catalogue: Catalogue) -> int:
+    """The generation a node builds its own index at: the catalogue's (1 when none was ever
+    built). A new generation makes every other node's index unusable: when each node's
+    rebuild started one, two web nodes on one catalogue rebuilt in turn without end."""
+    return catalogue.index_generation() or 1
 
 
 def index_problems(catalogue: Catalogue, index: SearchIndex) -> list[str]:

@@ -105,6 +105,19 @@ class ReadRouting:
         # replicas passed over)
         self.reads: Counter[str] = Counter()
 
+    @staticmethod
+    def connection_lost(exc: BaseException) -> bool:
+        """Whether ``exc`` is a statement cut off by its database going away (stopped,
+        restarted): the same read on a fresh connection may well succeed. SQLAlchemy does
+        not always see it ("consuming input failed: server closed the connection" left the
+        connection looking sound); the error's SQLSTATE does: none (the client lost the
+        server), class 08 (connection) or 57P (the server shutting down or starting up)."""
+        if not isinstance(exc, DBAPIError):
+            return False
+        state = str(getattr(exc.orig, "sqlstate", None) or "")
+        return bool(exc.connection_invalidated) or (
+            isinstance(exc, OperationalError) and (not state or state.startswith(("08", "57P"))))
+
     @property
     def has_replicas(self) -> bool:
         """Whether any replica is configured."""
@@ -147,7 +160,7 @@ class ReadRouting:
             try:
                 yield conn
             except DBAPIError as exc:
-                if replica and exc.connection_invalidated:  # it went away mid-read
+                if replica and self.connection_lost(exc):  # it went away mid-read
                     replica.mark_down(exc.orig)
                 raise
 

@@ -53,11 +53,41 @@ class ReplicaRouting:
             await self.app(scope, receive, send)
         elif may_read_replica(scope):
             with self.routing.reading(HTTPConnection(scope).cookies.get(LSN_COOKIE)):
-                await self.app(scope, receive, send)
+                await self._read(scope, receive, send)
         elif scope["method"] in _NO_WRITES:
             await self.app(scope, receive, send)
         else:
             await self.app(scope, receive, self._marking(send))
+
+    async def _read(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A read-only request; when the database it read from went away in the middle of
+        it (a replica stopped or restarted) before anything was answered, it is run once
+        more: that replica is passed over now (the primary answers), and a request that
+        writes nothing is safe to run twice. Without it, each stopped replica cost every
+        node the reads it had in flight (500s; tests/integration/test_multi_node.py). A 500
+        is held back until the request ends: a mounted app (the API) answers 500 itself
+        before its error reaches here."""
+        held: list[Message] = []
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if held or (message["type"] == "http.response.start" and message["status"] == 500):
+                held.append(message)
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        before = dict(scope)  # as it came: routing writes into it (a mount's root_path)
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as exc:
+            if started or not self.routing.connection_lost(exc):
+                await _send_all(send, held)
+                raise
+            await self.app(before, _body_again(receive), send)
+            return
+        await _send_all(send, held)
 
     def _marking(self, send: Send) -> Send:
         """``send`` with the primary's position after the write set on the answer."""
@@ -72,3 +102,23 @@ class ReplicaRouting:
             await send(message)
 
         return marked
+
+
+def _body_again(receive: Receive) -> Receive:
+    """``receive`` for a request run again: its (empty) body, which the first run may have
+    taken, then what the client sends next (its disconnect)."""
+    given = False
+
+    async def again() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    return again
+
+
+async def _send_all(send: Send, messages: list[Message]) -> None:
+    for message in messages:
+        await send(message)
