@@ -16,7 +16,7 @@ from chancery.storage import bulk, rows
 from chancery.storage.interface import NameRow, NewNames
 from chancery.storage.tables import authorities, authority_names, authority_source_ids
 
-_KEYS_TRIED = 20  # keys looked up at once for a new authority record: "name", "name-2", ...
+_KEYS_TRIED = 20  # keys looked up at once for a taken one: "name-2" ... "name-20"
 _CHUNK = bulk.KEYS_AT_ONCE
 
 
@@ -91,21 +91,27 @@ def _unique_keys(conn: Connection, items: list[Authority]) -> list[str]:
 
 
 def _taken(conn: Connection, bases: list[str]) -> set[str]:
-    """Stored keys among the first few each base could take, looked up by the unique index:
-    a LIKE scans every record (SQLite's is case-blind), 5 s of the FRUS import once per new
-    record; only a base with all of them taken reads every key that may follow it."""
-    first = [k for base in bases for k in _first_keys(base)]
-    taken = {k for part in _chunks(first) for k in conn.execute(
-        select(authorities.c.key).where(authorities.c.key.in_(part))).scalars()}
-    for base in bases:
-        if all(k in taken for k in _first_keys(base)):
+    """Stored keys that new records of these bases could collide with, looked up by the
+    unique index (a LIKE scans every record, and SQLite's is case-blind): the bases, then
+    the next few keys of those taken, then, for a base with all of them taken, every key
+    that may follow it."""
+    taken = _stored(conn, bases)
+    crowded = [base for base in bases if base in taken]
+    taken |= _stored(conn, [k for base in crowded for k in _next_keys(base)])
+    for base in crowded:
+        if all(k in taken for k in _next_keys(base)):
             taken |= set(conn.execute(select(authorities.c.key).where(
                 authorities.c.key.like(base + "%"))).scalars())
     return taken
 
 
-def _first_keys(base: str) -> list[str]:
-    return [base, *(f"{base}-{n}" for n in range(2, _KEYS_TRIED + 1))]
+def _stored(conn: Connection, keys: list[str]) -> set[str]:
+    return {k for part in _chunks(keys) for k in conn.execute(
+        select(authorities.c.key).where(authorities.c.key.in_(part))).scalars()}
+
+
+def _next_keys(base: str) -> list[str]:
+    return [f"{base}-{n}" for n in range(2, _KEYS_TRIED + 1)]
 
 
 def _chunks(values: list[str] | list[int]) -> Iterator[Sequence[object]]:
