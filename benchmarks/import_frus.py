@@ -8,7 +8,8 @@ on this shared, noisy machine. Figures go to docs/benchmarks.md.
 The whole command, as an archivist waits for it (storing, indexing, queueing the jobs):
   .venv/bin/python benchmarks/import_frus.py --command [--src OLD/src --src NEW/src]
 runs `chancery import --json` on the volumes into a fresh data folder per source tree, timing
-the wall clock of the process, then `chancery check` (every document in the index)."""
+the wall clock of the process and its CPU time, then `chancery check` (every document in the
+index). With --pg each source tree runs on SQLite, then on PostgreSQL (a fresh schema)."""
 
 from __future__ import annotations
 
@@ -56,24 +57,35 @@ def run_one(corpus: Path, database_url: str) -> dict[str, object]:
             "peak_mb": round(peak_mb)}
 
 
-def run_command(corpus: Path, src: str) -> dict[str, object]:
+def run_command(corpus: Path, src: str, database_url: str = "") -> dict[str, object]:
     """`chancery import` of every volume, a fresh archive, as one process: its wall clock,
     then whether every document is searchable (`chancery check` compares the index)."""
     env = {**os.environ, "PYTHONPATH": src} if src else dict(os.environ)
     cli = [sys.executable, "-c", "from chancery.cli import app; app()"]
+    if database_url:
+        _reset_postgres(database_url)
+        cli += ["--db", database_url]
     with tempfile.TemporaryDirectory() as data:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _children_cpu()
         done = subprocess.run([*cli, "--data", data, "import", "--json", "--no-progress",
                                *map(str, sorted(corpus.rglob("*.xml")))],
                               env=env, capture_output=True, text=True)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu
         report = json.loads(done.stdout)
         checked = subprocess.run([*cli, "--data", data, "check"], env=env, capture_output=True,
                                  text=True)
-    return {"src": src or "installed", "seconds": round(seconds, 1),
+    return {"src": src or "installed", "backend": "postgresql" if database_url else "sqlite",
+            "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
             "documents": report["imported"] + report["updated"] + report["unchanged"],
             "timings": report.get("timings", {}), "jobs": report.get("jobs", {}).get("queued"),
             "searchable": checked.returncode == 0}
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes (the command, its reader and indexer):
+    on a shared machine a steadier figure than the wall clock; PostgreSQL's own is apart."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -88,7 +100,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.command:
         for src in args.src or [""]:
-            print(json.dumps(run_command(args.corpus, src)), flush=True)
+            for url in ["", args.pg] if args.pg else [""]:
+                print(json.dumps(run_command(args.corpus, src, url)), flush=True)
         return
     if args.child is not None:
         print(json.dumps(run_one(args.corpus, args.child)))

@@ -4,6 +4,7 @@ authority records, creating records for new ones."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from chancery.domain.authorities import (
     Authority,
@@ -15,7 +16,7 @@ from chancery.domain.authorities import (
     is_same_person,
     name_tokens,
 )
-from chancery.storage.interface import AuthorityRow, CatalogueSession, NameRow
+from chancery.storage.interface import AuthorityRow, CatalogueSession, NameRow, NewNames
 
 VariantMaker = Callable[[Authority], Authority]
 PhoneticKey = Callable[[str], str]
@@ -102,13 +103,15 @@ class AuthorityResolver:
             [s for ids in known_by.values() for s in ids])
         ids: dict[str, int] = {}
         pending: list[Authority] = []
+        laid: list[NewNames] = []
         for ref, a in merged.items():
             known = next((by_source[s] for s in known_by[ref] if s in by_source), None)
             if known is None:
                 pending.append(a)
             else:
                 ids[ref] = known
-                self.session.add_authority_names(known, self.name_rows(a), a.source_ids)
+                laid.append(NewNames(known, self.name_rows(a), a.source_ids))
+        self.session.add_names(laid)  # before matching by name: the names they bring match
         for kind in AuthorityKind:
             ids.update(self._resolve_by_name([a for a in pending if a.kind is kind], kind))
         return ids
@@ -122,24 +125,39 @@ class AuthorityResolver:
         return self.same_as(a)
 
     def _resolve_by_name(self, items: list[Authority], kind: AuthorityKind) -> dict[str, int]:
+        """Match each item by name or make it a record. Records to make get stand-in ids
+        (-1, -2 ...) until the whole batch is created at once, a few statements in all."""
         if not items:
             return {}
         found = self.session.authorities_named(kind, sorted({fold(a.name) for a in items}))
         sounding = (self.session.authorities_sounding(kind, sorted({self.phonetic(a.name) for a in items}))
                     if kind is AuthorityKind.PERSON else {})
         ids: dict[str, int] = {}
+        laid: list[NewNames] = []
+        made: list[Authority] = []
         for a in items:
             match = (_candidate_matches(a, found.get(fold(a.name), []))
                      or _fuller_form(a, sounding.get(self.phonetic(a.name), [])))
             if match is not None:
                 ids[a.ref] = match.id
-                self.session.add_authority_names(match.id, self.name_rows(a), a.source_ids)
+                laid.append(NewNames(match.id, self.name_rows(a), a.source_ids))
                 continue
-            full = self.make_variants(a)
-            ids[a.ref] = self.session.create_authority(full, self.name_rows(full))
-            self.created += 1
+            made.append(self.make_variants(a))
+            ids[a.ref] = -len(made)
             row = AuthorityRow(ids[a.ref], "", a.kind, a.name, a.description)
             found.setdefault(fold(a.name), []).append(row)  # later items in the batch meet it
             if kind is AuthorityKind.PERSON:
                 sounding.setdefault(self.phonetic(a.name), []).append(row)
-        return ids
+        return self._create(made, ids, laid)
+
+    def _create(self, made: list[Authority], ids: dict[str, int],
+                laid: list[NewNames]) -> dict[str, int]:
+        """Create the records made, then lay the names matched onto them or others."""
+        real = self.session.create_authorities([(full, self.name_rows(full)) for full in made])
+        self.created += len(real)
+
+        def stored(i: int) -> int:
+            return real[-i - 1] if i < 0 else i
+
+        self.session.add_names([replace(n, authority_id=stored(n.authority_id)) for n in laid])
+        return {ref: stored(i) for ref, i in ids.items()}

@@ -15,7 +15,7 @@ from chancery.domain.publication import Actor
 from chancery.domain.records import document_record
 from chancery.services.authorities import AuthorityResolver
 from chancery.services.clock import today
-from chancery.storage.interface import AuthorityRow, Catalogue, StoredDocument
+from chancery.storage.interface import AuthorityRow, Catalogue, NewNames, StoredDocument
 
 
 def resolve_keeping_keys(resolver: AuthorityResolver, catalogue: Catalogue,
@@ -26,6 +26,7 @@ def resolve_keeping_keys(resolver: AuthorityResolver, catalogue: Catalogue,
     stored: dict[str, AuthorityRow | None] = {}
     keyed: dict[str, int] = {}
     rest: list[Authority] = []
+    laid: list[NewNames] = []
     for a in items:
         if a.ref in keyed:
             continue
@@ -35,9 +36,10 @@ def resolve_keeping_keys(resolver: AuthorityResolver, catalogue: Catalogue,
         row = stored.get(a.key) if a.key else None
         if row is not None and row.kind is a.kind and fold(row.name) == fold(a.name):
             keyed[a.ref] = row.id
-            resolver.session.add_authority_names(row.id, resolver.name_rows(a), a.source_ids)
+            laid.append(NewNames(row.id, resolver.name_rows(a), a.source_ids))
         else:
             rest.append(replace(a, key="") if row is not None else a)
+    resolver.session.add_names(laid)
     return {**resolver.resolve(rest), **keyed}
 
 

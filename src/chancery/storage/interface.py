@@ -62,6 +62,15 @@ class NameRow:
 
 
 @dataclass(frozen=True)
+class NewNames:
+    """Names and source ids to lay onto a stored authority record."""
+
+    authority_id: int
+    names: list[NameRow]
+    source_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class LinkWrite:
     """A document's link to a stored authority."""
 
@@ -230,6 +239,16 @@ class CatalogueSession(Protocol):
     def add_authority_names(self, authority_id: int, names: list[NameRow],
                             source_ids: tuple[str, ...]) -> None:
         """Add names and source ids to a stored authority (duplicates ignored)."""
+        ...
+
+    def create_authorities(self, items: list[tuple[Authority, list[NameRow]]]) -> list[int]:
+        """Store new authority records with their names and source ids; their ids, in order
+        (a batch costs a few statements, whatever its size)."""
+        ...
+
+    def add_names(self, additions: list[NewNames]) -> None:
+        """Add names and source ids to stored authorities (duplicates ignored), in a few
+        statements for the whole batch."""
         ...
 
     def document_states(self, idents: list[str]) -> dict[str, DocumentState]:

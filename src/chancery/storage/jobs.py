@@ -112,15 +112,17 @@ class SqlJobs:
                                           set_={k: stmt.excluded[k] for k in keep})
 
     def _queued_ids(self, conn: Connection, keys: list[tuple[int, str]]) -> list[int]:
-        by_stage: dict[str, list[int]] = {}
-        for document_id, stage in keys:
-            by_stage.setdefault(stage, []).append(document_id)
+        # By document alone, stage and state sorted out here: asked by stage too, PostgreSQL
+        # (the job rows just written, not yet analysed) walks every job of the stage per
+        # chunk, 150 ms each, 4 s of the FRUS import's 15,000 citation jobs
+        wanted = set(keys)
+        ids = sorted({d for d, _ in keys})
         found: list[int] = []
-        for stage, ids in by_stage.items():
-            for start in range(0, len(ids), _CHUNK):
-                found += conn.execute(select(jobs.c.id).where(
-                    jobs.c.stage == stage, jobs.c.state == JobState.QUEUED.value,
-                    jobs.c.document_id.in_(ids[start:start + _CHUNK]))).scalars()
+        for start in range(0, len(ids), _CHUNK):
+            q = select(jobs.c.id, jobs.c.document_id, jobs.c.stage, jobs.c.state).where(
+                jobs.c.document_id.in_(ids[start:start + _CHUNK]))
+            found += [r.id for r in conn.execute(q)
+                      if (r.document_id, r.stage) in wanted and r.state == JobState.QUEUED.value]
         return sorted(found)
 
     def claim(self, stage: Stage, n: int, worker: str) -> list[Job]:

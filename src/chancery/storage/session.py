@@ -7,12 +7,18 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, delete, insert, literal, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from chancery.domain.authorities import Authority, AuthorityKind, slugify
+from chancery.domain.authorities import Authority, AuthorityKind
 from chancery.domain.collections import Collection
 from chancery.domain.publication import Actor, is_public
-from chancery.storage import lookups, rows
+from chancery.storage import authority_writes, bulk, lookups, rows
 from chancery.storage.access import viewable_by
-from chancery.storage.interface import AuthorityRow, DocumentState, DocumentWrite, NameRow
+from chancery.storage.interface import (
+    AuthorityRow,
+    DocumentState,
+    DocumentWrite,
+    NameRow,
+    NewNames,
+)
 from chancery.storage.tables import (
     authorities,
     authority_names,
@@ -28,7 +34,6 @@ from chancery.storage.tables import (
     text_versions,
 )
 
-_KEYS_TRIED = 20  # keys looked up at once for a new authority record: "name", "name-2", ...
 _CHILD_TABLES = (document_links, text_versions, media, document_collections, relations,
                  document_releases)
 
@@ -83,52 +88,23 @@ class SqlSession:
             found.setdefault(row.matched, []).append(rows.authority_row(row))
         return found
 
-    def _unique_key(self, authority: Authority) -> str:
-        base = f"{authority.kind.value}/{slugify(authority.name)}"
-        # the first keys it could take, looked up by the unique index: a LIKE scans every
-        # record (SQLite's is case-blind), once per new record, 5 s of the FRUS import
-        first = [base, *(f"{base}-{n}" for n in range(2, _KEYS_TRIED + 1))]
-        taken = set(self.conn.execute(select(authorities.c.key).where(
-            authorities.c.key.in_(first))).scalars())
-        if len(taken) == len(first):  # all of them taken: read every key that may follow
-            taken = set(self.conn.execute(select(authorities.c.key).where(
-                authorities.c.key.like(base + "%"))).scalars())
-        key, n = base, 2
-        while key in taken:
-            key, n = f"{base}-{n}", n + 1
-        return key
-
     def create_authority(self, authority: Authority, names: list[NameRow]) -> int:
         """Store a new authority record with its names and source ids."""
-        # parameters, not .values(): one compiled statement for every record
-        new_id = self.conn.execute(insert(authorities), {
-            "key": authority.key or self._unique_key(authority), "kind": authority.kind.value,
-            "name": authority.name, "description": authority.description}
-        ).inserted_primary_key[0]  # type: ignore[index]
-        # A new record has no names yet, and its source ids matched nothing (else it would not
-        # be new): insert without looking first, the hot path of a large first import.
-        by_name = {n.variant.name: rows.name_row(new_id, n) for n in names}
-        self.conn.execute(insert(authority_names), list(by_name.values()))
-        if authority.source_ids:
-            self.conn.execute(insert(authority_source_ids),
-                              [{"source_id": s, "authority_id": new_id}
-                               for s in dict.fromkeys(authority.source_ids)])
-        return int(new_id)
+        return self.create_authorities([(authority, names)])[0]
+
+    def create_authorities(self, items: list[tuple[Authority, list[NameRow]]]) -> list[int]:
+        """Store new authority records with their names and source ids; their ids, in order."""
+        return authority_writes.create_authorities(self.conn, items)
 
     def add_authority_names(self, authority_id: int, names: list[NameRow],
                             source_ids: tuple[str, ...]) -> None:
         """Add names and source ids to a stored authority (duplicates ignored)."""
-        have = set(self.conn.execute(select(authority_names.c.name).where(
-            authority_names.c.authority_id == authority_id)).scalars())
-        new = {n.variant.name: rows.name_row(authority_id, n) for n in names
-               if n.variant.name not in have}
-        if new:
-            self.conn.execute(insert(authority_names), list(new.values()))
-        known = self.authority_ids_for_sources(list(source_ids))
-        fresh = [{"source_id": s, "authority_id": authority_id}
-                 for s in dict.fromkeys(source_ids) if s not in known]
-        if fresh:
-            self.conn.execute(insert(authority_source_ids), fresh)
+        self.add_names([NewNames(authority_id, names, source_ids)])
+
+    def add_names(self, additions: list[NewNames]) -> None:
+        """Add names and source ids to stored authorities (duplicates ignored)."""
+        if additions:
+            authority_writes.add_names(self.conn, additions)
 
     def document_states(self, idents: list[str]) -> dict[str, DocumentState]:
         """Stored state of documents by source id or public id."""
@@ -180,11 +156,9 @@ class SqlSession:
         inserts = [w for w in writes if w.existing_id is None]
         new_ids: list[int] = []
         if inserts:
-            result = self.conn.execute(
-                insert(documents).returning(documents.c.id, sort_by_parameter_order=True),
-                [{**rows.document_row(w, is_new=True), "change_no": change_no,
-                  "was_public": _public_now(w)} for w in inserts])
-            new_ids = list(result.scalars())
+            new_ids = bulk.insert_keyed(self.conn, documents, "public_id", [
+                {**rows.document_row(w, is_new=True), "change_no": change_no,
+                 "was_public": _public_now(w)} for w in inserts])
         pairs = [(w.existing_id or 0, w) for w in updates] + list(zip(new_ids, inserts, strict=True))
         self._write_children(pairs)
 
@@ -197,8 +171,7 @@ class SqlSession:
                                   (media, batches.media), (document_collections, batches.members),
                                   (relations, batches.relations), (revisions, batches.revisions),
                                   (document_releases, batches.releases)):
-            if table_rows:
-                self.conn.execute(insert(table), table_rows)
+            bulk.insert_rows(self.conn, table, table_rows)
 
 
 def _public_now(w: DocumentWrite) -> bool:
