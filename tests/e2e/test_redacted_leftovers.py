@@ -71,12 +71,12 @@ def test_a_new_box_removes_the_old_burn_and_the_originals_renderings(archive: Ap
     archive.scan_redacting.redact_box("picture1", 1, "pct:10,10,20,10", "privacy", OPERATOR)
     old = _key(site, "picture1")
     _made(site, old, "picture.png")
-    iiif = archive.settings.data / "derived" / "iiif"
+    iiif = archive.settings.derived_path / "iiif"
     assert not list(iiif.rglob(f"{sha}-1")), "the original's renderings outlived the box"
     archive.redacting.redact("picture1", Wanted("(b)(1)", page=1, box="pct:50,60,20,10"),
                              OPERATOR)
     assert not _on_disk(archive, old)
-    assert list((archive.settings.data / "derived").glob(f"*/{sha}-1-400.png"))
+    assert list((archive.settings.derived_path).glob(f"*/{sha}-1-400.png"))
 
 
 def test_a_redaction_removes_the_downloads_made_before(archive: App) -> None:
@@ -85,7 +85,7 @@ def test_a_redaction_removes_the_downloads_made_before(archive: App) -> None:
     site = TestClient(create_app(archive))
     for ext in ("jsonl", "csv"):  # both made in one round: none is being made after this
         assert site.get(f"/downloads/documents.{ext}").status_code == 200
-    folder = archive.settings.data / "derived" / "downloads"
+    folder = archive.settings.derived_path / "downloads"
     assert any(b"Letter on Berlin" in p.read_bytes() for p in folder.glob("documents-*"))
     archive.redacting.redact("letter01", Wanted("privacy", text="Berlin", field="title"),
                              OPERATOR)
