@@ -23,8 +23,8 @@ from chancery.services.clock import today
 from chancery.services.imports import import_paths
 from chancery.services.redacting import Wanted
 from chancery.web.server import create_app
-from tests.e2e.test_redacted_leftovers import _made
-from tests.e2e.test_redacted_scans import _bundle, _key, _original
+from tests.e2e.test_redacted_leftovers import _boxed, _made
+from tests.e2e.test_redacted_scans import _bundle, _original
 
 OPERATOR = Acting.operator()
 
@@ -85,13 +85,11 @@ def test_every_derived_file_goes_to_the_shared_folder(nodes: tuple[App, App]) ->
 def test_a_redaction_through_one_node_removes_what_the_other_made(
         nodes: tuple[App, App]) -> None:
     """Node two served the picture under its first set of boxes (burned copy, page images,
-    IIIF images) and kept a citation and the downloads; node one adds a box and redacts the
-    title: every one of those files is gone from the shared folder."""
+    IIIF images) and kept a citation and the downloads; node one redacts a second box:
+    every one of those files is gone from the shared folder."""
     one, two = nodes
     site = TestClient(create_app(two))
-    one.scan_redacting.redact_box("picture1", 1, "pct:10,10,20,10", "privacy", OPERATOR)
-    old = _key(site, "picture1")
-    _made(site, old, "picture.png")
+    old = _boxed(one, site, "picture1", "picture.png", "pct:10,10,20,10")
     cited = _cite(two, "picture1")
     assert site.get("/downloads/documents.jsonl").status_code == 200
     shared = two.settings.derived_path
@@ -111,9 +109,7 @@ def test_a_purge_through_one_node_removes_what_the_other_made(nodes: tuple[App, 
     site = TestClient(create_app(two))
     sha = _original(one, "letter01")
     _made(site, sha, "letter.pdf")
-    one.scan_redacting.redact_box("letter01", 1, "pct:10,10,20,5", "privacy", OPERATOR)
-    burned = _key(site, "letter01")
-    _made(site, burned, "letter.pdf")
+    burned = _boxed(one, site, "letter01", "letter.pdf", "pct:10,10,20,5")
     cited = _cite(two, "letter01")
     shared = two.settings.derived_path
     assert _named(shared, sha) and _named(shared, burned)
