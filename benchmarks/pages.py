@@ -204,7 +204,7 @@ def main() -> None:
     # the dataset downloads, as a server that has been running has made them: one that starts
     # without them makes them in a background thread, which shares the GIL with every request
     started = time.perf_counter()
-    if PublicDownloads(app.catalogue, data / "derived" / "downloads").refresh():
+    if PublicDownloads(app.catalogue, app.settings.derived_path / "downloads").refresh():
         print(f"downloads: made in {time.perf_counter() - started:.0f} s", flush=True)
     app.catalogue.dispose()
     port = _free_port()

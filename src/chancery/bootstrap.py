@@ -122,8 +122,8 @@ class App:
 
     @property
     def citation_cache(self) -> CitationCache:
-        """The renderings kept in the data folder."""
-        return CitationCache(self.settings.data / "derived" / "citations")
+        """The renderings kept in the derived folder (shared by every node that names one)."""
+        return CitationCache(self.settings.derived_path / "citations")
 
     @cached_property
     def accounts(self) -> Accounts:
@@ -206,7 +206,7 @@ class App:
     @cached_property
     def scan_files(self) -> BurnedFiles:
         """The files a scan is served as: the original, or its burned copy (redacted key)."""
-        return BurnedFiles(self.blobs, self.settings.data / "derived" / "files", PDFIUM_LOCK,
+        return BurnedFiles(self.blobs, self.settings.derived_path / "files", PDFIUM_LOCK,
                            self.pages.keys)
 
     @cached_property
@@ -214,7 +214,7 @@ class App:
         """The words of scan pages as readers are shown them (hit boxes, IIIF Content Search,
         searchable PDFs kept beside the burned files), through the redaction rule."""
         return WordBoxes(self.catalogue, SqlWordLayers(self.catalogue.engine), IndexTerms(),
-                         SearchablePdfMaker(self.pages, self.settings.data / "derived" / "files"))
+                         SearchablePdfMaker(self.pages, self.settings.derived_path / "files"))
 
     @cached_property
     def scan_redacting(self) -> ScanRedacting:
@@ -235,8 +235,13 @@ class App:
         """What a redaction makes stale on disk: kept citations, files made under a scan's
         old keys, the downloads made before."""
         return RedactedCaches(self.catalogue, SqlScanRedactions(self.catalogue.engine),
-                              DerivedFiles(self.blobs, self.settings.data / "derived",
-                                           self.pages.keys), self.citation_cache.forget)
+                              self.derived_files, self.citation_cache.forget)
+
+    @cached_property
+    def derived_files(self) -> DerivedFiles:
+        """The files made from the blobs and the catalogue, in the one derived folder a
+        redaction or a purge clears (shared by every node that names one: docs/architecture.md)."""
+        return DerivedFiles(self.blobs, self.settings.derived_path, self.pages.keys)
 
     def _view_changed(self, public_id: str) -> None:
         """A redaction changed what the public reads: drop what was made before, on disk and
@@ -270,10 +275,9 @@ class App:
     def purging(self) -> Purging:
         """Purging documents for good, with their files, derived images, citations and index
         entries."""
-        files = DerivedFiles(self.blobs, self.settings.data / "derived", self.pages.keys)
         kept = Kept(self.citation_cache.forget)
         return Purging(self.catalogue, SqlPurge(self.catalogue.engine),
-                       SqlEditorial(self.catalogue.engine), files, self.index, kept,
+                       SqlEditorial(self.catalogue.engine), self.derived_files, self.index, kept,
                        self.accounts.record, self.page_purge.changed)
 
     @cached_property
@@ -319,7 +323,7 @@ class App:
     def suggesting(self) -> Suggesting:
         """Suggested metadata, each stage's findings kept under derived/suggestions."""
         return build_suggesting(self.catalogue,
-                                FileCache(self.settings.data / "derived" / "suggestions"))
+                                FileCache(self.settings.derived_path / "suggestions"))
 
     @property
     def limits(self) -> Limits:
@@ -447,7 +451,7 @@ def archive_copy(settings: Settings) -> tuple[SqlCatalogueCopy, FolderBlobStore,
     """What `backup` and `restore` work on, without opening the archive (a restore replaces
     its catalogue): the catalogue's snapshots, the blob store, and the derived folders a
     restore empties (they are made again from the restored catalogue)."""
-    derived = [settings.index_dir, settings.data / "vectors", settings.data / "derived"]
+    derived = [settings.index_dir, settings.data / "vectors", settings.derived_path]
     return SqlCatalogueCopy(settings.catalogue_url), FolderBlobStore(settings.blob_dir), derived
 
 
@@ -478,5 +482,5 @@ def build_app(settings: Settings, migrate: bool = True) -> App:
     blobs = FolderBlobStore(settings.blob_dir)
     # OCR texts are also searched in their spelling-corrected reading (never shown)
     return App(settings, catalogue, blobs, TantivyIndex(settings.index_dir, respell=respell_ocr),
-               PageImages(blobs, settings.data / "derived"), PandocEngine(),
+               PageImages(blobs, settings.derived_path), PandocEngine(),
                SqlRateBuckets(settings.catalogue_url))

@@ -31,6 +31,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("blobs_dir", "",
             "Folder of the blob store (every imported file, by hash); empty: blobs/ in the data "
             "folder. Web nodes and workers on several machines name one shared folder (NFS)."),
+    Setting("derived_dir", "",
+            "Folder of the files made from the blobs and the catalogue (page images, IIIF "
+            "images, burned scans, kept citations, downloads); empty: derived/ in the data "
+            "folder. Several machines name one shared folder, so a redaction or a purge on one "
+            "removes what every one made."),
     Setting("database_url", "", "SQLAlchemy URL of the catalogue; empty means SQLite in the "
             "data folder. PostgreSQL: postgresql+psycopg://user@host/dbname"),
     Setting("database_replica_urls", "",
@@ -141,6 +146,7 @@ class Settings:
     cache_max_age: int = 60  # 0: pages stay no-cache, as for a server without a cache
     cache_purge_urls: str = ""  # comma-separated; empty: no cache is told anything
     blobs_dir: str = ""  # empty: blobs/ in the data folder
+    derived_dir: str = ""  # empty: derived/ in the data folder
 
     @property
     def base_url(self) -> str:
@@ -183,6 +189,13 @@ class Settings:
         return Path(self.blobs_dir) if self.blobs_dir else self.data / "blobs"
 
     @property
+    def derived_path(self) -> Path:
+        """Where the files made from the blobs and the catalogue live (a folder every node
+        shares, so a redaction or a purge on one removes what all of them made; or the data
+        folder's own): emptied by a restore, refilled as pages are read."""
+        return Path(self.derived_dir) if self.derived_dir else self.data / "derived"
+
+    @property
     def metrics_dir(self) -> Path:
         """Where this machine's processes keep their Prometheus counts (emptied by `serve`)."""
         return self.data / "metrics"
@@ -192,31 +205,49 @@ def load_settings(**overrides: str | None) -> Settings:
     """Settings from defaults, the environment, then explicit overrides (CLI flags)."""
     values = {s.name: os.environ.get(s.env, s.default) for s in SETTINGS}
     values.update({k: v for k, v in overrides.items() if v is not None})
-    return Settings(data=Path(values["data"]), database_url=values["database_url"],
-                    max_file_size=int(values["max_file_size"]),
-                    max_scan_pages=int(values["max_scan_pages"]),
-                    archive_name=values["archive_name"], public_url=values["public_url"],
-                    api_rate_limit=int(values["api_rate_limit"]),
-                    search_rate_limit=int(values["search_rate_limit"]),
-                    oai_rate_limit=int(values["oai_rate_limit"]),
-                    export_rate_limit=int(values["export_rate_limit"]),
-                    workers=int(values["workers"]),
-                    admin_email=values["admin_email"], oai_namespace=values["oai_namespace"],
-                    trusted_proxies=frozenset(a.strip() for a in values["trusted_proxies"].split(",")
-                                              if a.strip()),
-                    allow_self_approval=_flag("allow_self_approval", values["allow_self_approval"]),
-                    job_workers=int(values["job_workers"]), broker_url=values["broker_url"],
-                    job_timeout=int(values["job_timeout"]),
-                    internal_addresses=_networks(values["internal_addresses"]),
-                    metrics_token=values["metrics_token"],
-                    ready_index_lag=int(values["ready_index_lag"]),
-                    ready_free_disk=int(values["ready_free_disk"]),
-                    log_format=_choice("log_format", values["log_format"], ("text", "json")),
-                    database_replica_urls=values["database_replica_urls"],
-                    database_replica_max_lag=float(values["database_replica_max_lag"]),
-                    cache_max_age=int(values["cache_max_age"]),
-                    cache_purge_urls=values["cache_purge_urls"],
-                    blobs_dir=values["blobs_dir"])
+    settings = Settings(data=Path(values["data"]), database_url=values["database_url"],
+                        max_file_size=int(values["max_file_size"]),
+                        max_scan_pages=int(values["max_scan_pages"]),
+                        archive_name=values["archive_name"], public_url=values["public_url"],
+                        api_rate_limit=int(values["api_rate_limit"]),
+                        search_rate_limit=int(values["search_rate_limit"]),
+                        oai_rate_limit=int(values["oai_rate_limit"]),
+                        export_rate_limit=int(values["export_rate_limit"]),
+                        workers=int(values["workers"]),
+                        admin_email=values["admin_email"], oai_namespace=values["oai_namespace"],
+                        trusted_proxies=frozenset(a.strip() for a
+                                                  in values["trusted_proxies"].split(",")
+                                                  if a.strip()),
+                        allow_self_approval=_flag("allow_self_approval",
+                                                  values["allow_self_approval"]),
+                        job_workers=int(values["job_workers"]), broker_url=values["broker_url"],
+                        job_timeout=int(values["job_timeout"]),
+                        internal_addresses=_networks(values["internal_addresses"]),
+                        metrics_token=values["metrics_token"],
+                        ready_index_lag=int(values["ready_index_lag"]),
+                        ready_free_disk=int(values["ready_free_disk"]),
+                        log_format=_choice("log_format", values["log_format"], ("text", "json")),
+                        database_replica_urls=values["database_replica_urls"],
+                        database_replica_max_lag=float(values["database_replica_max_lag"]),
+                        cache_max_age=int(values["cache_max_age"]),
+                        cache_purge_urls=values["cache_purge_urls"],
+                        blobs_dir=values["blobs_dir"], derived_dir=values["derived_dir"])
+    _check_derived(settings)
+    return settings
+
+
+def _check_derived(settings: Settings) -> None:
+    """Refuse a derived folder that is or holds the data folder, or overlaps the blob
+    store: a restore empties the derived folder, and must not take the catalogue or the
+    stored files with it."""
+    derived, data = settings.derived_path.resolve(), settings.data.resolve()
+    blobs = settings.blob_dir.resolve()
+    if derived == data or derived in data.parents:
+        raise ValueError(f"derived_dir {settings.derived_dir!r} must not be or hold the "
+                         "data folder")
+    if derived == blobs or derived in blobs.parents or blobs in derived.parents:
+        raise ValueError(f"derived_dir {settings.derived_dir!r} must be apart from the "
+                         "blob folder")
 
 
 def _flag(name: str, value: str) -> bool:

@@ -31,7 +31,7 @@ def archive(tmp_path: Path) -> Iterator[App]:
 
 
 def _folder(app: App) -> Path:
-    return app.settings.data / "derived" / "downloads"
+    return app.settings.derived_path / "downloads"
 
 
 def _ids(body: str) -> set[str]:

@@ -155,7 +155,7 @@ def test_the_image_cache_keeps_what_viewers_ask_for_once(archive: App, site: Tes
     """Found by review: every spelling of every request was kept forever. Now one file per
     image however it is spelled, and only the sizes and tiles info.json offers."""
     identifier = _pattern_id(site)
-    folder = archive.settings.data / "derived" / "iiif" / identifier[:2] / identifier
+    folder = archive.settings.derived_path / "iiif" / identifier[:2] / identifier
     before = set(folder.glob("*")) if folder.exists() else set()
     for path in ("full/max/0/default.jpg", "full/1000,/0/default.jpg", "full/1000,1000/0/default.jpg",
                  "0,0,512,512/512,/0/default.jpg"):

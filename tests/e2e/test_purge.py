@@ -106,7 +106,7 @@ def _files(root: Path, sha: str) -> list[Path]:
 
 
 def _citations(app: App) -> list[str]:
-    return [p.read_text() for p in (app.settings.data / "derived" / "citations").rglob("*.json")]
+    return [p.read_text() for p in (app.settings.derived_path / "citations").rglob("*.json")]
 
 
 def test_a_purged_document_is_unknown_to_every_channel(archive: App) -> None:
@@ -138,18 +138,18 @@ def test_purge_removes_its_own_files_and_keeps_a_shared_one(archive: App) -> Non
     document's stay; the downloads made before are gone."""
     site = TestClient(create_app(archive))
     _derived(archive, site)
-    data = archive.settings.data
-    assert _files(data / "derived", OWN_SHA) and _files(data / "blobs", OWN_SHA)
+    derived, blobs = archive.settings.derived_path, archive.settings.blob_dir
+    assert _files(derived, OWN_SHA) and _files(blobs, OWN_SHA)
     cited = _citations(archive)
     assert _purge(archive, GONE, "--reason", "rights holder", "--yes")[0] == 0
-    assert not _files(data / "blobs", OWN_SHA) and not _files(data / "derived", OWN_SHA)
-    assert _files(data / "blobs", SHARED_SHA) and _files(data / "derived", SHARED_SHA)
+    assert not _files(blobs, OWN_SHA) and not _files(derived, OWN_SHA)
+    assert _files(blobs, SHARED_SHA) and _files(derived, SHARED_SHA)
     assert site.get(f"/scans/{SHARED_SHA}/1-200.png").status_code == 200
     if cited:  # pandoc made them: the purged document's are gone, the other's stay
         assert any("Wombat" in c for c in cited)
         assert not any("Wombat" in c for c in _citations(archive))
         assert any("Telegram on Canberra" in c for c in _citations(archive))
-    assert not list((data / "derived" / "downloads").glob("documents-*"))
+    assert not list((derived / "downloads").glob("documents-*"))
     assert archive.index.count() == 1
 
 

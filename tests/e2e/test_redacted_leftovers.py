@@ -37,6 +37,15 @@ def _made(site: TestClient, key: str, name: str) -> None:
         assert site.get(url).status_code == 200, url
 
 
+def _boxed(app: App, site: TestClient, pid: str, name: str, box: str) -> str:
+    """A box added to the scan's first page through ``app``, then what a reader's visit to
+    ``site`` makes under the new key; the key."""
+    app.scan_redacting.redact_box(pid, 1, box, "privacy", OPERATOR)
+    key = _key(site, pid)
+    _made(site, key, name)
+    return key
+
+
 def _on_disk(app: App, key: str) -> list[Path]:
     return [p for p in app.settings.data.rglob(f"*{key}*")]
 
@@ -47,12 +56,8 @@ def test_a_purge_removes_what_was_made_under_every_redacted_key(archive: App) ->
     site = TestClient(create_app(archive))
     sha = _original(archive, "letter01")
     _made(site, sha, "letter.pdf")
-    archive.scan_redacting.redact_box("letter01", 1, "pct:10,10,20,5", "privacy", OPERATOR)
-    first = _key(site, "letter01")
-    _made(site, first, "letter.pdf")
-    archive.scan_redacting.redact_box("letter01", 1, "pct:10,30,20,5", "privacy", OPERATOR)
-    second = _key(site, "letter01")
-    _made(site, second, "letter.pdf")
+    first = _boxed(archive, site, "letter01", "letter.pdf", "pct:10,10,20,5")
+    second = _boxed(archive, site, "letter01", "letter.pdf", "pct:10,30,20,5")
     assert _on_disk(archive, second) and _on_disk(archive, sha)
     done = CliRunner().invoke(cli, ["--data", str(archive.settings.data), "purge", "letter01",
                                     "--reason", "court order 2026-7", "--yes"])
@@ -68,15 +73,13 @@ def test_a_new_box_removes_the_old_burn_and_the_originals_renderings(archive: Ap
     site = TestClient(create_app(archive))
     sha = _original(archive, "picture1")
     _made(site, sha, "picture.png")
-    archive.scan_redacting.redact_box("picture1", 1, "pct:10,10,20,10", "privacy", OPERATOR)
-    old = _key(site, "picture1")
-    _made(site, old, "picture.png")
-    iiif = archive.settings.data / "derived" / "iiif"
+    old = _boxed(archive, site, "picture1", "picture.png", "pct:10,10,20,10")
+    iiif = archive.settings.derived_path / "iiif"
     assert not list(iiif.rglob(f"{sha}-1")), "the original's renderings outlived the box"
     archive.redacting.redact("picture1", Wanted("(b)(1)", page=1, box="pct:50,60,20,10"),
                              OPERATOR)
     assert not _on_disk(archive, old)
-    assert list((archive.settings.data / "derived").glob(f"*/{sha}-1-400.png"))
+    assert list((archive.settings.derived_path).glob(f"*/{sha}-1-400.png"))
 
 
 def test_a_redaction_removes_the_downloads_made_before(archive: App) -> None:
@@ -85,7 +88,7 @@ def test_a_redaction_removes_the_downloads_made_before(archive: App) -> None:
     site = TestClient(create_app(archive))
     for ext in ("jsonl", "csv"):  # both made in one round: none is being made after this
         assert site.get(f"/downloads/documents.{ext}").status_code == 200
-    folder = archive.settings.data / "derived" / "downloads"
+    folder = archive.settings.derived_path / "downloads"
     assert any(b"Letter on Berlin" in p.read_bytes() for p in folder.glob("documents-*"))
     archive.redacting.redact("letter01", Wanted("privacy", text="Berlin", field="title"),
                              OPERATOR)

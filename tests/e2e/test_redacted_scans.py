@@ -49,6 +49,14 @@ def _pattern() -> bytes:
 
 def _archive(root: Path) -> App:
     """Two published documents: a letter (a 2-page PDF with a text layer), a picture (PNG)."""
+    app = build_app(load_settings(data=str(root / "data"), database_url=""))
+    assert not import_paths([_bundle(root)], app.import_context()).failed
+    search.rebuild_index(app.catalogue, app.index)
+    return app
+
+
+def _bundle(root: Path) -> Path:
+    """The letter and the picture as a bundle in ``root/bundle``."""
     src = root / "bundle"
     src.mkdir()
     (src / "letter.pdf").write_bytes(LETTER)
@@ -59,10 +67,7 @@ def _archive(root: Path) -> App:
         (src / f"{pid}.yaml").write_text(yaml.safe_dump({
             "public_id": pid, "title": title, "type": "letter", "date": "1961-05-02",
             "media": [{"file": scan, "label": "Scan"}], "publication": {"state": "published"}}))
-    app = build_app(load_settings(data=str(root / "data"), database_url=""))
-    assert not import_paths([src], app.import_context()).failed
-    search.rebuild_index(app.catalogue, app.index)
-    return app
+    return src
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ def test_withheld_words_are_never_marked_searched_or_in_the_pdf(archive: App) ->
     site = TestClient(create_app(archive))
     before = site.get(f"/documents/{PID}/scans/1/searchable.pdf")
     assert before.status_code == 200 and "JAMAICA" in _pdf_text(before.content)
-    made = sorted((archive.settings.data / "derived" / "files").rglob("*"))
+    made = sorted((archive.settings.derived_path / "files").rglob("*"))
     assert len(_marks(site, "jamaica")) == 5  # not JAMAICAN: another stem
     archive.redacting.redact(PID, Wanted("(b)(1)", text="Jamaica", version="en"),
                              Acting.operator())

@@ -25,6 +25,7 @@ from chancery.demo import DEMO_DIR
 from chancery.domain.readers import Reader
 from chancery.services import search
 from tests.conftest import PG_URL, need
+from tests.editorial import import_bundle
 from tests.integration.sources import SCANS, archive_records, row_counts, run_import
 from tests.meaning_helpers import embedded
 from tests.scan_pdfs import text_pdf
@@ -233,6 +234,34 @@ def test_check_names_a_damaged_and_a_missing_stored_file(sqlite_source: App,
     assert any(damaged.name in ln and "no longer has its hash" in ln for ln in lines)
     assert any(missing.name in ln and "not in the blob store" in ln for ln in lines)
     assert all(".pdf (" in ln for ln in lines)
+
+
+def test_a_derived_folder_elsewhere_is_left_out_and_emptied_by_a_restore(tmp_path: Path) -> None:
+    """With ``derived_dir`` outside the data folder (a shared mount): a backup holds none of
+    its files, and a restore empties it (a download named by a change count the restored
+    catalogue reaches again would be served) while the folder itself, a mount point, stays."""
+    derived = tmp_path / "shared-derived"
+    env = {"CHANCERY_DERIVED_DIR": str(derived)}
+    app = build_app(load_settings(data=str(tmp_path / "data"), derived_dir=str(derived)))
+    try:
+        import_bundle(app, tmp_path / "bundle")
+    finally:
+        app.close()
+    stale = derived / "downloads" / "documents-0.0-000000000003-20261201.jsonl"
+    stale.parent.mkdir(parents=True)
+    stale.write_text('{"title": "made from the catalogue before"}\n')
+    data = ["--data", str(tmp_path / "data")]
+    result = runner.invoke(cli, [*data, "backup", str(tmp_path / "backup"), "--no-progress"],
+                           env=env)
+    assert result.exit_code == 0, result.output
+    kept = {p.name for p in (tmp_path / "backup").iterdir()}
+    assert kept <= {"manifest.json", "settings.json", "catalogue.sqlite3", "blobs"}, kept
+    assert not any(p.name == stale.name for p in (tmp_path / "backup").rglob("*"))
+    result = runner.invoke(cli, [*data, "restore", "--force", str(tmp_path / "backup"),
+                                 "--no-progress"], env=env)
+    assert result.exit_code == 0, result.output
+    assert derived.is_dir() and not stale.exists()
+    assert not (tmp_path / "data" / "derived").exists()
 
 
 # -- PostgreSQL -----------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Chancery on several nodes, on this one machine: a PostgreSQL primary and a streaming
 replica, Redis, one Celery worker, two `chancery serve` nodes (each its own data folder and
-search index, one shared blob folder) behind HAProxy, all started here. An import through
-node one becomes searchable on node two within seconds (the index lag is measured); node two
-killed mid-load loses no request and no data; the replica stopped mid-load sends the reads
-to the primary without one failing. Select it with `-m multinode`."""
+search index; one shared blob folder and one shared derived folder) behind HAProxy, all
+started here. An import through node one becomes searchable on node two within seconds (the
+index lag is measured); node two killed mid-load loses no request and no data; the replica
+stopped mid-load sends the reads to the primary without one failing. Select it with `-m multinode`."""
 
 from __future__ import annotations
 
@@ -86,6 +86,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         front = free_port()
         shared = {"database_url": primary.url(), "database_replica_urls": replica.url(),
                   "broker_url": broker, "blobs_dir": str(root / "blobs"),
+                  # one derived folder: a redaction or a purge on one node clears every node's
+                  "derived_dir": str(root / "derived"),
                   # every node gives the balancer's address in links and citations
                   "public_url": f"http://127.0.0.1:{front}", "trusted_proxies": "127.0.0.1",
                   # the load comes from one address: it is not a reader to be limited
@@ -207,6 +209,10 @@ def test_an_import_through_node_one_is_searchable_on_node_two(deployment: Deploy
     # the imports' jobs (citations, embeddings) went through Redis to the one worker
     wait_until(lambda: d.primary.sql("SELECT count(*) FROM jobs WHERE state = 'done'")[0][0], 60,
                "the worker did no job")
+    # what the nodes and the worker made (the downloads, at least) is in the one shared
+    # derived folder; none of them keeps a derived folder of its own
+    assert (d.root / "derived" / "downloads").is_dir()
+    assert not [n for n in ("node1", "node2", "worker") if (d.root / n / "derived").exists()]
     assert set().union(*(_search_ids(d.addresses["node1"], v) for v in IMPORTED)) == new
     # through the balancer, each round goes to the other node: the same counts from both
     # (not the ids page by page: the order of equal scores is each index's own)

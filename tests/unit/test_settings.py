@@ -36,3 +36,25 @@ def test_the_largest_import_file_has_one_default(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("CHANCERY_MAX_FILE_SIZE", raising=False)
     default = next(s for s in SETTINGS if s.name == "max_file_size").default
     assert load_settings().max_file_size == int(default) == 256 * 1024 * 1024
+
+
+def test_derived_files_live_in_the_data_folder_unless_a_folder_is_named(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """derived_dir empty: DATA/derived; named (flag or CHANCERY_DERIVED_DIR): that folder,
+    the one every node of an archive shares."""
+    monkeypatch.delenv("CHANCERY_DERIVED_DIR", raising=False)
+    assert load_settings(data=str(tmp_path)).derived_path == tmp_path / "derived"
+    monkeypatch.setenv("CHANCERY_DERIVED_DIR", str(tmp_path / "shared"))
+    assert load_settings(data=str(tmp_path / "data")).derived_path == tmp_path / "shared"
+
+
+@pytest.mark.parametrize("derived", ["data", ".", "shared/blobs", "shared/blobs/d", "shared"])
+def test_a_derived_folder_over_the_data_or_the_blobs_is_refused(tmp_path: Path,
+                                                                derived: str) -> None:
+    """A restore empties the derived folder: one that is or holds the data folder, or
+    overlaps the blob store, would take the catalogue or the stored files with it."""
+    with pytest.raises(ValueError, match="derived_dir"):
+        load_settings(data=str(tmp_path / "data"), blobs_dir=str(tmp_path / "shared" / "blobs"),
+                      derived_dir=str(tmp_path / derived))
+    assert load_settings(data=str(tmp_path / "data"), blobs_dir=str(tmp_path / "blobs"),
+                         derived_dir=str(tmp_path / "derived")).derived_path.name == "derived"

@@ -73,7 +73,7 @@ class Images:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.cache = app.settings.data / "derived" / "iiif"
+        self.cache = app.settings.derived_path / "iiif"
         self.limiter = SharedLimiter("images", app.settings.api_rate_limit, app.buckets)
 
     def base(self, identifier: str, reader: Reader) -> Path | None:

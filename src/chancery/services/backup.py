@@ -8,8 +8,9 @@ A backup folder::
     catalogue.sqlite3    or catalogue.dump (pg_dump --format=custom)
     blobs/ab/cd/abcd…    every stored file, as the blob store keeps it
 
-The search index and the node's vector index are derived: left out, and rebuilt after a
-restore (the passage vectors themselves are rows of the catalogue)."""
+The search index, the node's vector index and the derived folder (page images, burned
+scans, kept citations, downloads) are made from those: left out, emptied by a restore and
+made again (the passage vectors themselves are rows of the catalogue)."""
 
 from __future__ import annotations
 
@@ -255,9 +256,16 @@ def rebuild_derived(catalogue: Catalogue, index: SearchIndex, follow_vectors: Ca
 
 def clear_derived(folders: list[Path]) -> None:
     """Remove what was made from the archive before the restore (search index, vector
-    index, page images, kept citations): made again from the restored catalogue."""
+    index, page images, kept citations, downloads): made again from the restored catalogue.
+    A restored catalogue may be older than them (a download is named by a change counter
+    the restored one will count to again). Each folder is emptied, not removed: the derived
+    folder may be a shared mount (``derived_dir``), which cannot be removed."""
     for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
+        for made in folder.iterdir() if folder.is_dir() else ():
+            if made.is_dir() and not made.is_symlink():
+                shutil.rmtree(made, ignore_errors=True)
+            else:
+                made.unlink(missing_ok=True)
 
 
 def masked(settings: dict[str, str]) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """Each stage's findings, kept by (content hash, stage name, stage version) so that a text
 read before is not read again, and a new version of a stage reads everything afresh.
 
-A small file cache: one JSON file per key under the data folder's ``derived/suggestions/``
+A small file cache: one JSON file per key under the derived folder's ``suggestions/``
 (``<hash[:2]>/<hash>-<stage>-<version>.json``), like the kept citations. No catalogue
 table: findings are derived data, rebuilt from the text whenever they are missing."""
 

@@ -103,7 +103,7 @@ def _entry(feed: etree._Element, stored: StoredDocument, base: str, archive: str
 
 def routes(app: App) -> APIRouter:
     """Feeds, downloads, oEmbed and search exports."""
-    files = PublicDownloads(app.catalogue, app.settings.data / "derived" / "downloads")
+    files = PublicDownloads(app.catalogue, app.settings.derived_path / "downloads")
     router = APIRouter(lifespan=_kept_current(files))
 
     @router.get("/feeds/recent.atom", include_in_schema=False)
