@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
-from chancery.bootstrap import build_app
+from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
 from chancery.demo import demo_sources
 from chancery.services import search
@@ -23,7 +24,7 @@ LATE = "late-ru-note"  # a document added after the demo, later the same day
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     """The demo archive, then one Russian note imported later the same day."""
     root = tmp_path_factory.mktemp("reader")
     app = build_app(load_settings(data=str(root / "data"), database_url=""))
@@ -34,8 +35,34 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
                     "experts,1960-07-16,ru,Текст ноты.,published\n", encoding="utf-8")
     assert not import_paths([late], app.import_context()).failed
     search.sync_index(app.catalogue, app.index)
-    yield TestClient(create_app(app))
+    yield app
     app.catalogue.dispose()
+
+
+@pytest.fixture(scope="module")
+def site(archive: App) -> TestClient:
+    return TestClient(create_app(archive))
+
+
+def test_a_document_page_reads_its_document_once(archive: App, site: TestClient,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page at its address with a slug, "more like this" included, reads the document
+    from the catalogue once (it read it three times: each read is ~8 queries on PostgreSQL);
+    an old slug still leads to the one address."""
+    reads: list[str] = []
+    real = archive.catalogue.get_document
+
+    def counted(ident: str, *args: Any, **kwargs: Any) -> Any:
+        reads.append(ident)
+        return real(ident, *args, **kwargs)
+
+    monkeypatch.setattr(archive.catalogue, "get_document", counted)
+    moved = site.get("/documents/jfk-104-10216-10046/an-old-slug", follow_redirects=False)
+    assert moved.status_code == 301
+    canonical = moved.headers["location"]
+    reads.clear()
+    _page(site, canonical)
+    assert reads == ["jfk-104-10216-10046"]
 
 
 def _page(site: TestClient, path: str) -> str:

@@ -173,8 +173,12 @@ class Search:
         stored = self.catalogue.get_document(ident, who.actor, who.today)
         if stored is None:
             return None
-        return similar_documents(self.index, self.neighbours, stored.document.public_id,
-                                 limit, who)
+        return self.similar_to_seen(stored.document.public_id, limit=limit, reader=who)
+
+    def similar_to_seen(self, public_id: str, *, limit: int, reader: Reader) -> list[SimilarDocument]:
+        """Documents like one that the caller has just read as ``reader`` (its page), without
+        reading it again; the neighbours are matched as that reader all the same."""
+        return similar_documents(self.index, self.neighbours, public_id, limit, reader)
 
     def count(self, text: str, filters: dict[str, tuple[str, ...]], reader: Reader) -> int:
         """How many documents a query finds for ``reader``, and nothing else."""

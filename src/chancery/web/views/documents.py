@@ -80,28 +80,29 @@ def routes(app: App) -> APIRouter:
     return router
 
 
-def _resolve(app: App, ident: str, reader: Reader) -> str:
-    """The id to look up: "{public id}/{any slug}" gives the public id; anything else is a
-    public id alone or a source id such as frus1958-60v19/d3."""
+def _page(app: App, ident: str, reader: Reader) -> reading.DocumentPage | reading.Withdrawn | None:
+    """The page of "{public id}/{any slug}" (by its public id), or else of ``ident`` as it
+    stands: a public id alone or a source id such as frus1958-60v19/d3. The document is read
+    once: a check first, then the page, read it twice (three times with "more like this")."""
     first, _, rest = ident.partition("/")
-    if rest and (documents.show_document(app.catalogue, first, reader) is not None
-                 or reading.withdrawn_document(app.catalogue, first) is not None):
-        return first
-    return ident
+    if rest:
+        page = reading.document_page(app.catalogue, first, app.settings.archive_name, reader)
+        if page is not None:
+            return page
+    return reading.document_page(app.catalogue, ident, app.settings.archive_name, reader)
 
 
 def _similar(app: App, public_id: str, reader: Reader) -> list[SimilarDocument]:
-    """More like this: a few documents near this one that the reader may see (none while the
-    index cannot answer: the page itself does not need it)."""
+    """More like this: a few documents near this one, which the reader is reading, that the
+    reader may see (none while the index cannot answer: the page itself does not need it)."""
     try:
-        return app.search.similar(public_id, limit=SIMILAR_ON_PAGE, reader=reader) or []
+        return app.search.similar_to_seen(public_id, limit=SIMILAR_ON_PAGE, reader=reader)
     except IndexUnavailable:
         return []
 
 
 def _document(app: App, request: Request, ident: str, reader: Reader) -> Response:
-    lookup = _resolve(app, ident.strip("/"), reader)
-    page = reading.document_page(app.catalogue, lookup, app.settings.archive_name, reader)
+    page = _page(app, ident.strip("/"), reader)
     if page is None:
         return render(app, request, "404.html", {"what": "document"}, status=404, cache=False)
     if isinstance(page, reading.Withdrawn):
