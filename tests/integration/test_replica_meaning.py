@@ -16,21 +16,16 @@ from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
 from chancery.web.replica_routing import LSN_COOKIE
 from chancery.web.server import create_app
-from tests.conftest import need
 from tests.editorial import DOCS, import_bundle
 from tests.meaning_helpers import embedded
-from tests.pg_cluster import Cluster, clusters, unavailable, wait_replayed
+from tests.pg_cluster import Cluster, wait_replayed
 
 QUESTION = "okapi question telegram"  # plain words: meaning is asked too
 
 
 @pytest.fixture(scope="module")
-def pg() -> Iterator[tuple[Cluster, Cluster]]:
-    """A primary and a streaming replica of it."""
-    need(not unavailable(), f"cannot run PostgreSQL clusters here: {unavailable()}")
-    with clusters() as made:
-        primary = made.primary()
-        yield primary, made.replica(primary)
+def pg(primary_and_replica: tuple[Cluster, Cluster]) -> tuple[Cluster, Cluster]:
+    return primary_and_replica
 
 
 @pytest.fixture
