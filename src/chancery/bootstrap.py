@@ -167,9 +167,10 @@ class App:
         data/vectors, following the catalogue's vectors) and the questions asked of it."""
         folder = self.settings.data / "vectors"
         embedder = UseEmbedder()
-        words = WordBridge(SqlWordVectors(self.catalogue.engine, embedder.dims), embedder,
+        engine, reads = self.catalogue.engine, self.catalogue.reads  # a page's: a replica's
+        words = WordBridge(SqlWordVectors(engine, embedder.dims, reads), embedder,
                            FaissWordTable, chinese_words, english_glosses)
-        return Meaning(self.catalogue, SqlPassageVectors(self.catalogue.engine, embedder.dims),
+        return Meaning(self.catalogue, SqlPassageVectors(engine, embedder.dims, reads),
                        embedder, lambda build: vector_index(folder, build),
                        FileMark(folder), words)
 

@@ -10,6 +10,7 @@ from chancery.bootstrap import App
 from tests.conftest import CORPUS, need
 from tests.integration.sources import Clock
 from tests.integration.test_spelling_pairs import BENCH
+from tests.pg_cluster import Cluster, clusters, unavailable
 
 CORE = CORPUS / "frus" / "core"
 
@@ -29,3 +30,12 @@ def core_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     app: App = BENCH.build_archive(tmp_path_factory.mktemp("core"), CORE)
     yield app
     app.close()
+
+
+@pytest.fixture(scope="module")
+def primary_and_replica() -> Iterator[tuple[Cluster, Cluster]]:
+    """A PostgreSQL primary of the test's own and a streaming replica of it, for a module."""
+    need(not unavailable(), f"cannot run PostgreSQL clusters here: {unavailable()}")
+    with clusters() as made:
+        primary = made.primary()
+        yield primary, made.replica(primary)

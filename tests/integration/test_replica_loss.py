@@ -17,8 +17,7 @@ from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
 from chancery.storage.replicas import ReadRouting
 from chancery.web.replica_routing import install
-from tests.conftest import need
-from tests.pg_cluster import Cluster, clusters, unavailable, wait_replayed
+from tests.pg_cluster import Cluster, wait_replayed
 
 # on a replica the connection's own backend ends itself in the middle of the read, as when
 # the replica shuts down; the primary answers the same statement
@@ -27,11 +26,8 @@ CUT_ON_REPLICA = ("SELECT CASE WHEN pg_is_in_recovery() THEN pg_terminate_backen
 
 
 @pytest.fixture(scope="module")
-def pg() -> Iterator[tuple[Cluster, Cluster]]:
-    need(not unavailable(), f"cannot run PostgreSQL clusters here: {unavailable()}")
-    with clusters() as made:
-        primary = made.primary()
-        yield primary, made.replica(primary)
+def pg(primary_and_replica: tuple[Cluster, Cluster]) -> tuple[Cluster, Cluster]:
+    return primary_and_replica
 
 
 @pytest.fixture

@@ -19,10 +19,11 @@ FACETS = ("year", "decade", "type", "classification", "language", "collection", 
 # (yyyymmdd), for browsing by date; only dates precise to the month or day are counted.
 HISTOGRAMS = ("month", "day")
 SORTS = ("relevance", "date", "-date", "recent")  # recent: newest in the archive first
-SCHEMA_VERSION = 8  # bump when the index layout changes: older indexes are then refused
+SCHEMA_VERSION = 9  # bump when the index layout changes: older indexes are then refused
 # 6: documents indexed as the public reads them, the words redactions withhold in "withheld"
 # 7: OCR texts' spelling-corrected reading in the hidden field "respelled"
 # 8: "sample", a stable hash of the public id, for facets estimated from a fixed sample
+# 9: "key", the catalogue id, breaks ties in every order (inside the date orders' values)
 
 
 class IndexUnavailable(Exception):
@@ -58,6 +59,9 @@ class IndexDocument:
     # the words redactions withhold from the public (the document above is the public view):
     # editors find the document by them, nobody else
     withheld: tuple[str, ...] = ()
+    # the document's catalogue id: every result order ends with it, so that two indexes of
+    # one catalogue (two nodes') page alike whatever order they were written in (0: unknown)
+    key: int = 0
 
 
 @dataclass(frozen=True)

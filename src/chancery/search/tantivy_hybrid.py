@@ -19,8 +19,8 @@ from tantivy import Occur, Query
 from chancery.search.fusion import fuse, fused_score
 from chancery.search.interface import SearchRequest
 from chancery.search.tantivy_query import QueryCompiler, viewable_by
+from chancery.search.tantivy_ranking import Ranked
 
-Ranked = list[tuple[Any, Any]]  # (score or sort value, document address), best first
 Rank = Callable[[tantivy.Searcher, Query, SearchRequest], tuple[int, Ranked]]
 
 

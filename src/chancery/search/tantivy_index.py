@@ -45,6 +45,7 @@ from chancery.search.meaning_counts import meaning_alone
 from chancery.search.tantivy_hits import Snippets, hit_of, paragraph, paragraph_docs
 from chancery.search.tantivy_hybrid import HybridPage, hybrid_page, key_of
 from chancery.search.tantivy_query import QueryCompiler
+from chancery.search.tantivy_ranking import SORTS, ranked
 from chancery.search.tantivy_schema import (
     Respell,
     analyzers,
@@ -61,8 +62,6 @@ _TANTIVY_FILE = re.compile(r"[0-9a-f]{32}\.[a-z0-9.]+|meta\.json|\.managed\.json
                            r"chancery-index\.json(\.tmp)?")
 _SNIPPET_CHARS = 240
 WRITER_WAIT = 30.0  # seconds a write waits for another process's writer to commit
-_SORTS = {"date": ("date_sort", Order.Asc), "-date": ("date_sort_desc", Order.Desc),
-          "recent": ("added", Order.Desc)}
 
 
 class TantivyIndex:
@@ -272,11 +271,11 @@ class TantivyIndex:
         added = (meaning_alone(searcher, self.compiler, request)
                  if request.meaning and request.facets else [])
         if request.meaning:
-            descending = _SORTS.get(request.sort, ("", Order.Asc))[1] == Order.Desc
-            hybrid = hybrid_page(searcher, self.compiler, request, words_query, _ranked,
+            descending = SORTS.get(request.sort, ("", Order.Asc))[1] == Order.Desc
+            hybrid = hybrid_page(searcher, self.compiler, request, words_query, ranked,
                                  descending)
         else:
-            hybrid = HybridPage(*_ranked(searcher, words_query, request), {}, 0)
+            hybrid = HybridPage(*ranked(searcher, words_query, request), {}, 0)
         total = hybrid.total
         by_words = total - hybrid.by_meaning
         if counter is not None:
@@ -345,20 +344,6 @@ class TantivyIndex:
             if shown:
                 out.append(Passage(str(doc.get_first("id")), shown))
         return out
-
-
-def _ranked(searcher: tantivy.Searcher, query: Query,
-            request: SearchRequest) -> tuple[int, list[tuple[Any, Any]]]:
-    """The total and one page of (score or sort value, address) in the request's order."""
-    limit = max(1, request.limit)  # Tantivy's collector panics on 0
-    if request.sort in _SORTS:
-        field, order = _SORTS[request.sort]
-        found = searcher.search(query, limit, count=True, order_by_field=field,
-                                offset=request.offset, order=order)
-    else:
-        found = searcher.search(query, limit, count=True, offset=request.offset)
-    total = int(getattr(found, "count", None) or 0)  # the stubs omit it; count=True sets it
-    return total, list(found.hits)
 
 
 def _spans(searcher: tantivy.Searcher, query: Query, facet: str, values: list[str]) -> list[Span]:

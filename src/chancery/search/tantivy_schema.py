@@ -65,6 +65,12 @@ PARTS = {"person": 2}
 # values are estimated (search/facet_sampling.py).
 SAMPLE = "sample"
 SAMPLE_BUCKETS = 1024
+# Every order ends with the document's catalogue id ("key"), so that a page holds the same
+# documents on every index built from one catalogue: Tantivy breaks ties by where a document
+# lies in its segments, which differ between two nodes' indexes (#14). The date orders carry
+# it inside their sort value, date * 2**KEY_BITS + key, so that they stay one fast-field sort.
+KEY = "key"
+KEY_BITS = 36  # the dates (yyyymmdd < 2**27) and a key below 2**36 fit a signed 64-bit value
 
 
 def _analyzer(tokenizer: tantivy.Tokenizer, stemmer: str = "", fold: bool = True) -> TextAnalyzer:
@@ -115,7 +121,7 @@ def build_schema() -> tantivy.Schema:
             sb.add_text_field(f"p_{name}_{k}", tokenizer_name="raw", fast=True,
                               index_option="basic")
     for name in (*NUMERIC_FACETS, "date_start", "date_end", "date_sort", "date_sort_desc",
-                 "embargo", "added", SAMPLE):
+                 "embargo", "added", SAMPLE, KEY):
         sb.add_integer_field(name, indexed=True, fast=True)
     sb.add_text_field("pub_state", tokenizer_name="raw", index_option="basic")
     return sb.build()
@@ -153,6 +159,15 @@ def sample_bucket(public_id: str) -> int:
     is linear, so ids that share a pattern (one import's numbering) could share buckets."""
     digest = hashlib.blake2b(public_id.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") % SAMPLE_BUCKETS
+
+
+def stable_key(item: IndexDocument) -> int:
+    """What breaks ties in every order: the catalogue id, the same in every node's index;
+    for a document given without one (a benchmark's), a hash of its public id."""
+    if 0 < item.key < 1 << KEY_BITS:
+        return item.key
+    digest = hashlib.blake2b(item.document.public_id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % (1 << KEY_BITS)
 
 
 def day_number(d: date | None, missing: int = 0) -> int:
@@ -259,9 +274,12 @@ def _add_facets(doc: tantivy.Document, item: IndexDocument) -> None:
     doc.add_integer("added", round(item.added.timestamp() * 1_000_000) if item.added else 0)
     doc.add_integer("date_start", day_number(d.date.start, 0))
     doc.add_integer("date_end", day_number(d.date.end or d.date.start, 99991231))
-    # undated documents sort last both ways
-    doc.add_integer("date_sort", day_number(d.date.start, 99991231))
-    doc.add_integer("date_sort_desc", day_number(d.date.start, 0))
+    # undated documents sort last both ways; ties by key, ascending both ways
+    tie = stable_key(item)
+    doc.add_integer(KEY, tie)
+    doc.add_integer("date_sort", day_number(d.date.start, 99991231) << KEY_BITS | tie)
+    doc.add_integer("date_sort_desc",
+                    day_number(d.date.start, 0) << KEY_BITS | (1 << KEY_BITS) - 1 - tie)
     doc.add_text("pub_state", d.publication.state.value)
     doc.add_integer("embargo", day_number(d.publication.embargo_until, 0))
     if d.publication.embargo_until:  # a rare marker lets the access rule skip the others fast

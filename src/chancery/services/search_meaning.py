@@ -9,6 +9,7 @@ the vectors are never trusted to know who may see what."""
 
 from __future__ import annotations
 
+import contextvars
 import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -90,7 +91,9 @@ class MeaningLookup:
     index (about 10 ms at 8.7M passages)."""
 
     def __init__(self, neighbours: Neighbours, text: str) -> None:
-        self._job = _LOOKUPS.submit(found_by_meaning, neighbours, text)
+        # in the request's context: where it may read from (a replica) goes with it
+        self._job = _LOOKUPS.submit(contextvars.copy_context().run, found_by_meaning,
+                                    neighbours, text)
 
     @classmethod
     def start(cls, neighbours: Neighbours | None, text: str) -> MeaningLookup | None:

@@ -52,7 +52,7 @@ def index_document(editors: StoredDocument) -> IndexDocument:
     added = public_from(stored.created_at, stored.document.publication) if stored.created_at \
         else None
     return IndexDocument(stored.document, names, tuple(keys), added,
-                         tuple(withheld_words(editors)))
+                         tuple(withheld_words(editors)), key=editors.id)
 
 
 def sync_index(catalogue: Catalogue, index: SearchIndex) -> int:

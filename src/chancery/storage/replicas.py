@@ -17,7 +17,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -49,6 +49,7 @@ class Reading:
 
 
 _READING: ContextVar[Reading | None] = ContextVar("chancery_reading", default=None)
+Connect = Callable[[], AbstractContextManager[Connection]]  # a connection to read through
 
 
 class _Replica:
@@ -210,3 +211,9 @@ class ReadRouting:
         """Close the replicas' pooled connections."""
         for replica in self._replicas:
             replica.engine.dispose()
+
+
+def page_reads(engine: Engine, routing: ReadRouting | None) -> Connect:
+    """How a store connects for the reads a page makes: through ``routing`` (a replica
+    inside a read-only request) when there is one, else on ``engine``."""
+    return routing.connect if routing is not None else engine.connect

@@ -35,6 +35,7 @@ from chancery.domain import clock
 from chancery.storage.interface import VectorPage
 from chancery.storage.jobs import jobs
 from chancery.storage.lookups import meta_value
+from chancery.storage.replicas import ReadRouting, page_reads
 from chancery.storage.tables import catalogue_meta, documents, metadata
 
 _KEY = BigInteger().with_variant(Integer(), "sqlite")  # SQLite's rowid is 64 bits already
@@ -125,8 +126,12 @@ def forget_document(conn: Connection, document_id: int, seq: int | None = None) 
 class SqlPassageVectors:
     """Passage vectors on the catalogue's engine (PassageVectors)."""
 
-    def __init__(self, engine: Engine, dims: int = 512) -> None:
+    def __init__(self, engine: Engine, dims: int = 512, reads: ReadRouting | None = None) -> None:
         self.engine, self.dims = engine, dims
+        # what a page asks of the vectors (search by meaning, more like this) is read where
+        # the page's other reads are: a replica for an anonymous reader (#14); the rest here
+        # is the embed jobs' and the follower's work, on the primary
+        self._page_read = page_reads(engine, reads)
 
     def _pending_query(self, model: str, every: bool) -> Any:
         e = document_embeddings
@@ -265,7 +270,7 @@ class SqlPassageVectors:
     def passages_at(self, keys: list[int]) -> dict[int, tuple[str, str]]:
         """Key -> (public id, passage) for the keys still stored."""
         pv, out = passage_vectors, {}
-        with self.engine.connect() as conn:
+        with self._page_read() as conn:
             for start in range(0, len(keys), _CHUNK):
                 q = (select(pv.c.id, documents.c.public_id, pv.c.passage)
                      .join(documents, documents.c.id == pv.c.document_id)
@@ -280,7 +285,7 @@ class SqlPassageVectors:
              .join(documents, documents.c.id == pv.c.document_id)
              .where(and_(documents.c.public_id == public_id, pv.c.model == model))
              .order_by(pv.c.id))
-        with self.engine.connect() as conn:
+        with self._page_read() as conn:
             found = conn.execute(q).all()
         return ([r.passage for r in found],
                 VectorPage([r.id for r in found], from_bytes([r.vector for r in found], self.dims)))

@@ -27,6 +27,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from chancery.storage.lookups import meta_value
+from chancery.storage.replicas import ReadRouting, page_reads
 from chancery.storage.tables import catalogue_meta, metadata
 from chancery.storage.vectors import from_bytes, to_bytes
 
@@ -48,8 +49,11 @@ word_vectors = Table(
 class SqlWordVectors:
     """The vocabulary on the catalogue's engine (ArchiveWords)."""
 
-    def __init__(self, engine: Engine, dims: int = 512) -> None:
+    def __init__(self, engine: Engine, dims: int = 512, reads: ReadRouting | None = None) -> None:
         self.engine, self.dims = engine, dims
+        # a search that bridges languages loads the table on a page's read: a replica's
+        # for an anonymous reader (#14), as the page's other reads
+        self._page_read = page_reads(engine, reads)
 
     def count(self, model: str, words: Mapping[str, int]) -> None:
         """Add to each word's count of documents (a new word starts at its count)."""
@@ -98,7 +102,7 @@ class SqlWordVectors:
 
     def sequence(self) -> int:
         """How often word vectors were stored: a node reloads its table when it moves."""
-        with self.engine.connect() as conn:
+        with self._page_read() as conn:
             return meta_value(conn, SEQUENCE)
 
     def embedded(self, model: str, limit: int) -> tuple[list[str], list[int],
@@ -108,7 +112,7 @@ class SqlWordVectors:
         q = (select(w.c.word, w.c.documents, w.c.vector)
              .where(w.c.model == model, w.c.vector.is_not(None))
              .order_by(w.c.documents.desc(), w.c.word).limit(limit))
-        with self.engine.connect() as conn:
+        with self._page_read() as conn:
             rows = list(conn.execute(q))
         return ([r[0] for r in rows], [r[1] for r in rows],
                 from_bytes([r[2] for r in rows], self.dims))
