@@ -265,11 +265,13 @@ class SqlCatalogue:
         with self.reads.connect() as conn:
             return lookups.documents_by_public_id(conn, public_ids, actor, today)
 
-    def documents_for_index(self, public_ids: list[str] | None = None) -> Iterator[list[StoredDocument]]:
-        """Documents as the search index needs them: all (in chunks) or the ones named."""
+    def documents_for_index(self, public_ids: list[str] | None = None,
+                            as_of: int | None = None) -> Iterator[list[StoredDocument]]:
+        """Documents as the search index needs them: all (in chunks) or the ones named;
+        ``as_of`` a change count: of all, only those last written at or before it."""
         with self.reads.connect() as conn:
             if public_ids is None:
-                yield from lookups.iter_for_index(conn)
+                yield from lookups.iter_for_index(conn, as_of)
             else:
                 yield lookups.documents_by_public_id(conn, public_ids, Actor.EDITOR, date.today())
 

@@ -123,12 +123,14 @@ def authority_labels(conn: Connection, keys: list[str]) -> dict[str, str]:
     return out
 
 
-def iter_for_index(conn: Connection) -> Iterator[list[StoredDocument]]:
-    """Every document, in chunks, as the search index needs them."""
+def iter_for_index(conn: Connection, as_of: int | None = None) -> Iterator[list[StoredDocument]]:
+    """Every document (last written by the change count ``as_of``, when given), in chunks,
+    as the search index needs them."""
     last = 0
+    written = [] if as_of is None else [documents.c.change_no <= as_of]
     while True:
-        chunk = list(conn.execute(select(documents).where(documents.c.id > last)
-                                  .order_by(documents.c.id).limit(_CHUNK)))
+        chunk = conn.execute(select(documents).where(documents.c.id > last, *written)
+                             .order_by(documents.c.id).limit(_CHUNK)).all()
         if not chunk:
             return
         yield with_variants(conn, reads.load_documents(conn, chunk, Actor.EDITOR, date.today()))
@@ -142,7 +144,7 @@ def with_variants(conn: Connection, docs: list[StoredDocument]) -> list[StoredDo
     for start in range(0, len(ids), _CHUNK):
         q = select(authority_names.c.authority_id, authority_names.c.name).where(
             authority_names.c.authority_id.in_(ids[start:start + _CHUNK]), rows.is_a_name())
-        for aid, name in conn.execute(q):
+        for aid, name in conn.execute(q).all():
             names[aid].append(name)
     return [replace(s, authorities=[replace(la, variants=tuple(names[la.authority.id]))
                                     for la in s.authorities]) for s in docs]
@@ -155,7 +157,7 @@ def documents_by_public_id(conn: Connection, public_ids: list[str], actor: Actor
     for start in range(0, len(public_ids), _CHUNK):
         q = select(documents).where(documents.c.public_id.in_(public_ids[start:start + _CHUNK]),
                                     viewable_by(actor, today))
-        out += reads.load_documents(conn, list(conn.execute(q)), actor, today)
+        out += reads.load_documents(conn, conn.execute(q).all(), actor, today)
     return with_variants(conn, out)
 
 

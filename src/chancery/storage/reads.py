@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -59,7 +59,8 @@ _CHUNK = 500
 def _children(conn: Connection, table: Any, ids: list[int]) -> dict[int, list[Row[Any]]]:
     by_doc: dict[int, list[Row[Any]]] = defaultdict(list)
     order = [table.c.document_id, table.c.position] if "position" in table.c else [table.c.id]
-    for row in conn.execute(select(table).where(table.c.document_id.in_(ids)).order_by(*order)):
+    # fetched whole: iterating a result fetches row by row, a Python call each on psycopg
+    for row in conn.execute(select(table).where(table.c.document_id.in_(ids)).order_by(*order)).all():
         by_doc[row.document_id].append(row)
     return by_doc
 
@@ -71,7 +72,7 @@ def _linked(conn: Connection, ids: list[int]) -> dict[int, list[LinkedAuthority]
          .where(document_links.c.document_id.in_(ids))
          .order_by(document_links.c.document_id, document_links.c.position))
     found: dict[int, list[LinkedAuthority]] = defaultdict(list)
-    for row in conn.execute(q):
+    for row in conn.execute(q).all():
         found[row.document_id].append(LinkedAuthority(rows.authority_row(row), Role(row.role),
                                                       row.as_written))
     return found
@@ -84,7 +85,7 @@ def _memberships(conn: Connection, ids: list[int]) -> dict[int, list[tuple[Membe
          .where(document_collections.c.document_id.in_(ids))
          .order_by(document_collections.c.document_id, collections.c.key))
     found: dict[int, list[tuple[Membership, Any]]] = defaultdict(list)
-    for row in conn.execute(q):
+    for row in conn.execute(q).all():
         found[row.document_id].append((Membership(row.key, row.position),
                                        rows.collection_from_row(row)))
     return found
@@ -125,12 +126,12 @@ def _corrections(conn: Connection, ids: list[int]) -> dict[int, list[Correction]
          .where(revisions.c.document_id.in_(ids), revisions.c.public_note.is_not(None))
          .order_by(revisions.c.id))
     found: dict[int, list[Correction]] = defaultdict(list)
-    for r in conn.execute(q):
+    for r in conn.execute(q).all():
         found[r.document_id].append(Correction(stamp(r.at) or r.at, r.public_note))
     return found
 
 
-def _load(conn: Connection, doc_rows: list[Row[Any]], actor: Actor, today: date,
+def _load(conn: Connection, doc_rows: Sequence[Row[Any]], actor: Actor, today: date,
           full: bool) -> list[StoredDocument]:
     ids = [r.id for r in doc_rows]
     texts, media_rows = _children(conn, text_versions, ids), _children(conn, media, ids)
@@ -203,7 +204,7 @@ def iter_documents(conn: Connection, actor: Actor, today: date) -> Iterator[Stor
         last = chunk[-1].id
 
 
-def load_documents(conn: Connection, doc_rows: list[Row[Any]], actor: Actor,
+def load_documents(conn: Connection, doc_rows: Sequence[Row[Any]], actor: Actor,
                    today: date) -> list[StoredDocument]:
     """Documents for rows of the documents table, without relations and history (what an
     index needs, in a few queries per chunk)."""
