@@ -15,6 +15,7 @@ from chancery.domain.authorities import AuthorityKind
 from chancery.domain.publication import Actor
 from chancery.storage import reads, rows
 from chancery.storage.access import viewable_by
+from chancery.storage.among import among
 from chancery.storage.interface import AuthorityRow, StoredDocument
 from chancery.storage.redactions import lines_seen, link_shown
 from chancery.storage.tables import (
@@ -143,7 +144,7 @@ def with_variants(conn: Connection, docs: list[StoredDocument]) -> list[StoredDo
     names: dict[int, list[str]] = defaultdict(list)
     for start in range(0, len(ids), _CHUNK):
         q = select(authority_names.c.authority_id, authority_names.c.name).where(
-            authority_names.c.authority_id.in_(ids[start:start + _CHUNK]), rows.is_a_name())
+            among(authority_names.c.authority_id, ids[start:start + _CHUNK]), rows.is_a_name())
         for aid, name in conn.execute(q).all():
             names[aid].append(name)
     return [replace(s, authorities=[replace(la, variants=tuple(names[la.authority.id]))
@@ -155,7 +156,7 @@ def documents_by_public_id(conn: Connection, public_ids: list[str], actor: Actor
     """Documents by public id (those the actor may see), loaded in full."""
     out: list[StoredDocument] = []
     for start in range(0, len(public_ids), _CHUNK):
-        q = select(documents).where(documents.c.public_id.in_(public_ids[start:start + _CHUNK]),
+        q = select(documents).where(among(documents.c.public_id, public_ids[start:start + _CHUNK]),
                                     viewable_by(actor, today))
         out += reads.load_documents(conn, conn.execute(q).all(), actor, today)
     return with_variants(conn, out)

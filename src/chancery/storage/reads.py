@@ -29,6 +29,7 @@ from chancery.domain.texts import TextKind
 from chancery.domain.words import PageWords
 from chancery.storage import rows
 from chancery.storage.access import hidden_targets, viewable_by
+from chancery.storage.among import among
 from chancery.storage.interface import (
     AuthorityRow,
     DocumentSummary,
@@ -60,7 +61,7 @@ def _children(conn: Connection, table: Any, ids: list[int]) -> dict[int, list[Ro
     by_doc: dict[int, list[Row[Any]]] = defaultdict(list)
     order = [table.c.document_id, table.c.position] if "position" in table.c else [table.c.id]
     # fetched whole: iterating a result fetches row by row, a Python call each on psycopg
-    for row in conn.execute(select(table).where(table.c.document_id.in_(ids)).order_by(*order)).all():
+    for row in conn.execute(select(table).where(among(table.c.document_id, ids)).order_by(*order)).all():
         by_doc[row.document_id].append(row)
     return by_doc
 
@@ -69,7 +70,7 @@ def _linked(conn: Connection, ids: list[int]) -> dict[int, list[LinkedAuthority]
     q = (select(document_links.c.document_id, document_links.c.role, document_links.c.as_written,
                 *authorities.c)
          .join(authorities, authorities.c.id == document_links.c.authority_id)
-         .where(document_links.c.document_id.in_(ids))
+         .where(among(document_links.c.document_id, ids))
          .order_by(document_links.c.document_id, document_links.c.position))
     found: dict[int, list[LinkedAuthority]] = defaultdict(list)
     for row in conn.execute(q).all():
@@ -82,7 +83,7 @@ def _memberships(conn: Connection, ids: list[int]) -> dict[int, list[tuple[Membe
     q = (select(document_collections.c.document_id, document_collections.c.position,
                 *collections.c)
          .join(collections, collections.c.id == document_collections.c.collection_id)
-         .where(document_collections.c.document_id.in_(ids))
+         .where(among(document_collections.c.document_id, ids))
          .order_by(document_collections.c.document_id, collections.c.key))
     found: dict[int, list[tuple[Membership, Any]]] = defaultdict(list)
     for row in conn.execute(q).all():
@@ -123,7 +124,7 @@ def _revisions(conn: Connection, doc_id: int) -> list[Revision]:
 def _corrections(conn: Connection, ids: list[int]) -> dict[int, list[Correction]]:
     """The corrections the public is told of, per document, oldest first."""
     q = (select(revisions.c.document_id, revisions.c.at, revisions.c.public_note)
-         .where(revisions.c.document_id.in_(ids), revisions.c.public_note.is_not(None))
+         .where(among(revisions.c.document_id, ids), revisions.c.public_note.is_not(None))
          .order_by(revisions.c.id))
     found: dict[int, list[Correction]] = defaultdict(list)
     for r in conn.execute(q).all():

@@ -12,6 +12,7 @@ from chancery.domain.collections import Collection
 from chancery.domain.publication import Actor, is_public
 from chancery.storage import authority_writes, bulk, lookups, rows
 from chancery.storage.access import viewable_by
+from chancery.storage.among import among
 from chancery.storage.interface import (
     AuthorityRow,
     DocumentState,
@@ -114,7 +115,7 @@ class SqlSession:
         cols = (documents.c.id, documents.c.source_id, documents.c.public_id,
                 documents.c.content_hash)
         for column in (documents.c.source_id, documents.c.public_id):
-            for row in self.conn.execute(select(*cols).where(column.in_(idents))):
+            for row in self.conn.execute(select(*cols).where(among(column, idents))).all():
                 state = DocumentState(row.id, row.content_hash)
                 for ident in (row.source_id, row.public_id):
                     if ident in idents:
