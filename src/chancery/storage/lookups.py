@@ -16,7 +16,7 @@ from chancery.domain.publication import Actor
 from chancery.storage import reads, rows
 from chancery.storage.access import viewable_by
 from chancery.storage.among import among
-from chancery.storage.interface import AuthorityRow, StoredDocument
+from chancery.storage.interface import AuthorityRow, LinkedAuthority, StoredDocument
 from chancery.storage.redactions import lines_seen, link_shown
 from chancery.storage.tables import (
     authorities,
@@ -147,7 +147,9 @@ def with_variants(conn: Connection, docs: list[StoredDocument]) -> list[StoredDo
             among(authority_names.c.authority_id, ids[start:start + _CHUNK]), rows.is_a_name())
         for aid, name in conn.execute(q).all():
             names[aid].append(name)
-    return [replace(s, authorities=[replace(la, variants=tuple(names[la.authority.id]))
+    variants = {aid: tuple(found) for aid, found in names.items()}  # one tuple per record
+    return [replace(s, authorities=[LinkedAuthority(la.authority, la.role, la.as_written,
+                                                    variants.get(la.authority.id, ()))
                                     for la in s.authorities]) for s in docs]
 
 
