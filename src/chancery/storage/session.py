@@ -64,7 +64,7 @@ class SqlSession:
             return {}
         q = select(authority_source_ids.c.source_id, authority_source_ids.c.authority_id)
         return dict(self.conn.execute(
-            q.where(authority_source_ids.c.source_id.in_(source_ids))).all())
+            q.where(among(authority_source_ids.c.source_id, source_ids))).all())
 
     def authorities_named(self, kind: AuthorityKind,
                           folded: list[str]) -> dict[str, list[AuthorityRow]]:
@@ -83,7 +83,7 @@ class SqlSession:
             return found
         q = (select(column.label("matched"), *authorities.c)
              .join(authorities, authorities.c.id == authority_names.c.authority_id)
-             .where(authorities.c.kind == kind.value, column.in_(values))
+             .where(authorities.c.kind == kind.value, among(column, values))
              .order_by(authorities.c.id).distinct())
         for row in self.conn.execute(q):
             found.setdefault(row.matched, []).append(rows.authority_row(row))
