@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from chancery.domain.publication import Actor
 from chancery.services import imports
 from chancery.services.index_follow import follow_catalogue
 from chancery.services.search import check_index, index_changed, rebuild_index
+from chancery.storage.database import SqlCatalogue
+from chancery.storage.interface import StoredDocument
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BUNDLE = FIXTURES / "upgrade" / "source"  # a draft and an embargoed document among others
@@ -121,3 +124,44 @@ def test_documents_a_new_index_holds_already_are_replaced_not_counted_again(
            for s in chunk]
     assert index_changed(sqlite_app.catalogue, sqlite_app.index, ids, set(ids)) == 0
     assert index_changed(sqlite_app.catalogue, sqlite_app.index, ids, set(ids[1:])) == 1
+
+
+class _Racing(SqlCatalogue):
+    """A catalogue whose writer stores ``then`` right after the follower reads the change
+    count, and that counts how often each document is read for the index."""
+
+    def __init__(self, url: str, then: Callable[[], object]) -> None:
+        super().__init__(url)
+        self.then, self.read = then, Counter[str]()
+
+    def changes(self) -> int:
+        count = super().changes()
+        then, self.then = self.then, lambda: None
+        then()
+        return count
+
+    def documents_for_index(self, public_ids: list[str] | None = None,
+                            as_of: int | None = None) -> Iterator[list[StoredDocument]]:
+        for chunk in super().documents_for_index(public_ids, as_of):
+            self.read.update(s.document.public_id for s in chunk)
+            yield chunk
+
+
+def test_a_new_index_reads_each_document_once_while_the_writer_goes_on(
+        sqlite_app: App, tmp_path: Path) -> None:
+    """The follower of a new index scans what was written by the count it read first; what
+    is written after comes by the change counter only (the scan went on to the end and read
+    such documents twice: ~9 s of its 37 for the 42 FRUS volumes)."""
+    bundle = tmp_path / "bundle"
+    shutil.copytree(BUNDLE, bundle)
+    imports.import_paths([bundle], sqlite_app.import_context())
+    racing = _Racing(sqlite_app.catalogue.url,
+                     lambda: _import_titled(sqlite_app, bundle, "Aswan dam note late"))
+    try:
+        indexed = follow_catalogue(racing, sqlite_app.index, lambda _seconds: True)
+    finally:
+        racing.dispose()
+    assert indexed == _total(sqlite_app, "") > 1
+    assert max(racing.read.values()) == 1, racing.read.most_common(3)
+    assert _total(sqlite_app, '"Aswan dam note late"') == 1
+    assert check_index(sqlite_app.catalogue, sqlite_app.index) == 0

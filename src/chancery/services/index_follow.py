@@ -50,7 +50,9 @@ def _start(catalogue: Catalogue, index: SearchIndex) -> tuple[int | None, int, s
         generation, seen = own_generation(catalogue), catalogue.changes()
         index.clear(generation)
         added: set[str] = set()
-        for chunk in catalogue.documents_for_index():
+        # only what was written by ``seen``: what is written later, the change counter
+        # brings (scanning on, the follower read each such document twice)
+        for chunk in catalogue.documents_for_index(as_of=seen):
             index.upsert((index_document(s) for s in chunk), fresh=True)
             added.update(s.document.public_id for s in chunk)
         return generation, seen, added

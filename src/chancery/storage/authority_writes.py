@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select
 
 from chancery.domain.authorities import Authority, slugify
 from chancery.storage import bulk, rows
+from chancery.storage.among import among
 from chancery.storage.interface import NameRow, NewNames
 from chancery.storage.tables import authorities, authority_names, authority_source_ids
 
@@ -47,7 +48,7 @@ def add_names(conn: Connection, additions: Sequence[NewNames]) -> None:
     ids = sorted({a.authority_id for a in additions})
     have = {(aid, name) for part in _chunks(ids) for aid, name in conn.execute(
         select(authority_names.c.authority_id, authority_names.c.name)
-        .where(authority_names.c.authority_id.in_(part)))}
+        .where(among(authority_names.c.authority_id, part)))}
     new: dict[tuple[int, str], rows.RowDict] = {}
     for a in additions:
         own = {n.variant.name: rows.name_row(a.authority_id, n) for n in a.names}
@@ -62,7 +63,7 @@ def _add_sources(conn: Connection, pairs: list[tuple[str, int]]) -> None:
     wanted = sorted({s for s, _ in pairs})
     known = {s for part in _chunks(wanted) for s in conn.execute(
         select(authority_source_ids.c.source_id)
-        .where(authority_source_ids.c.source_id.in_(part))).scalars()}
+        .where(among(authority_source_ids.c.source_id, part))).scalars()}
     fresh: dict[str, int] = {}
     for source_id, authority_id in pairs:
         if source_id not in known:
@@ -107,7 +108,7 @@ def _taken(conn: Connection, bases: list[str]) -> set[str]:
 
 def _stored(conn: Connection, keys: list[str]) -> set[str]:
     return {k for part in _chunks(keys) for k in conn.execute(
-        select(authorities.c.key).where(authorities.c.key.in_(part))).scalars()}
+        select(authorities.c.key).where(among(authorities.c.key, part))).scalars()}
 
 
 def _next_keys(base: str) -> list[str]:

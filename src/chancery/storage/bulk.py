@@ -16,6 +16,8 @@ import psycopg
 from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.exc import DBAPIError
 
+from chancery.storage.among import among
+
 RowDict = dict[str, Any]
 # values bound in one IN list: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters
 KEYS_AT_ONCE = 2000
@@ -44,7 +46,7 @@ def insert_keyed(conn: Connection, table: Table, key: str, table_rows: list[RowD
     ids: dict[Any, int] = {}
     for start in range(0, len(wanted), KEYS_AT_ONCE):
         part = wanted[start:start + KEYS_AT_ONCE]
-        q = select(table.c[key], table.c.id).where(table.c[key].in_(part))
+        q = select(table.c[key], table.c.id).where(among(table.c[key], part))
         ids.update((k, i) for k, i in conn.execute(q).all())
     return [ids[k] for k in wanted]
 

@@ -389,8 +389,10 @@ class Catalogue(Protocol):
         """Preferred names of authority records by key."""
         ...
 
-    def documents_for_index(self, public_ids: list[str] | None = None) -> Iterator[list[StoredDocument]]:
-        """Documents as the search index needs them: all (in chunks) or the ones named."""
+    def documents_for_index(self, public_ids: list[str] | None = None,
+                            as_of: int | None = None) -> Iterator[list[StoredDocument]]:
+        """Documents as the search index needs them: all (in chunks) or the ones named;
+        ``as_of`` a change count: of all, only those last written at or before it."""
         ...
 
     def documents_seen_by(self, public_ids: list[str], actor: Actor,

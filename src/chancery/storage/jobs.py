@@ -35,6 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from chancery.domain import clock
 from chancery.domain.jobs import Job, JobState, JobWorker, Stage, StageCounts
 from chancery.storage.accounts import _utc
+from chancery.storage.among import among
 from chancery.storage.tables import documents, metadata
 
 jobs = Table(
@@ -120,7 +121,7 @@ class SqlJobs:
         found: list[int] = []
         for start in range(0, len(ids), _CHUNK):
             q = select(jobs.c.id, jobs.c.document_id, jobs.c.stage, jobs.c.state).where(
-                jobs.c.document_id.in_(ids[start:start + _CHUNK]))
+                among(jobs.c.document_id, ids[start:start + _CHUNK]))
             found += [r.id for r in conn.execute(q)
                       if (r.document_id, r.stage) in wanted and r.state == JobState.QUEUED.value]
         return sorted(found)

@@ -15,7 +15,8 @@ from chancery.domain.authorities import AuthorityKind
 from chancery.domain.publication import Actor
 from chancery.storage import reads, rows
 from chancery.storage.access import viewable_by
-from chancery.storage.interface import AuthorityRow, StoredDocument
+from chancery.storage.among import among
+from chancery.storage.interface import AuthorityRow, LinkedAuthority, StoredDocument
 from chancery.storage.redactions import lines_seen, link_shown
 from chancery.storage.tables import (
     authorities,
@@ -123,12 +124,14 @@ def authority_labels(conn: Connection, keys: list[str]) -> dict[str, str]:
     return out
 
 
-def iter_for_index(conn: Connection) -> Iterator[list[StoredDocument]]:
-    """Every document, in chunks, as the search index needs them."""
+def iter_for_index(conn: Connection, as_of: int | None = None) -> Iterator[list[StoredDocument]]:
+    """Every document (last written by the change count ``as_of``, when given), in chunks,
+    as the search index needs them."""
     last = 0
+    written = [] if as_of is None else [documents.c.change_no <= as_of]
     while True:
-        chunk = list(conn.execute(select(documents).where(documents.c.id > last)
-                                  .order_by(documents.c.id).limit(_CHUNK)))
+        chunk = conn.execute(select(documents).where(documents.c.id > last, *written)
+                             .order_by(documents.c.id).limit(_CHUNK)).all()
         if not chunk:
             return
         yield with_variants(conn, reads.load_documents(conn, chunk, Actor.EDITOR, date.today()))
@@ -141,10 +144,12 @@ def with_variants(conn: Connection, docs: list[StoredDocument]) -> list[StoredDo
     names: dict[int, list[str]] = defaultdict(list)
     for start in range(0, len(ids), _CHUNK):
         q = select(authority_names.c.authority_id, authority_names.c.name).where(
-            authority_names.c.authority_id.in_(ids[start:start + _CHUNK]), rows.is_a_name())
-        for aid, name in conn.execute(q):
+            among(authority_names.c.authority_id, ids[start:start + _CHUNK]), rows.is_a_name())
+        for aid, name in conn.execute(q).all():
             names[aid].append(name)
-    return [replace(s, authorities=[replace(la, variants=tuple(names[la.authority.id]))
+    variants = {aid: tuple(found) for aid, found in names.items()}  # one tuple per record
+    return [replace(s, authorities=[LinkedAuthority(la.authority, la.role, la.as_written,
+                                                    variants.get(la.authority.id, ()))
                                     for la in s.authorities]) for s in docs]
 
 
@@ -153,9 +158,9 @@ def documents_by_public_id(conn: Connection, public_ids: list[str], actor: Actor
     """Documents by public id (those the actor may see), loaded in full."""
     out: list[StoredDocument] = []
     for start in range(0, len(public_ids), _CHUNK):
-        q = select(documents).where(documents.c.public_id.in_(public_ids[start:start + _CHUNK]),
+        q = select(documents).where(among(documents.c.public_id, public_ids[start:start + _CHUNK]),
                                     viewable_by(actor, today))
-        out += reads.load_documents(conn, list(conn.execute(q)), actor, today)
+        out += reads.load_documents(conn, conn.execute(q).all(), actor, today)
     return with_variants(conn, out)
 
 

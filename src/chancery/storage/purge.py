@@ -11,6 +11,7 @@ from sqlalchemy import Engine, Table, delete, insert, or_, select
 
 from chancery.domain import clock
 from chancery.storage import lookups
+from chancery.storage.among import among
 from chancery.storage.tables import documents, media, metadata, purged_documents, relations
 from chancery.storage.vectors import forget_document
 
@@ -69,8 +70,8 @@ class SqlPurge:
         (None: before that was kept)."""
         hashes = {source_hash(s): s for s in source_ids}
         q = select(purged_documents).where(or_(
-            purged_documents.c.public_id.in_(public_ids),
-            purged_documents.c.source_hash.in_(list(hashes))))
+            among(purged_documents.c.public_id, public_ids),
+            among(purged_documents.c.source_hash, hashes)))
         found: dict[str, datetime | None] = {}
         with self.engine.connect() as conn:
             for row in conn.execute(q):

@@ -38,6 +38,7 @@ from chancery.domain.redactions import (
     RedactionState,
     public_value,
 )
+from chancery.storage.among import among
 from chancery.storage.tables import authorities, document_links, metadata
 
 redactions = Table(
@@ -76,7 +77,7 @@ def for_documents(conn: Connection, ids: list[int],
     out: dict[int, list[Redaction]] = defaultdict(list)
     if not ids:
         return out
-    q = select(redactions).where(redactions.c.document_id.in_(ids)).order_by(redactions.c.id)
+    q = select(redactions).where(among(redactions.c.document_id, ids)).order_by(redactions.c.id)
     if not with_removed:
         q = q.where(redactions.c.state != RedactionState.REMOVED.value)
     for row in conn.execute(q):

@@ -12,6 +12,7 @@ from chancery.domain.collections import Collection
 from chancery.domain.publication import Actor, is_public
 from chancery.storage import authority_writes, bulk, lookups, rows
 from chancery.storage.access import viewable_by
+from chancery.storage.among import among
 from chancery.storage.interface import (
     AuthorityRow,
     DocumentState,
@@ -63,7 +64,7 @@ class SqlSession:
             return {}
         q = select(authority_source_ids.c.source_id, authority_source_ids.c.authority_id)
         return dict(self.conn.execute(
-            q.where(authority_source_ids.c.source_id.in_(source_ids))).all())
+            q.where(among(authority_source_ids.c.source_id, source_ids))).all())
 
     def authorities_named(self, kind: AuthorityKind,
                           folded: list[str]) -> dict[str, list[AuthorityRow]]:
@@ -82,7 +83,7 @@ class SqlSession:
             return found
         q = (select(column.label("matched"), *authorities.c)
              .join(authorities, authorities.c.id == authority_names.c.authority_id)
-             .where(authorities.c.kind == kind.value, column.in_(values))
+             .where(authorities.c.kind == kind.value, among(column, values))
              .order_by(authorities.c.id).distinct())
         for row in self.conn.execute(q):
             found.setdefault(row.matched, []).append(rows.authority_row(row))
@@ -114,7 +115,7 @@ class SqlSession:
         cols = (documents.c.id, documents.c.source_id, documents.c.public_id,
                 documents.c.content_hash)
         for column in (documents.c.source_id, documents.c.public_id):
-            for row in self.conn.execute(select(*cols).where(column.in_(idents))):
+            for row in self.conn.execute(select(*cols).where(among(column, idents))).all():
                 state = DocumentState(row.id, row.content_hash)
                 for ident in (row.source_id, row.public_id):
                     if ident in idents:
