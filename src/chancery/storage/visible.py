@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection, exists, or_, select
+from sqlalchemy import Connection, exists, literal, or_, select, true
 
 from chancery.domain.collections import Collection
 from chancery.domain.publication import Actor, PublicationState
@@ -23,14 +23,7 @@ def collections_seen_by(conn: Connection, actor: Actor, today: date) -> list[Col
     every = reads.all_collections(conn)
     if actor is Actor.EDITOR:
         return every
-    # a collection's members first, each document looked up by its id: joined, SQLite walked
-    # every published document for each collection (3.7 s at 1M documents, on every search
-    # and document page), since sampled statistics make pub_state look selective
-    member_seen = exists().where(documents.c.id == document_collections.c.document_id,
-                                 viewable_by(actor, today))
-    holding = select(document_collections.c.document_id).where(
-        document_collections.c.collection_id == collections.c.id, member_seen)
-    keys = set(conn.execute(select(collections.c.key).where(holding.exists())).scalars())
+    keys = _holding(conn, actor, today)
     by_key = {c.key: c for c in every}
     shown: set[str] = set()
     for key in keys:  # a collection shows when anything below it does
@@ -39,6 +32,28 @@ def collections_seen_by(conn: Connection, actor: Actor, today: date) -> list[Col
             shown.add(current.key)
             current = by_key.get(current.parent_key) if current.parent_key else None
     return [c for c in every if c.key in shown]
+
+
+def _holding(conn: Connection, actor: Actor, today: date) -> set[str]:
+    """The keys of the collections that hold a document the actor may see, each found from
+    its members: the first visible member ends the collection's search."""
+    if conn.dialect.name == "postgresql":
+        # PostgreSQL turns EXISTS into one hash join of every membership with every visible
+        # document (1.47 s at 1M documents, on every search and document page); a LATERAL
+        # query with LIMIT 1 is planned per collection and stops at its first member (3.7 ms)
+        first = (select(literal(1)).select_from(document_collections.join(
+            documents, documents.c.id == document_collections.c.document_id))
+            .where(document_collections.c.collection_id == collections.c.id,
+                   viewable_by(actor, today)).limit(1).lateral())
+        return set(conn.execute(select(collections.c.key).select_from(
+            collections.join(first, true()))).scalars())
+    # SQLite: joined, it walked every published document for each collection (3.7 s at 1M
+    # documents), since sampled statistics make pub_state look selective
+    member_seen = exists().where(documents.c.id == document_collections.c.document_id,
+                                 viewable_by(actor, today))
+    holding = select(document_collections.c.document_id).where(
+        document_collections.c.collection_id == collections.c.id, member_seen)
+    return set(conn.execute(select(collections.c.key).where(holding.exists())).scalars())
 
 
 def authority_seen_by(conn: Connection, key: str, actor: Actor,
