@@ -178,3 +178,35 @@ def test_postgresql_finds_a_readers_collections_by_their_first_visible_member(
         plan = "\n".join(str(row[0]) for row in conn.exec_driver_sql(
             "EXPLAIN " + statement, parameters))
     assert "Limit" in plan and "Hash Join" not in plan, plan
+
+
+@pytest.mark.parametrize("app", ["postgresql"], indirect=True)
+def test_postgresql_walks_the_collection_index_to_a_documents_neighbours(app: App) -> None:
+    """The previous and next documents of a page: "date < k OR (date = k AND id < i)" made
+    PostgreSQL read a collection's whole range of the index and filter it (19.9 ms in a
+    55,000-document collection at 1M); the row comparison is in the index scan (0.18 ms)."""
+    assert not import_paths([DEMO_DIR / "frus1958-60v19.xml"], app.import_context()).failed
+    today = date.today()
+    middle = app.catalogue.get_document("frus1958-60v19/d5", Actor.PUBLIC, today)
+    assert middle is not None
+    engine = app.catalogue.engine  # type: ignore[attr-defined]
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        before, after = app.catalogue.neighbours(middle.id, "frus/frus1958-60v19", Actor.PUBLIC,
+                                                 today)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert before is not None and after is not None and before != after
+    walks = [(s, p) for s, p in seen if "ORDER BY document_collections.date_key" in s]
+    assert len(walks) == 2
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET enable_seqscan = off")  # the small test tables: plan as at 1M
+        for statement, parameters in walks:
+            plan = "\n".join(str(row[0]) for row in conn.exec_driver_sql(
+                "EXPLAIN " + statement, parameters))
+            assert "ROW(date_key, document_id)" in plan.split("Index Cond:", 1)[-1], plan
