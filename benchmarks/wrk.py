@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ function done(summary, latency, requests)
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
     latency:percentile(90) / 1e3, latency:percentile(99) / 1e3, latency.max / 1e3,
     e.connect, e.read, e.write, e.status, e.timeout))
+  io.stdout:flush()
 end
 """
 
@@ -70,7 +72,7 @@ def start(base: str, urls: list[str], folder: Path, name: str, connections: int,
     listing.write_text("\n".join(urls) + "\n")
     script.write_text(LUA)
     return subprocess.Popen(
-        [WRK, "-t1", f"-c{connections}", f"-d{seconds:.0f}s", f"--timeout={timeout:.0f}s",
+        [WRK, "-t1", "--latency", f"-c{connections}", f"-d{seconds:.0f}s", f"--timeout={timeout:.0f}s",
          "-s", str(script), base, "--", str(listing)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -82,7 +84,28 @@ def finish(run: subprocess.Popen[str]) -> Figures:
             raw = json.loads(line[len("WRKJSON "):])
             errors = sum(raw.pop(k) for k in ("connect", "read", "write", "status", "timeout"))
             return Figures(errors=errors, **raw)
-    raise RuntimeError(f"wrk gave no figures:\n{out}")
+    return from_text(out)  # the script's summary did not arrive: wrk's own report
+
+
+def from_text(out: str) -> Figures:
+    """The figures of wrk's printed report (with --latency)."""
+    total = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out)
+    if total is None:
+        raise RuntimeError(f"wrk gave no figures:\n{out}")
+    seconds = float(total[2]) * (60 if total[3] == "m" else 1)
+    percent = {int(p): _ms(v) for p, v in re.findall(r"^\s+(\d+)%\s+([\d.]+\w+)", out, re.M)}
+    latency = re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+\w+)", out)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                        out)
+    status = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = (sum(map(int, sockets.groups())) if sockets else 0) + (int(status[1]) if status else 0)
+    return Figures(int(total[1]), seconds, percent.get(50, 0.0), percent.get(90, 0.0),
+                   percent.get(99, 0.0), _ms(latency[1]) if latency else 0.0, errors)
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(\w+)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def measure(base: str, urls: list[str], folder: Path, name: str, connections: int,
