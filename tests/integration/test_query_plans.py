@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -15,11 +17,9 @@ from chancery.domain.publication import Actor
 from chancery.services.imports import import_paths
 
 
-def test_documents_of_a_result_page_are_read_by_public_id(sqlite_app: App) -> None:
-    """Without statistics SQLite read every published document to find a page's 20 (250 ms at
-    1M documents): the import leaves statistics, and the ids drive the query."""
-    assert not import_paths([DEMO_DIR / "frus1958-60v19.xml"], sqlite_app.import_context()).failed
-    engine = sqlite_app.catalogue.engine  # type: ignore[attr-defined]
+@contextmanager
+def statements(engine: Any) -> Iterator[list[tuple[str, Any]]]:
+    """The statements (with their parameters) the engine runs inside the block."""
     seen: list[tuple[str, Any]] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
@@ -27,11 +27,20 @@ def test_documents_of_a_result_page_are_read_by_public_id(sqlite_app: App) -> No
 
     event.listen(engine, "before_cursor_execute", record)
     try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_documents_of_a_result_page_are_read_by_public_id(sqlite_app: App) -> None:
+    """Without statistics SQLite read every published document to find a page's 20 (250 ms at
+    1M documents): the import leaves statistics, and the ids drive the query."""
+    assert not import_paths([DEMO_DIR / "frus1958-60v19.xml"], sqlite_app.import_context()).failed
+    engine = sqlite_app.catalogue.engine  # type: ignore[attr-defined]
+    with statements(engine) as seen:
         ids = [f"frus1958-60v19/d{n}" for n in range(1, 21)]
         found = sqlite_app.catalogue.documents_seen_by(
             [d.public_id for d in _stored(sqlite_app, ids)], Actor.PUBLIC, date.today())
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert len(found) == 20
     statement, parameters = next((s, p) for s, p in seen if "public_id IN" in s)
     with engine.connect() as conn:
@@ -100,18 +109,10 @@ def test_a_harvest_page_walks_the_datestamp_index(sqlite_app: App) -> None:
         for index, stat in _SAMPLED_STATS.items():
             conn.exec_driver_sql("UPDATE sqlite_stat1 SET stat = ? WHERE idx = ?", (stat, index))
     engine.dispose()  # connections load the statistics when they open
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        seen.append((statement, parameters))
-
     start = datetime(2000, 1, 1, tzinfo=UTC)
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements(engine) as seen:
         sqlite_app.catalogue.harvest_headers(date.today(), start, None, None, (start, 7), 101)
         sqlite_app.catalogue.earliest_datestamp(date.today())
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     for statement, parameters in [(s, p) for s, p in seen if "public_from" in s]:
         with engine.connect() as conn:
             plan = " ".join(str(row) for row in conn.exec_driver_sql(
@@ -133,16 +134,8 @@ def test_the_collections_a_reader_sees_are_found_from_their_members(sqlite_app: 
         for index, stat in {**_SAMPLED_STATS, **at_1m}.items():
             conn.exec_driver_sql("UPDATE sqlite_stat1 SET stat = ? WHERE idx = ?", (stat, index))
     engine.dispose()  # connections load the statistics when they open
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements(engine) as seen:
         shown = sqlite_app.catalogue.collections(Actor.PUBLIC, date.today())
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert shown
     statement, parameters = next((s, p) for s, p in seen if "EXISTS" in s)
     with engine.connect() as conn:
@@ -160,16 +153,8 @@ def test_postgresql_finds_a_readers_collections_by_their_first_visible_member(
     at the first member the reader may see (3.7 ms at 1M); what is shown is unchanged."""
     assert not import_paths([DEMO_DIR / "frus1958-60v19.xml"], app.import_context()).failed
     engine = app.catalogue.engine  # type: ignore[attr-defined]
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements(engine) as seen:
         shown = app.catalogue.collections(Actor.PUBLIC, date.today())
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert [c.key for c in shown] == [c.key for c in app.catalogue.collections(
         Actor.EDITOR, date.today())]  # every collection of the volume holds a public document
     statement, parameters = next((s, p) for s, p in seen if "document_collections" in s)
@@ -190,17 +175,9 @@ def test_postgresql_walks_the_collection_index_to_a_documents_neighbours(app: Ap
     middle = app.catalogue.get_document("frus1958-60v19/d5", Actor.PUBLIC, today)
     assert middle is not None
     engine = app.catalogue.engine  # type: ignore[attr-defined]
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements(engine) as seen:
         before, after = app.catalogue.neighbours(middle.id, "frus/frus1958-60v19", Actor.PUBLIC,
                                                  today)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert before is not None and after is not None and before != after
     walks = [(s, p) for s, p in seen if "ORDER BY document_collections.date_key" in s]
     assert len(walks) == 2
