@@ -28,19 +28,13 @@ No page cache of any kind in the first three: every URL is asked once or rarely.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
 import os
 import random
-import shutil
-import socket
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -53,35 +47,28 @@ sys.path.insert(0, str(Path(__file__).parent))
 import frus_corpus as corpus
 import pages
 import wrk
+from scale_site import Site, nginx_cache, warm
 
-from chancery.bootstrap import App, build_app
 from chancery.citing.styles import PAGE_STYLES
-from chancery.config import load_settings
 from chancery.domain.publication import Actor, is_public
 from chancery.http.addresses import doc_url
 from chancery.services import citing
 
 ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"  # loopback only, always
-BROKER = "redis://127.0.0.1:6379/14"  # set by --broker
-HIGH = "1000000"  # a rate limit a minute no crowd here reaches
+BROKER = "redis://127.0.0.1:6379/14"  # the default of --broker
 RENDERED = 10_000  # documents whose page styles are made before (the pages the readers ask)
 
 
-def open_archive(pg: str, data: Path) -> App:
-    return build_app(load_settings(data=str(data), database_url=pg))
-
-
-def ensure_built(pg: str, data: Path, docs: int, corpus_dir: Path) -> None:
+def ensure_built(site: Site, docs: int, corpus_dir: Path) -> None:
     """The archive of ``docs`` generated documents, built once; the sample's citations made."""
-    app = open_archive(pg, data)
+    app = site.open()
     try:
         have = app.catalogue.count_documents(Actor.EDITOR, date.today())
         if have < docs:
             if have:
                 raise SystemExit(f"the database holds {have:,} documents, fewer than {docs:,}: "
                                  "give an empty database")
-            pool, _, _ = corpus.load_pool(corpus_dir, data.parent)
+            pool, _, _ = corpus.load_pool(corpus_dir, site.data.parent)
             pages.build(app, docs, pool)
         started = time.perf_counter()
         made = citing.prerender(app.catalogue, app.citer, PAGE_STYLES, rendered_ids(docs))
@@ -92,29 +79,16 @@ def ensure_built(pg: str, data: Path, docs: int, corpus_dir: Path) -> None:
         app.close()
 
 
-@contextmanager
-def downloads_made_elsewhere(data: Path) -> Iterator[None]:
-    """Hold the dataset downloads' lock file for the whole run, as the one machine of a
-    deployment that makes them holds it on the shared mount: the servers measured here then
-    never make them. At 1M documents the two files take about an hour to make (documents.jsonl
-    at ~500 documents/s, measured), in a thread of a web process, after every change."""
-    lock = data / "derived" / "downloads" / ".lock"
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        yield
-
-
 def rendered_ids(docs: int) -> list[str]:
     """The documents the readers ask for: every (docs / RENDERED)-th, spread over the archive."""
     step = max(1, docs // RENDERED)
     return [f"b{n:07d}" for n in range(0, docs, step)]
 
 
-def urls_of(pg: str, data: Path, docs: int) -> dict[str, list[str]]:
+def urls_of(site: Site, docs: int) -> dict[str, list[str]]:
     """Distinct addresses by kind: document pages and API records of the rendered sample, and
     search pages and API searches over words, filters and orders."""
-    app = open_archive(pg, data)
+    app = site.open()
     try:
         pages_, records = [], []
         for chunk in app.catalogue.documents_for_index(rendered_ids(docs)):
@@ -175,75 +149,9 @@ def mix(urls: dict[str, list[str]]) -> list[str]:
     return out
 
 
-def env(pg: str, broker: str) -> dict[str, str]:
-    """The servers' settings: web processes only, as on a web machine of a deployment: with a
-    broker, `serve` and `import` start no job processes (the jobs wait in the broker for
-    `chancery worker` machines; none runs here), so a million documents' embeddings are not
-    being made behind the measurement."""
-    return {**os.environ, "PYTHONPATH": str(ROOT / "src"), "CHANCERY_DATABASE_URL": pg,
-            "CHANCERY_BROKER_URL": broker, "CHANCERY_CACHE_MAX_AGE": "60",
-            **{f"CHANCERY_{n}_RATE_LIMIT": HIGH for n in ("API", "SEARCH", "OAI", "EXPORT")}}
-
-
-def chancery(data: Path, *args: str) -> list[str]:
-    return [sys.executable, "-c", "from chancery.cli import app; app()", "--data", str(data),
-            *args]
-
-
-@contextmanager
-def serving(pg: str, data: Path, workers: int) -> Iterator[tuple[str, int]]:
-    """`chancery serve --workers N` on a free loopback port; (base URL, pid)."""
-    port = free_port()
-    log = (data.parent / f"serve-{workers}.log").open("wb")
-    server = subprocess.Popen(chancery(data, "serve", "--host", HOST, "--port", str(port),
-                                       "--workers", str(workers)),
-                              env=env(pg, BROKER), stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://{HOST}:{port}"
-    try:
-        wait_for(base, server, log.name)
-        yield base, server.pid
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
-        log.close()
-
-
-def wait_for(base: str, server: subprocess.Popen[bytes], log: str) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            httpx.get(base + "/static/chancery.css", timeout=2)
-            return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise SystemExit(f"serve did not start (see {log})")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def warm(base: str, urls: list[str], workers: int = 1, every: bool = False) -> None:
-    """Requests of each kind first, many at once on fresh connections so that every web
-    process gets some: imports, templates, citation styles, the model and the OS's caches
-    (``every``: each of ``urls``, else 20 per web process)."""
-    def one(url: str) -> None:
-        for attempt in range(3):  # a worker still starting may drop a connection
-            try:
-                httpx.get(base + url, timeout=120)
-                return
-            except httpx.TransportError:
-                time.sleep(1 + attempt)
-
-    with ThreadPoolExecutor(max_workers=4 * workers) as pool:
-        list(pool.map(one, urls if every else urls[:20 * workers]))
-
-
-def unloaded(pg: str, data: Path, urls: dict[str, list[str]], n: int) -> dict[str, float]:
+def unloaded(site: Site, urls: dict[str, list[str]], n: int) -> dict[str, float]:
     """One reader, one request at a time, one web process: document pages."""
-    with serving(pg, data, 1) as (base, _):
+    with site.serving(1) as (base, _):
         warm(base, urls["document"][-30:] + urls["search"][-10:])
         times = []
         with httpx.Client(base_url=base, timeout=60) as client:
@@ -273,7 +181,7 @@ def processes(pid: int, port: int, index_dir: Path) -> list[dict[str, Any]]:
     return out
 
 
-def workers_table(pg: str, data: Path, urls: dict[str, list[str]], seconds: float,
+def workers_table(site: Site, urls: dict[str, list[str]], seconds: float,
                   connections: int, rounds: int) -> dict[int, list[dict[str, Any]]]:
     """Throughput of 1, 2 and 4 web processes over the reader's mix, in turn, ``rounds``
     times; the memory of each process after its last run."""
@@ -281,17 +189,18 @@ def workers_table(pg: str, data: Path, urls: dict[str, list[str]], seconds: floa
     everything = mix(urls)
     for r in range(rounds):
         for workers in cells:
-            with serving(pg, data, workers) as (base, pid):
+            with site.serving(workers) as (base, pid):
                 warm(base, everything[-200:], workers)
                 before = sum(wrk.cpu_seconds(p) for p in wrk.tree(pid))
-                figures = wrk.measure(base, everything, data.parent / "wrk", "mix",
+                figures = wrk.measure(base, everything, site.data.parent / "wrk", "mix",
                                       connections, seconds)
                 cpu = sum(wrk.cpu_seconds(p) for p in wrk.tree(pid)) - before
                 cell = {**asdict(figures), "rate": round(figures.rate, 1),
                         "server_cpu_per_s": round(cpu / figures.seconds, 2),
                         "load": os.getloadavg()[0]}
                 if r == rounds - 1:
-                    cell["memory"] = processes(pid, int(base.rsplit(":", 1)[1]), data / "index")
+                    cell["memory"] = processes(pid, int(base.rsplit(":", 1)[1]),
+                                               site.data / "index")
                 cells[workers].append(cell)
                 print(f"  {workers} web process(es), round {r + 1}: {figures.rate:,.0f} req/s, "
                       f"p50 {figures.p50:.0f} ms, p99 {figures.p99:.0f} ms, "
@@ -300,74 +209,26 @@ def workers_table(pg: str, data: Path, urls: dict[str, list[str]], seconds: floa
     return cells
 
 
-def under_import(pg: str, data: Path, urls: dict[str, list[str]], volumes: list[Path],
+def under_import(site: Site, urls: dict[str, list[str]], volumes: list[Path],
                  seconds: float) -> dict[str, Any]:
     """100 readers on 2 web processes while `chancery import` writes ``volumes``: each kind
     measured by its own wrk, all started together with the import."""
     crowd = {"document": 40, "search": 40, "api": 20}
-    with serving(pg, data, 2) as (base, _):
+    log = site.data.parent / "import.log"
+    with site.serving(2) as (base, _):
         warm(base, mix(urls)[-200:], 2)
         started = time.perf_counter()
-        log = (data.parent / "import.log").open("wb")
-        importing = subprocess.Popen(chancery(data, "import", *map(str, volumes)), env=env(pg, BROKER),
-                                     stdout=log, stderr=subprocess.STDOUT)
-        runs = {kind: wrk.start(base, urls[kind], data.parent / "wrk", kind, n, seconds)
+        importing = site.start("import", *map(str, volumes), log=log)
+        runs = {kind: wrk.start(base, urls[kind], site.data.parent / "wrk", kind, n, seconds)
                 for kind, n in crowd.items()}
         figures = {kind: wrk.finish(run) for kind, run in runs.items()}
         during = time.perf_counter() - started
         code = importing.wait()
         took = time.perf_counter() - started
-        log.close()
     if code:
-        raise SystemExit(f"the import failed ({code}): see {log.name}")
+        raise SystemExit(f"the import failed ({code}): see {log}")
     return {"import_seconds": round(took, 1), "readers_seconds": round(during, 1),
             **{kind: {**asdict(f), "rate": round(f.rate, 1)} for kind, f in figures.items()}}
-
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def nginx_config(folder: Path, port: int, upstream: str) -> Path:
-    """The anonymous-page cache of docs/deployment.md, on loopback, in ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(folder / "cache", ignore_errors=True)
-    temp = folder / "temp"
-    temp.mkdir(exist_ok=True)
-    config = folder / "nginx.conf"
-    config.write_text(f"""user root;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-  log_format cache '$upstream_cache_status $status';
-  access_log {folder}/access.log cache;
-  client_body_temp_path {temp}/body;
-  proxy_temp_path {temp}/proxy;
-  fastcgi_temp_path {temp}/fastcgi;
-  uwsgi_temp_path {temp}/uwsgi;
-  scgi_temp_path {temp}/scgi;
-  upstream chancery {{ server {upstream.removeprefix('http://')}; keepalive 32; }}
-  proxy_cache_path {folder}/cache levels=1:2 keys_zone=chancery:50m max_size=2g inactive=10m
-                   use_temp_path=off;
-  server {{
-    listen {HOST}:{port};
-    location / {{
-      proxy_pass http://chancery;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_cache chancery;
-      proxy_cache_key $request_uri;
-      proxy_cache_lock on;
-      proxy_ignore_headers Vary;
-      proxy_cache_bypass $cookie_chancery_session $cookie_chancery_lsn $http_authorization;
-      proxy_no_cache $cookie_chancery_session $cookie_chancery_lsn $http_authorization;
-    }}
-  }}
-}}
-""")
-    return config
 
 
 def zipf_mix(urls: dict[str, list[str]], n: int, rng: random.Random) -> list[str]:
@@ -381,30 +242,20 @@ def zipf_mix(urls: dict[str, list[str]], n: int, rng: random.Random) -> list[str
 POPULAR = 200
 
 
-def cached(pg: str, data: Path, urls: dict[str, list[str]], seconds: float,
+def cached(site: Site, urls: dict[str, list[str]], seconds: float,
            connections: int) -> dict[str, Any]:
     """2 web processes behind nginx's cache: requests/s over the popular mix, once its pages
     are in the cache, and the share of answers nginx gave from its cache."""
-    folder = data.parent / "nginx"
-    port = free_port()
-    with serving(pg, data, 2) as (upstream, _):
+    folder = site.data.parent / "nginx"
+    with site.serving(2) as (upstream, _), nginx_cache(folder, upstream) as base:
         warm(upstream, mix(urls)[-200:], 2)
-        config = nginx_config(folder, port, upstream)
-        proxy = subprocess.Popen([NGINX, "-g", "daemon off;", "-c", str(config),
-                                  "-p", str(folder)], stderr=subprocess.DEVNULL)
-        base = f"http://{HOST}:{port}"
-        try:
-            wait_for(base, proxy, str(folder / "error.log"))
-            requests = zipf_mix(urls, 20_000, random.Random(11))
-            # a site that has been running: its popular pages are in the cache (each asked
-            # once first); the long tail is what the runs without a cache measure
-            warm(base, sorted(set(requests)), 2, every=True)
-            (folder / "access.log").write_text("")
-            figures = wrk.measure(base, requests, data.parent / "wrk", "cached", connections,
-                                  seconds)
-        finally:
-            proxy.terminate()
-            proxy.wait(timeout=30)
+        requests = zipf_mix(urls, 20_000, random.Random(11))
+        # a site that has been running: its popular pages are in the cache (each asked once
+        # first); the long tail is what the runs without a cache measure
+        warm(base, sorted(set(requests)), 2, every=True)
+        (folder / "access.log").write_text("")
+        figures = wrk.measure(base, requests, site.data.parent / "wrk", "cached", connections,
+                              seconds)
     statuses = Counter(line.split()[0] for line in
                        (folder / "access.log").read_text().splitlines() if line.strip())
     answered = sum(statuses.values()) or 1
@@ -434,7 +285,7 @@ def report(figures: dict[str, Any]) -> None:
             f = i[kind]
             print(f"under import, {kind}: {f['rate']:,.0f} req/s, p50 {f['p50']:.0f} ms, "
                   f"p99 {f['p99']:.0f} ms, errors {f['errors']} (target p99 <= 2,000 ms and no "
-                  f"errors: {_verdict(f['p99'] <= 2000 and not f['errors'])})")
+                  f"errors: {_verdict(f['requests'] > 0 and f['p99'] <= 2000 and not f['errors'])})")
         print(f"  the import took {i['import_seconds']} s; the readers ran "
               f"{i['readers_seconds']} s of it")
     if "cache" in figures:
@@ -465,36 +316,35 @@ def main() -> None:
     parser.add_argument("--broker", default=BROKER,
                         help="Redis URL the jobs are queued to (emptied first)")
     args = parser.parse_args()
-    globals()["BROKER"] = args.broker
     subprocess.run(["redis-cli", "-u", args.broker, "flushdb"], check=True,
                    stdout=subprocess.DEVNULL)
     if not wrk.has_wrk():
         raise SystemExit("wrk is not installed (apt-get install wrk)")
-    data = args.out / f"archive-{args.docs}"
-    ensure_built(args.pg, data, args.docs, args.corpus)
-    urls = urls_of(args.pg, data, args.docs)
-    with downloads_made_elsewhere(data):
-        figures = measure_all(args, data, urls)
+    site = Site(args.pg, args.out / f"archive-{args.docs}", args.broker)
+    ensure_built(site, args.docs, args.corpus)
+    urls = urls_of(site, args.docs)
+    with site.downloads_made_elsewhere():
+        figures = measure_all(args, site, urls)
     print(json.dumps(figures))
     report(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))
 
 
-def measure_all(args: argparse.Namespace, data: Path, urls: dict[str, list[str]]) -> dict[str, Any]:
+def measure_all(args: argparse.Namespace, site: Site, urls: dict[str, list[str]]) -> dict[str, Any]:
     only = set(args.only.split(","))
     figures: dict[str, Any] = {"docs": args.docs}
     if "unloaded" in only:
-        figures["unloaded"] = unloaded(args.pg, data, urls, 400)
+        figures["unloaded"] = unloaded(site, urls, 400)
         report({"docs": args.docs, "unloaded": figures["unloaded"]})
     if "workers" in only:
-        figures["workers"] = workers_table(args.pg, data, urls, args.seconds, args.connections,
+        figures["workers"] = workers_table(site, urls, args.seconds, args.connections,
                                            args.rounds)
     if "import" in only:
         volumes = sorted(args.corpus.glob(args.volumes))
-        figures["import"] = under_import(args.pg, data, urls, volumes, args.seconds)
+        figures["import"] = under_import(site, urls, volumes, args.seconds)
     if "cache" in only:
-        figures["cache"] = cached(args.pg, data, urls, args.seconds, args.connections * 4)
+        figures["cache"] = cached(site, urls, args.seconds, args.connections * 4)
     return figures
 
 
