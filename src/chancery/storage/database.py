@@ -7,10 +7,11 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -52,6 +53,28 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+_WRITES = "chancery_writes"
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """BEGIN IMMEDIATE for a write transaction. A deferred one that reads and then writes
+    cannot wait for the lock: when another connection committed after its first read, SQLite
+    refuses its first write at once ("database is locked", SQLITE_BUSY_SNAPSHOT), whatever
+    busy_timeout says. That failed an OCR job storing its text while the import's other jobs
+    wrote (CI, 2 busy cores). Taking the lock at BEGIN makes it wait its turn instead."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITES)
+                         else "BEGIN")
+
+
+@contextmanager
+def _writing(engine: Engine) -> Iterator[Connection]:
+    """What ``Engine.begin`` does, on a connection marked as writing (``_sqlite_begin``)."""
+    with engine.connect() as conn:
+        conn.execution_options(**{_WRITES: True})
+        with conn.begin():
+            yield conn
+
+
 def make_engine(url: str) -> Engine:
     """An engine for a catalogue URL; SQLite files get their folder and pragmas."""
     parsed = make_url(url)
@@ -62,7 +85,10 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own BEGIN handling breaks SAVEPOINTs; let SQLAlchemy emit BEGIN itself.
         event.listen(engine, "connect", lambda c, _r: setattr(c, "isolation_level", None))
-        event.listen(engine, "begin", lambda c: c.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
+        # Engine.begin() is how the catalogue writes: those transactions take the write lock
+        # first, the rest (engine.connect(): reads) stay deferred
+        engine.begin = partial(_writing, engine)  # type: ignore[method-assign]
         return engine
     return create_engine(url, pool_pre_ping=True, json_deserializer=_json_loads)
 

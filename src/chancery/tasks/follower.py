@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing import get_context
 from multiprocessing.process import BaseProcess
@@ -22,8 +23,9 @@ from chancery.tasks.local import NICE, on_term
 
 # how often the counter is read: a cheap query on an indexed column. At 2 s, and niced as
 # the job workers are, another node's import reached this node's search after p99 5.7 s on
-# 2 busy cores (tests/integration/test_multi_node.py); at 1 s and the web's priority, 2.3-3.3 s
-FOLLOW_SECONDS = 1.0
+# 2 busy cores (tests/integration/test_multi_node.py); at 1 s and the web's priority, 2.3-3.3 s,
+# of which a round of 300-400 documents took 0.3-1.1 s and the wait for it up to 1 s
+FOLLOW_SECONDS = 0.5
 
 
 def follow(app: App, stop: threading.Event, every: float = FOLLOW_SECONDS) -> None:
@@ -44,10 +46,15 @@ def _rounds(what: str, step: Callable[[], object], stop: threading.Event, every:
     """``step`` every ``every`` seconds. A failed round (the database restarting, a writer
     held too long) is tried again next round: the follower must outlive what it waits for."""
     while not stop.is_set():
+        started = time.monotonic()
         try:
-            step()
+            done = step()
         except Exception as exc:
             print(f"chancery {what} follower: {exc}", flush=True)
+        else:
+            if isinstance(done, int) and done:  # what an operator reads the lag off
+                print(f"chancery {what} follower: {done:,} caught up in "
+                      f"{time.monotonic() - started:.2f} s", flush=True)
         stop.wait(every)
 
 
