@@ -94,8 +94,12 @@ def _reference_text(name: str, start: str, end: str | None) -> str:
 @pytest.fixture
 def reference_bundle(tmp_path: Path) -> Path:
     """The two reference records as a bundle, texts copied from ../shared/reference."""
+    return write_reference_bundle(tmp_path / "reference-bundle")
+
+
+def write_reference_bundle(dest: Path) -> Path:
+    """The two reference records as a bundle in ``dest``, texts copied from ../shared/reference."""
     need(REFERENCE.is_dir(), f"reference documents not found at {REFERENCE}")
-    dest = tmp_path / "reference-bundle"
     shutil.copytree(FIXTURES / "reference", dest)
     (dest / "000.en.txt").write_text(_reference_text(
         "000", "The Embassy of the Union", None), encoding="utf-8")

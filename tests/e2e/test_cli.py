@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 
 from chancery.cli import app
 from chancery.demo import DEMO_DIR
+from tests.conftest import write_reference_bundle
 
 runner = CliRunner()
 
@@ -20,14 +22,23 @@ def _run(data: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.fixture
-def archive(tmp_path: Path, reference_bundle: Path) -> Path:
-    """A SQLite archive holding the two reference records and the demo's scanned cables."""
-    data = tmp_path / "archive"
-    code, out = _run(data, "import", "--no-progress", str(reference_bundle),
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite archive holding the two reference records and the demo's scanned cables
+    (their OCR jobs make it 6 s: made once for the module)."""
+    root = tmp_path_factory.mktemp("cli")
+    data = root / "archive"
+    code, out = _run(data, "import", "--no-progress",
+                     str(write_reference_bundle(root / "reference-bundle")),
                      str(DEMO_DIR / "scans" / "scans.csv"))
     assert code == 0, out
     return data
+
+
+@pytest.fixture
+def archive(imported: Path, tmp_path: Path) -> Path:
+    """A copy of it for each test: a test may damage it."""
+    return Path(shutil.copytree(imported, tmp_path / "archive"))
 
 
 def test_every_command_explains_itself_with_an_example() -> None:

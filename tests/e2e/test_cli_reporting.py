@@ -4,6 +4,7 @@ without a progress bar, and documents named by public_id as in the API."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,12 +22,19 @@ def _run(data: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.fixture
-def archive(tmp_path: Path) -> Path:
-    data = tmp_path / "archive"
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's scanned cables imported (their OCR jobs make it 6 s: once for the module)."""
+    data = tmp_path_factory.mktemp("reporting") / "archive"
     code, out = _run(data, "import", "--no-progress", str(SCANS))
     assert code == 0, out
     return data
+
+
+@pytest.fixture
+def archive(imported: Path, tmp_path: Path) -> Path:
+    """A copy of it for each test."""
+    return Path(shutil.copytree(imported, tmp_path / "archive"))
 
 
 def test_import_reports_the_whole_time_and_each_step(tmp_path: Path) -> None:
