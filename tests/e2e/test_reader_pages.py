@@ -65,6 +65,31 @@ def test_a_document_page_reads_its_document_once(archive: App, site: TestClient,
     assert reads == ["jfk-104-10216-10046"]
 
 
+def test_the_documents_its_notes_cite_are_looked_up_together(
+        archive: App, site: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """d307's notes cite Document 303: the page reads d307 whole once and finds what its
+    notes cite in one look-up (it read each cited document whole: about a dozen queries
+    each, and a FRUS page's notes cite up to 20)."""
+    canonical = site.get("/documents/frus1958-60v19/d307", follow_redirects=False)
+    reads: list[str] = []
+    looked: list[list[str]] = []
+    real_get, real_titles = archive.catalogue.get_document, archive.catalogue.titles_by_source
+
+    def counted(ident: str, *args: Any, **kwargs: Any) -> Any:
+        reads.append(ident)
+        return real_get(ident, *args, **kwargs)
+
+    def titles(idents: list[str], *args: Any, **kwargs: Any) -> Any:
+        looked.append(idents)
+        return real_titles(idents, *args, **kwargs)
+
+    monkeypatch.setattr(archive.catalogue, "get_document", counted)
+    monkeypatch.setattr(archive.catalogue, "titles_by_source", titles)
+    html = _page(site, canonical.headers["location"])
+    assert len(reads) == 1 and len(looked) == 1 and "frus1958-60v19/d303" in looked[0]
+    assert ">Document 303</a>" in html
+
+
 def _page(site: TestClient, path: str) -> str:
     got = site.get(path)
     assert got.status_code == 200, (path, got.status_code)

@@ -12,15 +12,18 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
+from sqlalchemy import select, update
 
 from chancery.bootstrap import App
 from chancery.domain import clock
+from chancery.domain.publication import Actor
 from chancery.domain.redactions import RedactionKind
 from chancery.domain.workflow import Acting, Refused
 from chancery.services.redacting import Wanted
+from chancery.storage.tables import documents
 from chancery.web.server import create_app
 from tests.e2e.test_workspace_access import _account, _client, _csrf, _log_in
-from tests.leaks.canary import CANARY, SEALED, build_archive, scan_png
+from tests.leaks.canary import CANARY, FORMER, HIDDEN, PUBLIC, SEALED, build_archive, scan_png
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +160,31 @@ def test_the_workspace_box_form_blacks_out_a_region(archive: App) -> None:
     assert image.getpixel((20, 30)) == (0, 0, 0)  # inside the box
     assert sum(image.getpixel((image.width - 5, image.height - 5))) > 300  # outside it
     assert editor.get(original).content == scan_png(SEALED)  # the staff keep the original
+
+
+def test_documents_a_note_cites_are_named_as_the_public_reads_them(archive: App) -> None:
+    """The titles a document page links its notes' "Document N" to (one query for all,
+    by source id in a numbered series) leave out what the public may not see and cover a
+    redacted title as the document's own page does; editors get every one, whole."""
+    everyone = [SEALED, *PUBLIC, *HIDDEN, FORMER]
+    sources = {f"canary/d{n}": p for n, p in enumerate(everyone, start=1)}
+    engine = archive.catalogue.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:  # a bundle's documents have none; given here, put back below
+        before = dict(conn.execute(select(documents.c.public_id, documents.c.source_id)
+                                   .where(documents.c.public_id.in_(everyone))).all())
+        for source, public_id in sources.items():
+            conn.execute(update(documents).where(documents.c.public_id == public_id)
+                         .values(source_id=source))
+    try:
+        public = archive.catalogue.titles_by_source(list(sources), Actor.PUBLIC, clock.today())
+        editors = archive.catalogue.titles_by_source(list(sources), Actor.EDITOR, clock.today())
+    finally:
+        with engine.begin() as conn:
+            for public_id, source in before.items():
+                conn.execute(update(documents).where(documents.c.public_id == public_id)
+                             .values(source_id=source))
+    assert {p for p, _ in public.values()} == {SEALED, *PUBLIC}
+    assert CANARY not in repr(public).lower()
+    assert public["canary/d1"][0] == SEALED and "Vienna" in public["canary/d1"][1]
+    assert {p for p, _ in editors.values()} == set(everyone)
+    assert editors["canary/d1"][1] == "Cable on the Quokka arrangements in Vienna"

@@ -96,7 +96,7 @@ def _trail(mine: list[Collection], every: list[Collection]) -> list[Collection]:
     return list(reversed(trail))
 
 
-_MAX_CITED = 20  # a note rarely cites more; each costs a lookup
+_MAX_CITED = 20  # a note rarely cites more
 
 
 def _cited(catalogue: Catalogue, doc: Document, actor: Actor,
@@ -105,13 +105,10 @@ def _cited(catalogue: Catalogue, doc: Document, actor: Actor,
     see (a link to a hidden one would lead to a 404)."""
     notes = [n.text for t in doc.texts for n in t.notes] + [doc.provenance.source_note]
     numbers = {n for text in notes for n in cited_numbers(text)}
-    out: dict[str, tuple[str, str]] = {}
-    for number in sorted(numbers, key=int)[:_MAX_CITED]:
-        ident = sibling_source_id(doc.source_id, number)
-        found = catalogue.get_document(ident, actor, now) if ident else None
-        if found is not None:
-            out[number] = (found.document.public_id, found.document.title)
-    return out
+    idents = {number: sibling_source_id(doc.source_id, number)
+              for number in sorted(numbers, key=int)[:_MAX_CITED]}
+    found = catalogue.titles_by_source([i for i in idents.values() if i], actor, now)
+    return {number: found[ident] for number, ident in idents.items() if ident in found}
 
 
 def _parallel(texts: tuple[TextVersion, ...]) -> tuple[TextVersion, TextVersion] | None:

@@ -318,6 +318,14 @@ class SqlCatalogue:
         with self.reads.connect() as conn:
             return lookups.neighbours(conn, document_id, collection_key, actor, today)
 
+    def titles_by_source(self, source_ids: list[str], actor: Actor,
+                         today: date) -> dict[str, tuple[str, str]]:
+        """Source id -> (public id, title as the actor reads it), of those the actor may see."""
+        if not source_ids:
+            return {}
+        with self.reads.connect() as conn:
+            return lookups.titles_by_source(conn, source_ids, actor, today)
+
     def served_scan(self, key: str, actor: Actor, today: date) -> ServedScan | None:
         """The scan an address key names, when a document the actor may see carries it: the
         original by its hash (never to the public once it has boxes), or by its redacted

@@ -405,6 +405,12 @@ class Catalogue(Protocol):
         """(public id, title) of the documents before and after one in a collection."""
         ...
 
+    def titles_by_source(self, source_ids: list[str], actor: Actor,
+                         today: date) -> dict[str, tuple[str, str]]:
+        """Source id -> (public id, title as the actor reads it) of the documents with these
+        source ids that the actor may see (the others are left out)."""
+        ...
+
     def served_scan(self, key: str, actor: Actor, today: date) -> ServedScan | None:
         """The scan an address key names, when a document the actor may see carries it: the
         original by its hash (never to the public once it has boxes), or by its redacted
