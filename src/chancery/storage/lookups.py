@@ -187,8 +187,12 @@ def neighbours(conn: Connection, document_id: int, collection_key: str, actor: A
               .order_by(dc.c.date_key.desc(), dc.c.document_id.desc()).limit(1))
     after = (base.where(place > tuple_(literal(key), literal(document_id)))
              .order_by(dc.c.date_key, dc.c.document_id).limit(1))
-    prev_row, next_row = conn.execute(before).first(), conn.execute(after).first()
-    return _titled(conn, actor, prev_row), _titled(conn, actor, next_row)
+    found = [conn.execute(before).first(), conn.execute(after).first()]
+    # both titles as the actor reads them, with one look at the redactions
+    seen = iter(lines_seen(conn, actor, [(r.id, r.title, "") for r in found if r is not None]))
+    previous, following = ((r.public_id, next(seen)[1]) if r is not None else None
+                           for r in found)
+    return previous, following
 
 
 def titles_by_source(conn: Connection, source_ids: list[str], actor: Actor,
@@ -201,12 +205,6 @@ def titles_by_source(conn: Connection, source_ids: list[str], actor: Actor,
     found = conn.execute(q).all()
     titles = lines_seen(conn, actor, [(r.id, r.title, "") for r in found])
     return {r.source_id: (r.public_id, line[1]) for r, line in zip(found, titles, strict=True)}
-
-
-def _titled(conn: Connection, actor: Actor, row: Any) -> tuple[str, str] | None:
-    if row is None:
-        return None
-    return row.public_id, lines_seen(conn, actor, [(row.id, row.title, "")])[0][1]
 
 
 def list_authorities(conn: Connection, kind: str, actor: Actor, today: date, after: str,
