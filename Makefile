@@ -33,8 +33,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Two processes (pytest-xdist), a test file each at a time: each has its own PostgreSQL
+# database and Redis db (tests/conftest.py). PYTEST_WORKERS=0 runs the suite in one.
+PYTEST_WORKERS ?= 2
 pytest: install $(BROWSER_STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 test: lint typecheck pytest
 

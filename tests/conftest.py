@@ -24,6 +24,36 @@ SHARED = Path(os.environ.get("CHANCERY_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 REFERENCE = SHARED / "reference"
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _own_services(worker: str) -> None:
+    """Under pytest-xdist, give each worker (gw0, gw1, ...) its own PostgreSQL database and
+    Redis db: the tests reset the schema and flush the db they are given, and two workers
+    sharing one would wipe each other's archive mid-test. Set in the environment, so that
+    the servers and workers a test starts as subprocesses use the same ones."""
+    if not worker:
+        return
+    # xdist starts its workers with COLUMNS=80, which Rich fixes as the CLI's width at import;
+    # the CLI tests set their own width per invocation, as a serial run lets them.
+    os.environ.pop("COLUMNS", None)
+    number = int(worker.removeprefix("gw"))
+    pg = os.environ.get("CHANCERY_TEST_PG_URL", "")
+    if pg:
+        url = make_url(pg)
+        own = f"{url.database}_{worker}"
+        base = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(base, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own,)).fetchone():
+                conn.execute(f'CREATE DATABASE "{own}"')
+        os.environ["CHANCERY_TEST_PG_URL"] = url.set(database=own).render_as_string(
+            hide_password=False)
+    redis = os.environ.get("CHANCERY_TEST_REDIS_URL", "")
+    if redis:
+        head, _, db = redis.rpartition("/")
+        os.environ["CHANCERY_TEST_REDIS_URL"] = f"{head}/{(int(db or 0) - number) % 16}"
+
+
+_own_services(os.environ.get("PYTEST_XDIST_WORKER", ""))
 PG_URL = os.environ.get("CHANCERY_TEST_PG_URL", "")
 
 

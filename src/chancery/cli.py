@@ -38,7 +38,9 @@ from chancery.services import search as search_service
 
 app = typer.Typer(help="Chancery: a digital archive for declassified international-history "
                        "documents.", no_args_is_help=True, rich_markup_mode="rich")
-console = Console()
+# soft_wrap: a line is one record even in a pipe (`chancery audit | grep`), where Rich would
+# otherwise cut it at 80 columns; a terminal wraps long lines by itself.
+console = Console(soft_wrap=True)
 err = Console(stderr=True)
 _HELP = {s.name: f"{s.help} [env {s.env}]" for s in SETTINGS}
 

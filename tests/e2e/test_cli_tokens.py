@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,3 +89,16 @@ def test_audit_shows_the_log_newest_last_from_a_day(data: Path) -> None:
     assert code == 0 and "the latest 1" in said
     assert _run(data, "audit", "--since", "yesterday")[0] == 2
     assert _run(data, "audit", "--limit", "0")[0] == 2
+
+
+def test_a_piped_audit_keeps_each_entry_on_one_line(data: Path) -> None:
+    """`chancery audit | grep` sees one line per entry: in a pipe Rich would cut each line at
+    the terminal's width (80 without one), splitting a record across lines."""
+    _run(data, "user", "role", "ann@example.org", "reviewer")
+    out = subprocess.run([sys.executable, "-c", "from chancery.cli import app; app()",
+                          "--data", str(data), "audit"],
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, "COLUMNS": "40"}).stdout
+    lines = out.splitlines()
+    assert len(lines) == 2 and max(map(len, lines)) > 40, out
+    assert "user-add" in lines[0] and "role=editor" in lines[0] and "user-role" in lines[1]

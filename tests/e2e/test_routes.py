@@ -15,6 +15,7 @@ from starlette.routing import Mount
 from chancery.bootstrap import App
 from chancery.domain.readers import Reader
 from chancery.search.interface import FACETS
+from chancery.services.downloads import PublicDownloads
 from chancery.storage.words import SqlWordLayers
 from chancery.web.server import create_app
 from tests.e2e.test_web import _site
@@ -148,6 +149,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, TestCl
     """The demo archive plus the reference pair; a 500 is answered, not raised."""
     app, _ = _site(tmp_path_factory.mktemp("routes"))
     _read_words(app, SCANNED)
+    # made now, as a server's start makes them: a download waits only 5 s for its file, less
+    # than making it takes on a busy machine (503 "being brought up to date")
+    PublicDownloads(app.catalogue, app.settings.derived_path / "downloads").refresh()
     yield app, TestClient(create_app(app), raise_server_exceptions=False, follow_redirects=False)
     app.catalogue.dispose()
 

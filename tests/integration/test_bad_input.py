@@ -14,7 +14,6 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from chancery import cli as cli_module
 from chancery.bootstrap import App
 from chancery.cli import app as cli
 from chancery.domain.publication import Actor
@@ -269,16 +268,15 @@ def test_a_batch_with_broken_sources_imports_all_the_others(app: App, tmp_path: 
     assert "no such file" in _failures(summary)["missing.xml"]
 
 
-def test_cli_import_exits_non_zero_and_names_each_failure(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_import_exits_non_zero_and_names_each_failure(tmp_path: Path) -> None:
     """`chancery import` ends with a summary naming each failed file and its reason, exits 1,
     and prints the failures as JSON with --json."""
     sources = [str(p) for p in _mixed_batch(tmp_path)]
     runner = CliRunner()
-    # the console is made when the CLI module is imported, so COLUMNS set now comes too late:
-    # without a wide console the summary wraps ("6 \nfailed") when the rate has more digits
-    monkeypatch.setattr(cli_module.console, "width", 400)
-    text = runner.invoke(cli, ["--data", str(tmp_path / "a"), "import", "--no-progress", *sources])
+    # a narrow console wrapped the summary ("6 \nfailed") when the rate had more digits. Not
+    # by setting the console's width here: undone, that left it fixed at 80 for the next test
+    text = runner.invoke(cli, ["--data", str(tmp_path / "a"), "import", "--no-progress", *sources],
+                         env={"COLUMNS": "400"})
     assert text.exit_code == 1
     assert "7 imported" in text.output and "6 failed" in text.output
     for name, reason in [("broken.xml", "malformed XML"), ("no-title.csv", "missing required"),
