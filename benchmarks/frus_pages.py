@@ -36,27 +36,31 @@ def main() -> None:
     if args.volumes:
         assert not import_paths([Path(v) for v in args.volumes], app.import_context()).failed
         rebuild_index(app.catalogue, app.index)
-    statements = [0]
+    statements, checkouts = [0], [0]
     event.listen(app.catalogue.engine, "before_cursor_execute",  # type: ignore[attr-defined]
                  lambda *a: statements.__setitem__(0, statements[0] + 1))
+    event.listen(app.catalogue.engine, "checkout",  # type: ignore[attr-defined]
+                 lambda *a: checkouts.__setitem__(0, checkouts[0] + 1))
     site = TestClient(create_app(app))
     pages = [site.get(f"/documents/{p}", follow_redirects=False).headers["location"]
              for p in app.catalogue.changed_since(0)]
     for page in pages:
         site.get(page)
-    times, counts = [], []
+    times, counts, connections = [], [], []
     for _ in range(args.rounds):
         for page in pages:
-            statements[0] = 0
+            statements[0] = checkouts[0] = 0
             started = time.perf_counter()
             assert site.get(page).status_code == 200, page
             times.append((time.perf_counter() - started) * 1000)
             counts.append(statements[0])
+            connections.append(checkouts[0])
     times.sort()
     print(f"{len(pages)} document pages x {args.rounds} ({app.catalogue.dialect}): "
           f"p50 {statistics.median(times):.1f} ms, p90 {times[int(len(times) * 0.9)]:.1f} ms, "
           f"p99 {times[int(len(times) * 0.99)]:.1f} ms; statements per page mean "
-          f"{statistics.mean(counts):.1f}, max {max(counts)}")
+          f"{statistics.mean(counts):.1f}, max {max(counts)}; connections taken from the pool "
+          f"per page mean {statistics.mean(connections):.1f}")
     app.close()
 
 

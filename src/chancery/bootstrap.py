@@ -214,7 +214,8 @@ class App:
     def word_boxes(self) -> WordBoxes:
         """The words of scan pages as readers are shown them (hit boxes, IIIF Content Search,
         searchable PDFs kept beside the burned files), through the redaction rule."""
-        return WordBoxes(self.catalogue, SqlWordLayers(self.catalogue.engine), IndexTerms(),
+        layers = SqlWordLayers(self.catalogue.engine, self.reads)
+        return WordBoxes(self.catalogue, layers, IndexTerms(),
                          SearchablePdfMaker(self.pages, self.settings.derived_path / "files"))
 
     @cached_property

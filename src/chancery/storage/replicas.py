@@ -50,6 +50,64 @@ class Reading:
 
 _READING: ContextVar[Reading | None] = ContextVar("chancery_reading", default=None)
 Connect = Callable[[], AbstractContextManager[Connection]]  # a connection to read through
+# Requests holding a primary connection at once: half of SQLAlchemy's default pool (5 + 10
+# overflow), so that the reads and writes outside them always find one free.
+HELD_AT_ONCE = 7
+
+
+class _Held:
+    """The primary connection one request reads through: checked out at its first read,
+    kept in autocommit (each read sees every commit so far, as a fresh connection would) and
+    given back when the request ends. Taking a pooled connection costs a ping and a BEGIN and
+    a ROLLBACK, three round trips, for each of the ~20 reads a document page makes."""
+
+    def __init__(self, slots: threading.BoundedSemaphore) -> None:
+        self._slots = slots
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self._slot = False
+        self._given_up = False
+        self.conn: Connection | None = None
+        self.busy = False
+
+    def mine(self) -> bool:
+        """Whether this thread may read through it now: the request's first reading thread
+        may (the threads a request starts beside it, as the search page does, take their
+        own connections), and not while it is reading through it already."""
+        with self._lock:
+            if self._owner is None:
+                self._owner = threading.get_ident()
+        return self._owner == threading.get_ident() and not self.busy and not self._given_up
+
+    def connection(self, engine: Engine) -> Connection | None:
+        """The held connection, checked out now if it is not yet; None when HELD_AT_ONCE
+        requests hold one already (this one then reads as if nothing were held)."""
+        if self.conn is None:
+            if not self._slots.acquire(blocking=False):
+                self._given_up = True
+                return None
+            self._slot = True
+            try:
+                self.conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            except BaseException:
+                self.release()
+                raise
+        return self.conn
+
+    def release(self, lost: bool = False) -> None:
+        """Give the connection back (for good: a connection ``lost`` is not taken again)."""
+        conn, self.conn = self.conn, None
+        self._given_up = self._given_up or lost
+        try:
+            if conn is not None:
+                conn.close()
+        finally:
+            if self._slot:
+                self._slot = False
+                self._slots.release()
+
+
+_HELD: ContextVar[_Held | None] = ContextVar("chancery_held", default=None)
 
 
 class _Replica:
@@ -105,6 +163,7 @@ class ReadRouting:
         # reads of read-only requests, by replica URL (no password) or "primary" (the
         # replicas passed over)
         self.reads: Counter[str] = Counter()
+        self._slots = threading.BoundedSemaphore(HELD_AT_ONCE)
 
     @staticmethod
     def connection_lost(exc: BaseException) -> bool:
@@ -148,10 +207,40 @@ class ReadRouting:
             return None
 
     @contextmanager
+    def per_request(self) -> Iterator[None]:
+        """Within the block (a web request), the primary's reads go through one connection
+        (see _Held). On PostgreSQL only: a SQLite connection costs no round trip."""
+        if self.primary.dialect.name != "postgresql":
+            yield
+            return
+        held = _Held(self._slots)
+        token = _HELD.set(held)
+        try:
+            yield
+        finally:
+            _HELD.reset(token)
+            held.release()
+
+    @contextmanager
     def connect(self) -> Iterator[Connection]:
-        """A connection for reading: a replica's when one may answer, else the primary's."""
+        """A connection for reading: a replica's when one may answer, else the primary's
+        (the request's own, when it holds one)."""
         replica = self._choose()
         conn = self._open(replica) if replica else None
+        held = _HELD.get() if conn is None else None
+        if held is not None and held.mine() and (conn := held.connection(self.primary)):
+            if _READING.get() is not None:
+                self.reads["primary"] += 1
+            held.busy = True
+            try:
+                yield conn
+            except DBAPIError as exc:
+                if self.connection_lost(exc):
+                    held.release(lost=True)
+                raise
+            finally:
+                held.busy = False
+            return
         if conn is None:
             replica = None
             conn = self.primary.connect()

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 from chancery.domain.words import PageWords, Word
+from chancery.storage.replicas import ReadRouting, page_reads
 from chancery.storage.tables import metadata
 
 word_layers = Table(
@@ -76,8 +77,9 @@ def replace_words(conn: Connection, document_id: int, pages: Sequence[PageWords]
 class SqlWordLayers:
     """The word layers of documents, on the catalogue's engine."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, reads: ReadRouting | None = None) -> None:
         self.engine = engine
+        self._page_read = page_reads(engine, reads)  # a page's reads: the request's connection
 
     def replace(self, document_id: int, pages: Sequence[PageWords], source: str) -> None:
         """Store a document's pages of words, dropping what was read before (one transaction:
@@ -91,13 +93,13 @@ class SqlWordLayers:
         query = select(word_layers).where(word_layers.c.document_id == document_id)
         if media is not None:
             query = query.where(word_layers.c.media == media)
-        with self.engine.connect() as conn:
+        with self._page_read() as conn:
             rows = conn.execute(query.order_by(word_layers.c.media, word_layers.c.page)).all()
         return [_page(r) for r in rows]
 
     def source(self, document_id: int) -> str:
         """Where the document's words came from ("" when it has none)."""
-        with self.engine.connect() as conn:
+        with self._page_read() as conn:
             found = conn.execute(select(word_layers.c.source)
                                  .where(word_layers.c.document_id == document_id).limit(1)).first()
         return str(found[0]) if found else ""

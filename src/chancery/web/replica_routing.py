@@ -27,9 +27,26 @@ _PRIMARY_ONLY = ("/workspace", "/login", "/logout", "/set-password")  # staff re
 
 
 def install(web: FastAPI, app: App) -> None:
-    """Route the site's reads to the replicas, when there are any."""
+    """Read through one connection per request; route the site's reads to the replicas,
+    when there are any (outside: a request it runs again holds a connection of its own)."""
+    web.add_middleware(OneConnection, archive=app)
     if app.reads.has_replicas:
         web.add_middleware(ReplicaRouting, archive=app)
+
+
+class OneConnection:
+    """Each request's reads from the primary share one connection (ReadRouting.per_request)."""
+
+    def __init__(self, app: ASGIApp, archive: App) -> None:
+        self.app = app
+        self.routing = archive.reads
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with self.routing.per_request():
+            await self.app(scope, receive, send)
 
 
 def may_read_replica(scope: Scope) -> bool:
