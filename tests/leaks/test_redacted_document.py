@@ -19,6 +19,7 @@ from chancery.domain import clock
 from chancery.domain.publication import Actor
 from chancery.domain.redactions import RedactionKind
 from chancery.domain.workflow import Acting, Refused
+from chancery.services.citing import coins_for, csl_for
 from chancery.services.redacting import Wanted
 from chancery.storage.tables import documents
 from chancery.web.server import create_app
@@ -36,6 +37,24 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 @pytest.fixture(scope="module")
 def site(archive: App) -> TestClient:
     return TestClient(create_app(archive), follow_redirects=True)
+
+
+def test_a_citation_read_without_the_texts_cites_as_the_whole_read(archive: App) -> None:
+    """A search page's COinS read its documents without the texts' bodies and relations:
+    for every document, as the public and as an editor, the citation is the one the whole
+    read gives (the redacted title and names, the languages of the texts, the revision
+    date), and the sealed document's differs between the two."""
+    ids = list(archive.catalogue.changed_since(0))
+    cited = {}
+    for actor in (Actor.PUBLIC, Actor.EDITOR):
+        whole, light = ({s.document.public_id: csl_for(s, archive.citer) for s in
+                         archive.catalogue.documents_seen_by(ids, actor, clock.today(),
+                                                             bodies=bodies)}
+                        for bodies in (True, False))
+        assert light == whole and SEALED in whole and any(i["language"] for i in whole.values())
+        cited[actor] = whole
+    assert cited[Actor.PUBLIC][SEALED] != cited[Actor.EDITOR][SEALED]
+    assert CANARY not in str(coins_for(archive.catalogue, archive.citer, ids))
 
 
 def test_the_public_page_and_api_say_what_was_redacted_when_and_why(site: TestClient) -> None:

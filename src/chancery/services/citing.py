@@ -175,7 +175,9 @@ def coins_for(catalogue: Catalogue, citer: Citer, public_ids: list[str],
     """COinS (for Zotero to save several results at once) of documents already found by a
     search the reader was allowed to make."""
     r = Reader.of(reader)
-    found = catalogue.documents_seen_by(public_ids, r.actor, r.today) if public_ids else []
+    # without the texts' bodies: a search page's twenty citations read a third less
+    found = catalogue.documents_seen_by(public_ids, r.actor, r.today, bodies=False) \
+        if public_ids else []
     return {s.document.public_id: coins(csl_for(s, citer)) for s in found}
 
 

@@ -296,11 +296,12 @@ class SqlCatalogue:
         with self.reads.connect() as conn:
             return lookups.authority_labels(conn, keys)
 
-    def documents_seen_by(self, public_ids: list[str], actor: Actor,
-                          today: date) -> list[StoredDocument]:
-        """The named documents the actor may see now (the others are left out), in full."""
+    def documents_seen_by(self, public_ids: list[str], actor: Actor, today: date,
+                          bodies: bool = True) -> list[StoredDocument]:
+        """The named documents the actor may see now (the others are left out), in full, or
+        without their texts' bodies and their relations (``bodies=False``: a citation)."""
         with self.reads.connect() as conn:
-            return lookups.documents_by_public_id(conn, public_ids, actor, today)
+            return lookups.documents_by_public_id(conn, public_ids, actor, today, bodies)
 
     def documents_for_index(self, public_ids: list[str] | None = None,
                             as_of: int | None = None) -> Iterator[list[StoredDocument]]:

@@ -395,9 +395,10 @@ class Catalogue(Protocol):
         ``as_of`` a change count: of all, only those last written at or before it."""
         ...
 
-    def documents_seen_by(self, public_ids: list[str], actor: Actor,
-                          today: date) -> list[StoredDocument]:
-        """The named documents the actor may see now (the others are left out), in full."""
+    def documents_seen_by(self, public_ids: list[str], actor: Actor, today: date,
+                          bodies: bool = True) -> list[StoredDocument]:
+        """The named documents the actor may see now (the others are left out), in full, or
+        without their texts' bodies and their relations (``bodies=False``: a citation)."""
         ...
 
     def neighbours(self, document_id: int, collection_key: str, actor: Actor,

@@ -154,13 +154,14 @@ def with_variants(conn: Connection, docs: list[StoredDocument]) -> list[StoredDo
 
 
 def documents_by_public_id(conn: Connection, public_ids: list[str], actor: Actor,
-                           today: date) -> list[StoredDocument]:
-    """Documents by public id (those the actor may see), loaded in full."""
+                           today: date, bodies: bool = True) -> list[StoredDocument]:
+    """Documents by public id (those the actor may see), loaded in full (but for the texts'
+    bodies and the relations without ``bodies``: reads.load_documents)."""
     out: list[StoredDocument] = []
     for start in range(0, len(public_ids), _CHUNK):
         q = select(documents).where(among(documents.c.public_id, public_ids[start:start + _CHUNK]),
                                     viewable_by(actor, today))
-        out += reads.load_documents(conn, conn.execute(q).all(), actor, today)
+        out += reads.load_documents(conn, conn.execute(q).all(), actor, today, bodies)
     return with_variants(conn, out)
 
 

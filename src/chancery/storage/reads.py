@@ -57,11 +57,17 @@ from chancery.storage.words import pages_of
 _CHUNK = 500
 
 
-def _children(conn: Connection, table: Any, ids: list[int]) -> dict[int, list[Row[Any]]]:
+_BODIES = ("body", "notes")  # the text columns a citation does not read
+
+
+def _children(conn: Connection, table: Any, ids: list[int],
+              without: tuple[str, ...] = ()) -> dict[int, list[Row[Any]]]:
     by_doc: dict[int, list[Row[Any]]] = defaultdict(list)
     order = [table.c.document_id, table.c.position] if "position" in table.c else [table.c.id]
+    columns = [c for c in table.c if c.name not in without]
     # fetched whole: iterating a result fetches row by row, a Python call each on psycopg
-    for row in conn.execute(select(table).where(among(table.c.document_id, ids)).order_by(*order)).all():
+    for row in conn.execute(select(*columns).where(among(table.c.document_id, ids))
+                            .order_by(*order)).all():
         by_doc[row.document_id].append(row)
     return by_doc
 
@@ -137,16 +143,17 @@ def _corrections(conn: Connection, ids: list[int]) -> dict[int, list[Correction]
 
 
 def _load(conn: Connection, doc_rows: Sequence[Row[Any]], actor: Actor, today: date,
-          full: bool) -> list[StoredDocument]:
+          full: bool, bodies: bool = True) -> list[StoredDocument]:
     ids = [r.id for r in doc_rows]
-    texts, media_rows = _children(conn, text_versions, ids), _children(conn, media, ids)
-    rels, linked = _children(conn, relations, ids), _linked(conn, ids)
+    texts = _children(conn, text_versions, ids, () if bodies else _BODIES)
+    media_rows, linked = _children(conn, media, ids), _linked(conn, ids)
+    rels = _children(conn, relations, ids) if bodies else defaultdict(list)
     members, releases = _memberships(conn, ids), _children(conn, document_releases, ids)
     own, corrected = for_documents(conn, ids), _corrections(conn, ids)
     # a box on a file covers every document that carries it: the public view has the boxes
     # other documents put on its files, an editor's list of redactions only its own
     withheld = with_shared_boxes(conn, own, media_rows)
-    read = _scan_words(conn, withheld, texts)
+    read = _scan_words(conn, withheld, texts) if bodies else {}
     # a relation to a document the actor may not see is left out, as that document is
     hidden = hidden_targets(conn, {r.target for rs in rels.values() for r in rs}, actor,
                                     today)
@@ -210,10 +217,11 @@ def iter_documents(conn: Connection, actor: Actor, today: date) -> Iterator[Stor
 
 
 def load_documents(conn: Connection, doc_rows: Sequence[Row[Any]], actor: Actor,
-                   today: date) -> list[StoredDocument]:
+                   today: date, bodies: bool = True) -> list[StoredDocument]:
     """Documents for rows of the documents table, without relations and history (what an
-    index needs, in a few queries per chunk)."""
-    return _load(conn, doc_rows, actor, today, full=False)
+    index needs, in a few queries per chunk). Without ``bodies``, also without their texts'
+    bodies and notes and their relations: what a citation reads (a text's language stays)."""
+    return _load(conn, doc_rows, actor, today, full=False, bodies=bodies)
 
 
 def list_documents(conn: Connection, actor: Actor, today: date, collection: str | None,
