@@ -5,10 +5,10 @@ Run (PostgreSQL or SQLite, any archive; the volumes are imported first when give
     PYTHONPATH=src .venv/bin/python benchmarks/search_pages.py \\
     [--import ../shared/corpus/frus/core/frus1961-63v06.xml ...] [--rounds 3]
 
-The 41 queries of tests/relevance/queries.yaml, each a search page of 20 results asked for
-through the web app in this process (no HTTP), once to warm the caches and then ``--rounds``
-times (the search rate limit lifted: it is one client). Apart, the read behind the page's COinS (one per result, for Zotero) timed alone for
-the same results."""
+The judged queries of tests/relevance/queries.yaml, each a search page of 20 results asked
+for through the web app in this process (no HTTP), once to warm the caches and then
+``--rounds`` times (the search rate limit lifted: it is one client). Apart, the read behind
+the page's COinS (one per result, for Zotero) timed alone for the same results."""
 
 from __future__ import annotations
 
