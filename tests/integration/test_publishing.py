@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from chancery.bootstrap import App
 from chancery.domain.accounts import Role
@@ -163,3 +164,32 @@ def test_an_archive_from_before_the_workflow_upgrades_with_its_documents(
     assert app.publishing.take_step(DOCS, Step.SUBMIT, A).changed == DOCS
     found = app.publishing.history(DOCS[0])
     assert found is not None and [e.number for e in found.entries] == [1, 2]
+
+
+def test_the_collections_the_public_sees_are_kept_and_follow_each_step(
+        app: App, tmp_path: Path) -> None:
+    """Asked again with nothing changed, the public's collections cost one look at the change
+    count; publishing, an embargo and a withdrawal each show or hide the collection at once,
+    as does the next day (an embargo ending)."""
+    import_bundle(app, tmp_path / "b")
+    engine = app.catalogue.engine  # type: ignore[attr-defined]
+
+    def shown(day: date | None = None) -> list[str]:
+        return [c.key for c in app.catalogue.collections(Actor.PUBLIC, day or today())]
+
+    assert shown() == [] and "okapi-papers" in [
+        c.key for c in app.catalogue.collections(Actor.EDITOR, today())]
+    app.publishing.take_step(DOCS, Step.SUBMIT, A)
+    app.publishing.set_embargo(DOCS, today() + timedelta(days=1), A)
+    app.publishing.take_step(DOCS, Step.PUBLISH, B)
+    assert shown() == []  # under an embargo until tomorrow
+    assert shown(today() + timedelta(days=1)) == ["okapi-papers"]
+    app.publishing.set_embargo(DOCS, None, A)
+    assert shown() == ["okapi-papers"]
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    assert shown() == ["okapi-papers"]
+    reads = [s for s in seen if s.startswith("SELECT")]  # SQLite's BEGIN apart
+    assert len(reads) == 1 and "catalogue_meta" in reads[0], seen
+    app.publishing.take_step(DOCS, Step.WITHDRAW, B, "rights")
+    assert shown() == []
