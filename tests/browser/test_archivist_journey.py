@@ -82,7 +82,10 @@ def test_jobs_then_a_suggestion_accepted_by_keyboard(chromium: Any,
     found["suggestions"] = _serious_violations(tab)
     scan = tab.locator(".ws-beside img").first
     scan.wait_for()
-    assert tab.evaluate("(i) => i.complete && i.naturalWidth > 0", scan.element_handle())
+    # the scan's page is made on its first request: on a busy machine that outlasts the
+    # page's own load, so wait for the image to arrive (30 s) rather than look at once
+    tab.wait_for_function("(i) => i.complete && i.naturalWidth > 0", arg=scan.element_handle(),
+                          timeout=30_000)
     image, listed = scan.bounding_box(), tab.locator(".ws-suggestions").bounding_box()
     assert image and listed
     assert image["x"] + image["width"] <= listed["x"] + 1  # beside: the scan on the left
