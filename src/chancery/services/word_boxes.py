@@ -87,6 +87,8 @@ class WordBoxes:
     def searchable_scans(self, seen: StoredDocument, reader: Reader) -> list[int]:
         """The scans (numbered from 1) of a document as the reader read it that have words
         they may read, so a searchable PDF of each can be offered."""
+        if not seen.document.media:  # a transcription alone (every FRUS page): no look needed
+            return []
         found = self._visible(seen, reader)
         return [n for n in range(1, len(seen.document.media) + 1) if found.has_words(n - 1)]
 
