@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from chancery.bootstrap import App
 from chancery.domain.accounts import Role
@@ -19,6 +18,7 @@ from chancery.services.publishing import Publishing
 from chancery.storage.interface import DocumentWrite
 from chancery.storage.workflow import SqlEditorial
 from tests.editorial import DOCS, WORD, import_bundle
+from tests.integration.test_query_plans import statements
 
 A, B = Acting("a@example.org", Role.REVIEWER), Acting("b@example.org", Role.REVIEWER)
 OPERATOR = Acting.operator()
@@ -186,10 +186,9 @@ def test_the_collections_the_public_sees_are_kept_and_follow_each_step(
     assert shown(today() + timedelta(days=1)) == ["okapi-papers"]
     app.publishing.set_embargo(DOCS, None, A)
     assert shown() == ["okapi-papers"]
-    seen: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
-    assert shown() == ["okapi-papers"]
-    reads = [s for s in seen if s.startswith("SELECT")]  # SQLite's BEGIN apart
+    with statements(engine) as seen:
+        assert shown() == ["okapi-papers"]
+    reads = [s for s, _ in seen if s.startswith("SELECT")]  # SQLite's BEGIN apart
     assert len(reads) == 1 and "catalogue_meta" in reads[0], seen
     app.publishing.take_step(DOCS, Step.WITHDRAW, B, "rights")
     assert shown() == []

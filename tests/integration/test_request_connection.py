@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from chancery.storage.replicas import HELD_AT_ONCE, _Held
 from chancery.web.server import create_app
 from chancery.web.views.citations import settle
 from tests.conftest import PG_URL, _reset_postgres, need
+from tests.integration.test_query_plans import statements
 
 SOURCE = "/documents/frus1958-60v19/d307"  # redirects to the page under its public id
 
@@ -41,14 +43,19 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     built.close()
 
 
-def _checkouts(app: App) -> tuple[list[int], object]:
+@contextmanager
+def _checkouts(app: App) -> Iterator[list[int]]:
+    """The connections taken from the primary's pool inside the block."""
     seen: list[int] = []
 
     def counted(*_: object) -> None:
         seen.append(1)
 
     event.listen(app.reads.primary, "checkout", counted)
-    return seen, counted
+    try:
+        yield seen
+    finally:
+        event.remove(app.reads.primary, "checkout", counted)
 
 
 def test_a_document_page_reads_through_one_connection(archive: App) -> None:
@@ -57,18 +64,12 @@ def test_a_document_page_reads_through_one_connection(archive: App) -> None:
     site = TestClient(create_app(archive))
     page = site.get(SOURCE, follow_redirects=False).headers["location"]
     assert site.get(page).status_code == 200  # warm: first-request caches
-    seen, counted = _checkouts(archive)
-    statements: list[str] = []
-    event.listen(archive.reads.primary, "before_cursor_execute",
-                 lambda *a: statements.append(a[2]))
-    try:
+    with _checkouts(archive) as seen, statements(archive.reads.primary) as ran:
         response = site.get(page)
-    finally:
-        event.remove(archive.reads.primary, "checkout", counted)
     assert response.status_code == 200 and "Khrushchev" in response.text
-    assert len(statements) >= 5 and len(seen) == 1, (len(seen), len(statements))
+    assert len(ran) >= 5 and len(seen) == 1, (len(seen), len(ran))
     # a transcription without scans: no look for the words of scans it does not have
-    assert not [s for s in statements if "word_layers" in s]
+    assert not [s for s, _ in ran if "word_layers" in s]
 
 
 def test_a_request_sees_its_own_write_and_gives_the_connection_back(archive: App) -> None:

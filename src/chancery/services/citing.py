@@ -175,7 +175,7 @@ def coins_for(catalogue: Catalogue, citer: Citer, public_ids: list[str],
     """COinS (for Zotero to save several results at once) of documents already found by a
     search the reader was allowed to make."""
     r = Reader.of(reader)
-    # without the texts' bodies: a search page's twenty citations read a third less
+    # without the texts' bodies and relations, which no citation uses
     found = catalogue.documents_seen_by(public_ids, r.actor, r.today, bodies=False) \
         if public_ids else []
     return {s.document.public_id: coins(csl_for(s, citer)) for s in found}
