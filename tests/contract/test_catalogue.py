@@ -80,6 +80,23 @@ def test_document_round_trips_with_texts_relations_and_collections(app: App) -> 
             if c.key == "series/vol1"] == ["series"]
 
 
+def test_a_documents_collections_keep_their_own_place_apart_from_the_documents(app: App) -> None:
+    """The collection a document is read with is placed among its siblings as stored (1),
+    not where the document stands in it (3, 5): they were once confused, read back as one
+    column."""
+    with app.catalogue.session() as s:
+        s.upsert_collections([Collection("series", "A series"),
+                              Collection("series/vol1", "Volume 1", "series", 1)])
+    docs = [_doc(n, collections=(Membership("series/vol1", n),)) for n in (3, 5)]
+    assert _write(app, docs) == {}
+    stored = [s for chunk in app.catalogue.documents_for_index() for s in chunk]
+    assert [s.document.collections for s in stored] == [d.collections for d in docs]
+    assert [[(c.key, c.position) for c in s.collections] for s in stored] == \
+        [[("series/vol1", 1)]] * 2
+    one = app.catalogue.get_document("doc00005", Actor.EDITOR, TODAY)
+    assert one is not None and [c.position for c in one.collections] == [1]
+
+
 @pytest.mark.parametrize(("state", "embargo_days"), list(product(
     list(PublicationState), [None, -1, 0, 1])))
 def test_sql_access_rule_agrees_with_the_domain_rule(

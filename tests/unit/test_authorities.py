@@ -18,6 +18,14 @@ def test_fold_ignores_case_and_diacritics() -> None:
     assert fold("Хрущёв") == fold("ХРУЩЕВ")
 
 
+def test_fold_is_the_same_for_names_it_remembers_and_texts_it_does_not() -> None:
+    """Short texts (names) are remembered, long ones folded each time: same result."""
+    name = "Gomułka, Władysław"
+    assert fold(name) == fold(name) == "gomulka wladyslaw"
+    long = " ".join([name] * 40)
+    assert len(long) > 120 and fold(long) == " ".join(["gomulka wladyslaw"] * 40)
+
+
 def test_name_order_does_not_matter() -> None:
     """'Surname, Given' equals 'Given Surname'."""
     assert name_tokens("Herter, Christian A.") == name_tokens("Christian A. Herter")

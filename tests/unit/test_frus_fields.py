@@ -11,7 +11,14 @@ from lxml import etree
 from chancery.domain.authorities import Authority, AuthorityKind
 from chancery.domain.classification import Level
 from chancery.ingest.frus import read_volume
-from chancery.ingest.frus_fields import citation_parts, classification_of, marking_in
+from chancery.ingest.frus_fields import (
+    NoteCollector,
+    citation_parts,
+    classification_of,
+    inline_text,
+    marking_in,
+    text_of,
+)
 from chancery.ingest.frus_persons import read_list
 from chancery.services.authorities import same_listed_person
 
@@ -140,3 +147,19 @@ def test_archive_names_keep_their_small_words_in_lower_case() -> None:
     assert archive_name("National Archives and Records Administration") == \
         "National Archives and Records Administration"
     assert archive_name("Department of state") == "Department of State"
+
+
+def test_text_reads_through_comments_instructions_entities_and_cdata() -> None:
+    """A paragraph's text skips what is not text (comments, processing instructions) and
+    keeps what is (entities, CDATA), with or without notes in it; a child's tail is the
+    parent's, not the child's."""
+    tei = "http://www.tei-c.org/ns/1.0"
+    p = etree.fromstring(f'<p xmlns="{tei}">Khrush<!-- sic -->chev<?page 3?> &amp; '
+                         '<hi>Gromyko</hi>  <![CDATA[<met>]]>\n today</p>')
+    assert inline_text(p, None) == text_of(p) == "Khrushchev & Gromyko <met> today"
+    assert text_of(p.find(f"{{{tei}}}hi")) == "Gromyko"
+    noted = etree.fromstring(f'<p xmlns="{tei}">Seen<!-- x --> by<note n="2">Ibid.</note> '
+                             "Rusk</p>")
+    notes = NoteCollector(None)
+    assert inline_text(noted, notes) == "Seen by[2] Rusk"
+    assert [(n.mark, n.text) for n in notes.notes] == [("2", "Ibid.")]

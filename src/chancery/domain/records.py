@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -62,7 +63,7 @@ def text_record(t: TextVersion) -> Record:
     return rec
 
 
-def text_from_record(rec: Record) -> TextVersion:
+def text_from_record(rec: Mapping[Any, Any]) -> TextVersion:
     """A text version from a record."""
     notes = tuple(Note(str(n.get("mark", "")), str(n["text"]), NoteKind(n.get("kind", "footnote")))
                   for n in rec.get("notes") or [])

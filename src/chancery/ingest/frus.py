@@ -275,11 +275,14 @@ class _DocumentReader:
         return provenance_for(note, note, self.url)
 
     def _texts(self) -> tuple[TextVersion, ...]:
-        paragraphs = [self.heading] if self.catalogue else self.paragraphs
-        if not paragraphs and not self.notes.notes:
+        if not (self.catalogue or self.paragraphs or self.notes.notes):
             return ()
+        # block_texts' paragraphs have their whitespace folded already (folding them again
+        # was a twentieth of reading a volume); the heading may not
+        body = join_paragraphs([self.heading]) if self.catalogue \
+            else "\n\n".join(p for p in self.paragraphs if p)
         return (TextVersion(language="en", kind=TextKind.ORIGINAL, key="en-original",
-                            label="English (original)", body=join_paragraphs(paragraphs),
+                            label="English (original)", body=body,
                             made_by=PUBLISHER, notes=tuple(self.notes.notes)),)
 
     def _links(self) -> list[Link]:

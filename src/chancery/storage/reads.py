@@ -90,15 +90,20 @@ def _linked(conn: Connection, ids: list[int]) -> dict[int, list[LinkedAuthority]
 
 
 def _memberships(conn: Connection, ids: list[int]) -> dict[int, list[tuple[Membership, Any]]]:
-    q = (select(document_collections.c.document_id, document_collections.c.position,
-                *collections.c)
+    # the document's place in the collection apart from the collection's own among its
+    # siblings (both are "position": the collection was given the document's)
+    q = (select(document_collections.c.document_id,
+                document_collections.c.position.label("member_position"), *collections.c)
          .join(collections, collections.c.id == document_collections.c.collection_id)
          .where(among(document_collections.c.document_id, ids))
          .order_by(document_collections.c.document_id, collections.c.key))
     found: dict[int, list[tuple[Membership, Any]]] = defaultdict(list)
+    made: dict[int, Collection] = {}  # a volume's record once, not once per document in it
     for row in conn.execute(q).all():
-        found[row.document_id].append((Membership(row.key, row.position),
-                                       rows.collection_from_row(row)))
+        collection = made.get(row.id)
+        if collection is None:
+            collection = made[row.id] = rows.collection_from_row(row)
+        found[row.document_id].append((Membership(row.key, row.member_position), collection))
     return found
 
 

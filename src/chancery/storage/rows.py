@@ -155,7 +155,7 @@ def document_from_rows(row: Row[Any], texts: list[Row[Any]], media_rows: list[Ro
         classification=Classification(row.class_marking, Level(row.class_level),
                                       tuple(row.class_caveats)),
         links=tuple(links),
-        texts=tuple(text_from_record(t._asdict()) for t in texts),
+        texts=tuple(text_from_record(t._mapping) for t in texts),  # not _asdict: 5x slower
         media=tuple(MediaFile(m.sha256, m.filename, m.media_type, m.size, m.pages, m.label,
                                     m.language)
                     for m in media_rows),
