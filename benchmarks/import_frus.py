@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,11 +62,12 @@ def run_command(corpus: Path, src: str, database_url: str = "") -> dict[str, obj
     """`chancery import` of every volume, a fresh archive, as one process: its wall clock,
     then whether every document is searchable (`chancery check` compares the index)."""
     env = {**os.environ, "PYTHONPATH": src} if src else dict(os.environ)
-    cli = [sys.executable, "-c", "from chancery.cli import app; app()"]
     if database_url:
         _reset_postgres(database_url)
-        cli += ["--db", database_url]
-    with tempfile.TemporaryDirectory() as data:
+    with tempfile.TemporaryDirectory() as data, tempfile.TemporaryDirectory() as bin_:
+        cli = [sys.executable, _console_script(Path(src).parent if src else ROOT, Path(bin_))]
+        if database_url:
+            cli += ["--db", database_url]
         started, cpu = time.perf_counter(), _children_cpu()
         done = subprocess.run([*cli, "--data", data, "import", "--json", "--no-progress",
                                *map(str, sorted(corpus.rglob("*.xml")))],
@@ -79,6 +81,19 @@ def run_command(corpus: Path, src: str, database_url: str = "") -> dict[str, obj
             "documents": report["imported"] + report["updated"] + report["unchanged"],
             "timings": report.get("timings", {}), "jobs": report.get("jobs", {}).get("queued"),
             "searchable": checked.returncode == 0}
+
+
+def _console_script(tree: Path, folder: Path) -> str:
+    """The `chancery` console script as pip writes it for that source tree (its pyproject's
+    entry point), in ``folder``: run as a file, as a person runs the command, so that the
+    processes the import spawns start as theirs do (they run the script again; `python -c`
+    would spare them that)."""
+    entry = tomllib.loads((tree / "pyproject.toml").read_text())["project"]["scripts"]["chancery"]
+    module, _, name = entry.partition(":")
+    script = folder / "chancery-script.py"
+    script.write_text(f"import sys\nfrom {module} import {name}\n"
+                      f"if __name__ == '__main__':\n    sys.exit({name}())\n")
+    return str(script)
 
 
 def _children_cpu() -> float:

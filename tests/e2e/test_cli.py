@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -210,3 +212,21 @@ def test_serve_create_starts_a_new_archive_and_serve_reopens_it(tmp_path: Path) 
     assert _serve_once(data, "--create") == 200
     assert (data / "catalogue.sqlite3").is_file()
     assert _serve_once(data) == 200
+
+
+def test_a_process_the_command_starts_does_not_load_the_whole_cli() -> None:
+    """An import's reader and index follower are spawned: each runs the console script
+    again as its main module, as multiprocessing does here, and must not pay for importing
+    the whole CLI (~0.6 s of CPU each, taken from the import). The script itself still runs
+    the command."""
+    script = Path(sys.executable).parent / "chancery"
+    assert script.is_file(), f"{script} is missing: `make install` makes it"
+    as_spawned = ("import runpy, sys; runpy.run_path(sys.argv[1], run_name='__mp_main__'); "
+                  "print(sorted(m for m in ('chancery.cli', 'chancery.bootstrap', 'sqlalchemy')"
+                  " if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", as_spawned, str(script)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    run = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and "import" in run.stdout

@@ -36,6 +36,7 @@ ENTRY_POINTS = {
     "render": _ENTRY_ALLOWED | {"progress"},  # the CLI's output
     # the job workers: in-process or Celery, both over the services through the root
     "tasks": _ENTRY_ALLOWED | {"lifetime"},
+    "__main__": {"cli"},  # the console script: the CLI, imported only when it runs
 }
 # The two places the siblings are put together: the server mounts the API, OAI-PMH and IIIF
 # beside the reading room, and `chancery serve` starts that server.
