@@ -401,3 +401,26 @@ def test_a_collection_key_with_an_underscore_is_not_a_pattern(app: App) -> None:
     assert [h.public_id for h in app.catalogue.harvest_headers(TODAY, None, None, "axb", None, 10)] \
         == ["doc00001"]
     assert app.catalogue.list_documents(Actor.PUBLIC, TODAY, "a_b", 10, 0) == []
+
+
+def test_related_documents_and_embargoes_ended_are_found_for_the_downloads(app: App) -> None:
+    """What a download file must read again besides the documents written: the documents
+    whose records name one (a relation either way, by public or source id), and those whose
+    embargo ended since a day; and the named documents read as the whole file reads them."""
+    soon = TODAY + timedelta(days=3)
+    docs = [_doc(1, relations=(Relation(RelationType.ENCLOSES, "test/d2"),)),
+            _doc(2), _doc(3, relations=(Relation(RelationType.REPLY_TO, "doc00002"),)),
+            _doc(4), _doc(5, publication=Publication(PublicationState.PUBLISHED, soon))]
+    assert _write(app, docs) == {}
+    assert app.catalogue.related_to(["doc00002"]) == ["doc00001", "doc00003"]
+    assert app.catalogue.related_to(["doc00001", "doc00003"]) == ["doc00002"]
+    assert app.catalogue.related_to(["doc00004", "nothing"]) == []
+    assert app.catalogue.released_between(TODAY, soon - timedelta(days=1)) == []
+    assert app.catalogue.released_between(TODAY, soon) == ["doc00005"]
+    assert app.catalogue.released_between(soon, soon + timedelta(days=9)) == []
+    named = ["doc00005", "doc00003", "doc00001", "missing"]
+    assert [s.document.public_id for s in app.catalogue.named_documents(
+        named, Actor.PUBLIC, TODAY)] == ["doc00001", "doc00003"]
+    whole = {s.document.public_id: s for s in app.catalogue.iter_documents(Actor.PUBLIC, soon)}
+    assert list(app.catalogue.named_documents(named, Actor.PUBLIC, soon)) == \
+        [whole[i] for i in ("doc00001", "doc00003", "doc00005")]

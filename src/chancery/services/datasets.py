@@ -102,28 +102,53 @@ def jsonl_lines(catalogue: Catalogue, reader: Reader | Actor, tick: Tick | None 
                 only: Iterable[StoredDocument] | None = None) -> Iterator[bytes]:
     """One JSON record per line: every document, or ``only`` these."""
     for stored in _documents(catalogue, reader, tick, only):
-        yield json.dumps(record(stored, reader), ensure_ascii=False).encode() + b"\n"
+        yield jsonl_line(stored, reader)
+
+
+def jsonl_line(stored: StoredDocument, reader: Reader | Actor) -> bytes:
+    """One document's line of documents.jsonl."""
+    return json.dumps(record(stored, reader), ensure_ascii=False).encode() + b"\n"
 
 
 def csv_lines(catalogue: Catalogue, reader: Reader | Actor, tick: Tick | None = None,
               only: Iterable[StoredDocument] | None = None) -> Iterator[bytes]:
     """A header line, then one CSV row per document, or per one of ``only`` (UTF-8, RFC 4180
     quoting; a cell a spreadsheet would run as a formula gets an apostrophe first)."""
-    buffer = io.StringIO()
-    editors = Reader.of(reader).actor is Actor.EDITOR  # a public read has them applied
-    writer = csv.DictWriter(buffer, (*COLUMNS, "redactions") if editors else COLUMNS,
-                            lineterminator="\r\n")
-    writer.writeheader()
+    rows = CsvRows(reader)
+    yield rows.header()
     for stored in _documents(catalogue, reader, tick, only):
+        yield rows.row(stored)
+
+
+class CsvRows:
+    """documents.csv's header and rows, each as bytes (a row may hold line breaks)."""
+
+    def __init__(self, reader: Reader | Actor) -> None:
+        self.buffer = io.StringIO()
+        self.editors = Reader.of(reader).actor is Actor.EDITOR  # a public read has them applied
+        self.writer = csv.DictWriter(self.buffer, (*COLUMNS, "redactions") if self.editors
+                                     else COLUMNS, lineterminator="\r\n")
+
+    def header(self) -> bytes:
+        """The header line."""
+        self.writer.writeheader()
+        return self._taken()
+
+    def row(self, stored: StoredDocument) -> bytes:
+        """One document's row."""
         flat = row(stored)
-        if editors:
+        if self.editors:
             live = [redaction_record(r) for r in stored.redactions if r.in_force]
             flat["redactions"] = json.dumps(live, ensure_ascii=False) if live else ""
-        writer.writerow({k: _cell(" | ".join(v) if k in LISTS else v) for k, v in flat.items()})
-        yield buffer.getvalue().encode()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue().encode()
+        self.writer.writerow({k: _cell(" | ".join(v) if k in LISTS else v)
+                              for k, v in flat.items()})
+        return self._taken()
+
+    def _taken(self) -> bytes:
+        made = self.buffer.getvalue().encode()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return made
 
 
 def _cell(value: Any) -> Any:

@@ -178,6 +178,12 @@ class SqlCatalogue:
         with self.reads.connect() as conn:
             yield from reads.iter_documents(conn, actor, today)
 
+    def named_documents(self, public_ids: list[str], actor: Actor,
+                        today: date) -> Iterator[StoredDocument]:
+        """The named documents the actor may see, read as ``iter_documents`` reads them."""
+        with self.reads.connect() as conn:
+            yield from reads.named_documents(conn, public_ids, actor, today)
+
     def list_documents(self, actor: Actor, today: date, collection: str | None,
                        limit: int, offset: int) -> list[DocumentSummary]:
         """A page of documents in date order."""
@@ -280,6 +286,17 @@ class SqlCatalogue:
         """Public ids of documents written after the change count ``seen``."""
         with self.reads.connect() as conn:
             return lookups.changed_since(conn, seen)
+
+    def related_to(self, public_ids: list[str]) -> list[str]:
+        """Public ids of the other documents whose record names one of these (a relation
+        either way): their records change with these."""
+        with self.reads.connect() as conn:
+            return lookups.related_to(conn, public_ids)
+
+    def released_between(self, after: date, until: date) -> list[str]:
+        """Public ids of published documents whose embargo ended after ``after``, by ``until``."""
+        with self.reads.connect() as conn:
+            return lookups.released_between(conn, after, until)
 
     def index_generation(self) -> int:
         """The generation of the search index last rebuilt from this catalogue."""

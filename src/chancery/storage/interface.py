@@ -287,6 +287,12 @@ class Catalogue(Protocol):
         """Every document the actor may see, in catalogue order."""
         ...
 
+    def named_documents(self, public_ids: list[str], actor: Actor,
+                        today: date) -> Iterator[StoredDocument]:
+        """The named documents the actor may see, read as ``iter_documents`` reads them, in
+        id order."""
+        ...
+
     def list_documents(self, actor: Actor, today: date, collection: str | None,
                        limit: int, offset: int) -> list[DocumentSummary]:
         """A page of documents in date order."""
@@ -363,6 +369,15 @@ class Catalogue(Protocol):
 
     def changed_since(self, seen: int) -> list[str]:
         """Public ids of documents written after the change count ``seen``."""
+        ...
+
+    def related_to(self, public_ids: list[str]) -> list[str]:
+        """Public ids of the other documents whose record names one of these (a relation
+        either way): their records change with these."""
+        ...
+
+    def released_between(self, after: date, until: date) -> list[str]:
+        """Public ids of published documents whose embargo ended after ``after``, by ``until``."""
         ...
 
     def index_generation(self) -> int:

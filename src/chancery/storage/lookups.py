@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, literal, or_, select, tuple_, update
 
 from chancery.domain.authorities import AuthorityKind
-from chancery.domain.publication import Actor
+from chancery.domain.publication import Actor, PublicationState
 from chancery.storage import reads, rows
 from chancery.storage.access import viewable_by
 from chancery.storage.among import among
@@ -28,6 +28,7 @@ from chancery.storage.tables import (
     documents,
     media,
     purged_documents,
+    relations,
 )
 
 _CHUNK = 500
@@ -51,6 +52,37 @@ def changed_since(conn: Connection, seen: int) -> list[str]:
     q = select(documents.c.public_id).where(documents.c.change_no > seen).order_by(documents.c.id)
     gone = select(purged_documents.c.public_id).where(purged_documents.c.change_no > seen)
     return list(dict.fromkeys([*conn.execute(q).scalars(), *conn.execute(gone).scalars()]))
+
+
+def related_to(conn: Connection, public_ids: list[str]) -> list[str]:
+    """Public ids of the other documents whose record names one of these: those stating a
+    relation to one (by its public or source id) and those one states a relation to. A
+    record shows its related documents' titles, or leaves out those the reader may not see,
+    so it changes with them although nobody wrote to it."""
+    found: set[str] = set()
+    for start in range(0, len(public_ids), _CHUNK):
+        chunk = public_ids[start:start + _CHUNK]
+        named = conn.execute(select(documents.c.id, documents.c.public_id, documents.c.source_id)
+                             .where(among(documents.c.public_id, chunk))).all()
+        idents = {i for r in named for i in (r.public_id, r.source_id) if i}
+        stating = (select(documents.c.public_id)
+                   .join(relations, relations.c.document_id == documents.c.id)
+                   .where(among(relations.c.target, idents)))
+        targets = set(conn.execute(select(relations.c.target).where(
+            among(relations.c.document_id, [r.id for r in named]))).scalars())
+        stated = select(documents.c.public_id).where(or_(among(documents.c.public_id, targets),
+                                                         among(documents.c.source_id, targets)))
+        found.update(conn.execute(stating).scalars(), conn.execute(stated).scalars())
+    return sorted(found - set(public_ids))
+
+
+def released_between(conn: Connection, after: date, until: date) -> list[str]:
+    """Public ids of published documents whose embargo ended after the day ``after``, up to
+    ``until``: the public sees them from then, although nobody wrote to them."""
+    q = select(documents.c.public_id).where(
+        documents.c.pub_state == PublicationState.PUBLISHED.value,
+        documents.c.embargo_until > after, documents.c.embargo_until <= until)
+    return list(conn.execute(q.order_by(documents.c.id)).scalars())
 
 
 def set_meta(conn: Connection, key: str, value: int) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, Table, delete, insert, or_, select
 from chancery.domain import clock
 from chancery.storage import lookups
 from chancery.storage.among import among
+from chancery.storage.moves import touch_documents
 from chancery.storage.tables import documents, media, metadata, purged_documents, relations
 from chancery.storage.vectors import forget_document
 
@@ -50,6 +51,10 @@ class SqlPurge:
                 documents.c.id == document_id).with_for_update()).one()
             hashes = set(conn.execute(select(media.c.sha256).where(
                 media.c.document_id == document_id)).scalars())
+            # the documents whose records named it (a relation either way) are written to:
+            # their records change (a title gone), and what follows the change count (the
+            # dataset downloads, harvesters) could not find them once its rows are gone
+            named_it = lookups.related_to(conn, [public_id])
             forget_document(conn, document_id)  # its keys leave every node's vector index
             for table, column in _document_tables():
                 conn.execute(delete(table).where(table.c[column] == document_id))
@@ -59,6 +64,8 @@ class SqlPurge:
             conn.execute(insert(purged_documents).values(
                 public_id=public_id, change_no=change_no, purged_at=clock.utc_now(),
                 source_hash=source_hash(source_id) if source_id else None))
+            touch_documents(conn, list(conn.execute(select(documents.c.id).where(
+                among(documents.c.public_id, named_it))).scalars()), clock.utc_now())
             used = set(conn.execute(select(media.c.sha256).where(
                 media.c.sha256.in_(hashes))).scalars()) if hashes else set()
         return sorted(hashes - used)

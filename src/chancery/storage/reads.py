@@ -221,6 +221,22 @@ def iter_documents(conn: Connection, actor: Actor, today: date) -> Iterator[Stor
         last = chunk[-1].id
 
 
+def named_documents(conn: Connection, public_ids: list[str], actor: Actor,
+                    today: date) -> Iterator[StoredDocument]:
+    """The named documents the actor may see, read as ``iter_documents`` reads them, in id
+    order, a chunk at a time (what changed in a file that lists them all)."""
+    ids: list[int] = []
+    for start in range(0, len(public_ids), _CHUNK):
+        ids += conn.execute(select(documents.c.id).where(
+            among(documents.c.public_id, public_ids[start:start + _CHUNK]),
+            viewable_by(actor, today))).scalars()
+    ids.sort()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = conn.execute(select(documents).where(among(documents.c.id, ids[start:start + _CHUNK]))
+                             .order_by(documents.c.id)).all()
+        yield from _load(conn, chunk, actor, today, full=True)
+
+
 def load_documents(conn: Connection, doc_rows: Sequence[Row[Any]], actor: Actor,
                    today: date, bodies: bool = True) -> list[StoredDocument]:
     """Documents for rows of the documents table, without relations and history (what an

@@ -1,0 +1,122 @@
+"""The dataset downloads made from the last files and what changed since are, byte for byte,
+the files a whole read of the archive makes, after every kind of change that alters a public
+record: a write, a new document relating to another, an embargo ending with the day (nobody
+writes), a withdrawal, a purge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from chancery.bootstrap import App
+from chancery.cli import app as cli
+from chancery.domain import clock
+from chancery.services import download_files
+from chancery.services.clock import today
+from chancery.services.downloads import PublicDownloads
+from chancery.services.imports import import_paths
+from tests.e2e.test_limits import reference_archive
+
+NOTE, LETTER = "7da35b31", "0874552c"  # the letter encloses the note
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[App]:
+    app = reference_archive(tmp_path)
+    yield app
+    app.catalogue.dispose()
+
+
+def _edit(app: App, name: str, change: Callable[[dict[str, Any]], None]) -> None:
+    bundle = app.settings.data.parent / "reference"
+    meta = yaml.safe_load((bundle / name).read_text()) if (bundle / name).exists() \
+        else yaml.safe_load((bundle / "000.yaml").read_text())
+    change(meta)
+    (bundle / name).write_text(yaml.safe_dump(meta, allow_unicode=True))
+    assert not import_paths([bundle], app.import_context()).failed
+
+
+def _made_whole(app: App, folder: Path, write: Callable[..., None]) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    targets = {ext: folder / f"whole.{ext}" for ext in ("jsonl", "csv")}
+    write(app.catalogue, targets, today(), lambda: None)
+    return targets
+
+
+def _ids(path: Path) -> list[str]:
+    return [line.split("\t")[1] for line in Path(f"{path}.lines").read_text().splitlines()]
+
+
+@pytest.fixture
+def compare(archive: App, tmp_path: Path,
+            monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
+    """Makes the downloads as the server does, checks them against whole files, and
+    returns the public ids in documents.jsonl; counts the whole makes."""
+    files = PublicDownloads(archive.catalogue, tmp_path / "downloads")
+    wholes: list[int] = []
+    real = download_files.write_whole
+
+    def counted(*args: Any) -> None:
+        wholes.append(1)
+        real(*args)
+
+    monkeypatch.setattr(download_files, "write_whole", counted)
+
+    def check() -> list[str]:
+        assert files.refresh()
+        whole = _made_whole(archive, tmp_path / "whole", real)
+        for ext in ("jsonl", "csv"):
+            served = files.current(ext)
+            assert served is not None
+            assert served.read_bytes() == whole[ext].read_bytes(), ext
+            assert _ids(served) == _ids(whole[ext])
+        check.wholes = len(wholes)  # type: ignore[attr-defined]
+        served = files.current("jsonl")
+        assert served is not None
+        return _ids(served)
+
+    return check
+
+
+def test_files_made_from_the_last_ones_are_the_whole_files(
+        archive: App, compare: Callable[[], list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert compare() == [NOTE, LETTER]
+    assert compare.wholes == 1  # type: ignore[attr-defined]
+
+    # the note's title changes: the letter's record names it (encloses)
+    _edit(archive, "000.yaml", lambda m: m.update(title="The Soviet note, retitled"))
+    assert compare() == [NOTE, LETTER]
+
+    # a new document under an embargo that ends tomorrow, relating to the letter
+    tomorrow = today() + timedelta(days=1)
+
+    def embargoed(m: dict[str, Any]) -> None:
+        m.update(public_id="5e5e5e5e", source_id="test/embargoed", title="Embargoed reply",
+                 publication={"state": "published", "embargo_until": tomorrow.isoformat()},
+                 relations=[{"type": "reply-to", "target": LETTER}])
+    _edit(archive, "002.yaml", embargoed)
+    assert compare() == [NOTE, LETTER]
+
+    # the day after: nobody wrote, the embargo is over; the letter now shows the reply
+    later = datetime.combine(tomorrow, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9)
+    monkeypatch.setattr(clock, "utc_now", lambda: later)
+    assert compare() == [NOTE, LETTER, "5e5e5e5e"]
+
+    # the note withdrawn: gone, and the letter's record no longer names it
+    _edit(archive, "000.yaml", lambda m: m.update(publication={"state": "withdrawn"}))
+    assert compare() == [LETTER, "5e5e5e5e"]
+
+    # the reply purged: the letter's record loses it
+    done = CliRunner().invoke(cli, ["--data", str(archive.settings.data), "purge", "5e5e5e5e",
+                                    "--reason", "test", "--yes"])
+    assert done.exit_code == 0, done.output
+    assert compare() == [LETTER]
+    assert compare.wholes == 1  # type: ignore[attr-defined]
