@@ -309,7 +309,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16,
                         help="wrk's connections for the throughput and cache runs")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--volumes", default="*.xml",
+    parser.add_argument("--volumes", default="core/*.xml",
                         help="the FRUS volumes the import writes meanwhile (a glob in --corpus)")
     parser.add_argument("--only", default="unloaded,workers,import,cache")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
@@ -342,6 +342,8 @@ def measure_all(args: argparse.Namespace, site: Site, urls: dict[str, list[str]]
                                            args.rounds)
     if "import" in only:
         volumes = sorted(args.corpus.glob(args.volumes))
+        if not volumes:  # found before the servers start, not after the load
+            raise SystemExit(f"no FRUS volumes match {args.volumes} in {args.corpus}")
         figures["import"] = under_import(site, urls, volumes, args.seconds)
     if "cache" in only:
         figures["cache"] = cached(site, urls, args.seconds, args.connections * 4)

@@ -26,6 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"  # loopback only, always
 HIGH = "1000000"  # a rate limit a minute no crowd here reaches
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+# The archive's one public address, for the build and every server alike, as a deployment
+# sets it: citations name it, so the styles rendered before are found only under the same
+# one. Left empty, each server took the port it listened on as its address, and every first
+# visit of a page rendered its citation styles again (pandoc, in the web process).
+PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,8 @@ class Site:
     broker: str
 
     def open(self) -> App:
-        return build_app(load_settings(data=str(self.data), database_url=self.pg))
+        return build_app(load_settings(data=str(self.data), database_url=self.pg,
+                                       public_url=PUBLIC_URL))
 
     def env(self) -> dict[str, str]:
         """The servers' settings: web processes only, as on a web machine of a deployment:
@@ -46,6 +52,7 @@ class Site:
         embeddings are not being made behind the measurement."""
         return {**os.environ, "PYTHONPATH": str(ROOT / "src"), "CHANCERY_DATABASE_URL": self.pg,
                 "CHANCERY_BROKER_URL": self.broker, "CHANCERY_CACHE_MAX_AGE": "60",
+                "CHANCERY_PUBLIC_URL": PUBLIC_URL,
                 **{f"CHANCERY_{n}_RATE_LIMIT": HIGH for n in ("API", "SEARCH", "OAI", "EXPORT")}}
 
     def command(self, *args: str) -> list[str]:
