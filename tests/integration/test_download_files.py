@@ -51,6 +51,13 @@ def _made_whole(app: App, folder: Path, write: Callable[..., None]) -> dict[str,
     return targets
 
 
+def _served_mtime(app: App, ext: str) -> int:
+    """When the newest file of that format was dated (its Last-Modified and ETag)."""
+    newest = max((app.settings.data.parent / "downloads").glob(f"documents-*.{ext}"),
+                 key=lambda p: p.stat().st_ctime_ns)
+    return newest.stat().st_mtime_ns
+
+
 def _ids(path: Path) -> list[str]:
     return [line.split("\t")[1] for line in Path(f"{path}.lines").read_text().splitlines()]
 
@@ -95,7 +102,9 @@ def test_files_made_from_the_last_ones_are_the_whole_files(
     _edit(archive, "000.yaml", lambda m: m.update(title="The Soviet note, retitled"))
     assert compare() == [NOTE, LETTER]
 
-    # a new document under an embargo that ends tomorrow, relating to the letter
+    # a new document under an embargo that ends tomorrow, relating to the letter: nothing
+    # the public sees changes, and the files keep the date of the last ones (validators)
+    dated = {ext: _served_mtime(archive, ext) for ext in ("jsonl", "csv")}
     tomorrow = today() + timedelta(days=1)
 
     def embargoed(m: dict[str, Any]) -> None:
@@ -104,6 +113,7 @@ def test_files_made_from_the_last_ones_are_the_whole_files(
                  relations=[{"type": "reply-to", "target": LETTER}])
     _edit(archive, "002.yaml", embargoed)
     assert compare() == [NOTE, LETTER]
+    assert {ext: _served_mtime(archive, ext) for ext in ("jsonl", "csv")} == dated
 
     # the day after: nobody wrote, the embargo is over; the letter now shows the reply
     later = datetime.combine(tomorrow, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9)
@@ -111,8 +121,10 @@ def test_files_made_from_the_last_ones_are_the_whole_files(
     assert compare() == [NOTE, LETTER, "5e5e5e5e"]
 
     # the note withdrawn: gone, and the letter's record no longer names it
+    dated = {ext: _served_mtime(archive, ext) for ext in ("jsonl", "csv")}
     _edit(archive, "000.yaml", lambda m: m.update(publication={"state": "withdrawn"}))
     assert compare() == [LETTER, "5e5e5e5e"]
+    assert all(_served_mtime(archive, ext) != dated[ext] for ext in ("jsonl", "csv"))
 
     # the reply purged: the letter's record loses it
     done = CliRunner().invoke(cli, ["--data", str(archive.settings.data), "purge", "5e5e5e5e",

@@ -53,6 +53,12 @@ def _stamp(path: Path) -> str:
     return m["stamp"] if m else path.name
 
 
+def _keep_date(before: Path, made: Path) -> None:
+    """``made`` dated as ``before``, the same file: its Last-Modified and ETag stay put."""
+    kept = before.stat()
+    os.utime(made, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+
+
 def _name(changes: int, day: date, ext: str) -> str:
     # the version too: a new Chancery may write records differently (and leave more out)
     return f"documents-{__version__}-{changes:012d}-{day:%Y%m%d}.{ext}"
@@ -121,12 +127,14 @@ class PublicDownloads:
             base = self._base(changes, day)
             if base is None:
                 download_files.write_whole(self.catalogue, targets, day, self._going)
+                for ext, target in targets.items():
+                    self._keep_date_if_same(target, ext)
             else:
                 changed = download_files.changed_since(self.catalogue, base, day)
-                download_files.write_patched(self.catalogue, base, changed, targets, day,
-                                             self._going)
-            for ext, target in targets.items():
-                self._keep_date_if_same(target, ext)
+                if download_files.write_patched(self.catalogue, base, changed, targets, day,
+                                                self._going):
+                    for ext, target in targets.items():
+                        _keep_date(base.files[ext], target)
             self._prune()
         return True
 
@@ -160,8 +168,7 @@ class PublicDownloads:
             return
         before = max(others, key=lambda p: p.stat().st_ctime_ns)
         if filecmp.cmp(before, made, shallow=False):
-            kept = before.stat()
-            os.utime(made, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+            _keep_date(before, made)
 
     def _prune(self) -> None:
         for unfinished in self.folder.glob("documents-*.part"):  # left by a killed process
