@@ -132,3 +132,90 @@ def test_files_made_from_the_last_ones_are_the_whole_files(
     assert done.exit_code == 0, done.output
     assert compare() == [LETTER]
     assert compare.wholes == 1  # type: ignore[attr-defined]
+
+
+# Found by review: each made a patched file differ from the whole one (two of them leaked).
+
+def _served(files: PublicDownloads) -> dict[str, bytes]:
+    assert files.refresh()
+    found = {ext: files.current(ext) for ext in ("jsonl", "csv")}
+    return {ext: p.read_bytes() for ext, p in found.items() if p is not None}
+
+
+def _whole(app: App, folder: Path) -> dict[str, bytes]:
+    targets = _made_whole(app, folder, download_files.write_whole)
+    return {ext: p.read_bytes() for ext, p in targets.items()}
+
+
+def test_a_relation_given_up_and_its_document_withdrawn_leave_no_trace(
+        archive: App, tmp_path: Path) -> None:
+    """The letter stops stating that it encloses the note, then is withdrawn: the note was
+    never written, but its record named the letter (its title) and must not any more."""
+    files = PublicDownloads(archive.catalogue, tmp_path / "dl")
+    assert b"Letter from" in _served(files)["jsonl"]
+    _edit(archive, "001.yaml", lambda m: m.pop("relations", None))
+    assert _served(files) == _whole(archive, tmp_path / "whole")
+    _edit(archive, "001.yaml", lambda m: m.update(publication={"state": "withdrawn"}))
+    served = _served(files)
+    assert served == _whole(archive, tmp_path / "whole") and b"Letter from" not in served["jsonl"]
+
+
+def test_files_of_a_later_day_are_not_made_from(archive: App, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files made while the clock was a day ahead hold a document whose embargo ends
+    tomorrow; with the clock put back, the next files are not made from them."""
+    tomorrow = today() + timedelta(days=1)
+    _edit(archive, "002.yaml", lambda m: m.update(
+        public_id="5e5e5e5e", source_id="test/embargoed", title="Embargoed reply",
+        publication={"state": "published", "embargo_until": tomorrow.isoformat()}))
+    files = PublicDownloads(archive.catalogue, tmp_path / "dl")
+    ahead = datetime.combine(tomorrow, datetime.min.time(), tzinfo=UTC) + timedelta(hours=1)
+    with monkeypatch.context() as m:
+        m.setattr(clock, "utc_now", lambda: ahead)
+        assert b"5e5e5e5e" in _served(files)["jsonl"]
+    _edit(archive, "000.yaml", lambda m: m.update(title="The Soviet note, retitled"))
+    served = _served(files)
+    assert served == _whole(archive, tmp_path / "whole") and b"5e5e5e5e" not in served["jsonl"]
+
+
+def test_a_collection_retitled_by_an_import_reaches_its_documents(archive: App,
+                                                                  tmp_path: Path) -> None:
+    """An import that changes only the bundle's collection title writes no document; the
+    documents in it are written to (their records name it)."""
+    files = PublicDownloads(archive.catalogue, tmp_path / "dl")
+    _served(files)
+    bundle = archive.settings.data.parent / "reference"
+    manifest = yaml.safe_load((bundle / "bundle.yaml").read_text())
+    manifest["collections"][0]["title"] = "Renamed collection"
+    (bundle / "bundle.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True))
+    before = archive.catalogue.changes()
+    assert not import_paths([bundle], archive.import_context()).failed
+    assert set(archive.catalogue.changed_since(before)) == {NOTE, LETTER}
+    served = _served(files)
+    assert served == _whole(archive, tmp_path / "whole") and b"Renamed collection" in served["jsonl"]
+    again = archive.catalogue.changes()
+    assert not import_paths([bundle], archive.import_context()).failed
+    assert archive.catalogue.changes() == again  # the same title again: nothing written
+
+
+def test_a_redaction_restored_by_import_reaches_the_documents_sharing_its_scan(
+        archive: App, tmp_path: Path) -> None:
+    """Two documents carry one scan; an import brings one of them back with a redaction:
+    the other's record names the scan's redacted copy, in the files as read whole."""
+    from PIL import Image
+    bundle = archive.settings.data.parent / "reference"
+    Image.new("RGB", (40, 40), "white").save(bundle / "scan.png")
+    base = {"type": "note", "publication": {"state": "published"},
+            "media": [{"file": "scan.png"}]}
+
+    def doc(name: str, **meta: Any) -> None:
+        (bundle / name).write_text(yaml.safe_dump({**base, **meta}, allow_unicode=True))
+    doc("010.yaml", public_id="aaaa0001", source_id="t/a", title="Sharer A", summary="a")
+    doc("011.yaml", public_id="bbbb0001", source_id="t/b", title="Sharer B", summary="b")
+    assert not import_paths([bundle], archive.import_context()).failed
+    files = PublicDownloads(archive.catalogue, tmp_path / "dl")
+    _served(files)
+    doc("011.yaml", public_id="bbbb0001", source_id="t/b", title="Sharer B", summary="b",
+        redactions=[{"kind": "field", "field": "summary", "reason": "(b)(1)"}])
+    assert not import_paths([bundle], archive.import_context()).failed
+    assert _served(files) == _whole(archive, tmp_path / "whole")

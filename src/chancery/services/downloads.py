@@ -45,6 +45,10 @@ class Aborted(Exception):
     """The server is stopping: the file being made is left unfinished."""
 
 
+# A file is made from the last one of the same version only: the package's, and the records'
+# (download_files.RECORDS, raised whenever a record is written differently), since the
+# lines of the documents that did not change are copied as they were.
+_VERSION = f"{__version__}+r{download_files.RECORDS}"
 _STAMP = re.compile(r"^(?P<stamp>documents-(?P<version>.+)-(?P<changes>\d{12})-(?P<day>\d{8}))\.")
 
 
@@ -61,7 +65,7 @@ def _keep_date(before: Path, made: Path) -> None:
 
 def _name(changes: int, day: date, ext: str) -> str:
     # the version too: a new Chancery may write records differently (and leave more out)
-    return f"documents-{__version__}-{changes:012d}-{day:%Y%m%d}.{ext}"
+    return f"documents-{_VERSION}-{changes:012d}-{day:%Y%m%d}.{ext}"
 
 
 @contextlib.contextmanager
@@ -141,14 +145,16 @@ class PublicDownloads:
     def _base(self, changes: int, day: date) -> download_files.Base | None:
         """The newest files of this version made for an earlier state, with their lists."""
         made = []
-        for path in self.folder.glob(f"documents-{__version__}-*.jsonl"):
+        for path in self.folder.glob(f"documents-{_VERSION}-*.jsonl"):
             m = _STAMP.match(path.name)
-            if m is None or m["version"] != __version__:
+            if m is None or m["version"] != _VERSION:
                 continue
             files = {ext: path.with_name(f"{m['stamp']}.{ext}") for ext in KINDS}
             if all(f.exists() and download_files.has_list(f) for f in files.values()):
                 made.append((int(m["changes"]), m["day"], files))
-        earlier = [b for b in made if (b[0], b[1]) <= (changes, f"{day:%Y%m%d}")]
+        # by change count and day both: a base from a later day (a clock put back, or
+        # another machine's ahead) holds documents whose embargo has not ended here yet
+        earlier = [b for b in made if b[0] <= changes and b[1] <= f"{day:%Y%m%d}"]
         if not earlier:
             return None
         found, stamp, files = max(earlier, key=lambda b: (b[0], b[1]))

@@ -9,9 +9,11 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, Text, cast, delete, func, insert, select, update
 
 from chancery.domain.authorities import Authority, NameVariant, VariantSource
+from chancery.domain.redactions import LINK_PREFIX
 from chancery.storage import rows
 from chancery.storage.interface import AuthorityRow, NameRow
 from chancery.storage.moves import authority_moved_to, authority_redirects, touch_documents
+from chancery.storage.redactions import redactions
 from chancery.storage.session import SqlSession
 from chancery.storage.tables import (
     authorities,
@@ -177,3 +179,17 @@ def _move_links(conn: Connection, source: int, target: int, doc_ids: list[int] |
     kept = [m.id for m in moving if (m.document_id, m.role) not in have]
     if kept:
         conn.execute(update(document_links).where(links.id.in_(kept)).values(authority_id=target))
+    _move_withheld_links(conn, source, target, sorted({m.document_id for m in moving}))
+
+
+def _move_withheld_links(conn: Connection, source: int, target: int, doc_ids: list[int]) -> None:
+    """A link withheld from the public ("link:KEY") stays withheld under the record it now
+    points to: left naming the old key, it matched no link, and the merged record's name
+    showed where the withheld one had been."""
+    keys = dict(conn.execute(select(authorities.c.id, authorities.c.key)
+                             .where(authorities.c.id.in_([source, target]))).all())
+    if source not in keys or target not in keys:
+        return
+    conn.execute(update(redactions).where(
+        redactions.c.document_id.in_(doc_ids),
+        redactions.c.field == LINK_PREFIX + keys[source]).values(field=LINK_PREFIX + keys[target]))

@@ -63,6 +63,7 @@ class SqlRedacting(SqlRedactions):
                 _changed(conn, doc_id, Revision(now, actor,
                                                 f"{len(new)} redaction(s) restored by import"),
                          public=True)
+                touch_documents(conn, sharing(conn, doc_id), now)  # as store() does
         return len(new)
 
     def requested_by(self, redaction_id: int) -> str:

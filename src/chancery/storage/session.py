@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, delete, insert, literal, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from chancery.domain.authorities import Authority, AuthorityKind
+from chancery.domain.clock import utc_now
 from chancery.domain.collections import Collection
 from chancery.domain.publication import Actor, is_public
 from chancery.storage import authority_writes, bulk, lookups, rows
@@ -20,6 +22,7 @@ from chancery.storage.interface import (
     NameRow,
     NewNames,
 )
+from chancery.storage.moves import touch_documents
 from chancery.storage.tables import (
     authorities,
     authority_names,
@@ -53,10 +56,18 @@ class SqlSession:
         new = [rows.collection_row(c) for c in items if c.key not in existing]
         if new:
             self.conn.execute(insert(collections), new)
+        changed: list[int] = []
         for c in items:
             if c.key in existing:
-                self.conn.execute(update(collections).where(collections.c.id == existing[c.key])
-                                  .values(rows.collection_row(c)))
+                done = self.conn.execute(update(collections).where(
+                    collections.c.id == existing[c.key],
+                    *_differs(rows.collection_row(c))).values(rows.collection_row(c)))
+                if done.rowcount:
+                    changed.append(existing[c.key])
+        if changed:  # their documents' records name them: they change too
+            members = self.conn.execute(select(document_collections.c.document_id).where(
+                document_collections.c.collection_id.in_(changed))).scalars()
+            touch_documents(self.conn, list(members), utc_now())
 
     def authority_ids_for_sources(self, source_ids: list[str]) -> dict[str, int]:
         """Stored authority ids for source ids such as ``frus1958-60v19#p_HCA1``."""
@@ -147,6 +158,7 @@ class SqlSession:
         change_no = lookups.bump_changes(self.conn, len(writes)) if writes else 0
         updates = [w for w in writes if w.existing_id is not None]
         ids = [w.existing_id for w in updates]
+        stated = self._targets_before(ids, updates)
         for table in _CHILD_TABLES:
             if ids:
                 self.conn.execute(delete(table).where(table.c.document_id.in_(ids)))
@@ -162,6 +174,26 @@ class SqlSession:
                  "was_public": _public_now(w)} for w in inserts])
         pairs = [(w.existing_id or 0, w) for w in updates] + list(zip(new_ids, inserts, strict=True))
         self._write_children(pairs)
+        if stated:
+            self._touch_named(stated, {d for d, _ in pairs}, updates[0].revision.at)
+
+    def _targets_before(self, ids: list[int | None], updates: list[DocumentWrite]) -> set[str]:
+        """The relation targets the updated documents state now and will not after this
+        write, or will and do not now: the documents they name show them ("enclosed in"), and
+        change although nobody writes to them (the dataset downloads, harvesters follow)."""
+        if not ids:
+            return set()
+        before: dict[int, set[str]] = {}
+        for doc_id, target in self.conn.execute(select(relations.c.document_id, relations.c.target)
+                                                .where(relations.c.document_id.in_(ids))):
+            before.setdefault(doc_id, set()).add(target)
+        after = {w.existing_id: {r.target for r in w.document.relations} for w in updates}
+        return {t for i in ids if i is not None for t in before.get(i, set()) ^ after[i]}
+
+    def _touch_named(self, targets: set[str], written: set[int], at: datetime) -> None:
+        named = self.conn.execute(select(documents.c.id).where(or_(
+            among(documents.c.public_id, targets), among(documents.c.source_id, targets))))
+        touch_documents(self.conn, [i for i in named.scalars() if i not in written], at)
 
     def _write_children(self, pairs: list[tuple[int, DocumentWrite]]) -> None:
         keys = {m.collection_key for _, w in pairs for m in w.document.collections}
@@ -173,6 +205,11 @@ class SqlSession:
                                   (relations, batches.relations), (revisions, batches.revisions),
                                   (document_releases, batches.releases)):
             bulk.insert_rows(self.conn, table, table_rows)
+
+
+def _differs(values: dict[str, Any]) -> list[ColumnElement[bool]]:
+    """A condition true when the row differs from these values in any column."""
+    return [or_(*(collections.c[k].is_distinct_from(v) for k, v in values.items()))]
 
 
 def _public_now(w: DocumentWrite) -> bool:
