@@ -219,3 +219,18 @@ def test_a_redaction_restored_by_import_reaches_the_documents_sharing_its_scan(
         redactions=[{"kind": "field", "field": "summary", "reason": "(b)(1)"}])
     assert not import_paths([bundle], archive.import_context()).failed
     assert _served(files) == _whole(archive, tmp_path / "whole")
+
+
+@pytest.mark.parametrize("damage", ["cut short", "longer"])
+def test_damaged_last_files_are_made_whole_again(archive: App, tmp_path: Path,
+                                                 damage: str) -> None:
+    """Last files that do not match their lists (cut short by a full disk or a crash, or
+    written over) are not copied from: the next files are made whole, and no patch loops."""
+    files = PublicDownloads(archive.catalogue, tmp_path / "dl")
+    _served(files)
+    last = files.current("jsonl")
+    assert last is not None
+    data = last.read_bytes()
+    last.write_bytes(data[:len(data) // 2] if damage == "cut short" else data + b"{}\n")
+    _edit(archive, "000.yaml", lambda m: m.update(title="The Soviet note, retitled"))
+    assert _served(files) == _whole(archive, tmp_path / "whole")

@@ -38,6 +38,10 @@ RECORDS = 1
 HEADER = -1  # the id the CSV header line is listed under
 
 
+class BaseDamaged(Exception):
+    """The last files do not match their lists: the next are made whole instead."""
+
+
 @dataclass(frozen=True)
 class Base:
     """Files made before, for the catalogue at ``changes`` on ``day``: one per format."""
@@ -154,7 +158,10 @@ class _Old:
             _, public_id, length = self.line.split("\t")
             if public_id in gone:
                 self._copy(run, kept, out, going)
-                self.replaced[public_id] = _digest(self.file.read(int(length)))
+                data = self.file.read(int(length))
+                if len(data) != int(length):
+                    raise BaseDamaged(f"{self.file.name} is shorter than its list says")
+                self.replaced[public_id] = _digest(data)
                 run, kept = 0, []
             else:
                 run += int(length)
@@ -165,11 +172,15 @@ class _Old:
             self.line = self.listed.readline()
             self.id = _id_of(self.line)
         self._copy(run, kept, out, going)
+        if doc_id is None and self.file.read(1):
+            raise BaseDamaged(f"{self.file.name} is longer than its list says")
 
     def _copy(self, run: int, kept: list[str], out: _Out, going: Callable[[], None]) -> None:
         going()
         while run > 0:
             data = self.file.read(min(run, _BLOCK))
+            if not data:  # cut short (a disk full, a crash before it reached the disk)
+                raise BaseDamaged(f"{self.file.name} is shorter than its list says")
             out.file.write(data)
             run -= len(data)
         out.listed.write("".join(kept))

@@ -134,13 +134,22 @@ class PublicDownloads:
                 for ext, target in targets.items():
                     self._keep_date_if_same(target, ext)
             else:
-                changed = download_files.changed_since(self.catalogue, base, day)
-                if download_files.write_patched(self.catalogue, base, changed, targets, day,
-                                                self._going):
-                    for ext, target in targets.items():
-                        _keep_date(base.files[ext], target)
+                self._patch(base, targets, day)
             self._prune()
         return True
+
+    def _patch(self, base: download_files.Base, targets: dict[str, Path], day: date) -> None:
+        changed = download_files.changed_since(self.catalogue, base, day)
+        try:
+            same = download_files.write_patched(self.catalogue, base, changed, targets, day,
+                                                self._going)
+        except download_files.BaseDamaged:
+            log.exception("the last dataset downloads are damaged: made whole again")
+            download_files.write_whole(self.catalogue, targets, day, self._going)
+            return
+        if same:
+            for ext, target in targets.items():
+                _keep_date(base.files[ext], target)
 
     def _base(self, changes: int, day: date) -> download_files.Base | None:
         """The newest files of this version made for an earlier state, with their lists."""
