@@ -85,7 +85,7 @@ class Site:
         """Hold the dataset downloads' lock file for the whole run, as the one machine of a
         deployment that makes them holds it on the shared mount: the servers measured here
         then never make them. At 1M documents the first pair takes ~22 min to make (754
-        documents/s), in a thread of a web process; after a change, ~30 s (made from the last
+        documents/s), in a thread of a web process; after a change, ~10 s (made from the last
         pair: benchmarks/download_files.py)."""
         lock = self.data / "derived" / "downloads" / ".lock"
         lock.parent.mkdir(parents=True, exist_ok=True)
