@@ -26,7 +26,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from chancery import __version__
@@ -167,8 +167,7 @@ class PublicDownloads:
         if not earlier:
             return None
         found, stamp, files = max(earlier, key=lambda b: (b[0], b[1]))
-        return download_files.Base(files, found, date(int(stamp[:4]), int(stamp[4:6]),
-                                                      int(stamp[6:])))
+        return download_files.Base(files, found, datetime.strptime(stamp, "%Y%m%d").date())
 
     def _going(self) -> None:
         if self._stop.is_set():

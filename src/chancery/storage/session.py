@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, delete, insert, literal, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from chancery.domain import clock
 from chancery.domain.authorities import Authority, AuthorityKind
-from chancery.domain.clock import utc_now
 from chancery.domain.collections import Collection
 from chancery.domain.publication import Actor, is_public
 from chancery.storage import authority_writes, bulk, lookups, rows
@@ -67,7 +67,7 @@ class SqlSession:
         if changed:  # their documents' records name them: they change too
             members = self.conn.execute(select(document_collections.c.document_id).where(
                 document_collections.c.collection_id.in_(changed))).scalars()
-            touch_documents(self.conn, list(members), utc_now())
+            touch_documents(self.conn, list(members), clock.utc_now())  # read now: tests set it
 
     def authority_ids_for_sources(self, source_ids: list[str]) -> dict[str, int]:
         """Stored authority ids for source ids such as ``frus1958-60v19#p_HCA1``."""
