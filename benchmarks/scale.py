@@ -212,7 +212,7 @@ def workers_table(site: Site, urls: dict[str, list[str]], seconds: float,
 
 
 def under_import(site: Site, urls: dict[str, list[str]], volumes: list[Path],
-                 seconds: float) -> dict[str, Any]:
+                 seconds: float, nice: int = 0) -> dict[str, Any]:
     """100 readers on 2 web processes while `chancery import` writes ``volumes``: each kind
     measured by its own wrk, all started together with the import."""
     crowd = {"document": 40, "search": 40, "api": 20}
@@ -221,7 +221,7 @@ def under_import(site: Site, urls: dict[str, list[str]], volumes: list[Path],
         warm(base, mix(urls)[-200:], 2)
         started = time.perf_counter()
         importing = site.start("import", *map(str, fresh_copies(volumes, site.data.parent)),
-                               log=log)
+                               log=log, nice=nice)
         # when the import ended, taken as it ends: an import shorter than the wrk runs
         # was reported as long as they were
         ended: list[float] = []
@@ -235,7 +235,7 @@ def under_import(site: Site, urls: dict[str, list[str]], volumes: list[Path],
         code, took = importing.returncode, ended[0]
     if code:
         raise SystemExit(f"the import failed ({code}): see {log}")
-    return {"import_seconds": round(took, 1), "readers_seconds": round(during, 1),
+    return {"import_seconds": round(took, 1), "readers_seconds": round(during, 1), "nice": nice,
             **{kind: {**asdict(f), "rate": round(f.rate, 1)} for kind, f in figures.items()}}
 
 
@@ -320,7 +320,8 @@ def report(figures: dict[str, Any]) -> None:
                   f"p99 {f['p99']:.0f} ms, errors {f['errors']} (target p99 <= 2,000 ms and no "
                   f"errors: {_verdict(f['requests'] > 0 and f['p99'] <= 2000 and not f['errors'])})")
         after = i["readers_seconds"] - i["import_seconds"]
-        print(f"  the import took {i['import_seconds']} s, the readers {i['readers_seconds']} s"
+        print(f"  the import{' at nice ' + str(i['nice']) if i.get('nice') else ''} took "
+              f"{i['import_seconds']} s, the readers {i['readers_seconds']} s"
               + (f" (their last {after:.1f} s after the import)" if after > 0.5 else ""))
     if "cache" in figures:
         c = figures["cache"]
@@ -346,6 +347,8 @@ def main() -> None:
     parser.add_argument("--volumes", default="core/*.xml",
                         help="the FRUS volumes the import writes meanwhile (a glob in --corpus)")
     parser.add_argument("--only", default="unloaded,workers,import,cache")
+    parser.add_argument("--import-nice", type=int, default=0,
+                        help="run the import under load at this `nice` (19: lowest priority)")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument("--broker", default=BROKER,
                         help="Redis URL the jobs are queued to (emptied first)")
@@ -378,7 +381,7 @@ def measure_all(args: argparse.Namespace, site: Site, urls: dict[str, list[str]]
         volumes = sorted(args.corpus.glob(args.volumes))
         if not volumes:  # found before the servers start, not after the load
             raise SystemExit(f"no FRUS volumes match {args.volumes} in {args.corpus}")
-        figures["import"] = under_import(site, urls, volumes, args.seconds)
+        figures["import"] = under_import(site, urls, volumes, args.seconds, args.import_nice)
     if "cache" in only:
         figures["cache"] = cached(site, urls, args.seconds, args.connections * 4)
     return figures

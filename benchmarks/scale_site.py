@@ -59,10 +59,12 @@ class Site:
         return [sys.executable, "-c", "from chancery.cli import app; app()",
                 "--data", str(self.data), *args]
 
-    def start(self, *args: str, log: Path) -> subprocess.Popen[bytes]:
-        """A `chancery` command in the background, its output in ``log``."""
+    def start(self, *args: str, log: Path, nice: int = 0) -> subprocess.Popen[bytes]:
+        """A `chancery` command in the background, its output in ``log``; ``nice`` > 0 runs
+        it at that lower priority (`nice -n`), as an operator may run an import."""
+        niced = ["nice", "-n", str(nice)] if nice else []
         with log.open("wb") as out:
-            return subprocess.Popen(self.command(*args), env=self.env(), stdout=out,
+            return subprocess.Popen([*niced, *self.command(*args)], env=self.env(), stdout=out,
                                     stderr=subprocess.STDOUT)
 
     @contextmanager
