@@ -47,6 +47,7 @@ listen stats
     stats uri /stats
 listen web
     bind 127.0.0.1:{port}
+    http-request set-header X-Request-ID %[uuid]
     balance roundrobin
     option httpchk GET /readyz
     http-check expect status 200

@@ -21,6 +21,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from chancery.bootstrap import App, build_app
 from chancery.services import search
+from chancery.web.request_log import JsonFormatter
 from chancery.web.server import create_app
 from tests.conftest import need
 from tests.e2e.test_serving import SRC, _workers, serving
@@ -154,6 +155,26 @@ def test_metrics_answer_internal_addresses_and_the_token_only(archive: App) -> N
         assert "checks" in client(archive, address).get("/readyz", headers=headers).json()
 
 
+def test_a_proxys_own_forwarded_for_line_is_read_with_the_clients(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Found by a hostile test: HAProxy's `option forwardfor` adds its own X-Forwarded-For
+    line after the one a client sent; reading the first line alone took the client's
+    "127.0.0.1" for the proxy's word and showed it the metrics and the checks' figures."""
+    app = health_archive(tmp_path, metrics_token=TOKEN, trusted_proxies="10.0.0.2",
+                         log_format="json")
+    proxy = client(app, ("10.0.0.2", 1))
+    two_lines = [("X-Forwarded-For", "127.0.0.1"), ("X-Forwarded-For", "198.51.100.7")]
+    unknown = proxy.get("/no-such-page")
+    with caplog.at_level(logging.INFO, logger="chancery.access"):
+        hidden = proxy.get("/metrics", headers=two_lines)
+    assert (hidden.status_code, hidden.text) == (404, unknown.text)
+    assert proxy.get("/readyz", headers=two_lines).json() == {"status": "ready"}
+    line = [r for r in caplog.records if r.name == "chancery.access"][-1]
+    assert line.client == "198.51.100.7"  # type: ignore[attr-defined]
+    inside = [("X-Forwarded-For", "198.51.100.7"), ("X-Forwarded-For", "127.0.0.1")]
+    assert proxy.get("/metrics", headers=inside).status_code == 200  # the proxy's end
+
+
 def test_internal_networks_and_no_token(tmp_path: Path) -> None:
     """internal_addresses takes CIDR networks (loopback then is not internal unless listed);
     with no metrics_token set, an empty Bearer opens nothing."""
@@ -235,8 +256,10 @@ def test_an_error_is_logged_with_the_request_id_it_answered(archive: App,
         answer = site.get("/documents/open0001")
     assert answer.status_code == 500
     rid = answer.headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", rid)  # it was empty: the id was gone by then
     errors = [r for r in caplog.records if r.name == "chancery.web"]
-    assert errors and rid in errors[0].getMessage() and errors[0].exc_info
+    assert errors and f"(request {rid})" in errors[0].getMessage() and errors[0].exc_info
+    assert json.loads(JsonFormatter().format(errors[0]))["request_id"] == rid
 
 
 def test_json_logs_one_line_per_request(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -129,6 +129,13 @@ def _lines(block: str) -> list[str]:
     return [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
 
 
+def test_the_proxies_give_their_own_request_id() -> None:
+    """The nodes trust a proxy's X-Request-ID (docs/operator.md): a proxy that passed on a
+    client's own let the client write any id into the logs (found by a hostile test)."""
+    assert re.search(r"proxy_set_header X-Request-ID \$request_id;", blocks("nginx")[0])
+    assert re.search(r"http-request set-header X-Request-ID %\[uuid\]", blocks("haproxy")[0])
+
+
 @pytest.mark.parametrize("kind", ["systemd", "nginx", "haproxy"])
 def test_each_block_is_nonempty(kind: str) -> None:
     """No block left empty (an empty block parses, and checks nothing)."""

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 
 from chancery.storage.interface import BucketsBusy, RateBuckets
 
@@ -97,4 +98,11 @@ class SharedLimiter:
 def client_of(request: Request, trusted: frozenset[str]) -> str:
     """The client a request counts against (see client_address)."""
     peer = request.client.host if request.client else ""
-    return client_address(peer, request.headers.get("x-forwarded-for", ""), trusted)
+    return client_address(peer, forwarded_for(request.headers), trusted)
+
+
+def forwarded_for(headers: Headers) -> str:
+    """Every X-Forwarded-For line, in order, as one list (RFC 9110 5.3): a proxy such as
+    HAProxy (`option forwardfor`) adds a line of its own after the client's, so reading the
+    first line alone read what the client wrote, and took it for the proxy's word."""
+    return ", ".join(headers.getlist("x-forwarded-for"))

@@ -8,8 +8,11 @@ or the token's only: anyone else gets the site's ordinary 404, as for an unknown
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import Future
 
 import anyio
 from fastapi import APIRouter, FastAPI, Request
@@ -29,27 +32,47 @@ NO_STORE = {"Cache-Control": "no-store"}  # a cache must never answer for the no
 
 
 class Probe:
-    """Runs one check off the event loop, within the time limit. A check still running from
-    an earlier probe (a database that stopped answering) is not started again: probes every
-    few seconds must not fill the thread pool with waits on the same dead connection."""
+    """Runs one check in a thread of its own, within the time limit. Probes that come while
+    the check runs wait for that run's answer (two balancers asking at once are both told
+    the truth); a run older than the limit (a database that stopped answering) is not
+    started again until it returns: probes every few seconds must not pile up threads
+    waiting on the same dead connection. Its own thread, not the server's pool: under load
+    the pool's threads are all serving pages, and a probe that waited for one failed, and
+    one cancelled while it waited never ran, so never let the next probes start (#14)."""
 
     def __init__(self, check: Callable[[], Check], name: str) -> None:
         self.check, self.name = check, name
-        self._running = threading.Lock()
+        self._lock = threading.Lock()
+        self._running: Future[Check] | None = None
+        self._started = 0.0
 
     async def run(self) -> Check:
         """The check's answer, or a failure when it takes too long or is still running."""
-        if not self._running.acquire(blocking=False):
+        answer = self._answer()
+        if answer is None:
             return Check(self.name, False, {"error": "an earlier check has not answered yet"})
         with anyio.move_on_after(CHECK_SECONDS):
-            return await anyio.to_thread.run_sync(self._once, abandon_on_cancel=True)
+            # shielded: a probe that gives up does not cancel the run others wait for
+            return await asyncio.shield(asyncio.wrap_future(answer))
         return Check(self.name, False, {"error": f"no answer within {CHECK_SECONDS:g} s"})
 
-    def _once(self) -> Check:
+    def _answer(self) -> Future[Check] | None:
+        """The run to wait for: the one under way, a new one, or None (one is stuck)."""
+        with self._lock:
+            running = self._running
+            if running is not None and not running.done():
+                return running if time.monotonic() - self._started < CHECK_SECONDS else None
+            self._running, self._started = Future(), time.monotonic()
+            answer = self._running
+        threading.Thread(target=self._once, args=(answer,), name=f"check-{self.name}",
+                         daemon=True).start()
+        return answer
+
+    def _once(self, answer: Future[Check]) -> None:
         try:
-            return self.check()
-        finally:
-            self._running.release()
+            answer.set_result(self.check())
+        except Exception as exc:  # a check that raised is a failed check, not a lost answer
+            answer.set_result(Check(self.name, False, {"error": str(exc) or type(exc).__name__}))
 
 
 async def run_probes(probes: list[Probe]) -> Readiness:

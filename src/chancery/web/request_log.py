@@ -20,7 +20,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chancery.config import Settings
-from chancery.http.limits import client_address
+from chancery.http.limits import client_address, forwarded_for
 from chancery.web.metrics import family_of
 
 HEADER = "X-Request-ID"
@@ -106,14 +106,21 @@ class RequestLog:
 
         try:
             await self.app(scope, receive, with_id)
+        except BaseException:
+            # the id stays set for what handles the error outside this middleware: the 500
+            # page and its logged traceback (Starlette's handler is the outermost) and the
+            # server's own error line; the request's task ends with it (it was reset here,
+            # and a 500's page and log carried no id)
+            raise
+        else:
+            _current.reset(token)
         finally:
             if self.access:
                 self._log(scope, headers, peer, status, time.perf_counter() - started, rid)
-            _current.reset(token)
 
     def _log(self, scope: Scope, headers: Headers, peer: str, status: int,
              seconds: float, rid: str) -> None:
         ACCESS.info("%s %s %s", scope["method"], scope["path"], status, extra={
             "request_id": rid, "method": scope["method"], "route": family_of(scope["path"]),
             "path": scope["path"], "status": status, "duration_ms": round(seconds * 1000, 1),
-            "client": client_address(peer, headers.get("x-forwarded-for", ""), self.trusted)})
+            "client": client_address(peer, forwarded_for(headers), self.trusted)})

@@ -75,7 +75,8 @@ def create_app(app: App) -> FastAPI:
     @web.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
         rid = current_request_id()  # the error's log line and the page carry the same id
-        log.exception("error serving %s (request %s)", request.url.path, rid)
+        log.exception("error serving %s (request %s)", request.url.path, rid,
+                      extra={"request_id": rid})
         page = render(app, request, "error.html", {
             "heading": "Something went wrong",
             "message": "The archive could not show this page. The error has been logged."},
