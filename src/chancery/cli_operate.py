@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 
 from chancery.cli import _HELP, _app, _import, _refresh_index, app, console, err
 from chancery.domain.readers import Reader
 from chancery.progress import StepBars, Stopwatch, count_bar
 from chancery.render import print_import_summary
+from chancery.search.interface import IndexBusy
 from chancery.services import documents, fixity
 from chancery.services import search as search_service
 from chancery.tasks.follower import start_follower
@@ -53,9 +55,14 @@ def reindex(ctx: typer.Context) -> None:
     Example: chancery --data ./archive reindex"""
     a = _app(ctx)
     total = documents.count_documents(a.catalogue, Reader.editor())
-    with count_bar(err, "Indexing", total) as bar:
-        task = bar.add_task("index", total=total)
-        n = search_service.rebuild_index(a.catalogue, a.index, lambda k: bar.advance(task, k))
+    try:
+        with count_bar(err, "Indexing", total) as bar:
+            task = bar.add_task("index", total=total)
+            n = search_service.rebuild_index(a.catalogue, a.index,
+                                             lambda k: bar.advance(task, k))
+    except IndexBusy as exc:  # another reindex, or a writer that kept on
+        err.print(f"[red]Not reindexed:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from None
     console.print(f"Indexed {n:,} documents in {a.settings.index_dir}")
 
 

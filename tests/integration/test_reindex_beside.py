@@ -15,8 +15,8 @@ from chancery.config import load_settings
 from chancery.demo import DEMO_DIR
 from chancery.domain.publication import Actor
 from chancery.search.grammar import parse_query
-from chancery.search.index_folders import CURRENT
-from chancery.search.interface import SearchRequest
+from chancery.search.index_folders import CURRENT, REBUILDING
+from chancery.search.interface import IndexBusy, SearchRequest
 from chancery.search.tantivy_index import TantivyIndex
 from chancery.services import search
 from chancery.services.imports import import_paths
@@ -58,7 +58,8 @@ def test_search_answers_in_full_while_the_index_is_rebuilt(archive: App) -> None
     search.rebuild_index(archive.catalogue, index)
     assert not first.exists() and index.path.exists()
     assert _total(other, "Soviet") == before
-    assert sorted(p.name for p in index.root.iterdir()) == sorted([CURRENT, index.path.name])
+    assert sorted(p.name for p in index.root.iterdir()) == sorted([CURRENT, REBUILDING,
+                                                                 index.path.name])
 
 
 def test_a_process_that_writes_follows_the_switch(archive: App, tmp_path: Path) -> None:
@@ -75,3 +76,39 @@ def test_a_process_that_writes_follows_the_switch(archive: App, tmp_path: Path) 
     assert _total(fresh, "\"Central Committee\"") == _total(follower, "\"Central Committee\"") > 0
     assert fresh.state() == follower.state()
     assert fresh.state() is not None and fresh.state()[2] == archive.catalogue.changes()
+
+
+def test_a_second_rebuild_meanwhile_is_refused_and_the_first_completes(archive: App) -> None:
+    """Found by a hostile test: two `chancery reindex` at once each removed the other's
+    folder as left over, both said they had indexed everything, and CURRENT named a folder
+    that was gone (search: "there is no search index yet")."""
+    index = archive.index
+    assert isinstance(index, TantivyIndex)
+    before = _total(index, "Soviet")
+    refused: list[str] = []
+
+    def advance(n: int) -> None:  # the first rebuild is under way: another process starts
+        if not refused:
+            with pytest.raises(IndexBusy) as second:
+                search.rebuild_index(archive.catalogue, TantivyIndex(index.root))
+            refused.append(str(second.value))
+
+    search.rebuild_index(archive.catalogue, index, advance)
+    assert refused and "another process is rebuilding" in refused[0]
+    assert index.path.is_dir() and (index.root / CURRENT).read_text() == index.path.name
+    assert _total(TantivyIndex(index.root), "Soviet") == before
+    search.rebuild_index(archive.catalogue, TantivyIndex(index.root))  # the lock was let go
+    assert _total(TantivyIndex(index.root), "Soviet") == before
+
+
+def test_a_rebuild_that_failed_half_way_lets_the_next_one_run(archive: App) -> None:
+    index = archive.index
+
+    def fail(n: int) -> None:
+        raise RuntimeError("the catalogue went away")
+
+    with pytest.raises(RuntimeError):
+        search.rebuild_index(archive.catalogue, index, fail)
+    import gc
+    gc.collect()  # the half-built index is dropped with the error
+    assert search.rebuild_index(archive.catalogue, TantivyIndex(index.root)) > 100

@@ -11,11 +11,16 @@ leaves the mapping)."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import shutil
 from pathlib import Path
 
+from chancery.search.interface import IndexBusy
+
 CURRENT = "CURRENT"
+REBUILDING = "REBUILDING.lock"  # held by the one rebuild under way (fcntl: freed at exit)
 _GENERATION = re.compile(r"gen-\d+(-\d+)?")
 # the files an index of the first layout keeps in the index folder itself: Tantivy's
 # (segments, meta.json, .managed.json) and ours; not its lock files, which another process
@@ -31,6 +36,25 @@ def current(root: Path) -> Path:
     except OSError:
         return root
     return root / name if _GENERATION.fullmatch(name) else root
+
+
+class RebuildRunning(IndexBusy):
+    """Another process is building an index beside the one searched."""
+
+
+def hold_rebuild(root: Path) -> int:
+    """The rebuild lock of ``root``, taken (a file descriptor to close when the rebuild is
+    done; the system frees it when the process ends). Two rebuilds at once each removed the
+    other's folder as left over, and the index named a folder that was gone (#14)."""
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / REBUILDING, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise RebuildRunning(f"another process is rebuilding the search index at {root}: "
+                             "wait for it to finish") from None
+    return fd
 
 
 def beside(root: Path, generation: int) -> Path:

@@ -8,9 +8,11 @@ apart from an empty result."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 import time
+import weakref
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -80,6 +82,9 @@ class TantivyIndex:
         self._writer: Any = None
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        # the rebuild lock of an index made by beside(): closed once, when it is switched
+        # to or dropped (a rebuild that failed half-way must not keep it for the process)
+        self._rebuilding: weakref.finalize[Any, Any] | None = None
         self._spans: dict[Any, list[Span]] = {}  # over everything, for the snapshot they were made on
         # count a broad query's complement once the counts over everything are ready
         self.invert_broad: Invert = "when-ready"
@@ -102,9 +107,15 @@ class TantivyIndex:
     def beside(self, generation: int) -> TantivyIndex:
         """A new, empty index of ``generation`` beside this one, for a rebuild that searches
         do not see until ``switch``."""
-        other = TantivyIndex(index_folders.beside(self.root, generation), self.heap_bytes,
-                             self.threads, self.respell)
-        other.clear(generation)
+        held = index_folders.hold_rebuild(self.root)
+        try:
+            other = TantivyIndex(index_folders.beside(self.root, generation), self.heap_bytes,
+                                 self.threads, self.respell)
+            other.clear(generation)
+        except BaseException:
+            os.close(held)
+            raise
+        other._rebuilding = weakref.finalize(other, os.close, held)
         return other
 
     def switch(self, other: SearchIndex) -> None:
@@ -114,7 +125,15 @@ class TantivyIndex:
             raise TypeError("an index made by beside()")
         with self._lock:
             self._index, self._writer, self._snapshot = None, None, None
-            index_folders.switch(self.root, other.root)
+            try:
+                index_folders.switch(self.root, other.root)
+            finally:
+                other.release_rebuild()
+
+    def release_rebuild(self) -> None:
+        """The rebuild this index was made for is over (switched to, or given up)."""
+        if self._rebuilding is not None:
+            self._rebuilding()  # runs once: a finalize object does not close it again
 
     def state(self) -> tuple[int, int, int] | None:
         """(layout version, generation, catalogue changes seen), or None when missing."""
