@@ -55,8 +55,12 @@ def main(ctx: typer.Context,
          max_file_size: Annotated[Optional[int], typer.Option(
              "--max-file-size", help=_HELP["max_file_size"])] = None) -> None:
     """Global options come before the command: chancery --data DIR import ..."""
-    ctx.obj = load_settings(data=str(data) if data else None, database_url=db,
-                            max_file_size=str(max_file_size) if max_file_size else None)
+    try:
+        ctx.obj = load_settings(data=str(data) if data else None, database_url=db,
+                                max_file_size=str(max_file_size) if max_file_size else None)
+    except ValueError as exc:  # a setting refused: said, not a traceback
+        err.print(f"[red]Settings refused:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
 
 
 def _app(ctx: typer.Context, create: bool = False) -> App:

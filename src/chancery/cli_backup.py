@@ -15,7 +15,7 @@ from chancery import __version__
 from chancery.bootstrap import archive_copy, has_archive
 from chancery.cli import _app, app, console, err
 from chancery.config import SETTINGS, Settings, as_environment
-from chancery.domain.backups import BackupError
+from chancery.domain.backups import RESTORING, BackupError
 from chancery.progress import StepBars, Stopwatch, duration
 from chancery.services import backup as backups
 
@@ -26,6 +26,18 @@ def _settings(settings: Settings) -> dict[str, str]:
     """The settings in force by their names, as a backup keeps them."""
     values = as_environment(settings)
     return {s.name: values[s.env] for s in SETTINGS}
+
+
+def _own_folders(settings: Settings) -> list[Path]:
+    """The folders the archive keeps things in: a backup must lie apart from them."""
+    return [settings.data, settings.blob_dir, settings.derived_path]
+
+
+def _reason(exc: Exception) -> str:
+    """The error in words: a file system's names the file and what went wrong."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return str(exc)
 
 
 @app.command()
@@ -44,10 +56,13 @@ def backup(ctx: typer.Context,
     catalogue, files, _ = archive_copy(ctx.obj)
     steps = StepBars(err, enabled=not no_progress)
     try:
+        backups.refuse_inside(dest, _own_folders(ctx.obj), "a backup there is lost with the "
+                              "archive, and a restore empties some of them; back up to "
+                              "another folder, on another disk")
         report = backups.back_up_archive(catalogue, files, dest, _settings(ctx.obj),
                                          __version__, steps)
-    except BackupError as exc:
-        err.print(f"[red]Backup failed:[/] {escape(str(exc))}")
+    except (BackupError, OSError) as exc:
+        err.print(f"[red]Backup failed:[/] {escape(_reason(exc))}")
         raise typer.Exit(1) from None
     finally:
         steps.stop()
@@ -73,14 +88,18 @@ def restore(ctx: typer.Context,
     clock = Stopwatch()
     catalogue, files, derived = archive_copy(ctx.obj)
     steps = StepBars(err, enabled=not no_progress)
+    unfinished = ctx.obj.data / RESTORING
     try:
-        report = backups.restore_archive(src, catalogue, files, force, steps)
+        backups.refuse_inside(src, _own_folders(ctx.obj), "a restore replaces or empties "
+                              "them, and would take the backup with it; move it out first")
+        report = backups.restore_archive(src, catalogue, files, force, steps, unfinished)
         backups.clear_derived(derived)
         a = _app(ctx, create=True)  # brings a backup of an older Chancery up to date
         indexed, vectors = backups.rebuild_derived(a.catalogue, a.index, a.meaning.follow,
                                                    steps, report.documents, report.vectors)
-    except BackupError as exc:
-        err.print(f"[red]Restore failed:[/] {escape(str(exc))}")
+        backups.finished(unfinished)
+    except (BackupError, OSError) as exc:
+        err.print(f"[red]Restore failed:[/] {escape(_reason(exc))}")
         raise typer.Exit(1) from None
     finally:
         steps.stop()

@@ -248,6 +248,10 @@ def _check_derived(settings: Settings) -> None:
     if derived == blobs or derived in blobs.parents or blobs in derived.parents:
         raise ValueError(f"derived_dir {settings.derived_dir!r} must be apart from the "
                          "blob folder")
+    for made in (settings.index_dir.resolve(), (settings.data / "vectors").resolve()):
+        if blobs == made or made in blobs.parents:  # a restore empties them
+            raise ValueError(f"blobs_dir {settings.blobs_dir!r} must not be inside the "
+                             f"index folder {made}")
 
 
 def _flag(name: str, value: str) -> bool:

@@ -264,6 +264,65 @@ def test_a_derived_folder_elsewhere_is_left_out_and_emptied_by_a_restore(tmp_pat
     assert not (tmp_path / "data" / "derived").exists()
 
 
+def test_a_backup_is_kept_apart_from_the_archive_and_never_restored_from_inside_it(
+        sqlite_source: App, tmp_path: Path) -> None:
+    """Found by a hostile test: a backup into the data folder was accepted, and a restore
+    from one under index/ or derived/ emptied those folders, the backup with them, and
+    still said "Restored"."""
+    data = tmp_path / "data"
+    shutil.copytree(sqlite_source.settings.data, data)
+    inside = _cli((data, ""), "backup", str(data / "index" / "nightly"))
+    assert inside.exit_code == 1 and "inside the archive's folder" in inside.output
+    assert not (data / "index" / "nightly").exists()
+    kept = data / "derived" / "nightly"
+    shutil.copytree(_backup_of(sqlite_source), kept)
+    refused = _cli((data, ""), "restore", "--force", str(kept))
+    assert refused.exit_code == 1 and "move it out first" in refused.output
+    assert (kept / "manifest.json").is_file()
+
+
+def test_a_restore_cut_short_is_told_and_can_be_run_again(sqlite_source: App,
+                                                          tmp_path: Path) -> None:
+    """Found by a hostile test: a restore killed half-way left files and no catalogue, and
+    the next restore said only "not empty". The data folder's RESTORING says a restore is
+    under way until it has finished (a restore that ended leaves none)."""
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "RESTORING").write_text("/backups/earlier\n")  # as a killed restore left it
+    (target / "blobs").mkdir()
+    told = _cli((target, ""), "restore", str(_backup_of(sqlite_source)))
+    assert told.exit_code == 1
+    assert "earlier restore into this archive (from /backups/earlier) did not finish" in \
+        told.output.replace("\n", " ")
+    again = _cli((target, ""), "restore", "--force", str(_backup_of(sqlite_source)))
+    assert again.exit_code == 0, again.output
+    assert not (target / "RESTORING").exists()
+
+
+def test_bad_places_and_files_are_said_in_words(sqlite_source: App, tmp_path: Path) -> None:
+    """Found by a hostile test: tracebacks for a DEST under a file, a SRC that is a file,
+    a manifest that is a folder or not UTF-8; a settings.json that is not an object made a
+    finished restore report failure."""
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    source = (sqlite_source.settings.data, "")  # read only: the backup fails before
+    for where, args, said in ((source, ["backup", str(afile / "sub")], "Backup failed:"),
+                              ((tmp_path / "t1", ""), ["restore", str(afile)],
+                               "Restore failed:")):
+        result = _cli(where, *args)
+        assert result.exit_code == 1 and said in result.output, result.output
+        assert not isinstance(result.exception, OSError | AttributeError)
+    odd = tmp_path / "odd"
+    shutil.copytree(_backup_of(sqlite_source), odd)
+    (odd / "manifest.json").write_bytes(b"\xff\xfe{")
+    result = _cli((tmp_path / "t2", ""), "restore", str(odd))
+    assert result.exit_code == 1 and "manifest.json is damaged" in result.output
+    shutil.copyfile(_backup_of(sqlite_source) / "manifest.json", odd / "manifest.json")
+    (odd / "settings.json").write_text('["x"]')
+    result = _cli((tmp_path / "t3", ""), "restore", str(odd))
+    assert result.exit_code == 0, result.output
+
+
 # -- PostgreSQL -----------------------------------------------------------------------------
 
 @pytest.fixture
@@ -288,16 +347,26 @@ def pg_databases() -> Iterator[tuple[str, str]]:
 
 def test_postgresql_round_trip_gives_back_the_same_archive(pg_databases: tuple[str, str],
                                                            reference_bundle: Path,
-                                                           tmp_path: Path) -> None:
+                                                           tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """pg_dump in, psql out: restored into another database, the backup is the same archive
-    (records, rows, scans, search, neighbours by meaning)."""
+    (records, rows, scans, search, neighbours by meaning). From a folder whose name starts
+    with "-" (pg_restore read it as an option, found by a hostile test); into a database
+    that does not exist, refused in words (a traceback of 450 lines)."""
     source_url, target_url = pg_databases
     source = _fill(_open(tmp_path / "source", source_url), reference_bundle)
     try:
-        result = _cli(source, "backup", str(tmp_path / "backup"))
+        result = _cli(source, "backup", str(tmp_path / "-backup"))
         assert result.exit_code == 0, result.output
-        assert (tmp_path / "backup" / "catalogue.dump").is_file()
-        result = _cli((tmp_path / "target", target_url), "restore", str(tmp_path / "backup"))
+        assert (tmp_path / "-backup" / "catalogue.dump").is_file()
+        missing = make_url(target_url).set(database="no_such_database_h23").render_as_string(
+            hide_password=False)
+        result = _cli((tmp_path / "nowhere", missing), "restore", str(tmp_path / "-backup"))
+        assert result.exit_code == 1 and "Restore failed: cannot read the catalogue" in \
+            result.output.replace("\n", " "), result.output
+        monkeypatch.chdir(tmp_path)
+        result = runner.invoke(cli, ["--data", str(tmp_path / "target"), "--db", target_url,
+                                     "restore", "--no-progress", "--", "-backup"])
         assert result.exit_code == 0, result.output
         restored = _open(tmp_path / "target", target_url)
         try:

@@ -36,3 +36,45 @@ def test_passwords_in_urls_are_not_kept() -> None:
     assert "s3cret" not in str(kept) and "hunter2" not in str(kept)
     assert kept["database_url"] == "postgresql+psycopg://archive:***@db.example:5432/arch"
     assert kept["archive_name"] == "x://y"
+
+
+def _manifest(backend: str = "sqlite", file: str = "catalogue.sqlite3",
+              blobs: dict[str, int] | None = None) -> dict[str, object]:
+    facts = CatalogueFacts(backend, file, "0027", 1, 0, frozenset())
+    return Manifest("0.1.0", datetime(2026, 12, 3, tzinfo=UTC), facts, "c" * 64,
+                    blobs if blobs is not None else {"a" * 64: 3}).as_json()
+
+
+@pytest.mark.parametrize("file", ["../../outside/catalogue.sqlite3",
+                                  "/tmp/outside/catalogue.sqlite3", "catalogue.dump", ""])
+def test_a_manifest_naming_another_snapshot_file_is_refused(file: str) -> None:
+    """Found by a hostile test: the snapshot was loaded from wherever the manifest said
+    ("../../outside/…", an absolute path), and a dump marked "sqlite" was copied in as the
+    SQLite catalogue, leaving an archive no command could open."""
+    with pytest.raises(BackupError, match="damaged"):
+        Manifest.from_json(_manifest(file=file))
+
+
+@pytest.mark.parametrize("key", ["/etc/passwd", "../../../../etc/passwd", "A" * 64, "a" * 63])
+def test_a_manifest_naming_a_file_that_is_not_a_hash_is_refused(key: str) -> None:
+    """Blob names are SHA-256s: anything else reached outside the backup (a traceback)."""
+    with pytest.raises(BackupError, match="not a stored file's SHA-256"):
+        Manifest.from_json(_manifest(blobs={key: 5}))
+
+
+@pytest.mark.parametrize("data", [["x"], "manifest", 3, None])
+def test_a_manifest_that_is_not_an_object_is_refused(data: object) -> None:
+    with pytest.raises(BackupError, match="not a JSON object"):
+        Manifest.from_json(data)
+
+
+def test_every_url_of_a_list_and_the_token_are_masked() -> None:
+    """Found by a hostile test: only the first URL of a list lost its password, and the
+    metrics token was kept as it is."""
+    kept = masked({"database_replica_urls": "postgresql://u:pw1@h1/db,postgresql://u:pw2@h2/db",
+                   "cache_purge_urls": "http://a:pwA@c1/,http://b:pwB@c2/",
+                   "metrics_token": "s3cr3t-metrics", "broker_url": "redis://h:port/0"})
+    assert all(word not in str(kept) for word in ("pw1", "pw2", "pwA", "pwB", "s3cr3t"))
+    assert kept["database_replica_urls"] == "postgresql://u:***@h1/db,postgresql://u:***@h2/db"
+    assert kept["metrics_token"] == "***" and masked({"metrics_token": ""})["metrics_token"] == ""
+    assert kept["broker_url"] == "redis://h:port/0"  # not a URL urllib reads: kept as is

@@ -48,6 +48,16 @@ def test_derived_files_live_in_the_data_folder_unless_a_folder_is_named(
     assert load_settings(data=str(tmp_path / "data")).derived_path == tmp_path / "shared"
 
 
+@pytest.mark.parametrize("blobs", ["data/index/store", "data/index", "data/vectors/x"])
+def test_a_blob_folder_inside_an_index_folder_is_refused(tmp_path: Path, blobs: str) -> None:
+    """Found by a hostile test: a restore empties the index folders, and the stored files
+    it had just put back there went with them ("Restored", then every file missing)."""
+    with pytest.raises(ValueError, match=r"blobs_dir .* must not be inside the index folder"):
+        load_settings(data=str(tmp_path / "data"), blobs_dir=str(tmp_path / blobs))
+    assert load_settings(data=str(tmp_path / "data"),
+                         blobs_dir=str(tmp_path / "data" / "blobs")).blob_dir.name == "blobs"
+
+
 @pytest.mark.parametrize("derived", ["data", ".", "shared/blobs", "shared/blobs/d", "shared"])
 def test_a_derived_folder_over_the_data_or_the_blobs_is_refused(tmp_path: Path,
                                                                 derived: str) -> None:

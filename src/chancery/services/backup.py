@@ -154,23 +154,41 @@ def _copy_files(files: StoredFiles, folder: Path,
     for sha in hashes:
         target = folder / sha[:2] / sha[2:4] / sha
         target.parent.mkdir(parents=True, exist_ok=True)
-        with files.open(sha) as src, target.open("wb") as out:
+        # under its hash only once whole: a backup killed half-way left a cut file under the
+        # name an operator copies a damaged file back from
+        partial = target.with_name(sha + ".partial")
+        with files.open(sha) as src, partial.open("wb") as out:
             digest, size = _copy(src, out)
         if digest == sha:
+            os.replace(partial, target)
             copied[sha] = size
         else:
-            target.unlink()
+            partial.unlink()
             damaged.append(sha)
         steps.advance()
     return copied, damaged
 
 
+def refuse_inside(path: Path, folders: list[Path], why: str) -> None:
+    """BackupError when ``path`` is one of the archive's folders or lies inside one."""
+    where = path.resolve()
+    for folder in folders:
+        own = folder.resolve()
+        if where == own or own in where.parents:
+            raise BackupError(f"{path} is inside the archive's folder {folder}: {why}")
+
+
 def restore_archive(src: Path, catalogue: CatalogueCopy, files: StoredFiles, force: bool,
-                    steps: Steps) -> Report:
+                    steps: Steps, unfinished: Path) -> Report:
     """Restore the backup in ``src`` into the archive: every file's hash is checked first,
     and nothing is written unless all are sound. Refused for an archive that holds anything
-    unless ``force`` (then replaced: its catalogue, and its files the backup lacks)."""
+    unless ``force`` (then replaced: its catalogue, and its files the backup lacks).
+    ``unfinished`` (the data folder's RESTORING) says, from the first write until
+    ``finished``, that a restore is under way: one killed half-way is told next time."""
     report = Report()
+    if unfinished.exists() and not force:
+        raise BackupError(f"an earlier restore into this archive (from "
+                          f"{_said(unfinished)}) did not finish: restore again with --force")
     manifest = read_manifest(src)
     if manifest.catalogue.backend != catalogue.backend:
         raise BackupError(f"this is a backup of a {manifest.catalogue.backend} catalogue and "
@@ -185,6 +203,8 @@ def restore_archive(src: Path, catalogue: CatalogueCopy, files: StoredFiles, for
                           "database), or replace it with --force")
     _verify(src, manifest, catalogue, steps)
     report.documents, report.vectors = manifest.catalogue.documents, manifest.catalogue.vectors
+    unfinished.parent.mkdir(parents=True, exist_ok=True)
+    unfinished.write_text(f"{src.resolve()}\n", encoding="utf-8")
     _put_files(src, manifest, files, steps, report)
     catalogue.load(src / manifest.catalogue.file)
     for sha in set(files.hashes()) - manifest.blobs.keys():  # what the old archive held
@@ -192,15 +212,29 @@ def restore_archive(src: Path, catalogue: CatalogueCopy, files: StoredFiles, for
     return report
 
 
+def finished(unfinished: Path) -> None:
+    """The restore is over, its index rebuilt: the archive is the backup's."""
+    unfinished.unlink(missing_ok=True)
+
+
+def _said(unfinished: Path) -> str:
+    try:
+        return unfinished.read_text(encoding="utf-8").strip() or "?"
+    except (OSError, UnicodeDecodeError):
+        return "?"
+
+
 def read_manifest(src: Path) -> Manifest:
     """The manifest of a backup folder; BackupError when there is none or it is damaged."""
     try:
-        return Manifest.from_json(json.loads((src / MANIFEST).read_text()))
+        return Manifest.from_json(json.loads((src / MANIFEST).read_text(encoding="utf-8")))
     except FileNotFoundError:
         raise BackupError(f"{src} holds no {MANIFEST}: not a backup, or one that did not "
                           "finish") from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BackupError(f"{MANIFEST} is damaged: {exc}") from None
+    except OSError as exc:  # SRC a file, the manifest a folder, not readable
+        raise BackupError(f"cannot read {src / MANIFEST}: {exc.strerror or exc}") from None
 
 
 def _verify(src: Path, manifest: Manifest, catalogue: CatalogueCopy, steps: Steps) -> None:
@@ -268,24 +302,37 @@ def clear_derived(folders: list[Path]) -> None:
                 made.unlink(missing_ok=True)
 
 
+SECRETS = frozenset({"metrics_token"})  # settings that are secrets whole, kept as *** if set
+
+
 def masked(settings: dict[str, str]) -> dict[str, str]:
-    """Settings as kept in a backup: a password inside a URL is replaced by ***."""
-    out = {}
-    for name, value in settings.items():
-        parts = urlsplit(value) if "://" in value else None
-        if parts and parts.password:
-            host = parts.netloc.rsplit("@", 1)[1]
-            value = urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
-        out[name] = value
-    return out
+    """Settings as kept in a backup: a secret setting, and the password inside every URL
+    (of a list too: the replicas, the caches to purge), replaced by ***."""
+    return {name: ("***" if value else "") if name in SECRETS
+            else ",".join(_masked_url(v) for v in value.split(",")) if "://" in value
+            else value for name, value in settings.items()}
+
+
+def _masked_url(value: str) -> str:
+    try:
+        parts = urlsplit(value)
+        password = parts.password
+    except ValueError:  # not a URL after all (a port that is not a number)
+        return value
+    if not password:
+        return value
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 def settings_changed(src: Path, settings: dict[str, str]) -> list[str]:
     """Names of the settings the archive is restored under that differ from the backup's
     (its name, public address…): said, not applied, since the target's settings rule."""
     try:
-        kept = json.loads((src / SETTINGS_FILE).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
+        kept = json.loads((src / SETTINGS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # missing, unreadable, not JSON: nothing to compare
+        return []
+    if not isinstance(kept, dict):
         return []
     now = masked(settings)
     return sorted(k for k, v in kept.items()

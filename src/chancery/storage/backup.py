@@ -11,18 +11,20 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from contextlib import closing, suppress
+from collections.abc import Iterator
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import DBAPIError
 
-from chancery.domain.backups import BackupError, CatalogueFacts
+from chancery.domain.backups import SNAPSHOT_FILES, BackupError, CatalogueFacts
 from chancery.storage import migrate
 from chancery.storage.fixity import named_files
 
-SQLITE_FILE = "catalogue.sqlite3"
-PG_FILE = "catalogue.dump"
+SQLITE_FILE = SNAPSHOT_FILES["sqlite"]
+PG_FILE = SNAPSHOT_FILES["postgresql"]
 # tables people fill; a catalogue with none of their rows is empty (`chancery init` makes it)
 _PEOPLES_TABLES = ("documents", "authorities", "collections", "users")
 
@@ -40,9 +42,10 @@ class SqlCatalogueCopy:
 
     def snapshot(self, folder: Path) -> CatalogueFacts:
         """Write a consistent copy of the catalogue into ``folder``; what it holds."""
-        if self.backend == "sqlite":
-            return _sqlite_snapshot(self._sqlite_path(), folder / SQLITE_FILE)
-        return _pg_snapshot(self.url, folder / PG_FILE)
+        with _reported("copy the catalogue"):
+            if self.backend == "sqlite":
+                return _sqlite_snapshot(self._sqlite_path(), folder / SQLITE_FILE)
+            return _pg_snapshot(self.url, folder / PG_FILE)
 
     def facts_of(self, file: Path) -> CatalogueFacts | None:
         """What a snapshot file holds, when it can be read without loading it (SQLite)."""
@@ -64,7 +67,7 @@ class SqlCatalogueCopy:
             return True
         engine = create_engine(self.url)
         try:
-            with engine.connect() as conn:
+            with _reported("read the catalogue"), engine.connect() as conn:
                 tables = inspect(conn).get_table_names()
                 return not any(conn.exec_driver_sql(f"SELECT 1 FROM {t} LIMIT 1").first()
                                for t in _PEOPLES_TABLES if t in tables)
@@ -74,13 +77,26 @@ class SqlCatalogueCopy:
     def load(self, file: Path) -> None:
         """Make the catalogue the snapshot in ``file``, all at once: whatever it held is
         replaced, or, when loading fails, left as it was."""
-        if self.backend == "sqlite":
-            _sqlite_load(file, self._sqlite_path())
-        else:
-            _pg_load(file, self.url)
+        with _reported("load the catalogue"):
+            if self.backend == "sqlite":
+                _sqlite_load(file, self._sqlite_path())
+            else:
+                _pg_load(file, self.url)
 
     def _sqlite_path(self) -> Path:
         return Path(self.url.database or "")
+
+
+@contextmanager
+def _reported(doing: str) -> Iterator[None]:
+    """A database that cannot be reached or written, as a BackupError saying so (a restore
+    into a PostgreSQL database that does not exist printed 450 lines of traceback)."""
+    try:
+        yield
+    except (sqlite3.Error, DBAPIError) as exc:
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise BackupError(f"cannot {doing}: {first[0] if first else type(exc).__name__}") \
+            from None
 
 
 def _facts(conn: Connection, backend: str, file: str) -> CatalogueFacts:
@@ -161,7 +177,7 @@ def _pg_load(file: Path, url: URL) -> None:
         engine.dispose()
     drop = f"DROP TABLE IF EXISTS {', '.join(tables)} CASCADE" if tables else "SELECT 1"
     with subprocess.Popen([pg_client("pg_restore"), "--no-owner", "--no-privileges",
-                           "--file=-", str(file)], stdout=subprocess.PIPE,
+                           "--file=-", str(file.resolve())], stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE) as restore, \
             subprocess.Popen([pg_client("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
                               "--single-transaction", "-c", drop, "-f", "-", _dsn(url)],
