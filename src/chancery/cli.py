@@ -63,16 +63,21 @@ def main(ctx: typer.Context,
         raise typer.Exit(2) from None
 
 
-def _app(ctx: typer.Context, create: bool = False) -> App:
-    """The archive the settings name; unless ``create``, refused when there is none (a
-    mistyped --data would otherwise become a new, empty archive, searched or exported as if
-    it were the real one)."""
-    if not create and not has_archive(ctx.obj):
+def _archive_or_exit(ctx: typer.Context) -> None:
+    if not has_archive(ctx.obj):
         err.print(f"[red]No archive in {escape(str(ctx.obj.data.resolve()))}[/]: check --data (or "
                   "CHANCERY_DATA, CHANCERY_DATABASE_URL). To start a new, empty archive there, "
                   "use `chancery init` (or `serve --create`); `chancery demo` builds the demo "
                   "archive.")
         raise typer.Exit(1)
+
+
+def _app(ctx: typer.Context, create: bool = False) -> App:
+    """The archive the settings name; unless ``create``, refused when there is none (a
+    mistyped --data would otherwise become a new, empty archive, searched or exported as if
+    it were the real one)."""
+    if not create:
+        _archive_or_exit(ctx)
     built = build_app(ctx.obj)
     ctx.call_on_close(built.close)  # no pooled connection outlives the command
     return built
@@ -105,6 +110,8 @@ def migrate(ctx: typer.Context) -> None:
     """Bring the catalogue's schema up to date.
 
     Example: chancery --db postgresql+psycopg:///archive migrate"""
+    if not ctx.obj.database_url:  # a new PostgreSQL database is given its schema here; a
+        _archive_or_exit(ctx)  # SQLite folder with no catalogue is a mistyped --data
     a = build_app(ctx.obj, migrate=False)
     before, head = documents.migrate_catalogue(a.catalogue)
     console.print(f"Schema at {head} (was {before or 'empty'}).")

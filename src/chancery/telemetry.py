@@ -8,16 +8,52 @@ imported, from PROMETHEUS_MULTIPROC_DIR: so the folder is named before anything 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
 
 from chancery.config import Settings
 
 ENV = "PROMETHEUS_MULTIPROC_DIR"
 log = logging.getLogger("chancery.telemetry")
+# the request being answered, for every message logged while it is (errors included)
+REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="")
+# the fields of an access line (web/request_log.py), beside the formatter's own
+ACCESS_FIELDS = ("method", "route", "path", "status", "duration_ms", "client")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC, ms), level, logger, message, request_id, the
+    access fields when the record has them, and the traceback of an error."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON."""
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname, "logger": record.name, "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", "") or REQUEST_ID.get()}
+        line.update({k: getattr(record, k) for k in ACCESS_FIELDS if hasattr(record, k)})
+        if record.exc_info:
+            line["error"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def process_logs(settings: Settings) -> None:
+    """The logs of a process `serve` starts beside its web workers (the index follower): with
+    log_format=json one JSON line per message on stderr, as the workers write them; else each
+    message as a line of its own on stdout, as before (it printed them, in either format)."""
+    handler = logging.StreamHandler(sys.stderr if settings.log_format == "json" else sys.stdout)
+    handler.setFormatter(JsonFormatter() if settings.log_format == "json"
+                         else logging.Formatter("%(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
 
 
 def use_metrics_dir(settings: Settings) -> None:

@@ -163,7 +163,8 @@ def test_serve_refuses_a_data_folder_that_holds_no_archive(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("command", [
     ["export", "--public", "--format", "jsonl", "--out", "OUT"], ["search", "Berlin"],
-    ["stats"], ["list"], ["show", "x1"], ["check"], ["cite", "x1"], ["reindex"]])
+    ["stats"], ["list"], ["show", "x1"], ["check"], ["cite", "x1"], ["reindex"],
+    ["migrate"]])  # migrate made an empty archive in a mistyped folder (a hostile test)
 def test_commands_that_read_refuse_a_data_folder_that_holds_no_archive(
         tmp_path: Path, command: list[str]) -> None:
     """A mistyped --data is refused by every command that reads an archive, as by serve: no

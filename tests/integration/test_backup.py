@@ -312,6 +312,10 @@ def test_bad_places_and_files_are_said_in_words(sqlite_source: App, tmp_path: Pa
         result = _cli(where, *args)
         assert result.exit_code == 1 and said in result.output, result.output
         assert not isinstance(result.exception, OSError | AttributeError)
+    cut = tmp_path / "cut"  # a backup killed before its manifest
+    (cut / "blobs" / "ab").mkdir(parents=True)
+    result = _cli(source, "backup", str(cut))
+    assert result.exit_code == 1 and "did not finish (no manifest.json)" in result.output
     odd = tmp_path / "odd"
     shutil.copytree(_backup_of(sqlite_source), odd)
     (odd / "manifest.json").write_bytes(b"\xff\xfe{")

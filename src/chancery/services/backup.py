@@ -128,7 +128,10 @@ def back_up_archive(catalogue: CatalogueCopy, files: StoredFiles, dest: Path,
     serves and imports: the catalogue is one snapshot, and every file it names was stored
     before it (files are stored before the rows that name them)."""
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        raise BackupError(f"{dest} is not empty: back up into a new folder")
+        unfinished = dest.is_dir() and not (dest / MANIFEST).exists() and (dest / "blobs").is_dir()
+        raise BackupError(f"{dest} holds a backup that did not finish (no {MANIFEST}): remove "
+                          "it, or back up into a new folder" if unfinished else
+                          f"{dest} is not empty: back up into a new folder")
     dest.mkdir(parents=True, exist_ok=True)
     report = Report()
     facts = catalogue.snapshot(dest)

@@ -8,6 +8,7 @@ worker read them. The index is never a job: each machine's index follows the one
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -20,6 +21,9 @@ from chancery.config import Settings, as_environment, load_settings
 from chancery.lifetime import die_with_parent
 from chancery.services.search import follow_index
 from chancery.tasks.local import NICE, on_term
+from chancery.telemetry import process_logs
+
+log = logging.getLogger("chancery.follower")
 
 # how often the counter is read: a cheap query on an indexed column. At 2 s, and niced as
 # the job workers are, another node's import reached this node's search after p99 5.7 s on
@@ -50,11 +54,11 @@ def _rounds(what: str, step: Callable[[], object], stop: threading.Event, every:
         try:
             done = step()
         except Exception as exc:
-            print(f"chancery {what} follower: {exc}", flush=True)
+            log.warning("chancery %s follower: %s", what, exc)
         else:
             if isinstance(done, int) and done:  # what an operator reads the lag off
-                print(f"chancery {what} follower: {done:,} caught up in "
-                      f"{time.monotonic() - started:.2f} s", flush=True)
+                log.info("chancery %s follower: %s caught up in %.2f s", what, f"{done:,}",
+                         time.monotonic() - started)
         stop.wait(every)
 
 
@@ -75,7 +79,9 @@ def _main(env: dict[str, str], parent: int) -> None:
     # this node's search only when it has caught up)
     stop = threading.Event()
     on_term(stop.set)
-    app = build_app(load_settings(), migrate=False)
+    settings = load_settings()
+    process_logs(settings)  # its lines as the web workers' (JSON with log_format=json)
+    app = build_app(settings, migrate=False)
     vectors = threading.Thread(target=follow_vectors, args=(app, stop), name="vectors",
                                daemon=True)
     vectors.start()

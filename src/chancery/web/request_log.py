@@ -7,13 +7,10 @@ and ours share it; from anyone else it is made here, as a client must not write 
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
 import uuid
-from contextvars import ContextVar
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -21,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chancery.config import Settings
 from chancery.http.limits import client_address, forwarded_for
+from chancery.telemetry import REQUEST_ID, JsonFormatter
 from chancery.web.metrics import family_of
 
 HEADER = "X-Request-ID"
@@ -28,10 +26,7 @@ HEADER = "X-Request-ID"
 # colons, dots and underscores): anything else is replaced, never copied into a log line
 WELL_FORMED = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 ACCESS = logging.getLogger("chancery.access")
-# the request being answered, for every message logged while it is (errors included)
-_current: ContextVar[str] = ContextVar("request_id", default="")
-# the fields of an access line, beside the formatter's own
-ACCESS_FIELDS = ("method", "route", "path", "status", "duration_ms", "client")
+_current = REQUEST_ID  # the request being answered (telemetry.py: its log lines carry it)
 
 
 def current_request_id() -> str:
@@ -44,22 +39,6 @@ def request_id(given: str, from_trusted_proxy: bool) -> str:
     if from_trusted_proxy and WELL_FORMED.fullmatch(given):
         return given
     return uuid.uuid4().hex
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time (UTC, ms), level, logger, message, request_id, the
-    access fields when the record has them, and the traceback of an error."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        """The record as one line of JSON."""
-        line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname, "logger": record.name, "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", "") or _current.get()}
-        line.update({k: getattr(record, k) for k in ACCESS_FIELDS if hasattr(record, k)})
-        if record.exc_info:
-            line["error"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
 
 
 def uvicorn_logging(settings: Settings) -> dict[str, Any]:
