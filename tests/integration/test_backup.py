@@ -385,5 +385,26 @@ def test_postgresql_round_trip_gives_back_the_same_archive(pg_databases: tuple[s
             _same_archive(source, restored)
         finally:
             restored.close()
+        _a_dump_whose_manifest_lies_is_caught(tmp_path, target_url)
     finally:
         source.close()
+
+
+def _a_dump_whose_manifest_lies_is_caught(tmp_path: Path, target_url: str) -> None:
+    """Found by a hostile test: a stored file taken out of a PostgreSQL backup and out of
+    both lists of its manifest was restored past (the dump cannot be read before it is
+    loaded), and --force removed the archive's own good copy. Now what the loaded catalogue
+    names is read from it: refused, RESTORING kept, the archive's copy kept."""
+    lying = tmp_path / "lying"
+    shutil.copytree(tmp_path / "-backup", lying)
+    manifest = json.loads((lying / "manifest.json").read_text())
+    gone = manifest["catalogue"]["named_blobs"][0]
+    manifest["catalogue"]["named_blobs"].remove(gone)
+    del manifest["blobs"]["sha256"][gone]
+    (lying / "manifest.json").write_text(json.dumps(manifest))
+    next((lying / "blobs").rglob(gone)).unlink()
+    target = tmp_path / "target"
+    result = _cli((target, target_url), "restore", "--force", str(lying))
+    assert result.exit_code == 1 and "the backup does not hold" in _said(result), result.output
+    assert gone in _said(result) and (target / "RESTORING").is_file()
+    assert list((target / "blobs").rglob(gone)), "the archive's own copy was removed"

@@ -68,6 +68,10 @@ class CatalogueCopy(Protocol):
         """Replace the catalogue by the snapshot, all at once or not at all."""
         ...
 
+    def named(self) -> frozenset[str]:
+        """The hashes of the stored files the catalogue names now."""
+        ...
+
 
 class StoredFiles(Protocol):
     """The blob store as a backup reads and a restore fills it."""
@@ -210,6 +214,14 @@ def restore_archive(src: Path, catalogue: CatalogueCopy, files: StoredFiles, for
     unfinished.write_text(f"{src.resolve()}\n", encoding="utf-8")
     _put_files(src, manifest, files, steps, report)
     catalogue.load(src / manifest.catalogue.file)
+    # what the loaded catalogue names, read from it: a dump cannot be read before it is
+    # loaded, so before, a PostgreSQL restore took the manifest's word for it (an edited
+    # manifest got a file missing past it, and --force then removed the archive's own copy)
+    unbacked = sorted(catalogue.named() - manifest.blobs.keys())
+    if unbacked:  # RESTORING stays: the archive is neither the old one nor the backup's
+        raise BackupError("the restored catalogue names stored file(s) the backup does not "
+                          "hold (its manifest does not match its catalogue): "
+                          + ", ".join(unbacked[:5]) + "; restore a sound backup with --force")
     for sha in set(files.hashes()) - manifest.blobs.keys():  # what the old archive held
         files.remove(sha)
     return report

@@ -83,6 +83,15 @@ class SqlCatalogueCopy:
             else:
                 _pg_load(file, self.url)
 
+    def named(self) -> frozenset[str]:
+        """The hashes of the stored files the catalogue names now."""
+        engine = create_engine(self.url)
+        try:
+            with _reported("read the restored catalogue"), engine.connect() as conn:
+                return frozenset(named_files(conn))
+        finally:
+            engine.dispose()
+
     def _sqlite_path(self) -> Path:
         return Path(self.url.database or "")
 
