@@ -11,9 +11,9 @@ from __future__ import annotations
 
 def main() -> None:
     """Run the `chancery` command."""
-    from chancery.cli import app  # here, not at the top: see above
+    from chancery.cli import run  # here, not at the top: see above
 
-    app()
+    run()
 
 
 if __name__ == "__main__":

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from chancery.blobs.burning import BurnedFiles
 from chancery.blobs.derived import DerivedFiles
@@ -39,6 +44,7 @@ from chancery.meaning.marks import FileMark
 from chancery.meaning.vector_index import VectorIndex as FaissVectorIndex
 from chancery.meaning.word_table import FaissWordTable, chinese_words
 from chancery.ocr.spelling import respell_ocr
+from chancery.search import index_folders
 from chancery.search.tantivy_index import TantivyIndex
 from chancery.search.word_terms import IndexTerms
 from chancery.services.accounts import Accounts
@@ -455,6 +461,29 @@ def archive_copy(settings: Settings) -> tuple[SqlCatalogueCopy, FolderBlobStore,
     restore empties (they are made again from the restored catalogue)."""
     derived = [settings.index_dir, settings.data / "vectors", settings.derived_path]
     return SqlCatalogueCopy(settings.catalogue_url), FolderBlobStore(settings.blob_dir), derived
+
+
+def unreachable_catalogue(exc: BaseException) -> str | None:
+    """In words, when ``exc`` says the catalogue cannot be opened (a URL that is not one, a
+    database that does not exist or does not answer, a file that is not SQLite): what a
+    command says in one line instead of a traceback. None for any other error."""
+    if isinstance(exc, ArgumentError | OperationalError) or type(exc) is DatabaseError:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        return reason[0] if reason else type(exc).__name__
+    return None
+
+
+@contextmanager
+def no_rebuild_meanwhile(settings: Settings) -> Iterator[None]:
+    """Holds this node's index rebuild lock (search/index_folders.py): a restore must not
+    empty the index folder under a `reindex` that is building in it (the reindex died, and
+    the two rebuilt at once). IndexBusy when a rebuild runs; released on leaving, before the
+    restore's own rebuild takes it again."""
+    held = index_folders.hold_rebuild(settings.index_dir)
+    try:
+        yield
+    finally:
+        os.close(held)
 
 
 def has_archive(settings: Settings) -> bool:

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from chancery import __version__
-from chancery.bootstrap import App, build_app, has_archive
+from chancery.bootstrap import App, build_app, has_archive, unreachable_catalogue
 from chancery.citing.interface import CitationError, StyleNotFound
 from chancery.citing.styles import PAGE_STYLES, style_names
 from chancery.config import SETTINGS, load_settings
@@ -61,6 +61,20 @@ def main(ctx: typer.Context,
     except ValueError as exc:  # a setting refused: said, not a traceback
         err.print(f"[red]Settings refused:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
+
+
+def run() -> None:
+    """The command as the console script runs it: a catalogue that cannot be opened is said
+    in one line (it was a traceback from whichever command met it first)."""
+    try:
+        app()
+    except Exception as exc:
+        reason = unreachable_catalogue(exc)
+        if reason is None:
+            raise
+        err.print(f"[red]Cannot open the catalogue:[/] {escape(reason)} (check --db, "
+                  "CHANCERY_DATABASE_URL or --data)")
+        raise SystemExit(1) from None
 
 
 def _archive_or_exit(ctx: typer.Context) -> None:
@@ -110,8 +124,8 @@ def migrate(ctx: typer.Context) -> None:
     """Bring the catalogue's schema up to date.
 
     Example: chancery --db postgresql+psycopg:///archive migrate"""
-    if not ctx.obj.database_url:  # a new PostgreSQL database is given its schema here; a
-        _archive_or_exit(ctx)  # SQLite folder with no catalogue is a mistyped --data
+    if not ctx.obj.catalogue_url.startswith("postgresql"):  # a new PostgreSQL database is
+        _archive_or_exit(ctx)  # given its schema here; a missing SQLite file is a typo
     a = build_app(ctx.obj, migrate=False)
     before, head = documents.migrate_catalogue(a.catalogue)
     console.print(f"Schema at {head} (was {before or 'empty'}).")

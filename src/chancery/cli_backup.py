@@ -12,11 +12,12 @@ import typer
 from rich.markup import escape
 
 from chancery import __version__
-from chancery.bootstrap import archive_copy, has_archive
+from chancery.bootstrap import archive_copy, has_archive, no_rebuild_meanwhile
 from chancery.cli import _app, app, console, err
 from chancery.config import SETTINGS, Settings, as_environment
 from chancery.domain.backups import RESTORING, BackupError
 from chancery.progress import StepBars, Stopwatch, duration
+from chancery.search.interface import IndexBusy
 from chancery.services import backup as backups
 
 NoProgress = Annotated[bool, typer.Option("--no-progress", help="Show no progress bars.")]
@@ -92,13 +93,14 @@ def restore(ctx: typer.Context,
     try:
         backups.refuse_inside(src, _own_folders(ctx.obj), "a restore replaces or empties "
                               "them, and would take the backup with it; move it out first")
-        report = backups.restore_archive(src, catalogue, files, force, steps, unfinished)
-        backups.clear_derived(derived)
+        with no_rebuild_meanwhile(ctx.obj):  # a reindex building in the index folder
+            report = backups.restore_archive(src, catalogue, files, force, steps, unfinished)
+            backups.clear_derived(derived)
         a = _app(ctx, create=True)  # brings a backup of an older Chancery up to date
         indexed, vectors = backups.rebuild_derived(a.catalogue, a.index, a.meaning.follow,
                                                    steps, report.documents, report.vectors)
         backups.finished(unfinished)
-    except (BackupError, OSError) as exc:
+    except (BackupError, OSError, IndexBusy) as exc:
         err.print(f"[red]Restore failed:[/] {escape(_reason(exc))}")
         raise typer.Exit(1) from None
     finally:

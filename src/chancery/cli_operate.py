@@ -10,10 +10,12 @@ import typer
 from rich.markup import escape
 
 from chancery.cli import _HELP, _app, _import, _refresh_index, app, console, err
+from chancery.domain.backups import RESTORING
 from chancery.domain.readers import Reader
 from chancery.progress import StepBars, Stopwatch, count_bar
 from chancery.render import print_import_summary
 from chancery.search.interface import IndexBusy
+from chancery.services import backup as backups
 from chancery.services import documents, fixity
 from chancery.services import search as search_service
 from chancery.tasks.follower import start_follower
@@ -34,7 +36,8 @@ def check(ctx: typer.Context,
     a = _app(ctx)
     if repair and search_service.index_problems(a.catalogue, a.index):
         _refresh_index(a)
-    problems = documents.catalogue_problems(a.catalogue)
+    problems = backups.restore_problems(a.settings.data / RESTORING)
+    problems += documents.catalogue_problems(a.catalogue)
     steps = StepBars(err, enabled=not no_progress)
     try:
         problems += fixity.file_problems(a.fixity, a.blobs, verify_hashes, steps)
@@ -79,6 +82,8 @@ def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000,
     a = _app(ctx, create=create)
     use_metrics_dir(a.settings)  # before the server's modules import prometheus_client
     from chancery.web.server import run
+    for problem in backups.restore_problems(a.settings.data / RESTORING):
+        err.print(f"[yellow]![/] {escape(problem)}")
     for problem in search_service.index_problems(a.catalogue, a.index):
         # here, before the workers start: the search index takes one writer at a time
         err.print(f"[yellow]![/] {problem}; catching up before serving")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -231,3 +232,28 @@ def test_a_process_the_command_starts_does_not_load_the_whole_cli() -> None:
     assert done.stdout.strip() == "[]"
     run = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and "import" in run.stdout
+
+
+def test_a_catalogue_that_cannot_be_opened_is_said_in_one_line(tmp_path: Path) -> None:
+    """Found by a hostile test: a data folder whose catalogue is not SQLite, or a database
+    URL naming a PostgreSQL database that does not exist, made `migrate`, `check` and
+    `backup` print a traceback; the console script says it in one line, exit 1."""
+    from tests.conftest import PG_URL
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "catalogue.sqlite3").write_text("not a database\n")
+    runs = [["--data", str(broken), "check"], ["--data", str(broken), "migrate"]]
+    if PG_URL:
+        from sqlalchemy.engine import make_url
+        missing = make_url(PG_URL).set(database="no_such_database_h23")
+        runs.append(["--data", str(tmp_path / "pg"), "--db",
+                     missing.render_as_string(hide_password=False), "migrate"])
+    for args in runs:
+        done = subprocess.run([sys.executable, "-m", "chancery", *args], capture_output=True,
+                              text=True, timeout=120, env={**os.environ, "COLUMNS": "200"})
+        assert done.returncode == 1, (args, done.stderr[-2000:])
+        assert "Cannot open the catalogue:" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "pg").exists() or not any((tmp_path / "pg").iterdir())
+    typo = tmp_path / "typo" / "deep" / "x.sqlite3"  # migrate made it, folders and all
+    code, out = _run(tmp_path / "data", "--db", f"sqlite:///{typo}", "migrate")
+    assert code == 1 and "No archive in" in out and not (tmp_path / "typo").exists()

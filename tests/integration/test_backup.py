@@ -303,6 +303,33 @@ def test_a_restore_cut_short_is_told_and_can_be_run_again(sqlite_source: App,
     again = _cli((target, ""), "restore", "--force", str(_backup_of(sqlite_source)))
     assert again.exit_code == 0, again.output
     assert not (target / "RESTORING").exists()
+    assert _cli((target, ""), "check").exit_code == 0
+    (target / "RESTORING").write_text("/backups/earlier\n")  # `check` says it too
+    checked = _cli((target, ""), "check")
+    assert checked.exit_code == 1 and "(from /backups/earlier) did not finish" in _said(checked)
+
+
+def test_a_restore_waits_for_no_rebuild_and_keeps_its_lock(sqlite_source: App,
+                                                          tmp_path: Path) -> None:
+    """Found by a hostile test: a restore during a `reindex` emptied the index folder under
+    it, its lock file too; the reindex died with a traceback and the restore's own rebuild
+    ran beside it. A restore now refuses while a rebuild holds the lock, writing nothing."""
+    import os
+
+    from chancery.search.index_folders import REBUILDING, hold_rebuild
+    data = tmp_path / "data"
+    shutil.copytree(sqlite_source.settings.data, data)
+    held = hold_rebuild(data / "index")  # as a `reindex` under way holds it
+    try:
+        refused = _cli((data, ""), "restore", "--force", str(_backup_of(sqlite_source)))
+        assert refused.exit_code == 1, refused.output
+        assert "another process is rebuilding the search index" in _said(refused)
+        assert not (data / "RESTORING").exists() and (data / "index" / REBUILDING).exists()
+    finally:
+        os.close(held)
+    done = _cli((data, ""), "restore", "--force", str(_backup_of(sqlite_source)))
+    assert done.exit_code == 0, done.output
+    assert (data / "index" / REBUILDING).exists()
 
 
 def test_bad_places_and_files_are_said_in_words(sqlite_source: App, tmp_path: Path) -> None:

@@ -4,11 +4,12 @@ and no password of a URL written into the backup."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from chancery.domain.backups import BackupError, CatalogueFacts, Manifest
-from chancery.services.backup import masked
+from chancery.services.backup import masked, read_manifest
 
 
 def test_a_manifest_reads_back_as_written() -> None:
@@ -78,3 +79,35 @@ def test_every_url_of_a_list_and_the_token_are_masked() -> None:
     assert kept["database_replica_urls"] == "postgresql://u:***@h1/db,postgresql://u:***@h2/db"
     assert kept["metrics_token"] == "***" and masked({"metrics_token": ""})["metrics_token"] == ""
     assert kept["broker_url"] == "redis://h:port/0"  # not a URL urllib reads: kept as is
+
+
+def test_odd_values_in_a_manifest_are_damage_not_tracebacks(tmp_path: Path) -> None:
+    """Found by a second hostile test: a number in named_blobs, 1e400, a 5,000-digit count,
+    100,000 nested lists each ended in a traceback; `"format": true` read as format 1."""
+    good = _manifest()
+    cases: list[object] = [
+        {**good, "format": True},
+        {**good, "catalogue": {**good["catalogue"], "named_blobs": [1]}},  # type: ignore[dict-item]
+        {**good, "catalogue": {**good["catalogue"], "documents": float("inf")}},  # type: ignore[dict-item]
+    ]
+    for case in cases:
+        with pytest.raises(BackupError, match=r"damaged|format"):
+            Manifest.from_json(case)
+    for i, text in enumerate(['{"format": 1, "catalogue": {"documents": ' + "9" * 5000 + "}}",
+                              '{"format": 1, "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                              '{"format": 1, "blobs": 1e400}']):
+        folder = tmp_path / str(i)
+        folder.mkdir()
+        (folder / "manifest.json").write_text(text)
+        with pytest.raises(BackupError, match="damaged"):
+            read_manifest(folder)
+
+
+@pytest.mark.parametrize("password", ["p#S3", "p/S4", "p?S7", "pa:ss", "S5"])
+def test_a_password_is_masked_as_sqlalchemy_reads_it(password: str) -> None:
+    """urllib saw no password in these (it takes "#", "/" and "?" for the URL's other
+    parts), and they were kept in clear; SQLAlchemy and libpq read them as passwords."""
+    url = f"postgresql+psycopg://u:{password}@r3:5432/db"
+    kept = masked({"database_url": url, "database_replica_urls": f"{url},{url}"})
+    assert password not in str(kept)
+    assert kept["database_url"] == "postgresql+psycopg://u:***@r3:5432/db"

@@ -75,18 +75,18 @@ class Manifest:
         blob's a SHA-256: "../../elsewhere" or "/etc/passwd" were read as given)."""
         if not isinstance(data, dict):
             raise BackupError("the manifest is damaged: not a JSON object")
-        if data.get("format") != FORMAT:
+        if type(data.get("format")) is not int or data["format"] != FORMAT:  # not true
             raise BackupError(f"backup format {data.get('format')!r} is not one this Chancery "
                               f"reads (format {FORMAT})")
         try:
             c = data["catalogue"]
             facts = CatalogueFacts(str(c["backend"]), str(c["file"]), c["revision"],
                                    int(c["documents"]), int(c["vectors"]),
-                                   frozenset(c["named_blobs"]))
+                                   frozenset(str(h) for h in c["named_blobs"]))
             manifest = cls(str(data["chancery_version"]), datetime.fromisoformat(data["created"]),
                            facts, str(c["sha256"]),
                            {str(k): int(v) for k, v in data["blobs"]["sha256"].items()})
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise BackupError(f"the manifest is damaged: {exc!r}") from None
         manifest.check_names()
         return manifest

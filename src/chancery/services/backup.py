@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -24,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
-from urllib.parse import urlsplit, urlunsplit
 
 from chancery.domain.backups import (
     MANIFEST,
@@ -227,6 +227,15 @@ def restore_archive(src: Path, catalogue: CatalogueCopy, files: StoredFiles, for
     return report
 
 
+def restore_problems(unfinished: Path) -> list[str]:
+    """What `check` and `serve` say of a restore that did not finish (its RESTORING left)."""
+    if not unfinished.exists():
+        return []
+    return [f"an earlier restore into this archive (from {_said(unfinished)}) did not finish: "
+            "it is neither the old archive nor the backup's; run that restore again with "
+            "--force"]
+
+
 def finished(unfinished: Path) -> None:
     """The restore is over, its index rebuilt: the archive is the backup's."""
     unfinished.unlink(missing_ok=True)
@@ -246,8 +255,8 @@ def read_manifest(src: Path) -> Manifest:
     except FileNotFoundError:
         raise BackupError(f"{src} holds no {MANIFEST}: not a backup, or one that did not "
                           "finish") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BackupError(f"{MANIFEST} is damaged: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, too deep, too long
+        raise BackupError(f"{MANIFEST} is damaged: {str(exc)[:200]}") from None
     except OSError as exc:  # SRC a file, the manifest a folder, not readable
         raise BackupError(f"cannot read {src / MANIFEST}: {exc.strerror or exc}") from None
 
@@ -311,6 +320,8 @@ def clear_derived(folders: list[Path]) -> None:
     folder may be a shared mount (``derived_dir``), which cannot be removed."""
     for folder in folders:
         for made in folder.iterdir() if folder.is_dir() else ():
+            if made.suffix == ".lock":  # not made from the archive: another process may hold
+                continue  # it (deleted, a second rebuild could lock a new file beside it)
             if made.is_dir() and not made.is_symlink():
                 shutil.rmtree(made, ignore_errors=True)
             else:
@@ -320,24 +331,18 @@ def clear_derived(folders: list[Path]) -> None:
 SECRETS = frozenset({"metrics_token"})  # settings that are secrets whole, kept as *** if set
 
 
+# a URL's user and password as SQLAlchemy and libpq read them: the password runs to the
+# "@" (it may hold "/", "#" or "?", which urllib takes for the path, the fragment or the
+# query, and then saw no password at all)
+_CREDENTIALS = re.compile(r"^(?P<head>[A-Za-z][\w+.-]*://[^:/@]*):[^@]*@")
+
+
 def masked(settings: dict[str, str]) -> dict[str, str]:
     """Settings as kept in a backup: a secret setting, and the password inside every URL
     (of a list too: the replicas, the caches to purge), replaced by ***."""
     return {name: ("***" if value else "") if name in SECRETS
-            else ",".join(_masked_url(v) for v in value.split(",")) if "://" in value
-            else value for name, value in settings.items()}
-
-
-def _masked_url(value: str) -> str:
-    try:
-        parts = urlsplit(value)
-        password = parts.password
-    except ValueError:  # not a URL after all (a port that is not a number)
-        return value
-    if not password:
-        return value
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+            else ",".join(_CREDENTIALS.sub(r"\g<head>:***@", v) for v in value.split(","))
+            if "://" in value else value for name, value in settings.items()}
 
 
 def settings_changed(src: Path, settings: dict[str, str]) -> list[str]:
