@@ -286,7 +286,7 @@ class App:
         kept = Kept(self.citation_cache.forget)
         return Purging(self.catalogue, SqlPurge(self.catalogue.engine),
                        SqlEditorial(self.catalogue.engine), self.derived_files, self.index, kept,
-                       self.accounts.record, self.page_purge.changed)
+                       self.accounts.record, self.page_purge.gone)
 
     @cached_property
     def editor(self) -> Editor:

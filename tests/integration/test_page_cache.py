@@ -20,7 +20,7 @@ from chancery.bootstrap import App, build_app
 from chancery.config import load_settings
 from chancery.domain.publication import Actor
 from chancery.domain.workflow import Acting, Step
-from chancery.http.addresses import doc_url
+from chancery.http.addresses import collection_url, doc_url
 from chancery.services import search
 from chancery.services.clock import today
 from chancery.services.imports import import_paths
@@ -105,6 +105,20 @@ def test_anonymous_pages_and_api_reads_may_be_kept_by_a_shared_cache(frus: App) 
         assert answer.status_code == 200 and answer.headers["cache-control"] == SHARED, address
     again = client.get(page, headers={"If-None-Match": client.get(page).headers["etag"]})
     assert again.status_code == 304 and again.headers["cache-control"] == SHARED
+    # the copy a cache keeps from a request without an Origin serves other sites' scripts
+    # too (nginx ignores Vary: it lacked the CORS headers, found by a hostile test)
+    for address in (f"/api/v1/documents/{public_id}", "/api/v1/search?q=Vienna"):
+        plain = client.get(address)
+        assert plain.headers["access-control-allow-origin"] == "*", address
+        assert "ETag" in plain.headers["access-control-expose-headers"]
+    cors = client.get(f"/api/v1/documents/{public_id}", headers={"Origin": "https://x.example"})
+    assert cors.headers["access-control-allow-origin"] == "*"
+    # the page under a percent-encoded alias of its address is a redirect, never the page
+    # kept under a key the purge cannot name (a hostile test: served for the window)
+    alias = page.replace("-", "%2D", 1)
+    assert alias != page
+    moved = client.get(alias)
+    assert moved.status_code == 301 and moved.headers["location"] == page
 
 
 def test_the_workspace_logins_health_and_anyone_with_credentials_are_never_shared(
@@ -156,6 +170,11 @@ def test_a_withdrawal_in_the_workspace_purges_the_documents_pages(tmp_path: Path
             assert {page, f"/documents/{public_id}", f"/api/v1/documents/{public_id}", "/",
                     f"/embed/documents/{public_id}"} <= purged
             assert any(p.startswith("/collections/") for p in purged)
+            stored = app.catalogue.get_document(public_id, Actor.EDITOR, today())
+            assert stored is not None and stored.document.texts
+            # each text the API serves whole (found kept by a hostile test)
+            assert {f"/api/v1/documents/{public_id}/texts/{t.version_key}"
+                    for t in stored.document.texts} <= purged
         finally:
             app.close()
 
@@ -176,9 +195,17 @@ def test_a_title_redaction_and_a_purge_name_the_addresses_the_public_had(tmp_pat
             _, redacted = page_of(app)
             assert redacted != page and {page, redacted} <= {p for _, p in seen}
             seen.clear()
+            stored = app.catalogue.get_document(public_id, Actor.EDITOR, today())
+            assert stored is not None
+            collections = {collection_url(c.collection_key) for c in stored.document.collections}
+            texts = {f"/api/v1/documents/{public_id}/texts/{t.version_key}"
+                     for t in stored.document.texts}
             app.purging.purge([public_id], "court order 2026-17", Acting.operator())
             assert app.page_purge.purger.wait()
-            assert page in {p for _, p in seen}
+            purged = {p for _, p in seen}
+            # the collections' pages and the texts too, read before the document went
+            # (a hostile test found the collection pages kept for the window)
+            assert page in purged and collections and collections | texts <= purged
         finally:
             app.close()
 

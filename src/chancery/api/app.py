@@ -29,6 +29,8 @@ cursors: pass a page's `next_cursor` as `cursor`. Responses carry an ETag; send 
 If-None-Match to get 304 when nothing changed. See docs/api.md."""
 
 
+_EXPOSED = ["ETag", "Retry-After"]  # what other sites' scripts may read of an answer
+
 def _allowed(api: FastAPI, request: Request) -> str:
     """Every method some route takes at this path (GET and POST /documents are two routes)."""
     methods: set[str] = set()
@@ -88,10 +90,18 @@ def create_api(app: App) -> FastAPI:
     async def limited(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         wait = await limiter.wait_for_async(client_of(request, app.settings.trusted_proxies))
         if wait:
-            return JSONResponse({"error": f"too many requests: try again in {wait} s"},
-                                status_code=429, headers={"Retry-After": str(wait)})
-        return await call_next(request)
+            response: Response = JSONResponse(
+                {"error": f"too many requests: try again in {wait} s"}, status_code=429,
+                headers={"Retry-After": str(wait)})
+        else:
+            response = await call_next(request)
+        # on every answer, asked with an Origin or not: a shared cache keeps one copy per
+        # address (nginx ignores Vary), and a copy made for a request without an Origin
+        # lacked them, so other sites' scripts could not read the API for the window
+        response.headers.setdefault("Access-Control-Allow-Origin", "*")
+        response.headers.setdefault("Access-Control-Expose-Headers", ", ".join(_EXPOSED))
+        return response
 
     api.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"],
-                       allow_headers=["*"], expose_headers=["ETag", "Retry-After"])
+                       allow_headers=["*"], expose_headers=_EXPOSED)
     return api

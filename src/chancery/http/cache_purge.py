@@ -25,16 +25,19 @@ from urllib.parse import quote
 from chancery.domain.publication import Actor
 from chancery.http.addresses import collection_url, doc_url
 from chancery.services.clock import today
-from chancery.storage.interface import Catalogue
+from chancery.storage.interface import Catalogue, StoredDocument
 
 log = logging.getLogger("chancery.cache")
 TIMEOUT_S = 2.0  # a cache on the same network answers a PURGE in milliseconds
 # the API's reads of one document; /similar and /texts are links every document page makes
 _API_PARTS = ("", "/texts", "/relations", "/citation", "/similar")
+# each text by its version key is read at /texts/{key}: the whole text (a hostile test found
+# it kept, redacted words and all, for the window), the versions a document may carry named
+_TEXT = "/api/v1/documents/{pid}/texts/{key}"
 
 
 def document_paths(public_id: str, titles: Iterable[str] = (),
-                   collections: Iterable[str] = ()) -> list[str]:
+                   collections: Iterable[str] = (), texts: Iterable[str] = ()) -> list[str]:
     """The addresses whose cached answer shows the document: its page under each title's slug
     (the canonical address changes with the title) and without one, its citation page and
     embed card, the API's reads of it, the home page (the latest documents) and the first
@@ -43,7 +46,8 @@ def document_paths(public_id: str, titles: Iterable[str] = (),
     pid = quote(public_id, safe="/")
     found = [f"/documents/{pid}", *(quote(doc_url(public_id, t), safe="/") for t in titles),
              f"/documents/{pid}/cite", f"/embed/documents/{pid}",
-             *(f"/api/v1/documents/{pid}{part}" for part in _API_PARTS), "/",
+             *(f"/api/v1/documents/{pid}{part}" for part in _API_PARTS),
+             *(_TEXT.format(pid=pid, key=quote(k, safe="")) for k in texts), "/",
              *(quote(collection_url(k), safe="/") for k in collections)]
     return list(dict.fromkeys(found))
 
@@ -135,8 +139,19 @@ class PagePurge:
         if not self.purger.bases:
             return
         now = self.catalogue.get_document(public_id, Actor.EDITOR, today())
-        keys: list[str] = []
-        if now is not None:
-            titles = (*titles, now.document.title, now.public().document.title)
-            keys = [c.collection_key for c in now.document.collections]
-        self.purger.purge(document_paths(public_id, titles, keys))
+        self.purger.purge(_paths(public_id, titles, now))
+
+    def gone(self, was: StoredDocument) -> None:
+        """A purged document, as it was: its pages, its texts' and its collections' (after
+        the purge nothing says which collection pages listed it)."""
+        if self.purger.bases:
+            self.purger.purge(_paths(was.document.public_id, (), was))
+
+
+def _paths(public_id: str, titles: Iterable[str], now: StoredDocument | None) -> list[str]:
+    if now is None:  # gone: only what the caller knew of it
+        return document_paths(public_id, titles)
+    d = now.document
+    return document_paths(public_id, (*titles, d.title, now.public().document.title),
+                          [c.collection_key for c in d.collections],
+                          [t.version_key for t in d.texts])

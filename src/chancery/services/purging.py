@@ -48,10 +48,12 @@ class Purging:
 
     def __init__(self, catalogue: Catalogue, store: PurgeStore, editorial: EditorialStore,
                  files: DerivedFiles, index: SearchIndex, kept: Kept, audit: AuditLog,
-                 gone: Callable[[str, str], None] = lambda public_id, title: None) -> None:
+                 gone: Callable[[StoredDocument], None] = lambda stored: None) -> None:
         self.catalogue, self.store, self.editorial = catalogue, store, editorial
         self.files, self.index, self.kept, self.audit = files, index, kept, audit
-        self.gone = gone  # told (public id, title) once a document is purged: caches to drop
+        # told once a document is purged, with the document as it was (after, nothing says
+        # which collection pages listed it, or which texts the API served): caches to drop
+        self.gone = gone
 
     def found(self, idents: Iterable[str]) -> list[tuple[str, StoredDocument | None]]:
         """Each id as given with the document it names (None: no such document), for a
@@ -89,7 +91,7 @@ class Purging:
         for sha256 in self.store.purge(stored.id):
             self.files.remove_file(sha256)
         self.kept.forget(doc.public_id)
-        self.gone(doc.public_id, doc.title)
+        self.gone(stored)
         # the id, the reason and who: nothing of what the document said
         self.audit(actor.audit_name, "purge", doc.public_id, reason=reason, **dict(actor.via))
 
