@@ -48,6 +48,13 @@ def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
             for family in text_string_to_metric_families(text) for s in family.samples}
 
 
+def _some_id(app: App) -> str:
+    """A public document's id."""
+    from chancery.domain.readers import Reader
+    hits = app.search.documents("", per_page=1, reader=Reader.public()).results.hits
+    return hits[0].public_id
+
+
 def _break_catalogue(app: App) -> None:
     """The catalogue's file gone from under the server (a lost disk, a wrong mount)."""
     app.catalogue.dispose()
@@ -243,6 +250,14 @@ def test_every_answer_has_a_request_id_a_proxy_may_give(archive: App) -> None:
         assert answer != bad and re.fullmatch(r"[0-9a-f]{32}", answer)
     assert client(archive).get("/", headers={"X-Request-ID": given}).headers[
         "x-request-id"] != given
+    # the scheme a trusted proxy says the reader used, for the framework's own redirects
+    # (a trailing slash's named http:// behind TLS, found by a hostile test); not a client's
+    slashed = f"/api/v1/documents/{_some_id(archive)}/"
+    for who, scheme in ((proxy, "https"), (client(archive), "http")):
+        moved = who.get(slashed, headers={"X-Forwarded-Proto": "https"},
+                        follow_redirects=False)
+        assert moved.status_code == 307 and moved.headers["location"].startswith(
+            f"{scheme}://"), (scheme, moved.headers.get("location"))
     limited = client(archive).head("/healthz")  # HEAD too, through every middleware
     assert re.fullmatch(r"[0-9a-f]{32}", limited.headers["x-request-id"])
 

@@ -73,6 +73,11 @@ class RequestLog:
         headers = Headers(scope=scope)
         peer = scope["client"][0] if scope.get("client") else ""
         rid = request_id(headers.get("x-request-id", ""), peer in self.trusted)
+        proto = headers.get("x-forwarded-proto", "")
+        if peer in self.trusted and proto in ("http", "https"):
+            # the scheme the reader used, for the addresses the framework writes itself (a
+            # trailing slash's redirect named http:// behind TLS; ours come from public_url)
+            scope = {**scope, "scheme": proto}
         token = _current.set(rid)
         started, status = time.perf_counter(), 500
 
