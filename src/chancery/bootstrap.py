@@ -92,6 +92,7 @@ from chancery.storage.pending import SqlPending
 from chancery.storage.purge import SqlPurge
 from chancery.storage.redacting import SqlRedacting
 from chancery.storage.replicas import ReadRouting
+from chancery.storage.rows import short_error
 from chancery.storage.scan_redactions import SqlScanRedactions
 from chancery.storage.suggestions import SqlSuggestions
 from chancery.storage.tokens import SqlTokens
@@ -468,8 +469,7 @@ def unreachable_catalogue(exc: BaseException) -> str | None:
     database that does not exist or does not answer, a file that is not SQLite): what a
     command says in one line instead of a traceback. None for any other error."""
     if isinstance(exc, ArgumentError | OperationalError) or type(exc) is DatabaseError:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        return reason[0] if reason else type(exc).__name__
+        return short_error(exc)
     return None
 
 

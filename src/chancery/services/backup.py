@@ -193,9 +193,8 @@ def restore_archive(src: Path, catalogue: CatalogueCopy, files: StoredFiles, for
     ``unfinished`` (the data folder's RESTORING) says, from the first write until
     ``finished``, that a restore is under way: one killed half-way is told next time."""
     report = Report()
-    if unfinished.exists() and not force:
-        raise BackupError(f"an earlier restore into this archive (from "
-                          f"{_said(unfinished)}) did not finish: restore again with --force")
+    if not force and (unfinished_restore := restore_problems(unfinished)):
+        raise BackupError(unfinished_restore[0])
     manifest = read_manifest(src)
     if manifest.catalogue.backend != catalogue.backend:
         raise BackupError(f"this is a backup of a {manifest.catalogue.backend} catalogue and "

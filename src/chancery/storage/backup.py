@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from chancery.domain.backups import SNAPSHOT_FILES, BackupError, CatalogueFacts
 from chancery.storage import migrate
 from chancery.storage.fixity import named_files
+from chancery.storage.rows import short_error
 
 SQLITE_FILE = SNAPSHOT_FILES["sqlite"]
 PG_FILE = SNAPSHOT_FILES["postgresql"]
@@ -103,9 +104,7 @@ def _reported(doing: str) -> Iterator[None]:
     try:
         yield
     except (sqlite3.Error, DBAPIError) as exc:
-        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise BackupError(f"cannot {doing}: {first[0] if first else type(exc).__name__}") \
-            from None
+        raise BackupError(f"cannot {doing}: {short_error(exc)}") from None
 
 
 def _facts(conn: Connection, backend: str, file: str) -> CatalogueFacts:
